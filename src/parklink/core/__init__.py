@@ -1,0 +1,1 @@
+"""Shared building blocks: base models, money, errors, text normalisation, sources."""

@@ -1,0 +1,51 @@
+"""One error hierarchy that carries its HTTP status; the API renders it as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ParkLinkError(Exception):
+    """Base of every rule violation a service reports to a caller."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, detail: Any = None) -> None:
+        super().__init__(message)
+        self.message = str(message)
+        self.detail = detail
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"error": self.code, "detail": self.detail if self.detail is not None else self.message,
+                "message": self.message}
+
+
+class NotFound(ParkLinkError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(ParkLinkError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(ParkLinkError):
+    status = 409
+    code = "conflict"
+
+
+class Invalid(ParkLinkError):
+    """Well-formed input that breaks a rule (a bad USCC, an unknown region)."""
+
+    status = 400
+    code = "invalid"
+
+
+class IllegalTransition(Conflict):
+    code = "illegal_transition"
+
+
+class Duplicate(Conflict):
+    code = "duplicate"

@@ -1,0 +1,49 @@
+"""Base models every domain app builds on: timestamps, ownership and cited sources."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class OwnedModel(TimeStampedModel):
+    """A record that belongs to one organisation, which alone may change it."""
+
+    owner = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("所属机构"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SourceCitation(TimeStampedModel):
+    """Where a fact came from: a document and the sentence in it."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    document = models.CharField(_("来源文件"), max_length=255)
+    quote = models.TextField(_("原文"))
+    url = models.URLField(_("链接"), blank=True)
+
+    class Meta:
+        verbose_name = _("来源")
+        verbose_name_plural = _("来源")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.document}: {self.quote[:30]}"

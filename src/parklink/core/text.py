@@ -1,0 +1,30 @@
+"""Chinese text normalisation shared by duplicate checks, search and imports."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_PUNCT_MAP = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "·": "", "•": "", "—": "-"})
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _converter():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional characters to simplified ones."""
+    return str(_converter().convert(text))
+
+
+def normalise_name(name: str) -> str:
+    """Key for duplicate detection: NFKC width folding, simplified, no spaces or brackets."""
+    folded = unicodedata.normalize("NFKC", name or "").translate(_PUNCT_MAP)
+    folded = to_simplified(folded)
+    folded = _SPACES.sub("", folded).lower()
+    return folded.replace("(", "").replace(")", "")

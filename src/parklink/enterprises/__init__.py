@@ -1,0 +1,1 @@
+"""Enterprises, USCC validation and sites."""

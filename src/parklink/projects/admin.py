@@ -1,0 +1,88 @@
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from parklink.core.admin import OwnedAdmin
+from parklink.projects.models import (
+    AgeingPolicy,
+    Approval,
+    FundsInPlace,
+    Milestone,
+    Project,
+    ProjectTag,
+    StageTransition,
+)
+from parklink.projects.queries import visibility_q
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+class ApprovalInline(admin.TabularInline):
+    model = Approval
+    extra = 0
+
+
+class FundsInline(admin.TabularInline):
+    model = FundsInPlace
+    extra = 0
+
+
+class TransitionInline(admin.TabularInline):
+    model = StageTransition
+    extra = 0
+    can_delete = False
+    readonly_fields = ("from_stage", "to_stage", "effective_on", "actor", "note", "recorded_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Project)
+class ProjectAdmin(OwnedAdmin, SimpleHistoryAdmin):
+    list_display = ("name", "stage", "owner", "park", "region", "total_investment", "signed_on",
+                    "last_progress_on")
+    list_filter = ("stage", "maturity", "capital_origin", "tags")
+    search_fields = ("name", "code_name", "sector")
+    autocomplete_fields = ("park", "region", "investor", "owner", "leader_user")
+    # The stage moves only through the transition service, which keeps the history.
+    readonly_fields = ("stage", "stage_since", "stalled_from", "signed_on", "last_progress_on")
+    inlines = (TransitionInline, MilestoneInline, ApprovalInline, FundsInline)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Project]:
+        return super().get_queryset(request).filter(visibility_q(request.user))  # type: ignore[arg-type]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            from django.utils import timezone
+
+            obj.stage_since = obj.stage_since or timezone.localdate()
+            obj.last_progress_on = obj.stage_since
+        super().save_model(request, obj, form, change)
+
+
+class ProjectChildAdmin(admin.ModelAdmin):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(project__owner_id=getattr(request.user, "organization_id", None))
+
+
+for model in (Milestone, Approval, FundsInPlace, StageTransition):
+    admin.site.register(model, ProjectChildAdmin)
+
+
+@admin.register(ProjectTag)
+class ProjectTagAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_en")
+
+
+@admin.register(AgeingPolicy)
+class AgeingPolicyAdmin(admin.ModelAdmin):
+    list_display = ("organization", "yellow_months", "red_months", "removal_months")

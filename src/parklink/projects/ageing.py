@@ -1,0 +1,64 @@
+"""三类三色: how long a project has gone without progress, as a colour (no Django)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class Colour(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+    REMOVAL = "removal"  # proposed for removal from the library
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    yellow_months: int = 2
+    red_months: int = 3
+    removal_months: int = 6
+
+    def __post_init__(self) -> None:
+        if not 0 < self.yellow_months < self.red_months < self.removal_months:
+            raise ValueError("thresholds must rise: yellow < red < removal")
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (clamped to the month's end)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def colour(last_progress: date, today: date, thresholds: Thresholds) -> Colour:
+    """Green until `yellow_months` pass without progress, then yellow, red, removal."""
+    if last_progress <= months_before(today, thresholds.removal_months):
+        return Colour.REMOVAL
+    if last_progress <= months_before(today, thresholds.red_months):
+        return Colour.RED
+    if last_progress <= months_before(today, thresholds.yellow_months):
+        return Colour.YELLOW
+    return Colour.GREEN
+
+
+def bounds(target: Colour, today: date, thresholds: Thresholds) -> tuple[date | None, date | None]:
+    """(after, up_to) limits on last-progress dates that give `target` — used in DB filters.
+
+    A date d has the colour when `after < d <= up_to` (None means unbounded).
+    """
+    yellow = months_before(today, thresholds.yellow_months)
+    red = months_before(today, thresholds.red_months)
+    removal = months_before(today, thresholds.removal_months)
+    return {
+        Colour.GREEN: (yellow, None),
+        Colour.YELLOW: (red, yellow),
+        Colour.RED: (removal, red),
+        Colour.REMOVAL: (None, removal),
+    }[target]

@@ -1,0 +1,135 @@
+"""Who may see which project, and the filters every list (API, pages, exports) shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from parklink.accounts.models import Organization, User
+from parklink.core.errors import Invalid, NotFound
+from parklink.projects.ageing import Colour, Thresholds, bounds
+from parklink.projects.lifecycle import ACTIVE
+from parklink.projects.models import AgeingPolicy, Project
+
+SORTABLE = {
+    "name", "stage", "total_investment", "signed_on", "last_progress_on", "stage_since",
+    "created_at", "updated_at", "maturity",
+}
+
+
+def visibility_q(user: User) -> Q:
+    """Projects `user` may see: own organisation's, plus signed ones from regions inside theirs.
+
+    Leads and negotiations never signed stay with their owner: others get not even a count.
+    """
+    if user.is_superuser:
+        return Q()
+    org = user.organization
+    if org is None:
+        return Q(pk__in=[])
+    path = org.region.path
+    inside = Q(owner__region__path=path) | Q(owner__region__path__startswith=path + "/")
+    return Q(owner_id=org.pk) | (Q(signed_on__isnull=False) & inside)
+
+
+def visible_projects(user: User) -> QuerySet[Project]:
+    return Project.objects.filter(visibility_q(user))
+
+
+def get_visible(user: User, pk: int) -> Project:
+    """The project, or NotFound when it does not exist or the user may not see it."""
+    project = visible_projects(user).filter(pk=pk).first()
+    if project is None:
+        raise NotFound("项目不存在或无权查看。")
+    return project
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def thresholds_for(org: Organization | None) -> Thresholds:
+    if org is not None:
+        policy = AgeingPolicy.objects.filter(organization=org).first()
+        if policy is not None:
+            return Thresholds(policy.yellow_months, policy.red_months, policy.removal_months)
+    return Thresholds(
+        settings.PARKLINK_AGEING_YELLOW_MONTHS,
+        settings.PARKLINK_AGEING_RED_MONTHS,
+        settings.PARKLINK_AGEING_REMOVAL_MONTHS,
+    )
+
+
+def colour_q(colour: Colour | str, thresholds: Thresholds, on: date | None = None) -> Q:
+    """Active projects whose last progress gives them `colour` today."""
+    after, up_to = bounds(Colour(colour), on or today(), thresholds)
+    condition = Q(stage__in=[s.value for s in ACTIVE])
+    if after is not None:
+        condition &= Q(last_progress_on__gt=after)
+    if up_to is not None:
+        condition &= Q(last_progress_on__lte=up_to)
+    return condition
+
+
+@dataclass
+class ProjectFilters:
+    stage: list[str] = field(default_factory=list)
+    park: int | None = None
+    region: str | None = None  # adcode; includes everything inside it
+    sector: str | None = None
+    maturity: str | None = None
+    colour: str | None = None
+    tag: str | None = None
+    leader: str | None = None
+    q: str | None = None
+    owner: int | None = None
+    sort: str = "-signed_on"
+
+
+def apply_filters(qs: QuerySet[Project], f: ProjectFilters,
+                  thresholds: Thresholds) -> QuerySet[Project]:
+    if f.stage:
+        qs = qs.filter(stage__in=f.stage)
+    if f.park:
+        # A parent park's list includes its sub-parks (一区多园).
+        qs = qs.filter(Q(park_id=f.park) | Q(park__parent_id=f.park))
+    if f.region:
+        from parklink.regions.models import Region
+
+        region = Region.objects.filter(adcode=f.region).first()
+        if region is None:
+            raise Invalid(f"未知的行政区划代码: {f.region}", detail={"field": "region"})
+        qs = qs.filter(Q(region__path=region.path) | Q(region__path__startswith=region.path + "/"))
+    if f.sector:
+        qs = qs.filter(sector=f.sector)
+    if f.maturity:
+        qs = qs.filter(maturity=f.maturity)
+    if f.colour:
+        try:
+            qs = qs.filter(colour_q(Colour(f.colour), thresholds))
+        except ValueError as exc:
+            raise Invalid(f"未知的颜色: {f.colour}", detail={"field": "colour"}) from exc
+    if f.tag:
+        qs = qs.filter(tags__code=f.tag)
+    if f.leader:
+        qs = qs.filter(responsible_leader__icontains=f.leader)
+    if f.owner:
+        qs = qs.filter(owner_id=f.owner)
+    if f.q:
+        qs = qs.filter(
+            Q(name__icontains=f.q) | Q(code_name__icontains=f.q) | Q(sector__icontains=f.q)
+            | Q(investor__name__icontains=f.q)
+        )
+    key = f.sort.lstrip("-")
+    if key not in SORTABLE:
+        raise Invalid(f"不能按“{f.sort}”排序", detail={"field": "sort", "allowed": sorted(SORTABLE)})
+    return qs.distinct().order_by(f.sort, "-id")
+
+
+def with_relations(qs: QuerySet[Project]) -> QuerySet[Project]:
+    """What list pages and endpoints show, fetched in a fixed number of queries."""
+    return qs.select_related("owner", "park", "region", "investor").prefetch_related("tags")

@@ -1,0 +1,261 @@
+"""The rules of the project library; the only code that changes a project's state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from parklink.accounts.models import User
+from parklink.accounts.services import ensure_can_write
+from parklink.core.errors import IllegalTransition, Invalid
+from parklink.projects import lifecycle
+from parklink.projects.ageing import Colour, colour
+from parklink.projects.lifecycle import ACTIVE, Stage
+from parklink.projects.models import (
+    Approval,
+    FundsInPlace,
+    Milestone,
+    Project,
+    ProjectTag,
+    StageTransition,
+)
+from parklink.projects.queries import colour_q, thresholds_for, today, visible_projects
+
+EDITABLE_FIELDS = (
+    "name", "code_name", "park", "region", "investor", "sector", "industry_code", "description",
+    "total_investment", "phase_investment", "capital_origin", "expected_annual_revenue",
+    "expected_annual_tax", "jobs", "maturity", "lead_source", "lead_source_detail",
+    "responsible_leader", "leader_user", "task_force", "mechanism",
+)
+NOTE_REQUIRED = {Stage.STALLED, Stage.TERMINATED}
+
+
+def _unknown(fields: dict[str, Any]) -> set[str]:
+    """Field names that are not editable (`park` and `park_id` both count as `park`)."""
+    return {name for name in fields if name.removesuffix("_id") not in EDITABLE_FIELDS}
+
+
+def check_amounts(values: dict[str, Any]) -> dict[str, str]:
+    """Field → problem for amounts that cannot be right (shared by forms, API and imports)."""
+    problems: dict[str, str] = {}
+    for name in ("total_investment", "phase_investment", "expected_annual_revenue",
+                 "expected_annual_tax"):
+        amount = values.get(name)
+        if amount is not None and Decimal(amount) < 0:
+            problems[name] = "金额不能为负数"
+    total, phase = values.get("total_investment"), values.get("phase_investment")
+    if total is not None and phase is not None and Decimal(phase) > Decimal(total):
+        problems["phase_investment"] = "一期投资不能大于总投资"
+    return problems
+
+
+def _validate(project: Project) -> None:
+    problems = check_amounts({name: getattr(project, name) for name in EDITABLE_FIELDS
+                              if name.endswith(("investment", "revenue", "tax"))})
+    if not project.name.strip():
+        problems["name"] = "项目名称不能为空"
+    if project.region_id is None and project.park_id is not None:
+        project.region_id = project.park.region_id
+    if project.region_id is None:
+        problems["region"] = "请填写落地行政区或园区"
+    if problems:
+        raise Invalid("项目信息有误", detail=problems)
+
+
+@transaction.atomic
+def create_project(user: User, *, owner_id: int | None = None, stage: str = Stage.LEAD,
+                   stage_date: date | None = None, tags: Iterable[str] = (),
+                   note: str = "", **fields: Any) -> Project:
+    """Create a project owned by the user's organisation, entering the library at `stage`."""
+    owner_id = owner_id or user.organization_id
+    ensure_can_write(user, owner_id)
+    try:
+        stage = Stage(stage)
+    except ValueError as exc:
+        raise Invalid(f"未知的阶段: {stage}", detail={"field": "stage"}) from exc
+    if stage in (Stage.STALLED, Stage.TERMINATED):
+        raise Invalid("新项目不能以停滞或终止阶段入库", detail={"field": "stage"})
+    when = stage_date or today()
+    if when > today():
+        raise Invalid("阶段日期不能晚于今天", detail={"field": "stage_date"})
+    unknown = _unknown(fields)
+    if unknown:
+        raise Invalid(f"未知字段: {', '.join(sorted(unknown))}")
+    project = Project(owner_id=owner_id, stage=stage, stage_since=when, last_progress_on=when,
+                      signed_on=when if lifecycle.is_disclosed_stage(stage) else None, **fields)
+    _validate(project)
+    project.save()
+    set_tags(project, tags)
+    StageTransition.objects.create(project=project, from_stage="", to_stage=stage,
+                                   effective_on=when, actor=user, note=note or "入库")
+    return project
+
+
+@transaction.atomic
+def update_project(user: User, project: Project, **fields: Any) -> Project:
+    ensure_can_write(user, project.owner_id)
+    tags = fields.pop("tags", None)
+    unknown = _unknown(fields)
+    if unknown:
+        raise Invalid(f"不能直接修改: {', '.join(sorted(unknown))}(阶段请使用阶段变更)")
+    for name, value in fields.items():
+        setattr(project, name, value)
+    _validate(project)
+    project.save()
+    if tags is not None:
+        set_tags(project, tags)
+    return project
+
+
+def set_tags(project: Project, codes: Iterable[str]) -> None:
+    codes = list(dict.fromkeys(codes))
+    found = list(ProjectTag.objects.filter(code__in=codes))
+    missing = set(codes) - {tag.code for tag in found}
+    if missing:
+        raise Invalid(f"未知的标签: {', '.join(sorted(missing))}", detail={"field": "tags"})
+    project.tags.set(found)
+
+
+@transaction.atomic
+def transition(user: User, project: Project, to: str, *, on: date | None = None,
+               note: str = "") -> StageTransition:
+    """Move a project to another stage, keeping the history; refuses illegal moves."""
+    ensure_can_write(user, project.owner_id)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    when = on or today()
+    reason = lifecycle.refusal(project.stage, to, project.stalled_from or None)
+    if reason:
+        raise IllegalTransition(reason, detail={"from": project.stage, "to": to,
+                                                "allowed": allowed_next(project)})
+    target = Stage(to)
+    if when > today():
+        raise Invalid("生效日期不能晚于今天", detail={"field": "date"})
+    if when < project.stage_since:
+        raise Invalid(f"生效日期不能早于进入当前阶段的日期({project.stage_since:%Y-%m-%d})",
+                      detail={"field": "date"})
+    if target in NOTE_REQUIRED and not note.strip():
+        raise Invalid("停滞或终止项目时必须说明原因", detail={"field": "note"})
+    record = StageTransition.objects.create(project=project, from_stage=project.stage,
+                                            to_stage=target, effective_on=when, actor=user,
+                                            note=note)
+    project.stalled_from = project.stage if target is Stage.STALLED else ""
+    project.stage = target
+    project.stage_since = when
+    project.last_progress_on = max(project.last_progress_on, when)
+    if project.signed_on is None and lifecycle.is_disclosed_stage(target):
+        project.signed_on = when
+    project._change_reason = note  # type: ignore[attr-defined]  # read by simple_history
+    project.save()
+    return record
+
+
+def allowed_next(project: Project) -> list[str]:
+    if Stage(project.stage) in lifecycle.FINAL:
+        return []
+    return [s.value for s in lifecycle.allowed_targets(project.stage, project.stalled_from or None)]
+
+
+def _progress(project: Project, on: date) -> None:
+    if on > project.last_progress_on:
+        Project.objects.filter(pk=project.pk).update(last_progress_on=on)
+        project.last_progress_on = on
+
+
+@transaction.atomic
+def add_milestone(user: User, project: Project, name: str, due_on: date,
+                  note: str = "") -> Milestone:
+    ensure_can_write(user, project.owner_id)
+    if not name.strip():
+        raise Invalid("节点名称不能为空", detail={"field": "name"})
+    return Milestone.objects.create(project=project, name=name, due_on=due_on, note=note)
+
+
+@transaction.atomic
+def complete_milestone(user: User, milestone: Milestone, on: date | None = None) -> Milestone:
+    ensure_can_write(user, milestone.project.owner_id)
+    when = on or today()
+    if when > today():
+        raise Invalid("完成日期不能晚于今天", detail={"field": "done_on"})
+    milestone.done_on = when
+    milestone.save(update_fields=["done_on", "updated_at"])
+    _progress(milestone.project, when)
+    return milestone
+
+
+@transaction.atomic
+def set_approval(user: User, project: Project, kind: str, status: str, *,
+                 due_on: date | None = None, submitted_on: date | None = None,
+                 decided_on: date | None = None, reference: str = "") -> Approval:
+    ensure_can_write(user, project.owner_id)
+    if decided_on and submitted_on and decided_on < submitted_on:
+        raise Invalid("批复日期不能早于报审日期", detail={"field": "decided_on"})
+    approval, _ = Approval.objects.update_or_create(
+        project=project, kind=kind,
+        defaults={"status": status, "due_on": due_on, "submitted_on": submitted_on,
+                  "decided_on": decided_on, "reference": reference},
+    )
+    for day in (submitted_on, decided_on):
+        if day and day <= today():
+            _progress(project, day)
+    return approval
+
+
+@transaction.atomic
+def add_funds(user: User, project: Project, received_on: date, amount: Decimal,
+              evidence: str = "", note: str = "") -> FundsInPlace:
+    ensure_can_write(user, project.owner_id)
+    if amount <= 0:
+        raise Invalid("到位金额必须大于0", detail={"field": "amount"})
+    if received_on > today():
+        raise Invalid("到位日期不能晚于今天", detail={"field": "received_on"})
+    entry = FundsInPlace.objects.create(project=project, received_on=received_on, amount=amount,
+                                        evidence=evidence, note=note)
+    _progress(project, received_on)
+    return entry
+
+
+def colour_of(project: Project, on: date | None = None) -> Colour | None:
+    """The project's ageing colour; None once it is in full production or closed."""
+    if Stage(project.stage) not in ACTIVE:
+        return None
+    return colour(project.last_progress_on, on or today(), thresholds_for(project.owner))
+
+
+def overdue_q(on: date | None = None) -> Q:
+    late = Milestone.objects.filter(project=OuterRef("pk"), done_on__isnull=True,
+                                    due_on__lt=on or today())
+    return Q(Exists(late))
+
+
+@dataclass(frozen=True)
+class AgeingSummary:
+    green: int
+    yellow: int
+    red: int
+    removal: int
+
+
+def ageing_summary(user: User) -> AgeingSummary:
+    thresholds = thresholds_for(user.organization)
+    qs = visible_projects(user)
+    counts = {c: qs.filter(colour_q(c, thresholds)).count() for c in Colour}
+    return AgeingSummary(counts[Colour.GREEN], counts[Colour.YELLOW], counts[Colour.RED],
+                         counts[Colour.REMOVAL])
+
+
+def attention_list(user: User) -> QuerySet[Project]:
+    """The user's own projects that are yellow/red/removal or have overdue milestones."""
+    thresholds = thresholds_for(user.organization)
+    mine = visible_projects(user).filter(
+        Q(leader_user=user) | Q(responsible_leader=user.display_name or user.username)
+    ) if not user.is_superuser else visible_projects(user).filter(leader_user=user)
+    late = colour_q(Colour.YELLOW, thresholds) | colour_q(Colour.RED, thresholds) | colour_q(
+        Colour.REMOVAL, thresholds)
+    return mine.filter(late | (Q(stage__in=[s.value for s in ACTIVE]) & overdue_q())).order_by(
+        "last_progress_on")
