@@ -47,3 +47,21 @@ class SourceCitation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.document}: {self.quote[:30]}"
+
+
+class PinyinSearchable(models.Model):
+    """Keeps the pinyin and the pinyin initials of `name`, so "gdcyy" finds 高德产业园."""
+
+    name_pinyin = models.CharField(_("拼音"), max_length=255, blank=True, editable=False,
+                                   db_index=True)
+    name_initials = models.CharField(_("拼音首字母"), max_length=64, blank=True, editable=False,
+                                     db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        from parklink.core.text import pinyin_keys
+
+        self.name_pinyin, self.name_initials = pinyin_keys(getattr(self, "name", ""))
+        super().save(*args, **kwargs)

@@ -28,3 +28,16 @@ def normalise_name(name: str) -> str:
     folded = to_simplified(folded)
     folded = _SPACES.sub("", folded).lower()
     return folded.replace("(", "").replace(")", "")
+
+
+def pinyin_keys(text: str) -> tuple[str, str]:
+    """('gaodechanyeyuan', 'gdcyy') for '高德产业园': full pinyin and initials, for search."""
+    from pypinyin import Style, lazy_pinyin
+
+    simplified = to_simplified(text or "")
+    full = "".join(lazy_pinyin(simplified, errors="default")).lower()
+    initials = "".join(
+        syllable[:1] for syllable in lazy_pinyin(simplified, style=Style.FIRST_LETTER,
+                                                  errors="default")
+    ).lower()
+    return re.sub(r"[^0-9a-z]", "", full)[:255], re.sub(r"[^0-9a-z]", "", initials)[:64]

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from parklink.core.models import OwnedModel
+from parklink.core.models import OwnedModel, PinyinSearchable
 from parklink.core.text import normalise_name
 from parklink.enterprises import uscc as uscc_rules
 
@@ -19,7 +19,7 @@ def validate_uscc(value: str) -> None:
         raise ValidationError(found.message_zh, code=f"uscc_{found.code}")
 
 
-class Enterprise(OwnedModel):
+class Enterprise(PinyinSearchable, OwnedModel):
     name = models.CharField(_("企业名称"), max_length=128)
     short_name = models.CharField(_("简称"), max_length=64, blank=True)
     normalized_name = models.CharField(_("规范化名称"), max_length=128, db_index=True,

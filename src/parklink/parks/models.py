@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from parklink.core.models import OwnedModel, TimeStampedModel
+from parklink.core.models import OwnedModel, PinyinSearchable, TimeStampedModel
 
 
 class ParkKind(models.TextChoices):
@@ -18,7 +18,7 @@ class ParkKind(models.TextChoices):
     INNOVATION_ENCLAVE = "innovation_enclave", _("科创飞地")
 
 
-class Park(OwnedModel):
+class Park(PinyinSearchable, OwnedModel):
     name = models.CharField(_("名称"), max_length=128)
     short_name = models.CharField(_("简称"), max_length=64, blank=True)
     kind = models.CharField(_("类型"), max_length=32, choices=ParkKind.choices)

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from parklink.core.models import OwnedModel, TimeStampedModel
+from parklink.core.models import OwnedModel, PinyinSearchable, TimeStampedModel
 from parklink.projects.lifecycle import Stage
 
 
@@ -64,7 +64,7 @@ class ProjectTag(models.Model):
         return self.name
 
 
-class Project(OwnedModel):
+class Project(PinyinSearchable, OwnedModel):
     name = models.CharField(_("项目名称"), max_length=200)
     code_name = models.CharField(_("代号"), max_length=64, blank=True,
                                  help_text=_("对外保密时使用的项目代号"))
