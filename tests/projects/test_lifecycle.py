@@ -1,0 +1,42 @@
+"""The allowed-transitions table."""
+
+import pytest
+
+from parklink.projects.lifecycle import (
+    PIPELINE,
+    Stage,
+    allowed_targets,
+    is_disclosed_stage,
+    refusal,
+)
+
+
+class TestLifecycle:
+    def test_each_pipeline_stage_may_move_to_the_next(self) -> None:
+        for current, following in zip(PIPELINE, PIPELINE[1:], strict=False):
+            assert refusal(current, following) is None, (current, following)
+
+    def test_skipping_ahead_is_refused_with_the_allowed_list(self) -> None:
+        reason = refusal(Stage.NEGOTIATING, Stage.UNDER_CONSTRUCTION)
+        assert reason is not None and "签约" in reason and "在谈" in reason
+
+    def test_going_back_is_refused(self) -> None:
+        assert refusal(Stage.STARTED, Stage.SIGNED) is not None
+
+    def test_final_stages_cannot_move(self) -> None:
+        assert refusal(Stage.FULL_PRODUCTION, Stage.STALLED) is not None
+        assert refusal(Stage.TERMINATED, Stage.LEAD) is not None
+
+    def test_stalled_resumes_only_where_it_stopped(self) -> None:
+        assert refusal(Stage.STALLED, Stage.STARTED, resume_to=Stage.STARTED) is None
+        assert refusal(Stage.STALLED, Stage.COMPLETED, resume_to=Stage.STARTED) is not None
+        assert Stage.TERMINATED in allowed_targets(Stage.STALLED, Stage.STARTED)
+
+    @pytest.mark.parametrize("stage", list(Stage))
+    def test_every_stage_has_a_row_in_the_table(self, stage: Stage) -> None:
+        allowed_targets(stage)
+
+    def test_disclosure_starts_at_signing(self) -> None:
+        assert not is_disclosed_stage(Stage.NEGOTIATING)
+        assert is_disclosed_stage(Stage.SIGNED) and is_disclosed_stage(Stage.FULL_PRODUCTION)
+        assert not is_disclosed_stage(Stage.STALLED)
