@@ -1,0 +1,44 @@
+"""Enterprise rules: USCC, duplicates and ownership."""
+
+import pytest
+
+from parklink.core.errors import Duplicate, Forbidden, Invalid
+from parklink.enterprises.services import create_enterprise, update_enterprise
+from parklink.enterprises.uscc import check_character
+
+BODY = "91510682MA6C4XXX0"
+USCC = BODY + check_character(BODY)
+
+
+class TestCreateEnterprise:
+    def test_invalid_uscc_is_refused_with_the_reason(self, users):  # type: ignore[no-untyped-def]
+        wrong = BODY + ("0" if USCC[-1] != "0" else "1")
+        with pytest.raises(Invalid) as caught:
+            create_enterprise(users["jinniu"], name="交子恒新", uscc=wrong, region_id="510682")
+        assert "校验码错误" in caught.value.detail["uscc"]
+
+    def test_same_uscc_names_the_existing_record(self, users):  # type: ignore[no-untyped-def]
+        first = create_enterprise(users["jinniu"], name="交子恒新科技发展有限责任公司", uscc=USCC,
+                                  region_id="510682")
+        with pytest.raises(Duplicate) as caught:
+            create_enterprise(users["dege"], name="另一家公司", uscc=USCC, region_id="513330")
+        assert first.name in caught.value.message and caught.value.detail["existing_id"] == first.pk
+
+    def test_same_normalised_name_in_same_region_is_a_duplicate(self, users):  # type: ignore[no-untyped-def]
+        create_enterprise(users["jinniu"], name="四川新荷花公司", region_id="510106")
+        with pytest.raises(Duplicate):
+            create_enterprise(users["jinniu"], name=" 四川新荷花公司 ", region_id="510106")
+
+    def test_traditional_characters_and_full_width_brackets_fold(self, users):  # type: ignore[no-untyped-def]
+        create_enterprise(users["zhangye"], name="张掖沃土源(有限公司)", region_id="620700")
+        with pytest.raises(Duplicate):
+            create_enterprise(users["zhangye"], name="張掖沃土源（有限公司）", region_id="620700")
+
+    def test_same_name_in_another_region_is_allowed(self, users):  # type: ignore[no-untyped-def]
+        create_enterprise(users["jinniu"], name="恒新公司", region_id="510106")
+        create_enterprise(users["jinniu"], name="恒新公司", region_id="510682")
+
+    def test_other_organisation_cannot_edit(self, users):  # type: ignore[no-untyped-def]
+        company = create_enterprise(users["jinniu"], name="遨天科技", region_id="510100")
+        with pytest.raises(Forbidden):
+            update_enterprise(users["dege"], company, name="改名")

@@ -1,0 +1,126 @@
+"""Project services: creation, transitions with history, progress and ageing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from parklink.core.errors import IllegalTransition, Invalid
+from parklink.projects import services
+from parklink.projects.ageing import Colour, months_before
+from parklink.projects.models import Project, StageTransition
+from parklink.projects.queries import ProjectFilters, apply_filters, thresholds_for, visible_projects
+
+
+@pytest.fixture
+def officer(users):  # type: ignore[no-untyped-def]
+    return users["jinniu"]
+
+
+def make(officer, today, **extra):  # type: ignore[no-untyped-def]
+    fields = {"name": "冷链物联网设备生产项目", "region_id": "510106", "stage": "signed",
+              "stage_date": today - timedelta(days=10)}
+    fields.update(extra)
+    return services.create_project(officer, **fields)
+
+
+class TestCreateProject:
+    def test_records_the_entry_in_the_history(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today)
+        entry = project.transitions.get()
+        assert (entry.from_stage, entry.to_stage, entry.actor) == ("", "signed", officer)
+        assert project.signed_on == today - timedelta(days=10)
+
+    def test_phase_investment_above_total_is_refused(self, officer, today):  # type: ignore[no-untyped-def]
+        with pytest.raises(Invalid) as caught:
+            make(officer, today, total_investment=Decimal("100"), phase_investment=Decimal("200"))
+        assert "phase_investment" in caught.value.detail
+        assert Project.objects.count() == 0
+
+    def test_region_comes_from_the_park_when_missing(self, officer, today, orgs):  # type: ignore[no-untyped-def]
+        from parklink.parks.services import create_park
+
+        park = create_park(officer, name="金什合作产业园", kind="cobuilt_park", region_id="510682")
+        project = services.create_project(officer, name="入驻项目", park=park)
+        assert project.region_id == "510682"
+
+    def test_unknown_tag_is_refused(self, officer, today):  # type: ignore[no-untyped-def]
+        with pytest.raises(Invalid):
+            make(officer, today, tags=["no-such-tag"])
+
+
+class TestTransition:
+    def test_walks_the_pipeline_and_keeps_every_step(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today)
+        for stage in ("approvals", "started", "under_construction"):
+            services.transition(officer, project, stage, on=today, note=f"进入{stage}")
+        project.refresh_from_db()
+        assert project.stage == "under_construction"
+        steps = list(project.transitions.values_list("to_stage", flat=True))
+        assert steps == ["signed", "approvals", "started", "under_construction"]
+
+    def test_illegal_move_names_the_allowed_stages(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today)
+        with pytest.raises(IllegalTransition) as caught:
+            services.transition(officer, project, "in_production", on=today)
+        assert caught.value.detail["allowed"] == ["approvals", "started", "stalled", "terminated"]
+        assert StageTransition.objects.filter(project=project).count() == 1
+
+    def test_date_before_the_current_stage_is_refused(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today)
+        with pytest.raises(Invalid):
+            services.transition(officer, project, "approvals", on=today - timedelta(days=30))
+
+    def test_stalling_needs_a_reason_and_resumes_where_it_stopped(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today)
+        with pytest.raises(Invalid):
+            services.transition(officer, project, "stalled", on=today)
+        services.transition(officer, project, "stalled", on=today, note="资金未到位")
+        project.refresh_from_db()
+        assert services.allowed_next(project) == ["signed", "terminated"]
+        services.transition(officer, project, "signed", on=today, note="恢复")
+        project.refresh_from_db()
+        assert project.stage == "signed" and project.stalled_from == ""
+
+    def test_final_stage_offers_no_moves(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today)
+        services.transition(officer, project, "terminated", on=today, note="企业撤资")
+        project.refresh_from_db()
+        assert services.allowed_next(project) == []
+
+
+class TestAgeing:
+    def test_colour_follows_last_progress(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today, stage_date=months_before(today, 4))
+        assert services.colour_of(project) == Colour.RED
+        services.add_funds(officer, project, today, Decimal("1000000"), evidence="银行回单")
+        project.refresh_from_db()
+        assert services.colour_of(project) == Colour.GREEN
+
+    def test_colour_filter_matches_the_computed_colour(self, officer, today):  # type: ignore[no-untyped-def]
+        ages = {"绿": 0, "黄": 2, "红": 4, "出库": 7}
+        for name, months in ages.items():
+            make(officer, today, name=name, stage_date=months_before(today, months))
+        thresholds = thresholds_for(officer.organization)
+        for colour in Colour:
+            found = apply_filters(visible_projects(officer), ProjectFilters(colour=colour),
+                                  thresholds)
+            assert {services.colour_of(p) for p in found} == {colour}
+
+    def test_attention_list_has_late_and_overdue_projects_of_the_leader(self, officer, today):  # type: ignore[no-untyped-def]
+        fresh = make(officer, today, name="按期项目", leader_user=officer)
+        late = make(officer, today, name="滞后项目", leader_user=officer,
+                    stage_date=months_before(today, 3))
+        overdue = make(officer, today, name="节点逾期", leader_user=officer)
+        services.add_milestone(officer, overdue, "完成环评", today - timedelta(days=1))
+        make(officer, today, name="别人的项目", stage_date=months_before(today, 3))
+        names = set(services.attention_list(officer).values_list("name", flat=True))
+        assert names == {late.name, overdue.name}
+        assert fresh.name not in names
+
+    def test_summary_counts_only_visible_projects(self, users, officer, today):  # type: ignore[no-untyped-def]
+        make(officer, today, stage="negotiating", stage_date=months_before(today, 3))
+        assert services.ageing_summary(officer).red == 1
+        assert services.ageing_summary(users["city"]).red == 0
