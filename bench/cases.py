@@ -1,0 +1,76 @@
+"""The benchmark cases; each prints absolute times and the ratio to its baseline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bench.synthetic import make_orgs, make_projects, make_user
+
+Timer = Callable[[Callable[[], object], int], float]
+
+
+def _list_page(user) -> Callable[[], object]:  # type: ignore[no-untyped-def]
+    from parklink.projects.queries import (
+        ProjectFilters,
+        apply_filters,
+        thresholds_for,
+        visible_projects,
+        with_relations,
+    )
+
+    def run() -> object:
+        qs = apply_filters(visible_projects(user), ProjectFilters(sort="-total_investment"),
+                           thresholds_for(user.organization))
+        total = qs.count()
+        return total, list(with_relations(qs)[:25])
+
+    return run
+
+
+def _dashboard(user) -> Callable[[], object]:  # type: ignore[no-untyped-def]
+    from django.db.models import Count, Sum
+
+    from parklink.projects.queries import visible_projects
+    from parklink.projects.services import ageing_summary
+
+    def run() -> object:
+        funnel = list(visible_projects(user).values("stage").annotate(
+            n=Count("id"), amount=Sum("total_investment")))
+        return funnel, ageing_summary(user)
+
+    return run
+
+
+def _uscc(n: int) -> Callable[[], object]:
+    from parklink.enterprises.uscc import check_character, is_valid
+
+    codes = [f"91510100MA{i:07d}" for i in range(n)]
+    codes = [c + check_character(c) for c in codes]
+    return lambda: sum(map(is_valid, codes))
+
+
+def run_all(sizes: tuple[int, int], timed: Timer) -> list[str]:
+    small, large = sizes
+    lines: list[str] = []
+    orgs = make_orgs("510000")
+    province = next(o for o in orgs if o.region_id == "510000")
+    county = next(o for o in orgs if o.region.level == "county")
+    province_user, county_user = make_user(province, "bench_p"), make_user(county, "bench_c")
+
+    make_projects(orgs, small)
+    base = {name: timed(case, 5) for name, case in (
+        ("province list", _list_page(province_user)), ("county list", _list_page(county_user)),
+        ("province dashboard", _dashboard(province_user)))}
+    make_projects(orgs, large - small, seed=11)
+    for name, case in (("province list", _list_page(province_user)),
+                       ("county list", _list_page(county_user)),
+                       ("province dashboard", _dashboard(province_user))):
+        cost = timed(case, 5)
+        lines.append(f"{name:<20} {small:>6} projects {base[name] * 1000:8.1f} ms | "
+                     f"{large:>6} projects {cost * 1000:8.1f} ms | ratio {cost / base[name]:5.2f} "
+                     f"for {large // small}x data")
+    one = timed(_uscc(1_000), 3)
+    ten = timed(_uscc(10_000), 3)
+    lines.append(f"USCC validation      1,000 codes {one * 1000:6.1f} ms | 10,000 codes "
+                 f"{ten * 1000:6.1f} ms | ratio {ten / one:5.2f} for 10x codes")
+    return lines
