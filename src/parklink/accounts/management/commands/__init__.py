@@ -1,0 +1,1 @@
+"""`parklink token …` and other account commands."""

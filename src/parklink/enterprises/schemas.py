@@ -1,0 +1,117 @@
+"""JSON shapes of enterprises and their sites; capital is in 元, or in 万元 via `_wan`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Self
+
+from ninja import Schema
+from pydantic import ConfigDict, Field, model_validator
+
+from parklink.core.money import format_amount, to_yuan
+from parklink.enterprises.models import Enterprise, EnterpriseSite, SiteRole
+from parklink.parks.schemas import OrgRef, ParkRef
+from parklink.regions.schemas import RegionRef
+
+FLAGS = ("is_chain_leader", "is_listed", "is_high_tech", "is_above_scale", "is_specialised_sme")
+
+
+class EnterpriseRef(Schema):
+    id: int
+    name: str
+    uscc: str | None = None
+
+
+class EnterpriseOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    uscc: str | None = None
+    region: RegionRef
+    owner: OrgRef
+    industry_code: str
+    is_chain_leader: bool
+    is_listed: bool
+    is_high_tech: bool
+    is_above_scale: bool
+    is_specialised_sme: bool
+    registered_capital: Decimal | None = None
+    registered_capital_display: str
+
+    @staticmethod
+    def resolve_registered_capital_display(obj: Enterprise) -> str:
+        return format_amount(obj.registered_capital)
+
+
+class SiteOut(Schema):
+    id: int
+    role: str
+    role_label: str
+    park: ParkRef | None = None
+    region: RegionRef | None = None
+    address: str
+
+    @staticmethod
+    def resolve_role_label(obj: EnterpriseSite) -> str:
+        return str(obj.get_role_display())
+
+
+class EnterpriseDetailOut(EnterpriseOut):
+    description: str
+    sites: list[SiteOut]
+
+
+class EnterprisePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[EnterpriseOut]
+
+
+class SiteIn(Schema):
+    """A base of the enterprise: in a park (id) and/or a region (adcode or place name)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: SiteRole
+    park: int | None = None
+    region: str | None = None
+    address: str = ""
+
+
+class EnterprisePatch(Schema):
+    """Fields to change; `region` is an adcode or a place name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    short_name: str | None = None
+    uscc: str | None = None
+    region: str | None = None
+    industry_code: str | None = None
+    description: str | None = None
+    is_chain_leader: bool | None = None
+    is_listed: bool | None = None
+    is_high_tech: bool | None = None
+    is_above_scale: bool | None = None
+    is_specialised_sme: bool | None = None
+    registered_capital: Decimal | None = None
+    registered_capital_wan: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _capital_in_yuan(self) -> Self:
+        """Set `registered_capital` (元) from `registered_capital_wan` (万元) when given."""
+        if self.registered_capital_wan is not None:
+            if self.registered_capital is not None:
+                raise ValueError("registered_capital 与 registered_capital_wan 只能填写一个")
+            self.registered_capital = to_yuan(self.registered_capital_wan, "万元")
+        return self
+
+
+class EnterpriseIn(EnterprisePatch):
+    """A new enterprise with its sites; `owner` (an organisation id) is for admins only."""
+
+    name: str
+    region: str
+    owner: int | None = None
+    sites: list[SiteIn] = Field(default_factory=list)

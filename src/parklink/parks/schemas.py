@@ -1,0 +1,170 @@
+"""JSON shapes of parks (and the organisation references every registry record carries)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict
+
+from parklink.core.money import format_amount
+from parklink.parks.models import (
+    IndicatorKind,
+    LinkageMember,
+    Park,
+    ParkIndicator,
+    ParkKind,
+)
+from parklink.regions.schemas import RegionRef
+
+
+class OrgRef(Schema):
+    """The organisation that owns a record (and alone may change it)."""
+
+    id: int
+    name: str
+
+
+class ParkRef(Schema):
+    id: int
+    name: str
+    kind: str
+
+
+class ParkOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: str
+    kind_label: str
+    region: RegionRef
+    parent: ParkRef | None = None
+    owner: OrgRef
+    established: date | None = None
+    planned_area_mu: Decimal | None = None
+    carrier_built_m2: Decimal | None = None
+    carrier_occupied_m2: Decimal | None = None
+    available_land_mu: Decimal | None = None
+    occupancy_rate: float | None = None
+
+    @staticmethod
+    def resolve_kind_label(obj: Park) -> str:
+        return str(obj.get_kind_display())
+
+
+class IndustryOut(Schema):
+    name: str
+    role: str
+    industry_code: str
+
+
+class ResourceOut(Schema):
+    kind: str
+    kind_label: str
+    value: Decimal | None = None
+    value_max: Decimal | None = None
+    unit: str
+    note: str
+
+    @staticmethod
+    def resolve_kind_label(obj: Any) -> str:
+        return str(obj.get_kind_display())
+
+
+class IndicatorOut(Schema):
+    """A yearly figure; money figures are in 元 and also given as a display string."""
+
+    year: int
+    indicator: str
+    indicator_label: str
+    value: Decimal
+    unit: str
+    display: str
+
+    @staticmethod
+    def resolve_indicator_label(obj: ParkIndicator) -> str:
+        return str(obj.get_indicator_display())
+
+    @staticmethod
+    def resolve_unit(obj: ParkIndicator) -> str:
+        return "元" if obj.indicator in IndicatorKind.money() else obj.unit
+
+    @staticmethod
+    def resolve_display(obj: ParkIndicator) -> str:
+        if obj.indicator in IndicatorKind.money():
+            return format_amount(obj.value)
+        return f"{obj.value.normalize():f}{obj.unit}"
+
+
+class LinkageMemberOut(Schema):
+    park: ParkRef
+    role: str
+
+
+class LinkageOut(Schema):
+    """A 三园联动 group this park belongs to, with this park's role in it."""
+
+    id: int
+    name: str
+    description: str
+    role: str
+    members: list[LinkageMemberOut]
+
+
+class ParkDetailOut(ParkOut):
+    description: str
+    industries: list[IndustryOut]
+    resources: list[ResourceOut]
+    indicators: list[IndicatorOut]
+    children: list[ParkRef]
+    linkages: list[LinkageOut]
+
+    @staticmethod
+    def resolve_linkages(obj: Park) -> list[dict[str, Any]]:
+        memberships: list[LinkageMember] = list(obj.linkage_memberships.all())
+        return [
+            {
+                "id": m.linkage.pk,
+                "name": m.linkage.name,
+                "description": m.linkage.description,
+                "role": m.role,
+                "members": list(m.linkage.members.all()),
+            }
+            for m in memberships
+        ]
+
+
+class ParkPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ParkOut]
+
+
+class ParkPatch(Schema):
+    """Fields to change; `region` is an adcode or a place name, `parent` a park id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    short_name: str | None = None
+    kind: ParkKind | None = None
+    region: str | None = None
+    parent: int | None = None
+    description: str | None = None
+    established: date | None = None
+    planned_area_mu: Decimal | None = None
+    carrier_built_m2: Decimal | None = None
+    carrier_occupied_m2: Decimal | None = None
+    available_land_mu: Decimal | None = None
+
+
+class ParkIn(ParkPatch):
+    """A new park; `owner` (an organisation id) is only for installation admins."""
+
+    name: str
+    kind: ParkKind
+    region: str
+    owner: int | None = None

@@ -1,0 +1,216 @@
+"""Project library API; every read and write goes through the user's visible projects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from parklink.accounts.models import User
+from parklink.core.errors import Invalid, NotFound
+from parklink.enterprises.models import Enterprise
+from parklink.parks.api import current_user, owner_id_for
+from parklink.parks.models import Park
+from parklink.projects import services
+from parklink.projects.ageing import Thresholds, colour
+from parklink.projects.lifecycle import ACTIVE, Stage
+from parklink.projects.models import AgeingPolicy, Milestone, Project, StageTransition
+from parklink.projects.queries import (
+    ProjectFilters,
+    apply_filters,
+    get_visible,
+    thresholds_for,
+    today,
+    visible_projects,
+    with_relations,
+)
+from parklink.projects.schemas import (
+    COLOUR_ATTR,
+    PROJECT_AMOUNTS,
+    ApprovalIn,
+    ApprovalOut,
+    CompleteIn,
+    FundsIn,
+    FundsOut,
+    MilestoneIn,
+    MilestoneOut,
+    ProjectDetailOut,
+    ProjectIn,
+    ProjectPage,
+    ProjectPatch,
+    ProjectQuery,
+    TransitionIn,
+    without_wan,
+)
+from parklink.regions.services import require_region
+
+router = Router(tags=["projects"])
+
+# Text and choice fields a PATCH clears with null (they are stored as "").
+_BLANKABLE = (
+    "name",
+    "code_name",
+    "sector",
+    "industry_code",
+    "description",
+    "capital_origin",
+    "maturity",
+    "lead_source",
+    "lead_source_detail",
+    "responsible_leader",
+    "task_force",
+    "mechanism",
+)
+
+
+def _changes(data: dict[str, Any]) -> dict[str, Any]:
+    """Payload → service keyword arguments (ids → records, place text → Region)."""
+    for name in _BLANKABLE:
+        if name in data and data[name] is None:
+            data[name] = ""
+    if "region" in data:
+        data["region"] = require_region(data["region"]) if data["region"] else None
+    if data.get("park") is not None:
+        park = Park.objects.filter(pk=data["park"]).first()
+        if park is None:
+            raise Invalid(f"园区不存在: {data['park']}", detail={"field": "park"})
+        data["park"] = park
+    if data.get("investor") is not None:
+        investor = Enterprise.objects.filter(pk=data["investor"]).first()
+        if investor is None:
+            raise Invalid(f"企业不存在: {data['investor']}", detail={"field": "investor"})
+        data["investor"] = investor
+    return data
+
+
+def _detailed(user: User, pk: int) -> Project:
+    """A visible project with everything its detail shows, or 404 (hidden looks missing)."""
+    qs = (
+        with_relations(visible_projects(user))
+        .select_related("leader_user")
+        .prefetch_related(
+            "milestones",
+            "approvals",
+            "funds",
+            Prefetch("transitions", queryset=StageTransition.objects.select_related("actor")),
+        )
+    )
+    project = qs.filter(pk=pk).first()
+    if project is None:
+        raise NotFound("项目不存在或无权查看。")
+    return project
+
+
+def _attach_colours(projects: list[Project]) -> None:
+    """Each row's ageing colour under its owner's thresholds, in one query for all rows.
+
+    Same rule as services.colour_of, which would query the thresholds once per row.
+    """
+    owners = {p.owner_id for p in projects}
+    policies = {
+        policy.organization_id: Thresholds(
+            policy.yellow_months, policy.red_months, policy.removal_months
+        )
+        for policy in AgeingPolicy.objects.filter(organization_id__in=owners)
+    }
+    default, on = thresholds_for(None), today()
+    for project in projects:
+        shade = None
+        if Stage(project.stage) in ACTIVE:
+            shade = colour(project.last_progress_on, on, policies.get(project.owner_id, default))
+        project.__dict__[COLOUR_ATTR] = shade
+
+
+@router.get("/", response=ProjectPage, summary="List visible projects")
+def list_projects(request: HttpRequest, filters: Query[ProjectQuery]) -> dict[str, Any]:
+    user = current_user(request)
+    wanted = filters.model_dump(exclude={"limit", "offset"})
+    wanted["stage"] = [str(stage) for stage in wanted["stage"]]
+    # The viewer's thresholds decide what "red" means in a filter; only look them up if asked.
+    thresholds = thresholds_for(user.organization if filters.colour else None)
+    qs: QuerySet[Project] = apply_filters(
+        visible_projects(user), ProjectFilters(**wanted), thresholds
+    )
+    total = qs.count()
+    rows = list(with_relations(qs)[filters.offset : filters.offset + filters.limit])
+    _attach_colours(rows)
+    return {"count": total, "limit": filters.limit, "offset": filters.offset, "items": rows}
+
+
+@router.get("/{project_id}", response=ProjectDetailOut, summary="One project in full")
+def read_project(request: HttpRequest, project_id: int) -> Project:
+    return _detailed(current_user(request), project_id)
+
+
+@router.post("/", response={201: ProjectDetailOut}, summary="Create a project")
+def create_project(request: HttpRequest, payload: ProjectIn) -> Status:
+    user = current_user(request)
+    data = payload.model_dump(exclude_none=True, exclude=without_wan(PROJECT_AMOUNTS))
+    owner_id = owner_id_for(user, data.pop("owner", None))
+    project = services.create_project(user, owner_id=owner_id, **_changes(data))
+    return Status(201, _detailed(user, project.pk))
+
+
+@router.patch("/{project_id}", response=ProjectDetailOut, summary="Change a project")
+def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch) -> Project:
+    user = current_user(request)
+    project = get_visible(user, project_id)
+    changes = payload.model_dump(exclude_unset=True, exclude=without_wan(PROJECT_AMOUNTS))
+    services.update_project(user, project, **_changes(changes))
+    return _detailed(user, project_id)
+
+
+@router.post(
+    "/{project_id}/transition", response=ProjectDetailOut, summary="Move a project to another stage"
+)
+def transition(request: HttpRequest, project_id: int, payload: TransitionIn) -> Project:
+    user = current_user(request)
+    project = get_visible(user, project_id)
+    services.transition(user, project, payload.to, on=payload.date, note=payload.note)
+    return _detailed(user, project_id)
+
+
+@router.post("/{project_id}/milestones", response={201: MilestoneOut}, summary="Add a milestone")
+def add_milestone(request: HttpRequest, project_id: int, payload: MilestoneIn) -> Status:
+    user = current_user(request)
+    project = get_visible(user, project_id)
+    return Status(201, services.add_milestone(user, project, **payload.model_dump()))
+
+
+@router.post(
+    "/{project_id}/milestones/{milestone_id}/complete",
+    response=MilestoneOut,
+    summary="Mark a milestone done",
+)
+def complete_milestone(
+    request: HttpRequest, project_id: int, milestone_id: int, payload: CompleteIn | None = None
+) -> Milestone:
+    user = current_user(request)
+    project = get_visible(user, project_id)
+    milestone = Milestone.objects.filter(project=project, pk=milestone_id).first()
+    if milestone is None:
+        raise NotFound("里程碑不存在。", detail={"id": milestone_id})
+    milestone.project = project
+    return services.complete_milestone(user, milestone, on=payload.date if payload else None)
+
+
+@router.post(
+    "/{project_id}/approvals",
+    response=ApprovalOut,
+    summary="Set the status of an approval (环评, 安评, 能评, 消防…)",
+)
+def set_approval(request: HttpRequest, project_id: int, payload: ApprovalIn) -> Any:
+    user = current_user(request)
+    project = get_visible(user, project_id)
+    return services.set_approval(user, project, **payload.model_dump())
+
+
+@router.post("/{project_id}/funds", response={201: FundsOut}, summary="Record funds in place")
+def add_funds(request: HttpRequest, project_id: int, payload: FundsIn) -> Status:
+    user = current_user(request)
+    project = get_visible(user, project_id)
+    return Status(
+        201, services.add_funds(user, project, **payload.model_dump(exclude={"amount_wan"}))
+    )

@@ -1,0 +1,361 @@
+"""JSON shapes of the project library; money is in 元, entered in 元 or in 万元 via `_wan`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Self
+
+from ninja import Schema
+from pydantic import ConfigDict, Field, model_validator
+
+from parklink.core.money import format_amount, to_yuan
+from parklink.core.sources import sources_of
+from parklink.enterprises.schemas import EnterpriseRef
+from parklink.parks.schemas import OrgRef, ParkRef
+from parklink.projects import services
+from parklink.projects.ageing import Colour
+from parklink.projects.lifecycle import LABELS_ZH, Stage
+from parklink.projects.models import (
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    CapitalOrigin,
+    FundsInPlace,
+    LeadSource,
+    Maturity,
+    Project,
+)
+from parklink.projects.queries import today
+from parklink.regions.schemas import RegionRef
+
+PROJECT_AMOUNTS = (
+    "total_investment",
+    "phase_investment",
+    "expected_annual_revenue",
+    "expected_annual_tax",
+)
+# Set by the list endpoint, which works out every row's colour in one go.
+COLOUR_ATTR = "_api_colour"
+
+
+def fold_wan(payload: Schema, names: tuple[str, ...]) -> None:
+    """Set each `<name>` (元) from `<name>_wan` (万元) when given; giving both is an error.
+
+    Callers leave the `_wan` fields out when they dump the payload (see `without_wan`).
+    """
+    for name in names:
+        wan = getattr(payload, f"{name}_wan")
+        if wan is None:
+            continue
+        if getattr(payload, name) is not None:
+            raise ValueError(f"{name} 与 {name}_wan 只能填写一个")
+        setattr(payload, name, to_yuan(wan, "万元"))
+
+
+def without_wan(names: tuple[str, ...]) -> set[str]:
+    return {f"{name}_wan" for name in names}
+
+
+def _display(amount: Decimal | None) -> str:
+    return format_amount(amount)
+
+
+class TagOut(Schema):
+    code: str
+    name: str
+
+
+class UserRef(Schema):
+    id: int
+    username: str
+    display_name: str
+
+
+class ProjectOut(Schema):
+    """A row of the project library."""
+
+    id: int
+    name: str
+    code_name: str
+    stage: str
+    stage_label: str
+    owner: OrgRef
+    park: ParkRef | None = None
+    region: RegionRef
+    investor: EnterpriseRef | None = None
+    sector: str
+    maturity: str
+    total_investment: Decimal | None = None
+    total_investment_display: str
+    responsible_leader: str
+    stage_since: date
+    signed_on: date | None = None
+    last_progress_on: date
+    colour: Colour | None = None
+    tags: list[TagOut]
+
+    @staticmethod
+    def resolve_stage_label(obj: Project) -> str:
+        return LABELS_ZH[Stage(obj.stage)]
+
+    @staticmethod
+    def resolve_total_investment_display(obj: Project) -> str:
+        return _display(obj.total_investment)
+
+    @staticmethod
+    def resolve_colour(obj: Project) -> Colour | None:
+        if COLOUR_ATTR in obj.__dict__:
+            return obj.__dict__[COLOUR_ATTR]
+        return services.colour_of(obj)
+
+
+class MilestoneOut(Schema):
+    id: int
+    name: str
+    due_on: date
+    done_on: date | None = None
+    note: str
+    overdue: bool
+
+    @staticmethod
+    def resolve_overdue(obj: Any) -> bool:
+        return obj.done_on is None and obj.due_on < today()
+
+
+class ApprovalOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    due_on: date | None = None
+    submitted_on: date | None = None
+    decided_on: date | None = None
+    reference: str
+
+    @staticmethod
+    def resolve_kind_label(obj: Approval) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_status_label(obj: Approval) -> str:
+        return str(obj.get_status_display())
+
+
+class FundsOut(Schema):
+    id: int
+    received_on: date
+    amount: Decimal
+    amount_display: str
+    evidence: str
+    note: str
+
+    @staticmethod
+    def resolve_amount_display(obj: FundsInPlace) -> str:
+        return _display(obj.amount)
+
+
+class TransitionOut(Schema):
+    """One recorded stage change: who moved the project, from where to where, when and why."""
+
+    id: int
+    from_stage: str
+    to_stage: str
+    effective_on: date
+    actor: UserRef | None = None
+    note: str
+    recorded_at: datetime
+
+
+class SourceOut(Schema):
+    document: str
+    quote: str
+    url: str
+
+
+class ProjectDetailOut(ProjectOut):
+    description: str
+    industry_code: str
+    phase_investment: Decimal | None = None
+    phase_investment_display: str
+    capital_origin: str
+    expected_annual_revenue: Decimal | None = None
+    expected_annual_revenue_display: str
+    expected_annual_tax: Decimal | None = None
+    expected_annual_tax_display: str
+    jobs: int | None = None
+    lead_source: str
+    lead_source_detail: str
+    leader_user: UserRef | None = None
+    task_force: str
+    mechanism: str
+    stalled_from: str
+    allowed_next: list[str]
+    milestones: list[MilestoneOut]
+    overdue_milestones: int
+    approvals: list[ApprovalOut]
+    funds: list[FundsOut]
+    funds_total: Decimal
+    funds_total_display: str
+    transitions: list[TransitionOut]
+    sources: list[SourceOut]
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_phase_investment_display(obj: Project) -> str:
+        return _display(obj.phase_investment)
+
+    @staticmethod
+    def resolve_expected_annual_revenue_display(obj: Project) -> str:
+        return _display(obj.expected_annual_revenue)
+
+    @staticmethod
+    def resolve_expected_annual_tax_display(obj: Project) -> str:
+        return _display(obj.expected_annual_tax)
+
+    @staticmethod
+    def resolve_allowed_next(obj: Project) -> list[str]:
+        return services.allowed_next(obj)
+
+    @staticmethod
+    def resolve_overdue_milestones(obj: Project) -> int:
+        on = today()
+        return sum(1 for m in obj.milestones.all() if m.done_on is None and m.due_on < on)
+
+    @staticmethod
+    def resolve_funds_total(obj: Project) -> Decimal:
+        return sum((f.amount for f in obj.funds.all()), Decimal("0.00"))
+
+    @staticmethod
+    def resolve_funds_total_display(obj: Project) -> str:
+        return _display(sum((f.amount for f in obj.funds.all()), Decimal("0.00")))
+
+    @staticmethod
+    def resolve_sources(obj: Project) -> list[Any]:
+        return list(sources_of(obj))
+
+
+class ProjectPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ProjectOut]
+
+
+class ProjectQuery(Schema):
+    """Filters of the project list; `stage` may be repeated."""
+
+    stage: list[Stage] = Field(default_factory=list)
+    park: int | None = Field(None, description="park id; includes its sub-parks")
+    region: str | None = Field(None, description="adcode; includes its sub-regions")
+    sector: str | None = None
+    maturity: Maturity | None = None
+    colour: Colour | None = None
+    tag: str | None = Field(None, description="tag code, e.g. key")
+    leader: str | None = Field(None, description="part of the responsible leader's name")
+    q: str | None = Field(None, description="name, code name, sector or investor")
+    sort: str = Field("-signed_on", description="field, '-' for descending, e.g. -total_investment")
+    limit: int = Field(20, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class ProjectPatch(Schema):
+    """Fields to change; amounts in 元 or, with the `_wan` suffix, in 万元."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    code_name: str | None = None
+    park: int | None = Field(None, description="park id")
+    region: str | None = Field(None, description="adcode or place name")
+    investor: int | None = Field(None, description="enterprise id")
+    sector: str | None = None
+    industry_code: str | None = None
+    description: str | None = None
+    total_investment: Decimal | None = None
+    total_investment_wan: Decimal | None = None
+    phase_investment: Decimal | None = None
+    phase_investment_wan: Decimal | None = None
+    capital_origin: CapitalOrigin | None = None
+    expected_annual_revenue: Decimal | None = None
+    expected_annual_revenue_wan: Decimal | None = None
+    expected_annual_tax: Decimal | None = None
+    expected_annual_tax_wan: Decimal | None = None
+    jobs: int | None = Field(None, ge=0)
+    maturity: Maturity | None = None
+    tags: list[str] | None = Field(None, description="tag codes; replaces the project's tags")
+    lead_source: LeadSource | None = None
+    lead_source_detail: str | None = None
+    responsible_leader: str | None = None
+    task_force: str | None = None
+    mechanism: str | None = None
+
+    @model_validator(mode="after")
+    def _amounts_in_yuan(self) -> Self:
+        fold_wan(self, PROJECT_AMOUNTS)
+        return self
+
+
+class ProjectIn(ProjectPatch):
+    """A new project entering the library at `stage` (default lead) on `stage_date`."""
+
+    name: str
+    stage: str = Stage.LEAD.value
+    stage_date: date | None = None
+    note: str = ""
+    owner: int | None = Field(None, description="organisation id; installation admins only")
+
+
+class TransitionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    to: str
+    date: dt.date | None = Field(None, description="effective date, default today")
+    note: str = ""
+
+
+class MilestoneIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    due_on: date
+    note: str = ""
+
+
+class CompleteIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date | None = Field(None, description="completion date, default today")
+
+
+class ApprovalIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ApprovalKind
+    status: ApprovalStatus
+    due_on: date | None = None
+    submitted_on: date | None = None
+    decided_on: date | None = None
+    reference: str = ""
+
+
+class FundsIn(Schema):
+    """Funds in place: `amount` in 元 or `amount_wan` in 万元."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    received_on: date
+    amount: Decimal | None = Field(None, description="元")
+    amount_wan: Decimal | None = Field(None, description="万元, instead of amount")
+    evidence: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _amount_in_yuan(self) -> Self:
+        fold_wan(self, ("amount",))
+        if self.amount is None:
+            raise ValueError("请填写 amount(元)或 amount_wan(万元)")
+        return self
