@@ -1,0 +1,1 @@
+"""The `parklink` subcommands that belong to no single domain app (import, export)."""

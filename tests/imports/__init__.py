@@ -1,0 +1,1 @@
+"""Tests of the all-or-nothing imports and the project export."""

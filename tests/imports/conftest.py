@@ -1,0 +1,82 @@
+"""Fixtures for import tests: real .xlsx/.csv files written to tmp_path, valid USCCs, a park."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from parklink.accounts.models import Organization, User
+from parklink.enterprises.uscc import check_character
+from parklink.parks.models import Park
+from parklink.parks.services import create_park
+from parklink.regions.models import Region
+
+Cells = Sequence[Any]
+
+
+def make_uscc(number: int, adcode: str = "510106") -> str:
+    """A valid 统一社会信用代码 built around `number`."""
+    first17 = f"91{adcode}MA{number:07d}"
+    return first17 + check_character(first17)
+
+
+def wrong_check(code: str) -> str:
+    """The same code with a wrong 18th character."""
+    return code[:17] + ("1" if code[17] != "1" else "2")
+
+
+def write_xlsx(path: Path, header: Cells, rows: Sequence[Cells]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+    return path
+
+
+def write_csv(
+    path: Path, header: Cells, rows: Sequence[Cells], encoding: str = "utf-8-sig"
+) -> Path:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+@pytest.fixture
+def xlsx(tmp_path: Path) -> Callable[..., Path]:
+    def make(header: Cells, rows: Sequence[Cells], name: str = "data.xlsx") -> Path:
+        return write_xlsx(tmp_path / name, header, rows)
+
+    return make
+
+
+@pytest.fixture
+def csv_file(tmp_path: Path) -> Callable[..., Path]:
+    def make(
+        header: Cells, rows: Sequence[Cells], encoding: str = "utf-8-sig", name: str = "data.csv"
+    ) -> Path:
+        return write_csv(tmp_path / name, header, rows, encoding)
+
+    return make
+
+
+@pytest.fixture
+def park(users: dict[str, User], orgs: dict[str, Organization]) -> Park:
+    return create_park(
+        users["jinniu"],
+        name="金牛高新技术产业园区",
+        short_name="金牛高新",
+        kind="industrial_park",
+        region=Region.objects.get(adcode="510106"),
+    )
