@@ -90,6 +90,11 @@ class Project(PinyinSearchable, OwnedModel):
     expected_annual_tax = models.DecimalField(_("达产年税收(元)"), max_digits=18,
                                               decimal_places=2, null=True, blank=True)
     jobs = models.PositiveIntegerField(_("带动就业(人)"), null=True, blank=True)
+    land_area_mu = models.DecimalField(_("用地面积(亩)"), max_digits=12, decimal_places=2,
+                                       null=True, blank=True)
+    floor_area_m2 = models.DecimalField(_("建筑面积(平方米)"), max_digits=14, decimal_places=2,
+                                        null=True, blank=True)
+    remarks = models.TextField(_("备注"), blank=True)
     maturity = models.CharField(_("成熟度"), max_length=1, choices=Maturity.choices, blank=True)
     tags = models.ManyToManyField(ProjectTag, verbose_name=_("标签"), blank=True,
                                   related_name="projects")
@@ -196,6 +201,7 @@ class Approval(TimeStampedModel):
     submitted_on = models.DateField(_("报审日期"), null=True, blank=True)
     decided_on = models.DateField(_("批复日期"), null=True, blank=True)
     reference = models.CharField(_("批复文号"), max_length=128, blank=True)
+    note = models.CharField(_("说明"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("审批")

@@ -30,7 +30,8 @@ from parklink.projects.queries import colour_q, thresholds_for, today, visible_p
 EDITABLE_FIELDS = (
     "name", "code_name", "park", "region", "investor", "sector", "industry_code", "description",
     "total_investment", "phase_investment", "capital_origin", "expected_annual_revenue",
-    "expected_annual_tax", "jobs", "maturity", "lead_source", "lead_source_detail",
+    "expected_annual_tax", "jobs", "land_area_mu", "floor_area_m2", "remarks", "maturity",
+    "lead_source", "lead_source_detail",
     "responsible_leader", "leader_user", "task_force", "mechanism",
 )
 NOTE_REQUIRED = {Stage.STALLED, Stage.TERMINATED}
