@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from parklink.web import search_views, views
+from parklink.web import import_views, search_views, views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
@@ -9,4 +9,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", search_views.search_page, name="search"),
     path("search/suggest/", search_views.search_suggest, name="search_suggest"),
+    path("import/", import_views.import_page, name="import"),
+    path("import/validate/", import_views.import_validate, name="import_validate"),
+    path("import/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import/cancel/", import_views.import_cancel, name="import_cancel"),
+    path("import/template/<str:kind>/", import_views.import_template, name="import_template"),
 ]

@@ -1,0 +1,315 @@
+"""Import page: upload, check every row (writing nothing), then confirm an all-or-nothing import."""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from parklink.accounts.models import Organization, User
+from parklink.core.errors import ParkLinkError
+from parklink.core.imports import Importer, ImportReport, Problem
+from parklink.core.tabular import TableError, detect_format
+from parklink.enterprises.imports import (
+    EnterpriseImporter,
+    import_enterprises,
+    validate_enterprises,
+)
+from parklink.projects.imports import ProjectImporter, import_projects, validate_projects
+
+# Uploads waiting for confirmation older than this are removed on the user's next upload.
+STALE_AFTER_SECONDS = 24 * 3600
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+_XLSX_MAGIC = b"PK\x03\x04"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Phase = Callable[..., ImportReport]
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """A kind of record the page imports, and the service functions that do it."""
+
+    code: str
+    label: Any
+    importer: type[Importer]
+    validate: Phase
+    run: Phase
+
+
+KINDS = {
+    "enterprises": ImportKind(
+        "enterprises",
+        gettext_lazy("企业"),
+        EnterpriseImporter,
+        validate_enterprises,
+        import_enterprises,
+    ),
+    "projects": ImportKind(
+        "projects", gettext_lazy("项目"), ProjectImporter, validate_projects, import_projects
+    ),
+}
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("导入类型"),
+        choices=[(kind.code, kind.label) for kind in KINDS.values()],
+        widget=forms.RadioSelect,
+        initial="enterprises",
+    )
+    file = forms.FileField(
+        label=gettext_lazy("文件"),
+        help_text=gettext_lazy("Excel (.xlsx) 或 CSV (.csv),第一行为表头"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+
+@dataclass(frozen=True)
+class ProblemLine:
+    """A problem as the report table shows it, with the reason in the user's language."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+# Temporary storage of uploads between the two steps --------------------------------------------
+
+
+def _user_dir(user: User) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / str(user.pk)
+
+
+def _remove_stale(folder: Path) -> None:
+    if not folder.is_dir():
+        return
+    limit = time.time() - STALE_AFTER_SECONDS
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
+def _sniff_format(upload: UploadedFile) -> str:
+    """xlsx or csv: the client's file name only picks between the two, the content must agree."""
+    fmt = detect_format(upload.name or "")
+    head = upload.read(4)
+    upload.seek(0)
+    if fmt == "xlsx" and head != _XLSX_MAGIC:
+        raise TableError(
+            "文件内容不是 .xlsx 格式,请在 Excel 中另存为 .xlsx",
+            "the file is not really .xlsx; save it as .xlsx from Excel",
+        )
+    return fmt
+
+
+def store_upload(user: User, kind: str, fmt: str, upload: UploadedFile) -> Path:
+    """Keep the upload under a random name (its token) in the user's own folder."""
+    folder = _user_dir(user)
+    folder.mkdir(parents=True, exist_ok=True)
+    _remove_stale(folder)
+    token = secrets.token_hex(16)
+    path = folder / f"{token}.{kind}.{fmt}"
+    with path.open("wb") as target:
+        for chunk in upload.chunks():
+            target.write(chunk)
+    return path
+
+
+def find_upload(user: User, token: str) -> tuple[Path, ImportKind, str] | None:
+    """The stored file of `token` in the user's folder, its kind and format, or None."""
+    if not _TOKEN.match(token or ""):
+        return None
+    for kind in KINDS.values():
+        for fmt in ("xlsx", "csv"):
+            path = _user_dir(user) / f"{token}.{kind.code}.{fmt}"
+            if path.is_file():
+                return path, kind, fmt
+    return None
+
+
+# Presenting reports ----------------------------------------------------------------------------
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def _problem_lines(problems: list[Problem]) -> list[ProblemLine]:
+    lang = "en" if _english() else "zh"
+    return [ProblemLine(p.row, p.column or "—", p.value, p.reason(lang)) for p in problems]
+
+
+def _error_text(error: ParkLinkError | TableError) -> str:
+    """A service or file error in the user's language (services carry both)."""
+    if isinstance(error, TableError):
+        return error.message_en if _english() else error.message_zh
+    if _english():
+        english = getattr(error, "message_en", None)
+        if english is None and isinstance(error.detail, dict):
+            english = error.detail.get("en")
+        if english:
+            return str(english)
+    return error.message
+
+
+def _report_context(report: ImportReport, kind: ImportKind) -> dict[str, Any]:
+    bad_rows = {p.row for p in report.problems if p.row}
+    preview = [[row.get(column, "") for column in report.columns] for row in report.preview]
+    return {
+        "report": report,
+        "preview": preview,
+        "kind": kind,
+        "problems": _problem_lines(report.problems),
+        "bad_rows": len(bad_rows),
+        "good_rows": max(report.rows_read - len(bad_rows), 0),
+    }
+
+
+def _page(
+    request: HttpRequest, partial: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """The partial alone for htmx, or the whole page with the partial in it."""
+    if getattr(request, "htmx", False):
+        return render(request, partial, context, status=status)
+    page = {"form": UploadForm(), "kinds": KINDS.values(), "result_template": partial, **context}
+    return render(request, "web/import.html", page, status=status)
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+# Views -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def import_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/import.html", {"form": UploadForm(), "kinds": KINDS.values()})
+
+
+@login_required
+@require_POST
+def import_validate(request: HttpRequest) -> HttpResponse:
+    """Step 1: check the uploaded file; nothing is written, the file waits for confirmation."""
+    user = _user(request)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, "web/partials/import_form_errors.html", {"form": form}, 400)
+    kind = KINDS[form.cleaned_data["kind"]]
+    upload: UploadedFile = form.cleaned_data["file"]
+    path: Path | None = None
+    try:
+        fmt = _sniff_format(upload)
+        path = store_upload(user, kind.code, fmt, upload)
+        report = kind.validate(user, path, fmt=fmt)
+    except (ParkLinkError, TableError) as error:
+        if path is not None:
+            path.unlink(missing_ok=True)
+        status = error.status if isinstance(error, ParkLinkError) else 400
+        context = {"message": _error_text(error)}
+        return _page(request, "web/partials/import_error.html", context, status)
+    token = path.name.split(".")[0]
+    if not report.ok:
+        # Nothing can be confirmed: keep no copy of a file that cannot be imported.
+        path.unlink(missing_ok=True)
+        token = ""
+    context = _report_context(report, kind) | {"token": token, "filename": upload.name}
+    return _page(request, "web/partials/import_report.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    """Step 2: import the checked file all-or-nothing, then delete it."""
+    user = _user(request)
+    found = find_upload(user, request.POST.get("token", ""))
+    if found is None:
+        message = _("待导入的文件已失效,请重新上传。")
+        return _page(request, "web/partials/import_error.html", {"message": message}, 410)
+    path, kind, fmt = found
+    try:
+        report = kind.run(user, path, fmt=fmt)
+    except ParkLinkError as error:
+        return _page(
+            request, "web/partials/import_error.html", {"message": _error_text(error)}, error.status
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    if not report.written:
+        context = _report_context(report, kind) | {"token": "", "rechecked": True}
+        return _page(request, "web/partials/import_report.html", context)
+    return _page(request, "web/partials/import_done.html", {"report": report, "kind": kind})
+
+
+@login_required
+@require_POST
+def import_cancel(request: HttpRequest) -> HttpResponse:
+    found = find_upload(_user(request), request.POST.get("token", ""))
+    if found is not None:
+        found[0].unlink(missing_ok=True)
+    return _page(request, "web/partials/import_cancelled.html", {})
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """An empty .xlsx with the headers the importer expects, built from its column specs."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise Http404(kind)
+    user = _user(request)
+    importer = spec.importer(user, cast(Organization, user.organization))
+    importer.load()
+    body = template_workbook(importer, str(spec.label))
+    response = HttpResponse(body, content_type=XLSX_TYPE)
+    filename = f"parklink-{spec.code}-template.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def template_workbook(importer: Importer, title: str) -> bytes:
+    """Sheet 1: the Chinese headers (required ones bold); sheet 2: what each column takes."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    notes = book.create_sheet(_("说明"))
+    notes.append([_("列名"), _("必填"), _("英文列名"), _("也可写作")])
+    required_fill = PatternFill("solid", fgColor="FDE9D9")
+    for index, column in enumerate(importer.columns(), start=1):
+        cell = sheet.cell(row=1, column=index, value=column.zh)
+        cell.font = Font(bold=column.required)
+        if column.required:
+            cell.fill = required_fill
+            cell.comment = Comment(_("必填"), "ParkLink")
+        sheet.column_dimensions[cell.column_letter].width = max(12, len(column.zh) * 2 + 4)
+        aliases = "、".join(column.aliases)
+        notes.append([column.zh, _("是") if column.required else "", column.en, aliases])
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCD", (22, 8, 24, 60), strict=True):
+        notes.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,342 @@
+"""The import page: upload, row-by-row report that writes nothing, confirmation, templates."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from parklink.accounts.models import Organization, User
+from parklink.enterprises.imports import EnterpriseImporter
+from parklink.enterprises.models import Enterprise
+from parklink.enterprises.uscc import check_character
+from parklink.projects.imports import ProjectImporter
+from parklink.projects.models import Project
+
+ENTERPRISE_HEADER = ["企业名称", "统一社会信用代码", "注册地"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def uscc(number: int) -> str:
+    first17 = f"91510106MA{number:07d}"
+    return first17 + check_character(first17)
+
+
+def xlsx_bytes(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(data: bytes, name: str = "企业名单.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=XLSX)
+
+
+GOOD_ROWS = [
+    ["成都金牛智造科技有限公司", uscc(1), "510106"],
+    ["四川蓉欧物流有限公司", uscc(2), "成都市金牛区"],
+]
+BAD_ROWS = [
+    ["成都金牛智造科技有限公司", uscc(1), "510106"],
+    ["四川蓉欧物流有限公司", uscc(2)[:17] + "X", "510106"],
+]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def login(users: dict[str, User]) -> Callable[[str], Client]:
+    def make(key: str) -> Client:
+        client = Client()
+        client.force_login(users[key])
+        return client
+
+    return make
+
+
+def stored_files(user: User) -> list[Path]:
+    folder = Path(settings.MEDIA_ROOT) / "imports" / str(user.pk)
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def validate(
+    client: Client,
+    data: bytes,
+    kind: str = "enterprises",
+    name: str = "企业名单.xlsx",
+    htmx: bool = True,
+) -> Any:
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(
+        reverse("import_validate"), {"kind": kind, "file": upload(data, name)}, headers=headers
+    )
+
+
+@pytest.mark.django_db
+class TestImportPage:
+    def test_officer_sees_the_upload_form(self, login: Callable[[str], Client]) -> None:
+        body = login("jinniu").get(reverse("import")).content.decode()
+        assert 'id="import-form"' in body
+        assert reverse("import_template", args=["projects"]) in body
+
+    def test_viewer_is_told_they_cannot_import(self, login: Callable[[str], Client]) -> None:
+        body = login("jinniu_viewer").get(reverse("import")).content.decode()
+        assert 'id="import-forbidden"' in body
+        assert 'id="import-form"' not in body
+
+    def test_page_has_a_progress_indicator_for_the_requests(
+        self, login: Callable[[str], Client]
+    ) -> None:
+        body = login("jinniu").get(reverse("import")).content.decode()
+        assert 'hx-indicator="#import-progress"' in body
+        assert 'id="import-progress-bar"' in body
+
+    def test_anonymous_visitor_is_sent_to_login(self) -> None:
+        response = Client().get(reverse("import"))
+        assert response.status_code == 302
+
+
+@pytest.mark.django_db
+class TestTemplateDownload:
+    @pytest.mark.parametrize(
+        "kind,importer_class",
+        [
+            ("enterprises", EnterpriseImporter),
+            ("projects", ProjectImporter),
+        ],
+    )
+    def test_template_headers_are_the_importers_columns(
+        self,
+        login: Callable[[str], Client],
+        users: dict[str, User],
+        orgs: dict[str, Organization],
+        kind: str,
+        importer_class: Any,
+    ) -> None:
+        response = login("jinniu").get(reverse("import_template", args=[kind]))
+        assert response["Content-Type"] == XLSX
+        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+        importer = importer_class(users["jinniu"], orgs["jinniu"])
+        importer.load()
+        assert header == [column.zh for column in importer.columns()]
+
+    def test_required_columns_are_bold(self, login: Callable[[str], Client]) -> None:
+        response = login("jinniu").get(reverse("import_template", args=["enterprises"]))
+        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        bold = {cell.value for cell in next(sheet.iter_rows(max_row=1)) if cell.font.bold}
+        assert bold == {"企业名称", "注册地"}
+
+    def test_downloaded_template_filled_in_validates(
+        self, login: Callable[[str], Client], users: dict[str, User]
+    ) -> None:
+        client = login("jinniu")
+        response = client.get(reverse("import_template", args=["enterprises"]))
+        book = load_workbook(io.BytesIO(response.content))
+        sheet = book.worksheets[0]
+        header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+        sheet.append([{"企业名称": GOOD_ROWS[0][0], "注册地": "510106"}.get(h) for h in header])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        result = validate(client, buffer.getvalue())
+        assert result.context["report"].ok
+
+    def test_unknown_kind_is_not_found(self, login: Callable[[str], Client]) -> None:
+        assert login("jinniu").get(reverse("import_template", args=["parks"])).status_code == 404
+
+
+@pytest.mark.django_db
+class TestValidateStep:
+    def test_bad_row_is_reported_with_row_column_value_and_reason(
+        self, login: Callable[[str], Client]
+    ) -> None:
+        response = validate(login("jinniu"), xlsx_bytes(ENTERPRISE_HEADER, BAD_ROWS))
+        body = response.content.decode()
+        [problem] = response.context["problems"]
+        assert (problem.row, problem.column, problem.value) == (
+            3,
+            "统一社会信用代码",
+            BAD_ROWS[1][1],
+        )
+        assert "校验码错误" in problem.reason
+        assert f'data-row="{problem.row}"' in body
+        assert BAD_ROWS[1][1] in body
+
+    def test_bad_file_writes_nothing_and_keeps_no_copy(
+        self, login: Callable[[str], Client], users: dict[str, User]
+    ) -> None:
+        before = Enterprise.objects.count()
+        response = validate(login("jinniu"), xlsx_bytes(ENTERPRISE_HEADER, BAD_ROWS))
+        assert Enterprise.objects.count() == before
+        assert response.context["token"] == ""
+        assert 'id="import-confirm"' not in response.content.decode()
+        assert stored_files(users["jinniu"]) == []
+
+    def test_good_file_is_previewed_and_waits_without_writing(
+        self, login: Callable[[str], Client], users: dict[str, User]
+    ) -> None:
+        response = validate(login("jinniu"), xlsx_bytes(ENTERPRISE_HEADER, GOOD_ROWS))
+        body = response.content.decode()
+        assert response.context["report"].ok
+        assert Enterprise.objects.filter(name=GOOD_ROWS[0][0]).count() == 0
+        assert GOOD_ROWS[1][0] in body
+        assert 'id="import-confirm"' in body
+        [stored] = stored_files(users["jinniu"])
+        assert stored.name.startswith(response.context["token"])
+
+    def test_client_file_name_is_never_used_for_the_stored_file(
+        self, login: Callable[[str], Client], users: dict[str, User]
+    ) -> None:
+        validate(login("jinniu"), xlsx_bytes(ENTERPRISE_HEADER, GOOD_ROWS), name="../../evil.xlsx")
+        [stored] = stored_files(users["jinniu"])
+        assert "evil" not in stored.name
+        assert stored.parent == Path(settings.MEDIA_ROOT) / "imports" / str(users["jinniu"].pk)
+
+    def test_reasons_are_in_english_for_english_users(self, login: Callable[[str], Client]) -> None:
+        client = login("jinniu")
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = validate(client, xlsx_bytes(ENTERPRISE_HEADER, BAD_ROWS))
+        [problem] = response.context["problems"]
+        assert "check character is wrong" in problem.reason
+        assert "Row" in response.content.decode()
+
+    def test_xlsx_name_with_other_content_is_refused(
+        self, login: Callable[[str], Client], users: dict[str, User]
+    ) -> None:
+        response = validate(login("jinniu"), "企业名称,注册地\n某公司,510106\n".encode())
+        assert response.status_code == 400
+        assert "不是 .xlsx 格式" in response.content.decode()
+        assert stored_files(users["jinniu"]) == []
+
+    def test_csv_file_is_accepted(self, login: Callable[[str], Client]) -> None:
+        data = "企业名称,注册地\n成都某某科技有限公司,510106\n".encode("utf-8-sig")
+        response = validate(login("jinniu"), data, name="list.csv")
+        assert response.context["report"].ok
+
+    def test_viewer_cannot_validate_and_nothing_is_stored(
+        self, login: Callable[[str], Client], users: dict[str, User]
+    ) -> None:
+        response = validate(login("jinniu_viewer"), xlsx_bytes(ENTERPRISE_HEADER, GOOD_ROWS))
+        assert response.status_code == 403
+        assert "只能查看" in response.content.decode()
+        assert stored_files(users["jinniu_viewer"]) == []
+
+    def test_missing_file_is_a_form_error(self, login: Callable[[str], Client]) -> None:
+        response = login("jinniu").post(
+            reverse("import_validate"), {"kind": "enterprises"}, headers={"HX-Request": "true"}
+        )
+        assert response.status_code == 400
+        assert 'id="import-form-errors"' in response.content.decode()
+
+    def test_without_htmx_the_whole_page_shows_the_report(
+        self, login: Callable[[str], Client]
+    ) -> None:
+        response = validate(login("jinniu"), xlsx_bytes(ENTERPRISE_HEADER, BAD_ROWS), htmx=False)
+        body = response.content.decode()
+        assert 'id="import-form"' in body
+        assert 'id="import-problems"' in body
+
+
+@pytest.mark.django_db
+class TestConfirmStep:
+    def checked(self, client: Client, rows: Sequence[Sequence[Any]] = GOOD_ROWS) -> str:
+        token = validate(client, xlsx_bytes(ENTERPRISE_HEADER, rows)).context["token"]
+        assert token
+        return str(token)
+
+    def test_confirming_a_good_file_creates_the_records(
+        self, login: Callable[[str], Client], orgs: dict[str, Organization]
+    ) -> None:
+        client = login("jinniu")
+        token = self.checked(client)
+        response = client.post(
+            reverse("import_confirm"), {"token": token}, headers={"HX-Request": "true"}
+        )
+        assert response.context["report"].created == len(GOOD_ROWS)
+        assert 'id="import-created"' in response.content.decode()
+        names = set(Enterprise.objects.filter(owner=orgs["jinniu"]).values_list("name", flat=True))
+        assert names == {row[0] for row in GOOD_ROWS}
+
+    def test_temporary_file_is_removed_after_confirmation(
+        self, login: Callable[[str], Client], users: dict[str, User]
+    ) -> None:
+        client = login("jinniu")
+        token = self.checked(client)
+        client.post(reverse("import_confirm"), {"token": token})
+        assert stored_files(users["jinniu"]) == []
+
+    def test_a_token_cannot_be_confirmed_twice(self, login: Callable[[str], Client]) -> None:
+        client = login("jinniu")
+        token = self.checked(client)
+        client.post(reverse("import_confirm"), {"token": token})
+        again = client.post(reverse("import_confirm"), {"token": token})
+        assert again.status_code == 410
+        assert Enterprise.objects.count() == len(GOOD_ROWS)
+
+    def test_another_users_token_finds_nothing(self, login: Callable[[str], Client]) -> None:
+        token = self.checked(login("jinniu"))
+        response = login("qingbaijiang").post(reverse("import_confirm"), {"token": token})
+        assert response.status_code == 410
+        assert Enterprise.objects.count() == 0
+
+    def test_a_forged_token_is_refused(self, login: Callable[[str], Client]) -> None:
+        response = login("jinniu").post(reverse("import_confirm"), {"token": "../../etc/passwd"})
+        assert response.status_code == 410
+
+    def test_rows_that_became_duplicates_meanwhile_are_reported_and_nothing_is_written(
+        self, login: Callable[[str], Client], orgs: dict[str, Organization]
+    ) -> None:
+        client = login("jinniu")
+        token = self.checked(client)
+        Enterprise.objects.create(
+            name="另一家公司",
+            uscc=GOOD_ROWS[1][1],
+            region=orgs["jinniu"].region,
+            owner=orgs["jinniu"],
+        )
+        response = client.post(reverse("import_confirm"), {"token": token})
+        assert response.context["rechecked"]
+        assert [p.row for p in response.context["problems"]] == [3]
+        assert not Enterprise.objects.filter(name=GOOD_ROWS[0][0]).exists()
+
+    def test_cancelling_removes_the_file_and_writes_nothing(
+        self, login: Callable[[str], Client], users: dict[str, User]
+    ) -> None:
+        client = login("jinniu")
+        token = self.checked(client)
+        client.post(reverse("import_cancel"), {"token": token})
+        assert stored_files(users["jinniu"]) == []
+        assert Enterprise.objects.count() == 0
+
+    def test_projects_file_is_imported_for_the_users_organisation(
+        self, login: Callable[[str], Client], orgs: dict[str, Organization]
+    ) -> None:
+        client = login("jinniu")
+        rows = [
+            ["锂电池正极材料项目", "510106", "5.6亿元", "在谈"],
+            ["智能终端生产基地", "510106", "35000", "签约"],
+        ]
+        data = xlsx_bytes(["项目名称", "落地行政区", "总投资(万元)", "阶段"], rows)
+        token = validate(client, data, kind="projects").context["token"]
+        response = client.post(reverse("import_confirm"), {"token": token})
+        assert response.context["report"].created == 2
+        created = Project.objects.filter(owner=orgs["jinniu"]).order_by("name")
+        assert [p.name for p in created] == sorted(row[0] for row in rows)
