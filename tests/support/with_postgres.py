@@ -26,7 +26,7 @@ def main(argv: list[str]) -> int:
     server = get_server(root / "pgdata", cleanup_mode="delete")
     uri = server.get_uri()
     # psycopg wants postgresql://; the server may give a socket-style URI with host=...
-    env = dict(os.environ, DATABASE_URL=uri)
+    env = dict(os.environ, DATABASE_URL=uri, PARKLINK_EXPECT_DATABASE="postgresql")
     print(f"PostgreSQL {server.get_postmaster_info()} at {uri}", flush=True)
     return subprocess.call(argv, env=env)
 
