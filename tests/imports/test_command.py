@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from django.core.management.base import CommandError
 from parklink.accounts.models import Organization, User
 from parklink.enterprises.models import Enterprise
 from parklink.enterprises.uscc import problem as uscc_problem
+from parklink.projects.models import Project
 
 from .conftest import make_uscc, wrong_check
 
@@ -84,6 +87,19 @@ class TestImportCommand:
         error, err = fail("enterprises", str(bad), "--as", "jinniu_officer", "--lang", "en")
         assert str(error) == "3 problem(s) found; nothing was imported (3 rows read)"
         assert err.splitlines()[1] == 'row 4 [企业名称] "": this column is required'
+
+    def test_projects_with_english_headers_import_and_report_in_english(
+        self, users: dict[str, User], csv_file: Callable[..., Path]
+    ) -> None:
+        path = csv_file(
+            ["Name", "Region", "Total Investment", "Stage", "Stage Date"],
+            [["Battery plant", "510106", "5.6亿元", "signed", "2024/1/19"]],
+        )
+        out, _err = run("projects", str(path), "--as", "jinniu_officer", "--lang", "en")
+        assert out.strip() == "imported 1 project(s)"
+        project = Project.objects.get()
+        assert (project.stage, project.stage_since) == ("signed", date(2024, 1, 19))
+        assert project.total_investment == Decimal("560000000.00")
 
     def test_dry_run_writes_nothing(self, users: dict[str, User], good: Path) -> None:
         out, _err = run("enterprises", str(good), "--as", "jinniu_officer", "--dry-run")

@@ -13,7 +13,7 @@ from parklink.core.errors import ParkLinkError
 from parklink.core.imports import Importer, ImportReport
 
 KINDS = ("enterprises", "projects")
-NOUNS = {"enterprises": ("家企业", "enterprises"), "projects": ("个项目", "projects")}
+NOUNS = {"enterprises": ("家企业", "enterprise(s)"), "projects": ("个项目", "project(s)")}
 
 
 def importer_for(kind: str, user: User, org_name: str | None) -> Importer:
