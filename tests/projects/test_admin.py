@@ -1,0 +1,76 @@
+"""The admin applies the same visibility and ownership rules as the API and the pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+
+from parklink.projects import services
+
+
+@pytest.fixture
+def staff(users):  # type: ignore[no-untyped-def]
+    """Officers who may use the admin with full model permissions on projects."""
+    perms = Permission.objects.filter(content_type__app_label="projects")
+    for key in ("jinniu", "city", "zhangye"):
+        user = users[key]
+        user.is_staff = True
+        user.save()
+        user.user_permissions.set(perms)
+    return users
+
+
+@pytest.fixture
+def secret(staff, today):  # type: ignore[no-untyped-def]
+    return services.create_project(staff["jinniu"], name="保密在谈项目", region_id="510106",
+                                   stage="negotiating", stage_date=today)
+
+
+@pytest.fixture
+def signed(staff, today):  # type: ignore[no-untyped-def]
+    return services.create_project(staff["jinniu"], name="已签约公开项目", region_id="510106",
+                                   stage="signed", stage_date=today)
+
+
+def client_for(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+class TestProjectAdmin:
+    def test_changelist_hides_other_organisations_confidential_projects(self, staff, secret,
+                                                                        signed):  # type: ignore[no-untyped-def]
+        page = client_for(staff["zhangye"]).get("/admin/projects/project/")
+        assert page.status_code == 200
+        assert secret.name not in page.content.decode() and signed.name not in page.content.decode()
+        city_page = client_for(staff["city"]).get("/admin/projects/project/").content.decode()
+        assert signed.name in city_page and secret.name not in city_page
+
+    def test_confidential_change_page_is_not_reachable(self, staff, secret):  # type: ignore[no-untyped-def]
+        response = client_for(staff["city"]).get(f"/admin/projects/project/{secret.pk}/change/")
+        # Django's admin answers a row outside get_queryset() by redirecting to the index
+        # with "doesn't exist" — the same answer as for a missing id.
+        missing = client_for(staff["city"]).get("/admin/projects/project/999999/change/")
+        assert response.status_code == missing.status_code == 302
+        assert secret.name not in response.content.decode()
+
+    def test_visible_project_of_another_organisation_is_read_only(self, staff, signed):  # type: ignore[no-untyped-def]
+        client = client_for(staff["city"])
+        page = client.get(f"/admin/projects/project/{signed.pk}/change/")
+        assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+        response = client.post(f"/admin/projects/project/{signed.pk}/change/",
+                               {"name": "被改名"})
+        assert response.status_code == 403
+        signed.refresh_from_db()
+        assert signed.name == "已签约公开项目"
+
+    def test_owner_can_edit_in_the_admin(self, staff, signed):  # type: ignore[no-untyped-def]
+        page = client_for(staff["jinniu"]).get(f"/admin/projects/project/{signed.pk}/change/")
+        assert page.status_code == 200 and 'name="_save"' in page.content.decode()
+
+    def test_milestones_of_others_are_not_listed(self, staff, secret, today):  # type: ignore[no-untyped-def]
+        services.add_milestone(staff["jinniu"], secret, "保密节点", today)
+        page = client_for(staff["city"]).get("/admin/projects/milestone/").content.decode()
+        assert "保密节点" not in page
