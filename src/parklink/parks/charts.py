@@ -1,0 +1,446 @@
+"""ECharts option dicts for park and enterprise pages, built from plain data (no queries)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+# The site's chart palette (web/charts.js), so a role or an indicator keeps its colour.
+PALETTE = ["#1f6feb", "#2ea043", "#d29922", "#cf222e", "#8250df", "#1b7c83", "#bf3989"]
+ACCENT = "#cf222e"
+MUTED = "#57606a"
+INK = "#1f2328"
+YI = Decimal(100_000_000)
+
+
+@dataclass(frozen=True)
+class TreeItem:
+    """One park in a hierarchy: its parent is another item's id (None at the top)."""
+
+    id: int
+    name: str
+    parent_id: int | None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class MemberItem:
+    """One park of a linkage with its role there (e.g. 研发孵化)."""
+
+    park_id: int
+    park_name: str
+    role_label: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class LinkageItem:
+    """A linkage (三园联动) and its members in their agreed order."""
+
+    name: str
+    members: Sequence[MemberItem] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class SiteItem:
+    """A place an enterprise works at (a park or a region) and what it does there."""
+
+    key: str
+    name: str
+    role_label: str
+    url: str = ""
+
+
+def _round(value: Decimal | float, places: int = 2) -> float:
+    quantum = Decimal(1).scaleb(-places)
+    return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def _safe(text: str) -> str:
+    """Label text with ECharts' rich-text markers removed ({ } and |)."""
+    return text.replace("{", "(").replace("}", ")").replace("|", "/")
+
+
+# ---------------------------------------------------------------- hierarchy (一区多园)
+
+
+def _children(items: Sequence[TreeItem]) -> tuple[list[TreeItem], dict[int, list[TreeItem]]]:
+    ids = {item.id for item in items}
+    roots: list[TreeItem] = []
+    children: dict[int, list[TreeItem]] = {}
+    for item in items:
+        if item.parent_id is None or item.parent_id not in ids:
+            roots.append(item)
+        else:
+            children.setdefault(item.parent_id, []).append(item)
+    return roots, children
+
+
+def leaf_count(items: Sequence[TreeItem]) -> int:
+    """How many leaves the hierarchy has (the tree chart's height grows with it)."""
+    _roots, children = _children(items)
+    return sum(1 for item in items if item.id not in children) or 1
+
+
+def hierarchy_tree(items: Sequence[TreeItem], current_id: int) -> dict[str, Any]:
+    """A left-to-right tree of the hierarchy with `current_id` highlighted; nodes link out."""
+    roots, children = _children(items)
+
+    def node(item: TreeItem, seen: frozenset[int]) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": item.name, "id": str(item.id)}
+        kids = [node(k, seen | {item.id}) for k in children.get(item.id, []) if k.id not in seen]
+        if kids:
+            data["children"] = kids
+        if item.id == current_id:
+            data["itemStyle"] = {"color": ACCENT, "borderColor": ACCENT}
+            data["symbolSize"] = 16
+            data["label"] = {"fontWeight": "bold", "color": ACCENT}
+        elif item.url:
+            data["url"] = item.url
+        return data
+
+    nodes = [node(root, frozenset()) for root in roots]
+    root = nodes[0] if len(nodes) == 1 else {"name": "", "children": nodes}
+    return {
+        "tooltip": {"trigger": "item", "triggerOn": "mousemove"},
+        "series": [
+            {
+                "type": "tree",
+                "data": [root],
+                "orient": "LR",
+                "top": 16,
+                "bottom": 16,
+                "left": 150,
+                "right": 190,
+                "symbol": "circle",
+                "symbolSize": 11,
+                "initialTreeDepth": -1,
+                "expandAndCollapse": False,
+                "itemStyle": {"color": PALETTE[0], "borderColor": PALETTE[0]},
+                "lineStyle": {"color": "#b8c4d6", "width": 1.5},
+                "label": {
+                    "position": "left",
+                    "verticalAlign": "middle",
+                    "align": "right",
+                    "fontSize": 13,
+                },
+                "leaves": {
+                    "label": {"position": "right", "verticalAlign": "middle", "align": "left"}
+                },
+                "emphasis": {"focus": "descendant"},
+                "animationDuration": 300,
+            }
+        ],
+    }
+
+
+# ---------------------------------------------------------------- linkages (三园联动)
+
+
+def linkage_graph(linkages: Sequence[LinkageItem], current_id: int | None) -> dict[str, Any]:
+    """Linked parks as a left-to-right flow per linkage; roles are categories and labels."""
+    roles: list[str] = []
+    nodes: dict[int, dict[str, Any]] = {}
+    node_roles: dict[int, list[str]] = {}
+    links: list[dict[str, Any]] = []
+    for row, linkage in enumerate(linkages):
+        for column, member in enumerate(linkage.members):
+            if member.role_label not in roles:
+                roles.append(member.role_label)
+            node_roles.setdefault(member.park_id, [])
+            if member.role_label not in node_roles[member.park_id]:
+                node_roles[member.park_id].append(member.role_label)
+            if member.park_id not in nodes:
+                nodes[member.park_id] = _graph_node(member, column, row, current_id)
+        for before, after in zip(linkage.members, linkage.members[1:], strict=False):
+            link: dict[str, Any] = {
+                "source": str(before.park_id),
+                "target": str(after.park_id),
+                "name": linkage.name,
+            }
+            if len(linkages) > 1:
+                link["label"] = {"show": True, "formatter": _safe(linkage.name), "fontSize": 11}
+            links.append(link)
+    for park_id, data in nodes.items():
+        data["category"] = roles.index(node_roles[park_id][0])
+        role_text = "、".join(node_roles[park_id])
+        data["label"] = {
+            "show": True,
+            "position": "bottom",
+            "formatter": "{name|" + _safe(data["name"]) + "}\n{role|" + _safe(role_text) + "}",
+        }
+        data["value"] = role_text
+    return {
+        "tooltip": {"trigger": "item", "formatter": "{b}:{c}"},
+        "legend": {"data": roles, "top": 0},
+        "color": PALETTE,
+        "series": [
+            {
+                "type": "graph",
+                "layout": "none",
+                "roam": False,
+                "top": 48,
+                "bottom": 56,
+                "left": 90,
+                "right": 90,
+                "symbolSize": 44,
+                "edgeSymbol": ["circle", "arrow"],
+                "edgeSymbolSize": [4, 12],
+                "categories": [{"name": role} for role in roles],
+                "lineStyle": {"width": 2, "color": "#9aa8bd", "curveness": 0},
+                "label": {
+                    "rich": {
+                        "name": {
+                            "fontSize": 13,
+                            "fontWeight": "bold",
+                            "color": INK,
+                            "lineHeight": 20,
+                        },
+                        "role": {"fontSize": 12, "color": MUTED},
+                    }
+                },
+                "edgeLabel": {"fontSize": 11, "color": MUTED},
+                "emphasis": {"focus": "adjacency"},
+                "data": list(nodes.values()),
+                "links": links,
+            }
+        ],
+    }
+
+
+def _graph_node(
+    member: MemberItem, column: int, row: int, current_id: int | None
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": str(member.park_id),
+        "name": member.park_name,
+        "x": column * 240,
+        "y": row * 140,
+    }
+    if member.park_id == current_id:
+        data["symbolSize"] = 58
+        data["itemStyle"] = {"borderColor": ACCENT, "borderWidth": 4}
+    elif member.url:
+        data["url"] = member.url
+    return data
+
+
+# ---------------------------------------------------------------- carriers
+
+
+def occupancy_gauge(built_m2: Decimal | None, occupied_m2: Decimal | None) -> dict[str, Any] | None:
+    """A gauge of occupied / built carrier space in %, or None without both figures."""
+    if not built_m2 or occupied_m2 is None:
+        return None
+    rate = _round(Decimal(occupied_m2) / Decimal(built_m2) * 100, 1)
+    colour = PALETTE[1] if rate >= 80 else PALETTE[2] if rate >= 50 else ACCENT
+    return {
+        "series": [
+            {
+                "type": "gauge",
+                "min": 0,
+                "max": 100,
+                "startAngle": 210,
+                "endAngle": -30,
+                "radius": "92%",
+                "center": ["50%", "58%"],
+                "progress": {"show": True, "width": 14, "itemStyle": {"color": colour}},
+                "axisLine": {"lineStyle": {"width": 14, "color": [[1, "#e6ebf2"]]}},
+                "pointer": {"show": False},
+                "axisTick": {"show": False},
+                "splitLine": {"show": False},
+                "axisLabel": {"show": False},
+                "title": {"offsetCenter": [0, "38%"], "fontSize": 13, "color": MUTED},
+                "detail": {
+                    "valueAnimation": True,
+                    "offsetCenter": [0, "-4%"],
+                    "fontSize": 26,
+                    "fontWeight": "bold",
+                    "formatter": "{value}%",
+                    "color": INK,
+                },
+                "data": [{"value": rate, "name": _("载体入驻率")}],
+            }
+        ],
+    }
+
+
+# ---------------------------------------------------------------- yearly indicators
+
+
+def _years(series: Mapping[str, Mapping[int, Any]]) -> list[int]:
+    return sorted({year for values in series.values() for year in values})
+
+
+def _bars(
+    series: Mapping[str, Mapping[int, Decimal]],
+    scale: Decimal,
+    unit: str,
+    label_suffix: str,
+    y_max: float | None = None,
+) -> dict[str, Any]:
+    years = _years(series)
+    y_axis: dict[str, Any] = {
+        "type": "value",
+        "name": unit,
+        "axisLabel": {"formatter": "{value}" + label_suffix},
+    }
+    if y_max is not None:
+        y_axis["max"] = y_max
+    return {
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"top": 0},
+        "color": PALETTE,
+        "grid": {"top": 48, "left": 56, "right": 24, "bottom": 32},
+        "xAxis": {"type": "category", "data": [str(year) for year in years]},
+        "yAxis": y_axis,
+        "series": [
+            {
+                "type": "bar",
+                "name": name,
+                "barMaxWidth": 42,
+                "label": {"show": True, "position": "top", "formatter": "{c}" + label_suffix},
+                "data": [
+                    _round(values[year] / scale) if year in values else None for year in years
+                ],
+            }
+            for name, values in series.items()
+        ],
+    }
+
+
+def money_bars(series: Mapping[str, Mapping[int, Decimal]]) -> dict[str, Any]:
+    """Bars per year of money indicators held in 元, drawn in 亿元."""
+    return _bars(series, YI, _("亿元"), "")
+
+
+def share_bars(series: Mapping[str, Mapping[int, Decimal]]) -> dict[str, Any]:
+    """Bars per year of shares given in percent (0–100)."""
+    return _bars(series, Decimal(1), "%", "%", y_max=100)
+
+
+def rank_line(ranks: Mapping[int, int], totals: Mapping[int, int]) -> dict[str, Any]:
+    """National rank by year on an inverted axis (1st at the top), out of the year's total."""
+    years = sorted(ranks)
+    y_axis: dict[str, Any] = {"type": "value", "inverse": True, "min": 1, "name": _("位次")}
+    if totals:
+        y_axis["max"] = max(totals.values())
+    return {
+        "tooltip": {"trigger": "axis"},
+        "color": [PALETTE[4]],
+        "grid": {"top": 40, "left": 56, "right": 32, "bottom": 32},
+        "xAxis": {"type": "category", "data": [str(year) for year in years], "boundaryGap": True},
+        "yAxis": y_axis,
+        "series": [
+            {
+                "type": "line",
+                "name": _("全国排名"),
+                "symbolSize": 10,
+                "label": {"show": True, "position": "top", "formatter": "{c}"},
+                "data": [
+                    {
+                        "value": ranks[year],
+                        "name": (
+                            _("%(year)s年共%(total)s家") % {"year": year, "total": totals[year]}
+                        )
+                        if year in totals
+                        else str(year),
+                    }
+                    for year in years
+                ],
+            }
+        ],
+    }
+
+
+def stage_bars(stages: Sequence[tuple[str, int, str]]) -> dict[str, Any]:
+    """Project counts per stage as horizontal bars; each bar links to the filtered list."""
+    return {
+        "tooltip": {"trigger": "item", "formatter": "{b}:{c}"},
+        "grid": {"top": 8, "left": 56, "right": 36, "bottom": 8, "containLabel": False},
+        "xAxis": {"type": "value", "minInterval": 1, "show": False},
+        "yAxis": {
+            "type": "category",
+            "inverse": True,
+            "data": [label for label, _count, _url in stages],
+            "axisTick": {"show": False},
+        },
+        "series": [
+            {
+                "type": "bar",
+                "barMaxWidth": 18,
+                "itemStyle": {"color": PALETTE[0], "borderRadius": [0, 3, 3, 0]},
+                "label": {"show": True, "position": "right"},
+                "data": [
+                    {"value": count, "name": label, "url": url} for label, count, url in stages
+                ],
+            }
+        ],
+    }
+
+
+# ---------------------------------------------------------------- enterprise sites
+
+
+def sites_graph(enterprise_name: str, sites: Sequence[SiteItem]) -> dict[str, Any]:
+    """The enterprise in the middle, its sites around it, each edge labelled with the role."""
+    centre = {
+        "id": "enterprise",
+        "name": enterprise_name,
+        "x": 0,
+        "y": 0,
+        "symbolSize": 52,
+        "itemStyle": {"color": PALETTE[0]},
+        "label": {"show": True, "position": "bottom", "fontWeight": "bold"},
+    }
+    nodes: list[dict[str, Any]] = [centre]
+    links: list[dict[str, Any]] = []
+    places: dict[str, dict[str, Any]] = {}
+    for site in sites:
+        if site.key not in places:
+            places[site.key] = {
+                "id": site.key,
+                "name": site.name,
+                "symbolSize": 34,
+                "itemStyle": {"color": PALETTE[1]},
+                "label": {"show": True, "position": "bottom"},
+            }
+            if site.url:
+                places[site.key]["url"] = site.url
+        links.append(
+            {
+                "source": "enterprise",
+                "target": site.key,
+                "label": {"show": True, "formatter": _safe(site.role_label)},
+            }
+        )
+    count = len(places)
+    for index, node in enumerate(places.values()):
+        angle = -math.pi / 2 + 2 * math.pi * index / max(count, 1)
+        node["x"], node["y"] = round(200 * math.cos(angle), 1), round(120 * math.sin(angle), 1)
+        nodes.append(node)
+    return {
+        "tooltip": {"trigger": "item"},
+        "series": [
+            {
+                "type": "graph",
+                "layout": "none",
+                "roam": False,
+                "top": 40,
+                "bottom": 40,
+                "left": 100,
+                "right": 100,
+                "lineStyle": {"width": 2, "color": "#9aa8bd"},
+                "edgeSymbol": ["none", "arrow"],
+                "edgeSymbolSize": 9,
+                "edgeLabel": {"fontSize": 12, "color": MUTED},
+                "data": nodes,
+                "links": links,
+            }
+        ],
+    }
