@@ -19,8 +19,11 @@ def _list_page(user) -> Callable[[], object]:  # type: ignore[no-untyped-def]
     )
 
     def run() -> object:
-        qs = apply_filters(visible_projects(user), ProjectFilters(sort="-total_investment"),
-                           thresholds_for(user.organization))
+        qs = apply_filters(
+            visible_projects(user),
+            ProjectFilters(sort="-total_investment"),
+            thresholds_for(user.organization),
+        )
         total = qs.count()
         return total, list(with_relations(qs)[:25])
 
@@ -34,8 +37,11 @@ def _dashboard(user) -> Callable[[], object]:  # type: ignore[no-untyped-def]
     from parklink.projects.services import ageing_summary
 
     def run() -> object:
-        funnel = list(visible_projects(user).values("stage").annotate(
-            n=Count("id"), amount=Sum("total_investment")))
+        funnel = list(
+            visible_projects(user)
+            .values("stage")
+            .annotate(n=Count("id"), amount=Sum("total_investment"))
+        )
         return funnel, ageing_summary(user)
 
     return run
@@ -58,19 +64,30 @@ def run_all(sizes: tuple[int, int], timed: Timer) -> list[str]:
     province_user, county_user = make_user(province, "bench_p"), make_user(county, "bench_c")
 
     make_projects(orgs, small)
-    base = {name: timed(case, 5) for name, case in (
-        ("province list", _list_page(province_user)), ("county list", _list_page(county_user)),
-        ("province dashboard", _dashboard(province_user)))}
+    base = {
+        name: timed(case, 5)
+        for name, case in (
+            ("province list", _list_page(province_user)),
+            ("county list", _list_page(county_user)),
+            ("province dashboard", _dashboard(province_user)),
+        )
+    }
     make_projects(orgs, large - small, seed=11)
-    for name, case in (("province list", _list_page(province_user)),
-                       ("county list", _list_page(county_user)),
-                       ("province dashboard", _dashboard(province_user))):
+    for name, case in (
+        ("province list", _list_page(province_user)),
+        ("county list", _list_page(county_user)),
+        ("province dashboard", _dashboard(province_user)),
+    ):
         cost = timed(case, 5)
-        lines.append(f"{name:<20} {small:>6} projects {base[name] * 1000:8.1f} ms | "
-                     f"{large:>6} projects {cost * 1000:8.1f} ms | ratio {cost / base[name]:5.2f} "
-                     f"for {large // small}x data")
+        lines.append(
+            f"{name:<20} {small:>6} projects {base[name] * 1000:8.1f} ms | "
+            f"{large:>6} projects {cost * 1000:8.1f} ms | ratio {cost / base[name]:5.2f} "
+            f"for {large // small}x data"
+        )
     one = timed(_uscc(1_000), 3)
     ten = timed(_uscc(10_000), 3)
-    lines.append(f"USCC validation      1,000 codes {one * 1000:6.1f} ms | 10,000 codes "
-                 f"{ten * 1000:6.1f} ms | ratio {ten / one:5.2f} for 10x codes")
+    lines.append(
+        f"USCC validation      1,000 codes {one * 1000:6.1f} ms | 10,000 codes "
+        f"{ten * 1000:6.1f} ms | ratio {ten / one:5.2f} for 10x codes"
+    )
     return lines

@@ -22,18 +22,21 @@ def region() -> Callable[[str], Region]:
 @pytest.fixture
 def make_org(db: Any) -> Callable[..., Organization]:
     def make(name: str, adcode: str, kind: str = "investment_bureau") -> Organization:
-        return Organization.objects.create(name=name, kind=kind,
-                                           region=Region.objects.get(adcode=adcode))
+        return Organization.objects.create(
+            name=name, kind=kind, region=Region.objects.get(adcode=adcode)
+        )
 
     return make
 
 
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., User]:
-    def make(username: str, org: Organization | None, role: str = Role.OFFICER,
-             **extra: Any) -> User:
-        return User.objects.create_user(username=username, password="pw-" + username * 2,
-                                        organization=org, role=role, **extra)
+    def make(
+        username: str, org: Organization | None, role: str = Role.OFFICER, **extra: Any
+    ) -> User:
+        return User.objects.create_user(
+            username=username, password="pw-" + username * 2, organization=org, role=role, **extra
+        )
 
     return make
 

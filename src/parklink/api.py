@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, django_auth
 
 from parklink.accounts.services import user_for_token
@@ -22,6 +25,12 @@ class BearerToken(HttpBearer):
         return user
 
 
+class Utf8JSONRenderer(JSONRenderer):
+    """JSON with Chinese text as UTF-8 rather than \\u escapes, so responses stay readable."""
+
+    json_dumps_params: Mapping[str, Any] = MappingProxyType({"ensure_ascii": False})
+
+
 api = NinjaAPI(
     title="ParkLink API",
     version="1.0.0",
@@ -29,6 +38,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     # Browser sessions may call the API too; SessionAuth enforces CSRF for them.
     auth=[BearerToken(), django_auth],
+    renderer=Utf8JSONRenderer(),
 )
 
 
@@ -46,7 +56,9 @@ def parklink_error(request: HttpRequest, exc: ParkLinkError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "unauthenticated", "请提供有效的令牌: Authorization: Bearer <token>")
+    return _error(
+        request, 401, "unauthenticated", "请提供有效的令牌: Authorization: Bearer <token>"
+    )
 
 
 @api.exception_handler(NinjaValidationError)

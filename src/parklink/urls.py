@@ -9,5 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("projects/", include("parklink.projects.urls")),
+    path("parks/", include("parklink.parks.urls")),
+    path("enterprises/", include("parklink.enterprises.urls")),
     path("", include("parklink.web.urls")),
 ]

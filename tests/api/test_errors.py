@@ -67,14 +67,14 @@ class TestRuleErrors:
         assert response.status_code == 400
         body = response.json()
         assert body["error"] == "invalid"
-        assert body["detail"] == {"field": "region", "value": "火星基地"}
+        assert "火星基地" in body["detail"]["region"]
 
     def test_unknown_park_reference_is_400(self, client_for):  # type: ignore[no-untyped-def]
         response = client_for("jinniu").post(
             "/api/v1/projects/", {"name": "无园区", "park": 99999}, content_type="application/json"
         )
         assert response.status_code == 400
-        assert response.json()["detail"] == {"field": "park"}
+        assert "99999" in response.json()["detail"]["park"]
 
 
 class TestOpenApi:

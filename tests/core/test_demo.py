@@ -23,8 +23,14 @@ def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     with django_db_blocker.unblock():
         report = load_demo()
         yield report
-        for model in (StageTransition, Project, LinkageMember, ParkLinkage, Enterprise,
-                      SourceCitation):
+        for model in (
+            StageTransition,
+            Project,
+            LinkageMember,
+            ParkLinkage,
+            Enterprise,
+            SourceCitation,
+        ):
             model.objects.all().delete()
         while Park.objects.exists():  # leaves first: a parent is protected by its children
             Park.objects.filter(children__isnull=True).delete()
@@ -40,23 +46,30 @@ class TestDemoData:
         assert User.objects.get(username="admin").is_superuser
 
     def test_second_load_changes_nothing(self, demo):  # type: ignore[no-untyped-def]
-        counts = [m.objects.count() for m in (Project, Park, Enterprise, StageTransition,
-                                              SourceCitation, User)]
+        counts = [
+            m.objects.count()
+            for m in (Project, Park, Enterprise, StageTransition, SourceCitation, User)
+        ]
         assert load_demo().total == 0
-        assert counts == [m.objects.count() for m in (Project, Park, Enterprise,
-                                                      StageTransition, SourceCitation, User)]
+        assert counts == [
+            m.objects.count()
+            for m in (Project, Park, Enterprise, StageTransition, SourceCitation, User)
+        ]
 
     def test_every_record_cites_its_source(self, demo):  # type: ignore[no-untyped-def]
         from django.contrib.contenttypes.models import ContentType
 
         for model in (Project, Park, Enterprise, Organization, ParkLinkage):
             ct = ContentType.objects.get_for_model(model)
-            cited = set(SourceCitation.objects.filter(content_type=ct)
-                        .values_list("object_id", flat=True))
+            cited = set(
+                SourceCitation.objects.filter(content_type=ct).values_list("object_id", flat=True)
+            )
             missing = model.objects.exclude(pk__in=cited).values_list("name", flat=True)
             assert not list(missing), f"{model.__name__} without a source: {list(missing)}"
-        assert SourceCitation.objects.filter(document__endswith=".txt").count() == \
-            SourceCitation.objects.count()
+        assert (
+            SourceCitation.objects.filter(document__endswith=".txt").count()
+            == SourceCitation.objects.count()
+        )
 
     def test_gaode_park_has_its_four_sub_parks_and_carriers(self, demo):  # type: ignore[no-untyped-def]
         gaode = Park.objects.get(short_name="高德产业园")
@@ -67,25 +80,35 @@ class TestDemoData:
         members = LinkageMember.objects.filter(linkage__name__contains="三园联动")
         roles = {m.park.short_name or m.park.name: m.role for m in members}
         assert roles["高德产业园"] == "rnd_incubation"
-        assert set(roles.values()) == {"rnd_incubation", "supporting_manufacturing",
-                                       "local_landing"}
+        assert set(roles.values()) == {
+            "rnd_incubation",
+            "supporting_manufacturing",
+            "local_landing",
+        }
 
     def test_zhangye_two_plus_six_and_indicators(self, demo):  # type: ignore[no-untyped-def]
-        industries = ParkIndustry.objects.filter(park__name__contains="张掖经开区",
-                                                 park__parent__isnull=True)
+        industries = ParkIndustry.objects.filter(
+            park__name__contains="张掖经开区", park__parent__isnull=True
+        )
         assert industries.filter(role="representative").count() == 2
         assert industries.filter(role="foundational").count() == 6
-        gdp = ParkIndicator.objects.get(park__name__contains="张掖经开区", year=2023,
-                                        indicator="gdp")
+        gdp = ParkIndicator.objects.get(
+            park__name__contains="张掖经开区", year=2023, indicator="gdp"
+        )
         assert gdp.value == Decimal("176.25") * YI
-        rank = ParkIndicator.objects.get(park__name__contains="张掖经开区", year=2023,
-                                         indicator="national_rank")
+        rank = ParkIndicator.objects.get(
+            park__name__contains="张掖经开区", year=2023, indicator="national_rank"
+        )
         assert rank.value == 131
 
     @pytest.mark.parametrize(
         ("name_part", "total_yi", "stage"),
-        [("一氧化二氮", "10", "signed"), ("天承杜仲", "5.6", "under_construction"),
-         ("腾讯IDC", "100", "approvals"), ("动力电池", "120", None)],
+        [
+            ("一氧化二氮", "10", "signed"),
+            ("天承杜仲", "5.6", "under_construction"),
+            ("腾讯IDC", "100", "approvals"),
+            ("动力电池", "120", None),
+        ],
     )
     def test_article_figures(self, demo, name_part, total_yi, stage):  # type: ignore[no-untyped-def]
         project = Project.objects.get(name__contains=name_part)
@@ -105,8 +128,11 @@ class TestDemoData:
 
     def test_history_is_replayed_through_the_lifecycle(self, demo):  # type: ignore[no-untyped-def]
         for project in Project.objects.all():
-            steps = list(project.transitions.order_by("effective_on", "id")
-                         .values_list("to_stage", flat=True))
+            steps = list(
+                project.transitions.order_by("effective_on", "id").values_list(
+                    "to_stage", flat=True
+                )
+            )
             assert steps[-1] == project.stage
 
 

@@ -18,8 +18,9 @@ class TestCreateEnterprise:
         assert "校验码错误" in caught.value.detail["uscc"]
 
     def test_same_uscc_names_the_existing_record(self, users):  # type: ignore[no-untyped-def]
-        first = create_enterprise(users["jinniu"], name="交子恒新科技发展有限责任公司", uscc=USCC,
-                                  region_id="510682")
+        first = create_enterprise(
+            users["jinniu"], name="交子恒新科技发展有限责任公司", uscc=USCC, region_id="510682"
+        )
         with pytest.raises(Duplicate) as caught:
             create_enterprise(users["dege"], name="另一家公司", uscc=USCC, region_id="513330")
         assert first.name in caught.value.message and caught.value.detail["existing_id"] == first.pk

@@ -27,8 +27,13 @@ class TestUscc:
 
     @pytest.mark.parametrize(
         ("code", "reason"),
-        [("9135010", "length"), ("91350100M000100YI3", "charset"), ("X1350100M000100Y43", "authority"),
-         ("H1350100M000100Y43", "authority"), ("9135A100M000100Y43", "adcode")],
+        [
+            ("9135010", "length"),
+            ("91350100M000100YI3", "charset"),
+            ("X1350100M000100Y43", "authority"),
+            ("H1350100M000100Y43", "authority"),
+            ("9135A100M000100Y43", "adcode"),
+        ],
     )
     def test_malformed_codes_name_the_reason(self, code: str, reason: str) -> None:
         found = problem(code)

@@ -23,14 +23,20 @@ def staff(users):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def secret(staff, today):  # type: ignore[no-untyped-def]
-    return services.create_project(staff["jinniu"], name="保密在谈项目", region_id="510106",
-                                   stage="negotiating", stage_date=today)
+    return services.create_project(
+        staff["jinniu"],
+        name="保密在谈项目",
+        region_id="510106",
+        stage="negotiating",
+        stage_date=today,
+    )
 
 
 @pytest.fixture
 def signed(staff, today):  # type: ignore[no-untyped-def]
-    return services.create_project(staff["jinniu"], name="已签约公开项目", region_id="510106",
-                                   stage="signed", stage_date=today)
+    return services.create_project(
+        staff["jinniu"], name="已签约公开项目", region_id="510106", stage="signed", stage_date=today
+    )
 
 
 def client_for(user) -> Client:  # type: ignore[no-untyped-def]
@@ -40,8 +46,9 @@ def client_for(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 class TestProjectAdmin:
-    def test_changelist_hides_other_organisations_confidential_projects(self, staff, secret,
-                                                                        signed):  # type: ignore[no-untyped-def]
+    def test_changelist_hides_other_organisations_confidential_projects(
+        self, staff, secret, signed
+    ):  # type: ignore[no-untyped-def]
         page = client_for(staff["zhangye"]).get("/admin/projects/project/")
         assert page.status_code == 200
         assert secret.name not in page.content.decode() and signed.name not in page.content.decode()
@@ -60,8 +67,7 @@ class TestProjectAdmin:
         client = client_for(staff["city"])
         page = client.get(f"/admin/projects/project/{signed.pk}/change/")
         assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
-        response = client.post(f"/admin/projects/project/{signed.pk}/change/",
-                               {"name": "被改名"})
+        response = client.post(f"/admin/projects/project/{signed.pk}/change/", {"name": "被改名"})
         assert response.status_code == 403
         signed.refresh_from_db()
         assert signed.name == "已签约公开项目"

@@ -11,7 +11,12 @@ from parklink.core.errors import IllegalTransition, Invalid
 from parklink.projects import services
 from parklink.projects.ageing import Colour, months_before
 from parklink.projects.models import Project, StageTransition
-from parklink.projects.queries import ProjectFilters, apply_filters, thresholds_for, visible_projects
+from parklink.projects.queries import (
+    ProjectFilters,
+    apply_filters,
+    thresholds_for,
+    visible_projects,
+)
 
 
 @pytest.fixture
@@ -20,8 +25,12 @@ def officer(users):  # type: ignore[no-untyped-def]
 
 
 def make(officer, today, **extra):  # type: ignore[no-untyped-def]
-    fields = {"name": "冷链物联网设备生产项目", "region_id": "510106", "stage": "signed",
-              "stage_date": today - timedelta(days=10)}
+    fields = {
+        "name": "冷链物联网设备生产项目",
+        "region_id": "510106",
+        "stage": "signed",
+        "stage_date": today - timedelta(days=10),
+    }
     fields.update(extra)
     return services.create_project(officer, **fields)
 
@@ -66,6 +75,7 @@ class TestTransition:
         with pytest.raises(IllegalTransition) as caught:
             services.transition(officer, project, "in_production", on=today)
         assert caught.value.detail["allowed"] == ["approvals", "started", "stalled", "terminated"]
+        assert "不能从“签约”直接变更为“投产”" in caught.value.message
         assert StageTransition.objects.filter(project=project).count() == 1
 
     def test_date_before_the_current_stage_is_refused(self, officer, today):  # type: ignore[no-untyped-def]
@@ -105,14 +115,16 @@ class TestAgeing:
             make(officer, today, name=name, stage_date=months_before(today, months))
         thresholds = thresholds_for(officer.organization)
         for colour in Colour:
-            found = apply_filters(visible_projects(officer), ProjectFilters(colour=colour),
-                                  thresholds)
+            found = apply_filters(
+                visible_projects(officer), ProjectFilters(colour=colour), thresholds
+            )
             assert {services.colour_of(p) for p in found} == {colour}
 
     def test_attention_list_has_late_and_overdue_projects_of_the_leader(self, officer, today):  # type: ignore[no-untyped-def]
         fresh = make(officer, today, name="按期项目", leader_user=officer)
-        late = make(officer, today, name="滞后项目", leader_user=officer,
-                    stage_date=months_before(today, 3))
+        late = make(
+            officer, today, name="滞后项目", leader_user=officer, stage_date=months_before(today, 3)
+        )
         overdue = make(officer, today, name="节点逾期", leader_user=officer)
         services.add_milestone(officer, overdue, "完成环评", today - timedelta(days=1))
         make(officer, today, name="别人的项目", stage_date=months_before(today, 3))

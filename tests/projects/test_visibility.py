@@ -15,12 +15,15 @@ from parklink.projects.queries import get_visible, visible_projects
 def projects(users, today):  # type: ignore[no-untyped-def]
     jinniu = users["jinniu"]
     return {
-        "lead": services.create_project(jinniu, name="保密线索", region_id="510106",
-                                        stage="lead", stage_date=today),
-        "negotiating": services.create_project(jinniu, name="在谈项目", region_id="510106",
-                                               stage="negotiating", stage_date=today),
-        "signed": services.create_project(jinniu, name="已签约项目", region_id="510106",
-                                          stage="signed", stage_date=today),
+        "lead": services.create_project(
+            jinniu, name="保密线索", region_id="510106", stage="lead", stage_date=today
+        ),
+        "negotiating": services.create_project(
+            jinniu, name="在谈项目", region_id="510106", stage="negotiating", stage_date=today
+        ),
+        "signed": services.create_project(
+            jinniu, name="已签约项目", region_id="510106", stage="signed", stage_date=today
+        ),
     }
 
 
@@ -34,7 +37,8 @@ class TestVisibility:
 
     def test_province_sees_signed_projects_two_levels_down(self, users, projects):  # type: ignore[no-untyped-def]
         assert set(visible_projects(users["province"]).values_list("name", flat=True)) == {
-            "已签约项目"}
+            "已签约项目"
+        }
 
     def test_sibling_county_and_other_province_see_nothing(self, users, projects):  # type: ignore[no-untyped-def]
         assert visible_projects(users["qingbaijiang"]).count() == 0
@@ -45,8 +49,9 @@ class TestVisibility:
             get_visible(users["city"], projects["lead"].pk)
 
     def test_stalled_negotiation_stays_confidential(self, users, projects, today):  # type: ignore[no-untyped-def]
-        services.transition(users["jinniu"], projects["negotiating"], "stalled", on=today,
-                            note="投资方暂缓")
+        services.transition(
+            users["jinniu"], projects["negotiating"], "stalled", on=today, note="投资方暂缓"
+        )
         assert not visible_projects(users["city"]).filter(pk=projects["negotiating"].pk).exists()
 
     def test_once_signed_always_disclosed_even_if_stalled(self, users, projects, today):  # type: ignore[no-untyped-def]
@@ -70,5 +75,6 @@ class TestVisibility:
         from parklink.core.errors import Invalid
 
         with pytest.raises(Invalid):
-            services.transition(users["jinniu"], projects["signed"], "approvals",
-                                on=today + timedelta(days=1))
+            services.transition(
+                users["jinniu"], projects["signed"], "approvals", on=today + timedelta(days=1)
+            )

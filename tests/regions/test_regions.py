@@ -35,8 +35,14 @@ class TestRegistry:
 class TestResolve:
     @pytest.mark.parametrize(
         ("text", "adcode"),
-        [("甘孜州德格县", "513330"), ("什邡市经开区", "510682"), ("德格", "513330"),
-         ("张掖经开区", "620700"), ("510106", "510106"), ("浙江省台州市仙居县", "331024")],
+        [
+            ("甘孜州德格县", "513330"),
+            ("什邡市经开区", "510682"),
+            ("德格", "513330"),
+            ("张掖经开区", "620700"),
+            ("510106", "510106"),
+            ("浙江省台州市仙居县", "331024"),
+        ],
     )
     def test_free_text_finds_the_most_specific_region(self, db, text, adcode):  # type: ignore[no-untyped-def]
         region = resolve_region(text)

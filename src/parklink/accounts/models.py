@@ -23,7 +23,9 @@ class Organization(TimeStampedModel):
     name = models.CharField(_("名称"), max_length=128, unique=True)
     kind = models.CharField(_("类型"), max_length=32, choices=OrganizationKind.choices)
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("所在行政区"), on_delete=models.PROTECT,
+        "regions.Region",
+        verbose_name=_("所在行政区"),
+        on_delete=models.PROTECT,
         related_name="organizations",
     )
     description = models.TextField(_("简介"), blank=True)
@@ -46,8 +48,12 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     organization = models.ForeignKey(
-        Organization, verbose_name=_("所属机构"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        Organization,
+        verbose_name=_("所属机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.VIEWER)
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)
@@ -74,8 +80,9 @@ class User(AbstractUser):
 class ApiToken(TimeStampedModel):
     """A bearer token; only its SHA-256 digest is stored."""
 
-    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE,
-                             related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("名称"), max_length=64, blank=True)
     digest = models.CharField(_("摘要"), max_length=64, unique=True)
     prefix = models.CharField(_("前缀"), max_length=12)

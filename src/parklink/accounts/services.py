@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parklink.accounts.models import ApiToken, User
 from parklink.core.errors import Forbidden
@@ -41,11 +42,11 @@ def ensure_can_write(user: User, owner_id: int | None) -> None:
     if user.is_superuser:
         return
     if not user.can_write:
-        raise Forbidden("当前角色只能查看,不能修改数据。")
+        raise Forbidden(_("当前角色只能查看,不能修改数据。"))
     if owner_id is None or user.organization_id != owner_id:
-        raise Forbidden("只有所属机构的用户可以修改这条记录。")
+        raise Forbidden(_("只有所属机构的用户可以修改这条记录。"))
 
 
 def ensure_member(user: User) -> None:
     if not user.is_superuser and user.organization_id is None:
-        raise Forbidden("用户未关联任何机构。")
+        raise Forbidden(_("用户未关联任何机构。"))

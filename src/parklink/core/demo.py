@@ -5,7 +5,6 @@ Every record is matched by its natural key, so loading twice changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -36,8 +35,11 @@ DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 DEMO_ADMIN = "admin"
 DEMO_PASSWORD = "parklink-demo"  # printed by `parklink demo`; demo installations only
 FLAG_FIELDS = {
-    "chain_leader": "is_chain_leader", "listed": "is_listed", "high_tech": "is_high_tech",
-    "above_scale": "is_above_scale", "specialised_sme": "is_specialised_sme",
+    "chain_leader": "is_chain_leader",
+    "listed": "is_listed",
+    "high_tech": "is_high_tech",
+    "above_scale": "is_above_scale",
+    "specialised_sme": "is_specialised_sme",
 }
 
 
@@ -88,26 +90,21 @@ class Loader:
     def region(self, adcode: Any) -> Region:
         return self.regions[str(adcode)]
 
-    def _get_or_create(self, kind: str, lookup: Callable[[], Any], create: Callable[[], Any],
-                       record: dict[str, Any]) -> tuple[Any, bool]:
-        found = lookup()
-        if found is not None:
-            return found, False
-        obj = create()
+    def _created(self, kind: str, obj: Any, record: dict[str, Any]) -> None:
         cite(obj, _sources(record))
         self.report.count(kind)
-        return obj, True
 
     def organizations(self) -> None:
         for rec in read("organizations"):
-            org, _ = self._get_or_create(
-                "organizations",
-                lambda rec=rec: Organization.objects.filter(name=rec["name"]).first(),
-                lambda rec=rec: Organization.objects.create(
-                    name=rec["name"], kind=rec["kind"], region=self.region(rec["region"]),
-                    description=rec.get("description", "")),
-                rec,
-            )
+            org = Organization.objects.filter(name=rec["name"]).first()
+            if org is None:
+                org = Organization.objects.create(
+                    name=rec["name"],
+                    kind=rec["kind"],
+                    region=self.region(rec["region"]),
+                    description=rec.get("description", ""),
+                )
+                self._created("organizations", org, rec)
             self.orgs[rec["key"]] = org
             self.officer(rec["key"], org)
 
@@ -115,32 +112,36 @@ class Loader:
         user = User.objects.filter(username=key).first()
         if user is None:
             user = User.objects.create_user(
-                username=key, password=DEMO_PASSWORD, organization=org, role=Role.OFFICER,
-                display_name=f"{org.name}专员")
+                username=key,
+                password=DEMO_PASSWORD,
+                organization=org,
+                role=Role.OFFICER,
+                display_name=f"{org.name}专员",
+            )
             self.report.count("users")
         return user
 
     def parks_(self) -> None:
         records = read("parks")
-        for rec in records:  # parents first: a second pass links them
-            park, created = self._get_or_create(
-                "parks",
-                lambda rec=rec: Park.objects.filter(name=rec["name"],
-                                                    region_id=str(rec["region"])).first(),
-                lambda rec=rec: Park.objects.create(
-                    name=rec["name"], short_name=rec.get("short_name", ""), kind=rec["kind"],
-                    region=self.region(rec["region"]), owner=self.orgs[rec["owner"]],
+        for rec in records:  # parents are linked in a second pass
+            park = Park.objects.filter(name=rec["name"], region_id=str(rec["region"])).first()
+            if park is None:
+                park = Park.objects.create(
+                    name=rec["name"],
+                    short_name=rec.get("short_name", ""),
+                    kind=rec["kind"],
+                    region=self.region(rec["region"]),
+                    owner=self.orgs[rec["owner"]],
                     description=rec.get("description", ""),
                     established=_date(rec.get("established")),
                     planned_area_mu=_decimal(rec.get("planned_area_mu")),
                     carrier_built_m2=_decimal(rec.get("carrier_built_m2")),
                     carrier_occupied_m2=_decimal(rec.get("carrier_occupied_m2")),
-                    available_land_mu=_decimal(rec.get("available_land_mu"))),
-                rec,
-            )
-            self.parks[rec["key"]] = park
-            if created:
+                    available_land_mu=_decimal(rec.get("available_land_mu")),
+                )
+                self._created("parks", park, rec)
                 self._park_details(park, rec)
+            self.parks[rec["key"]] = park
         for rec in records:
             park = self.parks[rec["key"]]
             if rec.get("parent") and park.parent_id is None:
@@ -149,37 +150,59 @@ class Loader:
 
     def _park_details(self, park: Park, rec: dict[str, Any]) -> None:
         for order, item in enumerate(rec.get("industries") or []):
-            ParkIndustry.objects.get_or_create(park=park, name=item["name"], defaults={
-                "role": item.get("role", "leading"), "order": order,
-                "industry_code": str(item.get("industry_code", "") or "")})
+            ParkIndustry.objects.get_or_create(
+                park=park,
+                name=item["name"],
+                defaults={
+                    "role": item.get("role", "leading"),
+                    "order": order,
+                    "industry_code": str(item.get("industry_code", "") or ""),
+                },
+            )
         for item in rec.get("resources") or []:
             ParkResource.objects.create(
-                park=park, kind=item["kind"], value=_decimal(item.get("value")),
-                value_max=_decimal(item.get("value_max")), unit=item.get("unit", "") or "",
-                note=item.get("note", "") or "")
+                park=park,
+                kind=item["kind"],
+                value=_decimal(item.get("value")),
+                value_max=_decimal(item.get("value_max")),
+                unit=item.get("unit", "") or "",
+                note=item.get("note", "") or "",
+            )
         for item in rec.get("indicators") or []:
             money = item["indicator"] in IndicatorKind.money()
             ParkIndicator.objects.get_or_create(
-                park=park, year=int(item["year"]), indicator=item["indicator"],
-                defaults={"value": _amount(item["value"]) if money else _decimal(item["value"]),
-                          "unit": "元" if money else str(item.get("unit", "") or "")})
+                park=park,
+                year=int(item["year"]),
+                indicator=item["indicator"],
+                defaults={
+                    "value": parse_amount(item["value"], default_unit="元")
+                    if money
+                    else Decimal(str(item["value"])),
+                    "unit": "元" if money else str(item.get("unit", "") or ""),
+                },
+            )
 
     def linkages(self) -> None:
         for rec in read("linkages"):
             members = rec.get("members") or []
-            owner = self.parks[members[0]["park"]].owner if members else next(
-                iter(self.orgs.values()))
-            linkage, created = self._get_or_create(
-                "linkages",
-                lambda rec=rec: ParkLinkage.objects.filter(name=rec["name"]).first(),
-                lambda rec=rec, owner=owner: ParkLinkage.objects.create(
-                    name=rec["name"], description=rec.get("description", ""), owner=owner),
-                rec,
+            owner = (
+                self.parks[members[0]["park"]].owner if members else next(iter(self.orgs.values()))
             )
+            linkage = ParkLinkage.objects.filter(name=rec["name"]).first()
+            created = linkage is None
+            if linkage is None:
+                linkage = ParkLinkage.objects.create(
+                    name=rec["name"], description=rec.get("description", ""), owner=owner
+                )
+                self._created("linkages", linkage, rec)
             if created:
                 for order, member in enumerate(members):
-                    LinkageMember.objects.create(linkage=linkage, park=self.parks[member["park"]],
-                                                 role=member["role"], order=order)
+                    LinkageMember.objects.create(
+                        linkage=linkage,
+                        park=self.parks[member["park"]],
+                        role=member["role"],
+                        order=order,
+                    )
 
     def enterprises_(self) -> None:
         from parklink.core.text import normalise_name
@@ -187,28 +210,36 @@ class Loader:
         default_owner = next(iter(self.orgs.values()))
         for rec in read("enterprises"):
             owner = self.orgs.get(rec.get("owner", ""), default_owner)
-            enterprise, created = self._get_or_create(
-                "enterprises",
-                lambda rec=rec: Enterprise.objects.filter(
-                    normalized_name=normalise_name(rec["name"]),
-                    region_id=str(rec["region"])).first(),
-                lambda rec=rec, owner=owner: Enterprise.objects.create(
-                    name=rec["name"], short_name=rec.get("short_name", "") or "",
-                    uscc=rec.get("uscc") or None, region=self.region(rec["region"]), owner=owner,
+            enterprise = Enterprise.objects.filter(
+                normalized_name=normalise_name(rec["name"]), region_id=str(rec["region"])
+            ).first()
+            created = enterprise is None
+            if enterprise is None:
+                flags = {FLAG_FIELDS[k]: bool(v) for k, v in (rec.get("flags") or {}).items()}
+                enterprise = Enterprise.objects.create(
+                    name=rec["name"],
+                    short_name=rec.get("short_name", "") or "",
+                    uscc=rec.get("uscc") or None,
+                    region=self.region(rec["region"]),
+                    owner=owner,
                     industry_code=str(rec.get("industry_code", "") or ""),
                     description=rec.get("description", "") or "",
                     registered_capital=_amount(rec.get("registered_capital")),
-                    **{FLAG_FIELDS[k]: bool(v) for k, v in (rec.get("flags") or {}).items()}),
-                rec,
-            )
+                    **flags,
+                )
+                self._created("enterprises", enterprise, rec)
             self.enterprises[rec["key"]] = enterprise
             if created:
                 for site in rec.get("sites") or []:
                     park = self.parks.get(site.get("park", "")) if site.get("park") else None
                     EnterpriseSite.objects.create(
-                        enterprise=enterprise, role=site["role"], park=park,
-                        region=self.region(site["region"]) if site.get("region") else (
-                            park.region if park else None))
+                        enterprise=enterprise,
+                        role=site["role"],
+                        park=park,
+                        region=self.region(site["region"])
+                        if site.get("region")
+                        else (park.region if park else None),
+                    )
 
     def projects(self) -> None:
         for rec in read("projects"):
@@ -223,10 +254,14 @@ class Loader:
         park = self.parks.get(rec.get("park") or "")
         officer = User.objects.get(username=next(k for k, o in self.orgs.items() if o == owner))
         fields: dict[str, Any] = {
-            "name": rec["name"], "code_name": rec.get("code_name", "") or "",
+            "name": rec["name"],
+            "code_name": rec.get("code_name", "") or "",
             "park": park,
-            "region": self.region(rec["region"]) if rec.get("region") else park.region
-            if park else None,
+            "region": self.region(rec["region"])
+            if rec.get("region")
+            else park.region
+            if park
+            else None,
             "investor": self.enterprises.get(rec.get("investor") or ""),
             "sector": rec.get("sector", "") or "",
             "industry_code": str(rec.get("industry_code", "") or ""),
@@ -249,25 +284,41 @@ class Loader:
         }
         first_stage, first_date = steps[0]
         project = project_services.create_project(
-            self.admin, owner_id=owner.pk, stage=first_stage, stage_date=first_date,
-            tags=rec.get("tags") or [], note="据来源文章录入", **fields)
+            self.admin,
+            owner_id=owner.pk,
+            stage=first_stage,
+            stage_date=first_date,
+            tags=rec.get("tags") or [],
+            note="据来源文章录入",
+            **fields,
+        )
         for stage, when in steps[1:]:
-            project_services.transition(self.admin, project, stage, on=when,
-                                        note="据来源文章录入")
+            project_services.transition(self.admin, project, stage, on=when, note="据来源文章录入")
             project.refresh_from_db()
         for item in rec.get("milestones") or []:
-            Milestone.objects.create(project=project, name=item["name"],
-                                     due_on=_date(item["due_date"]),
-                                     done_on=_date(item.get("done_date")),
-                                     note=item.get("note", "") or "")
+            Milestone.objects.create(
+                project=project,
+                name=item["name"],
+                due_on=date.fromisoformat(str(item["due_date"])),
+                done_on=_date(item.get("done_date")),
+                note=item.get("note", "") or "",
+            )
         for item in rec.get("approvals") or []:
-            Approval.objects.create(project=project, kind=item["kind"],
-                                    status=item.get("status", "not_started"),
-                                    due_on=_date(item.get("due_date")),
-                                    note=item.get("note", "") or "")
+            Approval.objects.create(
+                project=project,
+                kind=item["kind"],
+                status=item.get("status", "not_started"),
+                due_on=_date(item.get("due_date")),
+                note=item.get("note", "") or "",
+            )
         for item in rec.get("funds") or []:
-            project_services.add_funds(self.admin, project, _date(item["date"]),
-                                       _amount(item["amount"]), evidence=item.get("evidence", ""))
+            project_services.add_funds(
+                self.admin,
+                project,
+                date.fromisoformat(str(item["date"])),
+                parse_amount(item["amount"], default_unit="元"),
+                evidence=item.get("evidence", ""),
+            )
         cite(project, _sources(rec))
         self.report.count("projects")
 
@@ -276,8 +327,9 @@ def demo_admin() -> tuple[User, bool]:
     user = User.objects.filter(username=DEMO_ADMIN).first()
     if user is not None:
         return user, False
-    user = User.objects.create_superuser(DEMO_ADMIN, "admin@parklink.invalid", DEMO_PASSWORD,
-                                         display_name="演示管理员")
+    user = User.objects.create_superuser(
+        DEMO_ADMIN, "admin@parklink.invalid", DEMO_PASSWORD, display_name="演示管理员"
+    )
     return user, True
 
 

@@ -17,8 +17,11 @@ class ParkLinkError(Exception):
         self.detail = detail
 
     def as_dict(self) -> dict[str, Any]:
-        return {"error": self.code, "detail": self.detail if self.detail is not None else self.message,
-                "message": self.message}
+        return {
+            "error": self.code,
+            "detail": self.detail if self.detail is not None else self.message,
+            "message": self.message,
+        }
 
 
 class NotFound(ParkLinkError):
@@ -37,10 +40,17 @@ class Conflict(ParkLinkError):
 
 
 class Invalid(ParkLinkError):
-    """Well-formed input that breaks a rule (a bad USCC, an unknown region)."""
+    """Well-formed input that breaks a rule (a bad USCC, an unknown region).
+
+    `detail` maps field names to messages, so forms, API and imports show the same words.
+    """
 
     status = 400
     code = "invalid"
+
+    @classmethod
+    def on(cls, field: str, message: str) -> Invalid:
+        return cls(message, detail={field: message})
 
 
 class IllegalTransition(Conflict):

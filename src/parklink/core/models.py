@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -52,15 +54,17 @@ class SourceCitation(TimeStampedModel):
 class PinyinSearchable(models.Model):
     """Keeps the pinyin and the pinyin initials of `name`, so "gdcyy" finds 高德产业园."""
 
-    name_pinyin = models.CharField(_("拼音"), max_length=255, blank=True, editable=False,
-                                   db_index=True)
-    name_initials = models.CharField(_("拼音首字母"), max_length=64, blank=True, editable=False,
-                                     db_index=True)
+    name_pinyin = models.CharField(
+        _("拼音"), max_length=255, blank=True, editable=False, db_index=True
+    )
+    name_initials = models.CharField(
+        _("拼音首字母"), max_length=64, blank=True, editable=False, db_index=True
+    )
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         from parklink.core.text import pinyin_keys
 
         self.name_pinyin, self.name_initials = pinyin_keys(getattr(self, "name", ""))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 _PUNCT_MAP = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "·": "", "•": "", "—": "-"})
 _SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
-def _converter():  # type: ignore[no-untyped-def]
+def _converter() -> Any:
     import opencc
 
     return opencc.OpenCC("t2s")
@@ -37,7 +38,7 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     simplified = to_simplified(text or "")
     full = "".join(lazy_pinyin(simplified, errors="default")).lower()
     initials = "".join(
-        syllable[:1] for syllable in lazy_pinyin(simplified, style=Style.FIRST_LETTER,
-                                                  errors="default")
+        syllable[:1]
+        for syllable in lazy_pinyin(simplified, style=Style.FIRST_LETTER, errors="default")
     ).lower()
     return re.sub(r"[^0-9a-z]", "", full)[:255], re.sub(r"[^0-9a-z]", "", initials)[:64]

@@ -14,8 +14,13 @@ class EnterpriseSiteInline(admin.TabularInline):
 @admin.register(Enterprise)
 class EnterpriseAdmin(OwnedAdmin, SimpleHistoryAdmin):
     list_display = ("name", "uscc", "region", "industry_code", "is_chain_leader", "is_listed")
-    list_filter = ("is_chain_leader", "is_listed", "is_high_tech", "is_above_scale",
-                   "is_specialised_sme")
+    list_filter = (
+        "is_chain_leader",
+        "is_listed",
+        "is_high_tech",
+        "is_above_scale",
+        "is_specialised_sme",
+    )
     search_fields = ("name", "short_name", "uscc")
     autocomplete_fields = ("region", "owner")
     inlines = (EnterpriseSiteInline,)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -22,14 +24,24 @@ def validate_uscc(value: str) -> None:
 class Enterprise(PinyinSearchable, OwnedModel):
     name = models.CharField(_("企业名称"), max_length=128)
     short_name = models.CharField(_("简称"), max_length=64, blank=True)
-    normalized_name = models.CharField(_("规范化名称"), max_length=128, db_index=True,
-                                       editable=False)
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True,
-                            validators=[validate_uscc])
-    region = models.ForeignKey("regions.Region", verbose_name=_("注册地"),
-                               on_delete=models.PROTECT, related_name="enterprises")
-    owner = models.ForeignKey("accounts.Organization", verbose_name=_("所属机构"),
-                              on_delete=models.PROTECT, related_name="enterprises")
+    normalized_name = models.CharField(
+        _("规范化名称"), max_length=128, db_index=True, editable=False
+    )
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, null=True, blank=True, validators=[validate_uscc]
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("注册地"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    owner = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("所属机构"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
     industry_code = models.CharField(_("国民经济行业代码"), max_length=8, blank=True)
     description = models.TextField(_("简介"), blank=True)
     is_chain_leader = models.BooleanField(_("链主企业"), default=False)
@@ -37,8 +49,9 @@ class Enterprise(PinyinSearchable, OwnedModel):
     is_high_tech = models.BooleanField(_("高新技术企业"), default=False)
     is_above_scale = models.BooleanField(_("规上企业"), default=False)
     is_specialised_sme = models.BooleanField(_("专精特新"), default=False)
-    registered_capital = models.DecimalField(_("注册资本(元)"), max_digits=18, decimal_places=2,
-                                             null=True, blank=True)
+    registered_capital = models.DecimalField(
+        _("注册资本(元)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -46,16 +59,18 @@ class Enterprise(PinyinSearchable, OwnedModel):
         verbose_name_plural = _("企业")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["uscc"], condition=Q(uscc__isnull=False),
-                                    name="enterprise_unique_uscc"),
-            models.UniqueConstraint(fields=["normalized_name", "region"],
-                                    name="enterprise_unique_name_region"),
+            models.UniqueConstraint(
+                fields=["uscc"], condition=Q(uscc__isnull=False), name="enterprise_unique_uscc"
+            ),
+            models.UniqueConstraint(
+                fields=["normalized_name", "region"], name="enterprise_unique_name_region"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.normalized_name = normalise_name(self.name)
         if self.uscc == "":
             self.uscc = None
@@ -73,13 +88,26 @@ class SiteRole(models.TextChoices):
 
 
 class EnterpriseSite(models.Model):
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="sites",
-                                   verbose_name=_("企业"))
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="sites", verbose_name=_("企业")
+    )
     role = models.CharField(_("功能"), max_length=32, choices=SiteRole.choices)
-    park = models.ForeignKey("parks.Park", verbose_name=_("园区"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="enterprise_sites")
-    region = models.ForeignKey("regions.Region", verbose_name=_("行政区"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="enterprise_sites")
+    park = models.ForeignKey(
+        "parks.Park",
+        verbose_name=_("园区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprise_sites",
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("行政区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprise_sites",
+    )
     address = models.CharField(_("地址"), max_length=255, blank=True)
 
     class Meta:

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
 from parklink.accounts.services import ensure_can_write
@@ -15,13 +17,30 @@ from parklink.enterprises import uscc as uscc_rules
 from parklink.enterprises.models import Enterprise, EnterpriseSite
 
 EDITABLE_FIELDS = (
-    "name", "short_name", "uscc", "region", "industry_code", "description", "is_chain_leader",
-    "is_listed", "is_high_tech", "is_above_scale", "is_specialised_sme", "registered_capital",
+    "name",
+    "short_name",
+    "uscc",
+    "region",
+    "industry_code",
+    "description",
+    "is_chain_leader",
+    "is_listed",
+    "is_high_tech",
+    "is_above_scale",
+    "is_specialised_sme",
+    "registered_capital",
 )
 
 
-def find_duplicate(name: str, region_id: str | None, uscc: str | None,
-                   exclude_pk: int | None = None) -> Enterprise | None:
+def uscc_message(found: uscc_rules.UsccProblem) -> str:
+    """The USCC problem in the active language (the pure module carries both)."""
+    language = get_language() or "zh-hans"
+    return found.message_en if language.startswith("en") else found.message_zh
+
+
+def find_duplicate(
+    name: str, region_id: str | None, uscc: str | None, exclude_pk: int | None = None
+) -> Enterprise | None:
     """An existing enterprise with the same USCC, or the same normalised name in the region."""
     condition = Q(normalized_name=normalise_name(name), region_id=region_id)
     if uscc:
@@ -34,39 +53,56 @@ def find_duplicate(name: str, region_id: str | None, uscc: str | None,
 
 def duplicate_message(existing: Enterprise, uscc: str | None) -> str:
     if uscc and existing.uscc == uscc_rules.normalise(uscc):
-        return f"统一社会信用代码 {existing.uscc} 已登记为“{existing.name}”(编号 {existing.pk})"
-    return f"“{existing.region.name}”已有同名企业“{existing.name}”(编号 {existing.pk})"
+        return _("统一社会信用代码 %(uscc)s 已登记为“%(name)s”(编号 %(id)s)") % {
+            "uscc": existing.uscc,
+            "name": existing.name,
+            "id": existing.pk,
+        }
+    return _("“%(region)s”已有同名企业“%(name)s”(编号 %(id)s)") % {
+        "region": existing.region.name,
+        "name": existing.name,
+        "id": existing.pk,
+    }
 
 
 def validate(values: dict[str, Any], exclude_pk: int | None = None) -> None:
     problems: dict[str, str] = {}
     name = (values.get("name") or "").strip()
     if not name:
-        problems["name"] = "企业名称不能为空"
+        problems["name"] = _("企业名称不能为空")
     code = values.get("uscc")
     if code:
         found = uscc_rules.problem(code)
         if found:
-            problems["uscc"] = found.message_zh
+            problems["uscc"] = uscc_message(found)
     if not values.get("region_id") and not values.get("region"):
-        problems["region"] = "请填写注册地行政区"
+        problems["region"] = _("请填写注册地行政区")
     capital = values.get("registered_capital")
     if capital is not None and capital < 0:
-        problems["registered_capital"] = "注册资本不能为负数"
+        problems["registered_capital"] = _("注册资本不能为负数")
     if problems:
-        raise Invalid("企业信息有误", detail=problems)
+        raise Invalid(_("企业信息有误"), detail=problems)
     region_id = values.get("region_id") or getattr(values.get("region"), "pk", None)
     existing = find_duplicate(name, region_id, code, exclude_pk)
     if existing:
-        raise Duplicate(duplicate_message(existing, code),
-                        detail={"existing_id": existing.pk, "existing_name": existing.name})
+        raise Duplicate(
+            duplicate_message(existing, code),
+            detail={"existing_id": existing.pk, "existing_name": existing.name},
+        )
 
 
 @transaction.atomic
-def create_enterprise(user: User, *, owner_id: int | None = None,
-                      sites: list[dict[str, Any]] | None = None, **fields: Any) -> Enterprise:
+def create_enterprise(
+    user: User,
+    *,
+    owner_id: int | None = None,
+    sites: list[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> Enterprise:
     owner_id = owner_id or user.organization_id
     ensure_can_write(user, owner_id)
+    if owner_id is None:  # an installation admin without an organisation must name one
+        raise Invalid(_("请指定所属机构"), detail={"owner": _("请指定所属机构")})
     validate(fields)
     enterprise = Enterprise.objects.create(owner_id=owner_id, **fields)
     for site in sites or []:
@@ -79,10 +115,17 @@ def update_enterprise(user: User, enterprise: Enterprise, **fields: Any) -> Ente
     ensure_can_write(user, enterprise.owner_id)
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"region_id"}
     if unknown:
-        raise Invalid(f"未知字段: {', '.join(sorted(unknown))}")
+        raise Invalid(_("未知字段: %(names)s") % {"names": ", ".join(sorted(unknown))})
     for name, value in fields.items():
         setattr(enterprise, name, value)
-    validate({"name": enterprise.name, "uscc": enterprise.uscc, "region_id": enterprise.region_id,
-              "registered_capital": enterprise.registered_capital}, exclude_pk=enterprise.pk)
+    validate(
+        {
+            "name": enterprise.name,
+            "uscc": enterprise.uscc,
+            "region_id": enterprise.region_id,
+            "registered_capital": enterprise.registered_capital,
+        },
+        exclude_pk=enterprise.pk,
+    )
     enterprise.save()
     return enterprise

@@ -31,23 +31,38 @@ def problem(code: str) -> UsccProblem | None:
     """Why `code` is not a valid USCC, or None when it is."""
     code = normalise(code)
     if len(code) != 18:
-        return UsccProblem("length", f"统一社会信用代码应为18位,实际为{len(code)}位",
-                           f"a USCC has 18 characters, this one has {len(code)}")
+        return UsccProblem(
+            "length",
+            f"统一社会信用代码应为18位,实际为{len(code)}位",
+            f"a USCC has 18 characters, this one has {len(code)}",
+        )
     bad = [char for char in code if char not in _VALUES]
     if bad:
-        return UsccProblem("charset", f"含有不允许的字符“{bad[0]}”(不使用I、O、Z、S、V)",
-                           f"contains the character {bad[0]!r}, which a USCC never uses "
-                           "(I, O, Z, S and V are excluded)")
+        return UsccProblem(
+            "charset",
+            f"含有不允许的字符“{bad[0]}”(不使用I、O、Z、S、V)",
+            f"contains the character {bad[0]!r}, which a USCC never uses "
+            "(I, O, Z, S and V are excluded)",
+        )
     if code[0] not in REGISTRATION_AUTHORITIES:
-        return UsccProblem("authority", f"第1位登记管理部门代码“{code[0]}”无效",
-                           f"the registration authority code {code[0]!r} does not exist")
+        return UsccProblem(
+            "authority",
+            f"第1位登记管理部门代码“{code[0]}”无效",
+            f"the registration authority code {code[0]!r} does not exist",
+        )
     if not code[2:8].isdigit():
-        return UsccProblem("adcode", "第3至8位应为行政区划代码(数字)",
-                           "characters 3 to 8 must be the six digits of an administrative code")
+        return UsccProblem(
+            "adcode",
+            "第3至8位应为行政区划代码(数字)",
+            "characters 3 to 8 must be the six digits of an administrative code",
+        )
     expected = check_character(code[:17])
     if code[17] != expected:
-        return UsccProblem("checksum", f"校验码错误:第18位应为“{expected}”,实际为“{code[17]}”",
-                           f"check character is wrong: expected {expected!r}, found {code[17]!r}")
+        return UsccProblem(
+            "checksum",
+            f"校验码错误:第18位应为“{expected}”,实际为“{code[17]}”",
+            f"check character is wrong: expected {expected!r}, found {code[17]!r}",
+        )
     return None
 
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from parklink.core.models import OwnedModel, PinyinSearchable, TimeStampedModel
+from parklink.core.models import OwnedModel, PinyinSearchable
 
 
 class ParkKind(models.TextChoices):
@@ -22,22 +22,40 @@ class Park(PinyinSearchable, OwnedModel):
     name = models.CharField(_("名称"), max_length=128)
     short_name = models.CharField(_("简称"), max_length=64, blank=True)
     kind = models.CharField(_("类型"), max_length=32, choices=ParkKind.choices)
-    region = models.ForeignKey("regions.Region", verbose_name=_("所在行政区"),
-                               on_delete=models.PROTECT, related_name="parks")
-    parent = models.ForeignKey("self", verbose_name=_("上级园区"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
-    owner = models.ForeignKey("accounts.Organization", verbose_name=_("所属机构"),
-                              on_delete=models.PROTECT, related_name="parks")
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("所在行政区"),
+        on_delete=models.PROTECT,
+        related_name="parks",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级园区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    owner = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("所属机构"),
+        on_delete=models.PROTECT,
+        related_name="parks",
+    )
     description = models.TextField(_("简介"), blank=True)
     established = models.DateField(_("设立日期"), null=True, blank=True)
-    planned_area_mu = models.DecimalField(_("规划面积(亩)"), max_digits=12, decimal_places=2,
-                                          null=True, blank=True)
-    carrier_built_m2 = models.DecimalField(_("已建载体(平方米)"), max_digits=14, decimal_places=2,
-                                           null=True, blank=True)
-    carrier_occupied_m2 = models.DecimalField(_("已入驻载体(平方米)"), max_digits=14,
-                                              decimal_places=2, null=True, blank=True)
-    available_land_mu = models.DecimalField(_("可用土地(亩)"), max_digits=12, decimal_places=2,
-                                            null=True, blank=True)
+    planned_area_mu = models.DecimalField(
+        _("规划面积(亩)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    carrier_built_m2 = models.DecimalField(
+        _("已建载体(平方米)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    carrier_occupied_m2 = models.DecimalField(
+        _("已入驻载体(平方米)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    available_land_mu = models.DecimalField(
+        _("可用土地(亩)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -65,11 +83,13 @@ class IndustryRole(models.TextChoices):
 
 
 class ParkIndustry(models.Model):
-    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="industries",
-                             verbose_name=_("园区"))
+    park = models.ForeignKey(
+        Park, on_delete=models.CASCADE, related_name="industries", verbose_name=_("园区")
+    )
     name = models.CharField(_("产业"), max_length=64)
-    role = models.CharField(_("定位"), max_length=32, choices=IndustryRole.choices,
-                            default=IndustryRole.LEADING)
+    role = models.CharField(
+        _("定位"), max_length=32, choices=IndustryRole.choices, default=IndustryRole.LEADING
+    )
     industry_code = models.CharField(_("行业代码"), max_length=8, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -77,7 +97,9 @@ class ParkIndustry(models.Model):
         verbose_name = _("园区产业")
         verbose_name_plural = _("园区产业")
         ordering = ["park", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["park", "name"], name="park_industry_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["park", "name"], name="park_industry_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.park}·{self.name}"
@@ -102,12 +124,14 @@ class ResourceKind(models.TextChoices):
 
 
 class ParkResource(models.Model):
-    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="resources",
-                             verbose_name=_("园区"))
+    park = models.ForeignKey(
+        Park, on_delete=models.CASCADE, related_name="resources", verbose_name=_("园区")
+    )
     kind = models.CharField(_("资源"), max_length=32, choices=ResourceKind.choices)
     value = models.DecimalField(_("数值"), max_digits=16, decimal_places=2, null=True, blank=True)
-    value_max = models.DecimalField(_("上限"), max_digits=16, decimal_places=2, null=True,
-                                    blank=True)
+    value_max = models.DecimalField(
+        _("上限"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     unit = models.CharField(_("单位"), max_length=16, blank=True)
     note = models.CharField(_("说明"), max_length=255, blank=True)
 
@@ -140,8 +164,9 @@ class IndicatorKind(models.TextChoices):
 class ParkIndicator(models.Model):
     """One yearly figure; money figures are held in 元, others in `unit`."""
 
-    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="indicators",
-                             verbose_name=_("园区"))
+    park = models.ForeignKey(
+        Park, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("园区")
+    )
     year = models.PositiveSmallIntegerField(_("年份"))
     indicator = models.CharField(_("指标"), max_length=32, choices=IndicatorKind.choices)
     value = models.DecimalField(_("数值"), max_digits=20, decimal_places=2)
@@ -152,8 +177,9 @@ class ParkIndicator(models.Model):
         verbose_name_plural = _("年度指标")
         ordering = ["park", "year", "indicator"]
         constraints = [
-            models.UniqueConstraint(fields=["park", "year", "indicator"],
-                                    name="park_indicator_unique"),
+            models.UniqueConstraint(
+                fields=["park", "year", "indicator"], name="park_indicator_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,8 +191,12 @@ class ParkLinkage(OwnedModel):
 
     name = models.CharField(_("名称"), max_length=128, unique=True)
     description = models.TextField(_("说明"), blank=True)
-    owner = models.ForeignKey("accounts.Organization", verbose_name=_("所属机构"),
-                              on_delete=models.PROTECT, related_name="park_linkages")
+    owner = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("所属机构"),
+        on_delete=models.PROTECT,
+        related_name="park_linkages",
+    )
 
     class Meta:
         verbose_name = _("园区联动")
@@ -187,10 +217,12 @@ class LinkageRole(models.TextChoices):
 
 
 class LinkageMember(models.Model):
-    linkage = models.ForeignKey(ParkLinkage, on_delete=models.CASCADE, related_name="members",
-                                verbose_name=_("联动"))
-    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="linkage_memberships",
-                             verbose_name=_("园区"))
+    linkage = models.ForeignKey(
+        ParkLinkage, on_delete=models.CASCADE, related_name="members", verbose_name=_("联动")
+    )
+    park = models.ForeignKey(
+        Park, on_delete=models.PROTECT, related_name="linkage_memberships", verbose_name=_("园区")
+    )
     role = models.CharField(_("角色"), max_length=32, choices=LinkageRole.choices)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 

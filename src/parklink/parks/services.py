@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
 from parklink.accounts.services import ensure_can_write
@@ -12,8 +13,17 @@ from parklink.core.errors import Duplicate, Invalid
 from parklink.parks.models import Park
 
 EDITABLE_FIELDS = (
-    "name", "short_name", "kind", "region", "parent", "description", "established",
-    "planned_area_mu", "carrier_built_m2", "carrier_occupied_m2", "available_land_mu",
+    "name",
+    "short_name",
+    "kind",
+    "region",
+    "parent",
+    "description",
+    "established",
+    "planned_area_mu",
+    "carrier_built_m2",
+    "carrier_occupied_m2",
+    "available_land_mu",
 )
 
 
@@ -29,29 +39,36 @@ def ancestors(park: Park) -> list[Park]:
 def _validate(park: Park) -> None:
     problems: dict[str, str] = {}
     if not park.name.strip():
-        problems["name"] = "园区名称不能为空"
+        problems["name"] = _("园区名称不能为空")
     if park.parent_id is not None and park.pk is not None:
         if park.parent_id == park.pk or park.pk in {p.pk for p in ancestors(park)}:
-            problems["parent"] = "上级园区不能是本园区或其下属园区"
-    for name in ("planned_area_mu", "carrier_built_m2", "carrier_occupied_m2",
-                 "available_land_mu"):
+            problems["parent"] = _("上级园区不能是本园区或其下属园区")
+    for name in ("planned_area_mu", "carrier_built_m2", "carrier_occupied_m2", "available_land_mu"):
         value = getattr(park, name)
         if value is not None and value < 0:
-            problems[name] = "不能为负数"
-    if (park.carrier_built_m2 is not None and park.carrier_occupied_m2 is not None
-            and park.carrier_occupied_m2 > park.carrier_built_m2):
-        problems["carrier_occupied_m2"] = "已入驻载体不能大于已建载体"
+            problems[name] = _("不能为负数")
+    if (
+        park.carrier_built_m2 is not None
+        and park.carrier_occupied_m2 is not None
+        and park.carrier_occupied_m2 > park.carrier_built_m2
+    ):
+        problems["carrier_occupied_m2"] = _("已入驻载体不能大于已建载体")
     if problems:
-        raise Invalid("园区信息有误", detail=problems)
+        raise Invalid(_("园区信息有误"), detail=problems)
     clash = Park.objects.filter(name=park.name, region_id=park.region_id).exclude(pk=park.pk)
     if clash.exists():
-        raise Duplicate(f"该行政区已有同名园区“{park.name}”", detail={"existing_id": clash[0].pk})
+        raise Duplicate(
+            _("该行政区已有同名园区“%(name)s”") % {"name": park.name},
+            detail={"existing_id": clash[0].pk},
+        )
 
 
 @transaction.atomic
 def create_park(user: User, *, owner_id: int | None = None, **fields: Any) -> Park:
     owner_id = owner_id or user.organization_id
     ensure_can_write(user, owner_id)
+    if owner_id is None:  # an installation admin without an organisation must name one
+        raise Invalid(_("请指定所属机构"), detail={"owner": _("请指定所属机构")})
     park = Park(owner_id=owner_id, **fields)
     _validate(park)
     park.save()
@@ -63,7 +80,7 @@ def update_park(user: User, park: Park, **fields: Any) -> Park:
     ensure_can_write(user, park.owner_id)
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"region_id", "parent_id"}
     if unknown:
-        raise Invalid(f"未知字段: {', '.join(sorted(unknown))}")
+        raise Invalid(_("未知字段: %(names)s") % {"names": ", ".join(sorted(unknown))})
     for name, value in fields.items():
         setattr(park, name, value)
     _validate(park)

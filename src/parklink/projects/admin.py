@@ -45,8 +45,16 @@ class TransitionInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(OwnedAdmin, SimpleHistoryAdmin):
-    list_display = ("name", "stage", "owner", "park", "region", "total_investment", "signed_on",
-                    "last_progress_on")
+    list_display = (
+        "name",
+        "stage",
+        "owner",
+        "park",
+        "region",
+        "total_investment",
+        "signed_on",
+        "last_progress_on",
+    )
     list_filter = ("stage", "maturity", "capital_origin", "tags")
     search_fields = ("name", "code_name", "sector")
     autocomplete_fields = ("park", "region", "investor", "owner", "leader_user")

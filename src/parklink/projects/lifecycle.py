@@ -21,8 +21,15 @@ class Stage(StrEnum):
 
 # The main line, in order; a project normally walks it one step at a time.
 PIPELINE: tuple[Stage, ...] = (
-    Stage.LEAD, Stage.NEGOTIATING, Stage.SIGNED, Stage.APPROVALS, Stage.STARTED,
-    Stage.UNDER_CONSTRUCTION, Stage.COMPLETED, Stage.IN_PRODUCTION, Stage.FULL_PRODUCTION,
+    Stage.LEAD,
+    Stage.NEGOTIATING,
+    Stage.SIGNED,
+    Stage.APPROVALS,
+    Stage.STARTED,
+    Stage.UNDER_CONSTRUCTION,
+    Stage.COMPLETED,
+    Stage.IN_PRODUCTION,
+    Stage.FULL_PRODUCTION,
 )
 # From "signed" on, a project is disclosed to the regions above its owner.
 DISCLOSED_FROM = Stage.SIGNED
@@ -47,10 +54,17 @@ ALLOWED: dict[Stage, frozenset[Stage]] = {
 }
 
 LABELS_ZH: dict[Stage, str] = {
-    Stage.LEAD: "线索", Stage.NEGOTIATING: "在谈", Stage.SIGNED: "签约",
-    Stage.APPROVALS: "审批", Stage.STARTED: "开工", Stage.UNDER_CONSTRUCTION: "在建",
-    Stage.COMPLETED: "竣工", Stage.IN_PRODUCTION: "投产", Stage.FULL_PRODUCTION: "达产",
-    Stage.STALLED: "停滞", Stage.TERMINATED: "终止",
+    Stage.LEAD: "线索",
+    Stage.NEGOTIATING: "在谈",
+    Stage.SIGNED: "签约",
+    Stage.APPROVALS: "审批",
+    Stage.STARTED: "开工",
+    Stage.UNDER_CONSTRUCTION: "在建",
+    Stage.COMPLETED: "竣工",
+    Stage.IN_PRODUCTION: "投产",
+    Stage.FULL_PRODUCTION: "达产",
+    Stage.STALLED: "停滞",
+    Stage.TERMINATED: "终止",
 }
 
 
@@ -67,24 +81,31 @@ def allowed_targets(current: Stage | str, resume_to: Stage | str | None = None) 
     return sorted(targets, key=order.index)
 
 
-def refusal(current: Stage | str, target: Stage | str,
-            resume_to: Stage | str | None = None) -> str | None:
+class Refusal(StrEnum):
+    """Why a move is refused; services turn it into a message in the user's language."""
+
+    UNKNOWN_STAGE = "unknown_stage"
+    SAME_STAGE = "same_stage"
+    FINAL = "final"
+    STALLED = "stalled"  # a stalled project resumes only where it stopped
+    NOT_ALLOWED = "not_allowed"
+
+
+def refusal(
+    current: Stage | str, target: Stage | str, resume_to: Stage | str | None = None
+) -> Refusal | None:
     """Why moving from `current` to `target` is not allowed, or None when it is."""
     try:
         current, target = Stage(current), Stage(target)
     except ValueError:
-        return f"未知的阶段: {target}"
+        return Refusal.UNKNOWN_STAGE
     if current == target:
-        return f"项目已处于“{LABELS_ZH[current]}”阶段"
+        return Refusal.SAME_STAGE
     if current in FINAL:
-        return f"项目已{LABELS_ZH[current]},不能再变更阶段"
+        return Refusal.FINAL
     if target in allowed_targets(current, resume_to):
         return None
-    if current is Stage.STALLED:
-        back = LABELS_ZH[Stage(resume_to)] if resume_to else "原阶段"
-        return f"停滞的项目只能恢复到停滞前的“{back}”阶段或终止"
-    allowed = "、".join(LABELS_ZH[s] for s in allowed_targets(current, resume_to))
-    return f"不能从“{LABELS_ZH[current]}”直接变更为“{LABELS_ZH[target]}”;允许的下一阶段:{allowed}"
+    return Refusal.STALLED if current is Stage.STALLED else Refusal.NOT_ALLOWED
 
 
 def is_disclosed_stage(stage: Stage | str) -> bool:

@@ -66,54 +66,95 @@ class ProjectTag(models.Model):
 
 class Project(PinyinSearchable, OwnedModel):
     name = models.CharField(_("项目名称"), max_length=200)
-    code_name = models.CharField(_("代号"), max_length=64, blank=True,
-                                 help_text=_("对外保密时使用的项目代号"))
-    owner = models.ForeignKey("accounts.Organization", verbose_name=_("所属机构"),
-                              on_delete=models.PROTECT, related_name="projects")
-    park = models.ForeignKey("parks.Park", verbose_name=_("落地园区"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="projects")
-    region = models.ForeignKey("regions.Region", verbose_name=_("落地行政区"),
-                               on_delete=models.PROTECT, related_name="projects")
-    investor = models.ForeignKey("enterprises.Enterprise", verbose_name=_("投资企业"), null=True,
-                                 blank=True, on_delete=models.PROTECT, related_name="projects")
+    code_name = models.CharField(
+        _("代号"), max_length=64, blank=True, help_text=_("对外保密时使用的项目代号")
+    )
+    owner = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("所属机构"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    park = models.ForeignKey(
+        "parks.Park",
+        verbose_name=_("落地园区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("落地行政区"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    investor = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("投资企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
     sector = models.CharField(_("产业领域"), max_length=64, blank=True, db_index=True)
     industry_code = models.CharField(_("行业代码"), max_length=8, blank=True)
     description = models.TextField(_("项目简介"), blank=True)
-    total_investment = models.DecimalField(_("总投资(元)"), max_digits=18, decimal_places=2,
-                                           null=True, blank=True)
-    phase_investment = models.DecimalField(_("一期投资(元)"), max_digits=18, decimal_places=2,
-                                           null=True, blank=True)
-    capital_origin = models.CharField(_("资金来源"), max_length=32, choices=CapitalOrigin.choices,
-                                      blank=True)
-    expected_annual_revenue = models.DecimalField(_("达产年销售收入/产值(元)"), max_digits=18,
-                                                  decimal_places=2, null=True, blank=True)
-    expected_annual_tax = models.DecimalField(_("达产年税收(元)"), max_digits=18,
-                                              decimal_places=2, null=True, blank=True)
+    total_investment = models.DecimalField(
+        _("总投资(元)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    phase_investment = models.DecimalField(
+        _("一期投资(元)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    capital_origin = models.CharField(
+        _("资金来源"), max_length=32, choices=CapitalOrigin.choices, blank=True
+    )
+    expected_annual_revenue = models.DecimalField(
+        _("达产年销售收入/产值(元)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    expected_annual_tax = models.DecimalField(
+        _("达产年税收(元)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
     jobs = models.PositiveIntegerField(_("带动就业(人)"), null=True, blank=True)
-    land_area_mu = models.DecimalField(_("用地面积(亩)"), max_digits=12, decimal_places=2,
-                                       null=True, blank=True)
-    floor_area_m2 = models.DecimalField(_("建筑面积(平方米)"), max_digits=14, decimal_places=2,
-                                        null=True, blank=True)
+    land_area_mu = models.DecimalField(
+        _("用地面积(亩)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    floor_area_m2 = models.DecimalField(
+        _("建筑面积(平方米)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     remarks = models.TextField(_("备注"), blank=True)
     maturity = models.CharField(_("成熟度"), max_length=1, choices=Maturity.choices, blank=True)
-    tags = models.ManyToManyField(ProjectTag, verbose_name=_("标签"), blank=True,
-                                  related_name="projects")
-    lead_source = models.CharField(_("线索来源"), max_length=32, choices=LeadSource.choices,
-                                   blank=True)
+    tags = models.ManyToManyField(
+        ProjectTag, verbose_name=_("标签"), blank=True, related_name="projects"
+    )
+    lead_source = models.CharField(
+        _("线索来源"), max_length=32, choices=LeadSource.choices, blank=True
+    )
     lead_source_detail = models.CharField(_("来源说明"), max_length=255, blank=True)
     # 五个一: one project, one leader, one task force, one mechanism, followed to the end.
     responsible_leader = models.CharField(_("责任领导"), max_length=64, blank=True)
-    leader_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("责任人账号"),
-                                    null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="led_projects")
+    leader_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("责任人账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_projects",
+    )
     task_force = models.CharField(_("工作专班"), max_length=255, blank=True)
     mechanism = models.TextField(_("推进机制"), blank=True)
     # Lifecycle state; changed only by services.transition().
-    stage = models.CharField(_("阶段"), max_length=32, choices=ProjectStage.choices,
-                             default=ProjectStage.LEAD, db_index=True)
+    stage = models.CharField(
+        _("阶段"),
+        max_length=32,
+        choices=ProjectStage.choices,
+        default=ProjectStage.LEAD,
+        db_index=True,
+    )
     stage_since = models.DateField(_("进入本阶段日期"))
-    stalled_from = models.CharField(_("停滞前阶段"), max_length=32, choices=ProjectStage.choices,
-                                    blank=True)
+    stalled_from = models.CharField(
+        _("停滞前阶段"), max_length=32, choices=ProjectStage.choices, blank=True
+    )
     signed_on = models.DateField(_("签约日期"), null=True, blank=True, db_index=True)
     last_progress_on = models.DateField(_("最近进展日期"), db_index=True)
     history = HistoricalRecords(excluded_fields=["last_progress_on"])
@@ -134,14 +175,22 @@ class Project(PinyinSearchable, OwnedModel):
 
 
 class StageTransition(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions",
-                                verbose_name=_("项目"))
-    from_stage = models.CharField(_("原阶段"), max_length=32, choices=ProjectStage.choices,
-                                  blank=True)
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("项目")
+    )
+    from_stage = models.CharField(
+        _("原阶段"), max_length=32, choices=ProjectStage.choices, blank=True
+    )
     to_stage = models.CharField(_("新阶段"), max_length=32, choices=ProjectStage.choices)
     effective_on = models.DateField(_("生效日期"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True,
-                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     note = models.TextField(_("说明"), blank=True)
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
@@ -155,8 +204,9 @@ class StageTransition(models.Model):
 
 
 class Milestone(TimeStampedModel):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones",
-                                verbose_name=_("项目"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("项目")
+    )
     name = models.CharField(_("节点"), max_length=128)
     due_on = models.DateField(_("计划完成日期"))
     done_on = models.DateField(_("实际完成日期"), null=True, blank=True)
@@ -192,11 +242,13 @@ class ApprovalStatus(models.TextChoices):
 
 
 class Approval(TimeStampedModel):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="approvals",
-                                verbose_name=_("项目"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("项目")
+    )
     kind = models.CharField(_("审批事项"), max_length=32, choices=ApprovalKind.choices)
-    status = models.CharField(_("状态"), max_length=32, choices=ApprovalStatus.choices,
-                              default=ApprovalStatus.NOT_STARTED)
+    status = models.CharField(
+        _("状态"), max_length=32, choices=ApprovalStatus.choices, default=ApprovalStatus.NOT_STARTED
+    )
     due_on = models.DateField(_("计划完成日期"), null=True, blank=True)
     submitted_on = models.DateField(_("报审日期"), null=True, blank=True)
     decided_on = models.DateField(_("批复日期"), null=True, blank=True)
@@ -216,8 +268,9 @@ class Approval(TimeStampedModel):
 
 
 class FundsInPlace(TimeStampedModel):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funds",
-                                verbose_name=_("项目"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="funds", verbose_name=_("项目")
+    )
     received_on = models.DateField(_("到位日期"))
     amount = models.DecimalField(_("到位金额(元)"), max_digits=18, decimal_places=2)
     evidence = models.CharField(_("凭证"), max_length=255, blank=True)
@@ -235,8 +288,12 @@ class FundsInPlace(TimeStampedModel):
 class AgeingPolicy(models.Model):
     """An organisation's own ageing thresholds (else the installation's settings apply)."""
 
-    organization = models.OneToOneField("accounts.Organization", on_delete=models.CASCADE,
-                                        related_name="ageing_policy", verbose_name=_("机构"))
+    organization = models.OneToOneField(
+        "accounts.Organization",
+        on_delete=models.CASCADE,
+        related_name="ageing_policy",
+        verbose_name=_("机构"),
+    )
     yellow_months = models.PositiveSmallIntegerField(_("黄色预警(月)"), default=2)
     red_months = models.PositiveSmallIntegerField(_("红色预警(月)"), default=3)
     removal_months = models.PositiveSmallIntegerField(_("建议出库(月)"), default=6)

@@ -8,6 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parklink.accounts.models import Organization, User
 from parklink.core.errors import Invalid, NotFound
@@ -16,8 +17,15 @@ from parklink.projects.lifecycle import ACTIVE
 from parklink.projects.models import AgeingPolicy, Project
 
 SORTABLE = {
-    "name", "stage", "total_investment", "signed_on", "last_progress_on", "stage_since",
-    "created_at", "updated_at", "maturity",
+    "name",
+    "stage",
+    "total_investment",
+    "signed_on",
+    "last_progress_on",
+    "stage_since",
+    "created_at",
+    "updated_at",
+    "maturity",
 }
 
 
@@ -44,7 +52,7 @@ def get_visible(user: User, pk: int) -> Project:
     """The project, or NotFound when it does not exist or the user may not see it."""
     project = visible_projects(user).filter(pk=pk).first()
     if project is None:
-        raise NotFound("项目不存在或无权查看。")
+        raise NotFound(_("项目不存在或无权查看。"))
     return project
 
 
@@ -90,8 +98,9 @@ class ProjectFilters:
     sort: str = "-signed_on"
 
 
-def apply_filters(qs: QuerySet[Project], f: ProjectFilters,
-                  thresholds: Thresholds) -> QuerySet[Project]:
+def apply_filters(
+    qs: QuerySet[Project], f: ProjectFilters, thresholds: Thresholds
+) -> QuerySet[Project]:
     if f.stage:
         qs = qs.filter(stage__in=f.stage)
     if f.park:
@@ -102,7 +111,7 @@ def apply_filters(qs: QuerySet[Project], f: ProjectFilters,
 
         region = Region.objects.filter(adcode=f.region).first()
         if region is None:
-            raise Invalid(f"未知的行政区划代码: {f.region}", detail={"field": "region"})
+            raise Invalid.on("region", _("未知的行政区划代码: %(adcode)s") % {"adcode": f.region})
         qs = qs.filter(Q(region__path=region.path) | Q(region__path__startswith=region.path + "/"))
     if f.sector:
         qs = qs.filter(sector=f.sector)
@@ -112,7 +121,7 @@ def apply_filters(qs: QuerySet[Project], f: ProjectFilters,
         try:
             qs = qs.filter(colour_q(Colour(f.colour), thresholds))
         except ValueError as exc:
-            raise Invalid(f"未知的颜色: {f.colour}", detail={"field": "colour"}) from exc
+            raise Invalid.on("colour", _("未知的颜色: %(colour)s") % {"colour": f.colour}) from exc
     if f.tag:
         qs = qs.filter(tags__code=f.tag)
     if f.leader:
@@ -121,12 +130,17 @@ def apply_filters(qs: QuerySet[Project], f: ProjectFilters,
         qs = qs.filter(owner_id=f.owner)
     if f.q:
         qs = qs.filter(
-            Q(name__icontains=f.q) | Q(code_name__icontains=f.q) | Q(sector__icontains=f.q)
+            Q(name__icontains=f.q)
+            | Q(code_name__icontains=f.q)
+            | Q(sector__icontains=f.q)
             | Q(investor__name__icontains=f.q)
         )
     key = f.sort.lstrip("-")
     if key not in SORTABLE:
-        raise Invalid(f"不能按“{f.sort}”排序", detail={"field": "sort", "allowed": sorted(SORTABLE)})
+        raise Invalid(
+            _("不能按“%(sort)s”排序") % {"sort": f.sort},
+            detail={"field": "sort", "allowed": sorted(SORTABLE)},
+        )
     return qs.distinct().order_by(f.sort, "-id")
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
 from parklink.accounts.services import ensure_can_write
@@ -22,17 +23,37 @@ from parklink.projects.models import (
     FundsInPlace,
     Milestone,
     Project,
+    ProjectStage,
     ProjectTag,
     StageTransition,
 )
 from parklink.projects.queries import colour_q, thresholds_for, today, visible_projects
 
 EDITABLE_FIELDS = (
-    "name", "code_name", "park", "region", "investor", "sector", "industry_code", "description",
-    "total_investment", "phase_investment", "capital_origin", "expected_annual_revenue",
-    "expected_annual_tax", "jobs", "land_area_mu", "floor_area_m2", "remarks", "maturity",
-    "lead_source", "lead_source_detail",
-    "responsible_leader", "leader_user", "task_force", "mechanism",
+    "name",
+    "code_name",
+    "park",
+    "region",
+    "investor",
+    "sector",
+    "industry_code",
+    "description",
+    "total_investment",
+    "phase_investment",
+    "capital_origin",
+    "expected_annual_revenue",
+    "expected_annual_tax",
+    "jobs",
+    "land_area_mu",
+    "floor_area_m2",
+    "remarks",
+    "maturity",
+    "lead_source",
+    "lead_source_detail",
+    "responsible_leader",
+    "leader_user",
+    "task_force",
+    "mechanism",
 )
 NOTE_REQUIRED = {Stage.STALLED, Stage.TERMINATED}
 
@@ -45,56 +66,86 @@ def _unknown(fields: dict[str, Any]) -> set[str]:
 def check_amounts(values: dict[str, Any]) -> dict[str, str]:
     """Field → problem for amounts that cannot be right (shared by forms, API and imports)."""
     problems: dict[str, str] = {}
-    for name in ("total_investment", "phase_investment", "expected_annual_revenue",
-                 "expected_annual_tax"):
+    for name in (
+        "total_investment",
+        "phase_investment",
+        "expected_annual_revenue",
+        "expected_annual_tax",
+    ):
         amount = values.get(name)
         if amount is not None and Decimal(amount) < 0:
-            problems[name] = "金额不能为负数"
+            problems[name] = _("金额不能为负数")
     total, phase = values.get("total_investment"), values.get("phase_investment")
     if total is not None and phase is not None and Decimal(phase) > Decimal(total):
-        problems["phase_investment"] = "一期投资不能大于总投资"
+        problems["phase_investment"] = _("一期投资不能大于总投资")
     return problems
 
 
 def _validate(project: Project) -> None:
-    problems = check_amounts({name: getattr(project, name) for name in EDITABLE_FIELDS
-                              if name.endswith(("investment", "revenue", "tax"))})
+    problems = check_amounts(
+        {
+            name: getattr(project, name)
+            for name in EDITABLE_FIELDS
+            if name.endswith(("investment", "revenue", "tax"))
+        }
+    )
     if not project.name.strip():
-        problems["name"] = "项目名称不能为空"
+        problems["name"] = _("项目名称不能为空")
     if project.region_id is None and project.park_id is not None:
         project.region_id = project.park.region_id
     if project.region_id is None:
-        problems["region"] = "请填写落地行政区或园区"
+        problems["region"] = _("请填写落地行政区或园区")
     if problems:
-        raise Invalid("项目信息有误", detail=problems)
+        raise Invalid(_("项目信息有误"), detail=problems)
 
 
 @transaction.atomic
-def create_project(user: User, *, owner_id: int | None = None, stage: str = Stage.LEAD,
-                   stage_date: date | None = None, tags: Iterable[str] = (),
-                   note: str = "", **fields: Any) -> Project:
+def create_project(
+    user: User,
+    *,
+    owner_id: int | None = None,
+    stage: str = Stage.LEAD,
+    stage_date: date | None = None,
+    tags: Iterable[str] = (),
+    note: str = "",
+    **fields: Any,
+) -> Project:
     """Create a project owned by the user's organisation, entering the library at `stage`."""
     owner_id = owner_id or user.organization_id
     ensure_can_write(user, owner_id)
+    if owner_id is None:  # an installation admin without an organisation must name one
+        raise Invalid(_("请指定所属机构"), detail={"owner": _("请指定所属机构")})
     try:
         stage = Stage(stage)
     except ValueError as exc:
-        raise Invalid(f"未知的阶段: {stage}", detail={"field": "stage"}) from exc
+        raise Invalid.on("stage", _("未知的阶段: %(stage)s") % {"stage": stage}) from exc
     if stage in (Stage.STALLED, Stage.TERMINATED):
-        raise Invalid("新项目不能以停滞或终止阶段入库", detail={"field": "stage"})
+        raise Invalid.on("stage", _("新项目不能以停滞或终止阶段入库"))
     when = stage_date or today()
     if when > today():
-        raise Invalid("阶段日期不能晚于今天", detail={"field": "stage_date"})
+        raise Invalid.on("stage_date", _("阶段日期不能晚于今天"))
     unknown = _unknown(fields)
     if unknown:
-        raise Invalid(f"未知字段: {', '.join(sorted(unknown))}")
-    project = Project(owner_id=owner_id, stage=stage, stage_since=when, last_progress_on=when,
-                      signed_on=when if lifecycle.is_disclosed_stage(stage) else None, **fields)
+        raise Invalid(_("未知字段: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    project = Project(
+        owner_id=owner_id,
+        stage=stage,
+        stage_since=when,
+        last_progress_on=when,
+        signed_on=when if lifecycle.is_disclosed_stage(stage) else None,
+        **fields,
+    )
     _validate(project)
     project.save()
     set_tags(project, tags)
-    StageTransition.objects.create(project=project, from_stage="", to_stage=stage,
-                                   effective_on=when, actor=user, note=note or "入库")
+    StageTransition.objects.create(
+        project=project,
+        from_stage="",
+        to_stage=stage,
+        effective_on=when,
+        actor=user,
+        note=note or "入库",
+    )
     return project
 
 
@@ -104,7 +155,9 @@ def update_project(user: User, project: Project, **fields: Any) -> Project:
     tags = fields.pop("tags", None)
     unknown = _unknown(fields)
     if unknown:
-        raise Invalid(f"不能直接修改: {', '.join(sorted(unknown))}(阶段请使用阶段变更)")
+        raise Invalid(
+            _("不能直接修改: %(names)s(阶段请使用阶段变更)") % {"names": ", ".join(sorted(unknown))}
+        )
     for name, value in fields.items():
         setattr(project, name, value)
     _validate(project)
@@ -119,32 +172,43 @@ def set_tags(project: Project, codes: Iterable[str]) -> None:
     found = list(ProjectTag.objects.filter(code__in=codes))
     missing = set(codes) - {tag.code for tag in found}
     if missing:
-        raise Invalid(f"未知的标签: {', '.join(sorted(missing))}", detail={"field": "tags"})
+        raise Invalid.on("tags", _("未知的标签: %(tags)s") % {"tags": ", ".join(sorted(missing))})
     project.tags.set(found)
 
 
 @transaction.atomic
-def transition(user: User, project: Project, to: str, *, on: date | None = None,
-               note: str = "") -> StageTransition:
+def transition(
+    user: User, project: Project, to: str, *, on: date | None = None, note: str = ""
+) -> StageTransition:
     """Move a project to another stage, keeping the history; refuses illegal moves."""
     ensure_can_write(user, project.owner_id)
     project = Project.objects.select_for_update().get(pk=project.pk)
     when = on or today()
-    reason = lifecycle.refusal(project.stage, to, project.stalled_from or None)
-    if reason:
-        raise IllegalTransition(reason, detail={"from": project.stage, "to": to,
-                                                "allowed": allowed_next(project)})
+    refused = lifecycle.refusal(project.stage, to, project.stalled_from or None)
+    if refused:
+        raise IllegalTransition(
+            refusal_message(refused, project, to),
+            detail={"from": project.stage, "to": to, "allowed": allowed_next(project)},
+        )
     target = Stage(to)
     if when > today():
-        raise Invalid("生效日期不能晚于今天", detail={"field": "date"})
+        raise Invalid.on("date", _("生效日期不能晚于今天"))
     if when < project.stage_since:
-        raise Invalid(f"生效日期不能早于进入当前阶段的日期({project.stage_since:%Y-%m-%d})",
-                      detail={"field": "date"})
+        raise Invalid(
+            _("生效日期不能早于进入当前阶段的日期(%(date)s)")
+            % {"date": f"{project.stage_since:%Y-%m-%d}"},
+            detail={"field": "date"},
+        )
     if target in NOTE_REQUIRED and not note.strip():
-        raise Invalid("停滞或终止项目时必须说明原因", detail={"field": "note"})
-    record = StageTransition.objects.create(project=project, from_stage=project.stage,
-                                            to_stage=target, effective_on=when, actor=user,
-                                            note=note)
+        raise Invalid.on("note", _("停滞或终止项目时必须说明原因"))
+    record = StageTransition.objects.create(
+        project=project,
+        from_stage=project.stage,
+        to_stage=target,
+        effective_on=when,
+        actor=user,
+        note=note,
+    )
     project.stalled_from = project.stage if target is Stage.STALLED else ""
     project.stage = target
     project.stage_since = when
@@ -154,6 +218,29 @@ def transition(user: User, project: Project, to: str, *, on: date | None = None,
     project._change_reason = note  # type: ignore[attr-defined]  # read by simple_history
     project.save()
     return record
+
+
+def refusal_message(refused: lifecycle.Refusal, project: Project, to: str) -> str:
+    """The refusal in the user's language, naming the stages involved."""
+    labels = dict(ProjectStage.choices)
+    current, target = labels[project.stage], labels.get(to, to)
+    allowed = "、".join(str(labels[s]) for s in allowed_next(project))
+    messages = {
+        lifecycle.Refusal.UNKNOWN_STAGE: _("未知的阶段: %(target)s"),
+        lifecycle.Refusal.SAME_STAGE: _("项目已处于“%(current)s”阶段"),
+        lifecycle.Refusal.FINAL: _("项目已%(current)s,不能再变更阶段"),
+        lifecycle.Refusal.STALLED: _("停滞的项目只能恢复到停滞前的“%(resume)s”阶段或终止"),
+        lifecycle.Refusal.NOT_ALLOWED: _(
+            "不能从“%(current)s”直接变更为“%(target)s”;允许的下一阶段:%(allowed)s"
+        ),
+    }
+    resume = labels.get(project.stalled_from, "") if project.stalled_from else ""
+    return messages[refused] % {
+        "current": current,
+        "target": target,
+        "allowed": allowed,
+        "resume": resume,
+    }
 
 
 def allowed_next(project: Project) -> list[str]:
@@ -169,11 +256,12 @@ def _progress(project: Project, on: date) -> None:
 
 
 @transaction.atomic
-def add_milestone(user: User, project: Project, name: str, due_on: date,
-                  note: str = "") -> Milestone:
+def add_milestone(
+    user: User, project: Project, name: str, due_on: date, note: str = ""
+) -> Milestone:
     ensure_can_write(user, project.owner_id)
     if not name.strip():
-        raise Invalid("节点名称不能为空", detail={"field": "name"})
+        raise Invalid.on("name", _("节点名称不能为空"))
     return Milestone.objects.create(project=project, name=name, due_on=due_on, note=note)
 
 
@@ -182,7 +270,7 @@ def complete_milestone(user: User, milestone: Milestone, on: date | None = None)
     ensure_can_write(user, milestone.project.owner_id)
     when = on or today()
     if when > today():
-        raise Invalid("完成日期不能晚于今天", detail={"field": "done_on"})
+        raise Invalid.on("done_on", _("完成日期不能晚于今天"))
     milestone.done_on = when
     milestone.save(update_fields=["done_on", "updated_at"])
     _progress(milestone.project, when)
@@ -190,16 +278,30 @@ def complete_milestone(user: User, milestone: Milestone, on: date | None = None)
 
 
 @transaction.atomic
-def set_approval(user: User, project: Project, kind: str, status: str, *,
-                 due_on: date | None = None, submitted_on: date | None = None,
-                 decided_on: date | None = None, reference: str = "") -> Approval:
+def set_approval(
+    user: User,
+    project: Project,
+    kind: str,
+    status: str,
+    *,
+    due_on: date | None = None,
+    submitted_on: date | None = None,
+    decided_on: date | None = None,
+    reference: str = "",
+) -> Approval:
     ensure_can_write(user, project.owner_id)
     if decided_on and submitted_on and decided_on < submitted_on:
-        raise Invalid("批复日期不能早于报审日期", detail={"field": "decided_on"})
-    approval, _ = Approval.objects.update_or_create(
-        project=project, kind=kind,
-        defaults={"status": status, "due_on": due_on, "submitted_on": submitted_on,
-                  "decided_on": decided_on, "reference": reference},
+        raise Invalid.on("decided_on", _("批复日期不能早于报审日期"))
+    approval, _created = Approval.objects.update_or_create(
+        project=project,
+        kind=kind,
+        defaults={
+            "status": status,
+            "due_on": due_on,
+            "submitted_on": submitted_on,
+            "decided_on": decided_on,
+            "reference": reference,
+        },
     )
     for day in (submitted_on, decided_on):
         if day and day <= today():
@@ -208,15 +310,22 @@ def set_approval(user: User, project: Project, kind: str, status: str, *,
 
 
 @transaction.atomic
-def add_funds(user: User, project: Project, received_on: date, amount: Decimal,
-              evidence: str = "", note: str = "") -> FundsInPlace:
+def add_funds(
+    user: User,
+    project: Project,
+    received_on: date,
+    amount: Decimal,
+    evidence: str = "",
+    note: str = "",
+) -> FundsInPlace:
     ensure_can_write(user, project.owner_id)
     if amount <= 0:
-        raise Invalid("到位金额必须大于0", detail={"field": "amount"})
+        raise Invalid.on("amount", _("到位金额必须大于0"))
     if received_on > today():
-        raise Invalid("到位日期不能晚于今天", detail={"field": "received_on"})
-    entry = FundsInPlace.objects.create(project=project, received_on=received_on, amount=amount,
-                                        evidence=evidence, note=note)
+        raise Invalid.on("received_on", _("到位日期不能晚于今天"))
+    entry = FundsInPlace.objects.create(
+        project=project, received_on=received_on, amount=amount, evidence=evidence, note=note
+    )
     _progress(project, received_on)
     return entry
 
@@ -229,8 +338,9 @@ def colour_of(project: Project, on: date | None = None) -> Colour | None:
 
 
 def overdue_q(on: date | None = None) -> Q:
-    late = Milestone.objects.filter(project=OuterRef("pk"), done_on__isnull=True,
-                                    due_on__lt=on or today())
+    late = Milestone.objects.filter(
+        project=OuterRef("pk"), done_on__isnull=True, due_on__lt=on or today()
+    )
     return Q(Exists(late))
 
 
@@ -246,17 +356,26 @@ def ageing_summary(user: User) -> AgeingSummary:
     thresholds = thresholds_for(user.organization)
     qs = visible_projects(user)
     counts = {c: qs.filter(colour_q(c, thresholds)).count() for c in Colour}
-    return AgeingSummary(counts[Colour.GREEN], counts[Colour.YELLOW], counts[Colour.RED],
-                         counts[Colour.REMOVAL])
+    return AgeingSummary(
+        counts[Colour.GREEN], counts[Colour.YELLOW], counts[Colour.RED], counts[Colour.REMOVAL]
+    )
 
 
 def attention_list(user: User) -> QuerySet[Project]:
     """The user's own projects that are yellow/red/removal or have overdue milestones."""
     thresholds = thresholds_for(user.organization)
-    mine = visible_projects(user).filter(
-        Q(leader_user=user) | Q(responsible_leader=user.display_name or user.username)
-    ) if not user.is_superuser else visible_projects(user).filter(leader_user=user)
-    late = colour_q(Colour.YELLOW, thresholds) | colour_q(Colour.RED, thresholds) | colour_q(
-        Colour.REMOVAL, thresholds)
+    mine = (
+        visible_projects(user).filter(
+            Q(leader_user=user) | Q(responsible_leader=user.display_name or user.username)
+        )
+        if not user.is_superuser
+        else visible_projects(user).filter(leader_user=user)
+    )
+    late = (
+        colour_q(Colour.YELLOW, thresholds)
+        | colour_q(Colour.RED, thresholds)
+        | colour_q(Colour.REMOVAL, thresholds)
+    )
     return mine.filter(late | (Q(stage__in=[s.value for s in ACTIVE]) & overdue_q())).order_by(
-        "last_progress_on")
+        "last_progress_on"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from parklink.core.errors import NotFound
@@ -43,7 +44,7 @@ def list_regions(
 def resolve(request: HttpRequest, text: str) -> Region:
     region = resolve_region(text)
     if region is None:
-        raise NotFound(f"无法识别的行政区划: {text}", detail={"text": text})
+        raise NotFound(_("无法识别的行政区划: %(text)s") % {"text": text}, detail={"text": text})
     return region
 
 
@@ -51,5 +52,7 @@ def resolve(request: HttpRequest, text: str) -> Region:
 def read_region(request: HttpRequest, adcode: str) -> Region:
     region = Region.objects.prefetch_related("children").filter(adcode=adcode).first()
     if region is None:
-        raise NotFound(f"行政区划代码不存在: {adcode}", detail={"adcode": adcode})
+        raise NotFound(
+            _("行政区划代码不存在: %(adcode)s") % {"adcode": adcode}, detail={"adcode": adcode}
+        )
     return region

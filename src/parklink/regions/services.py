@@ -6,13 +6,34 @@ import re
 from functools import lru_cache
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from parklink.core.errors import Invalid
 from parklink.regions.models import Region
 from parklink.regions.table import build_rows
 
-_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
-             "地区", "盟", "省", "市", "区", "县", "州", "旗")
+_SUFFIXES = (
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "地区",
+    "盟",
+    "省",
+    "市",
+    "区",
+    "县",
+    "州",
+    "旗",
+)
+# "甘孜藏族自治州" is called "甘孜": drop the names of peoples before the suffix.
+_ETHNIC_SUFFIX = re.compile(
+    "(藏族|彝族|羌族|苗族|土家族|蒙古族|哈萨克|朝鲜族|布依族|侗族|壮族|回族|傣族|白族|景颇族|傈僳族"
+    "|黎族|哈尼族)+$"
+)
 _ADCODE = re.compile(r"^\d{6}$")
 
 
@@ -24,9 +45,13 @@ def load_regions() -> int:
     fresh = []
     for row in rows:
         fields = {
-            "name": row.name, "full_name": row.full_name, "level": row.level,
-            "parent_id": row.parent, "path": row.path,
-            "longitude": row.longitude, "latitude": row.latitude,
+            "name": row.name,
+            "full_name": row.full_name,
+            "level": row.level,
+            "parent_id": row.parent,
+            "path": row.path,
+            "longitude": row.longitude,
+            "latitude": row.latitude,
         }
         if row.adcode in existing:
             Region.objects.filter(adcode=row.adcode).update(**fields)
@@ -42,7 +67,7 @@ def short_name(name: str) -> str:
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             stem = name[: -len(suffix)]
-            return re.sub(r"(藏族|彝族|羌族|苗族|土家族|蒙古族|哈萨克|朝鲜族|布依族|侗族|壮族|回族|傣族|白族|景颇族|傈僳族|黎族|哈尼族)+$", "", stem) or stem
+            return _ETHNIC_SUFFIX.sub("", stem) or stem
     return name
 
 
@@ -82,7 +107,8 @@ def resolve_region(text: str) -> Region | None:
 def require_region(text: str) -> Region:
     region = resolve_region(text)
     if region is None:
-        raise Invalid(f"无法识别的行政区划: {text}", detail={"field": "region", "value": text})
+        message = _("无法识别的行政区划: %(text)s") % {"text": text}
+        raise Invalid(message, detail={"region": message})
     return region
 
 

@@ -41,8 +41,12 @@ def read_raw() -> list[tuple[str, str, float | None, float | None]]:
     rows = []
     for record in csv.DictReader(io.StringIO(data)):
         rows.append(
-            (record["adcode"][:6], record["name"], _float(record["longitude"]),
-             _float(record["latitude"]))
+            (
+                record["adcode"][:6],
+                record["name"],
+                _float(record["longitude"]),
+                _float(record["latitude"]),
+            )
         )
     return rows
 

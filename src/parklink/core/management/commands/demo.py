@@ -24,7 +24,9 @@ class Command(BaseCommand):
             details = ", ".join(f"{kind} {n}" for kind, n in sorted(report.created.items()))
             self.stdout.write(f"演示数据已载入 (demo data loaded): {details}")
         else:
-            self.stdout.write("演示数据已是最新,未作任何改动 (demo data already loaded; nothing changed)")
+            self.stdout.write(
+                "演示数据已是最新,未作任何改动 (demo data already loaded; nothing changed)"
+            )
         self.stdout.write(
             f"演示管理员 (demo administrator): {DEMO_ADMIN} / {DEMO_PASSWORD}  "
             "→ http://127.0.0.1:8000/  (每个机构另有专员账号, 用户名为机构代码, 密码相同)"
