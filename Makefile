@@ -50,7 +50,7 @@ browser-deps:
 	@test -x $(CHROMIUM) || { echo "chromium is required for the browser tests ($(CHROMIUM))"; exit 1; }
 
 test: install browser-deps
-	PARKLINK_DEBUG=0 $(BIN)/parklink makemigrations --check --dry-run -v 1
+	PARKLINK_TESTING=1 $(BIN)/parklink makemigrations --check --dry-run -v 1
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
@@ -64,7 +64,7 @@ test-postgres:
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy
+	PARKLINK_TESTING=1 $(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests bench
