@@ -58,7 +58,7 @@ class TestParkList:
     def test_unknown_region_code_is_400(self, client_for):  # type: ignore[no-untyped-def]
         response = client_for("jinniu").get("/api/v1/parks/?region=000000")
         assert response.status_code == 400
-        assert response.json()["detail"] == {"field": "region"}
+        assert "region" in response.json()["detail"]
 
 
 class TestParkRead:

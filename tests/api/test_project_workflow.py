@@ -65,7 +65,7 @@ class TestTransition:
             {"to": "approvals", "date": (today + timedelta(days=1)).isoformat()},
         )
         assert response.status_code == 400
-        assert response.json()["detail"] == {"field": "date"}
+        assert "date" in response.json()["detail"]
 
     def test_date_before_the_current_stage_is_400(self, client_for, signed, today):  # type: ignore[no-untyped-def]
         response = _post(
@@ -88,7 +88,7 @@ class TestTransition:
             client_for("jinniu"), f"/api/v1/projects/{signed.pk}/transition", {"to": "stalled"}
         )
         assert response.status_code == 400
-        assert response.json()["detail"] == {"field": "note"}
+        assert "note" in response.json()["detail"]
 
 
 class TestMilestones:

@@ -6,10 +6,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from parklink.core.models import SourceCitation
 from parklink.core.sources import cite
 from parklink.projects import services
+from parklink.projects.models import ProjectStage
 
 
 def _names(response) -> list[str]:  # type: ignore[no-untyped-def]
@@ -63,6 +65,18 @@ class TestProjectList:
         assert solar["colour"] == "green"
         assert solar["tags"] == [{"code": "key", "name": "重点项目"}]
         assert solar["investor"]["name"] == "成都星河光伏科技有限公司"
+
+    def test_chinese_text_is_sent_as_utf8_not_escapes(self, client_for, library):  # type: ignore[no-untyped-def]
+        response = client_for("jinniu").get("/api/v1/projects/?tag=key")
+        assert "光伏组件项目" in response.content.decode("utf-8")
+        assert response["Content-Type"].startswith("application/json")
+
+    def test_labels_follow_the_accept_language_header(self, client_for, library):  # type: ignore[no-untyped-def]
+        response = client_for("jinniu").get(
+            f"/api/v1/projects/{library['solar'].pk}", headers={"Accept-Language": "en"}
+        )
+        with translation.override("en"):
+            assert response.json()["stage_label"] == str(ProjectStage.SIGNED.label)
 
     def test_stage_filter_is_repeatable(self, client_for, library):  # type: ignore[no-untyped-def]
         names = _names(
@@ -238,7 +252,13 @@ class TestProjectUpdate:
         project = library["solar"]
         response = client_for("jinniu").patch(
             f"/api/v1/projects/{project.pk}",
-            {"total_investment_wan": 60000, "tags": ["aid"], "maturity": None},
+            {
+                "total_investment_wan": 60000,
+                "tags": ["aid"],
+                "maturity": None,
+                "land_area_mu": "120.5",
+                "remarks": "需协调电力增容",
+            },
             content_type="application/json",
         )
         assert response.status_code == 200, response.content
@@ -246,6 +266,8 @@ class TestProjectUpdate:
         assert body["total_investment_display"] == "6亿元"
         assert body["tags"] == [{"code": "aid", "name": "托底性帮扶"}]
         assert body["maturity"] == ""
+        assert body["land_area_mu"] == "120.50"
+        assert body["remarks"] == "需协调电力增容"
         assert body["sector"] == "新能源"
 
     def test_stage_cannot_be_patched(self, client_for, library):  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Self
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ConfigDict, Field, model_validator
 
@@ -103,7 +104,9 @@ class EnterprisePatch(Schema):
         """Set `registered_capital` (元) from `registered_capital_wan` (万元) when given."""
         if self.registered_capital_wan is not None:
             if self.registered_capital is not None:
-                raise ValueError("registered_capital 与 registered_capital_wan 只能填写一个")
+                raise ValueError(
+                    _("%(name)s 与 %(name)s_wan 只能填写一个") % {"name": "registered_capital"}
+                )
             self.registered_capital = to_yuan(self.registered_capital_wan, "万元")
         return self
 

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from parklink.accounts.models import Organization, User
@@ -23,6 +24,11 @@ _REQUIRED = ("kind", "region")
 _TEXT = ("name", "short_name", "description")
 
 
+def field_error(field: str, message: str) -> Invalid:
+    """A 400 whose detail maps the field to what is wrong with it, as services report it."""
+    return Invalid(message, detail={field: message})
+
+
 def current_user(request: HttpRequest) -> User:
     """The user the bearer token or the session authenticated."""
     return cast(User, request.user)
@@ -32,9 +38,9 @@ def owner_id_for(user: User, requested: int | None) -> int:
     """The organisation a new record belongs to: the user's own unless an admin names one."""
     owner_id = requested or user.organization_id
     if owner_id is None:
-        raise Invalid("请指定所属机构(owner)", detail={"field": "owner"})
+        raise field_error("owner", _("请指定所属机构(owner)"))
     if requested and not Organization.objects.filter(pk=requested).exists():
-        raise Invalid(f"机构不存在: {requested}", detail={"field": "owner"})
+        raise field_error("owner", _("机构不存在: %(id)s") % {"id": requested})
     return owner_id
 
 
@@ -42,7 +48,7 @@ def region_by_adcode(adcode: str) -> Region:
     """The region a list filter names, or a 400 naming the unknown code."""
     region = Region.objects.filter(adcode=adcode).first()
     if region is None:
-        raise Invalid(f"未知的行政区划代码: {adcode}", detail={"field": "region"})
+        raise field_error("region", _("未知的行政区划代码: %(adcode)s") % {"adcode": adcode})
     return region
 
 
@@ -50,7 +56,7 @@ def _changes(data: dict[str, Any]) -> dict[str, Any]:
     """Payload → service keyword arguments (region text → Region, parent id → Park)."""
     for name in _REQUIRED:
         if name in data and data[name] is None:
-            raise Invalid(f"{name} 不能为空", detail={"field": name})
+            raise field_error(name, _("%(field)s 不能为空") % {"field": name})
     for name in _TEXT:
         if name in data and data[name] is None:
             data[name] = ""
@@ -59,7 +65,7 @@ def _changes(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("parent") is not None:
         parent = Park.objects.filter(pk=data["parent"]).first()
         if parent is None:
-            raise Invalid(f"上级园区不存在: {data['parent']}", detail={"field": "parent"})
+            raise field_error("parent", _("上级园区不存在: %(id)s") % {"id": data["parent"]})
         data["parent"] = parent
     return data
 
@@ -81,7 +87,7 @@ def _detailed(pk: int) -> Park:
         .first()
     )
     if park is None:
-        raise NotFound("园区不存在。", detail={"id": pk})
+        raise NotFound(_("园区不存在。"), detail={"id": pk})
     return park
 
 

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from parklink.accounts.models import User
-from parklink.core.errors import Invalid, NotFound
+from parklink.core.errors import NotFound
 from parklink.enterprises.models import Enterprise
-from parklink.parks.api import current_user, owner_id_for
+from parklink.parks.api import current_user, field_error, owner_id_for
 from parklink.parks.models import Park
 from parklink.projects import services
 from parklink.projects.ageing import Thresholds, colour
@@ -62,6 +63,7 @@ _BLANKABLE = (
     "responsible_leader",
     "task_force",
     "mechanism",
+    "remarks",
 )
 
 
@@ -75,12 +77,12 @@ def _changes(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("park") is not None:
         park = Park.objects.filter(pk=data["park"]).first()
         if park is None:
-            raise Invalid(f"园区不存在: {data['park']}", detail={"field": "park"})
+            raise field_error("park", _("园区不存在: %(id)s") % {"id": data["park"]})
         data["park"] = park
     if data.get("investor") is not None:
         investor = Enterprise.objects.filter(pk=data["investor"]).first()
         if investor is None:
-            raise Invalid(f"企业不存在: {data['investor']}", detail={"field": "investor"})
+            raise field_error("investor", _("企业不存在: %(id)s") % {"id": data["investor"]})
         data["investor"] = investor
     return data
 
@@ -99,7 +101,7 @@ def _detailed(user: User, pk: int) -> Project:
     )
     project = qs.filter(pk=pk).first()
     if project is None:
-        raise NotFound("项目不存在或无权查看。")
+        raise NotFound(_("项目不存在或无权查看。"))
     return project
 
 
@@ -191,7 +193,7 @@ def complete_milestone(
     project = get_visible(user, project_id)
     milestone = Milestone.objects.filter(project=project, pk=milestone_id).first()
     if milestone is None:
-        raise NotFound("里程碑不存在。", detail={"id": milestone_id})
+        raise NotFound(_("里程碑不存在。"), detail={"id": milestone_id})
     milestone.project = project
     return services.complete_milestone(user, milestone, on=payload.date if payload else None)
 

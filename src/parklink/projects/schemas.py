@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Self
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ConfigDict, Field, model_validator
 
@@ -16,7 +17,7 @@ from parklink.enterprises.schemas import EnterpriseRef
 from parklink.parks.schemas import OrgRef, ParkRef
 from parklink.projects import services
 from parklink.projects.ageing import Colour
-from parklink.projects.lifecycle import LABELS_ZH, Stage
+from parklink.projects.lifecycle import Stage
 from parklink.projects.models import (
     Approval,
     ApprovalKind,
@@ -50,7 +51,7 @@ def fold_wan(payload: Schema, names: tuple[str, ...]) -> None:
         if wan is None:
             continue
         if getattr(payload, name) is not None:
-            raise ValueError(f"{name} 与 {name}_wan 只能填写一个")
+            raise ValueError(_("%(name)s 与 %(name)s_wan 只能填写一个") % {"name": name})
         setattr(payload, name, to_yuan(wan, "万元"))
 
 
@@ -98,7 +99,7 @@ class ProjectOut(Schema):
 
     @staticmethod
     def resolve_stage_label(obj: Project) -> str:
-        return LABELS_ZH[Stage(obj.stage)]
+        return str(obj.get_stage_display())
 
     @staticmethod
     def resolve_total_investment_display(obj: Project) -> str:
@@ -134,6 +135,7 @@ class ApprovalOut(Schema):
     submitted_on: date | None = None
     decided_on: date | None = None
     reference: str
+    note: str
 
     @staticmethod
     def resolve_kind_label(obj: Approval) -> str:
@@ -186,6 +188,9 @@ class ProjectDetailOut(ProjectOut):
     expected_annual_tax: Decimal | None = None
     expected_annual_tax_display: str
     jobs: int | None = None
+    land_area_mu: Decimal | None = None
+    floor_area_m2: Decimal | None = None
+    remarks: str
     lead_source: str
     lead_source_detail: str
     leader_user: UserRef | None = None
@@ -285,6 +290,9 @@ class ProjectPatch(Schema):
     expected_annual_tax: Decimal | None = None
     expected_annual_tax_wan: Decimal | None = None
     jobs: int | None = Field(None, ge=0)
+    land_area_mu: Decimal | None = Field(None, ge=0, description="用地面积(亩)")
+    floor_area_m2: Decimal | None = Field(None, ge=0, description="建筑面积(平方米)")
+    remarks: str | None = None
     maturity: Maturity | None = None
     tags: list[str] | None = Field(None, description="tag codes; replaces the project's tags")
     lead_source: LeadSource | None = None
@@ -357,5 +365,5 @@ class FundsIn(Schema):
     def _amount_in_yuan(self) -> Self:
         fold_wan(self, ("amount",))
         if self.amount is None:
-            raise ValueError("请填写 amount(元)或 amount_wan(万元)")
+            raise ValueError(_("请填写 amount(元)或 amount_wan(万元)"))
         return self
