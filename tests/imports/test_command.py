@@ -141,3 +141,18 @@ class TestImportCommand:
         assert str(fail("projects", str(missing), "--as", "jinniu_officer")[0]) == (
             f"文件不存在:{missing}"
         )
+
+
+class TestDefaultActor:
+    def test_without_as_the_installation_admin_imports_for_the_named_org(
+        self, tmp_path, users, orgs
+    ):  # type: ignore[no-untyped-def]
+        from django.core.management import call_command
+
+        from parklink.enterprises.models import Enterprise
+
+        path = tmp_path / "e.csv"
+        path.write_text("企业名称,注册地\n四川新荷花公司,成都市金牛区\n", encoding="utf-8")
+        call_command("import", "enterprises", str(path), "--org", orgs["jinniu"].name)
+        company = Enterprise.objects.get(name="四川新荷花公司")
+        assert company.owner == orgs["jinniu"] and company.region_id == "510106"

@@ -1,4 +1,4 @@
-"""`parklink import enterprises|projects FILE --as USER`: all rows or none, every problem shown."""
+"""`parklink import enterprises|projects FILE [--as USER] [--org ORG]`: all rows or none."""
 
 from __future__ import annotations
 
@@ -46,8 +46,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as",
             dest="username",
-            required=True,
-            help="the acting user; their organisation owns the records",
+            default=None,
+            help="the acting user; their organisation owns the records "
+            "(default: the installation administrator, who then names the organisation with --org)",
         )
         parser.add_argument(
             "--org",
@@ -77,11 +78,12 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(self.say(lang, f"文件不存在:{path}", f"no such file: {path}"))
-        user = (
-            User.objects.select_related("organization__region")
-            .filter(username=options["username"])
-            .first()
-        )
+        users = User.objects.select_related("organization__region").filter(is_active=True)
+        if options["username"]:
+            user = users.filter(username=options["username"]).first()
+        else:  # the operator at the server's shell acts as the installation administrator
+            user = users.filter(is_superuser=True).order_by("pk").first()
+            options["username"] = user.username if user else "<superuser>"
         if user is None:
             raise CommandError(
                 self.say(
