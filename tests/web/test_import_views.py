@@ -190,6 +190,20 @@ class TestValidateStep:
         assert 'id="import-confirm"' not in response.content.decode()
         assert stored_files(users["jinniu"]) == []
 
+    def test_preview_shows_the_good_rows_with_their_row_numbers(
+        self, login: Callable[[str], Client]
+    ) -> None:
+        response = validate(login("jinniu"), xlsx_bytes(ENTERPRISE_HEADER, BAD_ROWS))
+        preview = response.context["preview"]
+        assert [row.number for row in preview] == [2]
+        assert preview[0].cells[0] == BAD_ROWS[0][0]
+
+    def test_blank_rows_do_not_shift_the_row_numbers(self, login: Callable[[str], Client]) -> None:
+        rows = [[None, None, None], *BAD_ROWS]
+        response = validate(login("jinniu"), xlsx_bytes(ENTERPRISE_HEADER, rows))
+        assert [p.row for p in response.context["problems"]] == [4]
+        assert [row.number for row in response.context["preview"]] == [3]
+
     def test_good_file_is_previewed_and_waits_without_writing(
         self, login: Callable[[str], Client], users: dict[str, User]
     ) -> None:

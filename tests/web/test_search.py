@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from parklink.accounts.models import Organization, User
 from parklink.enterprises.models import Enterprise
@@ -119,6 +121,20 @@ class TestSearch:
         make_park("高德产业园")
         assert names(search(users["jinniu"], "gaode"), "park") == ["高德产业园"]
 
+    def test_initials_of_the_short_name_find_the_park(
+        self, users: dict[str, User], make_park: Callable[..., Park]
+    ) -> None:
+        make_park("成都高新区—德格县共建产业园区", short_name="高德产业园")
+        make_park("天府软件园")
+        assert names(search(users["jinniu"], "gdcyy"), "park") == ["成都高新区—德格县共建产业园区"]
+
+    def test_pinyin_of_the_short_name_ranks_as_a_prefix_match(
+        self, users: dict[str, User], make_park: Callable[..., Park]
+    ) -> None:
+        make_park("成都高新区—德格县共建产业园区", short_name="高德产业园")
+        [hit] = search(users["jinniu"], "gaode").groups[0].hits
+        assert hit.rank == PREFIX
+
     def test_upper_case_pinyin_finds_the_park(
         self, users: dict[str, User], make_park: Callable[..., Park]
     ) -> None:
@@ -230,6 +246,29 @@ class TestSearch:
     ) -> None:
         make_project("氢能重卡项目", orgs["qingbaijiang"], signed=True)
         assert names(search(users["city"], "氢能"), "project") == ["氢能重卡项目"]
+
+    def test_query_count_does_not_grow_with_the_number_of_hits(
+        self,
+        users: dict[str, User],
+        orgs: dict[str, Organization],
+        make_park: Callable[..., Park],
+        make_enterprise: Callable[..., Enterprise],
+        make_project: Callable[..., Project],
+    ) -> None:
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                search(users["jinniu"], "lidian", limit=3)
+            return len(captured)
+
+        make_park("锂电一园", short_name="锂电")
+        make_enterprise("锂电一号公司")
+        make_project("锂电一号项目", orgs["jinniu"])
+        few = queries()
+        for number in range(2, 6):
+            make_park(f"锂电{number}园", short_name=f"锂电{number}")
+            make_enterprise(f"锂电{number}号公司")
+            make_project(f"锂电{number}号项目", orgs["jinniu"])
+        assert queries() == few + 3  # one count per group once it is cut at the limit
 
     def test_empty_query_finds_nothing(
         self, users: dict[str, User], make_park: Callable[..., Park]

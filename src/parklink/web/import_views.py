@@ -8,6 +8,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, cast
 
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from parklink.accounts.models import Organization, User
 from parklink.core.errors import ParkLinkError
 from parklink.core.imports import Importer, ImportReport, Problem
-from parklink.core.tabular import TableError, detect_format
+from parklink.core.tabular import TableError, detect_format, open_table
 from parklink.enterprises.imports import (
     EnterpriseImporter,
     import_enterprises,
@@ -78,6 +79,12 @@ class UploadForm(forms.Form):
         help_text=gettext_lazy("Excel (.xlsx) 或 CSV (.csv),第一行为表头"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    number: int
+    cells: list[str]
 
 
 @dataclass(frozen=True)
@@ -169,12 +176,32 @@ def _error_text(error: ParkLinkError | TableError) -> str:
     return error.message
 
 
-def _report_context(report: ImportReport, kind: ImportKind) -> dict[str, Any]:
+def _good_preview(report: ImportReport, path: Path, fmt: str) -> list[PreviewRow]:
+    """The report's preview rows without problems, numbered as in the spreadsheet.
+
+    The report previews the first data rows in file order without their numbers; the table
+    reader numbers them again the same way (blank rows skipped), so problems can be matched.
+    """
+    if not report.preview:
+        return []
+    try:
+        with open_table(path, fmt) as table:
+            numbers = [number for number, _cells in islice(table.rows, len(report.preview))]
+    except TableError:
+        return []
+    bad = {problem.row for problem in report.problems}
+    return [
+        PreviewRow(number, [row.get(column, "") for column in report.columns])
+        for number, row in zip(numbers, report.preview, strict=False)
+        if number not in bad
+    ]
+
+
+def _report_context(report: ImportReport, kind: ImportKind, path: Path, fmt: str) -> dict[str, Any]:
     bad_rows = {p.row for p in report.problems if p.row}
-    preview = [[row.get(column, "") for column in report.columns] for row in report.preview]
     return {
         "report": report,
-        "preview": preview,
+        "preview": _good_preview(report, path, fmt),
         "kind": kind,
         "problems": _problem_lines(report.problems),
         "bad_rows": len(bad_rows),
@@ -226,12 +253,11 @@ def import_validate(request: HttpRequest) -> HttpResponse:
         status = error.status if isinstance(error, ParkLinkError) else 400
         context = {"message": _error_text(error)}
         return _page(request, "web/partials/import_error.html", context, status)
-    token = path.name.split(".")[0]
+    context = _report_context(report, kind, path, fmt) | {"filename": upload.name}
+    context["token"] = path.name.split(".")[0] if report.ok else ""
     if not report.ok:
         # Nothing can be confirmed: keep no copy of a file that cannot be imported.
         path.unlink(missing_ok=True)
-        token = ""
-    context = _report_context(report, kind) | {"token": token, "filename": upload.name}
     return _page(request, "web/partials/import_report.html", context)
 
 
@@ -247,15 +273,14 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     path, kind, fmt = found
     try:
         report = kind.run(user, path, fmt=fmt)
+        if not report.written:
+            context = _report_context(report, kind, path, fmt) | {"token": "", "rechecked": True}
+            return _page(request, "web/partials/import_report.html", context)
     except ParkLinkError as error:
-        return _page(
-            request, "web/partials/import_error.html", {"message": _error_text(error)}, error.status
-        )
+        context = {"message": _error_text(error)}
+        return _page(request, "web/partials/import_error.html", context, error.status)
     finally:
         path.unlink(missing_ok=True)
-    if not report.written:
-        context = _report_context(report, kind) | {"token": "", "rechecked": True}
-        return _page(request, "web/partials/import_report.html", context)
     return _page(request, "web/partials/import_done.html", {"report": report, "kind": kind})
 
 
