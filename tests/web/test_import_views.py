@@ -199,7 +199,7 @@ class TestValidateStep:
         assert preview[0].cells[0] == BAD_ROWS[0][0]
 
     def test_blank_rows_do_not_shift_the_row_numbers(self, login: Callable[[str], Client]) -> None:
-        rows = [[None, None, None], *BAD_ROWS]
+        rows: list[list[Any]] = [[None, None, None], *BAD_ROWS]
         response = validate(login("jinniu"), xlsx_bytes(ENTERPRISE_HEADER, rows))
         assert [p.row for p in response.context["problems"]] == [4]
         assert [row.number for row in response.context["preview"]] == [3]
