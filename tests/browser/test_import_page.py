@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +33,13 @@ def workbook(rows: Sequence[Sequence[Any]]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    """Uploads waiting for confirmation go to a temporary folder, never the project's var/."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
 
 
 def upload(page: Any, live_server: Any, name: str, data: bytes) -> None:
@@ -95,3 +103,20 @@ class TestImportPage:
         page.goto(f"{live_server.url}/import/")
         assert page.locator("#import-forbidden").is_visible()
         assert page.locator("#import-form").count() == 0
+
+    def test_cancelling_after_the_check_writes_nothing(
+        self,
+        page: Any,
+        live_server: Any,
+        login: Callable[..., Any],
+        users: dict[str, User],
+        media_root: Path,
+    ) -> None:
+        data = workbook([["成都金牛智造科技有限公司", uscc(1), "510106"]])
+        login(page, users["jinniu"])
+        upload(page, live_server, "企业名单.xlsx", data)
+        page.locator("#import-confirm").wait_for()
+        page.click("#import-report button:not(#import-confirm)")
+        page.locator("#import-cancelled").wait_for()
+        assert Enterprise.objects.count() == 0
+        assert not any((media_root / "imports").rglob("*.xlsx"))
