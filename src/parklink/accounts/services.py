@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parklink.accounts.models import ApiToken, User
-from parklink.core.errors import Forbidden
+from parklink.core.errors import Conflict, Forbidden, NotFound
 
 TOKEN_PREFIX = "pl_"
 
@@ -50,3 +51,27 @@ def ensure_can_write(user: User, owner_id: int | None) -> None:
 def ensure_member(user: User) -> None:
     if not user.is_superuser and user.organization_id is None:
         raise Forbidden(_("用户未关联任何机构。"))
+
+
+@transaction.atomic
+def revoke_token(prefix: str) -> ApiToken:
+    """Revoke the one active token that starts with `prefix` (the whole token works too)."""
+    # Tokens keep their first ten characters.
+    matches = list(
+        ApiToken.objects.select_for_update()
+        .select_related("user")
+        .filter(prefix__startswith=prefix[:10], revoked=False)
+    )
+    if not prefix or not matches:
+        raise NotFound(
+            _("没有以此开头的有效令牌 (no active token starts with): %(prefix)s")
+            % {"prefix": prefix}
+        )
+    if len(matches) > 1:
+        raise Conflict(
+            _("前缀匹配多个令牌,请写得更长: %(prefix)s") % {"prefix": prefix}
+        )
+    token = matches[0]
+    token.revoked = True
+    token.save(update_fields=["revoked", "updated_at"])
+    return token

@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from parklink.core.errors import NotFound
+from parklink.core.apitools import current_user, owner_id_for, region_by_adcode
+from parklink.core.errors import Invalid, NotFound
 from parklink.enterprises import services
 from parklink.enterprises.models import Enterprise, EnterpriseSite
 from parklink.enterprises.schemas import (
@@ -18,7 +19,6 @@ from parklink.enterprises.schemas import (
     EnterprisePage,
     EnterprisePatch,
 )
-from parklink.parks.api import current_user, field_error, owner_id_for, region_by_adcode
 from parklink.parks.models import Park
 from parklink.regions.services import require_region, within
 
@@ -33,14 +33,14 @@ def _changes(data: dict[str, Any]) -> dict[str, Any]:
     data.pop("registered_capital_wan", None)  # already folded into registered_capital
     if "region" in data:
         if data["region"] is None:
-            raise field_error("region", _("注册地不能为空"))
+            raise Invalid.on("region", _("注册地不能为空"))
         data["region_id"] = require_region(data.pop("region")).pk
     for name in _TEXT:
         if name in data and data[name] is None:
             data[name] = ""
     for name in _FLAGS:
         if name in data and data[name] is None:
-            raise field_error(name, _("%(field)s 不能为空") % {"field": name})
+            raise Invalid.on(name, _("%(field)s 不能为空") % {"field": name})
     return data
 
 
@@ -49,7 +49,7 @@ def _site(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("park") is not None:
         park = Park.objects.filter(pk=data["park"]).first()
         if park is None:
-            raise field_error("sites", _("园区不存在: %(id)s") % {"id": data["park"]})
+            raise Invalid.on("sites", _("园区不存在: %(id)s") % {"id": data["park"]})
         site["park_id"] = park.pk
         site["region_id"] = park.region_id
     if data.get("region"):

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ConfigDict, Field, model_validator
 
+from parklink.accounts.schemas import OrgRef
 from parklink.core.money import format_amount, to_yuan
 from parklink.enterprises.models import Enterprise, EnterpriseSite, SiteRole
-from parklink.parks.schemas import OrgRef, ParkRef
+from parklink.parks.schemas import ParkRef
 from parklink.regions.schemas import RegionRef
 
 FLAGS = ("is_chain_leader", "is_listed", "is_high_tech", "is_above_scale", "is_specialised_sme")

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from parklink.accounts.models import Organization, User
+from parklink.core.apitools import current_user, owner_id_for, region_by_adcode
 from parklink.core.errors import Invalid, NotFound
 from parklink.parks import services
 from parklink.parks.models import LinkageMember, Park, ParkKind
 from parklink.parks.schemas import ParkDetailOut, ParkIn, ParkPage, ParkPatch
-from parklink.regions.models import Region
 from parklink.regions.services import require_region, within
 
 router = Router(tags=["parks"])
@@ -24,39 +23,11 @@ _REQUIRED = ("kind", "region")
 _TEXT = ("name", "short_name", "description")
 
 
-def field_error(field: str, message: str) -> Invalid:
-    """A 400 whose detail maps the field to what is wrong with it, as services report it."""
-    return Invalid(message, detail={field: message})
-
-
-def current_user(request: HttpRequest) -> User:
-    """The user the bearer token or the session authenticated."""
-    return cast(User, request.user)
-
-
-def owner_id_for(user: User, requested: int | None) -> int:
-    """The organisation a new record belongs to: the user's own unless an admin names one."""
-    owner_id = requested or user.organization_id
-    if owner_id is None:
-        raise field_error("owner", _("请指定所属机构(owner)"))
-    if requested and not Organization.objects.filter(pk=requested).exists():
-        raise field_error("owner", _("机构不存在: %(id)s") % {"id": requested})
-    return owner_id
-
-
-def region_by_adcode(adcode: str) -> Region:
-    """The region a list filter names, or a 400 naming the unknown code."""
-    region = Region.objects.filter(adcode=adcode).first()
-    if region is None:
-        raise field_error("region", _("未知的行政区划代码: %(adcode)s") % {"adcode": adcode})
-    return region
-
-
 def _changes(data: dict[str, Any]) -> dict[str, Any]:
     """Payload → service keyword arguments (region text → Region, parent id → Park)."""
     for name in _REQUIRED:
         if name in data and data[name] is None:
-            raise field_error(name, _("%(field)s 不能为空") % {"field": name})
+            raise Invalid.on(name, _("%(field)s 不能为空") % {"field": name})
     for name in _TEXT:
         if name in data and data[name] is None:
             data[name] = ""
@@ -65,7 +36,7 @@ def _changes(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("parent") is not None:
         parent = Park.objects.filter(pk=data["parent"]).first()
         if parent is None:
-            raise field_error("parent", _("上级园区不存在: %(id)s") % {"id": data["parent"]})
+            raise Invalid.on("parent", _("上级园区不存在: %(id)s") % {"id": data["parent"]})
         data["parent"] = parent
     return data
 

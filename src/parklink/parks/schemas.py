@@ -9,6 +9,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import ConfigDict
 
+from parklink.accounts.schemas import OrgRef
 from parklink.core.money import format_amount
 from parklink.parks.models import (
     IndicatorKind,
@@ -18,13 +19,6 @@ from parklink.parks.models import (
     ParkKind,
 )
 from parklink.regions.schemas import RegionRef
-
-
-class OrgRef(Schema):
-    """The organisation that owns a record (and alone may change it)."""
-
-    id: int
-    name: str
 
 
 class ParkRef(Schema):

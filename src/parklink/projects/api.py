@@ -10,20 +10,17 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from parklink.accounts.models import User
-from parklink.core.errors import NotFound
+from parklink.core.apitools import current_user, owner_id_for
+from parklink.core.errors import Invalid, NotFound
 from parklink.enterprises.models import Enterprise
-from parklink.parks.api import current_user, field_error, owner_id_for
 from parklink.parks.models import Park
 from parklink.projects import services
-from parklink.projects.ageing import Thresholds, colour
-from parklink.projects.lifecycle import ACTIVE, Stage
-from parklink.projects.models import AgeingPolicy, Milestone, Project, StageTransition
+from parklink.projects.models import Milestone, Project, StageTransition
 from parklink.projects.queries import (
     ProjectFilters,
     apply_filters,
     get_visible,
     thresholds_for,
-    today,
     visible_projects,
     with_relations,
 )
@@ -77,12 +74,12 @@ def _changes(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("park") is not None:
         park = Park.objects.filter(pk=data["park"]).first()
         if park is None:
-            raise field_error("park", _("园区不存在: %(id)s") % {"id": data["park"]})
+            raise Invalid.on("park", _("园区不存在: %(id)s") % {"id": data["park"]})
         data["park"] = park
     if data.get("investor") is not None:
         investor = Enterprise.objects.filter(pk=data["investor"]).first()
         if investor is None:
-            raise field_error("investor", _("企业不存在: %(id)s") % {"id": data["investor"]})
+            raise Invalid.on("investor", _("企业不存在: %(id)s") % {"id": data["investor"]})
         data["investor"] = investor
     return data
 
@@ -106,23 +103,10 @@ def _detailed(user: User, pk: int) -> Project:
 
 
 def _attach_colours(projects: list[Project]) -> None:
-    """Each row's ageing colour under its owner's thresholds, in one query for all rows.
-
-    Same rule as services.colour_of, which would query the thresholds once per row.
-    """
-    owners = {p.owner_id for p in projects}
-    policies = {
-        policy.organization_id: Thresholds(
-            policy.yellow_months, policy.red_months, policy.removal_months
-        )
-        for policy in AgeingPolicy.objects.filter(organization_id__in=owners)
-    }
-    default, on = thresholds_for(None), today()
+    """Set each row's ageing colour (services.colours_of: one query for the whole page)."""
+    colours = services.colours_of(projects)
     for project in projects:
-        shade = None
-        if Stage(project.stage) in ACTIVE:
-            shade = colour(project.last_progress_on, on, policies.get(project.owner_id, default))
-        project.__dict__[COLOUR_ATTR] = shade
+        project.__dict__[COLOUR_ATTR] = colours[project.pk]
 
 
 @router.get("/", response=ProjectPage, summary="List visible projects")

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ConfigDict, Field, model_validator
 
+from parklink.accounts.schemas import OrgRef
 from parklink.core.money import format_amount, to_yuan
 from parklink.core.sources import sources_of
 from parklink.enterprises.schemas import EnterpriseRef
-from parklink.parks.schemas import OrgRef, ParkRef
+from parklink.parks.schemas import ParkRef
 from parklink.projects import services
 from parklink.projects.ageing import Colour
 from parklink.projects.lifecycle import Stage

@@ -16,9 +16,10 @@ from parklink.accounts.models import User
 from parklink.accounts.services import ensure_can_write
 from parklink.core.errors import IllegalTransition, Invalid
 from parklink.projects import lifecycle
-from parklink.projects.ageing import Colour, colour
+from parklink.projects.ageing import Colour, Thresholds, colour
 from parklink.projects.lifecycle import ACTIVE, Stage
 from parklink.projects.models import (
+    AgeingPolicy,
     Approval,
     FundsInPlace,
     Milestone,
@@ -330,11 +331,31 @@ def add_funds(
     return entry
 
 
+def colours_of(projects: Iterable[Project], on: date | None = None) -> dict[int, Colour | None]:
+    """Each project's ageing colour under its owner's thresholds, with one query for all.
+
+    None once a project is in full production or closed.
+    """
+    projects = list(projects)
+    owners = {p.owner_id for p in projects}
+    policies = {
+        policy.organization_id: Thresholds(
+            policy.yellow_months, policy.red_months, policy.removal_months
+        )
+        for policy in AgeingPolicy.objects.filter(organization_id__in=owners)
+    }
+    default, when = thresholds_for(None), on or today()
+    return {
+        project.pk: colour(project.last_progress_on, when, policies.get(project.owner_id, default))
+        if Stage(project.stage) in ACTIVE
+        else None
+        for project in projects
+    }
+
+
 def colour_of(project: Project, on: date | None = None) -> Colour | None:
     """The project's ageing colour; None once it is in full production or closed."""
-    if Stage(project.stage) not in ACTIVE:
-        return None
-    return colour(project.last_progress_on, on or today(), thresholds_for(project.owner))
+    return colours_of([project], on)[project.pk]
 
 
 def overdue_q(on: date | None = None) -> Q:

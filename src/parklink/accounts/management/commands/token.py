@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
 from parklink.accounts.models import ApiToken, User
-from parklink.accounts.services import create_token
+from parklink.accounts.services import create_token, revoke_token
+from parklink.core.errors import ParkLinkError
 
 
 class Command(BaseCommand):
@@ -40,22 +40,11 @@ class Command(BaseCommand):
             raise CommandError(f"用户不存在 (no such user): {username}")
         return user
 
-    @transaction.atomic
     def _revoke(self, prefix: str) -> ApiToken:
-        # Tokens keep their first ten characters; a longer text (the whole token) also works.
-        matches = list(
-            ApiToken.objects.select_for_update()
-            .select_related("user")
-            .filter(prefix__startswith=prefix[:10], revoked=False)
-        )
-        if not prefix or not matches:
-            raise CommandError(f"没有以此开头的有效令牌 (no active token starts with): {prefix}")
-        if len(matches) > 1:
-            raise CommandError(f"前缀匹配多个令牌,请写得更长 (prefix is ambiguous): {prefix}")
-        token = matches[0]
-        token.revoked = True
-        token.save(update_fields=["revoked", "updated_at"])
-        return token
+        try:
+            return revoke_token(prefix)
+        except ParkLinkError as exc:
+            raise CommandError(exc.message) from exc
 
     def _list(self, user: User) -> None:
         for token in ApiToken.objects.filter(user=user).order_by("created_at", "id"):

@@ -1,0 +1,35 @@
+"""Small helpers every API router shares: the current user, owners, region filters."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from parklink.accounts.models import Organization, User
+from parklink.core.errors import Invalid
+from parklink.regions.models import Region
+
+
+def current_user(request: HttpRequest) -> User:
+    """The user the bearer token or the session authenticated."""
+    return cast(User, request.user)
+
+
+def owner_id_for(user: User, requested: int | None) -> int:
+    """The organisation a new record belongs to: the user's own unless an admin names one."""
+    owner_id = requested or user.organization_id
+    if owner_id is None:
+        raise Invalid.on("owner", _("请指定所属机构(owner)"))
+    if requested and not Organization.objects.filter(pk=requested).exists():
+        raise Invalid.on("owner", _("机构不存在: %(id)s") % {"id": requested})
+    return owner_id
+
+
+def region_by_adcode(adcode: str) -> Region:
+    """The region a list filter names, or a 400 naming the unknown code."""
+    region = Region.objects.filter(adcode=adcode).first()
+    if region is None:
+        raise Invalid.on("region", _("未知的行政区划代码: %(adcode)s") % {"adcode": adcode})
+    return region
