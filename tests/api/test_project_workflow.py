@@ -201,3 +201,22 @@ class TestFunds:
             {"received_on": today.isoformat(), "amount": 0},
         )
         assert response.status_code == 400
+
+
+class TestLeaderUser:
+    def test_leader_must_belong_to_the_owner_organisation(self, users, api_client):  # type: ignore[no-untyped-def]
+        client = api_client(users["jinniu"])
+        created = client.post(
+            "/api/v1/projects/",
+            {"name": "专班项目", "region": "510106", "leader_user": users["jinniu"].pk},
+            content_type="application/json",
+        )
+        assert created.status_code == 201, created.content
+        assert created.json()["leader_user"]["id"] == users["jinniu"].pk
+        refused = client.patch(
+            f"/api/v1/projects/{created.json()['id']}",
+            {"leader_user": users["dege"].pk},
+            content_type="application/json",
+        )
+        assert refused.status_code == 400
+        assert "leader_user" in refused.json()["detail"]

@@ -81,6 +81,11 @@ def _changes(data: dict[str, Any]) -> dict[str, Any]:
         if investor is None:
             raise Invalid.on("investor", _("企业不存在: %(id)s") % {"id": data["investor"]})
         data["investor"] = investor
+    if data.get("leader_user") is not None:
+        leader = User.objects.filter(pk=data["leader_user"], is_active=True).first()
+        if leader is None:
+            raise Invalid.on("leader_user", _("用户不存在: %(id)s") % {"id": data["leader_user"]})
+        data["leader_user"] = leader
     return data
 
 

@@ -299,6 +299,9 @@ class ProjectPatch(Schema):
     lead_source: LeadSource | None = None
     lead_source_detail: str | None = None
     responsible_leader: str | None = None
+    leader_user: int | None = Field(
+        None, description="user id of the responsible leader (a member of the owner organisation)"
+    )
     task_force: str | None = None
     mechanism: str | None = None
 

@@ -96,6 +96,9 @@ def _validate(project: Project) -> None:
         project.region_id = project.park.region_id
     if project.region_id is None:
         problems["region"] = _("请填写落地行政区或园区")
+    leader = project.leader_user
+    if leader is not None and leader.organization_id != project.owner_id:
+        problems["leader_user"] = _("责任人必须是项目所属机构的用户")
     if problems:
         raise Invalid(_("项目信息有误"), detail=problems)
 
