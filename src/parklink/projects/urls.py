@@ -1,5 +1,23 @@
 """Page URLs of this app (its views are in views.py)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from parklink.projects import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("export/", views.project_export, name="export"),
+    path("new/", views.project_create, name="create"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("<int:pk>/transition/", views.transition, name="transition"),
+    path("<int:pk>/transition/form/", views.transition_form, name="transition_form"),
+    path("<int:pk>/milestones/", views.milestone_add, name="milestone_add"),
+    path(
+        "<int:pk>/milestones/<int:milestone_pk>/done/", views.milestone_done, name="milestone_done"
+    ),
+    path("<int:pk>/approvals/", views.approval_set, name="approval_set"),
+    path("<int:pk>/funds/", views.funds_add, name="funds_add"),
+]

@@ -1,0 +1,331 @@
+"""Forms of the project pages: list filters, create/edit (amounts in 万元) and the small htmx forms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parklink.accounts.models import Organization, User
+from parklink.core.errors import ParkLinkError
+from parklink.core.money import in_unit, to_yuan
+from parklink.enterprises.models import Enterprise
+from parklink.parks.models import Park
+from parklink.projects.ageing import Colour
+from parklink.projects.models import (
+    ApprovalKind,
+    ApprovalStatus,
+    Maturity,
+    Project,
+    ProjectStage,
+    ProjectTag,
+)
+from parklink.projects.queries import SORTABLE, ProjectFilters
+from parklink.projects.services import check_amounts
+from parklink.regions.models import Region
+from parklink.regions.services import resolve_region
+
+AMOUNT_FIELDS = ("total_investment", "phase_investment", "expected_annual_revenue",
+                 "expected_annual_tax")
+COLOUR_CHOICES = [
+    ("", _("全部")), (Colour.GREEN.value, _("绿")), (Colour.YELLOW.value, _("黄")),
+    (Colour.RED.value, _("红")), (Colour.REMOVAL.value, _("建议出库")),
+]
+DEFAULT_SORT = "-signed_on"
+class DateInput(forms.DateInput):
+    """A browser date picker; its value must be ISO (yyyy-mm-dd) whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+REGION_HELP = _("填写行政区名称或6位行政区划代码,如“德格县”或“513330”")
+
+
+def _region_text(region: Region | None) -> str:
+    return region.full_name if region is not None else ""
+
+
+def _resolve(text: str) -> Region | None:
+    """The region named by `text`; raises a field error when nothing matches."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    region = resolve_region(text)
+    if region is None:
+        raise forms.ValidationError(
+            _("无法识别行政区“%(text)s”,请填写完整名称或6位行政区划代码"),
+            code="unknown_region", params={"text": text},
+        )
+    return region
+
+
+def apply_service_error(form: forms.BaseForm, error: ParkLinkError,
+                        field_map: Mapping[str, str] | None = None) -> None:
+    """Show a service's error next to the field it names (else above the form).
+
+    Services say which field is wrong either as {"field": name} or as {name: message, ...}.
+    """
+    mapping = dict(field_map or {})
+
+    def target(name: str) -> str | None:
+        name = mapping.get(name, name)
+        return name if name in form.fields else None
+
+    detail = error.detail
+    if isinstance(detail, dict) and isinstance(detail.get("field"), str):
+        form.add_error(target(detail["field"]), error.message)
+        return
+    if isinstance(detail, dict) and detail and all(isinstance(v, str) for v in detail.values()):
+        for name, message in detail.items():
+            form.add_error(target(name), message)
+        return
+    form.add_error(None, error.message)
+
+
+# ---------------------------------------------------------------- list filters
+
+
+class ProjectFilterForm(forms.Form):
+    """The filter bar of the project list; every field is optional."""
+
+    q = forms.CharField(label=_("关键词"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={
+                            "type": "search", "placeholder": _("项目名称、代号、产业、企业")}))
+    stage = forms.MultipleChoiceField(label=_("阶段"), required=False,
+                                      choices=ProjectStage.choices,
+                                      widget=forms.CheckboxSelectMultiple)
+    park = forms.ModelChoiceField(label=_("园区"), required=False, queryset=Park.objects.none(),
+                                  empty_label=_("全部园区"))
+    region = forms.CharField(label=_("行政区"), required=False, max_length=64,
+                             widget=forms.TextInput(attrs={"placeholder": _("如 德格县 / 513330")}))
+    sector = forms.ChoiceField(label=_("产业领域"), required=False, choices=[])
+    maturity = forms.ChoiceField(label=_("成熟度"), required=False,
+                                 choices=[("", _("全部")), *Maturity.choices])
+    colour = forms.ChoiceField(label=_("预警"), required=False, choices=COLOUR_CHOICES)
+    tag = forms.ModelChoiceField(label=_("标签"), required=False, to_field_name="code",
+                                 queryset=ProjectTag.objects.none(), empty_label=_("全部标签"))
+    leader = forms.CharField(label=_("责任领导"), required=False, max_length=64)
+    sort = forms.ChoiceField(label=_("排序"), required=False, choices=[
+        (f"{sign}{key}", f"{sign}{key}") for key in sorted(SORTABLE) for sign in ("", "-")])
+
+    def __init__(self, data: Any = None, *, sectors: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        park_field = self.fields["park"]
+        assert isinstance(park_field, forms.ModelChoiceField)
+        park_field.queryset = Park.objects.order_by("name").only("id", "name")
+        tag_field = self.fields["tag"]
+        assert isinstance(tag_field, forms.ModelChoiceField)
+        tag_field.queryset = ProjectTag.objects.order_by("code")
+        sector_field = self.fields["sector"]
+        assert isinstance(sector_field, forms.ChoiceField)
+        sector_field.choices = [("", _("全部领域")), *((s, s) for s in sectors if s)]
+
+    def clean_region(self) -> str:
+        region = _resolve(self.cleaned_data.get("region") or "")
+        return region.adcode if region is not None else ""
+
+    def filters(self) -> ProjectFilters:
+        """The valid part of the submitted filters (invalid fields are left out and reported)."""
+        if not self.is_bound:
+            return ProjectFilters(sort=DEFAULT_SORT)
+        self.is_valid()
+        data = self.cleaned_data
+        park = data.get("park")
+        tag = data.get("tag")
+        return ProjectFilters(
+            stage=list(data.get("stage") or []),
+            park=park.pk if park is not None else None,
+            region=data.get("region") or None,
+            sector=data.get("sector") or None,
+            maturity=data.get("maturity") or None,
+            colour=data.get("colour") or None,
+            tag=tag.code if tag is not None else None,
+            leader=(data.get("leader") or "").strip() or None,
+            q=(data.get("q") or "").strip() or None,
+            sort=data.get("sort") or DEFAULT_SORT,
+        )
+
+    @property
+    def active_count(self) -> int:
+        """How many filters are set (for the 'clear filters' link)."""
+        if not self.is_bound:
+            return 0
+        return sum(1 for name in self.fields if name != "sort" and self.data.get(name))
+
+
+# ---------------------------------------------------------------- create / edit
+
+
+class ProjectForm(forms.ModelForm):
+    """A project's editable fields; amounts are typed in 万元 and stored in 元."""
+
+    region_text = forms.CharField(label=_("落地行政区"), required=False, max_length=64,
+                                  help_text=REGION_HELP)
+    total_investment_wan = forms.DecimalField(label=_("总投资"), required=False, max_digits=16,
+                                              decimal_places=6)
+    phase_investment_wan = forms.DecimalField(label=_("一期投资"), required=False, max_digits=16,
+                                              decimal_places=6)
+    expected_annual_revenue_wan = forms.DecimalField(label=_("达产年销售收入/产值"),
+                                                     required=False, max_digits=16,
+                                                     decimal_places=6)
+    expected_annual_tax_wan = forms.DecimalField(label=_("达产年税收"), required=False,
+                                                 max_digits=16, decimal_places=6)
+    tags = forms.ModelMultipleChoiceField(label=_("标签"), required=False, to_field_name="code",
+                                          queryset=ProjectTag.objects.none(),
+                                          widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Project
+        fields = [
+            "name", "code_name", "park", "investor", "sector", "industry_code", "description",
+            "capital_origin", "jobs", "land_area_mu", "floor_area_m2", "remarks", "maturity",
+            "lead_source", "lead_source_detail", "responsible_leader", "leader_user", "task_force",
+            "mechanism",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "mechanism": forms.Textarea(attrs={"rows": 2}),
+            "remarks": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    unit_fields = tuple(f"{name}_wan" for name in AMOUNT_FIELDS)
+    # Where a service's field names land on this form.
+    field_map = {"region": "region_text", "region_id": "region_text", "park_id": "park",
+                 **{name: f"{name}_wan" for name in AMOUNT_FIELDS}}
+
+    def __init__(self, *args: Any, owner: Organization | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_querysets(owner or (self.instance.owner if self.instance.pk else None))
+        if self.instance.pk:
+            self.initial.setdefault("region_text", _region_text(self.instance.region))
+            for name in AMOUNT_FIELDS:
+                value = in_unit(getattr(self.instance, name), "万元")
+                self.initial.setdefault(f"{name}_wan",
+                                        value.normalize() if value is not None else None)
+            self.initial.setdefault("tags", [t.code for t in self.instance.tags.all()])
+        for name in self.unit_fields:
+            self.fields[name].widget.attrs.update({"step": "any", "min": "0", "inputmode":
+                                                   "decimal"})
+
+    def _set_querysets(self, owner: Organization | None) -> None:
+        querysets: dict[str, QuerySet[Any]] = {
+            "park": Park.objects.order_by("name"),
+            "investor": Enterprise.objects.order_by("name").only("id", "name"),
+            "tags": ProjectTag.objects.order_by("code"),
+            "leader_user": (User.objects.filter(organization=owner, is_active=True)
+                            .order_by("username") if owner is not None else User.objects.none()),
+        }
+        for name, queryset in querysets.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+    def clean_region_text(self) -> Region | None:
+        text = (self.cleaned_data.get("region_text") or "").strip()
+        if self.instance.pk and text == _region_text(self.instance.region):
+            return self.instance.region
+        return _resolve(text)
+
+    def yuan(self) -> dict[str, Decimal | None]:
+        """The amounts in 元, from the 万元 the user typed."""
+        return {
+            name: (to_yuan(value, "万元") if (value := self.cleaned_data.get(f"{name}_wan"))
+                   is not None else None)
+            for name in AMOUNT_FIELDS
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, message in check_amounts(self.yuan()).items():
+            self.add_error(f"{name}_wan", message)
+        return cleaned
+
+    def service_fields(self) -> dict[str, Any]:
+        """Keyword arguments for projects.services.create_project / update_project."""
+        data = self.cleaned_data
+        fields: dict[str, Any] = {name: data.get(name) for name in self.Meta.fields}
+        for name in ("code_name", "sector", "industry_code", "description", "capital_origin",
+                     "maturity", "lead_source", "lead_source_detail", "responsible_leader",
+                     "task_force", "mechanism", "remarks"):
+            fields[name] = fields[name] or ""
+        fields["region"] = data.get("region_text")
+        fields.update(self.yuan())
+        fields["tags"] = [tag.code for tag in data.get("tags") or []]
+        return fields
+
+
+class ProjectCreateForm(ProjectForm):
+    """A new project also says where it enters the pipeline and since when."""
+
+    stage = forms.ChoiceField(label=_("入库阶段"), initial=ProjectStage.LEAD, choices=[
+        (value, label) for value, label in ProjectStage.choices
+        if value not in (ProjectStage.STALLED, ProjectStage.TERMINATED)])
+    stage_date = forms.DateField(label=_("阶段日期"), widget=DateInput)
+    note = forms.CharField(label=_("入库说明"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage_date"].initial = timezone.localdate()
+
+    def service_fields(self) -> dict[str, Any]:
+        fields = super().service_fields()
+        fields.update(stage=self.cleaned_data["stage"],
+                      stage_date=self.cleaned_data["stage_date"],
+                      note=self.cleaned_data.get("note") or "")
+        return fields
+
+
+# ---------------------------------------------------------------- small htmx forms
+
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("变更为"), choices=ProjectStage.choices,
+                           widget=forms.HiddenInput)
+    date = forms.DateField(label=_("生效日期"), widget=DateInput)
+    note = forms.CharField(label=_("说明"), required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+
+class MilestoneForm(forms.Form):
+    name = forms.CharField(label=_("节点名称"), max_length=128)
+    due_on = forms.DateField(label=_("计划完成日期"), widget=DateInput)
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+
+class ApprovalForm(forms.Form):
+    kind = forms.ChoiceField(label=_("审批事项"), choices=ApprovalKind.choices)
+    status = forms.ChoiceField(label=_("状态"), choices=ApprovalStatus.choices)
+    due_on = forms.DateField(label=_("计划完成"), required=False, widget=DateInput)
+    submitted_on = forms.DateField(label=_("报审日期"), required=False, widget=DateInput)
+    decided_on = forms.DateField(label=_("批复日期"), required=False, widget=DateInput)
+    reference = forms.CharField(label=_("批复文号"), required=False, max_length=128)
+
+
+class FundsForm(forms.Form):
+    received_on = forms.DateField(label=_("到位日期"), widget=DateInput)
+    amount_wan = forms.DecimalField(label=_("到位金额(万元)"), max_digits=16, decimal_places=6,
+                                    widget=forms.NumberInput(attrs={"step": "any", "min": "0"}))
+    evidence = forms.CharField(label=_("凭证"), required=False, max_length=255)
+    note = forms.CharField(label=_("说明"), required=False, max_length=255)
+
+    field_map = {"amount": "amount_wan"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = timezone.localdate()
+
+    def amount(self) -> Decimal:
+        return to_yuan(self.cleaned_data["amount_wan"], "万元")

@@ -1,0 +1,391 @@
+"""Project pages: the filtered list and its export, a project's page with htmx actions, forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
+
+from parklink.accounts.models import User
+from parklink.accounts.services import ensure_can_write
+from parklink.core.errors import Forbidden, Invalid, ParkLinkError
+from parklink.core.sources import sources_of
+from parklink.projects import services
+from parklink.projects.ageing import Colour, Thresholds
+from parklink.projects.forms import (
+    DEFAULT_SORT,
+    ApprovalForm,
+    FundsForm,
+    MilestoneForm,
+    ProjectCreateForm,
+    ProjectFilterForm,
+    ProjectForm,
+    TransitionForm,
+    apply_service_error,
+)
+from parklink.projects.lifecycle import PIPELINE, Stage
+from parklink.projects.models import Milestone, Project, ProjectStage
+from parklink.projects.queries import (
+    ProjectFilters,
+    apply_filters,
+    thresholds_for,
+    today,
+    visible_projects,
+    with_relations,
+)
+from parklink.web.charts import FundsPoint, funds_options, funds_ratio, funds_unit
+
+PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Form errors come back with this status; base.html tells htmx to swap it in like a 200.
+INVALID = 422
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _project_or_404(user: User, pk: int) -> Project:
+    """The project with its relations, or 404 when it is missing or hidden from `user`."""
+    project = with_relations(visible_projects(user)).filter(pk=pk).first()
+    if project is None:
+        raise Http404(_("项目不存在或无权查看。"))
+    return project
+
+
+def _can_write(user: User, project: Project) -> bool:
+    try:
+        ensure_can_write(user, project.owner_id)
+    except Forbidden:
+        return False
+    return True
+
+
+def _ensure_can_write(user: User, owner_id: int | None) -> None:
+    try:
+        ensure_can_write(user, owner_id)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+
+
+def _value(colour: Colour | None) -> str | None:
+    return colour.value if colour is not None else None
+
+
+def _is_fragment(request: HttpRequest) -> bool:
+    """True for an htmx request that swaps part of the page (not a history restore)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+# ---------------------------------------------------------------- list and export
+
+
+@dataclass(frozen=True)
+class Row:
+    project: Project
+    colour: str | None
+
+
+def _filter_form(request: HttpRequest, user: User) -> ProjectFilterForm:
+    sectors = (visible_projects(user).exclude(sector="").order_by("sector")
+               .values_list("sector", flat=True).distinct())
+    return ProjectFilterForm(request.GET or None, sectors=list(sectors))
+
+
+def _filtered(user: User, form: ProjectFilterForm,
+              thresholds: Thresholds) -> tuple[ProjectFilters, Any]:
+    filters = form.filters()
+    try:
+        return filters, apply_filters(visible_projects(user), filters, thresholds)
+    except Invalid as exc:
+        apply_service_error(form, exc)
+        filters = ProjectFilters(sort=DEFAULT_SORT)
+        return filters, apply_filters(visible_projects(user), filters, thresholds)
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    """The project library: filters, sortable columns, 25 a page; htmx swaps only the results."""
+    user = _user(request)
+    thresholds = thresholds_for(user.organization)
+    form = _filter_form(request, user)
+    filters, qs = _filtered(user, form, thresholds)
+    page = Paginator(with_relations(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    colours = services.colours_of(page.object_list)
+    context = {
+        "form": form,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2,
+                                                           on_ends=1),
+        "rows": [Row(p, _value(colours[p.pk])) for p in page.object_list],
+        "sort": filters.sort,
+        "export_query": request.GET.urlencode(),
+        "can_create": user.can_write and user.organization_id is not None,
+    }
+    template = "projects/_results.html" if _is_fragment(request) else "projects/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def project_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as an Excel workbook (the same projects the list shows)."""
+    from parklink.projects.exports import export_projects
+
+    user = _user(request)
+    form = _filter_form(request, user)
+    filters, _qs = _filtered(user, form, thresholds_for(user.organization))
+    content = export_projects(user, filters)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"项目清单-{today():%Y%m%d}.xlsx")
+    return response
+
+
+# ---------------------------------------------------------------- detail
+
+
+def _steps(project: Project) -> list[tuple[str, str]]:
+    """(label, state) along the main line; state is done, current or todo."""
+    stage = Stage(project.stage)
+    reached = Stage(project.stalled_from) if project.stalled_from else stage
+    position = PIPELINE.index(reached) if reached in PIPELINE else -1
+    steps = []
+    for index, step in enumerate(PIPELINE):
+        if index < position or (index == position and stage is not reached):
+            state = "done"
+        elif index == position:
+            state = "current"
+        else:
+            state = "todo"
+        steps.append((str(ProjectStage(step.value).label), state))
+    return steps
+
+
+def _detail_context(request: HttpRequest, project: Project, **forms: Form) -> dict[str, Any]:
+    user = _user(request)
+    on = today()
+    can_write = _can_write(user, project)
+    funds = list(project.funds.all())
+    received = sum((entry.amount for entry in funds), Decimal(0))
+    points = [FundsPoint(entry.received_on, entry.amount) for entry in funds]
+    milestones = list(project.milestones.all())
+    return {
+        "project": project,
+        "colour": _value(services.colour_of(project, on)),
+        "steps": _steps(project),
+        "can_write": can_write,
+        "next_stages": services.allowed_next(project) if can_write else [],
+        "transitions": project.transitions.select_related("actor").order_by("-effective_on",
+                                                                            "-id"),
+        "milestones": [(m, m.done_on is None and m.due_on < on) for m in milestones],
+        "overdue_count": sum(1 for m in milestones if m.done_on is None and m.due_on < on),
+        "approvals": list(project.approvals.all()),
+        "funds": funds,
+        "received": received,
+        "funds_ratio": funds_ratio(project.total_investment, received),
+        "funds_unit": funds_unit(project.total_investment, received),
+        "funds_chart": funds_options(points, project.total_investment) if points else None,
+        "sources": sources_of(project),
+        "tags": list(project.tags.all()),
+        "milestone_form": forms.get("milestone_form") or MilestoneForm(),
+        "approval_form": forms.get("approval_form") or ApprovalForm(),
+        "funds_form": forms.get("funds_form") or FundsForm(),
+        "transition_form": forms.get("transition_form"),
+        "today": on,
+    }
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_or_404(_user(request), pk)
+    return render(request, "projects/detail.html", _detail_context(request, project))
+
+
+@login_required
+def transition_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation form for moving to `?to=` (an htmx fragment under the stage buttons)."""
+    user = _user(request)
+    project = _project_or_404(user, pk)
+    _ensure_can_write(user, project.owner_id)
+    form = TransitionForm(initial={"to": request.GET.get("to", "")})
+    return render(request, "projects/_transition_form.html",
+                  {"project": project, "form": form, "target": request.GET.get("to", "")})
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Perform a stage change through projects.services.transition; refusals show its reason."""
+    user = _user(request)
+    project = _project_or_404(user, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transition(user, project, form.cleaned_data["to"],
+                                on=form.cleaned_data["date"], note=form.cleaned_data["note"])
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ParkLinkError as exc:
+            apply_service_error(form, exc, {"date": "date", "note": "note"})
+        else:
+            project = _project_or_404(user, pk)
+            if not _is_fragment(request):
+                messages.success(request, _("阶段已更新。"))
+                return redirect("projects:detail", pk=pk)
+            return render(request, "projects/_transition_done.html",
+                          _detail_context(request, project))
+    if _is_fragment(request):
+        response = render(request, "projects/_transition_form.html",
+                          {"project": project, "form": form,
+                           "target": request.POST.get("to", "")}, status=INVALID)
+        return reswap(retarget(response, "#transition-dialog"), "innerHTML")
+    return render(request, "projects/detail.html",
+                  _detail_context(request, project, transition_form=form), status=INVALID)
+
+
+def _section(request: HttpRequest, pk: int, section: str, form_name: str, form: Form,
+             ok: bool) -> HttpResponse:
+    """After a small write: the refreshed section (htmx) or the whole page (plain POST)."""
+    user = _user(request)
+    project = _project_or_404(user, pk)
+    if not _is_fragment(request):
+        if ok:
+            return redirect(reverse("projects:detail", args=[pk]) + f"#{section}")
+        return render(request, "projects/detail.html",
+                      _detail_context(request, project, **{form_name: form}), status=INVALID)
+    context = _detail_context(request, project, **({} if ok else {form_name: form}))
+    context["section"] = section
+    return render(request, "projects/_section.html", context, status=200 if ok else INVALID)
+
+
+def _write(request: HttpRequest, form: Form, action: Any,
+           field_map: dict[str, str] | None = None) -> bool:
+    """Run `action()` when the form is valid; map a service's refusal onto the form."""
+    if not form.is_valid():
+        return False
+    try:
+        action()
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ParkLinkError as exc:
+        apply_service_error(form, exc, field_map)
+        return False
+    return True
+
+
+@login_required
+@require_POST
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    project = _project_or_404(user, pk)
+    form = MilestoneForm(request.POST)
+    ok = _write(request, form, lambda: services.add_milestone(
+        user, project, form.cleaned_data["name"], form.cleaned_data["due_on"],
+        form.cleaned_data["note"]))
+    return _section(request, pk, "milestones", "milestone_form", form, ok)
+
+
+@login_required
+@require_POST
+def milestone_done(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
+    user = _user(request)
+    project = _project_or_404(user, pk)
+    milestone = Milestone.objects.filter(project=project, pk=milestone_pk).first()
+    if milestone is None:
+        raise Http404(_("节点不存在。"))
+    _ensure_can_write(user, project.owner_id)
+    form = MilestoneForm()
+    try:
+        services.complete_milestone(user, milestone)
+        ok = True
+    except ParkLinkError as exc:
+        messages.error(request, exc.message)
+        ok = False
+    return _section(request, pk, "milestones", "milestone_form", form, ok)
+
+
+@login_required
+@require_POST
+def approval_set(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    project = _project_or_404(user, pk)
+    form = ApprovalForm(request.POST)
+
+    def act() -> None:
+        data = form.cleaned_data
+        services.set_approval(user, project, data["kind"], data["status"], due_on=data["due_on"],
+                              submitted_on=data["submitted_on"], decided_on=data["decided_on"],
+                              reference=data["reference"])
+
+    ok = _write(request, form, act)
+    return _section(request, pk, "approvals", "approval_form", form, ok)
+
+
+@login_required
+@require_POST
+def funds_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    project = _project_or_404(user, pk)
+    form = FundsForm(request.POST)
+    ok = _write(request, form, lambda: services.add_funds(
+        user, project, form.cleaned_data["received_on"], form.amount(),
+        form.cleaned_data["evidence"], form.cleaned_data["note"]), FundsForm.field_map)
+    return _section(request, pk, "funds", "funds_form", form, ok)
+
+
+# ---------------------------------------------------------------- create and edit
+
+
+@login_required
+def project_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.organization is None:
+        raise PermissionDenied(_("账号未关联机构,不能新建项目。"))
+    _ensure_can_write(user, user.organization_id)
+    form = ProjectCreateForm(request.POST or None, owner=user.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.create_project(user, **form.service_fields())
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ParkLinkError as exc:
+            apply_service_error(form, exc, ProjectForm.field_map)
+        else:
+            messages.success(request, _("项目“%(name)s”已入库。") % {"name": project.name})
+            return redirect("projects:detail", pk=project.pk)
+    status = INVALID if request.method == "POST" else 200
+    return render(request, "projects/form.html", {"form": form, "project": None}, status=status)
+
+
+@login_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    project = _project_or_404(user, pk)
+    _ensure_can_write(user, project.owner_id)
+    # The form edits its own copy, so the page header keeps the saved values on errors.
+    form = ProjectForm(request.POST or None, instance=_project_or_404(user, pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_project(user, form.instance, **form.service_fields())
+        except ParkLinkError as exc:
+            apply_service_error(form, exc, ProjectForm.field_map)
+        else:
+            messages.success(request, _("项目信息已保存。"))
+            return redirect("projects:detail", pk=project.pk)
+    status = INVALID if request.method == "POST" else 200
+    return render(request, "projects/form.html", {"form": form, "project": project},
+                  status=status)

@@ -1,0 +1,127 @@
+"""The home dashboard: figures from visible projects only, charts that click through to lists."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from parklink.projects import services
+from parklink.web import dashboard
+from tests.web import projectworld
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(users, today):  # type: ignore[no-untyped-def]
+    return projectworld.build(users, today)
+
+
+def chart(response: Any, name: str) -> dict[str, Any]:
+    match = re.search(rf'<script id="{name}" type="application/json">(.*?)</script>',
+                      response.content.decode(), re.S)
+    assert match, name
+    return dict(json.loads(match.group(1)))
+
+
+def page(user) -> Any:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client.get(reverse("home"))
+
+
+class TestDashboardPage:
+    def test_anonymous_user_is_sent_to_login(self, db):  # type: ignore[no-untyped-def]
+        response = Client().get(reverse("home"))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+    def test_owner_sees_all_its_projects_in_the_funnel(self, users, world):  # type: ignore[no-untyped-def]
+        response = page(users["jinniu"])
+        assert response.status_code == 200
+        data = {item["name"]: item["value"] for item in
+                chart(response, "chart-funnel")["series"][0]["data"]}
+        assert data["签约"] == 1 and data["开工"] == 1 and data["在谈"] == 1
+
+    def test_confidential_project_is_not_counted_for_another_organisation(self, users, world):  # type: ignore[no-untyped-def]
+        response = page(users["city"])
+        data = {item["name"]: item["value"] for item in
+                chart(response, "chart-funnel")["series"][0]["data"]}
+        assert data["在谈"] == 0
+        assert data["签约"] == 2  # both counties' signed projects are disclosed to the city
+        assert "保密洽谈项目" not in response.content.decode()
+
+    def test_other_province_sees_empty_charts(self, users, world):  # type: ignore[no-untyped-def]
+        response = page(users["zhangye"])
+        values = [item["value"] for item in chart(response, "chart-funnel")["series"][0]["data"]]
+        assert values == [0] * 9
+        assert chart(response, "chart-parks")["series"][0]["data"] == []
+
+    def test_funnel_stages_open_the_list_filtered_by_stage(self, users, world):  # type: ignore[no-untyped-def]
+        data = chart(page(users["jinniu"]), "chart-funnel")["series"][0]["data"]
+        signed = next(item for item in data if item["name"] == "签约")
+        assert signed["url"] == reverse("projects:list") + "?stage=signed"
+        assert signed["label"]["formatter"] == "签约 1个"
+        assert "12.00亿元" in signed["tooltip"]["formatter"]
+
+    def test_park_bars_link_to_the_park_list(self, users, world):  # type: ignore[no-untyped-def]
+        options = chart(page(users["city"]), "chart-parks")
+        assert set(options["yAxis"]["data"]) == {"金牛高新", "铁路港"}
+        urls = {item["url"] for item in options["series"][0]["data"]}
+        assert reverse("projects:list") + f"?park={world.parks['qbj'].pk}" in urls
+
+    def test_sector_ring_carries_amounts_in_yi_and_links(self, users, world):  # type: ignore[no-untyped-def]
+        data = chart(page(users["jinniu"]), "chart-sectors")["series"][0]["data"]
+        by_name = {item["name"]: item for item in data}
+        assert by_name["高端装备"]["value"] == 12.0
+        assert by_name["高端装备"]["url"].endswith("?sector=%E9%AB%98%E7%AB%AF%E8%A3%85%E5%A4%87")
+
+    def test_ageing_cards_count_and_link_by_colour(self, users, world):  # type: ignore[no-untyped-def]
+        body = page(users["jinniu"]).content.decode()
+        summary = services.ageing_summary(users["jinniu"])
+        assert summary.yellow + summary.red >= 1  # the project started 120 days ago went quiet
+        assert f'href="{reverse("projects:list")}?colour=red" data-ageing="red"' in body
+
+    def test_attention_list_names_the_quiet_project_and_why(self, users, world, today):  # type: ignore[no-untyped-def]
+        services.add_milestone(users["jinniu"], world.projects["signed"], "完成供地",
+                               today - timedelta(days=3))
+        body = page(users["jinniu"]).content.decode()
+        attention = body[body.index('id="attention"'):body.index('id="ageing"')]
+        assert "新材料研发中心" in attention and "个月未见进展" in attention
+        assert "智能制造产业基地" in attention and "1个节点逾期" in attention
+
+    def test_monthly_chart_covers_24_months_of_signed_investment(self, users, world):  # type: ignore[no-untyped-def]
+        options = chart(page(users["jinniu"]), "chart-monthly")
+        assert len(options["xAxis"]["data"]) == 24
+        bars = options["series"][0]["data"]
+        # 12亿 signed 10 days ago and 5亿 entered as started (signed that day) 120 days ago.
+        assert sum(bar["value"] for bar in bars) == pytest.approx(17.0)
+        assert sum(options["series"][1]["data"]) == 2
+
+
+class TestDashboardBuilders:
+    def test_month_buckets_fill_empty_months(self, users, world, today):  # type: ignore[no-untyped-def]
+        from parklink.projects.queries import visible_projects
+
+        buckets = dashboard.month_buckets(visible_projects(users["city"]), today, months=3)
+        assert [b.key for b in buckets][-1] == f"{today:%Y-%m}"
+        assert sum(b.count for b in buckets) == 2
+
+    def test_sector_options_fold_small_sectors_into_other(self):  # type: ignore[no-untyped-def]
+        buckets = [dashboard.Bucket(f"s{i}", f"领域{i}", 1, Decimal(100_000_000 * (10 - i)))
+                   for i in range(10)]
+        data = dashboard.sector_options(buckets, top=3)["series"][0]["data"]
+        assert [d["name"] for d in data] == ["领域0", "领域1", "领域2", "其他"]
+        assert data[-1]["value"] == sum(10 - i for i in range(3, 10))
+        assert "url" not in data[-1]
+
+    def test_yi_rounds_to_two_places(self):  # type: ignore[no-untyped-def]
+        assert dashboard.yi(Decimal("123456789")) == 1.23
+        assert dashboard.yi(None) == 0.0
