@@ -113,4 +113,4 @@ class TestSearchSuggest:
 
     def test_empty_query_returns_an_empty_fragment(self, users: dict[str, User]) -> None:
         response = client_for(users["jinniu"]).get(reverse("search_suggest"), {"q": ""})
-        assert response.content.decode().strip() == ""
+        assert response.content.decode() == ""
