@@ -114,8 +114,15 @@ class TestLinkageGraph:
 
     def test_members_flow_left_to_right_in_their_agreed_order(self) -> None:
         nodes = charts.linkage_graph([SANYUAN], current_id=None)["series"][0]["data"]
-        assert [node["x"] for node in nodes] == sorted(node["x"] for node in nodes)
-        assert len({node["y"] for node in nodes}) == 1
+        assert [node["value"][0] for node in nodes] == [0, 1, 2]
+        assert {node["value"][1] for node in nodes} == {0}
+
+    def test_each_linkage_has_its_own_row(self) -> None:
+        other = LinkageItem("科创飞地", [MemberItem(9, "上海飞地", "研发孵化")])
+        option = charts.linkage_graph([SANYUAN, other], current_id=None)
+        nodes = {node["name"]: node for node in option["series"][0]["data"]}
+        assert nodes["上海飞地"]["value"] == [0, 1]
+        assert option["yAxis"]["max"] == 1.5
 
     def test_a_park_in_two_linkages_is_one_node_listing_both_roles(self) -> None:
         other = LinkageItem(
@@ -125,7 +132,7 @@ class TestLinkageGraph:
         series = charts.linkage_graph([SANYUAN, other], current_id=1)["series"][0]
         gaode = [node for node in series["data"] if node["id"] == "1"]
         assert len(gaode) == 1
-        assert gaode[0]["value"] == "研发孵化、本地落地"
+        assert "{role|研发孵化、本地落地}" in gaode[0]["label"]["formatter"]
         assert all(link["label"]["show"] for link in series["links"])
 
     def test_rich_text_markers_in_names_are_neutralised(self) -> None:

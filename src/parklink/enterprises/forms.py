@@ -106,6 +106,7 @@ class EnterpriseForm(ServiceModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["uscc"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        self.fields["industry_code"].widget.attrs.update({"list": "industry-codes"})
         capital = self.instance.registered_capital if self.instance.pk else None
         if capital is not None:
             self.initial["registered_capital_wan"] = (capital / WAN).normalize()

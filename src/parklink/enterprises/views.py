@@ -191,7 +191,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sites_graph": _sites_graph(enterprise, sites),
             "projects": project_rows(shown),
             "investment": totals["investment"],
-            "sources": sources_of(enterprise),
+            "sources": list(sources_of(enterprise)),
             "can_edit": may_edit(user, enterprise.owner_id),
             "projects_url": list_url,
         },
@@ -242,6 +242,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
             "sites": sites,
             "enterprise": None,
             "existing": existing,
+            "divisions": sorted(industry_divisions().items()),
         },
     )
 
@@ -275,6 +276,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "sites": None,
             "enterprise": enterprise,
             "existing": existing,
+            "divisions": sorted(industry_divisions().items()),
         },
     )
 

@@ -143,7 +143,11 @@ def hierarchy_tree(items: Sequence[TreeItem], current_id: int) -> dict[str, Any]
 
 
 def linkage_graph(linkages: Sequence[LinkageItem], current_id: int | None) -> dict[str, Any]:
-    """Linked parks as a left-to-right flow per linkage; roles are categories and labels."""
+    """Linked parks as a left-to-right flow per linkage; roles are categories and labels.
+
+    Nodes sit on a hidden grid (column = place in the linkage, row = linkage), so the drawing
+    keeps its proportions whatever the number of members.
+    """
     roles: list[str] = []
     nodes: dict[int, dict[str, Any]] = {}
     node_roles: dict[int, list[str]] = {}
@@ -174,20 +178,31 @@ def linkage_graph(linkages: Sequence[LinkageItem], current_id: int | None) -> di
             "position": "bottom",
             "formatter": "{name|" + _safe(data["name"]) + "}\n{role|" + _safe(role_text) + "}",
         }
-        data["value"] = role_text
+        data["tooltip"] = {"formatter": _safe(f"{data['name']}:{role_text}")}
+    columns = max((len(linkage.members) for linkage in linkages), default=1)
+    hidden = {"show": False}
     return {
-        "tooltip": {"trigger": "item", "formatter": "{b}:{c}"},
+        "tooltip": {"trigger": "item"},
         "legend": {"data": roles, "top": 0},
         "color": PALETTE,
+        "grid": {"top": 56, "bottom": 56, "left": 110, "right": 110},
+        "xAxis": {
+            "type": "value",
+            "min": 0 if columns > 1 else -1,
+            "max": max(columns - 1, 1),
+            **hidden,
+        },
+        "yAxis": {
+            "type": "value",
+            "min": -0.5,
+            "max": len(linkages) - 0.5,
+            "inverse": True,
+            **hidden,
+        },
         "series": [
             {
                 "type": "graph",
-                "layout": "none",
-                "roam": False,
-                "top": 48,
-                "bottom": 56,
-                "left": 90,
-                "right": 90,
+                "coordinateSystem": "cartesian2d",
                 "symbolSize": 44,
                 "edgeSymbol": ["circle", "arrow"],
                 "edgeSymbolSize": [4, 12],
@@ -219,8 +234,7 @@ def _graph_node(
     data: dict[str, Any] = {
         "id": str(member.park_id),
         "name": member.park_name,
-        "x": column * 240,
-        "y": row * 140,
+        "value": [column, row],
     }
     if member.park_id == current_id:
         data["symbolSize"] = 58
@@ -392,8 +406,7 @@ def sites_graph(enterprise_name: str, sites: Sequence[SiteItem]) -> dict[str, An
     centre = {
         "id": "enterprise",
         "name": enterprise_name,
-        "x": 0,
-        "y": 0,
+        "value": [0, 0],
         "symbolSize": 52,
         "itemStyle": {"color": PALETTE[0]},
         "label": {"show": True, "position": "bottom", "fontWeight": "bold"},
@@ -421,20 +434,20 @@ def sites_graph(enterprise_name: str, sites: Sequence[SiteItem]) -> dict[str, An
         )
     count = len(places)
     for index, node in enumerate(places.values()):
+        # Spread the sites on a circle around the enterprise, the first one straight above.
         angle = -math.pi / 2 + 2 * math.pi * index / max(count, 1)
-        node["x"], node["y"] = round(200 * math.cos(angle), 1), round(120 * math.sin(angle), 1)
+        node["value"] = [round(math.cos(angle), 3), round(math.sin(angle), 3)]
         nodes.append(node)
+    hidden = {"show": False}
     return {
         "tooltip": {"trigger": "item"},
+        "grid": {"top": 36, "bottom": 40, "left": 90, "right": 90},
+        "xAxis": {"type": "value", "min": -1.15, "max": 1.15, **hidden},
+        "yAxis": {"type": "value", "min": -1.15, "max": 1.15, "inverse": True, **hidden},
         "series": [
             {
                 "type": "graph",
-                "layout": "none",
-                "roam": False,
-                "top": 40,
-                "bottom": 40,
-                "left": 100,
-                "right": 100,
+                "coordinateSystem": "cartesian2d",
                 "lineStyle": {"width": 2, "color": "#9aa8bd"},
                 "edgeSymbol": ["none", "arrow"],
                 "edgeSymbolSize": 9,

@@ -43,6 +43,7 @@ from parklink.parks.models import (
     Park,
     ParkIndicator,
     ParkLinkage,
+    ResourceKind,
 )
 from parklink.projects.ageing import Colour, Thresholds, colour
 from parklink.projects.lifecycle import ACTIVE, PIPELINE, Stage
@@ -369,18 +370,35 @@ def _linkage_option(
     return charts.linkage_graph(items, park.pk)
 
 
-def _industries(park: Park) -> list[tuple[str, list[str]]]:
+INDUSTRY_TONES = {
+    IndustryRole.REPRESENTATIVE: "blue",
+    IndustryRole.FOUNDATIONAL: "green",
+    IndustryRole.LEADING: "blue",
+}
+
+
+def _industries(park: Park) -> list[dict[str, Any]]:
+    """The park's industries by role, "2+6" style: representative, foundational, leading."""
     grouped: dict[str, list[str]] = defaultdict(list)
     for industry in park.industries.all():
         grouped[industry.role].append(industry.name)
     return [
-        (str(role.label), grouped[role.value]) for role in IndustryRole if grouped.get(role.value)
+        {
+            "role": role.value,
+            "label": str(role.label),
+            "names": grouped[role.value],
+            "tone": INDUSTRY_TONES[role],
+        }
+        for role in IndustryRole
+        if grouped.get(role.value)
     ]
 
 
 def _resources(park: Park) -> list[dict[str, str]]:
+    order = list(ResourceKind.values)
     rows = []
-    for resource in park.resources.all():
+    resources = sorted(park.resources.all(), key=lambda r: (order.index(r.kind), r.pk))
+    for resource in resources:
         value = number(resource.value)
         if resource.value_max is not None:
             value = f"{value}–{number(resource.value_max)}"
@@ -506,14 +524,14 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tree_height": tree_height,
             "linkages": linkages,
             "linkage_graph": _linkage_option(linkages, park) if linkages else None,
-            "linkage_height": 160 + 140 * len(linkages),
+            "linkage_height": 110 + 110 * len(linkages),
             "gauge": charts.occupancy_gauge(park.carrier_built_m2, park.carrier_occupied_m2),
             "industries": _industries(park),
             "resources": _resources(park),
             "indicators": _indicators(park),
             "projects": _projects(user, park, family),
             "sites": _sites(park, family),
-            "sources": sources_of(park),
+            "sources": list(sources_of(park)),
             "can_edit": may_edit(user, park.owner_id),
             "planned_area": number(park.planned_area_mu),
             "available_land": number(park.available_land_mu),

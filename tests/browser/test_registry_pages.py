@@ -1,0 +1,170 @@
+"""Park pages in a real browser: the hierarchy tree and linkage graph draw and click through."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parklink.accounts.models import Organization, User
+from parklink.parks.models import LinkageMember, Park, ParkIndustry, ParkLinkage
+from parklink.projects.models import ProjectTag
+from parklink.regions.models import Region
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Counts the canvas pixels an ECharts chart has painted (anything not fully transparent).
+PAINTED = """(selector) => {
+  const canvas = document.querySelector(selector + ' canvas');
+  if (!canvas) return -1;
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let painted = 0;
+  for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted++;
+  return painted;
+}"""
+
+# Where, in page coordinates, a chart has drawn the node named `name`.
+NODE_AT = """([selector, name]) => {
+  const element = document.querySelector(selector);
+  const chart = echarts.getInstanceByDom(element);
+  const data = chart.getModel().getSeriesByIndex(0).getData();
+  for (let i = 0; i < data.count(); i++) {
+    if (data.getName(i) !== name) continue;
+    const shape = data.getItemGraphicEl(i);
+    const [x, y] = shape.transformCoordToGlobal(0, 0);
+    const box = element.getBoundingClientRect();
+    return [box.left + window.scrollX + x, box.top + window.scrollY + y];
+  }
+  return null;
+}"""
+
+
+@pytest.fixture(autouse=True)
+def _project_tags_survive_flushes(transactional_db: Any) -> None:
+    """Live-server tests flush the tags the projects migration loads; the demo needs them."""
+    tags = import_module("parklink.projects.migrations.0002_tags")
+    for code, name, name_en in tags.TAGS:
+        ProjectTag.objects.update_or_create(code=code, defaults={"name": name, "name_en": name_en})
+
+
+def _gaode_family() -> dict[str, Park]:
+    """高德产业园 with two of its 一区四园 and the 三园联动, from article 000's figures."""
+    committee = Organization.objects.create(
+        name="成都高新区管委会(测试)",
+        kind="park_committee",
+        region=Region.objects.get(adcode="510100"),
+    )
+    dege = Organization.objects.create(
+        name="德格县人民政府(测试)", kind="government", region=Region.objects.get(adcode="513330")
+    )
+
+    def park(owner: Organization, name: str, adcode: str, **fields: Any) -> Park:
+        return Park.objects.create(
+            owner=owner,
+            name=name,
+            region_id=adcode,
+            kind=fields.pop("kind", "industrial_park"),
+            **fields,
+        )
+
+    gaode = park(
+        committee,
+        "成都高新区—德格县共建产业园区(测试)",
+        "510100",
+        kind="cobuilt_park",
+        short_name="高德产业园(测试)",
+        carrier_built_m2=Decimal("745000"),
+    )
+    future = park(committee, "成都未来科技城(测试)", "510100", parent=gaode)
+    bio = park(committee, "成都天府国际生物城(测试)", "510116", parent=gaode)
+    ganmei = park(dege, "甘眉工业园(测试)", "511400")
+    manigange = park(dege, "马尼干戈产业园(测试)", "513330")
+    ParkIndustry.objects.create(park=future, name="新能源")
+    linkage = ParkLinkage.objects.create(owner=committee, name="三园联动(测试)")
+    for order, (member, role) in enumerate(
+        [
+            (gaode, "rnd_incubation"),
+            (ganmei, "supporting_manufacturing"),
+            (manigange, "local_landing"),
+        ]
+    ):
+        LinkageMember.objects.create(linkage=linkage, park=member, role=role, order=order)
+    return {"gaode": gaode, "future": future, "bio": bio, "ganmei": ganmei, "manigange": manigange}
+
+
+def _reader() -> User:
+    org = Organization.objects.filter(parks__isnull=False).order_by("pk").first()
+    return User.objects.create_user(
+        username="park_reader", password="pw-browser", organization=org, role="viewer"
+    )
+
+
+def _wait_for_charts(page: Any) -> None:
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.pl-chart')].every(el => el.classList.contains("
+        "'is-ready'))"
+    )
+    page.wait_for_timeout(700)  # let the entry animations finish painting
+
+
+class TestParkDetailInTheBrowser:
+    def test_tree_and_linkage_graph_draw_and_a_sub_park_opens_on_click(
+        self, page: Any, live_server: Any, login: Callable[..., Any], transactional_db: Any
+    ) -> None:
+        parks = _gaode_family()
+        login(page, _reader())
+        page.goto(f"{live_server.url}/parks/{parks['bio'].pk}/")
+        _wait_for_charts(page)
+        # The sub-park's page: its parent link, and the whole family drawn as a tree.
+        assert page.locator("#parent-link").inner_text() == "高德产业园(测试)"
+        assert page.evaluate(PAINTED, "#tree-chart") > 500
+
+        page.goto(f"{live_server.url}/parks/{parks['gaode'].pk}/")
+        _wait_for_charts(page)
+        assert page.evaluate(PAINTED, "#tree-chart") > 500
+        assert page.evaluate(PAINTED, "#linkage-chart") > 500
+        assert "研发孵化" in page.inner_text("#linkages")
+
+        x, y = page.evaluate(NODE_AT, ["#tree-chart", "成都未来科技城(测试)"])
+        with page.expect_navigation():
+            page.mouse.click(x, y)
+        assert page.url == f"{live_server.url}/parks/{parks['future'].pk}/"
+        assert "成都未来科技城(测试)" in page.inner_text("h1")
+
+    def test_a_linked_park_opens_from_the_graph(
+        self, page: Any, live_server: Any, login: Callable[..., Any], transactional_db: Any
+    ) -> None:
+        parks = _gaode_family()
+        login(page, _reader())
+        page.goto(f"{live_server.url}/parks/{parks['ganmei'].pk}/")
+        _wait_for_charts(page)
+        x, y = page.evaluate(NODE_AT, ["#linkage-chart", "马尼干戈产业园(测试)"])
+        with page.expect_navigation():
+            page.mouse.click(x, y)
+        assert page.url == f"{live_server.url}/parks/{parks['manigange'].pk}/"
+
+
+class TestParkDetailScreenshot:
+    def test_park_detail_screenshot_in_chinese(
+        self,
+        page: Any,
+        live_server: Any,
+        login: Callable[..., Any],
+        demo_world: Any,
+        screenshot_dir: Path,
+    ) -> None:
+        # 张掖经开区 (article 003) from the demo set; else 高德产业园 built from article 000.
+        park = Park.objects.filter(name="张掖经开区").first() or _gaode_family()["gaode"]
+        owner = User.objects.filter(organization=park.owner, role="officer").first()
+        login(page, owner or _reader())
+        page.goto(f"{live_server.url}/parks/{park.pk}/")
+        _wait_for_charts(page)
+        assert page.locator("html").get_attribute("lang") == "zh-hans"
+        assert page.evaluate(PAINTED, "#tree-chart") > 500
+        assert park.name in page.inner_text("h1")
+        page.screenshot(path=str(screenshot_dir / "park-detail.png"), full_page=True)
+        assert (screenshot_dir / "park-detail.png").stat().st_size > 50_000
