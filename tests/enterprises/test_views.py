@@ -361,6 +361,13 @@ class TestEnterpriseCreate:
         assert response.status_code == 200
         assert response.context["sites"].forms[0].errors["role"]
 
+    def test_an_installation_admin_chooses_the_owner(self, users, orgs) -> None:  # type: ignore[no-untyped-def]
+        response = client_for(users["root"]).post(
+            reverse("enterprises:create"), _form(owner=str(orgs["dege"].pk))
+        )
+        assert response.status_code == 302
+        assert Enterprise.objects.get(name="四川逢春麝业集团有限公司").owner == orgs["dege"]
+
     def test_a_viewer_gets_403(self, users, db) -> None:  # type: ignore[no-untyped-def]
         client = client_for(users["jinniu_viewer"])
         assert client.get(reverse("enterprises:create")).status_code == 403

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from parklink.accounts.models import Organization, User
 from parklink.core.sources import cite
@@ -189,6 +191,17 @@ class TestParkList:
         names = {p.name for p in response.context["parks"]}
         assert {"成都天府国际生物城", "马尼干戈产业园", "甘眉工业园"} <= names
         assert "张掖经开区" not in names
+
+    def test_a_region_without_parks_lists_none_rather_than_all(self, users, world) -> None:  # type: ignore[no-untyped-def]
+        response = client_for(users["city"]).get(reverse("parks:list"), {"region": "110000"})
+        assert response.context["parks"] == []
+        assert ("110000", "北京市") in response.context["form"].fields["region"].choices
+
+    def test_a_bad_filter_value_is_ignored_and_the_others_still_apply(self, users, world) -> None:  # type: ignore[no-untyped-def]
+        response = client_for(users["city"]).get(
+            reverse("parks:list"), {"kind": "no_such_kind", "region": "620000"}
+        )
+        assert {p.name for p in response.context["parks"]} == {"张掖经开区", "氢能零碳产业园"}
 
     def test_region_choices_are_the_regions_that_hold_parks(self, users, world) -> None:  # type: ignore[no-untyped-def]
         response = client_for(users["city"]).get(reverse("parks:list"))
@@ -545,3 +558,25 @@ class TestParkEdit:
         )
         assert response.status_code == 200
         assert "上级园区不能是本园区或其下属园区" in response.context["form"].errors["parent"][0]
+
+
+class TestParkCreateByInstallationAdmin:
+    def test_an_installation_admin_chooses_the_owner(self, users, orgs) -> None:  # type: ignore[no-untyped-def]
+        client = client_for(users["root"])
+        assert "owner" in client.get(reverse("parks:create")).context["form"].fields
+        response = client.post(reverse("parks:create"), _form_data(owner=str(orgs["dege"].pk)))
+        assert response.status_code == 302
+        assert Park.objects.get(name="德格县马尼干戈二期").owner == orgs["dege"]
+
+
+class TestParkPagesInEnglish:
+    def test_the_profile_page_renders_in_english(self, users, world) -> None:  # type: ignore[no-untyped-def]
+        client = client_for(users["zhangye"])
+        # The middleware switches this thread to English; put the default back afterwards.
+        with translation.override(settings.LANGUAGE_CODE):
+            response = client.get(
+                reverse("parks:detail", args=[world["zhangye"].pk]), HTTP_ACCEPT_LANGUAGE="en"
+            )
+        assert response.status_code == 200
+        assert 'lang="en"' in response.content.decode()
+        assert options(response.content.decode(), "park-rank-options")["yAxis"]["inverse"]

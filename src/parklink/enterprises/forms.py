@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parklink.accounts.models import Organization
 from parklink.enterprises import uscc as uscc_rules
 from parklink.enterprises.models import Enterprise, SiteRole
 from parklink.parks.forms import RegionField, ServiceModelForm, set_choices
@@ -103,8 +104,19 @@ class EnterpriseForm(ServiceModelForm):
         )
         widgets: ClassVar[dict[str, Any]] = {"description": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    owner = forms.ModelChoiceField(
+        label=_("所属机构"), queryset=Organization.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, choose_owner: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if choose_owner and not self.instance.pk:
+            owner = self.fields["owner"]
+            assert isinstance(owner, forms.ModelChoiceField)
+            owner.queryset = Organization.objects.order_by("name")
+            owner.required = True
+        else:
+            del self.fields["owner"]
         self.fields["uscc"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
         self.fields["industry_code"].widget.attrs.update({"list": "industry-codes"})
         capital = self.instance.registered_capital if self.instance.pk else None
@@ -118,6 +130,9 @@ class EnterpriseForm(ServiceModelForm):
     def service_fields(self) -> dict[str, Any]:
         """The cleaned values as the enterprise services take them (capital in 元)."""
         data = dict(self.cleaned_data)
+        owner = data.pop("owner", None)
+        if isinstance(owner, Organization):
+            data["owner_id"] = owner.pk
         wan = data.pop("registered_capital_wan", None)
         data["registered_capital"] = None if wan is None else (wan * WAN).quantize(Decimal("0.01"))
         for name in ("short_name", "industry_code", "description"):

@@ -24,7 +24,7 @@ from parklink.enterprises import uscc as uscc_rules
 from parklink.enterprises.forms import FLAGS, EnterpriseFilterForm, EnterpriseForm, SiteFormSet
 from parklink.enterprises.models import Enterprise, EnterpriseSite, SiteRole
 from parklink.parks import charts
-from parklink.parks.forms import region_choices
+from parklink.parks.forms import cleaned, region_choices
 from parklink.parks.models import Park
 from parklink.parks.views import (
     authenticated,
@@ -75,21 +75,19 @@ def _park_choices() -> list[tuple[int | str, str]]:
 
 def _filtered(form: EnterpriseFilterForm) -> QuerySet[Enterprise]:
     qs = Enterprise.objects.all()
-    if not form.is_valid():
-        return qs
-    data = form.cleaned_data
-    if data["region"]:
-        region = Region.objects.filter(adcode=data["region"]).first()
+    data = cleaned(form)
+    if adcode := data.get("region"):
+        region = Region.objects.filter(adcode=adcode).first()
         qs = qs.filter(**within(region)) if region else qs.none()
-    if data["industry"]:
-        qs = qs.filter(industry_code__startswith=data["industry"])
-    for key in data["flags"]:
+    if industry := data.get("industry"):
+        qs = qs.filter(industry_code__startswith=industry)
+    for key in data.get("flags") or []:
         qs = qs.filter(**{FLAGS[key][0]: True})
-    if data["park"]:
+    if park := data.get("park"):
         # A park's enterprises include those on its sub-parks (一区多园).
-        parks = Park.objects.filter(Q(pk=data["park"]) | Q(parent_id=data["park"]))
+        parks = Park.objects.filter(Q(pk=park) | Q(parent_id=park))
         qs = qs.filter(pk__in=EnterpriseSite.objects.filter(park__in=parks).values("enterprise_id"))
-    text = (data["q"] or "").strip()
+    text = (data.get("q") or "").strip()
     if text:
         key = text.lower().replace(" ", "")
         qs = qs.filter(
@@ -105,10 +103,13 @@ def _filtered(form: EnterpriseFilterForm) -> QuerySet[Enterprise]:
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     user = authenticated(request)
-    regions = region_choices(Enterprise.objects.values_list("region__path", flat=True).distinct())
+    regions = region_choices(
+        Enterprise.objects.values_list("region__path", flat=True).distinct(),
+        request.GET.get("region", ""),
+    )
     form = EnterpriseFilterForm(request.GET or None, regions=regions, parks=_park_choices())
     matching = _filtered(form)
-    sort = form.cleaned_data.get("sort", "") if form.is_bound and form.is_valid() else ""
+    sort = cleaned(form).get("sort") or ""
     key = sort.lstrip("-") or "name"
     ordering = [
         F(name).desc(nulls_last=True) if sort.startswith("-") else F(name).asc(nulls_last=True)
@@ -219,7 +220,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
     user = authenticated(request)
     if not user.can_write:
         return forbidden(request, Forbidden(_("当前角色只能查看,不能新建企业。")))
-    form = EnterpriseForm(request.POST or None)
+    form = EnterpriseForm(request.POST or None, choose_owner=user.is_superuser)
     sites = SiteFormSet(request.POST or None, prefix="sites")
     existing = None
     if request.method == "POST" and form.is_valid() and sites.is_valid():

@@ -22,8 +22,14 @@ _ADCODE_IN_TEXT = re.compile(r"(\d{6})")
 PARK_SORTS = ("name", "kind", "region", "carrier", "occupancy", "projects")
 
 
-def region_choices(paths: Iterable[str]) -> list[tuple[str, str]]:
-    """Every region that contains one of `paths`, indented under its parents, as choices."""
+def region_choices(paths: Iterable[str], selected: str = "") -> list[tuple[str, str]]:
+    """Every region that contains one of `paths`, indented under its parents, as choices.
+
+    `selected` (an adcode from the query string) is offered too, so a link to any region works.
+    """
+    paths = list(paths)
+    if selected:
+        paths.extend(Region.objects.filter(adcode=selected).values_list("path", flat=True))
     adcodes = {part for path in paths if path for part in path.split("/")}
     regions = Region.objects.filter(adcode__in=adcodes).order_by("path")
     choices = [("", str(_("全部地区")))]
@@ -31,6 +37,14 @@ def region_choices(paths: Iterable[str]) -> list[tuple[str, str]]:
         depth = region.path.count("/")
         choices.append((region.adcode, "\u3000" * depth + region.name))
     return choices
+
+
+def cleaned(form: forms.Form) -> dict[str, Any]:
+    """The fields of a filter form that are valid (a bad one is ignored, not fatal)."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return dict(form.cleaned_data)
 
 
 def set_choices(form: forms.Form, name: str, choices: Sequence[tuple[Any, Any]]) -> None:
@@ -92,8 +106,8 @@ class ServiceModelForm(forms.ModelForm):
         placed = False
         for name, problem in detail.items():
             field = self.field_aliases.get(name, name.removesuffix("_id"))
-            if field in self.fields and isinstance(problem, str):
-                self.add_error(field, problem)
+            if field in self.fields and problem:
+                self.add_error(field, str(problem))
                 placed = True
         if not placed:
             self.add_error(None, message)

@@ -35,7 +35,7 @@ from parklink.core.money import format_amount
 from parklink.core.sources import sources_of
 from parklink.enterprises.models import EnterpriseSite
 from parklink.parks import charts, services
-from parklink.parks.forms import ParkFilterForm, ParkForm, region_choices
+from parklink.parks.forms import ParkFilterForm, ParkForm, cleaned, region_choices
 from parklink.parks.models import (
     IndicatorKind,
     IndustryRole,
@@ -213,15 +213,13 @@ def _park_rows(user: User) -> QuerySet[Park]:
 
 def _filtered(form: ParkFilterForm) -> QuerySet[Park]:
     qs = Park.objects.all()
-    if not form.is_valid():
-        return qs
-    data = form.cleaned_data
-    if data["kind"]:
-        qs = qs.filter(kind=data["kind"])
-    if data["region"]:
-        region = Region.objects.filter(adcode=data["region"]).first()
+    data = cleaned(form)
+    if kind := data.get("kind"):
+        qs = qs.filter(kind=kind)
+    if adcode := data.get("region"):
+        region = Region.objects.filter(adcode=adcode).first()
         qs = qs.filter(**within(region)) if region else qs.none()
-    text = (data["q"] or "").strip()
+    text = (data.get("q") or "").strip()
     if text:
         key = text.lower().replace(" ", "")
         qs = qs.filter(
@@ -236,10 +234,13 @@ def _filtered(form: ParkFilterForm) -> QuerySet[Park]:
 @login_required
 def park_list(request: HttpRequest) -> HttpResponse:
     user = authenticated(request)
-    regions = region_choices(Park.objects.values_list("region__path", flat=True).distinct())
+    regions = region_choices(
+        Park.objects.values_list("region__path", flat=True).distinct(),
+        request.GET.get("region", ""),
+    )
     form = ParkFilterForm(request.GET or None, regions=regions)
     matching = _filtered(form)
-    sort = form.cleaned_data.get("sort", "") if form.is_bound and form.is_valid() else ""
+    sort = cleaned(form).get("sort") or ""
     rows = _park_rows(user)
     depth: dict[int, int] = {}
     page: Page[Any]
