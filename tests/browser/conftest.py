@@ -24,51 +24,63 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path(os.environ.get("PARKLINK_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 VIEWPORT = {"width": 1440, "height": 900}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-_REGIONS: list[Any] = []
+_REFERENCE: dict[str, list[Any]] = {}
+
+
+def _reference_models() -> list[Any]:
+    """Tables filled by data migrations (regions, project tags), in dependency order."""
+    from parklink.projects.models import ProjectTag
+    from parklink.regions.models import Region
+
+    return [Region, ProjectTag]
 
 
 @pytest.fixture(autouse=True)
-def _regions_survive_flushes(request: pytest.FixtureRequest) -> None:
-    """Transactional tests flush every table afterwards, the region registry too: put it back.
+def _reference_data_survives_flushes(request: pytest.FixtureRequest) -> None:
+    """Transactional tests empty every table afterwards, reference data too: put it back.
 
-    Regions come from a data migration, so only the first live-server test of a run has them.
+    Regions and tags come from data migrations, so only the first live-server test of a run
+    would have them otherwise.
     """
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
         return
     request.getfixturevalue("transactional_db")
-    from parklink.regions.models import Region
-
-    if Region.objects.exists():
-        if not _REGIONS:
-            _REGIONS.extend(Region.objects.order_by("path"))
-        return
-    if _REGIONS:
-        Region.objects.bulk_create(_REGIONS, batch_size=500)
-    else:
-        from parklink.regions.services import load_regions
-
-        load_regions()
+    for model in _reference_models():
+        label = model._meta.label
+        if model.objects.exists():
+            _REFERENCE.setdefault(label, list(model.objects.order_by("pk")))
+        elif label in _REFERENCE:
+            model.objects.bulk_create(_REFERENCE[label], batch_size=500)
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's Chromium, headless; a missing browser fails the run (never a skip)."""
     if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package "
-                    "(`make browser-deps`) to run the browser tests.", pytrace=False)
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium package "
+            "(`make browser-deps`) to run the browser tests.",
+            pytrace=False,
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield launched
         launched.close()
 
@@ -96,13 +108,14 @@ def login(live_server: Any) -> Callable[..., None]:
             page.fill("input[name=username]", user.username)
             page.fill("input[name=password]", password)
             with page.expect_navigation():
-                page.click("form button[type=submit]")
+                page.click("#login-form button[type=submit]")
             return
         client = Client()
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
-                                   "url": live_server.url}])
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
 
     return log_in
 
@@ -115,6 +128,7 @@ class World:
     orgs: dict[str, Organization] = field(default_factory=dict)
     projects: dict[str, Any] = field(default_factory=dict)
     parks: dict[str, Any] = field(default_factory=dict)
+    password: str = "pw-browser"  # every user of the world has it
     from_demo: bool = False
 
 
@@ -130,10 +144,11 @@ def demo_world(transactional_db: Any) -> World:
 
 
 def _demo_world() -> World:
+    from parklink.core.demo import DEMO_PASSWORD
     from parklink.parks.models import Park
     from parklink.projects.models import Project
 
-    world = World(from_demo=True)
+    world = World(from_demo=True, password=DEMO_PASSWORD)
     for user in User.objects.select_related("organization"):
         world.users[user.username] = user
         if user.organization is not None:
@@ -157,20 +172,31 @@ def _small_world() -> World:
         ("jinniu", "金牛区投资促进局", "510106", "investment_bureau"),
         ("dege", "德格县人民政府", "513330", "government"),
     ):
-        org = Organization.objects.create(name=name, kind=kind,
-                                          region=Region.objects.get(adcode=adcode))
+        org = Organization.objects.create(
+            name=name, kind=kind, region=Region.objects.get(adcode=adcode)
+        )
         world.orgs[key] = org
         world.users[key] = User.objects.create_user(
-            username=f"{key}_officer", password="pw-browser", organization=org, role="officer",
-            display_name=f"{name}专员")
+            username=f"{key}_officer",
+            password="pw-browser",
+            organization=org,
+            role="officer",
+            display_name=f"{name}专员",
+        )
     jinniu, dege = world.users["jinniu"], world.users["dege"]
     world.parks["jinniu"] = park_services.create_park(
-        jinniu, name="金牛高新技术产业园区", short_name="金牛高新", kind="industrial_park",
-        region=Region.objects.get(adcode="510106"))
+        jinniu,
+        name="金牛高新技术产业园区",
+        short_name="金牛高新",
+        kind="industrial_park",
+        region=Region.objects.get(adcode="510106"),
+    )
     world.parks["gaode"] = park_services.create_park(
-        dege, name="高德产业园", kind="cobuilt_park", region=Region.objects.get(adcode="513330"))
+        dege, name="高德产业园", kind="cobuilt_park", region=Region.objects.get(adcode="513330")
+    )
     investor = enterprise_services.create_enterprise(
-        jinniu, name="成都高新发展股份有限公司", region_id="510106")
+        jinniu, name="成都高新发展股份有限公司", region_id="510106"
+    )
     on = today()
     specs = (
         ("智能制造产业基地", jinniu, "jinniu", "signed", "高端装备", Decimal("1200000000"), 200),
@@ -182,11 +208,23 @@ def _small_world() -> World:
     )
     for name, user, park, stage, sector, total, days_ago in specs:
         project = project_services.create_project(
-            user, name=name, park=world.parks[park], region=world.parks[park].region,
-            investor=investor if user == jinniu else None, sector=sector,
-            total_investment=total, phase_investment=total / 2, jobs=300, maturity="B",
-            responsible_leader="王主任", leader_user=user, task_force="项目推进专班",
-            mechanism="周调度、月通报", stage=stage, stage_date=on - timedelta(days=days_ago))
+            user,
+            name=name,
+            park=world.parks[park],
+            region=world.parks[park].region,
+            investor=investor if user == jinniu else None,
+            sector=sector,
+            total_investment=total,
+            phase_investment=total / 2,
+            jobs=300,
+            maturity="B",
+            responsible_leader="王主任",
+            leader_user=user,
+            task_force="项目推进专班",
+            mechanism="周调度、月通报",
+            stage=stage,
+            stage_date=on - timedelta(days=days_ago),
+        )
         world.projects[name] = project
     started = world.projects["新材料研发中心"]
     project_services.add_milestone(jinniu, started, "主体结构封顶", on - timedelta(days=20))

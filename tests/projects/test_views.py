@@ -52,45 +52,60 @@ class TestProjectList:
         assert listed(response) == {"智能制造产业基地", "新材料研发中心", "中欧班列物流枢纽"}
 
     def test_filters_by_park_and_stage(self, users, world):  # type: ignore[no-untyped-def]
-        response = client_for(users["city"]).get(reverse("projects:list"), {
-            "park": world.parks["jinniu"].pk, "stage": ["signed", "approvals"]})
+        response = client_for(users["city"]).get(
+            reverse("projects:list"),
+            {"park": world.parks["jinniu"].pk, "stage": ["signed", "approvals"]},
+        )
         assert listed(response) == {"智能制造产业基地"}
 
     def test_filters_by_several_stages(self, users, world):  # type: ignore[no-untyped-def]
-        response = client_for(users["jinniu"]).get(reverse("projects:list"),
-                                                   {"stage": ["signed", "started"]})
+        response = client_for(users["jinniu"]).get(
+            reverse("projects:list"), {"stage": ["signed", "started"]}
+        )
         assert listed(response) == {"智能制造产业基地", "新材料研发中心"}
 
     def test_filters_by_region_name_sector_tag_maturity_and_leader(self, users, world):  # type: ignore[no-untyped-def]
         client = client_for(users["city"])
         assert listed(client.get(reverse("projects:list"), {"region": "青白江区"})) == {
-            "中欧班列物流枢纽"}
+            "中欧班列物流枢纽"
+        }
         assert listed(client.get(reverse("projects:list"), {"region": "510106"})) == {
-            "智能制造产业基地", "新材料研发中心"}
+            "智能制造产业基地",
+            "新材料研发中心",
+        }
         assert listed(client.get(reverse("projects:list"), {"sector": "新材料"})) == {
-            "新材料研发中心"}
+            "新材料研发中心"
+        }
         assert listed(client.get(reverse("projects:list"), {"tag": "aid"})) == {"中欧班列物流枢纽"}
         assert listed(client.get(reverse("projects:list"), {"maturity": "A"})) == {
-            "智能制造产业基地"}
+            "智能制造产业基地"
+        }
         assert listed(client.get(reverse("projects:list"), {"leader": "王"})) == {
-            "智能制造产业基地", "新材料研发中心"}
+            "智能制造产业基地",
+            "新材料研发中心",
+        }
 
     def test_filters_by_ageing_colour(self, users, world):  # type: ignore[no-untyped-def]
         client = client_for(users["jinniu"])
         assert listed(client.get(reverse("projects:list"), {"colour": "green"})) == {
-            "智能制造产业基地", "保密洽谈项目"}
+            "智能制造产业基地",
+            "保密洽谈项目",
+        }
         quiet = listed(client.get(reverse("projects:list"), {"colour": "yellow"})) | listed(
-            client.get(reverse("projects:list"), {"colour": "red"}))
+            client.get(reverse("projects:list"), {"colour": "red"})
+        )
         assert quiet == {"新材料研发中心"}
 
     def test_text_search_matches_names_and_investors(self, users, world):  # type: ignore[no-untyped-def]
         client = client_for(users["jinniu"])
         assert listed(client.get(reverse("projects:list"), {"q": "高新发展"})) == {
-            "智能制造产业基地"}
+            "智能制造产业基地"
+        }
 
     def test_unknown_region_is_reported_and_ignored(self, users, world):  # type: ignore[no-untyped-def]
-        response = client_for(users["jinniu"]).get(reverse("projects:list"),
-                                                   {"region": "不存在的地方"})
+        response = client_for(users["jinniu"]).get(
+            reverse("projects:list"), {"region": "不存在的地方"}
+        )
         assert response.status_code == 200
         assert "无法识别行政区" in response.content.decode()
         assert len(listed(response)) == 3
@@ -98,15 +113,20 @@ class TestProjectList:
     def test_sorts_by_total_investment_both_ways(self, users, world):  # type: ignore[no-untyped-def]
         client = client_for(users["city"])
         down = client.get(reverse("projects:list"), {"sort": "-total_investment"})
-        assert [r.project.name for r in down.context["rows"]][0] == "智能制造产业基地"
+        assert down.context["rows"][0].project.name == "智能制造产业基地"
         up = client.get(reverse("projects:list"), {"sort": "total_investment"})
-        assert [r.project.name for r in up.context["rows"]][0] == "新材料研发中心"
+        assert up.context["rows"][0].project.name == "新材料研发中心"
         assert 'data-sort="total_investment"' in up.content.decode()
 
     def test_paginates_by_25(self, users, world, today):  # type: ignore[no-untyped-def]
         for number in range(30):
-            services.create_project(users["jinniu"], name=f"批量项目{number:02d}",
-                                    region_id="510106", stage="lead", stage_date=today)
+            services.create_project(
+                users["jinniu"],
+                name=f"批量项目{number:02d}",
+                region_id="510106",
+                stage="lead",
+                stage_date=today,
+            )
         client = client_for(users["jinniu"])
         first = client.get(reverse("projects:list"))
         assert len(first.context["rows"]) == 25
@@ -116,15 +136,17 @@ class TestProjectList:
         assert "第 2/2 页" in second.content.decode()
 
     def test_htmx_request_gets_only_the_results(self, users, world):  # type: ignore[no-untyped-def]
-        response = client_for(users["jinniu"]).get(reverse("projects:list"), {"stage": "signed"},
-                                                   headers=HTMX)
+        response = client_for(users["jinniu"]).get(
+            reverse("projects:list"), {"stage": "signed"}, headers=HTMX
+        )
         body = response.content.decode()
         assert "<html" not in body and 'id="project-table"' in body
         assert listed(response) == {"智能制造产业基地"}
 
     def test_htmx_history_restore_gets_the_whole_page(self, users, world):  # type: ignore[no-untyped-def]
         response = client_for(users["jinniu"]).get(
-            reverse("projects:list"), headers={**HTMX, "HX-History-Restore-Request": "true"})
+            reverse("projects:list"), headers={**HTMX, "HX-History-Restore-Request": "true"}
+        )
         assert "<html" in response.content.decode()
 
     def test_amounts_show_with_units_and_badges(self, users, world):  # type: ignore[no-untyped-def]
@@ -133,8 +155,11 @@ class TestProjectList:
         assert 'data-stage="signed"' in body and 'data-colour="green"' in body
 
     def test_export_link_carries_the_filters(self, users, world):  # type: ignore[no-untyped-def]
-        body = client_for(users["jinniu"]).get(reverse("projects:list"),
-                                               {"stage": "signed"}).content.decode()
+        body = (
+            client_for(users["jinniu"])
+            .get(reverse("projects:list"), {"stage": "signed"})
+            .content.decode()
+        )
         assert f'href="{reverse("projects:export")}?stage=signed"' in body
 
     def test_new_project_button_only_for_writers(self, users, world):  # type: ignore[no-untyped-def]
@@ -152,8 +177,9 @@ class TestProjectExport:
     def test_exports_the_filtered_visible_projects_as_xlsx(self, users, world):  # type: ignore[no-untyped-def]
         from openpyxl import load_workbook
 
-        response = client_for(users["city"]).get(reverse("projects:export"),
-                                                 {"park": world.parks["jinniu"].pk})
+        response = client_for(users["city"]).get(
+            reverse("projects:export"), {"park": world.parks["jinniu"].pk}
+        )
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
         assert "attachment" in response["Content-Disposition"]
@@ -194,19 +220,35 @@ class TestProjectDetail:
 
     def test_owner_sees_only_the_allowed_next_stages(self, users, world):  # type: ignore[no-untyped-def]
         project = world.projects["signed"]
-        body = client_for(users["jinniu"]).get(
-            reverse("projects:detail", args=[project.pk])).content.decode()
-        offered = {code for code in ("approvals", "started", "stalled", "terminated",
-                                     "negotiating", "completed", "full_production")
-                   if f'data-next-stage="{code}"' in body}
+        body = (
+            client_for(users["jinniu"])
+            .get(reverse("projects:detail", args=[project.pk]))
+            .content.decode()
+        )
+        offered = {
+            code
+            for code in (
+                "approvals",
+                "started",
+                "stalled",
+                "terminated",
+                "negotiating",
+                "completed",
+                "full_production",
+            )
+            if f'data-next-stage="{code}"' in body
+        }
         assert offered == set(services.allowed_next(project))
 
     def test_timeline_shows_who_when_and_the_note(self, users, world, today):  # type: ignore[no-untyped-def]
         project = world.projects["signed"]
         services.transition(users["jinniu"], project, "approvals", on=today, note="完成供地手续")
-        body = client_for(users["jinniu"]).get(
-            reverse("projects:detail", args=[project.pk])).content.decode()
-        timeline = body[body.index('id="timeline"'):]
+        body = (
+            client_for(users["jinniu"])
+            .get(reverse("projects:detail", args=[project.pk]))
+            .content.decode()
+        )
+        timeline = body[body.index('id="timeline"') :]
         assert "完成供地手续" in timeline and str(users["jinniu"]) in timeline
         assert f"{today.year}年{today.month}月{today.day}日" in timeline
 
@@ -214,15 +256,19 @@ class TestProjectDetail:
         project = world.projects["signed"]
         services.add_milestone(users["jinniu"], project, "完成环评", today - timedelta(days=5))
         services.add_milestone(users["jinniu"], project, "主体开工", today + timedelta(days=30))
-        body = client_for(users["jinniu"]).get(
-            reverse("projects:detail", args=[project.pk])).content.decode()
+        body = (
+            client_for(users["jinniu"])
+            .get(reverse("projects:detail", args=[project.pk]))
+            .content.decode()
+        )
         assert body.count("data-overdue") == 1
         assert "1个节点逾期" in body
 
     def test_funds_chart_and_ratio(self, users, world, today):  # type: ignore[no-untyped-def]
         project = world.projects["signed"]
-        services.add_funds(users["jinniu"], project, today - timedelta(days=3),
-                           Decimal("300000000"))
+        services.add_funds(
+            users["jinniu"], project, today - timedelta(days=3), Decimal("300000000")
+        )
         response = client_for(users["jinniu"]).get(reverse("projects:detail", args=[project.pk]))
         body = response.content.decode()
         assert 'data-options="chart-funds"' in body and 'id="chart-funds"' in body
@@ -236,8 +282,11 @@ class TestProjectDetail:
 
         project = world.projects["signed"]
         cite(project, [{"file": "000_article.txt", "quote": "首批15个项目现场集中签约"}])
-        body = client_for(users["jinniu"]).get(
-            reverse("projects:detail", args=[project.pk])).content.decode()
+        body = (
+            client_for(users["jinniu"])
+            .get(reverse("projects:detail", args=[project.pk]))
+            .content.decode()
+        )
         assert "000_article.txt" in body and "首批15个项目现场集中签约" in body
 
 
@@ -245,8 +294,10 @@ class TestStageTransition:
     def test_confirmation_form_offers_date_and_note(self, users, world):  # type: ignore[no-untyped-def]
         project = world.projects["signed"]
         response = client_for(users["jinniu"]).get(
-            reverse("projects:transition_form", args=[project.pk]), {"to": "approvals"},
-            headers=HTMX)
+            reverse("projects:transition_form", args=[project.pk]),
+            {"to": "approvals"},
+            headers=HTMX,
+        )
         body = response.content.decode()
         assert response.status_code == 200
         assert 'name="date"' in body and 'name="note"' in body and 'value="approvals"' in body
@@ -255,13 +306,19 @@ class TestStageTransition:
         project = world.projects["signed"]
         response = client_for(users["jinniu"]).post(
             reverse("projects:transition", args=[project.pk]),
-            {"to": "approvals", "date": today.isoformat(), "note": "进入审批"}, headers=HTMX)
+            {"to": "approvals", "date": today.isoformat(), "note": "进入审批"},
+            headers=HTMX,
+        )
         assert response.status_code == 200
         project.refresh_from_db()
         assert project.stage == "approvals"
         record = StageTransition.objects.filter(project=project).latest("id")
         assert (record.from_stage, record.to_stage, record.note, record.actor) == (
-            "signed", "approvals", "进入审批", users["jinniu"])
+            "signed",
+            "approvals",
+            "进入审批",
+            users["jinniu"],
+        )
         body = response.content.decode()
         assert 'id="project-status"' in body and 'id="timeline" hx-swap-oob="true"' in body
         assert "进入审批" in body
@@ -270,7 +327,8 @@ class TestStageTransition:
         project = world.projects["signed"]
         response = client_for(users["jinniu"]).post(
             reverse("projects:transition", args=[project.pk]),
-            {"to": "started", "date": today.isoformat()})
+            {"to": "started", "date": today.isoformat()},
+        )
         assert response.status_code == 302
         assert response.url == reverse("projects:detail", args=[project.pk])
 
@@ -278,7 +336,9 @@ class TestStageTransition:
         project = world.projects["signed"]
         response = client_for(users["jinniu"]).post(
             reverse("projects:transition", args=[project.pk]),
-            {"to": "full_production", "date": today.isoformat()}, headers=HTMX)
+            {"to": "full_production", "date": today.isoformat()},
+            headers=HTMX,
+        )
         assert response.status_code == 422
         assert response["HX-Retarget"] == "#transition-dialog"
         assert "不能从“签约”直接变更为“达产”" in response.content.decode()
@@ -289,7 +349,9 @@ class TestStageTransition:
         project = world.projects["signed"]
         response = client_for(users["jinniu"]).post(
             reverse("projects:transition", args=[project.pk]),
-            {"to": "stalled", "date": today.isoformat(), "note": ""}, headers=HTMX)
+            {"to": "stalled", "date": today.isoformat(), "note": ""},
+            headers=HTMX,
+        )
         assert response.status_code == 422
         assert response.context["form"].errors["note"] == ["停滞或终止项目时必须说明原因"]
 
@@ -297,7 +359,8 @@ class TestStageTransition:
         project = world.projects["signed"]
         response = client_for(users["city"]).post(
             reverse("projects:transition", args=[project.pk]),
-            {"to": "approvals", "date": today.isoformat()})
+            {"to": "approvals", "date": today.isoformat()},
+        )
         assert response.status_code == 403
         project.refresh_from_db()
         assert project.stage == "signed"
@@ -305,7 +368,8 @@ class TestStageTransition:
     def test_hidden_project_cannot_be_moved(self, users, world, today):  # type: ignore[no-untyped-def]
         response = client_for(users["qingbaijiang"]).post(
             reverse("projects:transition", args=[world.projects["secret"].pk]),
-            {"to": "signed", "date": today.isoformat()})
+            {"to": "signed", "date": today.isoformat()},
+        )
         assert response.status_code == 404
 
 
@@ -313,12 +377,16 @@ class TestSmallWrites:
     def test_officer_adds_and_completes_a_milestone(self, users, world, today):  # type: ignore[no-untyped-def]
         project = world.projects["signed"]
         client = client_for(users["jinniu"])
-        response = client.post(reverse("projects:milestone_add", args=[project.pk]),
-                               {"name": "完成供地", "due_on": today.isoformat()}, headers=HTMX)
+        response = client.post(
+            reverse("projects:milestone_add", args=[project.pk]),
+            {"name": "完成供地", "due_on": today.isoformat()},
+            headers=HTMX,
+        )
         assert response.status_code == 200 and 'id="milestones"' in response.content.decode()
         milestone = Milestone.objects.get(project=project, name="完成供地")
-        response = client.post(reverse("projects:milestone_done",
-                                       args=[project.pk, milestone.pk]), headers=HTMX)
+        response = client.post(
+            reverse("projects:milestone_done", args=[project.pk, milestone.pk]), headers=HTMX
+        )
         assert response.status_code == 200
         milestone.refresh_from_db()
         assert milestone.done_on == today
@@ -327,7 +395,9 @@ class TestSmallWrites:
         project = world.projects["signed"]
         response = client_for(users["jinniu"]).post(
             reverse("projects:milestone_add", args=[project.pk]),
-            {"name": "", "due_on": today.isoformat()}, headers=HTMX)
+            {"name": "", "due_on": today.isoformat()},
+            headers=HTMX,
+        )
         assert response.status_code == 422
         assert 'class="pl-field-error"' in response.content.decode()
 
@@ -335,9 +405,15 @@ class TestSmallWrites:
         project = world.projects["signed"]
         response = client_for(users["jinniu"]).post(
             reverse("projects:approval_set", args=[project.pk]),
-            {"kind": "environmental", "status": "approved",
-             "submitted_on": (today - timedelta(days=9)).isoformat(),
-             "decided_on": today.isoformat(), "reference": "金环审〔2025〕12号"}, headers=HTMX)
+            {
+                "kind": "environmental",
+                "status": "approved",
+                "submitted_on": (today - timedelta(days=9)).isoformat(),
+                "decided_on": today.isoformat(),
+                "reference": "金环审〔2025〕12号",
+            },
+            headers=HTMX,
+        )
         assert response.status_code == 200
         approval = Approval.objects.get(project=project, kind="environmental")
         assert approval.status == "approved" and approval.reference == "金环审〔2025〕12号"
@@ -347,18 +423,26 @@ class TestSmallWrites:
         project = world.projects["signed"]
         response = client_for(users["jinniu"]).post(
             reverse("projects:approval_set", args=[project.pk]),
-            {"kind": "safety", "status": "approved", "submitted_on": today.isoformat(),
-             "decided_on": (today - timedelta(days=2)).isoformat()}, headers=HTMX)
+            {
+                "kind": "safety",
+                "status": "approved",
+                "submitted_on": today.isoformat(),
+                "decided_on": (today - timedelta(days=2)).isoformat(),
+            },
+            headers=HTMX,
+        )
         assert response.status_code == 422
         assert response.context["approval_form"].errors["decided_on"] == [
-            "批复日期不能早于报审日期"]
+            "批复日期不能早于报审日期"
+        ]
 
     def test_officer_adds_funds_in_wan(self, users, world, today):  # type: ignore[no-untyped-def]
         project = world.projects["signed"]
         response = client_for(users["jinniu"]).post(
             reverse("projects:funds_add", args=[project.pk]),
             {"received_on": today.isoformat(), "amount_wan": "2500", "evidence": "银行回单"},
-            headers=HTMX)
+            headers=HTMX,
+        )
         assert response.status_code == 200
         assert FundsInPlace.objects.get(project=project).amount == Decimal("25000000")
         body = response.content.decode()
@@ -370,7 +454,8 @@ class TestSmallWrites:
         response = client_for(users["jinniu"]).post(
             reverse("projects:funds_add", args=[project.pk]),
             {"received_on": (today + timedelta(days=1)).isoformat(), "amount_wan": "10"},
-            headers=HTMX)
+            headers=HTMX,
+        )
         assert response.status_code == 422
         assert response.context["funds_form"].errors["received_on"] == ["到位日期不能晚于今天"]
 
@@ -378,22 +463,31 @@ class TestSmallWrites:
         project = world.projects["signed"]
         response = client_for(users["jinniu_viewer"]).post(
             reverse("projects:funds_add", args=[project.pk]),
-            {"received_on": today.isoformat(), "amount_wan": "10"})
+            {"received_on": today.isoformat(), "amount_wan": "10"},
+        )
         assert response.status_code == 403
         assert not FundsInPlace.objects.exists()
 
 
 class TestCreateAndEdit:
     def form_data(self, **overrides: Any) -> dict[str, Any]:
-        data = {"name": "氢能装备制造项目", "region_text": "金牛区", "stage": "negotiating",
-                "stage_date": "", "total_investment_wan": "50000",
-                "phase_investment_wan": "20000", "sector": "氢能", "tags": ["key"]}
+        data = {
+            "name": "氢能装备制造项目",
+            "region_text": "金牛区",
+            "stage": "negotiating",
+            "stage_date": "",
+            "total_investment_wan": "50000",
+            "phase_investment_wan": "20000",
+            "sector": "氢能",
+            "tags": ["key"],
+        }
         data.update(overrides)
         return data
 
     def test_officer_creates_a_project_in_wan(self, users, world, today):  # type: ignore[no-untyped-def]
         response = client_for(users["jinniu"]).post(
-            reverse("projects:create"), self.form_data(stage_date=today.isoformat()))
+            reverse("projects:create"), self.form_data(stage_date=today.isoformat())
+        )
         project = Project.objects.get(name="氢能装备制造项目")
         assert response.status_code == 302
         assert response.url == reverse("projects:detail", args=[project.pk])
@@ -404,28 +498,32 @@ class TestCreateAndEdit:
         assert [t.code for t in project.tags.all()] == ["key"]
 
     def test_phase_above_total_is_shown_next_to_the_phase_field(self, users, world, today):  # type: ignore[no-untyped-def]
-        response = client_for(users["jinniu"]).post(reverse("projects:create"), self.form_data(
-            stage_date=today.isoformat(), phase_investment_wan="60000"))
+        response = client_for(users["jinniu"]).post(
+            reverse("projects:create"),
+            self.form_data(stage_date=today.isoformat(), phase_investment_wan="60000"),
+        )
         assert response.status_code == 422
-        assert response.context["form"].errors["phase_investment_wan"] == [
-            "一期投资不能大于总投资"]
+        assert response.context["form"].errors["phase_investment_wan"] == ["一期投资不能大于总投资"]
         assert not Project.objects.filter(name="氢能装备制造项目").exists()
 
     def test_unresolved_region_is_a_field_error(self, users, world, today):  # type: ignore[no-untyped-def]
-        response = client_for(users["jinniu"]).post(reverse("projects:create"), self.form_data(
-            stage_date=today.isoformat(), region_text="火星基地"))
+        response = client_for(users["jinniu"]).post(
+            reverse("projects:create"),
+            self.form_data(stage_date=today.isoformat(), region_text="火星基地"),
+        )
         assert response.status_code == 422
         assert "无法识别行政区" in response.context["form"].errors["region_text"][0]
 
     def test_future_stage_date_from_the_service_lands_on_its_field(self, users, world, today):  # type: ignore[no-untyped-def]
-        response = client_for(users["jinniu"]).post(reverse("projects:create"), self.form_data(
-            stage_date=(today + timedelta(days=3)).isoformat()))
+        response = client_for(users["jinniu"]).post(
+            reverse("projects:create"),
+            self.form_data(stage_date=(today + timedelta(days=3)).isoformat()),
+        )
         assert response.status_code == 422
         assert response.context["form"].errors["stage_date"] == ["阶段日期不能晚于今天"]
 
     def test_viewer_gets_403_on_the_create_page(self, users, world):  # type: ignore[no-untyped-def]
-        assert client_for(users["jinniu_viewer"]).get(
-            reverse("projects:create")).status_code == 403
+        assert client_for(users["jinniu_viewer"]).get(reverse("projects:create")).status_code == 403
 
     def test_edit_form_shows_amounts_in_wan(self, users, world):  # type: ignore[no-untyped-def]
         project = world.projects["signed"]
@@ -439,12 +537,23 @@ class TestCreateAndEdit:
     def test_officer_edits_a_project_through_the_service(self, users, world):  # type: ignore[no-untyped-def]
         project = world.projects["signed"]
         client = client_for(users["jinniu"])
-        data = {name: value for name, value in client.get(
-            reverse("projects:edit", args=[project.pk])).context["form"].initial.items()
-            if value is not None and name not in ("tags", "park", "investor", "leader_user")}
-        data.update(name="智能制造产业基地(二期)", total_investment_wan="150000",
-                    park=world.parks["jinniu"].pk, investor=world.investor.pk, tags=["key", "aid"],
-                    responsible_leader="李局长", task_force="智能制造专班", mechanism="周调度")
+        data = {
+            name: value
+            for name, value in client.get(reverse("projects:edit", args=[project.pk]))
+            .context["form"]
+            .initial.items()
+            if value is not None and name not in ("tags", "park", "investor", "leader_user")
+        }
+        data.update(
+            name="智能制造产业基地(二期)",
+            total_investment_wan="150000",
+            park=world.parks["jinniu"].pk,
+            investor=world.investor.pk,
+            tags=["key", "aid"],
+            responsible_leader="李局长",
+            task_force="智能制造专班",
+            mechanism="周调度",
+        )
         response = client.post(reverse("projects:edit", args=[project.pk]), data)
         assert response.status_code == 302
         project.refresh_from_db()
@@ -456,10 +565,16 @@ class TestCreateAndEdit:
 
     def test_city_gets_403_editing_a_county_project(self, users, world):  # type: ignore[no-untyped-def]
         project = world.projects["signed"]
-        assert client_for(users["city"]).get(
-            reverse("projects:edit", args=[project.pk])).status_code == 403
+        assert (
+            client_for(users["city"]).get(reverse("projects:edit", args=[project.pk])).status_code
+            == 403
+        )
 
     def test_hidden_project_edit_page_is_404(self, users, world):  # type: ignore[no-untyped-def]
         project = world.projects["secret"]
-        assert client_for(users["qingbaijiang"]).get(
-            reverse("projects:edit", args=[project.pk])).status_code == 404
+        assert (
+            client_for(users["qingbaijiang"])
+            .get(reverse("projects:edit", args=[project.pk]))
+            .status_code
+            == 404
+        )

@@ -25,8 +25,11 @@ def world(users, today):  # type: ignore[no-untyped-def]
 
 
 def chart(response: Any, name: str) -> dict[str, Any]:
-    match = re.search(rf'<script id="{name}" type="application/json">(.*?)</script>',
-                      response.content.decode(), re.S)
+    match = re.search(
+        rf'<script id="{name}" type="application/json">(.*?)</script>',
+        response.content.decode(),
+        re.S,
+    )
     assert match, name
     return dict(json.loads(match.group(1)))
 
@@ -46,14 +49,18 @@ class TestDashboardPage:
     def test_owner_sees_all_its_projects_in_the_funnel(self, users, world):  # type: ignore[no-untyped-def]
         response = page(users["jinniu"])
         assert response.status_code == 200
-        data = {item["name"]: item["value"] for item in
-                chart(response, "chart-funnel")["series"][0]["data"]}
+        data = {
+            item["name"]: item["value"]
+            for item in chart(response, "chart-funnel")["series"][0]["data"]
+        }
         assert data["签约"] == 1 and data["开工"] == 1 and data["在谈"] == 1
 
     def test_confidential_project_is_not_counted_for_another_organisation(self, users, world):  # type: ignore[no-untyped-def]
         response = page(users["city"])
-        data = {item["name"]: item["value"] for item in
-                chart(response, "chart-funnel")["series"][0]["data"]}
+        data = {
+            item["name"]: item["value"]
+            for item in chart(response, "chart-funnel")["series"][0]["data"]
+        }
         assert data["在谈"] == 0
         assert data["签约"] == 2  # both counties' signed projects are disclosed to the city
         assert "保密洽谈项目" not in response.content.decode()
@@ -90,10 +97,11 @@ class TestDashboardPage:
         assert f'href="{reverse("projects:list")}?colour=red" data-ageing="red"' in body
 
     def test_attention_list_names_the_quiet_project_and_why(self, users, world, today):  # type: ignore[no-untyped-def]
-        services.add_milestone(users["jinniu"], world.projects["signed"], "完成供地",
-                               today - timedelta(days=3))
+        services.add_milestone(
+            users["jinniu"], world.projects["signed"], "完成供地", today - timedelta(days=3)
+        )
         body = page(users["jinniu"]).content.decode()
-        attention = body[body.index('id="attention"'):body.index('id="ageing"')]
+        attention = body[body.index('id="attention"') : body.index('id="ageing"')]
         assert "新材料研发中心" in attention and "个月未见进展" in attention
         assert "智能制造产业基地" in attention and "1个节点逾期" in attention
 
@@ -115,8 +123,10 @@ class TestDashboardBuilders:
         assert sum(b.count for b in buckets) == 2
 
     def test_sector_options_fold_small_sectors_into_other(self):  # type: ignore[no-untyped-def]
-        buckets = [dashboard.Bucket(f"s{i}", f"领域{i}", 1, Decimal(100_000_000 * (10 - i)))
-                   for i in range(10)]
+        buckets = [
+            dashboard.Bucket(f"s{i}", f"领域{i}", 1, Decimal(100_000_000 * (10 - i)))
+            for i in range(10)
+        ]
         data = dashboard.sector_options(buckets, top=3)["series"][0]["data"]
         assert [d["name"] for d in data] == ["领域0", "领域1", "领域2", "其他"]
         assert data[-1]["value"] == sum(10 - i for i in range(3, 10))

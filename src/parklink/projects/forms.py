@@ -1,4 +1,4 @@
-"""Forms of the project pages: list filters, create/edit (amounts in 万元) and the small htmx forms."""
+"""Forms of the project pages: list filters, create/edit (amounts in 万元), small htmx forms."""
 
 from __future__ import annotations
 
@@ -30,13 +30,22 @@ from parklink.projects.services import check_amounts
 from parklink.regions.models import Region
 from parklink.regions.services import resolve_region
 
-AMOUNT_FIELDS = ("total_investment", "phase_investment", "expected_annual_revenue",
-                 "expected_annual_tax")
+AMOUNT_FIELDS = (
+    "total_investment",
+    "phase_investment",
+    "expected_annual_revenue",
+    "expected_annual_tax",
+)
 COLOUR_CHOICES = [
-    ("", _("全部")), (Colour.GREEN.value, _("绿")), (Colour.YELLOW.value, _("黄")),
-    (Colour.RED.value, _("红")), (Colour.REMOVAL.value, _("建议出库")),
+    ("", _("全部")),
+    (Colour.GREEN.value, _("绿")),
+    (Colour.YELLOW.value, _("黄")),
+    (Colour.RED.value, _("红")),
+    (Colour.REMOVAL.value, _("建议出库")),
 ]
 DEFAULT_SORT = "-signed_on"
+
+
 class DateInput(forms.DateInput):
     """A browser date picker; its value must be ISO (yyyy-mm-dd) whatever the language."""
 
@@ -62,13 +71,15 @@ def _resolve(text: str) -> Region | None:
     if region is None:
         raise forms.ValidationError(
             _("无法识别行政区“%(text)s”,请填写完整名称或6位行政区划代码"),
-            code="unknown_region", params={"text": text},
+            code="unknown_region",
+            params={"text": text},
         )
     return region
 
 
-def apply_service_error(form: forms.BaseForm, error: ParkLinkError,
-                        field_map: Mapping[str, str] | None = None) -> None:
+def apply_service_error(
+    form: forms.BaseForm, error: ParkLinkError, field_map: Mapping[str, str] | None = None
+) -> None:
     """Show a service's error next to the field it names (else above the form).
 
     Services say which field is wrong either as {"field": name} or as {name: message, ...}.
@@ -96,25 +107,49 @@ def apply_service_error(form: forms.BaseForm, error: ParkLinkError,
 class ProjectFilterForm(forms.Form):
     """The filter bar of the project list; every field is optional."""
 
-    q = forms.CharField(label=_("关键词"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={
-                            "type": "search", "placeholder": _("项目名称、代号、产业、企业")}))
-    stage = forms.MultipleChoiceField(label=_("阶段"), required=False,
-                                      choices=ProjectStage.choices,
-                                      widget=forms.CheckboxSelectMultiple)
-    park = forms.ModelChoiceField(label=_("园区"), required=False, queryset=Park.objects.none(),
-                                  empty_label=_("全部园区"))
-    region = forms.CharField(label=_("行政区"), required=False, max_length=64,
-                             widget=forms.TextInput(attrs={"placeholder": _("如 德格县 / 513330")}))
+    q = forms.CharField(
+        label=_("关键词"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("项目名称、代号、产业、企业")}
+        ),
+    )
+    stage = forms.MultipleChoiceField(
+        label=_("阶段"),
+        required=False,
+        choices=ProjectStage.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    park = forms.ModelChoiceField(
+        label=_("园区"), required=False, queryset=Park.objects.none(), empty_label=_("全部园区")
+    )
+    region = forms.CharField(
+        label=_("行政区"),
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(attrs={"placeholder": _("如 德格县 / 513330")}),
+    )
     sector = forms.ChoiceField(label=_("产业领域"), required=False, choices=[])
-    maturity = forms.ChoiceField(label=_("成熟度"), required=False,
-                                 choices=[("", _("全部")), *Maturity.choices])
+    maturity = forms.ChoiceField(
+        label=_("成熟度"), required=False, choices=[("", _("全部")), *Maturity.choices]
+    )
     colour = forms.ChoiceField(label=_("预警"), required=False, choices=COLOUR_CHOICES)
-    tag = forms.ModelChoiceField(label=_("标签"), required=False, to_field_name="code",
-                                 queryset=ProjectTag.objects.none(), empty_label=_("全部标签"))
+    tag = forms.ModelChoiceField(
+        label=_("标签"),
+        required=False,
+        to_field_name="code",
+        queryset=ProjectTag.objects.none(),
+        empty_label=_("全部标签"),
+    )
     leader = forms.CharField(label=_("责任领导"), required=False, max_length=64)
-    sort = forms.ChoiceField(label=_("排序"), required=False, choices=[
-        (f"{sign}{key}", f"{sign}{key}") for key in sorted(SORTABLE) for sign in ("", "-")])
+    sort = forms.ChoiceField(
+        label=_("排序"),
+        required=False,
+        choices=[
+            (f"{sign}{key}", f"{sign}{key}") for key in sorted(SORTABLE) for sign in ("", "-")
+        ],
+    )
 
     def __init__(self, data: Any = None, *, sectors: Iterable[str] = (), **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
@@ -167,27 +202,50 @@ class ProjectFilterForm(forms.Form):
 class ProjectForm(forms.ModelForm):
     """A project's editable fields; amounts are typed in 万元 and stored in 元."""
 
-    region_text = forms.CharField(label=_("落地行政区"), required=False, max_length=64,
-                                  help_text=REGION_HELP)
-    total_investment_wan = forms.DecimalField(label=_("总投资"), required=False, max_digits=16,
-                                              decimal_places=6)
-    phase_investment_wan = forms.DecimalField(label=_("一期投资"), required=False, max_digits=16,
-                                              decimal_places=6)
-    expected_annual_revenue_wan = forms.DecimalField(label=_("达产年销售收入/产值"),
-                                                     required=False, max_digits=16,
-                                                     decimal_places=6)
-    expected_annual_tax_wan = forms.DecimalField(label=_("达产年税收"), required=False,
-                                                 max_digits=16, decimal_places=6)
-    tags = forms.ModelMultipleChoiceField(label=_("标签"), required=False, to_field_name="code",
-                                          queryset=ProjectTag.objects.none(),
-                                          widget=forms.CheckboxSelectMultiple)
+    region_text = forms.CharField(
+        label=_("落地行政区"), required=False, max_length=64, help_text=REGION_HELP
+    )
+    total_investment_wan = forms.DecimalField(
+        label=_("总投资"), required=False, max_digits=16, decimal_places=6
+    )
+    phase_investment_wan = forms.DecimalField(
+        label=_("一期投资"), required=False, max_digits=16, decimal_places=6
+    )
+    expected_annual_revenue_wan = forms.DecimalField(
+        label=_("达产年销售收入/产值"), required=False, max_digits=16, decimal_places=6
+    )
+    expected_annual_tax_wan = forms.DecimalField(
+        label=_("达产年税收"), required=False, max_digits=16, decimal_places=6
+    )
+    tags = forms.ModelMultipleChoiceField(
+        label=_("标签"),
+        required=False,
+        to_field_name="code",
+        queryset=ProjectTag.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = Project
         fields = [
-            "name", "code_name", "park", "investor", "sector", "industry_code", "description",
-            "capital_origin", "jobs", "land_area_mu", "floor_area_m2", "remarks", "maturity",
-            "lead_source", "lead_source_detail", "responsible_leader", "leader_user", "task_force",
+            "name",
+            "code_name",
+            "park",
+            "investor",
+            "sector",
+            "industry_code",
+            "description",
+            "capital_origin",
+            "jobs",
+            "land_area_mu",
+            "floor_area_m2",
+            "remarks",
+            "maturity",
+            "lead_source",
+            "lead_source_detail",
+            "responsible_leader",
+            "leader_user",
+            "task_force",
             "mechanism",
         ]
         widgets = {
@@ -198,8 +256,12 @@ class ProjectForm(forms.ModelForm):
 
     unit_fields = tuple(f"{name}_wan" for name in AMOUNT_FIELDS)
     # Where a service's field names land on this form.
-    field_map = {"region": "region_text", "region_id": "region_text", "park_id": "park",
-                 **{name: f"{name}_wan" for name in AMOUNT_FIELDS}}
+    field_map = {
+        "region": "region_text",
+        "region_id": "region_text",
+        "park_id": "park",
+        **{name: f"{name}_wan" for name in AMOUNT_FIELDS},
+    }
 
     def __init__(self, *args: Any, owner: Organization | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -208,20 +270,25 @@ class ProjectForm(forms.ModelForm):
             self.initial.setdefault("region_text", _region_text(self.instance.region))
             for name in AMOUNT_FIELDS:
                 value = in_unit(getattr(self.instance, name), "万元")
-                self.initial.setdefault(f"{name}_wan",
-                                        value.normalize() if value is not None else None)
+                self.initial.setdefault(
+                    f"{name}_wan", value.normalize() if value is not None else None
+                )
             self.initial.setdefault("tags", [t.code for t in self.instance.tags.all()])
         for name in self.unit_fields:
-            self.fields[name].widget.attrs.update({"step": "any", "min": "0", "inputmode":
-                                                   "decimal"})
+            self.fields[name].widget.attrs.update(
+                {"step": "any", "min": "0", "inputmode": "decimal"}
+            )
 
     def _set_querysets(self, owner: Organization | None) -> None:
         querysets: dict[str, QuerySet[Any]] = {
             "park": Park.objects.order_by("name"),
             "investor": Enterprise.objects.order_by("name").only("id", "name"),
             "tags": ProjectTag.objects.order_by("code"),
-            "leader_user": (User.objects.filter(organization=owner, is_active=True)
-                            .order_by("username") if owner is not None else User.objects.none()),
+            "leader_user": (
+                User.objects.filter(organization=owner, is_active=True).order_by("username")
+                if owner is not None
+                else User.objects.none()
+            ),
         }
         for name, queryset in querysets.items():
             field = self.fields[name]
@@ -237,8 +304,11 @@ class ProjectForm(forms.ModelForm):
     def yuan(self) -> dict[str, Decimal | None]:
         """The amounts in 元, from the 万元 the user typed."""
         return {
-            name: (to_yuan(value, "万元") if (value := self.cleaned_data.get(f"{name}_wan"))
-                   is not None else None)
+            name: (
+                to_yuan(value, "万元")
+                if (value := self.cleaned_data.get(f"{name}_wan")) is not None
+                else None
+            )
             for name in AMOUNT_FIELDS
         }
 
@@ -252,9 +322,20 @@ class ProjectForm(forms.ModelForm):
         """Keyword arguments for projects.services.create_project / update_project."""
         data = self.cleaned_data
         fields: dict[str, Any] = {name: data.get(name) for name in self.Meta.fields}
-        for name in ("code_name", "sector", "industry_code", "description", "capital_origin",
-                     "maturity", "lead_source", "lead_source_detail", "responsible_leader",
-                     "task_force", "mechanism", "remarks"):
+        for name in (
+            "code_name",
+            "sector",
+            "industry_code",
+            "description",
+            "capital_origin",
+            "maturity",
+            "lead_source",
+            "lead_source_detail",
+            "responsible_leader",
+            "task_force",
+            "mechanism",
+            "remarks",
+        ):
             fields[name] = fields[name] or ""
         fields["region"] = data.get("region_text")
         fields.update(self.yuan())
@@ -265,9 +346,15 @@ class ProjectForm(forms.ModelForm):
 class ProjectCreateForm(ProjectForm):
     """A new project also says where it enters the pipeline and since when."""
 
-    stage = forms.ChoiceField(label=_("入库阶段"), initial=ProjectStage.LEAD, choices=[
-        (value, label) for value, label in ProjectStage.choices
-        if value not in (ProjectStage.STALLED, ProjectStage.TERMINATED)])
+    stage = forms.ChoiceField(
+        label=_("入库阶段"),
+        initial=ProjectStage.LEAD,
+        choices=[
+            (value, label)
+            for value, label in ProjectStage.choices
+            if value not in (ProjectStage.STALLED, ProjectStage.TERMINATED)
+        ],
+    )
     stage_date = forms.DateField(label=_("阶段日期"), widget=DateInput)
     note = forms.CharField(label=_("入库说明"), required=False, max_length=500)
 
@@ -277,22 +364,25 @@ class ProjectCreateForm(ProjectForm):
 
     def service_fields(self) -> dict[str, Any]:
         fields = super().service_fields()
-        fields.update(stage=self.cleaned_data["stage"],
-                      stage_date=self.cleaned_data["stage_date"],
-                      note=self.cleaned_data.get("note") or "")
+        fields.update(
+            stage=self.cleaned_data["stage"],
+            stage_date=self.cleaned_data["stage_date"],
+            note=self.cleaned_data.get("note") or "",
+        )
         return fields
 
 
 # ---------------------------------------------------------------- small htmx forms
 
 
-
 class TransitionForm(forms.Form):
-    to = forms.ChoiceField(label=_("变更为"), choices=ProjectStage.choices,
-                           widget=forms.HiddenInput)
+    to = forms.ChoiceField(
+        label=_("变更为"), choices=ProjectStage.choices, widget=forms.HiddenInput
+    )
     date = forms.DateField(label=_("生效日期"), widget=DateInput)
-    note = forms.CharField(label=_("说明"), required=False, max_length=1000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("说明"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -316,8 +406,12 @@ class ApprovalForm(forms.Form):
 
 class FundsForm(forms.Form):
     received_on = forms.DateField(label=_("到位日期"), widget=DateInput)
-    amount_wan = forms.DecimalField(label=_("到位金额(万元)"), max_digits=16, decimal_places=6,
-                                    widget=forms.NumberInput(attrs={"step": "any", "min": "0"}))
+    amount_wan = forms.DecimalField(
+        label=_("到位金额(万元)"),
+        max_digits=16,
+        decimal_places=6,
+        widget=forms.NumberInput(attrs={"step": "any", "min": "0"}),
+    )
     evidence = forms.CharField(label=_("凭证"), required=False, max_length=255)
     note = forms.CharField(label=_("说明"), required=False, max_length=255)
 

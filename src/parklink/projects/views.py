@@ -88,7 +88,7 @@ def _value(colour: Colour | None) -> str | None:
 def _is_fragment(request: HttpRequest) -> bool:
     """True for an htmx request that swaps part of the page (not a history restore)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 # ---------------------------------------------------------------- list and export
@@ -101,13 +101,19 @@ class Row:
 
 
 def _filter_form(request: HttpRequest, user: User) -> ProjectFilterForm:
-    sectors = (visible_projects(user).exclude(sector="").order_by("sector")
-               .values_list("sector", flat=True).distinct())
+    sectors = (
+        visible_projects(user)
+        .exclude(sector="")
+        .order_by("sector")
+        .values_list("sector", flat=True)
+        .distinct()
+    )
     return ProjectFilterForm(request.GET or None, sectors=list(sectors))
 
 
-def _filtered(user: User, form: ProjectFilterForm,
-              thresholds: Thresholds) -> tuple[ProjectFilters, Any]:
+def _filtered(
+    user: User, form: ProjectFilterForm, thresholds: Thresholds
+) -> tuple[ProjectFilters, Any]:
     filters = form.filters()
     try:
         return filters, apply_filters(visible_projects(user), filters, thresholds)
@@ -129,8 +135,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2,
-                                                           on_ends=1),
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "rows": [Row(p, _value(colours[p.pk])) for p in page.object_list],
         "sort": filters.sort,
         "export_query": request.GET.urlencode(),
@@ -151,7 +156,8 @@ def project_export(request: HttpRequest) -> HttpResponse:
     content = export_projects(user, filters)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"项目清单-{today():%Y%m%d}.xlsx")
+        as_attachment=True, filename=f"项目清单-{today():%Y%m%d}.xlsx"
+    )
     return response
 
 
@@ -189,8 +195,7 @@ def _detail_context(request: HttpRequest, project: Project, **forms: Form) -> di
         "steps": _steps(project),
         "can_write": can_write,
         "next_stages": services.allowed_next(project) if can_write else [],
-        "transitions": project.transitions.select_related("actor").order_by("-effective_on",
-                                                                            "-id"),
+        "transitions": project.transitions.select_related("actor").order_by("-effective_on", "-id"),
         "milestones": [(m, m.done_on is None and m.due_on < on) for m in milestones],
         "overdue_count": sum(1 for m in milestones if m.done_on is None and m.due_on < on),
         "approvals": list(project.approvals.all()),
@@ -222,8 +227,11 @@ def transition_form(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project_or_404(user, pk)
     _ensure_can_write(user, project.owner_id)
     form = TransitionForm(initial={"to": request.GET.get("to", "")})
-    return render(request, "projects/_transition_form.html",
-                  {"project": project, "form": form, "target": request.GET.get("to", "")})
+    return render(
+        request,
+        "projects/_transition_form.html",
+        {"project": project, "form": form, "target": request.GET.get("to", "")},
+    )
 
 
 @login_required
@@ -235,8 +243,13 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransitionForm(request.POST)
     if form.is_valid():
         try:
-            services.transition(user, project, form.cleaned_data["to"],
-                                on=form.cleaned_data["date"], note=form.cleaned_data["note"])
+            services.transition(
+                user,
+                project,
+                form.cleaned_data["to"],
+                on=form.cleaned_data["date"],
+                note=form.cleaned_data["note"],
+            )
         except Forbidden as exc:
             raise PermissionDenied(exc.message) from exc
         except ParkLinkError as exc:
@@ -246,34 +259,48 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             if not _is_fragment(request):
                 messages.success(request, _("阶段已更新。"))
                 return redirect("projects:detail", pk=pk)
-            return render(request, "projects/_transition_done.html",
-                          _detail_context(request, project))
+            return render(
+                request, "projects/_transition_done.html", _detail_context(request, project)
+            )
     if _is_fragment(request):
-        response = render(request, "projects/_transition_form.html",
-                          {"project": project, "form": form,
-                           "target": request.POST.get("to", "")}, status=INVALID)
+        response = render(
+            request,
+            "projects/_transition_form.html",
+            {"project": project, "form": form, "target": request.POST.get("to", "")},
+            status=INVALID,
+        )
         return reswap(retarget(response, "#transition-dialog"), "innerHTML")
-    return render(request, "projects/detail.html",
-                  _detail_context(request, project, transition_form=form), status=INVALID)
+    return render(
+        request,
+        "projects/detail.html",
+        _detail_context(request, project, transition_form=form),
+        status=INVALID,
+    )
 
 
-def _section(request: HttpRequest, pk: int, section: str, form_name: str, form: Form,
-             ok: bool) -> HttpResponse:
+def _section(
+    request: HttpRequest, pk: int, section: str, form_name: str, form: Form, ok: bool
+) -> HttpResponse:
     """After a small write: the refreshed section (htmx) or the whole page (plain POST)."""
     user = _user(request)
     project = _project_or_404(user, pk)
     if not _is_fragment(request):
         if ok:
             return redirect(reverse("projects:detail", args=[pk]) + f"#{section}")
-        return render(request, "projects/detail.html",
-                      _detail_context(request, project, **{form_name: form}), status=INVALID)
+        return render(
+            request,
+            "projects/detail.html",
+            _detail_context(request, project, **{form_name: form}),
+            status=INVALID,
+        )
     context = _detail_context(request, project, **({} if ok else {form_name: form}))
     context["section"] = section
     return render(request, "projects/_section.html", context, status=200 if ok else INVALID)
 
 
-def _write(request: HttpRequest, form: Form, action: Any,
-           field_map: dict[str, str] | None = None) -> bool:
+def _write(
+    request: HttpRequest, form: Form, action: Any, field_map: dict[str, str] | None = None
+) -> bool:
     """Run `action()` when the form is valid; map a service's refusal onto the form."""
     if not form.is_valid():
         return False
@@ -293,9 +320,17 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     project = _project_or_404(user, pk)
     form = MilestoneForm(request.POST)
-    ok = _write(request, form, lambda: services.add_milestone(
-        user, project, form.cleaned_data["name"], form.cleaned_data["due_on"],
-        form.cleaned_data["note"]))
+    ok = _write(
+        request,
+        form,
+        lambda: services.add_milestone(
+            user,
+            project,
+            form.cleaned_data["name"],
+            form.cleaned_data["due_on"],
+            form.cleaned_data["note"],
+        ),
+    )
     return _section(request, pk, "milestones", "milestone_form", form, ok)
 
 
@@ -327,9 +362,16 @@ def approval_set(request: HttpRequest, pk: int) -> HttpResponse:
 
     def act() -> None:
         data = form.cleaned_data
-        services.set_approval(user, project, data["kind"], data["status"], due_on=data["due_on"],
-                              submitted_on=data["submitted_on"], decided_on=data["decided_on"],
-                              reference=data["reference"])
+        services.set_approval(
+            user,
+            project,
+            data["kind"],
+            data["status"],
+            due_on=data["due_on"],
+            submitted_on=data["submitted_on"],
+            decided_on=data["decided_on"],
+            reference=data["reference"],
+        )
 
     ok = _write(request, form, act)
     return _section(request, pk, "approvals", "approval_form", form, ok)
@@ -341,9 +383,19 @@ def funds_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     project = _project_or_404(user, pk)
     form = FundsForm(request.POST)
-    ok = _write(request, form, lambda: services.add_funds(
-        user, project, form.cleaned_data["received_on"], form.amount(),
-        form.cleaned_data["evidence"], form.cleaned_data["note"]), FundsForm.field_map)
+    ok = _write(
+        request,
+        form,
+        lambda: services.add_funds(
+            user,
+            project,
+            form.cleaned_data["received_on"],
+            form.amount(),
+            form.cleaned_data["evidence"],
+            form.cleaned_data["note"],
+        ),
+        FundsForm.field_map,
+    )
     return _section(request, pk, "funds", "funds_form", form, ok)
 
 
@@ -387,5 +439,4 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("项目信息已保存。"))
             return redirect("projects:detail", pk=project.pk)
     status = INVALID if request.method == "POST" else 200
-    return render(request, "projects/form.html", {"form": form, "project": project},
-                  status=status)
+    return render(request, "projects/form.html", {"form": form, "project": project}, status=status)

@@ -47,27 +47,42 @@ def funds_options(points: Sequence[FundsPoint], total: Decimal | None) -> dict[s
         running += point.amount
         cumulative.append(shown(running))
     cumulative_series: dict[str, Any] = {
-        "type": "line", "name": _("累计到位(%(unit)s)") % {"unit": unit}, "step": "end",
-        "symbolSize": 6, "data": cumulative, "areaStyle": {"opacity": 0.08},
+        "type": "line",
+        "name": _("累计到位(%(unit)s)") % {"unit": unit},
+        "step": "end",
+        "symbolSize": 6,
+        "data": cumulative,
+        "areaStyle": {"opacity": 0.08},
     }
     if total:
         cumulative_series["markLine"] = {
-            "symbol": "none", "lineStyle": {"type": "dashed", "color": "#cf222e"},
-            "label": {"formatter": _("总投资 {c}%(unit)s") % {"unit": unit},
-                      "position": "insideEndTop"},
+            "symbol": "none",
+            "lineStyle": {"type": "dashed", "color": "#cf222e"},
+            "label": {
+                "formatter": _("总投资 {c}%(unit)s") % {"unit": unit},
+                "position": "insideEndTop",
+            },
             "data": [{"yAxis": shown(total)}],
         }
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0, "right": 0},
+        "legend": {"top": 0, "left": "center"},
         "grid": {"left": 56, "right": 24, "top": 36, "bottom": 28},
         "xAxis": {"type": "category", "data": [f"{p.received_on:%Y-%m-%d}" for p in points]},
-        "yAxis": {"type": "value", "name": unit, "nameGap": 10,
-                  "max": shown(max(total or Decimal(0), received)) or None},
+        "yAxis": {
+            "type": "value",
+            "name": unit,
+            "nameGap": 10,
+            "max": shown(max(total or Decimal(0), received)) or None,
+        },
         "series": [
-            {"type": "bar", "name": _("本次到位(%(unit)s)") % {"unit": unit}, "barMaxWidth": 28,
-             "itemStyle": {"borderRadius": [3, 3, 0, 0]},
-             "data": [shown(p.amount) for p in points]},
+            {
+                "type": "bar",
+                "name": _("本次到位(%(unit)s)") % {"unit": unit},
+                "barMaxWidth": 28,
+                "itemStyle": {"borderRadius": [3, 3, 0, 0]},
+                "data": [shown(p.amount) for p in points],
+            },
             cumulative_series,
         ],
     }

@@ -33,9 +33,18 @@ ATTENTION_LIMIT = 10
 # Ageing colours as the charts draw them (the badges use the same hues in app.css).
 COLOUR_HEX = {"green": "#2ea043", "yellow": "#d4a72c", "red": "#cf222e", "removal": "#3d2b2b"}
 # The pipeline's bands, from the first contact (light) to production (deep blue).
-FUNNEL_BLUES = ("#9ec5f8", "#84b4f3", "#6aa3ee", "#5092e6", "#3a80db", "#286fcc", "#1d5fb8",
-                "#174f9e", "#123f82")
-SIGNED_STAGES = [s.value for s in PIPELINE[PIPELINE.index(Stage.SIGNED):]]
+FUNNEL_BLUES = (
+    "#9ec5f8",
+    "#84b4f3",
+    "#6aa3ee",
+    "#5092e6",
+    "#3a80db",
+    "#286fcc",
+    "#1d5fb8",
+    "#174f9e",
+    "#123f82",
+)
+SIGNED_STAGES = [s.value for s in PIPELINE[PIPELINE.index(Stage.SIGNED) :]]
 
 
 def yi(amount: Decimal | None) -> float:
@@ -83,8 +92,13 @@ class Totals:
 def stage_buckets(qs: QuerySet[Project]) -> dict[str, Bucket]:
     rows = qs.order_by().values("stage").annotate(n=Count("id"), amount=Sum("total_investment"))
     return {
-        row["stage"]: Bucket(row["stage"], stage_name(row["stage"]), row["n"],
-                             row["amount"] or Decimal(0), list_url(stage=row["stage"]))
+        row["stage"]: Bucket(
+            row["stage"],
+            stage_name(row["stage"]),
+            row["n"],
+            row["amount"] or Decimal(0),
+            list_url(stage=row["stage"]),
+        )
         for row in rows
     }
 
@@ -93,8 +107,10 @@ def month_buckets(qs: QuerySet[Project], on: date, months: int = MONTHS) -> list
     """Signed projects per calendar month over the last `months` months, empty months included."""
     first = _month_start(on, months - 1)
     rows = (
-        qs.filter(signed_on__gte=first, signed_on__lte=on).order_by()
-        .annotate(month=TruncMonth("signed_on")).values("month")
+        qs.filter(signed_on__gte=first, signed_on__lte=on)
+        .order_by()
+        .annotate(month=TruncMonth("signed_on"))
+        .values("month")
         .annotate(n=Count("id"), amount=Sum("total_investment"))
     )
     found = {(row["month"].year, row["month"].month): row for row in rows}
@@ -102,9 +118,14 @@ def month_buckets(qs: QuerySet[Project], on: date, months: int = MONTHS) -> list
     for back in range(months - 1, -1, -1):
         start = _month_start(on, back)
         row = found.get((start.year, start.month))
-        buckets.append(Bucket(f"{start:%Y-%m}", f"{start.year}.{start.month:02d}",
-                              row["n"] if row else 0,
-                              (row["amount"] or Decimal(0)) if row else Decimal(0)))
+        buckets.append(
+            Bucket(
+                f"{start:%Y-%m}",
+                f"{start.year}.{start.month:02d}",
+                row["n"] if row else 0,
+                (row["amount"] or Decimal(0)) if row else Decimal(0),
+            )
+        )
     return buckets
 
 
@@ -114,19 +135,35 @@ def _month_start(on: date, back: int) -> date:
 
 
 def sector_buckets(qs: QuerySet[Project]) -> list[Bucket]:
-    rows = (qs.order_by().values("sector").annotate(n=Count("id"), amount=Sum("total_investment"))
-            .order_by("-amount", "-n", "sector"))
-    return [Bucket(row["sector"], row["sector"] or _("未分类"), row["n"],
-                   row["amount"] or Decimal(0)) for row in rows]
+    rows = (
+        qs.order_by()
+        .values("sector")
+        .annotate(n=Count("id"), amount=Sum("total_investment"))
+        .order_by("-amount", "-n", "sector")
+    )
+    return [
+        Bucket(row["sector"], row["sector"] or _("未分类"), row["n"], row["amount"] or Decimal(0))
+        for row in rows
+    ]
 
 
 def park_buckets(qs: QuerySet[Project], limit: int = TOP_PARKS) -> list[Bucket]:
-    rows = (qs.filter(park__isnull=False).order_by()
-            .values("park_id", "park__name", "park__short_name")
-            .annotate(n=Count("id"), amount=Sum("total_investment"))
-            .order_by("-amount", "-n", "park__name")[:limit])
-    return [Bucket(str(row["park_id"]), row["park__short_name"] or row["park__name"], row["n"],
-                   row["amount"] or Decimal(0)) for row in rows]
+    rows = (
+        qs.filter(park__isnull=False)
+        .order_by()
+        .values("park_id", "park__name", "park__short_name")
+        .annotate(n=Count("id"), amount=Sum("total_investment"))
+        .order_by("-amount", "-n", "park__name")[:limit]
+    )
+    return [
+        Bucket(
+            str(row["park_id"]),
+            row["park__short_name"] or row["park__name"],
+            row["n"],
+            row["amount"] or Decimal(0),
+        )
+        for row in rows
+    ]
 
 
 def totals(qs: QuerySet[Project], summary: AgeingSummary, on: date) -> Totals:
@@ -140,11 +177,18 @@ def totals(qs: QuerySet[Project], summary: AgeingSummary, on: date) -> Totals:
         signed_amount=Sum("total_investment", filter=signed),
     )
     funds = FundsInPlace.objects.filter(
-        project__in=qs.order_by().values("pk"), received_on__gte=year_start, received_on__lte=on,
+        project__in=qs.order_by().values("pk"),
+        received_on__gte=year_start,
+        received_on__lte=on,
     ).aggregate(total=Sum("amount"))["total"]
-    return Totals(row["active"], row["active_amount"] or Decimal(0), row["signed"],
-                  row["signed_amount"] or Decimal(0), funds or Decimal(0),
-                  summary.yellow + summary.red + summary.removal)
+    return Totals(
+        row["active"],
+        row["active_amount"] or Decimal(0),
+        row["signed"],
+        row["signed_amount"] or Decimal(0),
+        funds or Decimal(0),
+        summary.yellow + summary.red + summary.removal,
+    )
 
 
 # ---------------------------------------------------------------- chart options
@@ -159,46 +203,89 @@ def funnel_options(buckets: dict[str, Bucket]) -> dict[str, Any]:
         amount = bucket.amount if bucket else Decimal(0)
         label = _("%(stage)s %(count)s个") % {"stage": stage_name(stage.value), "count": count}
         tip = _("%(stage)s:%(count)s个项目,总投资%(amount)s亿元") % {
-            "stage": stage_name(stage.value), "count": count, "amount": f"{yi(amount):,.2f}"}
-        data.append({
-            "name": stage_name(stage.value), "value": count, "amount": yi(amount),
-            "url": list_url(stage=stage.value), "label": {"formatter": label},
-            "tooltip": {"formatter": tip},
-            "itemStyle": {"color": blue},
-        })
+            "stage": stage_name(stage.value),
+            "count": count,
+            "amount": f"{yi(amount):,.2f}",
+        }
+        data.append(
+            {
+                "name": stage_name(stage.value),
+                "value": count,
+                "amount": yi(amount),
+                "url": list_url(stage=stage.value),
+                "label": {"formatter": label},
+                "tooltip": {"formatter": tip},
+                "itemStyle": {"color": blue},
+            }
+        )
     return {
         "tooltip": {"trigger": "item"},
-        "series": [{
-            "type": "funnel", "name": _("项目漏斗"), "sort": "none", "left": "8%",
-            "width": "84%", "top": 8, "bottom": 8, "minSize": "30%", "maxSize": "100%", "gap": 2,
-            "label": {"show": True, "position": "inside", "color": "#fff", "fontSize": 12},
-            "itemStyle": {"borderColor": "#fff", "borderWidth": 1},
-            "emphasis": {"label": {"fontSize": 13, "fontWeight": "bold"}},
-            "data": data,
-        }],
+        "series": [
+            {
+                "type": "funnel",
+                "name": _("项目漏斗"),
+                "sort": "none",
+                "left": "8%",
+                "width": "84%",
+                "top": 8,
+                "bottom": 8,
+                "minSize": "30%",
+                "maxSize": "100%",
+                "gap": 2,
+                "label": {"show": True, "position": "inside", "color": "#fff", "fontSize": 12},
+                "itemStyle": {"borderColor": "#fff", "borderWidth": 1},
+                "emphasis": {"label": {"fontSize": 13, "fontWeight": "bold"}},
+                "data": data,
+            }
+        ],
     }
 
 
 def monthly_options(buckets: list[Bucket]) -> dict[str, Any]:
     """Signed investment per month (bars, 亿元) with the number of signings (line)."""
     url = list_url(stage=SIGNED_STAGES, sort="-signed_on")
+    empty = not any(b.count for b in buckets)
     return {
+        "title": {
+            "show": empty,
+            "text": _("近24个月没有签约项目"),
+            "left": "center",
+            "top": "middle",
+            "textStyle": {"color": "#8a939e", "fontWeight": "normal"},
+        },
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0, "left": "center", "data": [_("签约额(亿元)"), _("签约项目数")]},
         "grid": {"left": 48, "right": 40, "top": 34, "bottom": 28},
-        "xAxis": {"type": "category", "data": [b.label for b in buckets],
-                  "axisLabel": {"interval": 2}},
+        "xAxis": {
+            "type": "category",
+            "data": [b.label for b in buckets],
+            "axisLabel": {"interval": 2},
+        },
         "yAxis": [
             {"type": "value", "name": _("亿元"), "nameGap": 8},
-            {"type": "value", "name": _("个"), "nameGap": 8, "minInterval": 1,
-             "splitLine": {"show": False}},
+            {
+                "type": "value",
+                "name": _("个"),
+                "nameGap": 8,
+                "minInterval": 1,
+                "splitLine": {"show": False},
+            },
         ],
         "series": [
-            {"type": "bar", "name": _("签约额(亿元)"), "barMaxWidth": 22,
-             "itemStyle": {"borderRadius": [3, 3, 0, 0]},
-             "data": [{"value": yi(b.amount), "url": url} for b in buckets]},
-            {"type": "line", "name": _("签约项目数"), "yAxisIndex": 1, "symbolSize": 5,
-             "data": [b.count for b in buckets]},
+            {
+                "type": "bar",
+                "name": _("签约额(亿元)"),
+                "barMaxWidth": 22,
+                "itemStyle": {"borderRadius": [3, 3, 0, 0]},
+                "data": [{"value": yi(b.amount), "url": url} for b in buckets],
+            },
+            {
+                "type": "line",
+                "name": _("签约项目数"),
+                "yAxisIndex": 1,
+                "symbolSize": 5,
+                "data": [b.count for b in buckets],
+            },
         ],
     }
 
@@ -207,22 +294,38 @@ def sector_options(buckets: list[Bucket], top: int = TOP_SECTORS) -> dict[str, A
     """Total investment by sector as a ring; the smallest sectors fold into 其他."""
     shown, rest = buckets[:top], buckets[top:]
     data: list[dict[str, Any]] = [
-        {"name": b.label, "value": yi(b.amount), "count": b.count,
-         **({"url": list_url(sector=b.key)} if b.key else {})}
+        {
+            "name": b.label,
+            "value": yi(b.amount),
+            "count": b.count,
+            **({"url": list_url(sector=b.key)} if b.key else {}),
+        }
         for b in shown
     ]
     if rest:
-        data.append({"name": _("其他"), "value": yi(sum((b.amount for b in rest), Decimal(0))),
-                     "count": sum(b.count for b in rest)})
+        data.append(
+            {
+                "name": _("其他"),
+                "value": yi(sum((b.amount for b in rest), Decimal(0))),
+                "count": sum(b.count for b in rest),
+            }
+        )
     return {
         "tooltip": {"trigger": "item", "formatter": _("{b}<br/>{c}亿元({d}%)")},
         "legend": {"type": "scroll", "orient": "vertical", "right": 0, "top": "middle"},
-        "series": [{
-            "type": "pie", "name": _("产业领域"), "radius": ["42%", "72%"],
-            "center": ["36%", "50%"], "avoidLabelOverlap": True,
-            "itemStyle": {"borderColor": "#fff", "borderWidth": 2},
-            "label": {"formatter": "{d}%"}, "minShowLabelAngle": 6, "data": data,
-        }],
+        "series": [
+            {
+                "type": "pie",
+                "name": _("产业领域"),
+                "radius": ["42%", "72%"],
+                "center": ["36%", "50%"],
+                "avoidLabelOverlap": True,
+                "itemStyle": {"borderColor": "#fff", "borderWidth": 2},
+                "label": {"formatter": "{d}%"},
+                "minShowLabelAngle": 6,
+                "data": data,
+            }
+        ],
     }
 
 
@@ -233,36 +336,64 @@ def park_options(buckets: list[Bucket]) -> dict[str, Any]:
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "grid": {"left": 8, "right": 110, "top": 8, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "value", "name": _("亿元")},
-        "yAxis": {"type": "category", "data": [b.label for b in ordered],
-                  "axisLabel": {"width": 120, "overflow": "truncate"}},
-        "series": [{
-            "type": "bar", "name": _("总投资(亿元)"), "barMaxWidth": 18,
-            "itemStyle": {"borderRadius": [0, 3, 3, 0]},
-            "label": {"show": True, "position": "right"},
-            "data": [{"value": yi(b.amount), "count": b.count, "url": list_url(park=b.key),
-                      "label": {"formatter": _("%(amount)s亿元 · %(count)s个") % {
-                          "amount": f"{yi(b.amount):,.2f}", "count": b.count}}}
-                     for b in ordered],
-        }],
+        "yAxis": {
+            "type": "category",
+            "data": [b.label for b in ordered],
+            "axisLabel": {"width": 120, "overflow": "truncate"},
+        },
+        "series": [
+            {
+                "type": "bar",
+                "name": _("总投资(亿元)"),
+                "barMaxWidth": 18,
+                "itemStyle": {"borderRadius": [0, 3, 3, 0]},
+                "label": {"show": True, "position": "right"},
+                "data": [
+                    {
+                        "value": yi(b.amount),
+                        "count": b.count,
+                        "url": list_url(park=b.key),
+                        "label": {
+                            "formatter": _("%(amount)s亿元 · %(count)s个")
+                            % {"amount": f"{yi(b.amount):,.2f}", "count": b.count}
+                        },
+                    }
+                    for b in ordered
+                ],
+            }
+        ],
     }
 
 
 def ageing_options(summary: AgeingSummary) -> dict[str, Any]:
     """The four ageing colours as bars in their own colour."""
-    counts = {"green": summary.green, "yellow": summary.yellow, "red": summary.red,
-              "removal": summary.removal}
+    counts = {
+        "green": summary.green,
+        "yellow": summary.yellow,
+        "red": summary.red,
+        "removal": summary.removal,
+    }
     return {
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "grid": {"left": 8, "right": 16, "top": 16, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "category", "data": [colour_label(c) for c in counts]},
         "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{
-            "type": "bar", "name": _("项目数"), "barMaxWidth": 36,
-            "label": {"show": True, "position": "top"},
-            "data": [{"value": n, "url": list_url(colour=c),
-                      "itemStyle": {"color": COLOUR_HEX[c], "borderRadius": [3, 3, 0, 0]}}
-                     for c, n in counts.items()],
-        }],
+        "series": [
+            {
+                "type": "bar",
+                "name": _("项目数"),
+                "barMaxWidth": 36,
+                "label": {"show": True, "position": "top"},
+                "data": [
+                    {
+                        "value": n,
+                        "url": list_url(colour=c),
+                        "itemStyle": {"color": COLOUR_HEX[c], "borderRadius": [3, 3, 0, 0]},
+                    }
+                    for c, n in counts.items()
+                ],
+            }
+        ],
     }
 
 
@@ -293,17 +424,26 @@ def _duration(days: int) -> str:
     return _("%(n)s天") % {"n": days}
 
 
-def attention_items(user: User, on: date,
-                    limit: int = ATTENTION_LIMIT) -> tuple[list[Attention], int]:
+def attention_items(
+    user: User, on: date, limit: int = ATTENTION_LIMIT
+) -> tuple[list[Attention], int]:
     """The first `limit` projects needing the user's attention, and how many there are."""
     late = Q(milestones__done_on__isnull=True, milestones__due_on__lt=on)
     qs = attention_list(user)
     total = qs.count()
-    rows = list(qs.select_related("park").annotate(overdue=Count("milestones", filter=late))
-                [:limit])
+    rows = list(
+        qs.select_related("park").annotate(overdue=Count("milestones", filter=late))[:limit]
+    )
     colours = colours_of(rows, on)
-    items = [Attention(p, _value(colours[p.pk]), p.overdue,  # type: ignore[attr-defined]
-                       (on - p.last_progress_on).days) for p in rows]
+    items = [
+        Attention(
+            p,
+            _value(colours[p.pk]),
+            p.overdue,
+            (on - p.last_progress_on).days,
+        )
+        for p in rows
+    ]
     return items, total
 
 
@@ -327,8 +467,15 @@ class Dashboard:
     @property
     def ageing_cards(self) -> list[tuple[str, str, int, str]]:
         """(colour, label, count, list url) for each ageing colour."""
-        return [(c.value, colour_label(c.value), getattr(self.ageing, c.value),
-                 list_url(colour=c.value)) for c in Colour]
+        return [
+            (
+                c.value,
+                colour_label(c.value),
+                getattr(self.ageing, c.value),
+                list_url(colour=c.value),
+            )
+            for c in Colour
+        ]
 
 
 def _empty_stage(stage: Stage) -> Bucket:
@@ -346,8 +493,9 @@ def build(user: User) -> Dashboard:
         totals=totals(qs, summary, on),
         ageing=summary,
         stage_rows=[stages.get(s.value) or _empty_stage(s) for s in PIPELINE],
-        off_line=[stages.get(s.value) or _empty_stage(s)
-                  for s in (Stage.STALLED, Stage.TERMINATED)],
+        off_line=[
+            stages.get(s.value) or _empty_stage(s) for s in (Stage.STALLED, Stage.TERMINATED)
+        ],
         attention=attention,
         attention_total=attention_total,
     )

@@ -20,13 +20,23 @@ register = template.Library()
 WAN = Decimal(10_000)
 # Stage → badge modifier: early talks grey, the build-out blue, production green, trouble red.
 STAGE_TONES: dict[str, str] = {
-    Stage.LEAD: "grey", Stage.NEGOTIATING: "grey", Stage.SIGNED: "blue",
-    Stage.APPROVALS: "blue", Stage.STARTED: "blue", Stage.UNDER_CONSTRUCTION: "blue",
-    Stage.COMPLETED: "blue", Stage.IN_PRODUCTION: "green", Stage.FULL_PRODUCTION: "green",
-    Stage.STALLED: "yellow", Stage.TERMINATED: "red",
+    Stage.LEAD: "grey",
+    Stage.NEGOTIATING: "grey",
+    Stage.SIGNED: "blue",
+    Stage.APPROVALS: "blue",
+    Stage.STARTED: "blue",
+    Stage.UNDER_CONSTRUCTION: "blue",
+    Stage.COMPLETED: "blue",
+    Stage.IN_PRODUCTION: "green",
+    Stage.FULL_PRODUCTION: "green",
+    Stage.STALLED: "yellow",
+    Stage.TERMINATED: "red",
 }
 COLOUR_TONES: dict[str, str] = {
-    "green": "green", "yellow": "yellow", "red": "red", "removal": "dark",
+    "green": "green",
+    "yellow": "yellow",
+    "red": "red",
+    "removal": "dark",
 }
 
 
@@ -93,8 +103,12 @@ def stage_label(code: Any) -> str:
 @register.filter
 def stage_badge(code: Any) -> SafeString:
     tone = STAGE_TONES.get(str(code), "grey")
-    return format_html('<span class="pl-badge pl-badge--{}" data-stage="{}">{}</span>',
-                       tone, code, stage_label(code))
+    return format_html(
+        '<span class="pl-badge pl-badge--{}" data-stage="{}">{}</span>',
+        tone,
+        code,
+        stage_label(code),
+    )
 
 
 @register.filter
@@ -102,8 +116,12 @@ def colour_badge(colour: Any) -> SafeString:
     if not colour:
         return format_html('<span class="pl-muted">{}</span>', "—")
     tone = COLOUR_TONES.get(str(colour), "grey")
-    return format_html('<span class="pl-badge pl-badge--{} pl-badge--dot" data-colour="{}">{}</span>',
-                       tone, colour, colour_label(str(colour)))
+    return format_html(
+        '<span class="pl-badge pl-badge--{} pl-badge--dot" data-colour="{}">{}</span>',
+        tone,
+        colour,
+        colour_label(str(colour)),
+    )
 
 
 @register.filter
@@ -143,5 +161,9 @@ def sort_link(context: dict[str, Any], key: str, label: str) -> SafeString:
     return format_html(
         '<a class="pl-sort pl-sort--{}" href="{}" data-sort="{}">{}<span class="pl-sort__arrow">'
         "{}</span></a>",
-        state, href, key, label, arrow,
+        state,
+        href,
+        key,
+        label,
+        arrow,
     )

@@ -55,6 +55,8 @@
     var chart = window.echarts.init(element, THEME, { renderer: "canvas" });
     if (options.animationDuration === undefined) options.animationDuration = 400;
     chart.setOption(options);
+    // Marks the chart once its animation has ended (screenshots and tests wait for it).
+    chart.on("finished", function () { element.setAttribute("data-rendered", "true"); });
     chart.on("click", function (params) {
       var url = params && params.data && params.data.url;
       if (url) window.location.assign(url);
