@@ -578,3 +578,14 @@ class TestCreateAndEdit:
             .status_code
             == 404
         )
+
+
+class TestPagesInEnglish:
+    def test_list_and_project_page_render_in_english(self, users, world):  # type: ignore[no-untyped-def]
+        client = Client(headers={"Accept-Language": "en"})
+        client.force_login(users["jinniu"])
+        listing = client.get(reverse("projects:list"))
+        page = client.get(reverse("projects:detail", args=[world.projects["signed"].pk]))
+        assert listing.status_code == page.status_code == 200
+        assert '<html lang="en">' in page.content.decode()
+        assert 'data-stage="signed">签约<' not in page.content.decode()

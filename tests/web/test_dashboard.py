@@ -135,3 +135,14 @@ class TestDashboardBuilders:
     def test_yi_rounds_to_two_places(self):  # type: ignore[no-untyped-def]
         assert dashboard.yi(Decimal("123456789")) == 1.23
         assert dashboard.yi(None) == 0.0
+
+
+class TestDashboardInEnglish:
+    def test_page_and_charts_render_in_english(self, users, world):  # type: ignore[no-untyped-def]
+        client = Client(headers={"Accept-Language": "en"})
+        client.force_login(users["jinniu"])
+        response = client.get(reverse("home"))
+        assert response.status_code == 200
+        assert '<html lang="en">' in response.content.decode()
+        names = [item["name"] for item in chart(response, "chart-funnel")["series"][0]["data"]]
+        assert "签约" not in names and len(names) == 9

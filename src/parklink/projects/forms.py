@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -44,6 +44,7 @@ COLOUR_CHOICES = [
     (Colour.REMOVAL.value, _("建议出库")),
 ]
 DEFAULT_SORT = "-signed_on"
+BLANK = _("— 未选择 —")
 
 
 class DateInput(forms.DateInput):
@@ -253,6 +254,12 @@ class ProjectForm(forms.ModelForm):
             "mechanism": forms.Textarea(attrs={"rows": 2}),
             "remarks": forms.Textarea(attrs={"rows": 2}),
         }
+        # The unit sits beside the input, so the labels leave it out.
+        labels = {
+            "jobs": _("带动就业"),
+            "land_area_mu": _("用地面积"),
+            "floor_area_m2": _("建筑面积"),
+        }
 
     unit_fields = tuple(f"{name}_wan" for name in AMOUNT_FIELDS)
     # Where a service's field names land on this form.
@@ -266,6 +273,7 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args: Any, owner: Organization | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._set_querysets(owner or (self.instance.owner if self.instance.pk else None))
+        self._name_blank_choices()
         if self.instance.pk:
             self.initial.setdefault("region_text", _region_text(self.instance.region))
             for name in AMOUNT_FIELDS:
@@ -278,6 +286,19 @@ class ProjectForm(forms.ModelForm):
             self.fields[name].widget.attrs.update(
                 {"step": "any", "min": "0", "inputmode": "decimal"}
             )
+
+    def _name_blank_choices(self) -> None:
+        """Say "not chosen" instead of Django's dashes in every optional select."""
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and not isinstance(
+                field, forms.ModelMultipleChoiceField
+            ):
+                field.empty_label = BLANK
+            elif isinstance(field, forms.ChoiceField):
+                choices = cast(list[tuple[Any, Any]], field.choices)
+                field.choices = [
+                    ("", BLANK) if value == "" else (value, label) for value, label in choices
+                ]
 
     def _set_querysets(self, owner: Organization | None) -> None:
         querysets: dict[str, QuerySet[Any]] = {
