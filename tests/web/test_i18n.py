@@ -109,6 +109,40 @@ class TestEnglishCatalogue:
         assert stale == []
 
 
+SOURCE = Path(settings.PACKAGE_DIR)
+_TEMPLATE_STRING = re.compile(r"""{%\s*(?:translate|trans)\s+(?:"([^"]+)"|'([^']+)')(?=[\s%])""")
+_PYTHON_STRING = re.compile(
+    r"""\b(?:_|gettext|gettext_lazy)\(\s*(?:"([^"\\]+)"|'([^'\\]+)')\s*[,)]"""
+)
+
+
+def source_strings() -> dict[str, str]:
+    """Simple one-literal messages in templates and Python code, each with one place it is used."""
+    found: dict[str, str] = {}
+    files = [*SOURCE.rglob("templates/**/*.html"), *SOURCE.rglob("*.py")]
+    for path in files:
+        if "migrations" in path.parts:
+            continue
+        pattern = _TEMPLATE_STRING if path.suffix == ".html" else _PYTHON_STRING
+        for match in pattern.finditer(path.read_text(encoding="utf-8")):
+            text = match.group(1) or match.group(2)
+            if path.suffix == ".html":
+                text = text.replace("%", "%%")  # how makemessages writes template strings
+            found.setdefault(text, str(path.relative_to(SOURCE)))
+    return found
+
+
+class TestCatalogueIsCurrent:
+    def test_every_message_in_the_code_is_in_the_catalogue(self) -> None:
+        """Fails when a string was added without re-running makemessages (docs/i18n.md)."""
+        known = {e.msgid for e in messages()}
+        missing = {text: where for text, where in source_strings().items() if text not in known}
+        assert missing == {}
+
+    def test_the_scan_finds_messages(self) -> None:
+        assert {"搜索", "确认导入", "项目名称"} <= set(source_strings())
+
+
 @pytest.mark.django_db
 class TestLanguageOfPages:
     def logged_in(self, users: dict[str, User]) -> Client:
