@@ -136,3 +136,15 @@ class TestAgeing:
         make(officer, today, stage="negotiating", stage_date=months_before(today, 3))
         assert services.ageing_summary(officer).red == 1
         assert services.ageing_summary(users["city"]).red == 0
+
+
+class TestSignedDateFilter:
+    def test_signed_range_is_inclusive(self, officer, today):  # type: ignore[no-untyped-def]
+        for days in (0, 10, 40):
+            make(officer, today, name=f"签约{days}", stage_date=today - timedelta(days=days))
+        make(officer, today, name="线索", stage="lead")
+        filters = ProjectFilters(
+            signed_from=today - timedelta(days=10), signed_to=today - timedelta(days=1)
+        )
+        found = apply_filters(visible_projects(officer), filters, thresholds_for(None))
+        assert [p.name for p in found] == ["签约10"]

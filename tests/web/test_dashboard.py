@@ -146,3 +146,25 @@ class TestDashboardInEnglish:
         assert '<html lang="en">' in response.content.decode()
         names = [item["name"] for item in chart(response, "chart-funnel")["series"][0]["data"]]
         assert "签约" not in names and len(names) == 9
+
+
+class TestMonthWindow:
+    def test_window_reaches_back_to_the_first_signing(self, db):  # type: ignore[no-untyped-def]
+        from datetime import date
+
+        from parklink.projects.models import Project
+        from parklink.web.dashboard import MONTHS, month_window
+
+        on = date(2026, 11, 22)
+        assert month_window(Project.objects.none(), on) == MONTHS
+
+    def test_each_month_links_to_its_signings(self, db):  # type: ignore[no-untyped-def]
+        from datetime import date
+
+        from parklink.projects.models import Project
+        from parklink.web.dashboard import month_buckets
+
+        buckets = month_buckets(Project.objects.none(), date(2026, 2, 10), 2)
+        assert "signed_from=2026-01-01" in buckets[0].url
+        assert "signed_to=2026-01-31" in buckets[0].url
+        assert "signed_to=2026-02-28" in buckets[1].url

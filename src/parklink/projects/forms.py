@@ -144,6 +144,12 @@ class ProjectFilterForm(forms.Form):
         empty_label=_("全部标签"),
     )
     leader = forms.CharField(label=_("责任领导"), required=False, max_length=64)
+    signed_from = forms.DateField(
+        label=_("签约日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    signed_to = forms.DateField(
+        label=_("签约日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     sort = forms.ChoiceField(
         label=_("排序"),
         required=False,
@@ -186,6 +192,8 @@ class ProjectFilterForm(forms.Form):
             tag=tag.code if tag is not None else None,
             leader=(data.get("leader") or "").strip() or None,
             q=(data.get("q") or "").strip() or None,
+            signed_from=data.get("signed_from"),
+            signed_to=data.get("signed_to"),
             sort=data.get("sort") or DEFAULT_SORT,
         )
 

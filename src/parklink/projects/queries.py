@@ -95,6 +95,8 @@ class ProjectFilters:
     leader: str | None = None
     q: str | None = None
     owner: int | None = None
+    signed_from: date | None = None  # signing date range, inclusive
+    signed_to: date | None = None
     sort: str = "-signed_on"
 
 
@@ -128,6 +130,10 @@ def apply_filters(
         qs = qs.filter(responsible_leader__icontains=f.leader)
     if f.owner:
         qs = qs.filter(owner_id=f.owner)
+    if f.signed_from:
+        qs = qs.filter(signed_on__gte=f.signed_from)
+    if f.signed_to:
+        qs = qs.filter(signed_on__lte=f.signed_to)
     if f.q:
         qs = qs.filter(
             Q(name__icontains=f.q)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from parklink.projects.services import (
 
 YI = Decimal(100_000_000)
 MONTHS = 24
+MAX_MONTHS = 96
 TOP_SECTORS = 8
 TOP_PARKS = 12
 ATTENTION_LIMIT = 10
@@ -103,6 +104,15 @@ def stage_buckets(qs: QuerySet[Project]) -> dict[str, Bucket]:
     }
 
 
+def month_window(qs: QuerySet[Project], on: date) -> int:
+    """Months to chart: the last MONTHS, stretched back to the first signing (at most 8 years)."""
+    first = qs.filter(signed_on__isnull=False).order_by().aggregate(first=Min("signed_on"))["first"]
+    if first is None:
+        return MONTHS
+    span = (on.year - first.year) * 12 + on.month - first.month + 1
+    return max(MONTHS, min(span, MAX_MONTHS))
+
+
 def month_buckets(qs: QuerySet[Project], on: date, months: int = MONTHS) -> list[Bucket]:
     """Signed projects per calendar month over the last `months` months, empty months included."""
     first = _month_start(on, months - 1)
@@ -117,6 +127,7 @@ def month_buckets(qs: QuerySet[Project], on: date, months: int = MONTHS) -> list
     buckets = []
     for back in range(months - 1, -1, -1):
         start = _month_start(on, back)
+        end = _month_start(on, back - 1) - timedelta(days=1)
         row = found.get((start.year, start.month))
         buckets.append(
             Bucket(
@@ -124,6 +135,9 @@ def month_buckets(qs: QuerySet[Project], on: date, months: int = MONTHS) -> list
                 f"{start.year}.{start.month:02d}",
                 row["n"] if row else 0,
                 (row["amount"] or Decimal(0)) if row else Decimal(0),
+                list_url(
+                    signed_from=start.isoformat(), signed_to=end.isoformat(), sort="-signed_on"
+                ),
             )
         )
     return buckets
@@ -243,19 +257,32 @@ def funnel_options(buckets: dict[str, Bucket]) -> dict[str, Any]:
 
 def monthly_options(buckets: list[Bucket]) -> dict[str, Any]:
     """Signed investment per month (bars, 亿元) with the number of signings (line)."""
-    url = list_url(stage=SIGNED_STAGES, sort="-signed_on")
     empty = not any(b.count for b in buckets)
     return {
         "title": {
             "show": empty,
-            "text": _("近24个月没有签约项目"),
+            "text": _("这段时间没有签约项目"),
             "left": "center",
             "top": "middle",
             "textStyle": {"color": "#8a939e", "fontWeight": "normal"},
         },
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0, "left": "center", "data": [_("签约额(亿元)"), _("签约项目数")]},
-        "grid": {"left": 48, "right": 40, "top": 34, "bottom": 28},
+        "grid": {
+            "left": 48,
+            "right": 40,
+            "top": 34,
+            "bottom": 28 if len(buckets) <= MONTHS else 56,
+        },
+        # A long window opens on its last two years; the slider reaches back to the first signing.
+        "dataZoom": (
+            [
+                {"type": "slider", "startValue": len(buckets) - MONTHS, "height": 18, "bottom": 6},
+                {"type": "inside"},
+            ]
+            if len(buckets) > MONTHS
+            else []
+        ),
         "xAxis": {
             "type": "category",
             "data": [b.label for b in buckets],
@@ -277,7 +304,7 @@ def monthly_options(buckets: list[Bucket]) -> dict[str, Any]:
                 "name": _("签约额(亿元)"),
                 "barMaxWidth": 22,
                 "itemStyle": {"borderRadius": [3, 3, 0, 0]},
-                "data": [{"value": yi(b.amount), "url": url} for b in buckets],
+                "data": [{"value": yi(b.amount), "url": b.url} for b in buckets],
             },
             {
                 "type": "line",
@@ -501,7 +528,7 @@ def build(user: User) -> Dashboard:
     )
     dashboard.charts = {
         "funnel": funnel_options(stages),
-        "monthly": monthly_options(month_buckets(qs, on)),
+        "monthly": monthly_options(month_buckets(qs, on, month_window(qs, on))),
         "sectors": sector_options(sector_buckets(qs)),
         "parks": park_options(park_buckets(qs)),
         "ageing": ageing_options(summary),
