@@ -40,12 +40,15 @@ demo: install
 run: demo
 	PARKLINK_DEBUG=1 $(BIN)/parklink runserver $(HOST):$(PORT)
 
-# Debian's Chromium drives the browser tests; Playwright's own browser download is not used.
+# Debian's Chromium drives the browser tests (Playwright's own browser download is not used);
+# a CJK font makes the Chinese pages and screenshots legible.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
 browser-deps:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  echo "installing Debian's chromium"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else sudo -n apt-get update -qq && sudo -n DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; \
+	@missing=""; for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 	@test -x $(CHROMIUM) || { echo "chromium is required for the browser tests ($(CHROMIUM))"; exit 1; }
 
