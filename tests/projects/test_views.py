@@ -589,3 +589,28 @@ class TestPagesInEnglish:
         assert listing.status_code == page.status_code == 200
         assert '<html lang="en">' in page.content.decode()
         assert 'data-stage="signed">签约<' not in page.content.decode()
+
+
+class TestAdminCreatesForAnOrganisation:
+    def test_installation_admin_picks_the_owner(self, users, orgs, today):  # type: ignore[no-untyped-def]
+        from django.test import Client
+
+        from parklink.projects.models import Project
+
+        client = Client()
+        client.force_login(users["root"])
+        page = client.get("/projects/new/")
+        assert page.status_code == 200 and 'name="owner"' in page.content.decode()
+        response = client.post(
+            "/projects/new/",
+            {
+                "owner": orgs["dege"].pk,
+                "name": "马麝养殖项目",
+                "stage": "signed",
+                "stage_date": today.isoformat(),
+                "region_text": "德格县",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        project = Project.objects.get(name="马麝养殖项目")
+        assert project.owner == orgs["dege"] and project.region_id == "513330"

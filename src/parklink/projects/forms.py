@@ -387,12 +387,25 @@ class ProjectCreateForm(ProjectForm):
     stage_date = forms.DateField(label=_("阶段日期"), widget=DateInput)
     note = forms.CharField(label=_("入库说明"), required=False, max_length=500)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choose_owner: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["stage_date"].initial = timezone.localdate()
+        if choose_owner:
+            # An installation administrator enters a project on behalf of an organisation;
+            # the service checks that the leader's account belongs to it.
+            self.fields["owner"] = forms.ModelChoiceField(
+                label=_("所属机构"), queryset=Organization.objects.order_by("name")
+            )
+            leader = self.fields["leader_user"]
+            assert isinstance(leader, forms.ModelChoiceField)
+            leader.queryset = User.objects.filter(
+                organization__isnull=False, is_active=True
+            ).order_by("organization__name", "username")
 
     def service_fields(self) -> dict[str, Any]:
         fields = super().service_fields()
+        if "owner" in self.cleaned_data:
+            fields["owner_id"] = self.cleaned_data["owner"].pk
         fields.update(
             stage=self.cleaned_data["stage"],
             stage_date=self.cleaned_data["stage_date"],

@@ -405,10 +405,14 @@ def funds_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def project_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if user.organization is None:
+    choose_owner = user.is_superuser and user.organization is None
+    if user.organization is None and not choose_owner:
         raise PermissionDenied(_("账号未关联机构,不能新建项目。"))
-    _ensure_can_write(user, user.organization_id)
-    form = ProjectCreateForm(request.POST or None, owner=user.organization)
+    if not choose_owner:
+        _ensure_can_write(user, user.organization_id)
+    form = ProjectCreateForm(
+        request.POST or None, owner=user.organization, choose_owner=choose_owner
+    )
     if request.method == "POST" and form.is_valid():
         try:
             project = services.create_project(user, **form.service_fields())
