@@ -276,3 +276,22 @@ class TestSearch:
         make_park("高德产业园")
         result = search(users["jinniu"], "  ")
         assert (result.groups, result.total) == ([], 0)
+
+
+class TestAliasPinyin:
+    def test_enterprise_short_name_and_project_code_name_by_pinyin(self, users):  # type: ignore[no-untyped-def]
+        from parklink.enterprises.services import create_enterprise
+        from parklink.projects.services import create_project
+        from parklink.web.search import search
+
+        create_enterprise(
+            users["jinniu"], name="四川新荷花中药饮片股份有限公司", short_name="新荷花",
+            region_id="510106",
+        )
+        create_project(users["jinniu"], name="某保密项目", code_name="凤凰计划", region_id="510106")
+        def names(raw: str, kind: str) -> list[str]:
+            groups = {group.kind: group for group in search(users["jinniu"], raw).groups}
+            return [hit.name for hit in groups[kind].hits]
+
+        assert names("xhh", "enterprise")[:1] == ["四川新荷花中药饮片股份有限公司"]
+        assert "某保密项目" in names("fenghuang", "project")

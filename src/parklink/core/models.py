@@ -52,13 +52,25 @@ class SourceCitation(TimeStampedModel):
 
 
 class PinyinSearchable(models.Model):
-    """Keeps the pinyin and the pinyin initials of `name`, so "gdcyy" finds 高德产业园."""
+    """Keeps the pinyin and the pinyin initials of `name`, so "gdcyy" finds 高德产业园.
+
+    A model may name a second field (a short name, a code name) in `PINYIN_ALIAS_FIELD`;
+    its keys are kept in the `alias_*` columns.
+    """
+
+    PINYIN_ALIAS_FIELD = ""
 
     name_pinyin = models.CharField(
         _("拼音"), max_length=255, blank=True, editable=False, db_index=True
     )
     name_initials = models.CharField(
         _("拼音首字母"), max_length=64, blank=True, editable=False, db_index=True
+    )
+    alias_pinyin = models.CharField(
+        _("简称拼音"), max_length=255, blank=True, editable=False, db_index=True
+    )
+    alias_initials = models.CharField(
+        _("简称拼音首字母"), max_length=64, blank=True, editable=False, db_index=True
     )
 
     class Meta:
@@ -68,4 +80,6 @@ class PinyinSearchable(models.Model):
         from parklink.core.text import pinyin_keys
 
         self.name_pinyin, self.name_initials = pinyin_keys(getattr(self, "name", ""))
+        alias = getattr(self, self.PINYIN_ALIAS_FIELD, "") if self.PINYIN_ALIAS_FIELD else ""
+        self.alias_pinyin, self.alias_initials = pinyin_keys(alias) if alias else ("", "")
         super().save(*args, **kwargs)

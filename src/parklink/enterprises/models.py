@@ -22,6 +22,8 @@ def validate_uscc(value: str) -> None:
 
 
 class Enterprise(PinyinSearchable, OwnedModel):
+    PINYIN_ALIAS_FIELD = "short_name"
+
     name = models.CharField(_("企业名称"), max_length=128)
     short_name = models.CharField(_("简称"), max_length=64, blank=True)
     normalized_name = models.CharField(

@@ -19,6 +19,8 @@ class ParkKind(models.TextChoices):
 
 
 class Park(PinyinSearchable, OwnedModel):
+    PINYIN_ALIAS_FIELD = "short_name"
+
     name = models.CharField(_("名称"), max_length=128)
     short_name = models.CharField(_("简称"), max_length=64, blank=True)
     kind = models.CharField(_("类型"), max_length=32, choices=ParkKind.choices)

@@ -65,6 +65,8 @@ class ProjectTag(models.Model):
 
 
 class Project(PinyinSearchable, OwnedModel):
+    PINYIN_ALIAS_FIELD = "code_name"
+
     name = models.CharField(_("项目名称"), max_length=200)
     code_name = models.CharField(
         _("代号"), max_length=64, blank=True, help_text=_("对外保密时使用的项目代号")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
@@ -13,7 +12,7 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
-from parklink.core.text import normalise_name, pinyin_keys, to_simplified
+from parklink.core.text import normalise_name, to_simplified
 from parklink.enterprises import uscc as uscc_rules
 from parklink.enterprises.models import Enterprise
 from parklink.parks.models import Park
@@ -114,9 +113,11 @@ def _name_conditions(query: Query, fields: tuple[str, ...]) -> tuple[Q, Q, Q]:
         prefix |= Q(**{f"{name}__istartswith": query.text})
         contains |= Q(**{f"{name}__icontains": query.text})
     if query.latin:
-        exact |= Q(name_pinyin=query.latin) | Q(name_initials=query.latin)
-        prefix |= Q(name_pinyin__startswith=query.latin) | Q(name_initials__startswith=query.latin)
-        contains |= Q(name_pinyin__contains=query.latin) | Q(name_initials__contains=query.latin)
+        # Stored keys of the name and of its alias (short name or code name).
+        for key in ("name_pinyin", "name_initials", "alias_pinyin", "alias_initials"):
+            exact |= Q(**{key: query.latin})
+            prefix |= Q(**{f"{key}__startswith": query.latin})
+            contains |= Q(**{f"{key}__contains": query.latin})
     return exact, prefix, contains
 
 
@@ -128,41 +129,9 @@ def _ranked(qs: QuerySet[Any], exact: Q, prefix: Q, contains: Q) -> QuerySet[Any
     )
 
 
-@lru_cache(maxsize=8192)
-def _cached_pinyin(text: str) -> tuple[str, str]:
-    return pinyin_keys(text)
-
-
-def _short_name_pinyin(query: Query) -> tuple[Q, Q, Q]:
-    """Parks whose short name's pinyin or initials match ("gdcyy" → 高德产业园).
-
-    Only `name` has stored pinyin keys; short names are matched here instead. The park
-    registry is small (a country has a few thousand parks), so one narrow query suffices.
-    """
-    found: tuple[list[int], list[int], list[int]] = ([], [], [])
-    if not query.latin:
-        return Q(pk__in=[]), Q(pk__in=[]), Q(pk__in=[])
-    for pk, short_name in Park.objects.exclude(short_name="").values_list("pk", "short_name"):
-        keys = _cached_pinyin(short_name)
-        if query.latin in keys:
-            found[EXACT].append(pk)
-        elif any(key.startswith(query.latin) for key in keys):
-            found[PREFIX].append(pk)
-        elif any(query.latin in key for key in keys):
-            found[CONTAINS].append(pk)
-    exact, prefix, contains = found
-    return Q(pk__in=exact), Q(pk__in=exact + prefix), Q(pk__in=exact + prefix + contains)
-
-
 def park_matches(query: Query) -> QuerySet[Park]:
     exact, prefix, contains = _name_conditions(query, ("name", "short_name"))
-    short_exact, short_prefix, short_contains = _short_name_pinyin(query)
-    return _ranked(
-        Park.objects.select_related("region"),
-        exact | short_exact,
-        prefix | short_prefix,
-        contains | short_contains,
-    )
+    return _ranked(Park.objects.select_related("region"), exact, prefix, contains)
 
 
 def enterprise_matches(query: Query) -> QuerySet[Enterprise]:
