@@ -192,3 +192,9 @@ class TestDates:
 
     def test_dates_are_english_in_english(self) -> None:
         assert self.render("en") == "March 21, 2025"
+
+
+def test_english_brand_is_not_doubled(client, users):  # type: ignore[no-untyped-def]
+    client.force_login(users["jinniu"])
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "ParkLink</span><small>ParkLink" not in page and "ParkLink" in page
