@@ -33,7 +33,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not TESTING:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when PARKLINK_DEBUG is off (set PARKLINK_DEBUG=1 for development)."
+            "SECRET_KEY must be set when PARKLINK_DEBUG is off "
+            "(set PARKLINK_DEBUG=1 for development)."
         )
     SECRET_KEY = "parklink-insecure-development-key-never-use-in-production"
 

@@ -285,10 +285,13 @@ class TestAliasPinyin:
         from parklink.web.search import search
 
         create_enterprise(
-            users["jinniu"], name="四川新荷花中药饮片股份有限公司", short_name="新荷花",
+            users["jinniu"],
+            name="四川新荷花中药饮片股份有限公司",
+            short_name="新荷花",
             region_id="510106",
         )
         create_project(users["jinniu"], name="某保密项目", code_name="凤凰计划", region_id="510106")
+
         def names(raw: str, kind: str) -> list[str]:
             groups = {group.kind: group for group in search(users["jinniu"], raw).groups}
             return [hit.name for hit in groups[kind].hits]

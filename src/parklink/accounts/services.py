@@ -68,9 +68,7 @@ def revoke_token(prefix: str) -> ApiToken:
             % {"prefix": prefix}
         )
     if len(matches) > 1:
-        raise Conflict(
-            _("前缀匹配多个令牌,请写得更长: %(prefix)s") % {"prefix": prefix}
-        )
+        raise Conflict(_("前缀匹配多个令牌,请写得更长: %(prefix)s") % {"prefix": prefix})
     token = matches[0]
     token.revoked = True
     token.save(update_fields=["revoked", "updated_at"])

@@ -40,9 +40,12 @@ def _validate(park: Park) -> None:
     problems: dict[str, str] = {}
     if not park.name.strip():
         problems["name"] = _("园区名称不能为空")
-    if park.parent_id is not None and park.pk is not None:
-        if park.parent_id == park.pk or park.pk in {p.pk for p in ancestors(park)}:
-            problems["parent"] = _("上级园区不能是本园区或其下属园区")
+    if (
+        park.parent_id is not None
+        and park.pk is not None
+        and (park.parent_id == park.pk or park.pk in {p.pk for p in ancestors(park)})
+    ):
+        problems["parent"] = _("上级园区不能是本园区或其下属园区")
     for name in ("planned_area_mu", "carrier_built_m2", "carrier_occupied_m2", "available_land_mu"):
         value = getattr(park, name)
         if value is not None and value < 0:
