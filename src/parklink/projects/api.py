@@ -46,27 +46,10 @@ from parklink.regions.services import require_region
 
 router = Router(tags=["projects"])
 
-# Text and choice fields a PATCH clears with null (they are stored as "").
-_BLANKABLE = (
-    "name",
-    "code_name",
-    "sector",
-    "industry_code",
-    "description",
-    "capital_origin",
-    "maturity",
-    "lead_source",
-    "lead_source_detail",
-    "responsible_leader",
-    "task_force",
-    "mechanism",
-    "remarks",
-)
-
 
 def _changes(data: dict[str, Any]) -> dict[str, Any]:
     """Payload → service keyword arguments (ids → records, place text → Region)."""
-    for name in _BLANKABLE:
+    for name in services.TEXT_FIELDS:  # a PATCH clears them with null; they are stored as ""
         if name in data and data[name] is None:
             data[name] = ""
     if "region" in data:

@@ -26,7 +26,7 @@ from parklink.projects.models import (
     ProjectTag,
 )
 from parklink.projects.queries import SORTABLE, ProjectFilters
-from parklink.projects.services import check_amounts
+from parklink.projects.services import TEXT_FIELDS, check_amounts
 from parklink.regions.models import Region
 from parklink.regions.services import resolve_region
 
@@ -351,21 +351,9 @@ class ProjectForm(forms.ModelForm):
         """Keyword arguments for projects.services.create_project / update_project."""
         data = self.cleaned_data
         fields: dict[str, Any] = {name: data.get(name) for name in self.Meta.fields}
-        for name in (
-            "code_name",
-            "sector",
-            "industry_code",
-            "description",
-            "capital_origin",
-            "maturity",
-            "lead_source",
-            "lead_source_detail",
-            "responsible_leader",
-            "task_force",
-            "mechanism",
-            "remarks",
-        ):
-            fields[name] = fields[name] or ""
+        for name in TEXT_FIELDS:
+            if name in fields:
+                fields[name] = fields[name] or ""
         fields["region"] = data.get("region_text")
         fields.update(self.yuan())
         fields["tags"] = [tag.code for tag in data.get("tags") or []]

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -55,6 +55,12 @@ EDITABLE_FIELDS = (
     "leader_user",
     "task_force",
     "mechanism",
+)
+# Text and choice fields: stored as "" when empty, never NULL.
+TEXT_FIELDS = tuple(
+    name
+    for name in EDITABLE_FIELDS
+    if isinstance(Project._meta.get_field(name), models.CharField | models.TextField)
 )
 NOTE_REQUIRED = {Stage.STALLED, Stage.TERMINATED}
 

@@ -2,15 +2,7 @@
 
 from django.db import migrations, models
 
-
-def backfill(apps, schema_editor):
-    """Fill the new keys of existing rows (saving through the model would do it too)."""
-    from parklink.core.text import pinyin_keys
-
-    Model = apps.get_model("parks", "Park")
-    for row in Model.objects.exclude(short_name="").only("pk", "short_name"):
-        pinyin, initials = pinyin_keys(row.short_name)
-        Model.objects.filter(pk=row.pk).update(alias_pinyin=pinyin, alias_initials=initials)
+from parklink.core.migration_ops import backfill_alias_pinyin
 
 
 class Migration(migrations.Migration):
@@ -55,5 +47,5 @@ class Migration(migrations.Migration):
                 blank=True, db_index=True, editable=False, max_length=255, verbose_name="简称拼音"
             ),
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
+        backfill_alias_pinyin("parks", "Park", "short_name"),
     ]
