@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 from bench.synthetic import make_orgs, make_projects, make_user
 
@@ -55,6 +57,43 @@ def _uscc(n: int) -> Callable[[], object]:
     return lambda: sum(map(is_valid, codes))
 
 
+def _enterprise_file(rows: int, folder: Path) -> Path:
+    """An .xlsx of `rows` enterprises with valid USCCs and mixed place names and adcodes."""
+    from openpyxl import Workbook
+
+    from parklink.enterprises.uscc import check_character
+
+    places = ["510106", "四川省成都市金牛区", "什邡市", "513330", "甘孜州德格县"]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["企业名称", "统一社会信用代码", "注册地", "行业代码", "注册资本(万元)"])
+    for index in range(rows):
+        body = f"91510100MA{index:07d}"
+        sheet.append(
+            [
+                f"合成企业{index:06d}有限公司",
+                body + check_character(body),
+                places[index % len(places)],
+                "39",
+                1000 + index,
+            ]
+        )
+    path = folder / f"enterprises-{rows}.xlsx"
+    book.save(path)
+    return path
+
+
+def _validate_import(user, path: Path) -> Callable[[], object]:  # type: ignore[no-untyped-def]
+    from parklink.enterprises.imports import validate_enterprises
+
+    def run() -> object:
+        report = validate_enterprises(user, path)
+        assert not report.problems, report.problems[:3]
+        return report
+
+    return run
+
+
 def run_all(sizes: tuple[int, int], timed: Timer) -> list[str]:
     small, large = sizes
     lines: list[str] = []
@@ -84,6 +123,14 @@ def run_all(sizes: tuple[int, int], timed: Timer) -> list[str]:
             f"{large:>6} projects {cost * 1000:8.1f} ms | ratio {cost / base[name]:5.2f} "
             f"for {large // small}x data"
         )
+    folder = Path(tempfile.mkdtemp(prefix="parklink-bench-import-"))
+    small_file, large_file = _enterprise_file(1_000, folder), _enterprise_file(10_000, folder)
+    one = timed(_validate_import(county_user, small_file), 2)
+    ten = timed(_validate_import(county_user, large_file), 2)
+    lines.append(
+        f"import validation    1,000 rows {one * 1000:6.0f} ms | 10,000 rows "
+        f"{ten * 1000:6.0f} ms | ratio {ten / one:5.2f} for 10x rows"
+    )
     one = timed(_uscc(1_000), 3)
     ten = timed(_uscc(10_000), 3)
     lines.append(

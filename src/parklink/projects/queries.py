@@ -40,8 +40,11 @@ def visibility_q(user: User) -> Q:
     if org is None:
         return Q(pk__in=[])
     path = org.region.path
-    inside = Q(owner__region__path=path) | Q(owner__region__path__startswith=path + "/")
-    return Q(owner_id=org.pk) | (Q(signed_on__isnull=False) & inside)
+    # Organisations in this region or below it; a subquery keeps the join off the project scan.
+    below = Organization.objects.filter(
+        Q(region__path=path) | Q(region__path__startswith=path + "/")
+    ).values("pk")
+    return Q(owner_id=org.pk) | Q(signed_on__isnull=False, owner_id__in=below)
 
 
 def visible_projects(user: User) -> QuerySet[Project]:
