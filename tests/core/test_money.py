@@ -50,3 +50,17 @@ class TestFormatAmount:
 
     def test_in_unit(self) -> None:
         assert in_unit(Decimal("560000000"), "亿元") == Decimal("5.6")
+
+
+class TestFormatAmountInEnglish:
+    @pytest.mark.parametrize(
+        ("yuan", "shown"),
+        [
+            (Decimal("12000000000"), "¥12 bn"),
+            (Decimal("560000000"), "¥560 m"),
+            (Decimal("3500000"), "¥3.5 m"),
+            (Decimal("980"), "¥980"),
+        ],
+    )
+    def test_english_uses_millions_and_billions(self, yuan: Decimal, shown: str) -> None:
+        assert format_amount(yuan, language="en") == shown

@@ -56,12 +56,20 @@ def _trim(number: Decimal, places: int) -> str:
     return text
 
 
-def format_amount(yuan: Decimal | int | None, places: int = 2) -> str:
-    """Show 元 the way Chinese officials write it: 亿元 from 1亿, else 万元, else 元."""
+def format_amount(yuan: Decimal | int | None, places: int = 2, language: str = "zh") -> str:
+    """Show 元 the way Chinese officials write it: 亿元 from 1亿, else 万元, else 元.
+
+    In English the same amount reads "¥560 m" / "¥1.2 bn", the units English readers use.
+    """
     if yuan is None:
         return "—"
     value = Decimal(yuan)
     magnitude = abs(value)
+    if language.startswith("en"):
+        for size, suffix in ((Decimal(10) ** 9, " bn"), (Decimal(10) ** 6, " m")):
+            if magnitude >= size:
+                return f"¥{_trim(value / size, places)}{suffix}"
+        return f"¥{_trim(value, places)}"
     if magnitude >= UNITS["亿元"]:
         return f"{_trim(value / UNITS['亿元'], places)}亿元"
     if magnitude >= UNITS["万元"]:

@@ -9,6 +9,7 @@ from django import template
 from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from parklink.core.money import format_amount
@@ -56,8 +57,8 @@ def _decimal(value: Any) -> Decimal | None:
 
 @register.filter
 def amount(value: Any, places: int = 2) -> str:
-    """元 → '5.6亿元' / '350万元'; empty values show as '—'."""
-    return format_amount(_decimal(value), int(places))
+    """元 → '5.6亿元' / '350万元' ('¥560 m' in English); empty values show as '—'."""
+    return format_amount(_decimal(value), int(places), get_language() or "zh")
 
 
 @register.filter
