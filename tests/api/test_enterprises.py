@@ -158,3 +158,26 @@ class TestEnterpriseWrite:
             content_type="application/json",
         )
         assert response.status_code == 422
+
+
+class TestPatchSites:
+    def test_patch_with_sites_replaces_them(self, users, api_client):  # type: ignore[no-untyped-def]
+        client = api_client(users["jinniu"])
+        created = client.post(
+            "/api/v1/enterprises/",
+            {"name": "金什测试企业", "region": "510106", "sites": [{"role": "headquarters"}]},
+            content_type="application/json",
+        ).json()
+        patched = client.patch(
+            f"/api/v1/enterprises/{created['id']}",
+            {"sites": [{"role": "manufacturing", "region": "什邡市"}]},
+            content_type="application/json",
+        )
+        assert patched.status_code == 200, patched.content
+        assert [s["role"] for s in patched.json()["sites"]] == ["manufacturing"]
+        untouched = client.patch(
+            f"/api/v1/enterprises/{created['id']}",
+            {"short_name": "金什"},
+            content_type="application/json",
+        )
+        assert [s["role"] for s in untouched.json()["sites"]] == ["manufacturing"]

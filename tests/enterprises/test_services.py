@@ -43,3 +43,27 @@ class TestCreateEnterprise:
         company = create_enterprise(users["jinniu"], name="遨天科技", region_id="510100")
         with pytest.raises(Forbidden):
             update_enterprise(users["dege"], company, name="改名")
+
+
+class TestSites:
+    def test_update_replaces_sites_and_only_the_owner_may(self, users):  # type: ignore[no-untyped-def]
+        from parklink.enterprises.services import set_sites
+
+        company = create_enterprise(
+            users["jinniu"],
+            name="北京中航智科技有限公司",
+            region_id="510106",
+            sites=[{"role": "headquarters", "region_id": "510106"}],
+        )
+        update_enterprise(
+            users["jinniu"],
+            company,
+            sites=[
+                {"role": "rnd", "region_id": "510106"},
+                {"role": "manufacturing", "region_id": "510682"},
+            ],
+        )
+        assert sorted(company.sites.values_list("role", flat=True)) == ["manufacturing", "rnd"]
+        with pytest.raises(Forbidden):
+            set_sites(users["dege"], company, [])
+        assert company.sites.count() == 2

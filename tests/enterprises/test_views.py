@@ -440,3 +440,38 @@ class TestUsccCheck:
         assert "四川沃飞长空科技发展有限公司" in taken
         own = client.get(url, {"uscc": world["wofei"].uscc, "pk": world["wofei"].pk})
         assert 'data-uscc="valid"' in own.content.decode()
+
+
+class TestEditSites:
+    def test_edit_page_changes_the_sites(self, users):  # type: ignore[no-untyped-def]
+        from django.test import Client
+
+        from parklink.enterprises.services import create_enterprise
+
+        company = create_enterprise(
+            users["jinniu"],
+            name="冷链物联网设备公司",
+            region_id="510106",
+            sites=[{"role": "headquarters", "region_id": "510106"}],
+        )
+        client = Client()
+        client.force_login(users["jinniu"])
+        page = client.get(f"/enterprises/{company.pk}/edit/").content.decode()
+        assert 'name="sites-0-role"' in page and 'value="headquarters" selected' in page
+        data = {
+            "name": company.name,
+            "region": "510106",
+            "sites-TOTAL_FORMS": "2",
+            "sites-INITIAL_FORMS": "1",
+            "sites-MIN_NUM_FORMS": "0",
+            "sites-MAX_NUM_FORMS": "10",
+            "sites-0-role": "rnd",
+            "sites-0-park": "",
+            "sites-0-address": "金牛区",
+            "sites-1-role": "manufacturing",
+            "sites-1-park": "",
+            "sites-1-address": "什邡",
+        }
+        response = client.post(f"/enterprises/{company.pk}/edit/", data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+        assert sorted(company.sites.values_list("role", flat=True)) == ["manufacturing", "rnd"]

@@ -130,7 +130,7 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status:
     user = current_user(request)
     data = payload.model_dump(exclude_none=True)
     owner_id = owner_id_for(user, data.pop("owner", None))
-    sites = [_site(site) for site in data.pop("sites", [])]
+    sites = [_site(site) for site in data.pop("sites", None) or []]
     enterprise = services.create_enterprise(user, owner_id=owner_id, sites=sites, **_changes(data))
     return Status(201, _detailed(enterprise.pk))
 
@@ -140,7 +140,10 @@ def update_enterprise(
     request: HttpRequest, enterprise_id: int, payload: EnterprisePatch
 ) -> Enterprise:
     enterprise = _detailed(enterprise_id)
-    services.update_enterprise(
-        current_user(request), enterprise, **_changes(payload.model_dump(exclude_unset=True))
-    )
+    data = payload.model_dump(exclude_unset=True)
+    if data.get("sites") is not None:
+        data["sites"] = [_site(site) for site in data["sites"]]
+    else:
+        data.pop("sites", None)
+    services.update_enterprise(current_user(request), enterprise, **_changes(data))
     return _detailed(enterprise_id)

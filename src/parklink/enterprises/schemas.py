@@ -99,6 +99,7 @@ class EnterprisePatch(Schema):
     is_specialised_sme: bool | None = None
     registered_capital: Decimal | None = None
     registered_capital_wan: Decimal | None = None
+    sites: list[SiteIn] | None = Field(None, description="replaces every site when given")
 
     @model_validator(mode="after")
     def _capital_in_yuan(self) -> Self:
@@ -118,4 +119,4 @@ class EnterpriseIn(EnterprisePatch):
     name: str
     region: str
     owner: int | None = None
-    sites: list[SiteIn] = Field(default_factory=list)
+    sites: list[SiteIn] | None = Field(default_factory=list)

@@ -111,8 +111,21 @@ def create_enterprise(
 
 
 @transaction.atomic
-def update_enterprise(user: User, enterprise: Enterprise, **fields: Any) -> Enterprise:
+def set_sites(user: User, enterprise: Enterprise, sites: list[dict[str, Any]]) -> None:
+    """Replace the enterprise's sites (HQ, R&D, manufacturing…) with `sites`."""
     ensure_can_write(user, enterprise.owner_id)
+    enterprise.sites.all().delete()
+    EnterpriseSite.objects.bulk_create(EnterpriseSite(enterprise=enterprise, **s) for s in sites)
+
+
+@transaction.atomic
+def update_enterprise(
+    user: User, enterprise: Enterprise, sites: list[dict[str, Any]] | None = None, **fields: Any
+) -> Enterprise:
+    """Change the given fields; `sites`, when given, replaces every site."""
+    ensure_can_write(user, enterprise.owner_id)
+    if sites is not None:
+        set_sites(user, enterprise, sites)
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"region_id"}
     if unknown:
         raise Invalid(_("未知字段: %(names)s") % {"names": ", ".join(sorted(unknown))})

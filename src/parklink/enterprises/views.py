@@ -257,10 +257,16 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except Forbidden as error:
         return forbidden(request, error)
     form = EnterpriseForm(request.POST or None, instance=enterprise)
+    current = [
+        {"role": s.role, "park": s.park_id, "address": s.address}
+        for s in enterprise.sites.order_by("pk")
+    ]
+    sites = SiteFormSet(request.POST or None, prefix="sites", initial=current)
     existing = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and sites.is_valid():
+        rows = [site for site in (f.site() for f in sites.forms) if site is not None]
         try:
-            services.update_enterprise(user, enterprise, **form.service_fields())
+            services.update_enterprise(user, enterprise, sites=rows, **form.service_fields())
         except Forbidden as error:
             return forbidden(request, error)
         except Duplicate as error:
@@ -274,7 +280,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "enterprises/enterprise_form.html",
         {
             "form": form,
-            "sites": None,
+            "sites": sites,
             "enterprise": enterprise,
             "existing": existing,
             "divisions": sorted(industry_divisions().items()),
