@@ -12,5 +12,6 @@ urlpatterns = [
     path("projects/", include("parklink.projects.urls")),
     path("parks/", include("parklink.parks.urls")),
     path("enterprises/", include("parklink.enterprises.urls")),
+    path("account/", include("parklink.accounts.urls")),
     path("", include("parklink.web.urls")),
 ]
