@@ -435,3 +435,14 @@ class TestEnglish:
         body = client.get(reverse("accounts:members")).content.decode()
         assert "机构成员" not in body
         assert "添加成员" not in body
+
+
+class TestStaffAccountsAreOffLimits:
+    def test_org_admin_gets_403_on_a_staff_members_edit_page(self, orgs, make_user):  # type: ignore[no-untyped-def]
+        from django.test import Client
+
+        admin = make_user("jinniu_admin_x", orgs["jinniu"], role="admin")
+        staff = make_user("jinniu_staff_x", orgs["jinniu"], role="officer", is_staff=True)
+        client = Client()
+        client.force_login(admin)
+        assert client.get(f"/account/members/{staff.pk}/").status_code == 403

@@ -167,6 +167,14 @@ def members_of(actor: User, org: Organization) -> QuerySet[User]:
     )
 
 
+def get_editable_member(actor: User, member_id: int) -> User:
+    """Like get_member, but refuses (403) accounts only an installation admin may change."""
+    member = get_member(actor, member_id)
+    if (member.is_superuser or member.is_staff) and not actor.is_superuser:
+        raise Forbidden(_("管理后台账号只能由安装管理员修改。"))
+    return member
+
+
 def get_member(actor: User, member_id: int) -> User:
     """A member of an organisation the actor administers; any other user is a 404."""
     if not can_manage_members(actor):

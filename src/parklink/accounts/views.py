@@ -262,7 +262,7 @@ def _member_page(
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     with _refusals():
-        member = services.get_member(user, pk)
+        member = services.get_editable_member(user, pk)
     if request.method != "POST":
         return _member_page(request, member)
     form = MemberEditForm.for_member(member, request.POST)
@@ -290,7 +290,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def member_password(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     with _refusals():
-        member = services.get_member(user, pk)
+        member = services.get_editable_member(user, pk)
     form = ResetPasswordForm(member, request.POST)
     if _attempt(
         form, lambda: services.reset_password(user, member, form.cleaned_data["new_password1"])
