@@ -1,9 +1,10 @@
-"""Park forms: list filters and the create/edit form (parsing only; services own the rules)."""
+"""Park forms: list filters, the park form, its list rows and linkages (parsing only)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -12,7 +13,18 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from parklink.accounts.models import Organization
-from parklink.parks.models import Park, ParkKind
+from parklink.core.money import in_unit, to_yuan
+from parklink.parks.models import (
+    IndicatorKind,
+    IndustryRole,
+    LinkageRole,
+    Park,
+    ParkIndicator,
+    ParkKind,
+    ParkLinkage,
+    ResourceKind,
+)
+from parklink.parks.services import INDICATOR_UNITS
 from parklink.regions.models import Region
 from parklink.regions.services import resolve_region
 
@@ -209,6 +221,363 @@ class ParkForm(ServiceModelForm):
         data["short_name"] = data.get("short_name") or ""
         data["description"] = data.get("description") or ""
         return data
+
+    def chosen_owner(self) -> Organization | None:
+        owner = self.cleaned_data.get("owner")
+        return owner if isinstance(owner, Organization) else None
+
+
+# ---------------------------------------------------------------- rows of the park page's lists
+#
+# Rows are plain forms in formsets: they only parse. A blank row is ignored and a row marked
+# for deletion is dropped; the services check the rest and replace the park's rows whole.
+
+
+class RowForm(forms.Form):
+    """One row of an editable list; `item()` gives it as the services take it."""
+
+    #: the fields that make a row worth keeping when one of them is filled
+    content_fields: ClassVar[tuple[str, ...]] = ()
+    #: the row shows a unit beside its `value` input (see _formset_row.html)
+    has_unit: ClassVar[bool] = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for row_field in self.fields.values():
+            # Rows sit in a table under one header: name each input for screen readers.
+            row_field.widget.attrs.setdefault("aria-label", str(row_field.label))
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return all(data.get(name) in (None, "") for name in self.content_fields)
+
+    def item(self) -> dict[str, Any] | None:
+        """The row as a service item, or None when it is blank or removed."""
+        data = getattr(self, "cleaned_data", None)
+        if data is None or data.get("DELETE") or self.is_blank():
+            return None
+        return self.as_item(data)
+
+    def as_item(self, data: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class IndustryRowForm(RowForm):
+    content_fields = ("name", "industry_code")
+
+    name = forms.CharField(label=_("产业"), max_length=64, required=False)
+    role = forms.ChoiceField(
+        label=_("定位"), choices=IndustryRole.choices, initial=IndustryRole.LEADING
+    )
+    industry_code = forms.CharField(
+        label=_("行业代码"),
+        max_length=8,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("如 3825"), "size": 8}),
+    )
+
+    def as_item(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "name": data.get("name") or "",
+            "role": data.get("role") or "",
+            "industry_code": data.get("industry_code") or "",
+        }
+
+
+class ResourceRowForm(RowForm):
+    content_fields = ("kind", "value", "value_max", "unit", "note")
+
+    kind = forms.ChoiceField(
+        label=_("资源"), choices=[("", "---------"), *ResourceKind.choices], required=False
+    )
+    value = forms.DecimalField(label=_("数值"), required=False)
+    value_max = forms.DecimalField(label=_("上限"), required=False)
+    unit = forms.CharField(
+        label=_("单位"),
+        max_length=16,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("如 小时、万千瓦"), "size": 8}),
+    )
+    note = forms.CharField(label=_("说明"), max_length=255, required=False)
+
+    def as_item(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "kind": data.get("kind") or "",
+            "value": data.get("value"),
+            "value_max": data.get("value_max"),
+            "unit": data.get("unit") or "",
+            "note": data.get("note") or "",
+        }
+
+
+MONEY_INPUT_UNIT = "亿元"
+
+
+def indicator_input_units() -> dict[str, str]:
+    """The unit each indicator is typed in on the page (money in 亿元, stored in 元)."""
+    return {
+        kind: MONEY_INPUT_UNIT if kind in IndicatorKind.money() else unit
+        for kind, unit in ((k.value, INDICATOR_UNITS.get(k, "")) for k in IndicatorKind)
+    }
+
+
+class IndicatorRowForm(RowForm):
+    content_fields = ("year", "indicator", "value")
+    has_unit = True
+
+    year = forms.IntegerField(
+        label=_("年份"), required=False, widget=forms.NumberInput(attrs={"style": "width:6.5em"})
+    )
+    indicator = forms.ChoiceField(
+        label=_("指标"), choices=[("", "---------"), *IndicatorKind.choices], required=False
+    )
+    value = forms.DecimalField(label=_("数值"), required=False)
+    #: the stored unit of an existing row, kept while its indicator stays the same
+    unit = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def _kind(self) -> str:
+        if self.is_bound:
+            return str(self.data.get(self.add_prefix("indicator")) or "")
+        return str(self.initial.get("indicator") or "")
+
+    @property
+    def value_unit(self) -> str:
+        """The unit shown beside the value: 亿元 for money, else the row's own unit."""
+        kind = self._kind()
+        if kind in IndicatorKind.money():
+            return MONEY_INPUT_UNIT
+        if kind and kind == self.initial.get("indicator") and self.initial.get("unit"):
+            return str(self.initial["unit"])
+        return INDICATOR_UNITS.get(kind, "")
+
+    def as_item(self, data: dict[str, Any]) -> dict[str, Any]:
+        kind = data.get("indicator") or ""
+        value = data.get("value")
+        if value is not None and kind in IndicatorKind.money():
+            value = to_yuan(value, MONEY_INPUT_UNIT)
+        same_kind = kind == self.initial.get("indicator")
+        return {
+            "year": data.get("year"),
+            "indicator": kind,
+            "value": value,
+            "unit": "" if kind in IndicatorKind.money() or not same_kind else data.get("unit"),
+        }
+
+    @staticmethod
+    def initial_of(row: ParkIndicator) -> dict[str, Any]:
+        value = row.value
+        if row.indicator in IndicatorKind.money():
+            value = in_unit(value, MONEY_INPUT_UNIT) or Decimal(0)
+        return {
+            "year": row.year,
+            "indicator": row.indicator,
+            "value": plain(value),
+            "unit": row.unit,
+        }
+
+
+def plain(value: Decimal | None) -> str:
+    """A decimal as typed by hand: 176.2500 → "176.25", 1E+2 → "100"."""
+    if value is None:
+        return ""
+    return format(Decimal(value).normalize(), "f")
+
+
+class RowFormSet(forms.BaseFormSet):  # the stubs make it generic; Django does not
+    """Rows that are all read, even an added row equal to a stored one.
+
+    Django skips an unchanged extra form; here a blank row is skipped by RowForm.item() instead,
+    so what counts is what the row holds, not whether it differs from the page's first load.
+    """
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "empty_permitted": False}
+
+
+def _formset(form: type[RowForm], limit: int) -> type[forms.BaseFormSet[Any]]:
+    return forms.formset_factory(
+        form,
+        formset=RowFormSet,
+        extra=1,
+        can_delete=True,
+        max_num=limit,
+        absolute_max=limit,
+        validate_max=True,
+    )
+
+
+IndustryFormSet = _formset(IndustryRowForm, 50)
+ResourceFormSet = _formset(ResourceRowForm, 50)
+IndicatorFormSet = _formset(IndicatorRowForm, 200)
+
+
+def submitted(data: Mapping[str, Any] | None, prefix: str) -> bool:
+    """Whether a POST carries the formset `prefix` (a post without it leaves those rows alone)."""
+    return data is not None and f"{prefix}-TOTAL_FORMS" in data
+
+
+@dataclass
+class RowList:
+    """One formset of a page and, once validated, the forms behind its service items."""
+
+    formset: forms.BaseFormSet[Any]
+    forms_of_items: list[forms.Form] = field(default_factory=list)
+
+    @property
+    def prefix(self) -> str:
+        return str(self.formset.prefix)
+
+    def is_valid(self) -> bool:
+        return not self.formset.is_bound or self.formset.is_valid()
+
+    def items(self) -> list[dict[str, Any]] | None:
+        """The rows as service items (None when the list was not posted)."""
+        if not self.formset.is_bound:
+            return None
+        items: list[dict[str, Any]] = []
+        self.forms_of_items = []
+        for form in self.formset.forms:
+            assert isinstance(form, RowForm)
+            item = form.item()
+            if item is not None:
+                items.append(item)
+                self.forms_of_items.append(form)
+        return items
+
+    def add_service_errors(self, detail: Mapping[str, Any], key: str) -> bool:
+        """Put the problems "<key>.<index>.<field>" next to their rows; True if any was."""
+        placed = False
+        for name, problem in detail.items():
+            head, _dot, rest = str(name).partition(".")
+            index, _dot, field_name = rest.partition(".")
+            if head != key or not index.isdigit() or int(index) >= len(self.forms_of_items):
+                continue
+            form = self.forms_of_items[int(index)]
+            form.add_error(field_name if field_name in form.fields else None, str(problem))
+            placed = True
+        return placed
+
+
+def row_list(
+    formset_class: type[forms.BaseFormSet[Any]],
+    data: Mapping[str, Any] | None,
+    prefix: str,
+    initial: list[dict[str, Any]],
+    **kwargs: Any,
+) -> RowList:
+    bound = data if submitted(data, prefix) else None
+    return RowList(formset_class(bound, prefix=prefix, initial=initial, **kwargs))
+
+
+def park_row_lists(data: Mapping[str, Any] | None, park: Park) -> dict[str, RowList]:
+    """The industries, resources and indicators of `park` as formsets of the edit page."""
+    industries = [
+        {"name": i.name, "role": i.role, "industry_code": i.industry_code}
+        for i in park.industries.order_by("order", "pk")
+    ]
+    resources = [
+        {
+            "kind": r.kind,
+            "value": plain(r.value),
+            "value_max": plain(r.value_max),
+            "unit": r.unit,
+            "note": r.note,
+        }
+        for r in park.resources.order_by("pk")
+    ]
+    indicators = [
+        IndicatorRowForm.initial_of(row) for row in park.indicators.order_by("year", "indicator")
+    ]
+    return {
+        "industries": row_list(IndustryFormSet, data, "industries", industries),
+        "resources": row_list(ResourceFormSet, data, "resources", resources),
+        "indicators": row_list(IndicatorFormSet, data, "indicators", indicators),
+    }
+
+
+# ---------------------------------------------------------------- linkages (三园联动)
+
+
+def park_choices() -> list[tuple[str, str]]:
+    """Every park as a choice, named with its county so namesakes can be told apart."""
+    choices = [("", "---------")]
+    for pk, name, region in Park.objects.order_by("name_pinyin", "pk").values_list(
+        "pk", "name", "region__name"
+    ):
+        choices.append((str(pk), f"{name} · {region}"))
+    return choices
+
+
+class MemberRowForm(RowForm):
+    content_fields = ("park", "role")
+
+    park = forms.ChoiceField(label=_("园区"), required=False)
+    role = forms.ChoiceField(
+        label=_("分工"), choices=[("", "---------"), *LinkageRole.choices], required=False
+    )
+    order = forms.IntegerField(
+        label=_("排序"),
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"style": "width:5em"}),
+    )
+
+    def __init__(self, *args: Any, parks: list[tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        set_choices(self, "park", parks or [("", "---------")])
+
+    def as_item(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "park": data.get("park") or None,
+            "role": data.get("role") or "",
+            "order": data.get("order"),
+        }
+
+
+MemberFormSet = _formset(MemberRowForm, 30)
+
+
+def member_list(
+    data: Mapping[str, Any] | None, linkage: ParkLinkage | None, first_park: str = ""
+) -> RowList:
+    """The members of `linkage` as the formset of the linkage form.
+
+    A new linkage starts with `first_park` (the park page it was started from), if any.
+    """
+    initial: list[dict[str, Any]] = [{"park": first_park}] if first_park else []
+    if linkage is not None:
+        initial = [
+            {"park": str(m.park_id), "role": m.role, "order": m.order}
+            for m in linkage.members.order_by("order", "pk")
+        ]
+    # The park choices are read once and shared by every row.
+    return row_list(MemberFormSet, data, "members", initial, form_kwargs={"parks": park_choices()})
+
+
+class LinkageForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=128)
+    description = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner = forms.ModelChoiceField(
+        label=_("所属机构"), queryset=Organization.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, choose_owner: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if choose_owner:
+            owner = self.fields["owner"]
+            assert isinstance(owner, forms.ModelChoiceField)
+            owner.queryset = Organization.objects.order_by("name")
+            owner.required = True
+        else:
+            del self.fields["owner"]
+
+    def service_fields(self) -> dict[str, Any]:
+        return {
+            "name": self.cleaned_data.get("name") or "",
+            "description": self.cleaned_data.get("description") or "",
+        }
 
     def chosen_owner(self) -> Organization | None:
         owner = self.cleaned_data.get("owner")

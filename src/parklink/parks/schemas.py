@@ -13,10 +13,14 @@ from parklink.accounts.schemas import OrgRef
 from parklink.core.money import format_amount
 from parklink.parks.models import (
     IndicatorKind,
+    IndustryRole,
     LinkageMember,
+    LinkageRole,
     Park,
     ParkIndicator,
     ParkKind,
+    ParkLinkage,
+    ResourceKind,
 )
 from parklink.regions.schemas import RegionRef
 
@@ -52,6 +56,7 @@ class IndustryOut(Schema):
     name: str
     role: str
     industry_code: str
+    order: int
 
 
 class ResourceOut(Schema):
@@ -95,6 +100,12 @@ class IndicatorOut(Schema):
 class LinkageMemberOut(Schema):
     park: ParkRef
     role: str
+    role_label: str
+    order: int
+
+    @staticmethod
+    def resolve_role_label(obj: LinkageMember) -> str:
+        return str(obj.get_role_display())
 
 
 class LinkageOut(Schema):
@@ -162,3 +173,117 @@ class ParkIn(ParkPatch):
     kind: ParkKind
     region: str
     owner: int | None = None
+
+
+# ---------------------------------------------------------------- replacing a park's lists
+
+
+class IndustryIn(Schema):
+    """One industry of the park ("2+6"); `order` defaults to its place in the list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    role: IndustryRole = IndustryRole.LEADING
+    industry_code: str = ""
+    order: int | None = None
+
+
+class ResourceIn(Schema):
+    """One resource; `value`–`value_max` may give a range."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ResourceKind
+    value: Decimal | None = None
+    value_max: Decimal | None = None
+    unit: str = ""
+    note: str = ""
+
+
+class IndicatorIn(Schema):
+    """A yearly figure: money indicators (gdp, tax, output, revenue) in 元, others in `unit`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    year: int
+    indicator: IndicatorKind
+    value: Decimal
+    unit: str = ""
+
+
+class IndustriesIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[IndustryIn]
+
+
+class ResourcesIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[ResourceIn]
+
+
+class IndicatorsIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[IndicatorIn]
+
+
+class IndustriesOut(Schema):
+    items: list[IndustryOut]
+
+
+class ResourcesOut(Schema):
+    items: list[ResourceOut]
+
+
+class IndicatorsOut(Schema):
+    items: list[IndicatorOut]
+
+
+# ---------------------------------------------------------------- linkages (三园联动)
+
+
+class LinkageMemberIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    park: int
+    role: LinkageRole
+    order: int | None = None
+
+
+class LinkagePatch(Schema):
+    """Fields to change; `members`, when given, replaces every member."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    description: str | None = None
+    members: list[LinkageMemberIn] | None = None
+
+
+class LinkageIn(LinkagePatch):
+    """A new linkage; `owner` (an organisation id) is only for installation admins."""
+
+    name: str
+    owner: int | None = None
+
+
+class LinkageDetailOut(Schema):
+    id: int
+    name: str
+    description: str
+    owner: OrgRef
+    members: list[LinkageMemberOut]
+
+    @staticmethod
+    def resolve_members(obj: ParkLinkage) -> list[LinkageMember]:
+        return list(obj.members.all())
+
+
+class LinkagePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[LinkageDetailOut]

@@ -1,8 +1,8 @@
-"""Page URLs of the park registry (namespace "parks")."""
+"""Page URLs of the park registry and its linkages (namespace "parks")."""
 
 from django.urls import path
 
-from parklink.parks import views
+from parklink.parks import linkage_views, views
 
 app_name = "parks"
 
@@ -11,4 +11,8 @@ urlpatterns = [
     path("new/", views.park_create, name="create"),
     path("<int:pk>/", views.park_detail, name="detail"),
     path("<int:pk>/edit/", views.park_edit, name="edit"),
+    path("linkages/", linkage_views.linkage_list, name="linkage_list"),
+    path("linkages/new/", linkage_views.linkage_create, name="linkage_create"),
+    path("linkages/<int:pk>/", linkage_views.linkage_detail, name="linkage_detail"),
+    path("linkages/<int:pk>/edit/", linkage_views.linkage_edit, name="linkage_edit"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +36,15 @@ from parklink.core.money import format_amount
 from parklink.core.sources import sources_of
 from parklink.enterprises.models import EnterpriseSite
 from parklink.parks import charts, services
-from parklink.parks.forms import ParkFilterForm, ParkForm, cleaned, region_choices
+from parklink.parks.forms import (
+    ParkFilterForm,
+    ParkForm,
+    RowList,
+    cleaned,
+    indicator_input_units,
+    park_row_lists,
+    region_choices,
+)
 from parklink.parks.models import (
     IndicatorKind,
     IndustryRole,
@@ -534,6 +543,7 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sites": _sites(park, family),
             "sources": list(sources_of(park)),
             "can_edit": may_edit(user, park.owner_id),
+            "can_link": user.can_write,
             "planned_area": number(park.planned_area_mu),
             "available_land": number(park.available_land_mu),
         },
@@ -579,6 +589,29 @@ def park_create(request: HttpRequest) -> HttpResponse:
     return render(request, "parks/park_form.html", {"form": form, "park": None})
 
 
+DETAIL_LISTS = ("industries", "resources", "indicators")
+
+
+def _save_details(
+    request: HttpRequest, form: ParkForm, lists: dict[str, RowList], park: Park
+) -> HttpResponse | None:
+    """Save the park and its posted lists in one go; on a problem, mark the fields and rows."""
+    items = {name: lists[name].items() for name in DETAIL_LISTS}
+    try:
+        services.update_park_details(authenticated(request), park, form.service_fields(), **items)
+    except Duplicate as error:
+        form.add_error("name", error.message)
+        return None
+    except Invalid as error:
+        detail = error.detail if isinstance(error.detail, dict) else {}
+        own = {key: value for key, value in detail.items() if "." not in key}
+        placed = [lists[name].add_service_errors(detail, name) for name in DETAIL_LISTS]
+        if own or not any(placed):
+            form.add_service_errors(own or None, error.message)
+        return None
+    return HttpResponseRedirect(reverse("parks:detail", args=[park.pk]))
+
+
 @login_required
 def park_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = authenticated(request)
@@ -587,9 +620,30 @@ def park_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ensure_can_write(user, park.owner_id)
     except Forbidden as error:
         return forbidden(request, error)
-    form = ParkForm(request.POST or None, instance=park)
-    if request.method == "POST" and form.is_valid():
-        done = _save(request, form, park)
-        if done is not None:
-            return done
-    return render(request, "parks/park_form.html", {"form": form, "park": park})
+    data = request.POST if request.method == "POST" else None
+    form = ParkForm(data, instance=park)
+    lists = park_row_lists(data, park)
+    if data is not None:
+        # Check every part (no short-circuit), so all the messages show at once.
+        valid = [form.is_valid(), *(row_list.is_valid() for row_list in lists.values())]
+        if all(valid):
+            try:
+                done = _save_details(request, form, lists, park)
+            except Forbidden as error:
+                return forbidden(request, error)
+            if done is not None:
+                return done
+    return render(
+        request,
+        "parks/park_form.html",
+        {
+            "form": form,
+            "park": park,
+            "lists": lists,
+            "indicator_units": json.dumps(indicator_input_units(), ensure_ascii=False),
+            "rows_invalid": any(
+                row_list.formset.is_bound and row_list.formset.total_error_count()
+                for row_list in lists.values()
+            ),
+        },
+    )
