@@ -152,6 +152,12 @@ class TestSetResources:
             set_resources(users["zhangye"], zhangye, [{"kind": "gold", "value": "很多"}])
         assert set(problems(caught)) == {"items.0.kind", "items.0.value"}
 
+    @pytest.mark.parametrize("value", ["1e30", "99999999999999.999"])
+    def test_a_number_too_wide_for_the_column_is_refused(self, users, zhangye, value) -> None:  # type: ignore[no-untyped-def]
+        with pytest.raises(Invalid) as caught:
+            set_resources(users["zhangye"], zhangye, [{"kind": "water", "value": value}])
+        assert problems(caught) == {"items.0.value": "数值过大"}
+
     def test_a_row_with_neither_value_nor_note_is_refused(self, users, zhangye) -> None:  # type: ignore[no-untyped-def]
         with pytest.raises(Invalid) as caught:
             set_resources(users["zhangye"], zhangye, [{"kind": "water", "unit": "亿立方米"}])

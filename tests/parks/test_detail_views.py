@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from parklink.accounts.models import Organization, User
 from parklink.parks.models import (
@@ -445,3 +447,29 @@ class TestLinkageEdit:
     def test_a_missing_linkage_is_404(self, users, db) -> None:  # type: ignore[no-untyped-def]
         url = reverse("parks:linkage_edit", args=[987654])
         assert client_for(users["city"]).get(url).status_code == 404
+
+
+class TestPagesInEnglish:
+    def test_the_edit_page_and_the_linkage_pages_render_in_english(  # type: ignore[no-untyped-def]
+        self, users, zhangye, linked
+    ) -> None:
+        client = client_for(users["zhangye"])
+        # The middleware switches this thread to English; put the default back afterwards.
+        with translation.override(settings.LANGUAGE_CODE):
+            edit = client.get(reverse("parks:edit", args=[zhangye.pk]), HTTP_ACCEPT_LANGUAGE="en")
+            listed = client.get(reverse("parks:linkage_list"), HTTP_ACCEPT_LANGUAGE="en")
+        assert "+ Add a row" in edit.content.decode()
+        assert "Resource endowment" in edit.content.decode()
+        assert "Member parks and roles" in listed.content.decode()
+
+
+class TestIndicatorRowBounds:
+    def test_an_absurdly_large_amount_is_an_error_on_the_field_not_a_crash(  # type: ignore[no-untyped-def]
+        self, users, zhangye
+    ) -> None:
+        data = park_data() | all_lists(
+            indicators=[{"year": "2023", "indicator": "gdp", "value": "1e30"}]
+        )
+        response = client_for(users["zhangye"]).post(reverse("parks:edit", args=[zhangye.pk]), data)
+        assert response.status_code == 200
+        assert "value" in response.context["lists"]["indicators"].formset.forms[0].errors

@@ -331,7 +331,8 @@ class IndicatorRowForm(RowForm):
     indicator = forms.ChoiceField(
         label=_("指标"), choices=[("", "---------"), *IndicatorKind.choices], required=False
     )
-    value = forms.DecimalField(label=_("数值"), required=False)
+    # Bounded so that 亿元 → 元 stays within Decimal's precision; the service checks the rest.
+    value = forms.DecimalField(label=_("数值"), required=False, max_digits=20, decimal_places=8)
     #: the stored unit of an existing row, kept while its indicator stays the same
     unit = forms.CharField(required=False, widget=forms.HiddenInput)
 

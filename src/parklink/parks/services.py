@@ -154,8 +154,11 @@ def _number(value: Any, digits: int) -> Decimal | None:
         raise ValueError(_("请填写数字")) from None
     if not number.is_finite():
         raise ValueError(_("请填写数字"))
-    number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    # Checked before rounding: quantize() cannot round a number wider than the context.
     if abs(number) >= Decimal(10) ** (digits - 2):
+        raise ValueError(_("数值过大"))
+    number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if abs(number) >= Decimal(10) ** (digits - 2):  # 99.999 rounds up to 100.00
         raise ValueError(_("数值过大"))
     return number
 

@@ -1,8 +1,7 @@
-"""Park pages: the registry list, the park's profile, and the create/edit form."""
+"""Park pages: the registry list and the park's profile (create/edit: park_form_views)."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,25 +23,20 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
 
-from parklink.accounts.models import Organization, User
+from parklink.accounts.models import User
 from parklink.accounts.services import ensure_can_write
-from parklink.core.errors import Duplicate, Forbidden, Invalid
+from parklink.core.errors import Forbidden
 from parklink.core.money import format_amount
 from parklink.core.sources import sources_of
 from parklink.enterprises.models import EnterpriseSite
 from parklink.parks import charts, services
 from parklink.parks.forms import (
     ParkFilterForm,
-    ParkForm,
-    RowList,
     cleaned,
-    indicator_input_units,
-    park_row_lists,
     region_choices,
 )
 from parklink.parks.models import (
@@ -546,104 +540,5 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_link": user.can_write,
             "planned_area": number(park.planned_area_mu),
             "available_land": number(park.available_land_mu),
-        },
-    )
-
-
-# ---------------------------------------------------------------- create / edit
-
-
-def _save(request: HttpRequest, form: ParkForm, park: Park | None) -> HttpResponse | None:
-    """Hand a valid form to the service; on a rule violation put the reasons on the form."""
-    user = authenticated(request)
-    try:
-        if park is None:
-            owner: Organization | None = form.chosen_owner()
-            saved = services.create_park(
-                user, owner_id=owner.pk if owner else None, **form.service_fields()
-            )
-        else:
-            saved = services.update_park(user, park, **form.service_fields())
-    except Duplicate as error:
-        form.add_error("name", error.message)
-        return None
-    except Invalid as error:
-        form.add_service_errors(error.detail, error.message)
-        return None
-    return HttpResponseRedirect(reverse("parks:detail", args=[saved.pk]))
-
-
-@login_required
-def park_create(request: HttpRequest) -> HttpResponse:
-    user = authenticated(request)
-    if not user.can_write:
-        return forbidden(request, Forbidden(_("当前角色只能查看,不能新建园区。")))
-    form = ParkForm(request.POST or None, choose_owner=user.is_superuser)
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = _save(request, form, None)
-        except Forbidden as error:
-            return forbidden(request, error)
-        if done is not None:
-            return done
-    return render(request, "parks/park_form.html", {"form": form, "park": None})
-
-
-DETAIL_LISTS = ("industries", "resources", "indicators")
-
-
-def _save_details(
-    request: HttpRequest, form: ParkForm, lists: dict[str, RowList], park: Park
-) -> HttpResponse | None:
-    """Save the park and its posted lists in one go; on a problem, mark the fields and rows."""
-    items = {name: lists[name].items() for name in DETAIL_LISTS}
-    try:
-        services.update_park_details(authenticated(request), park, form.service_fields(), **items)
-    except Duplicate as error:
-        form.add_error("name", error.message)
-        return None
-    except Invalid as error:
-        detail = error.detail if isinstance(error.detail, dict) else {}
-        own = {key: value for key, value in detail.items() if "." not in key}
-        placed = [lists[name].add_service_errors(detail, name) for name in DETAIL_LISTS]
-        if own or not any(placed):
-            form.add_service_errors(own or None, error.message)
-        return None
-    return HttpResponseRedirect(reverse("parks:detail", args=[park.pk]))
-
-
-@login_required
-def park_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = authenticated(request)
-    park = get_object_or_404(Park.objects.select_related("region", "parent"), pk=pk)
-    try:
-        ensure_can_write(user, park.owner_id)
-    except Forbidden as error:
-        return forbidden(request, error)
-    data = request.POST if request.method == "POST" else None
-    form = ParkForm(data, instance=park)
-    lists = park_row_lists(data, park)
-    if data is not None:
-        # Check every part (no short-circuit), so all the messages show at once.
-        valid = [form.is_valid(), *(row_list.is_valid() for row_list in lists.values())]
-        if all(valid):
-            try:
-                done = _save_details(request, form, lists, park)
-            except Forbidden as error:
-                return forbidden(request, error)
-            if done is not None:
-                return done
-    return render(
-        request,
-        "parks/park_form.html",
-        {
-            "form": form,
-            "park": park,
-            "lists": lists,
-            "indicator_units": json.dumps(indicator_input_units(), ensure_ascii=False),
-            "rows_invalid": any(
-                row_list.formset.is_bound and row_list.formset.total_error_count()
-                for row_list in lists.values()
-            ),
         },
     )
