@@ -168,3 +168,31 @@ class TestMonthWindow:
         assert "signed_from=2026-01-01" in buckets[0].url
         assert "signed_to=2026-01-31" in buckets[0].url
         assert "signed_to=2026-02-28" in buckets[1].url
+
+
+class TestZoomAndDisclosure:
+    def test_zoom_shows_an_old_latest_signing(self) -> None:
+        from decimal import Decimal
+
+        from parklink.web.dashboard import MONTHS, Bucket, zoom_start
+
+        empty = [Bucket(str(i), str(i), 0, Decimal(0)) for i in range(30)]
+        assert zoom_start(empty) == 30 - MONTHS
+        signed_early = [*empty]
+        signed_early[2] = Bucket("2", "2", 1, Decimal(1))
+        assert zoom_start(signed_early) == 1
+        signed_late = [*empty]
+        signed_late[29] = Bucket("29", "29", 1, Decimal(1))
+        assert zoom_start(signed_late) == 30 - MONTHS
+
+    def test_funnel_says_undisclosed_instead_of_zero(self, users, today):  # type: ignore[no-untyped-def]
+        from django.test import Client
+
+        from parklink.projects.services import create_project
+
+        create_project(users["jinniu"], name="未披露投资额", region_id="510106", stage="signed")
+        client = Client()
+        client.force_login(users["jinniu"])
+        page = client.get("/").content.decode()
+        row = page.split('data-stage-row="signed"')[1].split("</tr>")[0]
+        assert "未披露" in row and "0元" not in row

@@ -78,6 +78,11 @@ class Bucket:
     count: int
     amount: Decimal
     url: str = ""
+    known: int | None = None  # how many of `count` state their investment (None: not counted)
+
+    @property
+    def undisclosed(self) -> int:
+        return 0 if self.known is None else self.count - self.known
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,11 @@ class Totals:
 
 
 def stage_buckets(qs: QuerySet[Project]) -> dict[str, Bucket]:
-    rows = qs.order_by().values("stage").annotate(n=Count("id"), amount=Sum("total_investment"))
+    rows = (
+        qs.order_by()
+        .values("stage")
+        .annotate(n=Count("id"), amount=Sum("total_investment"), known=Count("total_investment"))
+    )
     return {
         row["stage"]: Bucket(
             row["stage"],
@@ -99,6 +108,7 @@ def stage_buckets(qs: QuerySet[Project]) -> dict[str, Bucket]:
             row["n"],
             row["amount"] or Decimal(0),
             list_url(stage=row["stage"]),
+            row["known"],
         )
         for row in rows
     }
@@ -255,6 +265,13 @@ def funnel_options(buckets: dict[str, Bucket]) -> dict[str, Any]:
     }
 
 
+def zoom_start(buckets: list[Bucket]) -> int:
+    """First month shown: the last two years, or earlier so the latest signing is in view."""
+    start = max(0, len(buckets) - MONTHS)
+    signed = [index for index, bucket in enumerate(buckets) if bucket.count]
+    return min(start, max(0, signed[-1] - 1)) if signed else start
+
+
 def monthly_options(buckets: list[Bucket]) -> dict[str, Any]:
     """Signed investment per month (bars, 亿元) with the number of signings (line)."""
     empty = not any(b.count for b in buckets)
@@ -274,10 +291,11 @@ def monthly_options(buckets: list[Bucket]) -> dict[str, Any]:
             "top": 34,
             "bottom": 28 if len(buckets) <= MONTHS else 56,
         },
-        # A long window opens on its last two years; the slider reaches back to the first signing.
+        # A long window opens on its last two years (or on the latest signing, if older);
+        # the slider reaches back to the first signing.
         "dataZoom": (
             [
-                {"type": "slider", "startValue": len(buckets) - MONTHS, "height": 18, "bottom": 6},
+                {"type": "slider", "startValue": zoom_start(buckets), "height": 18, "bottom": 6},
                 {"type": "inside"},
             ]
             if len(buckets) > MONTHS
