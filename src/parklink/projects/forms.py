@@ -26,16 +26,10 @@ from parklink.projects.models import (
     ProjectTag,
 )
 from parklink.projects.queries import SORTABLE, ProjectFilters
-from parklink.projects.services import TEXT_FIELDS, check_amounts
+from parklink.projects.services import AMOUNT_FIELDS, EDITABLE_FIELDS, TEXT_FIELDS, check_amounts
 from parklink.regions.models import Region
 from parklink.regions.services import resolve_region
 
-AMOUNT_FIELDS = (
-    "total_investment",
-    "phase_investment",
-    "expected_annual_revenue",
-    "expected_annual_tax",
-)
 COLOUR_CHOICES = [
     ("", _("全部")),
     (Colour.GREEN.value, _("绿")),
@@ -236,27 +230,8 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = [
-            "name",
-            "code_name",
-            "park",
-            "investor",
-            "sector",
-            "industry_code",
-            "description",
-            "capital_origin",
-            "jobs",
-            "land_area_mu",
-            "floor_area_m2",
-            "remarks",
-            "maturity",
-            "lead_source",
-            "lead_source_detail",
-            "responsible_leader",
-            "leader_user",
-            "task_force",
-            "mechanism",
-        ]
+        # Every editable field except the region (typed as text) and amounts (typed in 万元).
+        fields = [n for n in EDITABLE_FIELDS if n != "region" and n not in AMOUNT_FIELDS]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "mechanism": forms.Textarea(attrs={"rows": 2}),

@@ -18,15 +18,9 @@ from parklink.parks.models import Park
 from parklink.projects.lifecycle import LABELS_ZH, Stage
 from parklink.projects.models import CapitalOrigin, LeadSource, Maturity, ProjectTag
 from parklink.projects.queries import today
-from parklink.projects.services import check_amounts, create_project
+from parklink.projects.services import AMOUNT_FIELDS, check_amounts, create_project
 
 _BATCH = 500
-AMOUNT_FIELDS = (
-    "total_investment",
-    "phase_investment",
-    "expected_annual_revenue",
-    "expected_annual_tax",
-)
 NOT_AT_ENTRY = (Stage.STALLED, Stage.TERMINATED)
 
 

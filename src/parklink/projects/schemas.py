@@ -30,14 +30,9 @@ from parklink.projects.models import (
     Project,
 )
 from parklink.projects.queries import today
+from parklink.projects.services import AMOUNT_FIELDS as PROJECT_AMOUNTS
 from parklink.regions.schemas import RegionRef
 
-PROJECT_AMOUNTS = (
-    "total_investment",
-    "phase_investment",
-    "expected_annual_revenue",
-    "expected_annual_tax",
-)
 # Set by the list endpoint, which works out every row's colour in one go.
 COLOUR_ATTR = "_api_colour"
 

@@ -56,6 +56,13 @@ EDITABLE_FIELDS = (
     "task_force",
     "mechanism",
 )
+# Money fields, held in 元 (entered as 万元/亿元 at the edges).
+AMOUNT_FIELDS = (
+    "total_investment",
+    "phase_investment",
+    "expected_annual_revenue",
+    "expected_annual_tax",
+)
 # Text and choice fields: stored as "" when empty, never NULL.
 TEXT_FIELDS = tuple(
     name
@@ -73,12 +80,7 @@ def _unknown(fields: dict[str, Any]) -> set[str]:
 def check_amounts(values: dict[str, Any]) -> dict[str, str]:
     """Field → problem for amounts that cannot be right (shared by forms, API and imports)."""
     problems: dict[str, str] = {}
-    for name in (
-        "total_investment",
-        "phase_investment",
-        "expected_annual_revenue",
-        "expected_annual_tax",
-    ):
+    for name in AMOUNT_FIELDS:
         amount = values.get(name)
         if amount is not None and Decimal(amount) < 0:
             problems[name] = _("金额不能为负数")
