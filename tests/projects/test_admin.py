@@ -80,3 +80,21 @@ class TestProjectAdmin:
         services.add_milestone(staff["jinniu"], secret, "保密节点", today)
         page = client_for(staff["city"]).get("/admin/projects/milestone/").content.decode()
         assert "保密节点" not in page
+
+    def test_history_of_a_confidential_project_reads_as_missing(self, staff, secret):  # type: ignore[no-untyped-def]
+        client = client_for(staff["zhangye"])
+        version = secret.history.latest("history_date").history_id
+        hidden = client.get(f"/admin/projects/project/{secret.pk}/history/")
+        missing = client.get("/admin/projects/project/999999/history/")
+        assert hidden.status_code == missing.status_code == 404
+        assert secret.name not in hidden.content.decode()
+        form = client.get(f"/admin/projects/project/{secret.pk}/history/{version}/")
+        assert form.status_code == 404 and secret.name not in form.content.decode()
+
+    def test_owner_still_reads_its_project_history(self, staff, secret):  # type: ignore[no-untyped-def]
+        page = client_for(staff["jinniu"]).get(f"/admin/projects/project/{secret.pk}/history/")
+        assert page.status_code == 200 and secret.name in page.content.decode()
+
+    def test_history_of_a_malformed_id_is_not_found(self, staff):  # type: ignore[no-untyped-def]
+        response = client_for(staff["zhangye"]).get("/admin/projects/project/abc/history/")
+        assert response.status_code == 404
