@@ -7,6 +7,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from parklink.projects import services
+from parklink.projects.models import Project
 
 
 @pytest.fixture
@@ -98,3 +99,37 @@ class TestProjectAdmin:
     def test_history_of_a_malformed_id_is_not_found(self, staff):  # type: ignore[no-untyped-def]
         response = client_for(staff["zhangye"]).get("/admin/projects/project/abc/history/")
         assert response.status_code == 404
+
+
+EMPTY_INLINES = {
+    f"{prefix}-{key}": 0
+    for prefix in ("transitions", "milestones", "approvals", "funds")
+    for key in ("TOTAL_FORMS", "INITIAL_FORMS")
+}
+
+
+class TestProjectAdminOwnership:
+    def test_officer_cannot_create_a_project_for_another_organisation(self, staff, orgs):  # type: ignore[no-untyped-def]
+        client = client_for(staff["zhangye"])
+        client.post(
+            "/admin/projects/project/add/",
+            {
+                "name": "塞给金牛的项目",
+                "owner": orgs["jinniu"].pk,
+                "region": "620700",
+                **EMPTY_INLINES,
+            },
+        )
+        created = Project.objects.get(name="塞给金牛的项目")
+        assert created.owner_id == orgs["zhangye"].pk
+
+    def test_officer_cannot_hand_a_project_to_another_organisation(self, staff, orgs, signed):  # type: ignore[no-untyped-def]
+        client = client_for(staff["jinniu"])
+        page = client.get(f"/admin/projects/project/{signed.pk}/change/").content.decode()
+        assert 'name="owner"' not in page
+        client.post(
+            f"/admin/projects/project/{signed.pk}/change/",
+            {"name": signed.name, "owner": orgs["zhangye"].pk, "region": "510106", **EMPTY_INLINES},
+        )
+        signed.refresh_from_db()
+        assert signed.owner_id == orgs["jinniu"].pk
