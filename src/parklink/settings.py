@@ -42,6 +42,11 @@ ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
     ["*"] if DEBUG else ["localhost", "127.0.0.1"]
 )
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Outside debug mode the session and CSRF cookies are sent over HTTPS only, so a login cannot
+# be sniffed on the way; a plain-HTTP intranet install turns this off explicitly.
+SECURE_COOKIES = env_flag("PARKLINK_SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
 
 INSTALLED_APPS = [
     "django.contrib.admin",

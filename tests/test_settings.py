@@ -1,0 +1,69 @@
+"""Settings read from the environment: what a server gets outside debug mode and in debug mode."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOWN = ("DEBUG", "ALLOWED_HOSTS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")
+PROBE = (
+    "import json, parklink.settings as s; "
+    f"print(json.dumps({{name: getattr(s, name, None) for name in {SHOWN!r}}}))"
+)
+
+
+def settings_under(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Import parklink.settings in a fresh interpreter (no pytest in it) with only `env` set."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PARKLINK_", "DJANGO_"))
+        and key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    }
+    clean.update(PARKLINK_VAR=str(tmp_path), **env)
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], env=clean, cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def values(tmp_path: Path, **env: str) -> dict[str, object]:
+    done = settings_under(tmp_path, **env)
+    assert done.returncode == 0, done.stderr
+    return dict(json.loads(done.stdout))
+
+
+class TestSettingsOutsideDebug:
+    def test_a_server_without_a_secret_key_refuses_to_start(self, tmp_path: Path) -> None:
+        done = settings_under(tmp_path)
+        assert done.returncode != 0
+        assert "SECRET_KEY must be set" in done.stderr
+
+    def test_cookies_travel_only_over_https(self, tmp_path: Path) -> None:
+        found = values(tmp_path, SECRET_KEY="a-real-secret")
+        assert found["DEBUG"] is False
+        assert found["SESSION_COOKIE_SECURE"] is True
+        assert found["CSRF_COOKIE_SECURE"] is True
+
+    def test_hosts_default_to_this_machine_only(self, tmp_path: Path) -> None:
+        found = values(tmp_path, SECRET_KEY="a-real-secret")
+        assert found["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1"]
+
+    def test_a_plain_http_intranet_may_turn_secure_cookies_off(self, tmp_path: Path) -> None:
+        found = values(tmp_path, SECRET_KEY="a-real-secret", PARKLINK_SECURE_COOKIES="0")
+        assert found["SESSION_COOKIE_SECURE"] is False
+        assert found["CSRF_COOKIE_SECURE"] is False
+
+
+class TestSettingsInDebug:
+    @pytest.mark.parametrize("flag", ["1", "true"])
+    def test_debug_serves_plain_http_without_a_secret(self, tmp_path: Path, flag: str) -> None:
+        found = values(tmp_path, PARKLINK_DEBUG=flag)
+        assert found["DEBUG"] is True
+        assert found["SESSION_COOKIE_SECURE"] is False
+        assert found["ALLOWED_HOSTS"] == ["*"]
