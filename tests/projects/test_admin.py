@@ -133,3 +133,11 @@ class TestProjectAdminOwnership:
         )
         signed.refresh_from_db()
         assert signed.owner_id == orgs["jinniu"].pk
+
+    def test_project_added_in_the_admin_starts_its_stage_history(self, staff):  # type: ignore[no-untyped-def]
+        client_for(staff["zhangye"]).post(
+            "/admin/projects/project/add/",
+            {"name": "后台录入项目", "region": "620700", **EMPTY_INLINES},
+        )
+        created = Project.objects.get(name="后台录入项目")
+        assert [(t.from_stage, t.to_stage) for t in created.transitions.all()] == [("", "lead")]

@@ -105,6 +105,15 @@ class ProjectAdmin(OwnedAdmin, SimpleHistoryAdmin):
             obj.stage_since = obj.stage_since or timezone.localdate()
             obj.last_progress_on = obj.stage_since
         super().save_model(request, obj, form, change)
+        if not change:  # the timeline starts where services.create_project starts it
+            StageTransition.objects.create(
+                project=obj,
+                from_stage="",
+                to_stage=obj.stage,
+                effective_on=obj.stage_since,
+                actor=request.user,
+                note="入库",
+            )
 
 
 class ProjectChildAdmin(admin.ModelAdmin):
