@@ -174,3 +174,21 @@ class TestParkWrite:
         )
         assert response.status_code == 400
         assert "carrier_occupied_m2" in response.json()["detail"]
+
+
+class TestOversizedValues:
+    def test_an_area_too_wide_is_400_and_the_registry_stays_readable(self, client_for):  # type: ignore[no-untyped-def]
+        client = client_for("jinniu")
+        response = client.post(
+            "/api/v1/parks/",
+            {
+                "name": "规划面积过大园区",
+                "kind": "industrial_park",
+                "region": "510106",
+                "planned_area_mu": "1e15",
+            },
+            content_type="application/json",
+        )
+        assert response.status_code == 400
+        assert "planned_area_mu" in response.json()["detail"]
+        assert client.get("/api/v1/parks/").status_code == 200

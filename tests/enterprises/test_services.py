@@ -67,3 +67,76 @@ class TestSites:
         with pytest.raises(Forbidden):
             set_sites(users["dege"], company, [])
         assert company.sites.count() == 2
+
+
+class TestColumnLimits:
+    """Values the table cannot hold are refused by the rules, not by the database."""
+
+    def test_a_capital_too_wide_for_its_column_is_refused_and_nothing_is_stored(self, users):  # type: ignore[no-untyped-def]
+        from decimal import Decimal
+
+        from parklink.enterprises.models import Enterprise
+
+        with pytest.raises(Invalid) as caught:
+            create_enterprise(
+                users["jinniu"],
+                name="注册资本过大公司",
+                region_id="510106",
+                registered_capital=Decimal("1e17"),
+            )
+        assert "registered_capital" in caught.value.detail
+        assert not Enterprise.objects.filter(name="注册资本过大公司").exists()
+
+    def test_a_capital_that_rounds_past_the_column_is_refused(self, users):  # type: ignore[no-untyped-def]
+        from decimal import Decimal
+
+        with pytest.raises(Invalid) as caught:
+            create_enterprise(
+                users["jinniu"],
+                name="四舍五入公司",
+                region_id="510106",
+                registered_capital=Decimal("9999999999999999.999"),
+            )
+        assert "registered_capital" in caught.value.detail
+
+    def test_a_large_capital_within_the_column_is_stored_and_read_back(self, users):  # type: ignore[no-untyped-def]
+        from decimal import Decimal
+
+        company = create_enterprise(
+            users["jinniu"],
+            name="大额注册资本公司",
+            region_id="510106",
+            registered_capital=Decimal("999999999999999"),
+        )
+        company.refresh_from_db()
+        assert company.registered_capital == Decimal("999999999999999")
+
+    def test_names_and_codes_longer_than_their_columns_are_refused(self, users):  # type: ignore[no-untyped-def]
+        with pytest.raises(Invalid) as caught:
+            create_enterprise(
+                users["jinniu"],
+                name="长" * 129,
+                short_name="简" * 65,
+                industry_code="123456789",
+                region_id="510106",
+            )
+        assert set(caught.value.detail) >= {"name", "short_name", "industry_code"}
+
+    def test_an_update_too_wide_leaves_the_record_as_it_was(self, users):  # type: ignore[no-untyped-def]
+        from decimal import Decimal
+
+        company = create_enterprise(users["jinniu"], name="原样公司", region_id="510106")
+        with pytest.raises(Invalid):
+            update_enterprise(users["jinniu"], company, registered_capital=Decimal("1e20"))
+        company.refresh_from_db()
+        assert company.registered_capital is None
+
+    def test_a_site_address_longer_than_its_column_is_refused(self, users):  # type: ignore[no-untyped-def]
+        with pytest.raises(Invalid) as caught:
+            create_enterprise(
+                users["jinniu"],
+                name="地址过长公司",
+                region_id="510106",
+                sites=[{"role": "rnd", "region_id": "510106", "address": "路" * 256}],
+            )
+        assert "sites" in caught.value.detail

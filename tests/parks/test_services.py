@@ -45,3 +45,47 @@ class TestParks:
         )
         with pytest.raises(Forbidden):
             update_park(users["city"], park, name="改名")
+
+
+class TestColumnLimits:
+    """Values the table cannot hold are refused by the rules, not by the database."""
+
+    def test_an_area_too_wide_for_its_column_is_refused_and_nothing_is_stored(self, users):  # type: ignore[no-untyped-def]
+        from parklink.parks.models import Park
+
+        with pytest.raises(Invalid) as caught:
+            create_park(
+                users["dege"],
+                name="规划面积过大园区",
+                kind="industrial_park",
+                region_id="513330",
+                planned_area_mu=Decimal("1e15"),
+            )
+        assert "planned_area_mu" in caught.value.detail
+        assert not Park.objects.filter(name="规划面积过大园区").exists()
+
+    def test_a_carrier_too_wide_is_named_and_not_compared(self, users):  # type: ignore[no-untyped-def]
+        with pytest.raises(Invalid) as caught:
+            create_park(
+                users["dege"],
+                name="载体过大园区",
+                kind="industrial_park",
+                region_id="513330",
+                carrier_built_m2=Decimal("1e12"),
+                carrier_occupied_m2=Decimal(5),
+            )
+        assert set(caught.value.detail) == {"carrier_built_m2"}
+
+    def test_a_name_longer_than_its_column_is_refused(self, users):  # type: ignore[no-untyped-def]
+        with pytest.raises(Invalid) as caught:
+            create_park(users["dege"], name="园" * 129, kind="industrial_park", region_id="513330")
+        assert "name" in caught.value.detail
+
+    def test_surrounding_spaces_do_not_make_a_second_park_of_the_same_name(self, users):  # type: ignore[no-untyped-def]
+        create_park(
+            users["dege"], name="马尼干戈产业园", kind="industrial_park", region_id="513330"
+        )
+        with pytest.raises(Duplicate):
+            create_park(
+                users["dege"], name=" 马尼干戈产业园 ", kind="industrial_park", region_id="513330"
+            )

@@ -15,6 +15,7 @@ from parklink.core.errors import Duplicate, Invalid
 from parklink.core.text import normalise_name
 from parklink.enterprises import uscc as uscc_rules
 from parklink.enterprises.models import Enterprise, EnterpriseSite
+from parklink.parks.services import column_problems
 
 EDITABLE_FIELDS = (
     "name",
@@ -65,8 +66,13 @@ def duplicate_message(existing: Enterprise, uscc: str | None) -> str:
     }
 
 
+COLUMN_CHECKED = ("name", "short_name", "industry_code", "registered_capital")
+
+
 def validate(values: dict[str, Any], exclude_pk: int | None = None) -> None:
-    problems: dict[str, str] = {}
+    problems = column_problems(
+        Enterprise, {key: values[key] for key in COLUMN_CHECKED if key in values}
+    )
     name = (values.get("name") or "").strip()
     if not name:
         problems["name"] = _("企业名称不能为空")
@@ -78,7 +84,7 @@ def validate(values: dict[str, Any], exclude_pk: int | None = None) -> None:
     if not values.get("region_id") and not values.get("region"):
         problems["region"] = _("请填写注册地行政区")
     capital = values.get("registered_capital")
-    if capital is not None and capital < 0:
+    if "registered_capital" not in problems and capital is not None and capital < 0:
         problems["registered_capital"] = _("注册资本不能为负数")
     if problems:
         raise Invalid(_("企业信息有误"), detail=problems)
@@ -104,16 +110,26 @@ def create_enterprise(
     if owner_id is None:  # an installation admin without an organisation must name one
         raise Invalid(_("请指定所属机构"), detail={"owner": _("请指定所属机构")})
     validate(fields)
+    _check_sites(sites or [])
     enterprise = Enterprise.objects.create(owner_id=owner_id, **fields)
     for site in sites or []:
         EnterpriseSite.objects.create(enterprise=enterprise, **site)
     return enterprise
 
 
+def _check_sites(sites: list[dict[str, Any]]) -> None:
+    """Refuse sites whose text would not fit the table (the API does not bound it)."""
+    for site in sites:
+        problems = column_problems(EnterpriseSite, {"address": site.get("address")})
+        if problems:
+            raise Invalid(_("企业基地有误"), detail={"sites": problems["address"]})
+
+
 @transaction.atomic
 def set_sites(user: User, enterprise: Enterprise, sites: list[dict[str, Any]]) -> None:
     """Replace the enterprise's sites (HQ, R&D, manufacturing…) with `sites`."""
     ensure_can_write(user, enterprise.owner_id)
+    _check_sites(sites)
     enterprise.sites.all().delete()
     EnterpriseSite.objects.bulk_create(EnterpriseSite(enterprise=enterprise, **s) for s in sites)
 
@@ -134,6 +150,8 @@ def update_enterprise(
     validate(
         {
             "name": enterprise.name,
+            "short_name": enterprise.short_name,
+            "industry_code": enterprise.industry_code,
             "uscc": enterprise.uscc,
             "region_id": enterprise.region_id,
             "registered_capital": enterprise.registered_capital,

@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,7 @@ EDITABLE_FIELDS = (
     "available_land_mu",
 )
 LINKAGE_FIELDS = ("name", "description")
+NUMBER_FIELDS = ("planned_area_mu", "carrier_built_m2", "carrier_occupied_m2", "available_land_mu")
 
 
 def ancestors(park: Park) -> list[Park]:
@@ -52,9 +54,51 @@ def ancestors(park: Park) -> list[Park]:
     return chain
 
 
-def _validate(park: Park) -> None:
+def column_problems(model: type[models.Model], values: Mapping[str, Any]) -> dict[str, str]:
+    """What in `values` would not fit `model`'s columns: text too long, numbers too wide.
+
+    Checked before saving: PostgreSQL refuses such values with an error, and SQLite stores a
+    number it cannot read back, so every later page showing the record would fail.
+    """
     problems: dict[str, str] = {}
-    if not park.name.strip():
+    for name, value in values.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        problem = ""
+        if isinstance(field, models.CharField) and isinstance(value, str) and field.max_length:
+            problem = _too_long(value, field.max_length)
+        elif isinstance(field, models.DecimalField) and value is not None:
+            problem = _width_problem(value, field.max_digits, field.decimal_places)
+        if problem:
+            problems[name] = problem
+    return problems
+
+
+def _width_problem(value: Any, max_digits: int | None, places: int | None) -> str:
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return _("请填写数字")
+    if not number.is_finite():
+        return _("请填写数字")
+    if max_digits is None or places is None:
+        return ""
+    limit = Decimal(10) ** (max_digits - places)
+    # Checked before rounding too: quantize() cannot round a number wider than the context.
+    if abs(number) >= limit:
+        return _("数值过大")
+    rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return _("数值过大") if abs(rounded) >= limit else ""
+
+
+def _validate(park: Park) -> None:
+    park.name = (park.name or "").strip()
+    park.short_name = (park.short_name or "").strip()
+    columns = ("name", "short_name", *NUMBER_FIELDS)
+    problems = column_problems(Park, {name: getattr(park, name) for name in columns})
+    if not park.name:
         problems["name"] = _("园区名称不能为空")
     if (
         park.parent_id is not None
@@ -62,13 +106,14 @@ def _validate(park: Park) -> None:
         and (park.parent_id == park.pk or park.pk in {p.pk for p in ancestors(park)})
     ):
         problems["parent"] = _("上级园区不能是本园区或其下属园区")
-    for name in ("planned_area_mu", "carrier_built_m2", "carrier_occupied_m2", "available_land_mu"):
+    for name in NUMBER_FIELDS:
         value = getattr(park, name)
-        if value is not None and value < 0:
+        if name not in problems and value is not None and value < 0:
             problems[name] = _("不能为负数")
     if (
         park.carrier_built_m2 is not None
         and park.carrier_occupied_m2 is not None
+        and not problems.keys() & {"carrier_built_m2", "carrier_occupied_m2"}
         and park.carrier_occupied_m2 > park.carrier_built_m2
     ):
         problems["carrier_occupied_m2"] = _("已入驻载体不能大于已建载体")
