@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from parklink.projects import services
-from parklink.projects.models import Project
+from parklink.projects.models import Milestone, Project
 
 
 @pytest.fixture
@@ -141,3 +141,30 @@ class TestProjectAdminOwnership:
         )
         created = Project.objects.get(name="后台录入项目")
         assert [(t.from_stage, t.to_stage) for t in created.transitions.all()] == [("", "lead")]
+
+
+class TestProjectChildAdmin:
+    def test_project_picker_offers_only_own_projects(self, staff, secret):  # type: ignore[no-untyped-def]
+        page = client_for(staff["zhangye"]).get("/admin/projects/milestone/add/")
+        assert page.status_code == 200 and secret.name not in page.content.decode()
+
+    def test_milestone_cannot_be_added_to_another_organisations_project(self, staff, secret, today):  # type: ignore[no-untyped-def]
+        client_for(staff["zhangye"]).post(
+            "/admin/projects/milestone/add/",
+            {"project": secret.pk, "name": "外来节点", "due_on": today.isoformat()},
+        )
+        assert not Milestone.objects.filter(project=secret).exists()
+
+    def test_stage_history_cannot_be_written_in_the_admin(self, staff, signed):  # type: ignore[no-untyped-def]
+        client = client_for(staff["jinniu"])
+        record = signed.transitions.get()
+        assert client.get("/admin/projects/stagetransition/add/").status_code == 404
+        page = client.get(f"/admin/projects/stagetransition/{record.pk}/change/")
+        assert page.status_code == 404
+
+    def test_owner_can_still_delete_a_project_with_its_history(self, staff, signed):  # type: ignore[no-untyped-def]
+        response = client_for(staff["jinniu"]).post(
+            f"/admin/projects/project/{signed.pk}/delete/", {"post": "yes"}
+        )
+        assert response.status_code == 302
+        assert not Project.objects.filter(pk=signed.pk).exists()

@@ -123,8 +123,18 @@ class ProjectChildAdmin(admin.ModelAdmin):
             return qs
         return qs.filter(project__owner_id=getattr(request.user, "organization_id", None))
 
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # The project picker offers only projects the user may change: listing every project
+        # would show other organisations' confidential names and let rows be added to them.
+        if db_field.name == "project" and not request.user.is_superuser:
+            org_id = getattr(request.user, "organization_id", None)
+            kwargs["queryset"] = Project.objects.filter(owner_id=org_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-for model in (Milestone, Approval, FundsInPlace, StageTransition):
+
+# Stage history has no admin page of its own: it is written by services.transition alone
+# and shown read-only inside each project (TransitionInline).
+for model in (Milestone, Approval, FundsInPlace):
     admin.site.register(model, ProjectChildAdmin)
 
 
