@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from parklink.projects import services
-from parklink.projects.models import Milestone, Project
+from parklink.projects.models import AgeingPolicy, Milestone, Project
 
 
 @pytest.fixture
@@ -168,3 +168,39 @@ class TestProjectChildAdmin:
         )
         assert response.status_code == 302
         assert not Project.objects.filter(pk=signed.pk).exists()
+
+
+class TestAgeingPolicyAdmin:
+    def test_officer_sees_and_sets_only_own_organisations_thresholds(self, staff, orgs):  # type: ignore[no-untyped-def]
+        AgeingPolicy.objects.create(organization=orgs["jinniu"], yellow_months=1, red_months=2)
+        client = client_for(staff["zhangye"])
+        listing = client.get("/admin/projects/ageingpolicy/").content.decode()
+        assert orgs["jinniu"].name not in listing
+        form = client.get("/admin/projects/ageingpolicy/add/").content.decode()
+        assert orgs["jinniu"].name not in form
+        client.post(
+            "/admin/projects/ageingpolicy/add/",
+            {
+                "organization": orgs["jinniu"].pk,
+                "yellow_months": 1,
+                "red_months": 2,
+                "removal_months": 3,
+            },
+        )
+        policy = AgeingPolicy.objects.get(organization=orgs["jinniu"])
+        assert (policy.yellow_months, policy.red_months, policy.removal_months) == (1, 2, 6)
+
+    def test_thresholds_that_do_not_rise_are_refused_next_to_the_form(self, staff, orgs):  # type: ignore[no-untyped-def]
+        response = client_for(staff["jinniu"]).post(
+            "/admin/projects/ageingpolicy/add/",
+            {
+                "organization": orgs["jinniu"].pk,
+                "yellow_months": 3,
+                "red_months": 2,
+                "removal_months": 6,
+            },
+        )
+        assert response.status_code == 200  # the form again, with the error
+        assert not AgeingPolicy.objects.filter(organization=orgs["jinniu"]).exists()
+        # and the project list keeps working for the organisation
+        assert client_for(staff["jinniu"]).get("/projects/").status_code == 200

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from parklink.accounts.models import Organization
 from parklink.core.admin import OwnedAdmin
 from parklink.projects.models import (
     AgeingPolicy,
@@ -145,4 +146,18 @@ class ProjectTagAdmin(admin.ModelAdmin):
 
 @admin.register(AgeingPolicy)
 class AgeingPolicyAdmin(admin.ModelAdmin):
+    """Officers set their own organisation's thresholds; installation administrators any."""
+
     list_display = ("organization", "yellow_months", "red_months", "removal_months")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AgeingPolicy]:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(organization_id=getattr(request.user, "organization_id", None))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "organization" and not request.user.is_superuser:
+            org_id = getattr(request.user, "organization_id", None)
+            kwargs["queryset"] = Organization.objects.filter(pk=org_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -306,3 +307,9 @@ class AgeingPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.organization)
+
+    def clean(self) -> None:
+        # ageing.Thresholds refuses these at read time, which would break every page that
+        # colours this organisation's projects; refuse them when they are entered instead.
+        if not 0 < self.yellow_months < self.red_months < self.removal_months:
+            raise ValidationError(_("阈值必须逐级递增:0 < 黄色预警 < 红色预警 < 建议出库"))
