@@ -33,6 +33,16 @@ class TestParseAmount:
     def test_rounds_to_the_fen(self) -> None:
         assert to_yuan("0.000001", "万元") == Decimal("0.01")
 
+    @pytest.mark.parametrize("value", ["99999999999999999999999999亿元", Decimal("1E+30"), 1e30])
+    def test_a_number_too_wide_to_round_to_the_fen_is_not_an_amount(self, value: object) -> None:
+        with pytest.raises(AmountError):
+            parse_amount(value)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("value", [float("nan"), float("inf"), Decimal("-Infinity")])
+    def test_not_a_number_and_infinity_are_not_amounts(self, value: object) -> None:
+        with pytest.raises(AmountError):
+            parse_amount(value)  # type: ignore[arg-type]
+
 
 class TestFormatAmount:
     @pytest.mark.parametrize(

@@ -41,6 +41,39 @@ class TestAmount:
             imports.amount()("约五亿")
         assert "5.6亿元" in caught.value.reason_zh
 
+    @pytest.mark.parametrize("value", ["99999999999999999999999999亿元", 1e30])
+    def test_a_number_too_wide_to_compute_is_refused_with_a_reason(self, value: object) -> None:
+        with pytest.raises(CellError) as caught:
+            imports.amount()(value)
+        assert "金额过大" in caught.value.reason_zh
+        assert "too large" in caught.value.reason_en
+
+    def test_an_amount_wider_than_the_database_column_is_refused(self) -> None:
+        # The amount columns hold 18 digits, two of them after the point: under 1亿亿元.
+        with pytest.raises(CellError) as caught:
+            imports.amount()("10000000000000000元")
+        assert "金额过大" in caught.value.reason_zh
+
+    def test_the_widest_amount_the_column_holds_is_accepted(self) -> None:
+        widest = "9999999999999999.99元"
+        assert imports.amount()(widest) == Decimal("9999999999999999.99")
+
+
+class TestInteger:
+    @pytest.mark.parametrize("value", ["1,200", "1200人", 1200.0, 1200])
+    def test_whole_numbers_are_read(self, value: object) -> None:
+        assert imports.integer(value) == 1200
+
+    @pytest.mark.parametrize("value", ["-3", "2.5", "很多"])
+    def test_what_is_not_a_count_is_refused(self, value: object) -> None:
+        with pytest.raises(CellError):
+            imports.integer(value)
+
+    def test_a_number_wider_than_the_database_column_is_refused(self) -> None:
+        with pytest.raises(CellError) as caught:
+            imports.integer("99999999999999999999")
+        assert "过大" in caught.value.reason_zh
+
 
 class TestDay:
     @pytest.mark.parametrize(

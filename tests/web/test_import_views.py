@@ -240,6 +240,21 @@ class TestValidateStep:
         assert "不是 .xlsx 格式" in response.content.decode()
         assert stored_files(users["jinniu"]) == []
 
+    def test_amounts_and_counts_too_large_to_store_are_reported_not_a_crash(
+        self, login: Callable[[str], Client], users: dict[str, User]
+    ) -> None:
+        rows = [
+            ["锂电池正极材料项目", "510106", "99999999999999999999999999亿元", 10],
+            ["智能终端生产基地", "510106", 10**13, "99999999999999999999"],
+        ]
+        data = xlsx_bytes(["项目名称", "落地行政区", "总投资(万元)", "带动就业"], rows)
+        response = validate(login("jinniu"), data, kind="projects", name="项目.xlsx")
+        assert response.status_code == 200
+        found = [(p.row, p.column) for p in response.context["problems"]]
+        assert found == [(2, "总投资(万元)"), (3, "总投资(万元)"), (3, "带动就业")]
+        assert response.context["token"] == ""
+        assert stored_files(users["jinniu"]) == []
+
     def test_csv_file_is_accepted(self, login: Callable[[str], Client]) -> None:
         data = "企业名称,注册地\n成都某某科技有限公司,510106\n".encode("utf-8-sig")
         response = validate(login("jinniu"), data, name="list.csv")

@@ -17,12 +17,15 @@ from django.db import IntegrityError, transaction
 from parklink.accounts.models import Organization, User
 from parklink.accounts.services import ensure_can_write
 from parklink.core.errors import Forbidden, Invalid, NotFound, ParkLinkError
-from parklink.core.money import AmountError, parse_amount
+from parklink.core.money import AmountError, AmountTooLarge, parse_amount
 from parklink.core.tabular import TableError, header_key, match_headers, open_table
 
 Parser = Callable[[Any], Any]
 Source = str | Path | IO[bytes]
 PREVIEW_ROWS = 10
+# The amount columns hold 18 digits, two of them after the point.
+MAX_AMOUNT = Decimal("9999999999999999.99")
+MAX_INTEGER = 2_147_483_647  # a positive integer column on every database Django supports
 GBT4754_FILE = Path(__file__).resolve().parent.parent / "data" / "gbt4754.yaml"
 _UNIT_IN_HEADER = re.compile(r"[(（]\s*(亿元|万元|元)\s*[)）]")
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -169,17 +172,30 @@ def amount(unit: str = "万元") -> Parser:
     def parse(value: Any) -> Decimal:
         try:
             if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-                return parse_amount(value, unit)
-            folded = unicodedata.normalize("NFKC", cell_text(value)).replace(" ", "")
-            return parse_amount(folded, unit)
+                result = parse_amount(value, unit)
+            else:
+                folded = unicodedata.normalize("NFKC", cell_text(value)).replace(" ", "")
+                result = parse_amount(folded, unit)
+        except AmountTooLarge as exc:
+            raise _too_large() from exc
         except AmountError as exc:
             raise CellError(
                 f"不是有效金额:请填写数字(单位{unit}),或带单位如“5.6亿元”“350万元”",
                 f"not an amount: write a number in {unit}, or text with a unit "
                 "such as 5.6亿元 or 350万元",
             ) from exc
+        if abs(result) > MAX_AMOUNT:
+            raise _too_large()
+        return result
 
     return parse
+
+
+def _too_large() -> CellError:
+    return CellError(
+        "金额过大,超出可记录的范围,请检查单位(元/万元/亿元)",
+        "amount too large to record; check the unit (元/万元/亿元)",
+    )
 
 
 def integer(value: Any) -> int:
@@ -193,6 +209,10 @@ def integer(value: Any) -> int:
         number = Decimal(folded.strip())
     if number != number.to_integral_value() or number < 0:
         raise CellError("应为非负整数", "must be a whole number of at least 0")
+    if number > MAX_INTEGER:
+        raise CellError(
+            f"数值过大,最大为{MAX_INTEGER}", f"too large; the largest accepted is {MAX_INTEGER}"
+        )
     return int(number)
 
 

@@ -20,6 +20,10 @@ class AmountError(ValueError):
     """Raised when a text cannot be read as an amount of money."""
 
 
+class AmountTooLarge(AmountError):
+    """Raised when a number is too wide to be held in 元 to the fen."""
+
+
 def to_yuan(value: Decimal | int | str, unit: str = "元") -> Decimal:
     """Convert a number in `unit` (元, 万元 or 亿元) to 元, rounded to the fen."""
     if unit not in UNITS:
@@ -28,7 +32,12 @@ def to_yuan(value: Decimal | int | str, unit: str = "元") -> Decimal:
         number = Decimal(str(value).replace(",", ""))
     except InvalidOperation as exc:
         raise AmountError(f"not a number: {value!r}") from exc
-    return (number * UNITS[unit]).quantize(FEN, rounding=ROUND_HALF_UP)
+    if not number.is_finite():
+        raise AmountError(f"not a number: {value!r}")
+    try:
+        return (number * UNITS[unit]).quantize(FEN, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:  # more digits than Decimal's context can round to the fen
+        raise AmountTooLarge(f"too large: {value!r}") from exc
 
 
 def parse_amount(text: str | int | float | Decimal, default_unit: str = "万元") -> Decimal:
