@@ -475,3 +475,48 @@ class TestEditSites:
         response = client.post(f"/enterprises/{company.pk}/edit/", data)
         assert response.status_code == 302, response.content.decode()[:3000]
         assert sorted(company.sites.values_list("role", flat=True)) == ["manufacturing", "rnd"]
+
+    def test_saving_the_form_keeps_the_region_of_a_site_outside_parks(self, users, world):  # type: ignore[no-untyped-def]
+        rongsu = world["rongsu"]
+        url = reverse("enterprises:edit", args=[rongsu.pk])
+        client = client_for(users["city"])
+        sites = client.get(url).context["sites"]
+        # What the browser sends back for the site rows when nobody touches them.
+        shown = {
+            field.html_name: field.field.prepare_value(field.value())
+            for form in [sites.management_form, *sites.forms]
+            for field in form
+        }
+        data = _form(name=rongsu.name, uscc=rongsu.uscc, region="320500")
+        data.update({key: "" if value is None else str(value) for key, value in shown.items()})
+        response = client.post(url, data)
+        assert response.status_code == 302, response.context["form"].errors
+        sites = {(s.role, s.park_id, s.region_id) for s in rongsu.sites.all()}
+        assert sites == {
+            ("rnd", world["gaode"].pk, "510100"),
+            ("manufacturing", None, "320500"),
+        }
+
+    def test_a_region_inside_the_park_is_kept_and_one_outside_gives_way_to_the_park(  # type: ignore[no-untyped-def]
+        self, users, world
+    ):
+        rongsu = world["rongsu"]
+        response = client_for(users["city"]).post(
+            reverse("enterprises:edit", args=[rongsu.pk]),
+            _form(
+                name=rongsu.name,
+                uscc=rongsu.uscc,
+                region="320500",
+                **{
+                    "sites-0-role": "rnd",
+                    "sites-0-park": str(world["gaode"].pk),
+                    "sites-0-region": "510106",
+                    "sites-1-role": "manufacturing",
+                    "sites-1-park": str(world["hydrogen"].pk),
+                    "sites-1-region": "苏州市 (320500)",
+                },
+            ),
+        )
+        assert response.status_code == 302
+        sites = {(s.role, s.region_id) for s in rongsu.sites.all()}
+        assert sites == {("rnd", "510106"), ("manufacturing", "620702")}

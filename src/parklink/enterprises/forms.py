@@ -145,30 +145,39 @@ class SiteForm(forms.Form):
         label=_("功能"), choices=[("", "---------"), *SiteRole.choices], required=False
     )
     park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none(), required=False)
+    region = RegionField(label=_("行政区"), max_length=64, required=False)
     address = forms.CharField(label=_("地址"), max_length=255, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         park = self.fields["park"]
         assert isinstance(park, forms.ModelChoiceField)
-        park.queryset = Park.objects.order_by("name_pinyin")
+        park.queryset = Park.objects.select_related("region").order_by("name_pinyin")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if (data.get("park") or data.get("address")) and not data.get("role"):
+        filled = data.get("park") or data.get("region") or data.get("address")
+        if filled and not data.get("role"):
             self.add_error("role", _("请选择这个基地的功能"))
         return data
 
     def site(self) -> dict[str, Any] | None:
-        """The site as create_enterprise takes it, or None for an empty row."""
+        """The site as create_enterprise takes it, or None for an empty row.
+
+        A site outside parks keeps the region typed for it; in a park, the region is the
+        park's, or a region inside the park's when one is given.
+        """
         data = self.cleaned_data
         if not data.get("role"):
             return None
         park = data.get("park")
+        region = data.get("region")
+        if park is not None and not (region is not None and park.region.contains(region)):
+            region = park.region
         return {
             "role": data["role"],
             "park": park,
-            "region": park.region if park else None,
+            "region": region,
             "address": data.get("address") or "",
         }
 

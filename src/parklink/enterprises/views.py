@@ -258,8 +258,8 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return forbidden(request, error)
     form = EnterpriseForm(request.POST or None, instance=enterprise)
     current = [
-        {"role": s.role, "park": s.park_id, "address": s.address}
-        for s in enterprise.sites.order_by("pk")
+        {"role": s.role, "park": s.park_id, "region": s.region, "address": s.address}
+        for s in enterprise.sites.select_related("region").order_by("pk")
     ]
     sites = SiteFormSet(request.POST or None, prefix="sites", initial=current)
     existing = None
