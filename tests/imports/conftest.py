@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,25 @@ def make_uscc(number: int, adcode: str = "510106") -> str:
     """A valid 统一社会信用代码 built around `number`."""
     first17 = f"91{adcode}MA{number:07d}"
     return first17 + check_character(first17)
+
+
+def damaged_xlsx(path: Path, rows: int, keep: float) -> Path:
+    """A real workbook whose sheet XML is cut off after `keep` of its length."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["名称", "日期"])
+    for number in range(rows):
+        sheet.append([f"企业{number}", datetime(2024, 1, 19)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: int(len(data) * keep)]
+            target.writestr(item, data)
+    return path
 
 
 def wrong_check(code: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import datetime
 from pathlib import Path
 
@@ -10,7 +11,29 @@ from openpyxl import Workbook
 
 from parklink.core.tabular import TableError, match_headers, open_table
 
-from .conftest import write_csv
+from .conftest import damaged_xlsx, write_csv
+
+
+class TestDamagedFiles:
+    def test_xlsx_cut_off_in_the_header_is_a_table_error(self, tmp_path: Path) -> None:
+        path = damaged_xlsx(tmp_path / "a.xlsx", rows=1, keep=0.5)
+        with pytest.raises(TableError) as caught, open_table(path) as table:
+            list(table.rows)
+        assert "损坏" in caught.value.message_zh
+
+    def test_xlsx_cut_off_among_the_rows_is_a_table_error(self, tmp_path: Path) -> None:
+        path = damaged_xlsx(tmp_path / "a.xlsx", rows=2000, keep=0.9)
+        with pytest.raises(TableError) as caught, open_table(path) as table:
+            list(table.rows)
+        assert "damaged" in caught.value.message_en
+
+    def test_csv_with_an_unclosed_quote_over_a_huge_field_is_a_table_error(
+        self, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "a.csv"
+        path.write_text('名称,注册地\n"甲公司' + "x" * (csv.field_size_limit() + 1), "utf-8")
+        with pytest.raises(TableError), open_table(path) as table:
+            list(table.rows)
 
 
 class TestOpenTable:

@@ -20,6 +20,7 @@ from parklink.enterprises.models import Enterprise
 from parklink.enterprises.uscc import check_character
 from parklink.projects.imports import ProjectImporter
 from parklink.projects.models import Project
+from tests.imports.conftest import damaged_xlsx
 
 ENTERPRISE_HEADER = ["企业名称", "统一社会信用代码", "注册地"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -252,6 +253,17 @@ class TestValidateStep:
         assert response.status_code == 200
         found = [(p.row, p.column) for p in response.context["problems"]]
         assert found == [(2, "总投资(万元)"), (3, "总投资(万元)"), (3, "带动就业")]
+        assert response.context["token"] == ""
+        assert stored_files(users["jinniu"]) == []
+
+    def test_damaged_xlsx_is_reported_and_no_copy_is_kept(
+        self, login: Callable[[str], Client], users: dict[str, User], tmp_path: Path
+    ) -> None:
+        data = damaged_xlsx(tmp_path / "damaged.xlsx", rows=1, keep=0.5).read_bytes()
+        response = validate(login("jinniu"), data)
+        assert response.status_code == 200
+        [problem] = response.context["problems"]
+        assert problem.column == "文件" and "损坏" in problem.reason
         assert response.context["token"] == ""
         assert stored_files(users["jinniu"]) == []
 

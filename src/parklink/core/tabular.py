@@ -104,10 +104,29 @@ def decode_csv(data: bytes) -> str:
     )
 
 
+def _damaged(kind: str) -> TableError:
+    return TableError(
+        f"{kind} 文件已损坏或格式有误,无法读取,请重新保存后上传",
+        f"the {kind} file is damaged or malformed and cannot be read; save it again",
+    )
+
+
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     reader = csv.reader(io.StringIO(decode_csv(data), newline=""))
-    for number, cells in enumerate(reader, start=1):
-        yield number, list(cells)
+    try:
+        for number, cells in enumerate(reader, start=1):
+            yield number, list(cells)
+    except csv.Error as exc:  # e.g. an unclosed quote swallowing the rest of the file
+        raise _damaged("CSV") from exc
+
+
+def _xlsx_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
+    """The sheet's rows, numbered; a sheet that breaks off while streaming is a TableError."""
+    try:
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(cells)
+    except Exception as exc:  # the XML parser and zipfile raise many kinds for a damaged sheet
+        raise _damaged("Excel") from exc
 
 
 @contextmanager
@@ -131,11 +150,6 @@ def open_table(source: str | Path | IO[bytes], fmt: str | None = None) -> Iterat
             "cannot read the Excel file; is it really .xlsx?",
         ) from exc
     try:
-        sheet = book.worksheets[0]
-        numbered = (
-            (number, list(cells))
-            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)
-        )
-        yield _split(numbered)
+        yield _split(_xlsx_rows(book.worksheets[0]))
     finally:
         book.close()
