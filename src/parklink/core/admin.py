@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from parklink.core.models import SourceCitation
@@ -42,3 +42,17 @@ class OwnedAdmin(admin.ModelAdmin):
 class SourceCitationAdmin(admin.ModelAdmin):
     list_display = ("document", "quote", "content_type", "object_id")
     search_fields = ("document", "quote")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        """The sources of a project the user may not see are as missing as the project."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from parklink.projects.models import Project
+        from parklink.projects.queries import visible_projects
+
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        project_type = ContentType.objects.get_for_model(Project)
+        visible = visible_projects(request.user).values("pk")  # type: ignore[arg-type]
+        return qs.filter(~Q(content_type=project_type) | Q(object_id__in=visible))
