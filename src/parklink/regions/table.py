@@ -9,7 +9,7 @@ from importlib import resources
 
 PROVINCE, CITY, COUNTY = "province", "city", "county"
 # Placeholder rows under municipalities: named after the province they belong to.
-_PLACEHOLDER_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+PLACEHOLDER_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 
 
 @dataclass(frozen=True)
@@ -74,11 +74,11 @@ def build_rows() -> list[RegionRow]:
         name, lng, lat = kept[code]
         parent = parent_of(code)
         parent_row = rows.get(parent) if parent else None
-        if parent_row and name in _PLACEHOLDER_NAMES:
+        if parent_row and name in PLACEHOLDER_NAMES:
             full_name = f"{parent_row.full_name}{name}"
         else:
             full_name = f"{parent_row.full_name}{name}" if parent_row else name
-        if parent_row and parent_row.name in _PLACEHOLDER_NAMES and parent_row.parent:
+        if parent_row and parent_row.name in PLACEHOLDER_NAMES and parent_row.parent:
             # 北京市市辖区东城区 reads better as 北京市东城区.
             full_name = f"{rows[parent_row.parent].full_name}{name}"
         rows[code] = RegionRow(
