@@ -1,4 +1,6 @@
-from typing import Any
+"""Admin pages of the project library, scoped like the API and the pages."""
+
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -7,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
-from parklink.accounts.models import Organization
+from parklink.accounts.models import Organization, User
 from parklink.core.admin import OwnedAdmin
 from parklink.projects.models import (
     AgeingPolicy,
@@ -112,7 +114,7 @@ class ProjectAdmin(OwnedAdmin, SimpleHistoryAdmin):
                 from_stage="",
                 to_stage=obj.stage,
                 effective_on=obj.stage_since,
-                actor=request.user,
+                actor=cast(User, request.user),
                 note="入库",
             )
 
@@ -159,5 +161,5 @@ class AgeingPolicyAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "organization" and not request.user.is_superuser:
             org_id = getattr(request.user, "organization_id", None)
-            kwargs["queryset"] = Organization.objects.filter(pk=org_id)
+            kwargs["queryset"] = Organization.objects.filter(pk=org_id or 0)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
