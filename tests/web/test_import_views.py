@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,6 +21,7 @@ from parklink.enterprises.models import Enterprise
 from parklink.enterprises.uscc import check_character
 from parklink.projects.imports import ProjectImporter
 from parklink.projects.models import Project
+from parklink.web import import_views
 from tests.imports.conftest import damaged_xlsx
 
 ENTERPRISE_HEADER = ["企业名称", "统一社会信用代码", "注册地"]
@@ -331,6 +333,32 @@ class TestConfirmStep:
         again = client.post(reverse("import_confirm"), {"token": token})
         assert again.status_code == 410
         assert Enterprise.objects.count() == len(GOOD_ROWS)
+
+    def test_a_second_confirmation_sent_while_the_first_runs_imports_nothing(
+        self,
+        login: Callable[[str], Client],
+        orgs: dict[str, Organization],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """A double click without htmx, or two tabs: the file is imported once, not twice."""
+        client = login("jinniu")
+        data = xlsx_bytes(["项目名称", "落地行政区"], [["锂电池正极材料项目", "510106"]])
+        token = validate(client, data, kind="projects").context["token"]
+        real = import_views.KINDS["projects"]
+        second: dict[str, Any] = {}
+
+        def run_while_confirmed_again(user: User, path: Path, **options: Any) -> Any:
+            if "sent" not in second:
+                second["sent"] = True
+                second["response"] = client.post(reverse("import_confirm"), {"token": token})
+            return real.run(user, path, **options)
+
+        racing = dataclasses.replace(real, run=run_while_confirmed_again)
+        monkeypatch.setitem(import_views.KINDS, "projects", racing)
+        first = client.post(reverse("import_confirm"), {"token": token})
+        assert first.context["report"].created == 1
+        assert second["response"].status_code == 410
+        assert Project.objects.filter(owner=orgs["jinniu"]).count() == 1
 
     def test_another_users_token_finds_nothing(self, login: Callable[[str], Client]) -> None:
         token = self.checked(login("jinniu"))

@@ -151,6 +151,24 @@ def find_upload(user: User, token: str) -> tuple[Path, ImportKind, str] | None:
     return None
 
 
+def claim_upload(user: User, token: str) -> tuple[Path, ImportKind, str] | None:
+    """Take the stored file of `token` for one confirmation, or None when it is gone.
+
+    The file is renamed first (atomic), so a second confirmation sent meanwhile (a double
+    click, another tab) finds nothing instead of importing the same rows again.
+    """
+    found = find_upload(user, token)
+    if found is None:
+        return None
+    path, kind, fmt = found
+    claimed = path.with_name(f"claimed-{path.name}")  # same suffix: openpyxl reads by it
+    try:
+        path.rename(claimed)
+    except FileNotFoundError:
+        return None
+    return claimed, kind, fmt
+
+
 # Presenting reports ----------------------------------------------------------------------------
 
 
@@ -266,7 +284,7 @@ def import_validate(request: HttpRequest) -> HttpResponse:
 def import_confirm(request: HttpRequest) -> HttpResponse:
     """Step 2: import the checked file all-or-nothing, then delete it."""
     user = _user(request)
-    found = find_upload(user, request.POST.get("token", ""))
+    found = claim_upload(user, request.POST.get("token", ""))
     if found is None:
         message = _("待导入的文件已失效,请重新上传。")
         return _page(request, "web/partials/import_error.html", {"message": message}, 410)
