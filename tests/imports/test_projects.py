@@ -201,6 +201,18 @@ class TestProjectImport:
             (3, "达产年税收(万元)", "金额不能为负数"),
         ]
 
+    def test_amount_too_large_to_store_is_reported_before_anything_is_written(
+        self, users: dict[str, User], xlsx: Callable[..., Path]
+    ) -> None:
+        # 2×10^15 元: fits the column's 18 digits but would not read back from SQLite
+        rows = [row("甲", **{"总投资(万元)": "200000000000"}), row("乙")]
+        checked = validate_projects(users["jinniu"], xlsx(HEADER, rows))
+        assert [(p.row, p.column, p.reason_zh, p.reason_en) for p in checked.problems] == [
+            (2, "总投资(万元)", "金额过大", "the amount is too large"),
+        ]
+        report = import_projects(users["jinniu"], xlsx(HEADER, rows))
+        assert len(report.problems) == 1 and not Project.objects.exists()
+
     def test_unknown_investor_and_tag_are_reported(
         self, users: dict[str, User], xlsx: Callable[..., Path]
     ) -> None:

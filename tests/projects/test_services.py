@@ -60,6 +60,61 @@ class TestCreateProject:
             make(officer, today, tags=["no-such-tag"])
 
 
+class TestValuesThatDoNotFitTheirColumn:
+    """Refused with the field named, before anything is written (not a database error)."""
+
+    def test_amount_wider_than_the_column_is_refused(self, officer, today):  # type: ignore[no-untyped-def]
+        with pytest.raises(Invalid) as caught:
+            make(officer, today, total_investment=Decimal("1e15"))
+        assert set(caught.value.detail) == {"total_investment"}
+        assert Project.objects.count() == 0
+
+    def test_amount_finer_than_the_fen_is_refused(self, officer, today):  # type: ignore[no-untyped-def]
+        with pytest.raises(Invalid) as caught:
+            make(officer, today, expected_annual_tax=Decimal("1.005"))
+        assert set(caught.value.detail) == {"expected_annual_tax"}
+
+    def test_amount_just_below_the_limit_is_accepted(self, officer, today):  # type: ignore[no-untyped-def]
+        largest = Decimal("999999999999999")  # 1000万亿元 less one 元
+        project = make(officer, today, total_investment=largest)
+        project.refresh_from_db()
+        assert project.total_investment == largest
+
+    def test_text_longer_than_its_column_is_refused(self, officer, today):  # type: ignore[no-untyped-def]
+        with pytest.raises(Invalid) as caught:
+            make(officer, today, name="长" * 201, code_name="代" * 65)
+        assert set(caught.value.detail) == {"name", "code_name"}
+        assert Project.objects.count() == 0
+
+    def test_update_is_checked_the_same_way(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today)
+        with pytest.raises(Invalid) as caught:
+            services.update_project(officer, project, sector="产" * 65)
+        assert set(caught.value.detail) == {"sector"}
+        project.refresh_from_db()
+        assert project.sector == ""
+
+    def test_funds_wider_than_the_column_are_refused(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today)
+        with pytest.raises(Invalid) as caught:
+            services.add_funds(officer, project, today, Decimal("1e20"))
+        assert set(caught.value.detail) == {"amount"}
+        assert not project.funds.exists()
+
+    def test_long_milestone_name_and_approval_reference_are_refused(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today)
+        with pytest.raises(Invalid):
+            services.add_milestone(officer, project, "节" * 129, today)
+        with pytest.raises(Invalid):
+            services.set_approval(
+                officer, project, "environmental", "approved", reference="文" * 129
+            )
+        with pytest.raises(Invalid):
+            services.add_funds(officer, project, today, Decimal("100"), evidence="凭" * 256)
+        assert not (project.milestones.exists() or project.approvals.exists())
+        assert not project.funds.exists()
+
+
 class TestTransition:
     def test_walks_the_pipeline_and_keeps_every_step(self, officer, today):  # type: ignore[no-untyped-def]
         project = make(officer, today)

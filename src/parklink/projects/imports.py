@@ -65,7 +65,10 @@ EXPORT_ONLY: tuple[Heading, ...] = (
     Heading("last_progress_on", "最近进展日期", "last_progress_on"),
 )
 AMOUNT_PROBLEMS_EN = {
+    "金额不是有效数字": "the amount is not a number",
     "金额不能为负数": "an amount cannot be negative",
+    "金额过大": "the amount is too large",
+    "金额最多精确到分": "an amount has at most two decimal places (fen)",
     "一期投资不能大于总投资": "the first-phase investment cannot exceed the total investment",
 }
 ALIASES: dict[str, tuple[str, ...]] = {

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from parklink.accounts.models import User
 from parklink.accounts.services import ensure_can_write
 from parklink.core.errors import IllegalTransition, Invalid
+from parklink.core.money import FEN
 from parklink.projects import lifecycle
 from parklink.projects.ageing import Colour, Thresholds, colour
 from parklink.projects.lifecycle import ACTIVE, Stage
@@ -70,6 +72,8 @@ TEXT_FIELDS = tuple(
     if isinstance(Project._meta.get_field(name), models.CharField | models.TextField)
 )
 NOTE_REQUIRED = {Stage.STALLED, Stage.TERMINATED}
+# Amount columns hold 18 digits with 2 decimals; below this they also read back from SQLite.
+AMOUNT_LIMIT = Decimal(10) ** 15
 
 
 def _unknown(fields: dict[str, Any]) -> set[str]:
@@ -77,27 +81,63 @@ def _unknown(fields: dict[str, Any]) -> set[str]:
     return {name for name in fields if name.removesuffix("_id") not in EDITABLE_FIELDS}
 
 
+def amount_problem(amount: Any) -> str | None:
+    """Why an amount in 元 cannot be stored, or None (shared by projects and funds)."""
+    value = Decimal(amount)
+    if not value.is_finite():
+        return _("金额不是有效数字")
+    if value < 0:
+        return _("金额不能为负数")
+    # Checked before rounding (quantize cannot round a number wider than its context);
+    # SQLite keeps about 15 significant digits, so larger amounts would not read back.
+    if value >= AMOUNT_LIMIT:
+        return _("金额过大")
+    if value != value.quantize(FEN):
+        return _("金额最多精确到分")
+    return None
+
+
 def check_amounts(values: dict[str, Any]) -> dict[str, str]:
     """Field → problem for amounts that cannot be right (shared by forms, API and imports)."""
     problems: dict[str, str] = {}
     for name in AMOUNT_FIELDS:
         amount = values.get(name)
-        if amount is not None and Decimal(amount) < 0:
-            problems[name] = _("金额不能为负数")
+        problem = amount_problem(amount) if amount is not None else None
+        if problem:
+            problems[name] = problem
     total, phase = values.get("total_investment"), values.get("phase_investment")
-    if total is not None and phase is not None and Decimal(phase) > Decimal(total):
+    if (
+        total is not None
+        and phase is not None
+        and not problems.keys() & {"total_investment", "phase_investment"}
+        and Decimal(phase) > Decimal(total)
+    ):
         problems["phase_investment"] = _("一期投资不能大于总投资")
     return problems
 
 
+def field_problems(record: models.Model, names: Iterable[str]) -> dict[str, str]:
+    """Field → problem for values that do not fit their column (length, digits, choices).
+
+    Only `names` are checked; relations are left out (they are resolved records already).
+    """
+    wanted = set(names)
+    exclude = [f.name for f in record._meta.fields if f.name not in wanted or f.is_relation]
+    try:
+        record.clean_fields(exclude=exclude)
+    except ValidationError as exc:
+        return {name: " ".join(messages) for name, messages in exc.message_dict.items()}
+    return {}
+
+
+def _refuse_unfit(record: models.Model, names: Iterable[str]) -> None:
+    problems = field_problems(record, names)
+    if problems:
+        raise Invalid(_("填写的内容有误"), detail=problems)
+
+
 def _validate(project: Project) -> None:
-    problems = check_amounts(
-        {
-            name: getattr(project, name)
-            for name in EDITABLE_FIELDS
-            if name.endswith(("investment", "revenue", "tax"))
-        }
-    )
+    problems = check_amounts({name: getattr(project, name) for name in AMOUNT_FIELDS})
     if not project.name.strip():
         problems["name"] = _("项目名称不能为空")
     if project.region_id is None and project.park_id is not None:
@@ -107,6 +147,8 @@ def _validate(project: Project) -> None:
     leader = project.leader_user
     if leader is not None and leader.organization_id != project.owner_id:
         problems["leader_user"] = _("责任人必须是项目所属机构的用户")
+    for name, problem in field_problems(project, EDITABLE_FIELDS).items():
+        problems.setdefault(name, problem)
     if problems:
         raise Invalid(_("项目信息有误"), detail=problems)
 
@@ -274,7 +316,10 @@ def add_milestone(
     ensure_can_write(user, project.owner_id)
     if not name.strip():
         raise Invalid.on("name", _("节点名称不能为空"))
-    return Milestone.objects.create(project=project, name=name, due_on=due_on, note=note)
+    milestone = Milestone(project=project, name=name, due_on=due_on, note=note)
+    _refuse_unfit(milestone, ("name", "note"))
+    milestone.save()
+    return milestone
 
 
 @transaction.atomic
@@ -304,6 +349,10 @@ def set_approval(
     ensure_can_write(user, project.owner_id)
     if decided_on and submitted_on and decided_on < submitted_on:
         raise Invalid.on("decided_on", _("批复日期不能早于报审日期"))
+    _refuse_unfit(
+        Approval(project=project, kind=kind, status=status, reference=reference),
+        ("kind", "status", "reference"),
+    )
     approval, _created = Approval.objects.update_or_create(
         project=project,
         kind=kind,
@@ -333,11 +382,16 @@ def add_funds(
     ensure_can_write(user, project.owner_id)
     if amount <= 0:
         raise Invalid.on("amount", _("到位金额必须大于0"))
+    problem = amount_problem(amount)
+    if problem:
+        raise Invalid.on("amount", problem)
     if received_on > today():
         raise Invalid.on("received_on", _("到位日期不能晚于今天"))
-    entry = FundsInPlace.objects.create(
+    entry = FundsInPlace(
         project=project, received_on=received_on, amount=amount, evidence=evidence, note=note
     )
+    _refuse_unfit(entry, ("evidence", "note"))
+    entry.save()
     _progress(project, received_on)
     return entry
 
