@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from parklink.accounts.models import User
 from parklink.enterprises.models import Enterprise
@@ -212,6 +213,16 @@ class TestProjectImport:
         ]
         report = import_projects(users["jinniu"], xlsx(HEADER, rows))
         assert len(report.problems) == 1 and not Project.objects.exists()
+
+    def test_amount_problems_keep_both_languages_when_the_page_is_in_english(
+        self, users: dict[str, User], xlsx: Callable[..., Path]
+    ) -> None:
+        rows = [row("乙", **{"达产年税收(万元)": -5})]
+        with translation.override("en"):
+            report = validate_projects(users["jinniu"], xlsx(HEADER, rows))
+        assert [(p.reason_zh, p.reason_en) for p in report.problems] == [
+            ("金额不能为负数", "an amount cannot be negative")
+        ]
 
     def test_unknown_investor_and_tag_are_reported(
         self, users: dict[str, User], xlsx: Callable[..., Path]

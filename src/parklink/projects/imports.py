@@ -354,7 +354,9 @@ class ProjectImporter(Importer):
                 )
             )
         amounts = {key: values.get(key) for key in AMOUNT_FIELDS if key not in row.failed}
-        for key, reason in check_amounts(amounts).items():
+        with translation.override("zh-hans"):  # reasons are keyed by their Chinese text
+            amount_problems = check_amounts(amounts)
+        for key, reason in amount_problems.items():
             problems.append(self.problem(row, key, reason, AMOUNT_PROBLEMS_EN.get(reason, reason)))
         return problems
 
