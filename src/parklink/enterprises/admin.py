@@ -1,8 +1,11 @@
+"""Admin of enterprises; an enterprise's sites are changed only by the enterprise's owner."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from parklink.core.admin import OwnedAdmin
 from parklink.enterprises.models import Enterprise, EnterpriseSite
+from parklink.parks.admin import OwnedChildAdmin
 
 
 class EnterpriseSiteInline(admin.TabularInline):
@@ -26,4 +29,8 @@ class EnterpriseAdmin(OwnedAdmin, SimpleHistoryAdmin):
     inlines = (EnterpriseSiteInline,)
 
 
-admin.site.register(EnterpriseSite)
+@admin.register(EnterpriseSite)
+class EnterpriseSiteAdmin(OwnedChildAdmin):
+    parent_field = "enterprise"
+    list_select_related = ("enterprise", "park")
+    autocomplete_fields = ("park", "region")
