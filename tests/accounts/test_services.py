@@ -250,6 +250,28 @@ class TestUpdateMember:
         with pytest.raises(Conflict):
             services.update_member(admin, admin, is_active=False)
 
+    def test_two_admins_demoting_each_other_leave_one_admin(
+        self, orgs: dict[str, Organization], admins: dict[str, User], make_user: Callable[..., User]
+    ) -> None:
+        first = admins["jinniu"]
+        second = make_user("jinniu_admin2", orgs["jinniu"], role=Role.ADMIN)
+        # Both requests loaded their admin before either change was saved.
+        first_seen_by_second = User.objects.get(pk=first.pk)
+        services.update_member(first, User.objects.get(pk=second.pk), role=Role.OFFICER)
+        with pytest.raises(Forbidden):
+            services.update_member(second, first_seen_by_second, role=Role.OFFICER)
+        first.refresh_from_db()
+        assert first.role == Role.ADMIN
+
+    def test_a_demoted_admin_can_no_longer_reset_passwords(
+        self, orgs: dict[str, Organization], admins: dict[str, User], make_user: Callable[..., User]
+    ) -> None:
+        first = admins["jinniu"]
+        second = make_user("jinniu_admin2", orgs["jinniu"], role=Role.ADMIN)
+        services.update_member(first, User.objects.get(pk=second.pk), role=Role.OFFICER)
+        with pytest.raises(Forbidden):
+            services.reset_password(second, User.objects.get(pk=first.pk), GOOD_PASSWORD)
+
     def test_last_admin_may_edit_their_own_name(self, admins: dict[str, User]) -> None:
         admin = admins["jinniu"]
         services.update_member(admin, admin, display_name="王局长", role=Role.ADMIN, is_active=True)

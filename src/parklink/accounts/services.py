@@ -286,7 +286,15 @@ def _member_org(actor: User, member: User) -> Organization:
     if (member.is_superuser or member.is_staff) and not actor.is_superuser:
         raise Forbidden(_("管理后台账号只能由安装管理员修改。"))
     # Serialises changes to one organisation's members, so two admins cannot both step down.
-    return Organization.objects.select_for_update().get(pk=org.pk)
+    locked = Organization.objects.select_for_update().get(pk=org.pk)
+    # Read the actor's role again under the lock: another admin may have just demoted them
+    # (two admins demoting each other at once would otherwise leave the organisation none).
+    still_admin = User.objects.filter(
+        pk=actor.pk, organization=locked, role=Role.ADMIN, is_active=True
+    ).exists()
+    if not (actor.is_superuser or still_admin):
+        raise Forbidden(_("只有机构管理员可以管理成员。"))
+    return locked
 
 
 def _ensure_not_last_admin(org: Organization, member: User, field: str) -> None:
