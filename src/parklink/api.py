@@ -7,6 +7,7 @@ from types import MappingProxyType
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -57,7 +58,7 @@ def parklink_error(request: HttpRequest, exc: ParkLinkError) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(
-        request, 401, "unauthenticated", "请提供有效的令牌: Authorization: Bearer <token>"
+        request, 401, "unauthenticated", _("请提供有效的令牌: Authorization: Bearer <token>")
     )
 
 

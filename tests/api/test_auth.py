@@ -15,6 +15,12 @@ class TestAuthentication:
         assert response.json()["error"] == "unauthenticated"
         assert "detail" in response.json()
 
+    def test_the_401_explains_itself_in_the_clients_language(self, users):  # type: ignore[no-untyped-def]
+        chinese = Client().get("/api/v1/projects/").json()["detail"]
+        english = Client(headers={"Accept-Language": "en"}).get("/api/v1/projects/").json()
+        assert "令牌" in chinese
+        assert "token" in english["detail"] and "令牌" not in english["detail"]
+
     def test_unknown_token_is_401(self, users):  # type: ignore[no-untyped-def]
         client = Client(headers={"Authorization": "Bearer pl_not-a-real-token"})
         assert client.get("/api/v1/parks/").status_code == 401
