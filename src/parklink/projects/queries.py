@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -144,13 +144,17 @@ def apply_filters(
             | Q(sector__icontains=f.q)
             | Q(investor__name__icontains=f.q)
         )
-    key = f.sort.lstrip("-")
+    descending = f.sort.startswith("-")
+    key = f.sort.removeprefix("-")
     if key not in SORTABLE:
         raise Invalid(
             _("不能按“%(sort)s”排序") % {"sort": f.sort},
             detail={"field": "sort", "allowed": sorted(SORTABLE)},
         )
-    return qs.distinct().order_by(f.sort, "-id")
+    # Projects without the value (never signed, amount not disclosed) come last either way,
+    # on SQLite and PostgreSQL alike (their defaults put NULLs at opposite ends).
+    order = F(key).desc(nulls_last=True) if descending else F(key).asc(nulls_last=True)
+    return qs.distinct().order_by(order, "-id")
 
 
 def with_relations(qs: QuerySet[Project]) -> QuerySet[Project]:
