@@ -2,7 +2,7 @@
 
 import pytest
 
-from parklink.enterprises.uscc import check_character, is_valid, problem
+from parklink.enterprises.uscc import check_character, is_valid, normalise, problem
 
 # Built from a valid 17-character body with its computed check character.
 BODY = "91510100MA6C4XXX0"
@@ -41,3 +41,8 @@ class TestUscc:
 
     def test_lower_case_and_spaces_are_normalised(self) -> None:
         assert is_valid(" 91350100m000100y43 ")
+
+    def test_full_width_characters_and_ideographic_spaces_are_normalised(self) -> None:
+        # As typed with a Chinese input method or pasted from a document.
+        assert normalise("\u3000９１３５０１００Ｍ０００１００Ｙ４３\t") == "91350100M000100Y43"
+        assert is_valid("９１３５ ０１００\u3000Ｍ０００ １００Ｙ４３")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -18,7 +19,9 @@ class UsccProblem:
 
 
 def normalise(code: str) -> str:
-    return (code or "").strip().upper().replace(" ", "")
+    """Upper case without spaces; full-width characters typed in Chinese text become ASCII."""
+    folded = unicodedata.normalize("NFKC", code or "")
+    return "".join(folded.split()).upper()
 
 
 def check_character(first17: str) -> str:
