@@ -46,3 +46,17 @@ class TestUscc:
         # As typed with a Chinese input method or pasted from a document.
         assert normalise("\u3000９１３５０１００Ｍ０００１００Ｙ４３\t") == "91350100M000100Y43"
         assert is_valid("９１３５ ０１００\u3000Ｍ０００ １００Ｙ４３")
+
+
+class TestFieldValidator:
+    def test_the_admin_explains_a_bad_code_in_the_active_language(self) -> None:
+        from django.core.exceptions import ValidationError
+        from django.utils import translation
+
+        from parklink.enterprises.models import validate_uscc
+
+        wrong = BODY + ("0" if check_character(BODY) != "0" else "1")
+        for language, words in (("en", "check character is wrong"), ("zh-hans", "校验码错误")):
+            with translation.override(language), pytest.raises(ValidationError) as caught:
+                validate_uscc(wrong)
+            assert words in caught.value.messages[0]

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,9 +17,12 @@ from parklink.enterprises import uscc as uscc_rules
 
 
 def validate_uscc(value: str) -> None:
+    """The GB 32100 check as a field validator (the admin), in the active language."""
     found = uscc_rules.problem(value)
     if found is not None:
-        raise ValidationError(found.message_zh, code=f"uscc_{found.code}")
+        english = (get_language() or "").startswith("en")
+        message = found.message_en if english else found.message_zh
+        raise ValidationError(message, code=f"uscc_{found.code}")
 
 
 class Enterprise(PinyinSearchable, OwnedModel):
