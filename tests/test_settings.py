@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHOWN = ("DEBUG", "ALLOWED_HOSTS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")
+SHOWN = (
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+)
 PROBE = (
     "import json, parklink.settings as s; "
     f"print(json.dumps({{name: getattr(s, name, None) for name in {SHOWN!r}}}))"
@@ -53,6 +59,21 @@ class TestSettingsOutsideDebug:
     def test_hosts_default_to_this_machine_only(self, tmp_path: Path) -> None:
         found = values(tmp_path, SECRET_KEY="a-real-secret")
         assert found["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1"]
+
+    def test_lists_written_with_spaces_after_the_commas_are_read_clean(
+        self, tmp_path: Path
+    ) -> None:
+        found = values(
+            tmp_path,
+            SECRET_KEY="a-real-secret",
+            ALLOWED_HOSTS="parklink.example.org, www.parklink.example.org ,",
+            CSRF_TRUSTED_ORIGINS="https://parklink.example.org, https://www.parklink.example.org",
+        )
+        assert found["ALLOWED_HOSTS"] == ["parklink.example.org", "www.parklink.example.org"]
+        assert found["CSRF_TRUSTED_ORIGINS"] == [
+            "https://parklink.example.org",
+            "https://www.parklink.example.org",
+        ]
 
     def test_a_plain_http_intranet_may_turn_secure_cookies_off(self, tmp_path: Path) -> None:
         found = values(tmp_path, SECRET_KEY="a-real-secret", PARKLINK_SECURE_COOKIES="0")

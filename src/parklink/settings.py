@@ -26,6 +26,11 @@ def env_flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_list(name: str) -> list[str]:
+    """A comma-separated variable ("a.org, b.org") as a list, spaces and empty items dropped."""
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 DEBUG = env_flag("PARKLINK_DEBUG", default=False)
 # The test suite needs no secret; it never serves real users.
 TESTING = env_flag("PARKLINK_TESTING") or "pytest" in sys.modules
@@ -38,10 +43,8 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "parklink-insecure-development-key-never-use-in-production"
 
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h] or (
-    ["*"] if DEBUG else ["localhost", "127.0.0.1"]
-)
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (["*"] if DEBUG else ["localhost", "127.0.0.1"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Outside debug mode the session and CSRF cookies are sent over HTTPS only, so a login cannot
 # be sniffed on the way; a plain-HTTP intranet install turns this off explicitly.
 SECURE_COOKIES = env_flag("PARKLINK_SECURE_COOKIES", default=not DEBUG)
