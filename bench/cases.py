@@ -33,20 +33,10 @@ def _list_page(user) -> Callable[[], object]:  # type: ignore[no-untyped-def]
 
 
 def _dashboard(user) -> Callable[[], object]:  # type: ignore[no-untyped-def]
-    from django.db.models import Count, Sum
+    """Everything the home page computes: funnel, months, sectors, parks, ageing, attention."""
+    from parklink.web.dashboard import build
 
-    from parklink.projects.queries import visible_projects
-    from parklink.projects.services import ageing_summary
-
-    def run() -> object:
-        funnel = list(
-            visible_projects(user)
-            .values("stage")
-            .annotate(n=Count("id"), amount=Sum("total_investment"))
-        )
-        return funnel, ageing_summary(user)
-
-    return run
+    return lambda: build(user)
 
 
 def _uscc(n: int) -> Callable[[], object]:
