@@ -1,6 +1,7 @@
 """三类三色 colours from months without progress."""
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,12 @@ from parklink.projects.ageing import Colour, Thresholds, bounds, colour, months_
 
 T = Thresholds()
 TODAY = date(2026, 11, 22)
+
+
+def add_months(day: date, months: int) -> date:
+    """How a person counts months forward: the same day of the month, or the month's end."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 class TestColour:
@@ -39,3 +46,21 @@ class TestColour:
         found = colour(last, TODAY, T)
         after, up_to = bounds(found, TODAY, T)
         assert (after is None or last > after) and (up_to is None or last <= up_to)
+
+    def test_two_months_after_the_last_day_of_a_month_end_at_a_shorter_months_end(self) -> None:
+        # 31 December + 2 months is 28 February: the project turns yellow that day.
+        assert colour(date(2026, 12, 31), date(2027, 2, 28), T) == Colour.YELLOW
+        assert colour(date(2026, 12, 29), date(2027, 2, 28), T) == Colour.YELLOW
+        assert colour(date(2026, 12, 29), date(2027, 2, 27), T) == Colour.GREEN
+
+    def test_each_colour_starts_exactly_when_its_months_have_passed(self) -> None:
+        # Every day of three years (month-end clamps and a leap February), looked at from a
+        # few days either side of each threshold.
+        order = list(Colour)  # green, yellow, red, removal: each later one is worse
+        steps = zip((T.yellow_months, T.red_months, T.removal_months), order[1:], strict=True)
+        for months, shade in steps:
+            for last in (date(2024, 1, 1) + timedelta(days=n) for n in range(3 * 366)):
+                due = add_months(last, months)
+                for today in (due + timedelta(days=offset) for offset in range(-3, 4)):
+                    reached = order.index(colour(last, today, T)) >= order.index(shade)
+                    assert reached == (due <= today), (last, today, shade)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -26,15 +27,18 @@ class Thresholds:
 
 
 def months_before(day: date, months: int) -> date:
-    """The same day `months` calendar months earlier (clamped to the month's end)."""
+    """The latest date from which `months` calendar months have passed by `day`.
+
+    That is the same day `months` months earlier, clamped to that month's end; and from the
+    last day of a month, the last day of the earlier month (31 Dec + 2 months = 28 Feb, so
+    on 28 Feb two months have passed since 29, 30 and 31 December).
+    """
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    length = monthrange(year, month)[1]
+    if day.day == monthrange(day.year, day.month)[1]:
+        return date(year, month, length)
+    return date(year, month, min(day.day, length))
 
 
 def colour(last_progress: date, today: date, thresholds: Thresholds) -> Colour:
