@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from parklink.core.errors import IllegalTransition, Invalid
+from parklink.core.errors import Conflict, IllegalTransition, Invalid
 from parklink.projects import services
 from parklink.projects.ageing import Colour, months_before
 from parklink.projects.models import Project, StageTransition
@@ -113,6 +113,21 @@ class TestValuesThatDoNotFitTheirColumn:
             services.add_funds(officer, project, today, Decimal("100"), evidence="凭" * 256)
         assert not (project.milestones.exists() or project.approvals.exists())
         assert not project.funds.exists()
+
+
+class TestCompleteMilestone:
+    def test_completing_a_done_milestone_again_is_refused_and_fakes_no_progress(
+        self, officer, today
+    ):  # type: ignore[no-untyped-def]
+        project = make(officer, today, stage_date=today - timedelta(days=100))
+        milestone = services.add_milestone(officer, project, "完成土地摘牌", today)
+        done_on = today - timedelta(days=90)
+        services.complete_milestone(officer, milestone, on=done_on)
+        with pytest.raises(Conflict):
+            services.complete_milestone(officer, milestone, on=today)
+        milestone.refresh_from_db()
+        project.refresh_from_db()
+        assert (milestone.done_on, project.last_progress_on) == (done_on, done_on)
 
 
 class TestTransition:

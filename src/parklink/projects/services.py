@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
 from parklink.accounts.services import ensure_can_write
-from parklink.core.errors import IllegalTransition, Invalid
+from parklink.core.errors import Conflict, IllegalTransition, Invalid
 from parklink.core.money import FEN
 from parklink.projects import lifecycle
 from parklink.projects.ageing import Colour, Thresholds, colour
@@ -325,6 +325,15 @@ def add_milestone(
 @transaction.atomic
 def complete_milestone(user: User, milestone: Milestone, on: date | None = None) -> Milestone:
     ensure_can_write(user, milestone.project.owner_id)
+    done_on = Milestone.objects.select_for_update().values_list("done_on", flat=True)
+    already = done_on.get(pk=milestone.pk)
+    if already is not None:
+        # Completing it again would move the project's last progress without any progress.
+        raise Conflict(
+            _("节点“%(name)s”已于%(date)s完成")
+            % {"name": milestone.name, "date": f"{already:%Y-%m-%d}"},
+            detail={"field": "done_on"},
+        )
     when = on or today()
     if when > today():
         raise Invalid.on("done_on", _("完成日期不能晚于今天"))
