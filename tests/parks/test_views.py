@@ -306,6 +306,28 @@ class TestParkListQueryCount:
         assert many == pinned["parks:list"]
 
 
+class TestParkDetailQueryCount:
+    def test_queries_do_not_grow_with_the_number_of_project_owners(  # type: ignore[no-untyped-def]
+        self, orgs, users, today
+    ) -> None:
+        park = make_park(orgs["city"], "多方共建园", "510100")
+        url = reverse("parks:detail", args=[park.pk])
+        client = client_for(users["province"])
+        for index in range(3):
+            project_services.create_project(
+                users["city"], name=f"市级项目{index}", park=park, stage="signed", stage_date=today
+            )
+        client.get(url)  # warm-up: caches that fill once per process are not the page's
+        one_owner = _queries(client, url)
+        for key in ("jinniu", "qingbaijiang", "dege"):
+            project_services.create_project(
+                users[key], name=f"{key}项目", park=park, stage="signed", stage_date=today
+            )
+        four_owners = _queries(client, url)
+        assert len(client.get(url).context["projects"]["rows"]) == 6
+        assert one_owner == four_owners
+
+
 class TestParkDetail:
     def test_header_shows_kind_region_parent_and_owner(self, users, world) -> None:  # type: ignore[no-untyped-def]
         response = client_for(users["city"]).get(reverse("parks:detail", args=[world["bio"].pk]))

@@ -48,16 +48,14 @@ from parklink.parks.models import (
     ParkLinkage,
     ResourceKind,
 )
-from parklink.projects.ageing import Colour, Thresholds, colour
-from parklink.projects.lifecycle import ACTIVE, PIPELINE, Stage
+from parklink.projects.lifecycle import PIPELINE, Stage
 from parklink.projects.models import Project, ProjectStage
 from parklink.projects.queries import (
-    thresholds_for,
-    today,
     visibility_q,
     visible_projects,
     with_relations,
 )
+from parklink.projects.services import colours_of
 from parklink.regions.models import Region
 from parklink.regions.services import within
 
@@ -142,16 +140,12 @@ class ProjectRow:
 def project_rows(
     projects: Iterable[Project], parks: dict[int, Park] | None = None, home_id: int | None = None
 ) -> list[ProjectRow]:
-    """Projects with their ageing colour, thresholds read once per owner organisation."""
-    on = today()
-    thresholds: dict[int, Thresholds] = {}
+    """Projects with their ageing colour, every owner's thresholds read in one query."""
+    projects = list(projects)
+    shades = colours_of(projects)
     rows = []
     for project in projects:
-        shade: str | None = None
-        if Stage(project.stage) in ACTIVE:
-            if project.owner_id not in thresholds:
-                thresholds[project.owner_id] = thresholds_for(project.owner)
-            shade = Colour(colour(project.last_progress_on, on, thresholds[project.owner_id]))
+        shade = shades[project.pk]
         via = None
         if parks is not None and project.park_id is not None and project.park_id != home_id:
             via = parks.get(project.park_id)
