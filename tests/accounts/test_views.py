@@ -319,6 +319,12 @@ class TestMemberList:
         response = client_for(users["root"]).get(reverse("accounts:members"), {"org": "999999"})
         assert response.status_code == 404
 
+    def test_a_digit_python_cannot_read_as_a_number_is_a_404_too(
+        self, users: dict[str, User]
+    ) -> None:
+        response = client_for(users["root"]).get(reverse("accounts:members"), {"org": "²"})
+        assert response.status_code == 404
+
 
 class TestAddMember:
     def form(self, **changes: str) -> dict[str, str]:

@@ -441,6 +441,13 @@ class TestUsccCheck:
         own = client.get(url, {"uscc": world["wofei"].uscc, "pk": world["wofei"].pk})
         assert 'data-uscc="valid"' in own.content.decode()
 
+    def test_an_unreadable_record_number_is_ignored(self, users, world) -> None:  # type: ignore[no-untyped-def]
+        response = client_for(users["city"]).get(
+            reverse("enterprises:uscc_check"), {"uscc": world["wofei"].uscc, "pk": "²"}
+        )
+        assert response.status_code == 200
+        assert "四川沃飞长空科技发展有限公司" in response.content.decode()
+
 
 class TestEditSites:
     def test_edit_page_changes_the_sites(self, users):  # type: ignore[no-untyped-def]

@@ -180,7 +180,8 @@ def _chosen_org(request: HttpRequest) -> Organization | None:
     chosen = request.GET.get("org", "")
     if not chosen:
         return user.organization
-    org = Organization.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    digits = chosen.isascii() and chosen.isdigit()  # "²".isdigit(), but int("²") fails
+    org = Organization.objects.filter(pk=int(chosen)).first() if digits else None
     if org is None:
         raise Http404(_("机构不存在。"))
     return org

@@ -297,7 +297,7 @@ def uscc_check(request: HttpRequest) -> HttpResponse:
     if code and problem is None:
         others = Enterprise.objects.filter(uscc=code)
         current = request.GET.get("pk", "")
-        if current.isdigit():
+        if current.isascii() and current.isdigit():
             others = others.exclude(pk=int(current))
         existing = others.first()
     message = ""
