@@ -590,6 +590,24 @@ class TestPagesInEnglish:
         assert '<html lang="en">' in page.content.decode()
         assert 'data-stage="signed">签约<' not in page.content.decode()
 
+    def test_tags_show_their_english_names(self, users, world):  # type: ignore[no-untyped-def]
+        client = Client(headers={"Accept-Language": "en"})
+        client.force_login(users["jinniu"])
+        project = world.projects["signed"]
+        assert project.tags.filter(code="key").exists()
+        for url in (
+            reverse("projects:list"),
+            reverse("projects:detail", args=[project.pk]),
+            reverse("projects:edit", args=[project.pk]),
+        ):
+            body = client.get(url).content.decode()
+            assert "Key project" in body and "重点项目" not in body, url
+
+    def test_tags_stay_chinese_in_chinese(self, users, world):  # type: ignore[no-untyped-def]
+        project = world.projects["signed"]
+        body = client_for(users["jinniu"]).get(reverse("projects:detail", args=[project.pk]))
+        assert "重点项目" in body.content.decode()
+
 
 class TestAdminCreatesForAnOrganisation:
     def test_installation_admin_picks_the_owner(self, users, orgs, today):  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -62,7 +63,14 @@ class ProjectTag(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (the Chinese name when no English one is set)."""
+        if (get_language() or "zh-hans").startswith("zh"):
+            return self.name
+        return self.name_en or self.name
 
 
 class Project(PinyinSearchable, OwnedModel):
