@@ -96,6 +96,23 @@ class TestDashboardPage:
         assert summary.yellow + summary.red >= 1  # the project started 120 days ago went quiet
         assert f'href="{reverse("projects:list")}?colour=red" data-ageing="red"' in body
 
+    def test_warned_figure_opens_the_three_colours_not_a_list_of_red_ones_only(
+        self, users, world, today
+    ):  # type: ignore[no-untyped-def]
+        from parklink.projects.models import Project
+
+        # One project quiet for three months (red) and one for two and a half (yellow).
+        Project.objects.filter(pk=world.projects["signed"].pk).update(
+            last_progress_on=today - timedelta(days=75)
+        )
+        body = page(users["jinniu"]).content.decode()
+        card = body[body.rindex("<a", 0, body.index('data-stat="warned"')) :]
+        card = card[: card.index(">")]
+        summary = services.ageing_summary(users["jinniu"])
+        assert summary.yellow >= 1 and summary.red >= 1
+        assert "colour=red" not in card
+        assert 'href="#ageing"' in card
+
     def test_attention_list_names_the_quiet_project_and_why(self, users, world, today):  # type: ignore[no-untyped-def]
         services.add_milestone(
             users["jinniu"], world.projects["signed"], "完成供地", today - timedelta(days=3)
