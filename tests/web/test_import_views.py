@@ -269,6 +269,23 @@ class TestValidateStep:
         assert response.context["token"] == ""
         assert stored_files(users["jinniu"]) == []
 
+    def test_an_unexpected_failure_while_checking_keeps_no_copy_of_the_upload(
+        self,
+        login: Callable[[str], Client],
+        users: dict[str, User],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        def broken(*args: Any, **kwargs: Any) -> Any:
+            raise RuntimeError("the database went away")
+
+        real = import_views.KINDS["enterprises"]
+        monkeypatch.setitem(
+            import_views.KINDS, "enterprises", dataclasses.replace(real, validate=broken)
+        )
+        with pytest.raises(RuntimeError):
+            validate(login("jinniu"), xlsx_bytes(ENTERPRISE_HEADER, GOOD_ROWS))
+        assert stored_files(users["jinniu"]) == []
+
     def test_csv_file_is_accepted(self, login: Callable[[str], Client]) -> None:
         data = "企业名称,注册地\n成都某某科技有限公司,510106\n".encode("utf-8-sig")
         response = validate(login("jinniu"), data, name="list.csv")

@@ -271,6 +271,10 @@ def import_validate(request: HttpRequest) -> HttpResponse:
         status = error.status if isinstance(error, ParkLinkError) else 400
         context = {"message": _error_text(error)}
         return _page(request, "web/partials/import_error.html", context, status)
+    except BaseException:
+        if path is not None:  # no confirmation will ever come for this upload
+            path.unlink(missing_ok=True)
+        raise
     context = _report_context(report, kind, path, fmt) | {"filename": upload.name}
     context["token"] = path.name.split(".")[0] if report.ok else ""
     if not report.ok:
