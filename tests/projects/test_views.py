@@ -533,6 +533,8 @@ class TestCreateAndEdit:
         assert form["total_investment_wan"].value() == Decimal("120000")
         assert form["region_text"].value() == "四川省成都市金牛区"
         assert "万元" in response.content.decode()
+        # written out, as an officer types it, not as 1.2E+5
+        assert 'name="total_investment_wan" value="120000"' in response.content.decode()
 
     def test_officer_edits_a_project_through_the_service(self, users, world):  # type: ignore[no-untyped-def]
         project = world.projects["signed"]

@@ -53,6 +53,12 @@ class DateInput(forms.DateInput):
 REGION_HELP = _("填写行政区名称或6位行政区划代码,如“德格县”或“513330”")
 
 
+def _plain(number: Decimal) -> Decimal:
+    """Without trailing zeros, and without an exponent: 120000, not 1.2E+5."""
+    normal = number.normalize()
+    return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal
+
+
 def _region_text(region: Region | None) -> str:
     return region.full_name if region is not None else ""
 
@@ -261,9 +267,7 @@ class ProjectForm(forms.ModelForm):
             self.initial.setdefault("region_text", _region_text(self.instance.region))
             for name in AMOUNT_FIELDS:
                 value = in_unit(getattr(self.instance, name), "万元")
-                self.initial.setdefault(
-                    f"{name}_wan", value.normalize() if value is not None else None
-                )
+                self.initial.setdefault(f"{name}_wan", _plain(value) if value is not None else None)
             self.initial.setdefault("tags", [t.code for t in self.instance.tags.all()])
         for name in self.unit_fields:
             self.fields[name].widget.attrs.update(
