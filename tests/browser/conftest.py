@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -129,17 +127,14 @@ class World:
     projects: dict[str, Any] = field(default_factory=dict)
     parks: dict[str, Any] = field(default_factory=dict)
     password: str = "pw-browser"  # every user of the world has it
-    from_demo: bool = False
 
 
 @pytest.fixture
 def demo_world(transactional_db: Any) -> World:
-    """The demo data set when parklink.core.demo exists, else a small world built here."""
-    try:
-        from parklink.core import demo
-    except ImportError:
-        return _small_world()
-    demo.load_demo()
+    """The demo data set, loaded as `parklink demo` loads it."""
+    from parklink.core.demo import load_demo
+
+    load_demo()
     return _demo_world()
 
 
@@ -148,88 +143,13 @@ def _demo_world() -> World:
     from parklink.parks.models import Park
     from parklink.projects.models import Project
 
-    world = World(from_demo=True, password=DEMO_PASSWORD)
+    world = World(password=DEMO_PASSWORD)
     for user in User.objects.select_related("organization"):
         world.users[user.username] = user
         if user.organization is not None:
             world.orgs[user.username] = user.organization
     world.projects = {p.name: p for p in Project.objects.all()}
     world.parks = {p.name: p for p in Park.objects.all()}
-    return world
-
-
-def _small_world() -> World:
-    """Three organisations, two parks, an enterprise and projects at several stages."""
-    from parklink.enterprises import services as enterprise_services
-    from parklink.parks import services as park_services
-    from parklink.projects import services as project_services
-    from parklink.projects.queries import today
-    from parklink.regions.models import Region
-
-    world = World()
-    for key, name, adcode, kind in (
-        ("city", "成都市投资促进局", "510100", "investment_bureau"),
-        ("jinniu", "金牛区投资促进局", "510106", "investment_bureau"),
-        ("dege", "德格县人民政府", "513330", "government"),
-    ):
-        org = Organization.objects.create(
-            name=name, kind=kind, region=Region.objects.get(adcode=adcode)
-        )
-        world.orgs[key] = org
-        world.users[key] = User.objects.create_user(
-            username=f"{key}_officer",
-            password="pw-browser",
-            organization=org,
-            role="officer",
-            display_name=f"{name}专员",
-        )
-    jinniu, dege = world.users["jinniu"], world.users["dege"]
-    world.parks["jinniu"] = park_services.create_park(
-        jinniu,
-        name="金牛高新技术产业园区",
-        short_name="金牛高新",
-        kind="industrial_park",
-        region=Region.objects.get(adcode="510106"),
-    )
-    world.parks["gaode"] = park_services.create_park(
-        dege, name="高德产业园", kind="cobuilt_park", region=Region.objects.get(adcode="513330")
-    )
-    investor = enterprise_services.create_enterprise(
-        jinniu, name="成都高新发展股份有限公司", region_id="510106"
-    )
-    on = today()
-    specs = (
-        ("智能制造产业基地", jinniu, "jinniu", "signed", "高端装备", Decimal("1200000000"), 200),
-        ("工业互联网平台", jinniu, "jinniu", "negotiating", "数字经济", Decimal("300000000"), 20),
-        ("新材料研发中心", jinniu, "jinniu", "started", "新材料", Decimal("500000000"), 400),
-        ("保密线索项目", jinniu, "jinniu", "lead", "数字经济", Decimal("80000000"), 10),
-        ("光伏及配套储能项目", dege, "gaode", "signed", "清洁能源", Decimal("1050000000"), 90),
-        ("马麝养殖项目", dege, "gaode", "approvals", "有机农牧", Decimal("60000000"), 150),
-    )
-    for name, user, park, stage, sector, total, days_ago in specs:
-        project = project_services.create_project(
-            user,
-            name=name,
-            park=world.parks[park],
-            region=world.parks[park].region,
-            investor=investor if user == jinniu else None,
-            sector=sector,
-            total_investment=total,
-            phase_investment=total / 2,
-            jobs=300,
-            maturity="B",
-            responsible_leader="王主任",
-            leader_user=user,
-            task_force="项目推进专班",
-            mechanism="周调度、月通报",
-            stage=stage,
-            stage_date=on - timedelta(days=days_ago),
-        )
-        world.projects[name] = project
-    started = world.projects["新材料研发中心"]
-    project_services.add_milestone(jinniu, started, "主体结构封顶", on - timedelta(days=20))
-    project_services.add_funds(jinniu, started, on - timedelta(days=300), Decimal("100000000"))
-    project_services.add_funds(jinniu, started, on - timedelta(days=100), Decimal("150000000"))
     return world
 
 
