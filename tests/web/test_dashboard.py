@@ -92,8 +92,15 @@ class TestDashboardPage:
 
     def test_ageing_cards_count_and_link_by_colour(self, users, world):  # type: ignore[no-untyped-def]
         body = page(users["jinniu"]).content.decode()
-        summary = services.ageing_summary(users["jinniu"])
-        assert summary.yellow + summary.red >= 1  # the project started 120 days ago went quiet
+        cards = dict(
+            re.findall(
+                r'data-ageing="(\w+)"[^>]*>\s*<span class="pl-stat__label">[^<]*</span>\s*'
+                r'<span class="pl-stat__value"[^>]*>(\d+)</span>',
+                body,
+            )
+        )
+        # Signed 10 days ago and in talks for 5: green; started 120 days ago and quiet since: red.
+        assert cards == {"green": "2", "yellow": "0", "red": "1", "removal": "0"}
         assert f'href="{reverse("projects:list")}?colour=red" data-ageing="red"' in body
 
     def test_warned_figure_opens_the_three_colours_not_a_list_of_red_ones_only(
