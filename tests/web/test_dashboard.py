@@ -103,6 +103,26 @@ class TestDashboardPage:
         assert cards == {"green": "2", "yellow": "0", "red": "1", "removal": "0"}
         assert f'href="{reverse("projects:list")}?colour=red" data-ageing="red"' in body
 
+    def test_projects_in_the_library_include_stalled_ones_and_open_the_same_list(
+        self, users, world
+    ):  # type: ignore[no-untyped-def]
+        services.transition(
+            users["jinniu"], world.projects["started"], "stalled", note="资金未到位"
+        )
+        services.transition(
+            users["jinniu"], world.projects["secret"], "terminated", note="企业放弃"
+        )
+        body = page(users["jinniu"]).content.decode()
+        figure = re.search(r'data-stat="active">(\d+)<', body)
+        assert figure and figure.group(1) == "2"  # signed and stalled; not the terminated one
+        link = body[body.rindex("<a", 0, figure.start()) :]
+        href = re.search(r'href="([^"]+)"', link)
+        assert href
+        client = Client()
+        client.force_login(users["jinniu"])
+        listed = client.get(href.group(1).replace("&amp;", "&")).content.decode()
+        assert re.search(r"data-result-count>(\d+)<", listed).group(1) == "2"  # type: ignore[union-attr]
+
     def test_warned_figure_opens_the_three_colours_not_a_list_of_red_ones_only(
         self, users, world, today
     ):  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
 from parklink.projects.ageing import Colour
-from parklink.projects.lifecycle import ACTIVE, PIPELINE, Stage
+from parklink.projects.lifecycle import FINAL, PIPELINE, Stage
 from parklink.projects.models import FundsInPlace, Project, ProjectStage
 from parklink.projects.queries import today, visible_projects
 from parklink.projects.services import (
@@ -46,6 +46,8 @@ FUNNEL_BLUES = (
     "#123f82",
 )
 SIGNED_STAGES = [s.value for s in PIPELINE[PIPELINE.index(Stage.SIGNED) :]]
+# Projects still in the library: every stage but full production and termination (stalled too).
+IN_LIBRARY = [s.value for s in Stage if s not in FINAL]
 
 
 def yi(amount: Decimal | None) -> float:
@@ -192,7 +194,7 @@ def park_buckets(qs: QuerySet[Project], limit: int = TOP_PARKS) -> list[Bucket]:
 
 def totals(qs: QuerySet[Project], summary: AgeingSummary, on: date) -> Totals:
     year_start = date(on.year, 1, 1)
-    active = Q(stage__in=[s.value for s in ACTIVE])
+    active = Q(stage__in=IN_LIBRARY)
     signed = Q(signed_on__gte=year_start, signed_on__lte=on)
     row = qs.order_by().aggregate(
         active=Count("id", filter=active),
@@ -508,6 +510,11 @@ class Dashboard:
     attention: list[Attention]
     attention_total: int
     charts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def library_url(self) -> str:
+        """The project list of exactly the projects the 在库项目 figure counts."""
+        return list_url(stage=IN_LIBRARY)
 
     @property
     def ageing_cards(self) -> list[tuple[str, str, int, str]]:
