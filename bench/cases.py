@@ -15,7 +15,6 @@ def _list_page(user) -> Callable[[], object]:  # type: ignore[no-untyped-def]
     from parklink.projects.queries import (
         ProjectFilters,
         apply_filters,
-        thresholds_for,
         visible_projects,
         with_relations,
     )
@@ -24,7 +23,6 @@ def _list_page(user) -> Callable[[], object]:  # type: ignore[no-untyped-def]
         qs = apply_filters(
             visible_projects(user),
             ProjectFilters(sort="-total_investment"),
-            thresholds_for(user.organization),
         )
         total = qs.count()
         return total, list(with_relations(qs)[:25])

@@ -16,7 +16,6 @@ from parklink.projects.models import FundsInPlace, Project, StageTransition
 from parklink.projects.queries import (
     ProjectFilters,
     apply_filters,
-    thresholds_for,
     today,
     visible_projects,
 )
@@ -69,7 +68,6 @@ def narrowing_filter() -> tuple[User, dict[str, Any], set[str]]:
             apply_filters(
                 visible_projects(officer),
                 ProjectFilters(park=row["park"], stage=[row["stage"]]),
-                thresholds_for(officer.organization),
             ).values_list("name", flat=True)
         )
         if len(kept) < visible_projects(officer).count():

@@ -12,7 +12,6 @@ from parklink.projects import services
 from parklink.projects.queries import (
     ProjectFilters,
     apply_filters,
-    thresholds_for,
     visible_projects,
 )
 
@@ -38,7 +37,7 @@ def library(users, today):  # type: ignore[no-untyped-def]
 
 
 def names(user, sort: str) -> list[str]:  # type: ignore[no-untyped-def]
-    qs = apply_filters(visible_projects(user), ProjectFilters(sort=sort), thresholds_for(None))
+    qs = apply_filters(visible_projects(user), ProjectFilters(sort=sort))
     return list(qs.values_list("name", flat=True))
 
 

@@ -14,7 +14,6 @@ from parklink.projects.models import Project, StageTransition
 from parklink.projects.queries import (
     ProjectFilters,
     apply_filters,
-    thresholds_for,
     visible_projects,
 )
 
@@ -183,11 +182,8 @@ class TestAgeing:
         ages = {"绿": 0, "黄": 2, "红": 4, "出库": 7}
         for name, months in ages.items():
             make(officer, today, name=name, stage_date=months_before(today, months))
-        thresholds = thresholds_for(officer.organization)
         for colour in Colour:
-            found = apply_filters(
-                visible_projects(officer), ProjectFilters(colour=colour), thresholds
-            )
+            found = apply_filters(visible_projects(officer), ProjectFilters(colour=colour))
             assert {services.colour_of(p) for p in found} == {colour}
 
     def test_attention_list_has_late_and_overdue_projects_of_the_leader(self, officer, today):  # type: ignore[no-untyped-def]
@@ -216,5 +212,68 @@ class TestSignedDateFilter:
         filters = ProjectFilters(
             signed_from=today - timedelta(days=10), signed_to=today - timedelta(days=1)
         )
-        found = apply_filters(visible_projects(officer), filters, thresholds_for(None))
+        found = apply_filters(visible_projects(officer), filters)
         assert [p.name for p in found] == ["签约10"]
+
+
+class TestOwnerThresholdsAndStalled:
+    def test_filter_summary_and_badge_agree_under_the_owners_policy(self, users, today):  # type: ignore[no-untyped-def]
+        from parklink.projects.models import AgeingPolicy
+
+        jinniu = users["jinniu"]
+        AgeingPolicy.objects.create(
+            organization=jinniu.organization, yellow_months=1, red_months=2, removal_months=12
+        )
+        project = make(jinniu, today, stage_date=months_before(today, 2))  # red for jinniu
+        city = users["city"]  # uses the installation's 2/3/6: would say yellow
+        assert services.colour_of(project) == Colour.RED
+        red = apply_filters(visible_projects(city), ProjectFilters(colour="red"))
+        assert list(red) == [project]
+        assert services.ageing_summary(city).red == 1
+
+    def test_stalled_projects_keep_ageing(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today, stage_date=months_before(today, 7), leader_user=officer)
+        services.transition(officer, project, "stalled", on=months_before(today, 7), note="资金")
+        project.refresh_from_db()
+        assert services.colour_of(project) == Colour.REMOVAL
+        assert project in services.attention_list(officer)
+
+    def test_namesake_leader_of_another_organisation_is_not_my_attention(self, users, today):  # type: ignore[no-untyped-def]
+        mine, theirs = users["city"], users["jinniu"]
+        mine.display_name = "王强"
+        mine.save()
+        make(theirs, today, responsible_leader="王强", stage_date=months_before(today, 4))
+        assert not services.attention_list(mine).exists()
+
+
+class TestNestedParkFilter:
+    def test_park_filter_covers_sub_parks_of_sub_parks(self, officer, today):  # type: ignore[no-untyped-def]
+        from parklink.parks.services import create_park
+
+        top = create_park(officer, name="经开区", kind="national_etdz", region_id="510106")
+        middle = create_park(
+            officer, name="片区", kind="industrial_park", region_id="510106", parent=top
+        )
+        bottom = create_park(
+            officer, name="小微园", kind="industrial_park", region_id="510106", parent=middle
+        )
+        deep = make(officer, today, name="深层项目", park=bottom)
+        found = apply_filters(visible_projects(officer), ProjectFilters(park=top.pk))
+        assert list(found) == [deep]
+
+
+class TestApprovalDates:
+    def test_submission_in_the_future_is_refused_but_a_due_date_is_fine(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today)
+        services.set_approval(
+            officer, project, "environmental", "in_preparation", due_on=today + timedelta(days=30)
+        )
+        with pytest.raises(Invalid) as caught:
+            services.set_approval(
+                officer,
+                project,
+                "environmental",
+                "submitted",
+                submitted_on=today + timedelta(days=1),
+            )
+        assert "submitted_on" in caught.value.detail

@@ -29,8 +29,15 @@ class OwnedAdmin(admin.ModelAdmin):
             return allowed
         return getattr(obj, "owner_id", None) == self._org_id(request)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Only installation administrators choose or change who owns a record.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser or "owner" in fields:
+            return fields
+        return (*fields, "owner")
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if not change and not request.user.is_superuser and not getattr(obj, "owner_id", None):
+        if not change and not request.user.is_superuser:
             obj.owner_id = self._org_id(request)
         super().save_model(request, obj, form, change)
 

@@ -93,14 +93,6 @@ class ProjectAdmin(OwnedAdmin, SimpleHistoryAdmin):
         self._ensure_visible(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        fields = tuple(super().get_readonly_fields(request, obj))
-        if request.user.is_superuser:
-            return fields
-        # Others enter projects for their own organisation only (OwnedAdmin.save_model sets
-        # it) and cannot hand one to another organisation.
-        return (*fields, "owner")
-
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change:
             from django.utils import timezone

@@ -20,7 +20,6 @@ from parklink.projects.queries import (
     ProjectFilters,
     apply_filters,
     get_visible,
-    thresholds_for,
     visible_projects,
     with_relations,
 )
@@ -102,11 +101,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectQuery]) -> dict[st
     user = current_user(request)
     wanted = filters.model_dump(exclude={"limit", "offset"})
     wanted["stage"] = [str(stage) for stage in wanted["stage"]]
-    # The viewer's thresholds decide what "red" means in a filter; only look them up if asked.
-    thresholds = thresholds_for(user.organization if filters.colour else None)
-    qs: QuerySet[Project] = apply_filters(
-        visible_projects(user), ProjectFilters(**wanted), thresholds
-    )
+    qs: QuerySet[Project] = apply_filters(visible_projects(user), ProjectFilters(**wanted))
     total = qs.count()
     rows = list(with_relations(qs)[filters.offset : filters.offset + filters.limit])
     _attach_colours(rows)

@@ -17,7 +17,6 @@ from parklink.projects.models import Project
 from parklink.projects.queries import (
     ProjectFilters,
     apply_filters,
-    thresholds_for,
     visible_projects,
     with_relations,
 )
@@ -117,7 +116,7 @@ def export_projects(user: User, filters: ProjectFilters) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    qs = apply_filters(visible_projects(user), filters, thresholds_for(user.organization))
+    qs = apply_filters(visible_projects(user), filters)
     projects = with_relations(qs)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(SHEET_TITLE)

@@ -35,6 +35,8 @@ PIPELINE: tuple[Stage, ...] = (
 DISCLOSED_FROM = Stage.SIGNED
 FINAL: frozenset[Stage] = frozenset({Stage.FULL_PRODUCTION, Stage.TERMINATED})
 ACTIVE: frozenset[Stage] = frozenset(PIPELINE) - {Stage.FULL_PRODUCTION}
+# Stages whose projects age (三类三色): the active ones and stalled ones, which need it most.
+AGEING: frozenset[Stage] = ACTIVE | {Stage.STALLED}
 
 ALLOWED: dict[Stage, frozenset[Stage]] = {
     # A quick deal may be signed straight from a lead (一次双向考察就达成共识).

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from parklink.accounts.models import Organization, User
 from parklink.core.errors import Invalid, NotFound
 from parklink.projects.ageing import Colour, Thresholds, bounds
-from parklink.projects.lifecycle import ACTIVE
+from parklink.projects.lifecycle import AGEING
 from parklink.projects.models import AgeingPolicy, Project
 
 SORTABLE = {
@@ -76,14 +76,56 @@ def thresholds_for(org: Organization | None) -> Thresholds:
 
 
 def colour_q(colour: Colour | str, thresholds: Thresholds, on: date | None = None) -> Q:
-    """Active projects whose last progress gives them `colour` today."""
+    """Ageing projects whose last progress gives them `colour` under `thresholds`."""
     after, up_to = bounds(Colour(colour), on or today(), thresholds)
-    condition = Q(stage__in=[s.value for s in ACTIVE])
+    condition = Q(stage__in=[s.value for s in AGEING])
     if after is not None:
         condition &= Q(last_progress_on__gt=after)
     if up_to is not None:
         condition &= Q(last_progress_on__lte=up_to)
     return condition
+
+
+Policies = dict[int, Thresholds]
+
+
+def ageing_policies() -> Policies:
+    """Organisation id → its own thresholds, for the (few) organisations that set them."""
+    return {
+        org: Thresholds(yellow, red, removal)
+        for org, yellow, red, removal in AgeingPolicy.objects.values_list(
+            "organization_id", "yellow_months", "red_months", "removal_months"
+        )
+    }
+
+
+def owner_colour_q(
+    colour: Colour | str, on: date | None = None, policies: Policies | None = None
+) -> Q:
+    """Projects with `colour` under their owner's thresholds, as the badges show them.
+
+    Organisations without a policy of their own use the installation's thresholds.
+    """
+    policies = ageing_policies() if policies is None else policies
+    condition = colour_q(colour, thresholds_for(None), on) & ~Q(owner_id__in=list(policies))
+    for org, thresholds in policies.items():
+        condition |= colour_q(colour, thresholds, on) & Q(owner_id=org)
+    return condition
+
+
+def park_and_below(park_id: int) -> list[int]:
+    """The park and every park under it (一区多园 may nest), one query per level."""
+    from parklink.parks.models import Park
+
+    found, frontier = [park_id], [park_id]
+    while frontier:
+        frontier = list(
+            Park.objects.filter(parent_id__in=frontier)
+            .exclude(pk__in=found)
+            .values_list("pk", flat=True)
+        )
+        found += frontier
+    return found
 
 
 @dataclass
@@ -103,14 +145,12 @@ class ProjectFilters:
     sort: str = "-signed_on"
 
 
-def apply_filters(
-    qs: QuerySet[Project], f: ProjectFilters, thresholds: Thresholds
-) -> QuerySet[Project]:
+def apply_filters(qs: QuerySet[Project], f: ProjectFilters) -> QuerySet[Project]:
     if f.stage:
         qs = qs.filter(stage__in=f.stage)
     if f.park:
-        # A parent park's list includes its sub-parks (一区多园).
-        qs = qs.filter(Q(park_id=f.park) | Q(park__parent_id=f.park))
+        # A parent park's list includes its sub-parks (一区多园), however deep.
+        qs = qs.filter(park_id__in=park_and_below(f.park))
     if f.region:
         from parklink.regions.models import Region
 
@@ -124,7 +164,7 @@ def apply_filters(
         qs = qs.filter(maturity=f.maturity)
     if f.colour:
         try:
-            qs = qs.filter(colour_q(Colour(f.colour), thresholds))
+            qs = qs.filter(owner_colour_q(Colour(f.colour)))
         except ValueError as exc:
             raise Invalid.on("colour", _("未知的颜色: %(colour)s") % {"colour": f.colour}) from exc
     if f.tag:

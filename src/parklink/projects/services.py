@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
@@ -19,7 +19,7 @@ from parklink.core.errors import Conflict, IllegalTransition, Invalid
 from parklink.core.money import FEN
 from parklink.projects import lifecycle
 from parklink.projects.ageing import Colour, Thresholds, colour
-from parklink.projects.lifecycle import ACTIVE, Stage
+from parklink.projects.lifecycle import AGEING, Stage
 from parklink.projects.models import (
     AgeingPolicy,
     Approval,
@@ -30,7 +30,13 @@ from parklink.projects.models import (
     ProjectTag,
     StageTransition,
 )
-from parklink.projects.queries import colour_q, thresholds_for, today, visible_projects
+from parklink.projects.queries import (
+    ageing_policies,
+    owner_colour_q,
+    thresholds_for,
+    today,
+    visible_projects,
+)
 
 EDITABLE_FIELDS = (
     "name",
@@ -358,6 +364,9 @@ def set_approval(
     ensure_can_write(user, project.owner_id)
     if decided_on and submitted_on and decided_on < submitted_on:
         raise Invalid.on("decided_on", _("批复日期不能早于报审日期"))
+    for name, day in (("submitted_on", submitted_on), ("decided_on", decided_on)):
+        if day and day > today():  # the due date may lie ahead; what happened may not
+            raise Invalid.on(name, _("报审或批复日期不能晚于今天"))
     _refuse_unfit(
         Approval(project=project, kind=kind, status=status, reference=reference),
         ("kind", "status", "reference"),
@@ -421,7 +430,7 @@ def colours_of(projects: Iterable[Project], on: date | None = None) -> dict[int,
     default, when = thresholds_for(None), on or today()
     return {
         project.pk: colour(project.last_progress_on, when, policies.get(project.owner_id, default))
-        if Stage(project.stage) in ACTIVE
+        if Stage(project.stage) in AGEING
         else None
         for project in projects
     }
@@ -448,29 +457,32 @@ class AgeingSummary:
 
 
 def ageing_summary(user: User) -> AgeingSummary:
-    thresholds = thresholds_for(user.organization)
-    qs = visible_projects(user)
-    counts = {c: qs.filter(colour_q(c, thresholds)).count() for c in Colour}
+    policies = ageing_policies()
+    counts = visible_projects(user).aggregate(
+        **{c.value: Count("pk", filter=owner_colour_q(c, policies=policies)) for c in Colour}
+    )
     return AgeingSummary(
-        counts[Colour.GREEN], counts[Colour.YELLOW], counts[Colour.RED], counts[Colour.REMOVAL]
+        counts[Colour.GREEN.value],
+        counts[Colour.YELLOW.value],
+        counts[Colour.RED.value],
+        counts[Colour.REMOVAL.value],
     )
 
 
 def attention_list(user: User) -> QuerySet[Project]:
     """The user's own projects that are yellow/red/removal or have overdue milestones."""
-    thresholds = thresholds_for(user.organization)
-    mine = (
-        visible_projects(user).filter(
-            Q(leader_user=user) | Q(responsible_leader=user.display_name or user.username)
-        )
-        if not user.is_superuser
-        else visible_projects(user).filter(leader_user=user)
+    # Led by the user's account, or, in their own organisation, under their name.
+    named = Q(
+        owner_id=user.organization_id,
+        responsible_leader=user.display_name or user.username,
     )
-    late = (
-        colour_q(Colour.YELLOW, thresholds)
-        | colour_q(Colour.RED, thresholds)
-        | colour_q(Colour.REMOVAL, thresholds)
+    mine = visible_projects(user).filter(
+        Q(leader_user=user) | named if user.organization_id else Q(leader_user=user)
     )
-    return mine.filter(late | (Q(stage__in=[s.value for s in ACTIVE]) & overdue_q())).order_by(
+    policies = ageing_policies()
+    late = Q(pk__in=[])
+    for shade in (Colour.YELLOW, Colour.RED, Colour.REMOVAL):
+        late |= owner_colour_q(shade, policies=policies)
+    return mine.filter(late | (Q(stage__in=[s.value for s in AGEING]) & overdue_q())).order_by(
         "last_progress_on"
     )

@@ -24,7 +24,7 @@ from parklink.accounts.services import ensure_can_write
 from parklink.core.errors import Forbidden, Invalid, ParkLinkError
 from parklink.core.sources import sources_of
 from parklink.projects import services
-from parklink.projects.ageing import Colour, Thresholds
+from parklink.projects.ageing import Colour
 from parklink.projects.forms import (
     DEFAULT_SORT,
     ApprovalForm,
@@ -41,7 +41,6 @@ from parklink.projects.models import Milestone, Project, ProjectStage
 from parklink.projects.queries import (
     ProjectFilters,
     apply_filters,
-    thresholds_for,
     today,
     visible_projects,
     with_relations,
@@ -111,25 +110,22 @@ def _filter_form(request: HttpRequest, user: User) -> ProjectFilterForm:
     return ProjectFilterForm(request.GET or None, sectors=list(sectors))
 
 
-def _filtered(
-    user: User, form: ProjectFilterForm, thresholds: Thresholds
-) -> tuple[ProjectFilters, Any]:
+def _filtered(user: User, form: ProjectFilterForm) -> tuple[ProjectFilters, Any]:
     filters = form.filters()
     try:
-        return filters, apply_filters(visible_projects(user), filters, thresholds)
+        return filters, apply_filters(visible_projects(user), filters)
     except Invalid as exc:
         apply_service_error(form, exc)
         filters = ProjectFilters(sort=DEFAULT_SORT)
-        return filters, apply_filters(visible_projects(user), filters, thresholds)
+        return filters, apply_filters(visible_projects(user), filters)
 
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     """The project library: filters, sortable columns, 25 a page; htmx swaps only the results."""
     user = _user(request)
-    thresholds = thresholds_for(user.organization)
     form = _filter_form(request, user)
-    filters, qs = _filtered(user, form, thresholds)
+    filters, qs = _filtered(user, form)
     page = Paginator(with_relations(qs), PAGE_SIZE).get_page(request.GET.get("page"))
     colours = services.colours_of(page.object_list)
     context = {
@@ -152,7 +148,7 @@ def project_export(request: HttpRequest) -> HttpResponse:
 
     user = _user(request)
     form = _filter_form(request, user)
-    filters, _qs = _filtered(user, form, thresholds_for(user.organization))
+    filters, _qs = _filtered(user, form)
     content = export_projects(user, filters)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
