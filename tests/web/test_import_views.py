@@ -426,3 +426,33 @@ class TestConfirmStep:
         assert response.context["report"].created == 2
         created = Project.objects.filter(owner=orgs["jinniu"]).order_by("name")
         assert [p.name for p in created] == sorted(row[0] for row in rows)
+
+
+@pytest.mark.django_db
+class TestInstallationAdminImports:
+    def test_admin_without_organisation_imports_for_the_chosen_one(
+        self, login: Callable[[str], Client], orgs: dict[str, Organization]
+    ) -> None:
+        client = login("root")
+        page = client.get(reverse("import")).content.decode()
+        assert 'name="owner"' in page
+        data = xlsx_bytes(ENTERPRISE_HEADER, GOOD_ROWS)
+        missing = client.post(
+            reverse("import_validate"),
+            {"kind": "enterprises", "file": upload(data)},
+            headers={"HX-Request": "true"},
+        )
+        assert missing.status_code == 400  # an organisation must be chosen
+        checked = client.post(
+            reverse("import_validate"),
+            {"kind": "enterprises", "file": upload(data), "owner": orgs["dege"].pk},
+            headers={"HX-Request": "true"},
+        )
+        token = checked.context["token"]
+        assert token
+        client.post(reverse("import_confirm"), {"token": token}, headers={"HX-Request": "true"})
+        owners = set(Enterprise.objects.values_list("owner_id", flat=True))
+        assert owners == {orgs["dege"].pk}
+
+    def test_officers_have_no_owner_choice(self, login: Callable[[str], Client]) -> None:
+        assert 'name="owner"' not in login("jinniu").get(reverse("import")).content.decode()

@@ -79,6 +79,24 @@ class UploadForm(forms.Form):
         help_text=gettext_lazy("Excel (.xlsx) 或 CSV (.csv),第一行为表头"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+    owner = forms.ModelChoiceField(
+        label=gettext_lazy("导入到机构"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=gettext_lazy("安装管理员代某个机构导入"),
+    )
+
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        if user is not None and user.is_superuser:
+            # An installation administrator imports for an organisation; their own by default.
+            owner.queryset = Organization.objects.order_by("name")
+            owner.required = user.organization_id is None
+            owner.initial = user.organization_id
+        else:
+            del self.fields["owner"]
 
 
 @dataclass(frozen=True)
@@ -233,7 +251,8 @@ def _page(
     """The partial alone for htmx, or the whole page with the partial in it."""
     if getattr(request, "htmx", False):
         return render(request, partial, context, status=status)
-    page = {"form": UploadForm(), "kinds": KINDS.values(), "result_template": partial, **context}
+    form = UploadForm(user=_user(request))
+    page = {"form": form, "kinds": KINDS.values(), "result_template": partial, **context}
     return render(request, "web/import.html", page, status=status)
 
 
@@ -247,7 +266,8 @@ def _user(request: HttpRequest) -> User:
 @login_required
 @require_GET
 def import_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/import.html", {"form": UploadForm(), "kinds": KINDS.values()})
+    form = UploadForm(user=_user(request))
+    return render(request, "web/import.html", {"form": form, "kinds": KINDS.values()})
 
 
 @login_required
@@ -255,7 +275,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def import_validate(request: HttpRequest) -> HttpResponse:
     """Step 1: check the uploaded file; nothing is written, the file waits for confirmation."""
     user = _user(request)
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, user=user)
     if not form.is_valid():
         return _page(request, "web/partials/import_form_errors.html", {"form": form}, 400)
     kind = KINDS[form.cleaned_data["kind"]]
@@ -264,7 +284,8 @@ def import_validate(request: HttpRequest) -> HttpResponse:
     try:
         fmt = _sniff_format(upload)
         path = store_upload(user, kind.code, fmt, upload)
-        report = kind.validate(user, path, fmt=fmt)
+        owner: Organization | None = form.cleaned_data.get("owner")
+        report = kind.validate(user, path, owner=owner, fmt=fmt)
     except (ParkLinkError, TableError) as error:
         if path is not None:
             path.unlink(missing_ok=True)
@@ -277,6 +298,9 @@ def import_validate(request: HttpRequest) -> HttpResponse:
         raise
     context = _report_context(report, kind, path, fmt) | {"filename": upload.name}
     context["token"] = path.name.split(".")[0] if report.ok else ""
+    if report.ok and owner is not None:
+        # Kept server-side, so the confirmation cannot name another organisation.
+        request.session[f"import-owner-{context['token']}"] = owner.pk
     if not report.ok:
         # Nothing can be confirmed: keep no copy of a file that cannot be imported.
         path.unlink(missing_ok=True)
@@ -293,8 +317,10 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         message = _("待导入的文件已失效,请重新上传。")
         return _page(request, "web/partials/import_error.html", {"message": message}, 410)
     path, kind, fmt = found
+    owner_id = request.session.pop(f"import-owner-{request.POST.get('token', '')}", None)
+    owner = Organization.objects.filter(pk=owner_id).first() if owner_id else None
     try:
-        report = kind.run(user, path, fmt=fmt)
+        report = kind.run(user, path, owner=owner, fmt=fmt)
         if not report.written:
             context = _report_context(report, kind, path, fmt) | {"token": "", "rechecked": True}
             return _page(request, "web/partials/import_report.html", context)
@@ -323,7 +349,9 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if spec is None:
         raise Http404(kind)
     user = _user(request)
-    importer = spec.importer(user, cast(Organization, user.organization))
+    # The headers do not depend on the organisation; an admin without one still gets them.
+    owner = user.organization or Organization.objects.order_by("pk").first()
+    importer = spec.importer(user, cast(Organization, owner))
     importer.load()
     body = template_workbook(importer, str(spec.label))
     response = HttpResponse(body, content_type=XLSX_TYPE)
