@@ -155,7 +155,8 @@ def export_projects(user: User, filters: ProjectFilters) -> bytes:
     notes.append(
         [
             "说明",
-            "本文件可直接用“parklink import projects”重新导入;"
+            "本文件可直接用“parklink import projects”重新导入"
+            "(停滞、终止的项目不能以该阶段入库,请先删去或改为停滞前的阶段);"
             "编号、所属机构、最近进展日期三列仅供查看,导入时忽略。",
         ]
     )
