@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from parklink.core.apitools import current_user, owner_id_for, region_by_adcode
+from parklink.core.apitools import MAX_OFFSET, current_user, owner_id_for, region_by_adcode
 from parklink.core.errors import Invalid, NotFound
 from parklink.enterprises import services
 from parklink.enterprises.models import Enterprise, EnterpriseSite
@@ -83,7 +83,7 @@ def list_enterprises(
     is_above_scale: bool | None = None,
     is_specialised_sme: bool | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     qs: QuerySet[Enterprise] = Enterprise.objects.select_related("region", "owner")
     if region:

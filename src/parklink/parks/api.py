@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from parklink.core.apitools import current_user, owner_id_for, region_by_adcode
+from parklink.core.apitools import MAX_OFFSET, current_user, owner_id_for, region_by_adcode
 from parklink.core.errors import Invalid, NotFound
 from parklink.parks import services
 from parklink.parks.models import LinkageMember, Park, ParkKind, ParkLinkage
@@ -85,7 +85,7 @@ def list_parks(
     parent: int | None = Query(None, description="id of the parent park (一区多园)"),
     q: str | None = Query(None, description="name, pinyin or pinyin initials"),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     qs: QuerySet[Park] = Park.objects.select_related("region", "parent", "owner")
     if kind:
@@ -192,7 +192,7 @@ def list_linkages(
     request: HttpRequest,
     park: int | None = Query(None, description="id of a member park"),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     qs = _linkages()
     if park:

@@ -12,6 +12,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, model_validator
 
 from parklink.accounts.schemas import OrgRef
+from parklink.core.apitools import MAX_OFFSET
 from parklink.core.money import format_amount, to_yuan
 from parklink.core.sources import sources_of
 from parklink.enterprises.schemas import EnterpriseRef
@@ -260,7 +261,7 @@ class ProjectQuery(Schema):
     q: str | None = Field(None, description="name, code name, sector or investor")
     sort: str = Field("-signed_on", description="field, '-' for descending, e.g. -total_investment")
     limit: int = Field(20, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class ProjectPatch(Schema):

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from parklink.core.apitools import MAX_OFFSET
 from parklink.core.errors import NotFound
 from parklink.regions.models import Region, RegionLevel
 from parklink.regions.schemas import RegionDetailOut, RegionOut, RegionPage
@@ -22,7 +23,7 @@ def list_regions(
     parent: str | None = Query(None, description="adcode of the parent region"),
     q: str | None = Query(None, description="part of the name, or the leading digits of an adcode"),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, object]:
     qs: QuerySet[Region] = Region.objects.all()
     if level:

@@ -1,0 +1,33 @@
+"""Defects that property-based fuzzing of the OpenAPI document found, each pinned by a test."""
+
+from __future__ import annotations
+
+import pytest
+
+# Far beyond the 64-bit integers a database column holds.
+HUGE = 10**25
+
+LISTS = (
+    "/api/v1/regions/",
+    "/api/v1/parks/",
+    "/api/v1/parks/linkages/",
+    "/api/v1/enterprises/",
+    "/api/v1/projects/",
+)
+
+
+class TestListOffsets:
+    @pytest.mark.parametrize("path", LISTS)
+    def test_an_offset_too_large_for_the_database_is_a_422_not_a_server_error(  # type: ignore[no-untyped-def]
+        self, client_for, path
+    ):
+        response = client_for("jinniu").get(path, {"offset": HUGE})
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"][-1] == "offset"
+
+    def test_a_large_offset_inside_the_range_is_an_empty_page(self, client_for, park):  # type: ignore[no-untyped-def]
+        response = client_for("jinniu").get("/api/v1/parks/", {"offset": 2**31 - 1})
+        assert response.status_code == 200
+        body = response.json()
+        assert body["count"] == 1
+        assert body["items"] == []
