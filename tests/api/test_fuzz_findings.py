@@ -31,3 +31,33 @@ class TestListOffsets:
         body = response.json()
         assert body["count"] == 1
         assert body["items"] == []
+
+
+class TestRecordIdsOutOfRange:
+    @pytest.mark.parametrize(
+        ("path", "name"),
+        [
+            ("/api/v1/parks/", "parent"),
+            ("/api/v1/parks/linkages/", "park"),
+            ("/api/v1/enterprises/", "park"),
+            ("/api/v1/projects/", "park"),
+        ],
+    )
+    @pytest.mark.parametrize("value", [HUGE, -HUGE])
+    def test_a_list_filter_id_beyond_64_bits_is_a_422_not_a_server_error(  # type: ignore[no-untyped-def]
+        self, client_for, path, name, value
+    ):
+        response = client_for("jinniu").get(path, {name: value})
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"][-1] == name
+
+    def test_a_linkage_member_park_beyond_64_bits_is_a_422_not_a_server_error(  # type: ignore[no-untyped-def]
+        self, client_for, park
+    ):
+        response = client_for("jinniu").post(
+            "/api/v1/parks/linkages/",
+            {"name": "越界联动", "members": [{"park": HUGE, "role": "local_landing"}]},
+            content_type="application/json",
+        )
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"][-3:] == ["members", 0, "park"]

@@ -14,6 +14,7 @@ from parklink.regions.models import Region
 # Bounds of integers the API passes on to the database, declared in the OpenAPI document so that
 # a number too large for a database column is a 422 rather than an overflow (500) in the driver.
 MAX_OFFSET = 2**31 - 1  # list offsets; far beyond any real list, and offset + limit still fits
+MAX_ID = 2**63 - 1  # record ids (BigAutoField)
 
 
 def current_user(request: HttpRequest) -> User:

@@ -9,7 +9,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from parklink.core.apitools import MAX_OFFSET, current_user, owner_id_for, region_by_adcode
+from parklink.core.apitools import (
+    MAX_ID,
+    MAX_OFFSET,
+    current_user,
+    owner_id_for,
+    region_by_adcode,
+)
 from parklink.core.errors import Invalid, NotFound
 from parklink.enterprises import services
 from parklink.enterprises.models import Enterprise, EnterpriseSite
@@ -75,7 +81,9 @@ def list_enterprises(
     request: HttpRequest,
     region: str | None = Query(None, description="adcode; includes its sub-regions"),
     industry_code: str | None = Query(None, description="GB/T 4754 code or its leading part"),
-    park: int | None = Query(None, description="id of a park where the enterprise has a site"),
+    park: int | None = Query(
+        None, ge=1, le=MAX_ID, description="id of a park where the enterprise has a site"
+    ),
     q: str | None = Query(None, description="name, pinyin, initials or USCC"),
     is_chain_leader: bool | None = None,
     is_listed: bool | None = None,

@@ -9,7 +9,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from parklink.core.apitools import MAX_OFFSET, current_user, owner_id_for, region_by_adcode
+from parklink.core.apitools import (
+    MAX_ID,
+    MAX_OFFSET,
+    current_user,
+    owner_id_for,
+    region_by_adcode,
+)
 from parklink.core.errors import Invalid, NotFound
 from parklink.parks import services
 from parklink.parks.models import LinkageMember, Park, ParkKind, ParkLinkage
@@ -82,7 +88,9 @@ def list_parks(
     request: HttpRequest,
     kind: ParkKind | None = None,
     region: str | None = Query(None, description="adcode; includes parks in its sub-regions"),
-    parent: int | None = Query(None, description="id of the parent park (一区多园)"),
+    parent: int | None = Query(
+        None, ge=1, le=MAX_ID, description="id of the parent park (一区多园)"
+    ),
     q: str | None = Query(None, description="name, pinyin or pinyin initials"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
@@ -190,7 +198,7 @@ def _linkage(linkage_id: int) -> ParkLinkage:
 @router.get("/linkages/", response=LinkagePage, summary="List park linkages (三园联动)")
 def list_linkages(
     request: HttpRequest,
-    park: int | None = Query(None, description="id of a member park"),
+    park: int | None = Query(None, ge=1, le=MAX_ID, description="id of a member park"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:

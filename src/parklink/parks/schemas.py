@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from parklink.accounts.schemas import OrgRef
+from parklink.core.apitools import MAX_ID
 from parklink.core.money import format_amount
 from parklink.parks.models import (
     IndicatorKind,
@@ -248,7 +249,7 @@ class IndicatorsOut(Schema):
 class LinkageMemberIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    park: int
+    park: int = Field(ge=1, le=MAX_ID)
     role: LinkageRole
     order: int | None = None
 

@@ -12,7 +12,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, model_validator
 
 from parklink.accounts.schemas import OrgRef
-from parklink.core.apitools import MAX_OFFSET
+from parklink.core.apitools import MAX_ID, MAX_OFFSET
 from parklink.core.money import format_amount, to_yuan
 from parklink.core.sources import sources_of
 from parklink.enterprises.schemas import EnterpriseRef
@@ -251,7 +251,7 @@ class ProjectQuery(Schema):
     """Filters of the project list; `stage` may be repeated."""
 
     stage: list[Stage] = Field(default_factory=list)
-    park: int | None = Field(None, description="park id; includes its sub-parks")
+    park: int | None = Field(None, ge=1, le=MAX_ID, description="park id; includes its sub-parks")
     region: str | None = Field(None, description="adcode; includes its sub-regions")
     sector: str | None = None
     maturity: Maturity | None = None
