@@ -61,3 +61,23 @@ class TestRecordIdsOutOfRange:
         )
         assert response.status_code == 422
         assert response.json()["detail"][0]["loc"][-3:] == ["members", 0, "park"]
+
+
+class TestTransitionTarget:
+    def test_an_unknown_target_stage_is_a_422_like_any_unknown_choice(  # type: ignore[no-untyped-def]
+        self, client_for, make_project
+    ):
+        project = make_project("阶段未知", stage="signed")
+        response = client_for("jinniu").post(
+            f"/api/v1/projects/{project.pk}/transition",
+            {"to": "flying"},
+            content_type="application/json",
+        )
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"][-1] == "to"
+
+    def test_the_openapi_document_lists_the_stages_a_transition_may_name(self, client):  # type: ignore[no-untyped-def]
+        document = client.get("/api/v1/openapi.json").json()
+        target = document["components"]["schemas"]["TransitionIn"]["properties"]["to"]
+        stage = document["components"]["schemas"][target["$ref"].rsplit("/", 1)[-1]]
+        assert "started" in stage["enum"]

@@ -320,7 +320,7 @@ class ProjectIn(ProjectPatch):
 class TransitionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    to: str
+    to: Stage
     date: dt.date | None = Field(None, description="effective date, default today")
     note: str = ""
 
