@@ -88,3 +88,54 @@ class TestSettingsInDebug:
         assert found["DEBUG"] is True
         assert found["SESSION_COOKIE_SECURE"] is False
         assert found["ALLOWED_HOSTS"] == ["*"]
+
+
+# A transaction that reads and then writes, while another connection has started writing in
+# between: the situation two concurrent requests on the default SQLite database create.
+SQLITE_PROBE = """
+import sqlite3
+
+import django
+
+django.setup()
+from django.db import connection, transaction
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE probe (n integer)")
+other = sqlite3.connect(connection.settings_dict["NAME"], timeout=0, isolation_level=None)
+with transaction.atomic(), connection.cursor() as cursor:
+    cursor.execute("SELECT count(*) FROM probe")
+    try:
+        other.execute("BEGIN")
+        other.execute("INSERT INTO probe VALUES (2)")
+    except sqlite3.OperationalError:
+        pass  # the other writer has to wait for this transaction (here it gives up at once)
+    cursor.execute("INSERT INTO probe VALUES (1)")
+print("written")
+"""
+
+
+class TestSqliteDatabase:
+    def test_a_transaction_that_reads_first_is_not_refused_when_another_writer_came_in_between(
+        self, tmp_path: Path
+    ) -> None:
+        clean = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("PARKLINK_", "DJANGO_")) and key != "DATABASE_URL"
+        }
+        clean.update(
+            PARKLINK_VAR=str(tmp_path),
+            PARKLINK_DEBUG="1",
+            DJANGO_SETTINGS_MODULE="parklink.settings",
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", SQLITE_PROBE],
+            env=clean,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "written"
