@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, django_auth
 
 from parklink.accounts.services import user_for_token
+from parklink.core.apitools import ApiError
 from parklink.core.errors import ParkLinkError
 
 
@@ -32,7 +34,53 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params: Mapping[str, Any] = MappingProxyType({"ensure_ascii": False})
 
 
-api = NinjaAPI(
+_WRITES = frozenset({"post", "put", "patch", "delete"})
+_ERRORS = {
+    "400": "A rule is broken (`invalid`), or the body is not JSON (`http_error`)",
+    "401": "No token, or an unknown or revoked one",
+    "403": "The user may see the record but not change it",
+    "404": "No such record, or a project the user may not see",
+    "409": "A duplicate, an illegal stage move or a conflict with the record's state",
+    "422": "Malformed input: missing or unknown fields, wrong types, unknown choices",
+}
+
+
+def _error_statuses(method: str, operation: Mapping[str, Any]) -> set[str]:
+    """The error statuses an operation can answer, from what it takes (docs/api.md, "Errors")."""
+    places = {parameter["in"] for parameter in operation.get("parameters", [])}
+    statuses = {"422"}
+    if operation.get("security"):
+        statuses.add("401")
+    if "query" in places or "requestBody" in operation:
+        statuses.add("400")
+    if "path" in places:
+        statuses.add("404")
+    if method in _WRITES:
+        statuses |= {"403", "409"}
+    return statuses
+
+
+class ParkLinkAPI(NinjaAPI):
+    """A NinjaAPI whose OpenAPI document declares the JSON error responses of each operation."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault(
+            "ApiError", ApiError.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for status in sorted(_error_statuses(method, operation)):
+                    responses.setdefault(status, {"description": _ERRORS[status], "content": body})
+        return schema
+
+
+api = ParkLinkAPI(
     title="ParkLink API",
     version="1.0.0",
     description="园链 ParkLink: parks, enterprises and the investment project pipeline.",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import Field
 
 from parklink.accounts.models import Organization, User
 from parklink.core.errors import Invalid
@@ -15,6 +17,14 @@ from parklink.regions.models import Region
 # a number too large for a database column is a 422 rather than an overflow (500) in the driver.
 MAX_OFFSET = 2**31 - 1  # list offsets; far beyond any real list, and offset + limit still fits
 MAX_ID = 2**63 - 1  # record ids (BigAutoField)
+
+
+class ApiError(Schema):
+    """The body of every error response (docs/api.md, "Errors")."""
+
+    error: str = Field(description="code: invalid, forbidden, not_found, validation_error, …")
+    message: str | None = Field(None, description="human-readable, in the request's language")
+    detail: Any = Field(description="the fields at fault, the malformed inputs, or the record")
 
 
 def current_user(request: HttpRequest) -> User:

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from parklink.core.apitools import MAX_OFFSET
+from parklink.core.apitools import MAX_OFFSET, ApiError
 from parklink.core.errors import NotFound
 from parklink.regions.models import Region, RegionLevel
 from parklink.regions.schemas import RegionDetailOut, RegionOut, RegionPage
@@ -41,7 +41,11 @@ def list_regions(
 
 
 # Declared before "/{adcode}" so that "resolve" is not read as an adcode.
-@router.get("/resolve", response=RegionOut, summary="Resolve a place name to a region")
+@router.get(
+    "/resolve",
+    response={200: RegionOut, 404: ApiError},
+    summary="Resolve a place name to a region",
+)
 def resolve(request: HttpRequest, text: str) -> Region:
     region = resolve_region(text)
     if region is None:
