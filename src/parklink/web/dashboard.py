@@ -45,7 +45,6 @@ FUNNEL_BLUES = (
     "#174f9e",
     "#123f82",
 )
-SIGNED_STAGES = [s.value for s in PIPELINE[PIPELINE.index(Stage.SIGNED) :]]
 # Projects still in the library: every stage but full production and termination (stalled too).
 IN_LIBRARY = [s.value for s in Stage if s not in FINAL]
 
