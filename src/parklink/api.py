@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
@@ -88,6 +88,8 @@ api = ParkLinkAPI(
     # Browser sessions may call the API too; SessionAuth enforces CSRF for them.
     auth=[BearerToken(), django_auth],
     renderer=Utf8JSONRenderer(),
+    # No online validator badge: the docs page must not call out of an intranet.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Serves Swagger UI's files from this installation (/static/ninja/), not from a CDN.
+    "ninja",
     "simple_history",
     "parklink.core",
     "parklink.regions",
