@@ -123,17 +123,13 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def register_routers() -> None:
-    """Attach each app's router (imported here so apps stay independent of each other)."""
-    from importlib import import_module
+    """Mount the `router` of every app that has an `api.py`, at `/<app label>/`."""
+    from parklink.core.apps import parklink_apps
 
-    for app in ("regions", "parks", "enterprises", "projects"):
-        try:
-            module = import_module(f"parklink.{app}.api")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"parklink.{app}.api":
-                raise
-            continue
-        api.add_router(f"/{app}", module.router)
+    for config in parklink_apps():
+        module = config.submodule("api")
+        if module is not None and hasattr(module, "router"):
+            api.add_router(f"/{config.api_prefix or config.label}", module.router)
 
 
 register_routers()

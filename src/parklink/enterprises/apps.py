@@ -1,7 +1,18 @@
-from django.apps import AppConfig
+"""The enterprises app's config: where its pages live and what it adds to the registry."""
+
+from __future__ import annotations
+
 from django.utils.translation import gettext_lazy as _
 
+from parklink.core.apps import ParkLinkAppConfig
+from parklink.core.registry import NavItem, Registry
 
-class EnterprisesConfig(AppConfig):
+
+class EnterprisesConfig(ParkLinkAppConfig):
+    default = True
     name = "parklink.enterprises"
     verbose_name = _("企业")
+    url_prefix = "enterprises/"
+
+    def register(self, registry: Registry) -> None:
+        registry.navigation.add(NavItem("enterprises", _("企业"), "enterprises:list", order=30))

@@ -1,7 +1,18 @@
-from django.apps import AppConfig
+"""The parks app's config: where its pages live and what it adds to the registry."""
+
+from __future__ import annotations
+
 from django.utils.translation import gettext_lazy as _
 
+from parklink.core.apps import ParkLinkAppConfig
+from parklink.core.registry import NavItem, Registry
 
-class ParksConfig(AppConfig):
+
+class ParksConfig(ParkLinkAppConfig):
+    default = True
     name = "parklink.parks"
     verbose_name = _("园区")
+    url_prefix = "parks/"
+
+    def register(self, registry: Registry) -> None:
+        registry.navigation.add(NavItem("parks", _("园区"), "parks:list", order=20))

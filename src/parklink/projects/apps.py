@@ -1,7 +1,18 @@
-from django.apps import AppConfig
+"""The projects app's config: where its pages live and what it adds to the registry."""
+
+from __future__ import annotations
+
 from django.utils.translation import gettext_lazy as _
 
+from parklink.core.apps import ParkLinkAppConfig
+from parklink.core.registry import NavItem, Registry
 
-class ProjectsConfig(AppConfig):
+
+class ProjectsConfig(ParkLinkAppConfig):
+    default = True
     name = "parklink.projects"
     verbose_name = _("招商项目")
+    url_prefix = "projects/"
+
+    def register(self, registry: Registry) -> None:
+        registry.navigation.add(NavItem("projects", _("项目"), "projects:list", order=10))

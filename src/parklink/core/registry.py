@@ -1,0 +1,262 @@
+"""The one registry every app fills in its AppConfig; core and web read it and name no app.
+
+An app contributes typed entries (demo steps, tabular kinds, search providers, dashboard cards,
+navigation items, panels and list columns on other apps' pages, visibility scopes) from its
+`ParkLinkAppConfig.register` hook. Readers ask the registry, never the app, so a new app is added
+by writing the app and its `register`, without editing core, web, `urls.py` or `api.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from argparse import ArgumentParser
+
+    from django.db.models import Model, QuerySet
+    from django.http import HttpRequest
+
+Entry = TypeVar("Entry")
+
+
+class RegistryError(Exception):
+    """Two apps claimed the same key, or an entry names something that does not exist."""
+
+
+def model_label(model: type[Model] | Model | str) -> str:
+    """`parks.park` for the Park model, an instance of it, or the label itself."""
+    if isinstance(model, str):
+        return model.lower()
+    return str(model._meta.label_lower)
+
+
+# ---------------------------------------------------------------- entry types
+
+
+@dataclass
+class DemoContext:
+    """What demo steps share: the acting administrator, cross-app keys and the running counts.
+
+    `keys[namespace][key]` holds the records a step created under the keys its YAML file uses
+    (e.g. `keys["parks"]["gaode"]`), so a later step refers to them without importing the app.
+    """
+
+    admin: Any
+    keys: dict[str, dict[str, Any]] = field(default_factory=dict)
+    created: dict[str, int] = field(default_factory=dict)
+
+    def remember(self, namespace: str, key: str, obj: Any) -> None:
+        self.keys.setdefault(namespace, {})[key] = obj
+
+    def lookup(self, namespace: str, key: str) -> Any:
+        return self.keys.get(namespace, {}).get(key)
+
+    def count(self, kind: str, n: int = 1) -> None:
+        self.created[kind] = self.created.get(kind, 0) + n
+
+    @property
+    def total(self) -> int:
+        return sum(self.created.values())
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """Loads one part of the demo set; runs after the steps it names in `after`."""
+
+    key: str
+    load: Callable[[DemoContext], None]
+    after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TabularKind:
+    """A kind of record users import from and/or export to a spreadsheet.
+
+    `importer(user, owner)` builds the app's `core.imports.Importer`; `exporter(user, options)`
+    returns the .xlsx bytes of what the user may see, filtered by `options` (the export
+    command's parsed arguments, added to its parser by `export_arguments`).
+    """
+
+    code: str
+    label: Any
+    noun_zh: str
+    noun_en: str
+    importer: Callable[[Any, Any], Any] | None = None
+    exporter: Callable[[Any, Mapping[str, Any]], bytes] | None = None
+    export_arguments: Callable[[ArgumentParser], None] | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    """Finds one kind of record for the search page and the typeahead.
+
+    `matches(user, query)` returns a queryset of what the user may see, annotated with
+    `search_rank` and ordered best first; `detail(obj)` gives the result's second line.
+    """
+
+    kind: str
+    label: Any
+    url_name: str
+    matches: Callable[[Any, Any], QuerySet[Any]]
+    detail: Callable[[Any], str]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DashboardCard:
+    """A block of the home page: `context(request)` gives the variables its template renders."""
+
+    key: str
+    template: str
+    context: Callable[[HttpRequest], Mapping[str, Any]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the top navigation; `section` is the URL namespace that marks it active."""
+
+    key: str
+    label: Any
+    url_name: str
+    order: int = 100
+    visible: Callable[[Any], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block that one app shows on another app's detail page (projects on a park's page).
+
+    `context(request, obj)` returns the template's variables, or None to show nothing.
+    """
+
+    target: str
+    key: str
+    template: str
+    context: Callable[[HttpRequest, Any], Mapping[str, Any] | None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A figure that one app adds to another app's list rows (visible projects per park).
+
+    `annotate(user)` returns the expression annotated onto the list's queryset as `key`.
+    """
+
+    target: str
+    key: str
+    label: Any
+    annotate: Callable[[Any], Any]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class VisibilityScope:
+    """The rows of a model a user may see: used by the admin, citations, search and exports."""
+
+    model: str
+    visible: Callable[[Any], QuerySet[Any]]
+
+
+class Section(Generic[Entry]):
+    """The entries of one type, keyed and kept in registration order."""
+
+    def __init__(self, name: str, key: Callable[[Entry], str]) -> None:
+        self.name = name
+        self._key = key
+        self._entries: dict[str, Entry] = {}
+
+    def add(self, entry: Entry) -> Entry:
+        key = self._key(entry)
+        if key in self._entries:
+            raise RegistryError(f"{self.name}: {key!r} is registered twice")
+        self._entries[key] = entry
+        return entry
+
+    def get(self, key: str) -> Entry | None:
+        return self._entries.get(key)
+
+    def __getitem__(self, key: str) -> Entry:
+        try:
+            return self._entries[key]
+        except KeyError:
+            raise RegistryError(f"{self.name}: nothing registered as {key!r}") from None
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(sorted(self._entries.values(), key=_order))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
+
+    def keys(self) -> list[str]:
+        return [self._key(entry) for entry in self]
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def _order(entry: Any) -> int:
+    return int(getattr(entry, "order", 100))
+
+
+class Registry:
+    """Everything the apps contribute, one section per kind of entry."""
+
+    def __init__(self) -> None:
+        self.demo_steps: Section[DemoStep] = Section("demo step", lambda e: e.key)
+        self.tabular: Section[TabularKind] = Section("tabular kind", lambda e: e.code)
+        self.search: Section[SearchProvider] = Section("search provider", lambda e: e.kind)
+        self.dashboard: Section[DashboardCard] = Section("dashboard card", lambda e: e.key)
+        self.navigation: Section[NavItem] = Section("navigation item", lambda e: e.key)
+        self.panels: Section[Panel] = Section("panel", lambda e: f"{e.target}:{e.key}")
+        self.columns: Section[ListColumn] = Section("list column", lambda e: f"{e.target}:{e.key}")
+        self.scopes: Section[VisibilityScope] = Section("visibility scope", lambda e: e.model)
+
+    # ------------------------------------------------------------ readers
+
+    def panels_for(self, model: type[Model] | Model | str) -> list[Panel]:
+        label = model_label(model)
+        return [panel for panel in self.panels if panel.target == label]
+
+    def columns_for(self, model: type[Model] | Model | str) -> list[ListColumn]:
+        label = model_label(model)
+        return [column for column in self.columns if column.target == label]
+
+    def visible(self, model: type[Model], user: Any) -> QuerySet[Any]:
+        """The rows of `model` that `user` may see (all rows when no scope is registered)."""
+        scope = self.scopes.get(model_label(model))
+        if scope is None:
+            return model._default_manager.all()
+        return scope.visible(user)
+
+    def ordered_demo_steps(self) -> list[DemoStep]:
+        """Demo steps with every step after the ones it names (registration order otherwise)."""
+        steps = {step.key: step for step in self.demo_steps}
+        done: list[DemoStep] = []
+        seen: set[str] = set()
+
+        def visit(step: DemoStep, path: Sequence[str]) -> None:
+            if step.key in seen:
+                return
+            if step.key in path:
+                raise RegistryError(f"demo steps depend on each other: {' → '.join(path)}")
+            for before in step.after:
+                if before not in steps:
+                    raise RegistryError(f"demo step {step.key!r} runs after unknown {before!r}")
+                visit(steps[before], [*path, step.key])
+            seen.add(step.key)
+            done.append(step)
+
+        for step in steps.values():
+            visit(step, [])
+        return done
+
+
+registry = Registry()
