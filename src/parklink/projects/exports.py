@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone, translation
 
 from parklink.accounts.models import User
+from parklink.core import xlsx
 from parklink.core.money import in_unit
 from parklink.projects.imports import AMOUNT_FIELDS, EXPORT_ONLY, LAYOUT
 from parklink.projects.lifecycle import LABELS_ZH, Stage
@@ -110,9 +111,11 @@ def _describe(filters: ProjectFilters) -> list[tuple[str, str]]:
 
 
 def export_projects(user: User, filters: ProjectFilters) -> bytes:
-    """An .xlsx of exactly the projects the list shows `user` under `filters`."""
+    """An .xlsx of exactly the projects the list shows `user` under `filters`.
+
+    Every cell goes through `core.xlsx`, so text a user entered is never a live formula.
+    """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -128,37 +131,38 @@ def export_projects(user: User, filters: ProjectFilters) -> bytes:
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     header = []
     for heading in headings:
-        cell = WriteOnlyCell(sheet, value=heading.zh)
+        cell = xlsx.cell(sheet, heading.zh)
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(horizontal="center", vertical="center")
         header.append(cell)
-    sheet.append(header)
+    xlsx.append(sheet, header)
     count = 0
     for project in projects.iterator(chunk_size=500):
-        sheet.append(row_values(project))
+        xlsx.append(sheet, row_values(project))
         count += 1
     notes = book.create_sheet(NOTES_TITLE)
     notes.column_dimensions["A"].width = 16
     notes.column_dimensions["B"].width = 60
     exported_at = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    title = WriteOnlyCell(notes, value="项目导出说明")
+    title = xlsx.cell(notes, "项目导出说明")
     title.font = bold
-    notes.append([title])
-    notes.append(["导出时间", exported_at])
-    notes.append(["导出人", str(user)])
-    notes.append(["项目数", count])
+    xlsx.append(notes, [title])
+    xlsx.append(notes, ["导出时间", exported_at])
+    xlsx.append(notes, ["导出人", str(user)])
+    xlsx.append(notes, ["项目数", count])
     described = _describe(filters)
-    notes.append(["筛选条件", "无(全部可见项目)" if not described else ""])
+    xlsx.append(notes, ["筛选条件", "无(全部可见项目)" if not described else ""])
     for label, value in described:
-        notes.append([label, value])
-    notes.append(["金额单位", "万元"])
-    notes.append(
+        xlsx.append(notes, [label, value])
+    xlsx.append(notes, ["金额单位", "万元"])
+    xlsx.append(
+        notes,
         [
             "说明",
             "本文件可直接用“parklink import projects”重新导入"
             "(停滞、终止的项目不能以该阶段入库,请先删去或改为停滞前的阶段);"
             "编号、所属机构、最近进展日期三列仅供查看,导入时忽略。",
-        ]
+        ],
     )
     buffer = io.BytesIO()
     book.save(buffer)

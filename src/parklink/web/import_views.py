@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from parklink.accounts.models import Organization, User
+from parklink.core import xlsx
 from parklink.core.errors import ParkLinkError
 from parklink.core.imports import Importer, ImportReport, Problem
 from parklink.core.tabular import TableError, detect_format, open_table
@@ -365,23 +366,27 @@ def template_workbook(importer: Importer, title: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = title[:31]
     notes = book.create_sheet(_("说明"))
-    notes.append([_("列名"), _("必填"), _("英文列名"), _("也可写作")])
+    xlsx.append(notes, [_("列名"), _("必填"), _("英文列名"), _("也可写作")])
     required_fill = PatternFill("solid", fgColor="FDE9D9")
+    header = []
     for index, column in enumerate(importer.columns(), start=1):
-        cell = sheet.cell(row=1, column=index, value=column.zh)
+        cell = xlsx.cell(sheet, column.zh)
         cell.font = Font(bold=column.required)
         if column.required:
             cell.fill = required_fill
             cell.comment = Comment(_("必填"), "ParkLink")
-        sheet.column_dimensions[cell.column_letter].width = max(12, len(column.zh) * 2 + 4)
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(column.zh) * 2 + 4)
+        header.append(cell)
         aliases = "、".join(column.aliases)
-        notes.append([column.zh, _("是") if column.required else "", column.en, aliases])
+        xlsx.append(notes, [column.zh, _("是") if column.required else "", column.en, aliases])
+    xlsx.append(sheet, header)
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCD", (22, 8, 24, 60), strict=True):
         notes.column_dimensions[letter].width = width

