@@ -130,13 +130,16 @@ class NavItem:
 class Panel:
     """A block that one app shows on another app's detail page (projects on a park's page).
 
-    `context(request, obj)` returns the template's variables, or None to show nothing.
+    `target` is the page's model label (`parks.park`); `slot` is where on the page the block
+    goes (`stats` beside the page's figures, `actions` among its buttons, `section` in its
+    body); `context(request, obj)` returns the template's variables, or None to show nothing.
     """
 
     target: str
     key: str
     template: str
     context: Callable[[HttpRequest, Any], Mapping[str, Any] | None]
+    slot: str = "section"
     order: int = 100
 
 
@@ -215,15 +218,19 @@ class Registry:
         self.search: Section[SearchProvider] = Section("search provider", lambda e: e.kind)
         self.dashboard: Section[DashboardCard] = Section("dashboard card", lambda e: e.key)
         self.navigation: Section[NavItem] = Section("navigation item", lambda e: e.key)
-        self.panels: Section[Panel] = Section("panel", lambda e: f"{e.target}:{e.key}")
+        self.panels: Section[Panel] = Section("panel", lambda e: f"{e.target}:{e.slot}:{e.key}")
         self.columns: Section[ListColumn] = Section("list column", lambda e: f"{e.target}:{e.key}")
         self.scopes: Section[VisibilityScope] = Section("visibility scope", lambda e: e.model)
 
     # ------------------------------------------------------------ readers
 
-    def panels_for(self, model: type[Model] | Model | str) -> list[Panel]:
+    def panels_for(self, model: type[Model] | Model | str, slot: str | None = None) -> list[Panel]:
         label = model_label(model)
-        return [panel for panel in self.panels if panel.target == label]
+        return [
+            panel
+            for panel in self.panels
+            if panel.target == label and (slot is None or panel.slot == slot)
+        ]
 
     def columns_for(self, model: type[Model] | Model | str) -> list[ListColumn]:
         label = model_label(model)
