@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     # Serves Swagger UI's files from this installation (/static/ninja/), not from a CDN.
     "ninja",
     "simple_history",
+    "axes",
     "parklink.core",
     "parklink.regions",
     "parklink.accounts",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "parklink.urls"
@@ -123,6 +127,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -154,6 +163,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PARKLINK_AGEING_YELLOW_MONTHS = int(os.environ.get("PARKLINK_AGEING_YELLOW_MONTHS", "2"))
 PARKLINK_AGEING_RED_MONTHS = int(os.environ.get("PARKLINK_AGEING_RED_MONTHS", "3"))
 PARKLINK_AGEING_REMOVAL_MONTHS = int(os.environ.get("PARKLINK_AGEING_REMOVAL_MONTHS", "6"))
+
+# The client address that login and API throttling count: REMOTE_ADDR, unless this many
+# trusted reverse proxies stand in front and append to X-Forwarded-For (see core/clients.py).
+PARKLINK_PROXY_COUNT = int(os.environ.get("PARKLINK_PROXY_COUNT", "0"))
+
+# Login throttling (django-axes): after this many failed logins within the lockout time, the
+# account and, separately, the address are refused for that long after the last failure.
+AXES_FAILURE_LIMIT = int(os.environ.get("PARKLINK_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PARKLINK_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # only failures are kept, not a record of every login
+AXES_CLIENT_IP_CALLABLE = "parklink.core.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "parklink.accounts.lockout.lockout_response"
 
 LOGGING = {
     "version": 1,

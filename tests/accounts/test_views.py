@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from django.conf import settings
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -350,7 +351,7 @@ class TestAddMember:
             Role.OFFICER,
             False,
         )
-        assert Client().login(username="li_si", password=GOOD_PASSWORD)
+        assert Client().login(request=HttpRequest(), username="li_si", password=GOOD_PASSWORD)
 
     def test_a_taken_username_is_shown_next_to_the_field(
         self, admin: User, users: dict[str, User]
@@ -421,7 +422,9 @@ class TestEditMember:
             {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
         )
         assert response.status_code == 302
-        assert Client().login(username=member.username, password=GOOD_PASSWORD)
+        assert Client().login(
+            request=HttpRequest(), username=member.username, password=GOOD_PASSWORD
+        )
 
     def test_a_common_password_is_shown_next_to_the_new_password(
         self, admin: User, users: dict[str, User]

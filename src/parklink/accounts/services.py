@@ -9,11 +9,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from axes.utils import reset as reset_login_failures
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -270,6 +274,38 @@ def reset_password(actor: User, member: User, new: str) -> User:
     member.set_password(new)
     member.save(update_fields=["password"])
     return member
+
+
+# ---------------------------------------------------------------- login lockout (django-axes)
+
+
+def login_locked(*, username: str = "", address: str = "") -> bool:
+    """True while failed logins of this user name (or from this address) keep it locked out.
+
+    The same rule as django-axes' database handler: the failures recorded within the cool-off
+    time (settings.AXES_COOLOFF_TIME, counted back from now) reach AXES_FAILURE_LIMIT.
+    """
+    if not (username or address):
+        return False
+    attempts = AccessAttempt.objects.filter(
+        **({"username": username} if username else {"ip_address": address})
+    )
+    cool_off = get_cool_off()
+    if cool_off:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    failures = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+    return failures >= settings.AXES_FAILURE_LIMIT
+
+
+@transaction.atomic
+def unlock_member(actor: User, member: User) -> int:
+    """Forget a member's failed logins so they may sign in at once; the count forgotten.
+
+    Organisation admins unlock their own members, installation admins anyone's; a locked
+    address is left to installation admins (`parklink axes_reset_ip`).
+    """
+    _member_org(actor, member)
+    return int(reset_login_failures(username=member.username))
 
 
 def _member_org(actor: User, member: User) -> Organization:

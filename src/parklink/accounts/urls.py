@@ -16,4 +16,5 @@ urlpatterns = [
     path("members/new/", views.member_create, name="member_create"),
     path("members/<int:pk>/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/password/", views.member_password, name="member_password"),
+    path("members/<int:pk>/unlock/", views.member_unlock, name="member_unlock"),
 ]

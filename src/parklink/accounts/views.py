@@ -255,6 +255,7 @@ def _member_page(
         "password_form": forms.get("password_form") or ResetPasswordForm(member),
         "members_url": _members_url(_org_of(member), _user(request)),
         "is_self": member.pk == request.user.pk,
+        "login_locked": services.login_locked(username=member.username),
     }
     return render(request, "accounts/member_edit.html", context, status=status)
 
@@ -301,3 +302,15 @@ def member_password(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("已为“%(name)s”设置新密码。") % {"name": member})
         return redirect("accounts:member_edit", pk=member.pk)
     return _member_page(request, member, INVALID, password_form=form)
+
+
+@login_required
+@require_POST
+def member_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lift a member's login lockout (too many failed logins) before it runs out."""
+    user = _user(request)
+    with _refusals():
+        member = services.get_editable_member(user, pk)
+        services.unlock_member(user, member)
+    messages.success(request, _("已解除“%(name)s”的登录锁定。") % {"name": member})
+    return redirect("accounts:member_edit", pk=member.pk)
