@@ -86,3 +86,13 @@ def default_language() -> Iterator[None]:
     translation.activate("zh-hans")
     yield
     translation.activate("zh-hans")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Counts kept in the cache (bad API tokens per address) do not carry over between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

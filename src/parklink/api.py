@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
@@ -17,14 +18,32 @@ from ninja.security import HttpBearer, django_auth
 
 from parklink.accounts.services import user_for_token
 from parklink.core.apitools import ApiError
+from parklink.core.clients import client_address
 from parklink.core.errors import ParkLinkError
+from parklink.core.throttle import FailureWindow, TooManyAttempts
+
+
+def bad_tokens() -> FailureWindow:
+    """Unknown or revoked bearer tokens counted per client address (settings, docs/api.md)."""
+    return FailureWindow(
+        "api-bad-token",
+        limit=settings.PARKLINK_API_TOKEN_FAILURE_LIMIT,
+        seconds=settings.PARKLINK_API_TOKEN_LOCKOUT_MINUTES * 60,
+    )
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        # An address that sent too many bad tokens is refused (429) even with a good one, so
+        # guessing cannot go on from there; other addresses are not affected.
+        address = client_address(request)
+        window = bad_tokens()
+        window.check(address)
         user = user_for_token(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            window.fail(address)
+            return None
+        request.user = user
         return user
 
 
@@ -42,6 +61,7 @@ _ERRORS = {
     "404": "No such record, or a project the user may not see",
     "409": "A duplicate, an illegal stage move or a conflict with the record's state",
     "422": "Malformed input: missing or unknown fields, wrong types, unknown choices",
+    "429": "Too many unknown or revoked tokens from this address: wait `Retry-After` seconds",
 }
 
 
@@ -50,7 +70,7 @@ def _error_statuses(method: str, operation: Mapping[str, Any]) -> set[str]:
     places = {parameter["in"] for parameter in operation.get("parameters", [])}
     statuses = {"422"}
     if operation.get("security"):
-        statuses.add("401")
+        statuses |= {"401", "429"}
     if "query" in places or "requestBody" in operation:
         statuses.add("400")
     if "path" in places:
@@ -103,6 +123,13 @@ def parklink_error(request: HttpRequest, exc: ParkLinkError) -> HttpResponse:
     return api.create_response(
         request, {"error": exc.code, "message": exc.message, "detail": detail}, status=exc.status
     )
+
+
+@api.exception_handler(TooManyAttempts)
+def too_many_attempts(request: HttpRequest, exc: TooManyAttempts) -> HttpResponse:
+    response = parklink_error(request, exc)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

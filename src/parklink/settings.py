@@ -178,6 +178,12 @@ AXES_DISABLE_ACCESS_LOG = True  # only failures are kept, not a record of every 
 AXES_CLIENT_IP_CALLABLE = "parklink.core.clients.client_address"
 AXES_LOCKOUT_CALLABLE = "parklink.accounts.lockout.lockout_response"
 
+# API bearer tokens: after this many unknown or revoked tokens from one address, that address
+# gets 429 until this many minutes have passed since its last bad token. Counted in the cache
+# (per process by default; several processes need a shared CACHES backend).
+PARKLINK_API_TOKEN_FAILURE_LIMIT = int(os.environ.get("PARKLINK_API_TOKEN_FAILURE_LIMIT", "20"))
+PARKLINK_API_TOKEN_LOCKOUT_MINUTES = int(os.environ.get("PARKLINK_API_TOKEN_LOCKOUT_MINUTES", "15"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

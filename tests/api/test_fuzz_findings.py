@@ -90,7 +90,7 @@ class TestDocumentedErrors:
 
     def test_a_change_documents_every_error_status_it_can_answer(self, client):  # type: ignore[no-untyped-def]
         responses = self.operation(client, "/projects/{project_id}", "patch")["responses"]
-        assert set(responses) == {"200", "400", "401", "403", "404", "409", "422"}
+        assert set(responses) == {"200", "400", "401", "403", "404", "409", "422", "429"}
         error = responses["404"]["content"]["application/json"]["schema"]["$ref"]
         document = client.get("/api/v1/openapi.json").json()
         shape = document["components"]["schemas"][error.rsplit("/", 1)[-1]]
@@ -98,7 +98,7 @@ class TestDocumentedErrors:
 
     def test_a_list_documents_rule_and_malformed_errors_but_no_404(self, client):  # type: ignore[no-untyped-def]
         responses = self.operation(client, "/projects/", "get")["responses"]
-        assert set(responses) == {"200", "400", "401", "422"}
+        assert set(responses) == {"200", "400", "401", "422", "429"}
 
     def test_resolving_a_place_name_documents_its_404(self, client):  # type: ignore[no-untyped-def]
         responses = self.operation(client, "/regions/resolve", "get")["responses"]
