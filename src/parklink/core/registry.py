@@ -180,6 +180,13 @@ class Section(Generic[Entry]):
         self._entries[key] = entry
         return entry
 
+    def remove(self, key: str) -> Entry:
+        """Take an entry out again (tests that register a throwaway entry)."""
+        try:
+            return self._entries.pop(key)
+        except KeyError:
+            raise RegistryError(f"{self.name}: nothing registered as {key!r}") from None
+
     def get(self, key: str) -> Entry | None:
         return self._entries.get(key)
 
