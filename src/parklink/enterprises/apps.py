@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import NavItem, Registry
+from parklink.core.registry import NavItem, Registry, SearchProvider
 
 
 class EnterprisesConfig(ParkLinkAppConfig):
@@ -15,4 +15,16 @@ class EnterprisesConfig(ParkLinkAppConfig):
     url_prefix = "enterprises/"
 
     def register(self, registry: Registry) -> None:
+        from parklink.enterprises import search
+
         registry.navigation.add(NavItem("enterprises", _("企业"), "enterprises:list", order=30))
+        registry.search.add(
+            SearchProvider(
+                "enterprise",
+                _("企业"),
+                "enterprises:detail",
+                matches=search.matches,
+                detail=search.detail,
+                order=20,
+            )
+        )

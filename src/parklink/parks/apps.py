@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import NavItem, Registry
+from parklink.core.registry import NavItem, Registry, SearchProvider
 
 
 class ParksConfig(ParkLinkAppConfig):
@@ -15,4 +15,16 @@ class ParksConfig(ParkLinkAppConfig):
     url_prefix = "parks/"
 
     def register(self, registry: Registry) -> None:
+        from parklink.parks import search
+
         registry.navigation.add(NavItem("parks", _("园区"), "parks:list", order=20))
+        registry.search.add(
+            SearchProvider(
+                "park",
+                _("园区"),
+                "parks:detail",
+                matches=search.matches,
+                detail=search.detail,
+                order=10,
+            )
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import NavItem, Registry
+from parklink.core.registry import NavItem, Registry, SearchProvider
 
 
 class ProjectsConfig(ParkLinkAppConfig):
@@ -15,4 +15,16 @@ class ProjectsConfig(ParkLinkAppConfig):
     url_prefix = "projects/"
 
     def register(self, registry: Registry) -> None:
+        from parklink.projects import search
+
         registry.navigation.add(NavItem("projects", _("项目"), "projects:list", order=10))
+        registry.search.add(
+            SearchProvider(
+                "project",
+                _("项目"),
+                "projects:detail",
+                matches=search.matches,
+                detail=search.detail,
+                order=30,
+            )
+        )

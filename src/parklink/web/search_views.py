@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from parklink.accounts.models import User
-from parklink.web.search import search
+from parklink.core.search import search
 
 PAGE_LIMIT = 20
 SUGGEST_LIMIT = 5
