@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,13 +11,18 @@ from django.test import Client
 
 from parklink.accounts.models import User
 from parklink.core.models import SourceCitation
+from parklink.core.registry import VisibilityScope, registry
 from parklink.core.sources import cite
+from parklink.parks.models import Park
 from parklink.projects import services
+from parklink.projects.models import Milestone, Project
 
 pytestmark = pytest.mark.django_db
 
 SECRET_QUOTE = "双方就锂电池正极材料项目进行了深入洽谈"
 SIGNED_QUOTE = "智能终端生产基地项目正式签约"
+MILESTONE_QUOTE = "正极材料项目拟于年内完成供地"
+PARK_QUOTE = "高德产业园由成都高新区与德格县共建"
 
 
 @pytest.fixture
@@ -82,3 +88,50 @@ class TestSourceCitationAdmin:
     ) -> None:
         body = client_for(users["root"]).get("/admin/core/sourcecitation/").content.decode()
         assert SECRET_QUOTE in body and SIGNED_QUOTE in body
+
+    def test_sources_of_a_hidden_projects_milestone_are_not_listed(
+        self, staff: dict[str, User], citations: dict[str, SourceCitation], today: Any
+    ) -> None:
+        secret = Project.objects.get(pk=citations["secret"].object_id)
+        milestone = Milestone.objects.create(project=secret, name="供地", due_on=today)
+        cite(milestone, [{"file": "金牛区招商简报.txt", "quote": MILESTONE_QUOTE}])
+        body = client_for(staff["zhangye"]).get("/admin/core/sourcecitation/").content.decode()
+        assert MILESTONE_QUOTE not in body
+        assert SIGNED_QUOTE in body
+
+
+@pytest.fixture
+def parks_hidden() -> Iterator[None]:
+    """A throwaway scope under which nobody sees any park, as a future app would register."""
+    registry.scopes.add(VisibilityScope("parks.park", lambda user: Park.objects.none()))
+    yield
+    registry.scopes.remove("parks.park")
+
+
+class TestRegisteredScopes:
+    def test_a_registered_scope_hides_the_sources_of_the_rows_outside_it(
+        self, staff: dict[str, User], citations: dict[str, SourceCitation], parks_hidden: None
+    ) -> None:
+        park = Park.objects.create(
+            name="高德产业园",
+            kind="industrial_park",
+            region=staff["jinniu"].organization.region,  # type: ignore[union-attr]
+            owner=staff["jinniu"].organization,
+        )
+        cite(park, [{"file": "园区简介.txt", "quote": PARK_QUOTE}])
+        body = client_for(staff["jinniu"]).get("/admin/core/sourcecitation/").content.decode()
+        assert PARK_QUOTE not in body
+        assert SECRET_QUOTE in body
+
+    def test_sources_of_a_model_without_a_scope_are_listed(
+        self, staff: dict[str, User], citations: dict[str, SourceCitation]
+    ) -> None:
+        park = Park.objects.create(
+            name="高德产业园",
+            kind="industrial_park",
+            region=staff["jinniu"].organization.region,  # type: ignore[union-attr]
+            owner=staff["jinniu"].organization,
+        )
+        cite(park, [{"file": "园区简介.txt", "quote": PARK_QUOTE}])
+        body = client_for(staff["zhangye"]).get("/admin/core/sourcecitation/").content.decode()
+        assert PARK_QUOTE in body

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from parklink.core.models import SourceCitation
+from parklink.core.registry import registry
 
 
 class OwnedAdmin(admin.ModelAdmin):
@@ -51,15 +54,16 @@ class SourceCitationAdmin(admin.ModelAdmin):
     search_fields = ("document", "quote")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        """The sources of a project the user may not see are as missing as the project."""
-        from django.contrib.contenttypes.models import ContentType
+        """The sources of a record the user may not see are as missing as the record.
 
-        from parklink.projects.models import Project
-        from parklink.projects.queries import visible_projects
-
+        Every model with a registered visibility scope (projects, ...) hides its citations
+        outside that scope; citations of other models are public.
+        """
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        project_type = ContentType.objects.get_for_model(Project)
-        visible = visible_projects(request.user).values("pk")  # type: ignore[arg-type]
-        return qs.filter(~Q(content_type=project_type) | Q(object_id__in=visible))
+        for scope in registry.scopes:
+            content_type = ContentType.objects.get_for_model(apps.get_model(scope.model))
+            visible = scope.visible(request.user).values("pk")
+            qs = qs.filter(~Q(content_type=content_type) | Q(object_id__in=visible))
+        return qs

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import NavItem, Registry, SearchProvider
+from parklink.core.registry import NavItem, Registry, SearchProvider, VisibilityScope
 
 
 class ProjectsConfig(ParkLinkAppConfig):
@@ -16,6 +16,8 @@ class ProjectsConfig(ParkLinkAppConfig):
 
     def register(self, registry: Registry) -> None:
         from parklink.projects import search
+        from parklink.projects.models import Approval, FundsInPlace, Milestone, StageTransition
+        from parklink.projects.queries import visible_project_rows, visible_projects
 
         registry.navigation.add(NavItem("projects", _("项目"), "projects:list", order=10))
         registry.search.add(
@@ -28,3 +30,9 @@ class ProjectsConfig(ParkLinkAppConfig):
                 order=30,
             )
         )
+        # Leads and negotiations are confidential, and so is everything recorded about them.
+        registry.scopes.add(VisibilityScope("projects.project", visible_projects))
+        for child in (StageTransition, Milestone, Approval, FundsInPlace):
+            registry.scopes.add(
+                VisibilityScope(child._meta.label_lower, visible_project_rows(child))
+            )

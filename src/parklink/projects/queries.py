@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +51,15 @@ def visibility_q(user: User) -> Q:
 
 def visible_projects(user: User) -> QuerySet[Project]:
     return Project.objects.filter(visibility_q(user))
+
+
+def visible_project_rows(model: type[Model]) -> Callable[[User], QuerySet[Any]]:
+    """The rows of a model that belongs to a project (milestones, ...) visible with it."""
+
+    def visible(user: User) -> QuerySet[Any]:
+        return model._default_manager.filter(project__in=visible_projects(user).values("pk"))
+
+    return visible
 
 
 def get_visible(user: User, pk: int) -> Project:
