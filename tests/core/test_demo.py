@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from parklink.accounts.models import Organization, User
+from parklink.core import demo as runner
 from parklink.core.demo import load_demo
 from parklink.core.models import SourceCitation
+from parklink.core.registry import registry
 from parklink.enterprises.models import Enterprise
 from parklink.parks.models import LinkageMember, Park, ParkIndicator, ParkIndustry, ParkLinkage
 from parklink.projects.models import Project, StageTransition
@@ -141,3 +145,33 @@ def test_demo_command_prints_the_login(capsys, demo):  # type: ignore[no-untyped
     call_command("demo", "--no-migrate")
     out = capsys.readouterr().out
     assert "admin / parklink-demo" in out and "nothing changed" in out
+
+
+class TestDemoSteps:
+    def test_each_step_runs_after_the_ones_it_names(self) -> None:
+        order = [step.key for step in registry.ordered_demo_steps()]
+        assert set(order) >= {
+            "regions",
+            "organizations",
+            "parks",
+            "linkages",
+            "enterprises",
+            "projects",
+        }
+        for step in registry.ordered_demo_steps():
+            assert all(order.index(before) < order.index(step.key) for before in step.after)
+
+    def test_the_runner_in_core_imports_no_other_parklink_app(self) -> None:
+        source = Path(runner.__file__).read_text("utf-8")
+        imported = [
+            node.module or ""
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.ImportFrom)
+        ] + [
+            alias.name
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        ]
+        ours = [name for name in imported if name.startswith("parklink")]
+        assert ours and all(name.startswith("parklink.core") for name in ours)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import Registry
+from parklink.core.registry import DemoStep, Registry
 
 
 class AccountsConfig(ParkLinkAppConfig):
@@ -15,4 +15,8 @@ class AccountsConfig(ParkLinkAppConfig):
     url_prefix = "account/"
 
     def register(self, registry: Registry) -> None:
-        pass
+        from parklink.accounts import demo
+
+        registry.demo_steps.add(
+            DemoStep("organizations", demo.load_organizations, after=("regions",))
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import NavItem, Registry, SearchProvider
+from parklink.core.registry import DemoStep, NavItem, Registry, SearchProvider
 
 
 class EnterprisesConfig(ParkLinkAppConfig):
@@ -15,7 +15,7 @@ class EnterprisesConfig(ParkLinkAppConfig):
     url_prefix = "enterprises/"
 
     def register(self, registry: Registry) -> None:
-        from parklink.enterprises import search
+        from parklink.enterprises import demo, search
 
         registry.navigation.add(NavItem("enterprises", _("企业"), "enterprises:list", order=30))
         registry.search.add(
@@ -26,5 +26,12 @@ class EnterprisesConfig(ParkLinkAppConfig):
                 matches=search.matches,
                 detail=search.detail,
                 order=20,
+            )
+        )
+        registry.demo_steps.add(
+            DemoStep(
+                "enterprises",
+                demo.load_enterprises,
+                after=("regions", "organizations", "parks"),
             )
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import NavItem, Registry, SearchProvider
+from parklink.core.registry import DemoStep, NavItem, Registry, SearchProvider
 
 
 class ParksConfig(ParkLinkAppConfig):
@@ -15,7 +15,7 @@ class ParksConfig(ParkLinkAppConfig):
     url_prefix = "parks/"
 
     def register(self, registry: Registry) -> None:
-        from parklink.parks import search
+        from parklink.parks import demo, search
 
         registry.navigation.add(NavItem("parks", _("园区"), "parks:list", order=20))
         registry.search.add(
@@ -28,3 +28,7 @@ class ParksConfig(ParkLinkAppConfig):
                 order=10,
             )
         )
+        registry.demo_steps.add(
+            DemoStep("parks", demo.load_parks, after=("regions", "organizations"))
+        )
+        registry.demo_steps.add(DemoStep("linkages", demo.load_linkages, after=("parks",)))

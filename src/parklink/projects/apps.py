@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import NavItem, Registry, SearchProvider, VisibilityScope
+from parklink.core.registry import DemoStep, NavItem, Registry, SearchProvider, VisibilityScope
 
 
 class ProjectsConfig(ParkLinkAppConfig):
@@ -15,7 +15,7 @@ class ProjectsConfig(ParkLinkAppConfig):
     url_prefix = "projects/"
 
     def register(self, registry: Registry) -> None:
-        from parklink.projects import search
+        from parklink.projects import demo, search
         from parklink.projects.models import Approval, FundsInPlace, Milestone, StageTransition
         from parklink.projects.queries import visible_project_rows, visible_projects
 
@@ -36,3 +36,10 @@ class ProjectsConfig(ParkLinkAppConfig):
             registry.scopes.add(
                 VisibilityScope(child._meta.label_lower, visible_project_rows(child))
             )
+        registry.demo_steps.add(
+            DemoStep(
+                "projects",
+                demo.load_projects,
+                after=("regions", "organizations", "parks", "enterprises"),
+            )
+        )

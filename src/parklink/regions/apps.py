@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import Registry
+from parklink.core.registry import DemoStep, Registry
 
 
 class RegionsConfig(ParkLinkAppConfig):
@@ -15,4 +15,6 @@ class RegionsConfig(ParkLinkAppConfig):
     url_prefix = None
 
     def register(self, registry: Registry) -> None:
-        pass
+        from parklink.regions import demo
+
+        registry.demo_steps.add(DemoStep("regions", demo.index_regions))
