@@ -164,6 +164,20 @@ PARKLINK_AGEING_YELLOW_MONTHS = int(os.environ.get("PARKLINK_AGEING_YELLOW_MONTH
 PARKLINK_AGEING_RED_MONTHS = int(os.environ.get("PARKLINK_AGEING_RED_MONTHS", "3"))
 PARKLINK_AGEING_REMOVAL_MONTHS = int(os.environ.get("PARKLINK_AGEING_REMOVAL_MONTHS", "6"))
 
+# Imports (docs/development.md, "Settings"): the largest file, rows, cell, unpacked .xlsx and
+# compression ratio an import accepts, checked before the file is parsed or while streaming.
+# The import page stops at the synchronous row limit, which a request checks in a few seconds.
+PARKLINK_IMPORT_MAX_BYTES = int(os.environ.get("PARKLINK_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+PARKLINK_IMPORT_MAX_ROWS = int(os.environ.get("PARKLINK_IMPORT_MAX_ROWS", "50000"))
+PARKLINK_IMPORT_SYNC_MAX_ROWS = int(os.environ.get("PARKLINK_IMPORT_SYNC_MAX_ROWS", "10000"))
+PARKLINK_IMPORT_MAX_CELL_CHARS = int(os.environ.get("PARKLINK_IMPORT_MAX_CELL_CHARS", "10000"))
+PARKLINK_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("PARKLINK_IMPORT_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024))
+)
+PARKLINK_IMPORT_MAX_COMPRESSION_RATIO = int(
+    os.environ.get("PARKLINK_IMPORT_MAX_COMPRESSION_RATIO", "100")
+)
+
 # The client address that login and API throttling count: REMOTE_ADDR, unless this many
 # trusted reverse proxies stand in front and append to X-Forwarded-For (see core/clients.py).
 PARKLINK_PROXY_COUNT = int(os.environ.get("PARKLINK_PROXY_COUNT", "0"))

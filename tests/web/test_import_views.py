@@ -456,3 +456,60 @@ class TestInstallationAdminImports:
 
     def test_officers_have_no_owner_choice(self, login: Callable[[str], Client]) -> None:
         assert 'name="owner"' not in login("jinniu").get(reverse("import")).content.decode()
+
+
+@pytest.mark.django_db
+class TestLimits:
+    def test_file_above_the_size_limit_is_refused_before_a_copy_is_kept(
+        self, login: Callable[[str], Client], users: dict[str, User], settings: Any
+    ) -> None:
+        settings.PARKLINK_IMPORT_MAX_BYTES = 1024
+        data = xlsx_bytes(ENTERPRISE_HEADER, GOOD_ROWS)
+        response = validate(login("jinniu"), data, name="大名单.xlsx")
+        assert response.status_code == 413
+        body = response.content.decode()
+        assert "大名单.xlsx" in body and "超过1 KB的上限" in body
+        assert stored_files(users["jinniu"]) == []
+
+    def test_more_rows_than_a_page_import_takes_are_refused_with_advice(
+        self, login: Callable[[str], Client], users: dict[str, User], settings: Any
+    ) -> None:
+        settings.PARKLINK_IMPORT_SYNC_MAX_ROWS = 1
+        response = validate(login("jinniu"), xlsx_bytes(ENTERPRISE_HEADER, GOOD_ROWS))
+        [problem] = response.context["problems"]
+        assert (problem.column, problem.value) == ("文件", "企业名单.xlsx")
+        assert "1行的上限" in problem.reason and "parklink import" in problem.reason
+        assert stored_files(users["jinniu"]) == []
+
+    def test_the_command_line_limit_applies_when_the_page_limit_is_higher(
+        self, login: Callable[[str], Client], settings: Any
+    ) -> None:
+        settings.PARKLINK_IMPORT_MAX_ROWS = 1
+        response = validate(login("jinniu"), xlsx_bytes(ENTERPRISE_HEADER, GOOD_ROWS))
+        [problem] = response.context["problems"]
+        assert "1行的上限" in problem.reason and "parklink import" not in problem.reason
+
+
+@pytest.mark.django_db
+class TestFileNames:
+    def test_a_damaged_file_is_named_as_the_user_uploaded_it(
+        self, login: Callable[[str], Client], tmp_path: Path
+    ) -> None:
+        data = damaged_xlsx(tmp_path / "damaged.xlsx", rows=1, keep=0.5).read_bytes()
+        response = validate(login("jinniu"), data, name="我的企业.xlsx")
+        [problem] = response.context["problems"]
+        assert problem.value == "我的企业.xlsx"
+
+    def test_the_confirmation_names_the_users_file_too(
+        self, login: Callable[[str], Client], settings: Any
+    ) -> None:
+        client = login("jinniu")
+        response = validate(client, xlsx_bytes(ENTERPRISE_HEADER, GOOD_ROWS), name="名单.xlsx")
+        token = response.context["token"]
+        settings.PARKLINK_IMPORT_SYNC_MAX_ROWS = 1  # the file no longer passes when confirmed
+        response = client.post(
+            reverse("import_confirm"), {"token": token}, headers={"HX-Request": "true"}
+        )
+        [problem] = response.context["problems"]
+        assert problem.value == "名单.xlsx"
+        assert not Enterprise.objects.exists()

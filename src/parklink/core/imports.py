@@ -12,17 +12,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from parklink.accounts.models import Organization, User
 from parklink.accounts.services import ensure_can_write
 from parklink.core.errors import Forbidden, Invalid, NotFound, ParkLinkError
 from parklink.core.money import AmountError, AmountTooLarge, parse_amount
-from parklink.core.tabular import TableError, header_key, match_headers, open_table
+from parklink.core.tabular import Limits, TableError, header_key, match_headers, open_table
 
 Parser = Callable[[Any], Any]
 Source = str | Path | IO[bytes]
 PREVIEW_ROWS = 10
+# A problem quotes at most this many characters of the cell it is about.
+SHOWN_CHARS = 50
 # The amount columns hold 18 digits, two of them after the point.
 MAX_AMOUNT = Decimal("9999999999999999.99")
 MAX_INTEGER = 2_147_483_647  # a positive integer column on every database Django supports
@@ -43,6 +46,38 @@ class CellError(ValueError):
         self.reason_en = reason_en
 
 
+def shorten(value: str, limit: int = SHOWN_CHARS) -> str:
+    """A value as a message quotes it: the first `limit` characters, then "…"."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def import_limits(page: bool = False) -> Limits:
+    """The limits of settings.PARKLINK_IMPORT_*; the page also stops at the synchronous rows.
+
+    A page request must answer in a few seconds, so a longer file is refused there (until
+    imports run as background tasks) with advice to split it or use `parklink import`.
+    """
+    rows = settings.PARKLINK_IMPORT_MAX_ROWS
+    advice: dict[str, str] = {}
+    if page and rows > settings.PARKLINK_IMPORT_SYNC_MAX_ROWS:
+        rows = settings.PARKLINK_IMPORT_SYNC_MAX_ROWS
+        advice = {
+            "rows_advice_zh": "这是网页一次导入的行数上限;请拆分成多个文件分别导入,"
+            "或请系统管理员用 parklink import 命令导入",
+            "rows_advice_en": "the most one import on the page takes; split it into several "
+            "files, or ask the system administrator to import it with the parklink import "
+            "command",
+        }
+    return Limits(
+        max_bytes=settings.PARKLINK_IMPORT_MAX_BYTES,
+        max_rows=rows,
+        max_cell_chars=settings.PARKLINK_IMPORT_MAX_CELL_CHARS,
+        max_unpacked_bytes=settings.PARKLINK_IMPORT_MAX_UNPACKED_BYTES,
+        max_compression_ratio=settings.PARKLINK_IMPORT_MAX_COMPRESSION_RATIO,
+        **advice,
+    )
+
+
 class ImportForbidden(Forbidden):
     """The acting user may not import for this organisation (message in both languages)."""
 
@@ -60,6 +95,10 @@ class Problem:
     value: str
     reason_zh: str
     reason_en: str
+
+    def __post_init__(self) -> None:
+        # However long the cell, a message never echoes more than its start.
+        object.__setattr__(self, "value", shorten(self.value))
 
     def reason(self, lang: str = "zh") -> str:
         return self.reason_en if lang.startswith("en") else self.reason_zh
@@ -503,7 +542,13 @@ def _parse_row(
     return row, problems
 
 
-def _collect(importer: Importer, source: Source, fmt: str | None) -> tuple[ImportReport, list[Row]]:
+def _collect(
+    importer: Importer,
+    source: Source,
+    fmt: str | None,
+    name: str | None = None,
+    limits: Limits | None = None,
+) -> tuple[ImportReport, list[Row]]:
     ensure_can_import(importer.user, importer.owner)
     report = ImportReport(kind=importer.kind)
     rows: list[Row] = []
@@ -511,7 +556,7 @@ def _collect(importer: Importer, source: Source, fmt: str | None) -> tuple[Impor
     columns = list(importer.columns())
     defaults = {column.key: column.default for column in columns}
     try:
-        with open_table(source, fmt) as table:
+        with open_table(source, fmt, limits or import_limits()) as table:
             bound = _bind(importer, columns, table.header, table.header_row, report)
             if report.problems:
                 return report, rows
@@ -520,8 +565,9 @@ def _collect(importer: Importer, source: Source, fmt: str | None) -> tuple[Impor
                 rows.append(row)
                 report.problems.extend(problems)
     except TableError as exc:
-        name = str(getattr(source, "name", source))
-        report.problems.append(Problem(0, "文件", Path(name).name, exc.message_zh, exc.message_en))
+        # The name the user knows the file by, never the server's temporary copy.
+        shown = name or Path(str(getattr(source, "name", source))).name
+        report.problems.append(Problem(0, "文件", shown, exc.message_zh, exc.message_en))
         return report, rows
     report.rows_read = len(rows)
     if not rows:
@@ -542,9 +588,19 @@ def _collect(importer: Importer, source: Source, fmt: str | None) -> tuple[Impor
     return report, rows
 
 
-def validate(importer: Importer, source: Source, fmt: str | None = None) -> ImportReport:
-    """Read and check every row; writes nothing."""
-    report, _rows = _collect(importer, source, fmt)
+def validate(
+    importer: Importer,
+    source: Source,
+    fmt: str | None = None,
+    name: str | None = None,
+    limits: Limits | None = None,
+) -> ImportReport:
+    """Read and check every row; writes nothing.
+
+    `name` is the file's name as the user knows it (problems about the file name it);
+    `limits` default to `import_limits()`.
+    """
+    report, _rows = _collect(importer, source, fmt, name, limits)
     return report
 
 
@@ -564,10 +620,15 @@ def _save_problems(importer: Importer, row: Row, exc: Exception) -> list[Problem
 
 
 def run(
-    importer: Importer, source: Source, fmt: str | None = None, dry_run: bool = False
+    importer: Importer,
+    source: Source,
+    fmt: str | None = None,
+    dry_run: bool = False,
+    name: str | None = None,
+    limits: Limits | None = None,
 ) -> ImportReport:
     """Validate, then write every row in one transaction, or nothing when any row is bad."""
-    report, rows = _collect(importer, source, fmt)
+    report, rows = _collect(importer, source, fmt, name, limits)
     if report.problems or dry_run:
         return report
     created = 0

@@ -211,11 +211,16 @@ class EnterpriseImporter(Importer):
 
 
 def validate_enterprises(
-    user: User, source: Source, owner: Organization | None = None, fmt: str | None = None
+    user: User,
+    source: Source,
+    owner: Organization | None = None,
+    fmt: str | None = None,
+    name: str | None = None,
+    limits: imports.Limits | None = None,
 ) -> ImportReport:
     """Check a file of enterprises; writes nothing."""
     importer = EnterpriseImporter(user, owner or imports.resolve_owner(user))
-    return imports.validate(importer, source, fmt)
+    return imports.validate(importer, source, fmt, name, limits)
 
 
 def import_enterprises(
@@ -224,7 +229,9 @@ def import_enterprises(
     owner: Organization | None = None,
     fmt: str | None = None,
     dry_run: bool = False,
+    name: str | None = None,
+    limits: imports.Limits | None = None,
 ) -> ImportReport:
     """Create every enterprise in the file, or none when any row has a problem."""
     importer = EnterpriseImporter(user, owner or imports.resolve_owner(user))
-    return imports.run(importer, source, fmt, dry_run=dry_run)
+    return imports.run(importer, source, fmt, dry_run, name, limits)

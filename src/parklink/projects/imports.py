@@ -375,11 +375,16 @@ class ProjectImporter(Importer):
 
 
 def validate_projects(
-    user: User, source: Source, owner: Organization | None = None, fmt: str | None = None
+    user: User,
+    source: Source,
+    owner: Organization | None = None,
+    fmt: str | None = None,
+    name: str | None = None,
+    limits: imports.Limits | None = None,
 ) -> ImportReport:
     """Check a file of projects; writes nothing."""
     importer = ProjectImporter(user, owner or imports.resolve_owner(user))
-    return imports.validate(importer, source, fmt)
+    return imports.validate(importer, source, fmt, name, limits)
 
 
 def import_projects(
@@ -388,7 +393,9 @@ def import_projects(
     owner: Organization | None = None,
     fmt: str | None = None,
     dry_run: bool = False,
+    name: str | None = None,
+    limits: imports.Limits | None = None,
 ) -> ImportReport:
     """Create every project in the file, or none when any row has a problem."""
     importer = ProjectImporter(user, owner or imports.resolve_owner(user))
-    return imports.run(importer, source, fmt, dry_run=dry_run)
+    return imports.run(importer, source, fmt, dry_run, name, limits)

@@ -25,8 +25,8 @@ from django.views.decorators.http import require_GET, require_POST
 from parklink.accounts.models import Organization, User
 from parklink.core import xlsx
 from parklink.core.errors import ParkLinkError
-from parklink.core.imports import Importer, ImportReport, Problem
-from parklink.core.tabular import TableError, detect_format, open_table
+from parklink.core.imports import Importer, ImportReport, Problem, import_limits, shorten
+from parklink.core.tabular import TableError, check_size, detect_format, open_table
 from parklink.enterprises.imports import (
     EnterpriseImporter,
     import_enterprises,
@@ -200,6 +200,12 @@ def _problem_lines(problems: list[Problem]) -> list[ProblemLine]:
     return [ProblemLine(p.row, p.column or "—", p.value, p.reason(lang)) for p in problems]
 
 
+def _file_error(name: str, error: TableError) -> str:
+    """A refused file, named as the user knows it, with the reason in their language."""
+    reason = error.message_en if _english() else error.message_zh
+    return _("文件“%(name)s”无法导入:%(reason)s") % {"name": shorten(name), "reason": reason}
+
+
 def _error_text(error: ParkLinkError | TableError) -> str:
     """A service or file error in the user's language (services carry both)."""
     if isinstance(error, TableError):
@@ -281,12 +287,19 @@ def import_validate(request: HttpRequest) -> HttpResponse:
         return _page(request, "web/partials/import_form_errors.html", {"form": form}, 400)
     kind = KINDS[form.cleaned_data["kind"]]
     upload: UploadedFile = form.cleaned_data["file"]
+    name = Path(upload.name or "").name
+    limits = import_limits(page=True)
+    try:
+        check_size(upload.size or 0, limits)  # before a copy is kept
+    except TableError as error:
+        context = {"message": _file_error(name, error)}
+        return _page(request, "web/partials/import_error.html", context, 413)
     path: Path | None = None
     try:
         fmt = _sniff_format(upload)
         path = store_upload(user, kind.code, fmt, upload)
         owner: Organization | None = form.cleaned_data.get("owner")
-        report = kind.validate(user, path, owner=owner, fmt=fmt)
+        report = kind.validate(user, path, owner=owner, fmt=fmt, name=name, limits=limits)
     except (ParkLinkError, TableError) as error:
         if path is not None:
             path.unlink(missing_ok=True)
@@ -299,6 +312,9 @@ def import_validate(request: HttpRequest) -> HttpResponse:
         raise
     context = _report_context(report, kind, path, fmt) | {"filename": upload.name}
     context["token"] = path.name.split(".")[0] if report.ok else ""
+    if report.ok:
+        # The user's file name travels with the stored copy, server-side, for the confirmation.
+        request.session[f"import-name-{context['token']}"] = name
     if report.ok and owner is not None:
         # Kept server-side, so the confirmation cannot name another organisation.
         request.session[f"import-owner-{context['token']}"] = owner.pk
@@ -318,10 +334,13 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         message = _("待导入的文件已失效,请重新上传。")
         return _page(request, "web/partials/import_error.html", {"message": message}, 410)
     path, kind, fmt = found
-    owner_id = request.session.pop(f"import-owner-{request.POST.get('token', '')}", None)
+    token = request.POST.get("token", "")
+    owner_id = request.session.pop(f"import-owner-{token}", None)
+    name = request.session.pop(f"import-name-{token}", None)
     owner = Organization.objects.filter(pk=owner_id).first() if owner_id else None
     try:
-        report = kind.run(user, path, owner=owner, fmt=fmt)
+        limits = import_limits(page=True)
+        report = kind.run(user, path, owner=owner, fmt=fmt, name=name, limits=limits)
         if not report.written:
             context = _report_context(report, kind, path, fmt) | {"token": "", "rechecked": True}
             return _page(request, "web/partials/import_report.html", context)
@@ -336,9 +355,11 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def import_cancel(request: HttpRequest) -> HttpResponse:
-    found = find_upload(_user(request), request.POST.get("token", ""))
+    token = request.POST.get("token", "")
+    found = find_upload(_user(request), token)
     if found is not None:
         found[0].unlink(missing_ok=True)
+        request.session.pop(f"import-name-{token}", None)
     return _page(request, "web/partials/import_cancelled.html", {})
 
 
