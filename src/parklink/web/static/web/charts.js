@@ -45,11 +45,31 @@
     }
   }
 
+  // Defence in depth: ECharts writes tooltips into the page as HTML. Python escapes every piece
+  // of user text it puts into a tooltip (parklink.core.charts); ParkLink's own tooltip markup is
+  // line breaks only, so any other tag in a tooltip formatter is shown as text, never parsed.
+  function plainTooltip(formatter) {
+    return formatter.replace(/<(?!br\s*\/?>)/gi, "&lt;");
+  }
+
+  function tameTooltips(node, isTooltip) {
+    if (!node || typeof node !== "object") return node;
+    Object.keys(node).forEach(function (key) {
+      var value = node[key];
+      if (isTooltip && key === "formatter" && typeof value === "string") {
+        node[key] = plainTooltip(value);
+      } else {
+        tameTooltips(value, key === "tooltip");
+      }
+    });
+    return node;
+  }
+
   function initChart(element) {
     if (!window.echarts) return null;
     var existing = window.echarts.getInstanceByDom(element);
     if (existing) return existing;
-    var options = readOptions(element);
+    var options = tameTooltips(readOptions(element), false);
     if (!options) return null;
     registerTheme();
     var chart = window.echarts.init(element, THEME, { renderer: "canvas" });
