@@ -10,12 +10,12 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export PARKLINK_HOME := $(CURDIR)
 
-.PHONY: help install assets run demo test test-sqlite test-postgres browser-deps screenshots lint format bench clean
+.PHONY: help install assets run demo test test-sqlite test-postgres browser-deps screenshots lint lint-imports format bench clean
 
 help:
 	@echo "make run    - install, load the demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test   - install test tools and run the suite on SQLite and PostgreSQL"
-	@echo "make lint   - ruff and mypy"
+	@echo "make lint   - ruff, mypy and the layering contracts (lint-imports)"
 	@echo "make bench  - benchmarks under bench/"
 
 $(STAMP): pyproject.toml
@@ -54,6 +54,7 @@ browser-deps:
 
 test: install browser-deps
 	PARKLINK_TESTING=1 $(BIN)/parklink makemigrations --check --dry-run -v 1
+	# enabled once the layering is clean: $(MAKE) lint-imports
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
@@ -72,6 +73,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	PARKLINK_TESTING=1 $(BIN)/mypy
+	$(MAKE) lint-imports
+
+# Which app may import which: the contracts in pyproject.toml ([tool.importlinter]).
+lint-imports: $(STAMP)
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests bench
@@ -81,4 +87,4 @@ bench: install
 	$(PY) -m bench
 
 clean:
-	rm -rf var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
