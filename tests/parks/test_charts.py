@@ -8,6 +8,7 @@ from typing import Any
 
 from parklink.parks import charts
 from parklink.parks.charts import LinkageItem, MemberItem, SiteItem, TreeItem
+from tests.support.charts import HOSTILE, assert_no_payload_in_formatters
 
 
 def _walk(node: dict[str, Any]) -> list[dict[str, Any]]:
@@ -72,6 +73,12 @@ class TestHierarchyTree:
 
     def test_the_option_is_json_serialisable(self) -> None:
         json.dumps(charts.hierarchy_tree(GAODE, current_id=1), ensure_ascii=False)
+
+    def test_park_names_stay_data_names_outside_every_formatter(self) -> None:
+        items = [TreeItem(1, HOSTILE, None, "/parks/1/"), TreeItem(2, HOSTILE + "2", 1)]
+        option = charts.hierarchy_tree(items, current_id=2)
+        assert_no_payload_in_formatters(option)
+        assert option["series"][0]["data"][0]["name"] == HOSTILE  # ECharts escapes names
 
 
 SANYUAN = LinkageItem(
@@ -139,6 +146,21 @@ class TestLinkageGraph:
         odd = LinkageItem("x", [MemberItem(1, "A{b}|c", "r")])
         label = charts.linkage_graph([odd], None)["series"][0]["data"][0]["label"]["formatter"]
         assert "A(b)/c" in label
+
+    def test_a_park_name_with_markup_is_text_in_the_node_tooltip(self) -> None:
+        hostile = LinkageItem(HOSTILE, [MemberItem(1, HOSTILE, HOSTILE), MemberItem(2, "乙", "r")])
+        node = charts.linkage_graph([hostile], None)["series"][0]["data"][0]
+        tooltip = node["tooltip"]["formatter"]
+        assert tooltip.startswith("金&lt;img src=x onerror=&quot;")
+        assert "&lt;script&gt;" in tooltip and "&#123;b&#125;" in tooltip
+        assert "<" not in tooltip
+
+    def test_user_text_never_reaches_a_formatter_as_it_is(self) -> None:
+        hostile = LinkageItem(HOSTILE, [MemberItem(1, HOSTILE, HOSTILE), MemberItem(2, "乙", "r")])
+        other = LinkageItem("丙", [MemberItem(3, "丙园", HOSTILE)])
+        option = charts.linkage_graph([hostile, other], current_id=2)
+        assert_no_payload_in_formatters(option)
+        assert option["series"][0]["links"][0]["label"]["formatter"].startswith("金<img")
 
 
 class TestOccupancyGauge:
@@ -223,6 +245,14 @@ class TestSitesGraph:
         assert series["data"][0]["name"] == "沃飞长空"
         assert [link["label"]["formatter"] for link in series["links"]] == ["总部", "生产制造"]
         assert series["data"][1]["url"] == "/parks/1/"
+
+    def test_user_text_never_reaches_a_formatter_as_it_is(self) -> None:
+        option = charts.sites_graph(
+            HOSTILE,
+            [SiteItem("park-1", HOSTILE, HOSTILE, "/parks/1/"), SiteItem("region-1", "区", "x")],
+        )
+        assert_no_payload_in_formatters(option)
+        assert option["series"][0]["data"][1]["name"] == HOSTILE  # ECharts escapes names
 
     def test_two_roles_at_one_park_share_its_node(self) -> None:
         option = charts.sites_graph(

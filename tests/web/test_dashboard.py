@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from parklink.projects import services
 from parklink.web import dashboard
+from tests.support.charts import HOSTILE, assert_no_payload_in_formatters
 from tests.web import projectworld
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +180,26 @@ class TestDashboardBuilders:
     def test_yi_rounds_to_two_places(self):  # type: ignore[no-untyped-def]
         assert dashboard.yi(Decimal("123456789")) == 1.23
         assert dashboard.yi(None) == 0.0
+
+
+class TestUserTextInCharts:
+    def test_sector_and_park_names_never_reach_a_formatter_as_they_are(self, users, world):  # type: ignore[no-untyped-def]
+        from parklink.parks.models import Park
+        from parklink.projects.models import Project
+
+        Project.objects.filter(pk=world.projects["signed"].pk).update(sector=HOSTILE)
+        Park.objects.filter(pk=world.parks["jinniu"].pk).update(short_name=HOSTILE)
+        response = page(users["jinniu"])
+        for name in ("chart-funnel", "chart-monthly", "chart-sectors", "chart-parks"):
+            assert_no_payload_in_formatters(chart(response, name))
+        assert HOSTILE in chart(response, "chart-parks")["yAxis"]["data"]
+
+    def test_funnel_tooltips_are_escaped_html(self, monkeypatch):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(dashboard, "stage_name", lambda code: HOSTILE)
+        option = dashboard.funnel_options({})
+        assert_no_payload_in_formatters(option)
+        tooltip = option["series"][0]["data"][0]["tooltip"]["formatter"]
+        assert tooltip.startswith("金&lt;img src=x onerror=&quot;")
 
 
 class TestDashboardInEnglish:

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from parklink.core.charts import label_text, rich_text, tooltip_html
+
 # The site's chart palette (web/charts.js), so a role or an indicator keeps its colour.
 PALETTE = ["#1f6feb", "#2ea043", "#d29922", "#cf222e", "#8250df", "#1b7c83", "#bf3989"]
 ACCENT = "#cf222e"
@@ -59,11 +61,6 @@ class SiteItem:
 def _round(value: Decimal | float, places: int = 2) -> float:
     quantum = Decimal(1).scaleb(-places)
     return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
-def _safe(text: str) -> str:
-    """Label text with ECharts' rich-text markers removed ({ } and |)."""
-    return text.replace("{", "(").replace("}", ")").replace("|", "/")
 
 
 # ---------------------------------------------------------------- hierarchy (一区多园)
@@ -168,7 +165,11 @@ def linkage_graph(linkages: Sequence[LinkageItem], current_id: int | None) -> di
                 "name": linkage.name,
             }
             if len(linkages) > 1:
-                link["label"] = {"show": True, "formatter": _safe(linkage.name), "fontSize": 11}
+                link["label"] = {
+                    "show": True,
+                    "formatter": label_text(linkage.name),
+                    "fontSize": 11,
+                }
             links.append(link)
     for park_id, data in nodes.items():
         data["category"] = roles.index(node_roles[park_id][0])
@@ -176,9 +177,9 @@ def linkage_graph(linkages: Sequence[LinkageItem], current_id: int | None) -> di
         data["label"] = {
             "show": True,
             "position": "bottom",
-            "formatter": "{name|" + _safe(data["name"]) + "}\n{role|" + _safe(role_text) + "}",
+            "formatter": rich_text("name", data["name"]) + "\n" + rich_text("role", role_text),
         }
-        data["tooltip"] = {"formatter": _safe(f"{data['name']}:{role_text}")}
+        data["tooltip"] = {"formatter": tooltip_html(data["name"], ":", role_text)}
     columns = max((len(linkage.members) for linkage in linkages), default=1)
     hidden = {"show": False}
     return {
@@ -429,7 +430,7 @@ def sites_graph(enterprise_name: str, sites: Sequence[SiteItem]) -> dict[str, An
             {
                 "source": "enterprise",
                 "target": site.key,
-                "label": {"show": True, "formatter": _safe(site.role_label)},
+                "label": {"show": True, "formatter": label_text(site.role_label)},
             }
         )
     count = len(places)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
+from parklink.core.charts import label_text, tooltip_html
 from parklink.projects.ageing import Colour
 from parklink.projects.lifecycle import FINAL, PIPELINE, Stage
 from parklink.projects.models import FundsInPlace, Project, ProjectStage
@@ -238,8 +239,8 @@ def funnel_options(buckets: dict[str, Bucket]) -> dict[str, Any]:
                 "value": count,
                 "amount": yi(amount),
                 "url": list_url(stage=stage.value),
-                "label": {"formatter": label},
-                "tooltip": {"formatter": tip},
+                "label": {"formatter": label_text(label)},
+                "tooltip": {"formatter": tooltip_html(tip)},
                 "itemStyle": {"color": blue},
             }
         )
@@ -400,8 +401,10 @@ def park_options(buckets: list[Bucket]) -> dict[str, Any]:
                         "count": b.count,
                         "url": list_url(park=b.key),
                         "label": {
-                            "formatter": _("%(amount)s亿元 · %(count)s个")
-                            % {"amount": f"{yi(b.amount):,.2f}", "count": b.count}
+                            "formatter": label_text(
+                                _("%(amount)s亿元 · %(count)s个")
+                                % {"amount": f"{yi(b.amount):,.2f}", "count": b.count}
+                            )
                         },
                     }
                     for b in ordered
