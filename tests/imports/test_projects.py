@@ -189,6 +189,15 @@ class TestProjectImport:
             "阶段日期不能晚于今天",
         )
 
+    def test_stage_date_before_1949_10_01_is_refused(
+        self, users: dict[str, User], xlsx: Callable[..., Path]
+    ) -> None:
+        report = import_projects(
+            users["jinniu"], xlsx(HEADER, [row("甲", 阶段日期=date(1900, 1, 1))])
+        )
+        [problem] = report.problems
+        assert (problem.column, problem.reason_zh) == ("阶段日期", "阶段日期不能早于1949-10-01")
+
     def test_amount_rules_are_reported_per_field(
         self, users: dict[str, User], xlsx: Callable[..., Path]
     ) -> None:

@@ -1,5 +1,6 @@
 """Park rules: hierarchy without cycles, carriers that add up, owner-only writes."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -45,6 +46,30 @@ class TestParks:
         )
         with pytest.raises(Forbidden):
             update_park(users["city"], park, name="改名")
+
+
+class TestEstablished:
+    def test_a_park_established_in_2099_is_refused(self, users):  # type: ignore[no-untyped-def]
+        with pytest.raises(Invalid) as caught:
+            create_park(
+                users["dege"],
+                name="未来产业园",
+                kind="industrial_park",
+                region_id="513330",
+                established=date(2099, 1, 1),
+            )
+        assert caught.value.detail == {"established": "设立日期不能晚于今天"}
+
+    def test_a_park_established_before_1949_10_01_is_refused(self, users):  # type: ignore[no-untyped-def]
+        with pytest.raises(Invalid) as caught:
+            create_park(
+                users["dege"],
+                name="古代产业园",
+                kind="industrial_park",
+                region_id="513330",
+                established=date(1900, 1, 1),
+            )
+        assert caught.value.detail == {"established": "设立日期不能早于1949-10-01"}
 
 
 class TestColumnLimits:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
-from parklink.core.errors import Conflict, IllegalTransition, Invalid
+from parklink.core.errors import ConfirmationRequired, Conflict, IllegalTransition, Invalid
 from parklink.projects import services
 from parklink.projects.ageing import Colour, months_before
 from parklink.projects.models import Project, StageTransition
@@ -277,3 +277,47 @@ class TestApprovalDates:
                 submitted_on=today + timedelta(days=1),
             )
         assert "submitted_on" in caught.value.detail
+
+
+class TestDateBounds:
+    def test_a_stage_date_before_1949_10_01_is_refused(self, officer, today):  # type: ignore[no-untyped-def]
+        with pytest.raises(Invalid) as caught:
+            make(officer, today, stage_date=date(1900, 1, 1))
+        assert caught.value.detail == {"stage_date": "阶段日期不能早于1949-10-01"}
+
+    def test_funds_before_the_entry_date_are_refused(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today)
+        with pytest.raises(Invalid) as caught:
+            services.add_funds(officer, project, date(1990, 1, 1), Decimal("100"))
+        assert list(caught.value.detail) == ["received_on"]
+
+    def test_an_approval_due_in_20_years_is_refused(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today)
+        with pytest.raises(Invalid) as caught:
+            services.set_approval(
+                officer, project, "environmental", "submitted", due_on=date(today.year + 20, 1, 1)
+            )
+        assert list(caught.value.detail) == ["due_on"]
+
+    def test_a_milestone_completed_in_1900_is_refused(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today)
+        milestone = services.add_milestone(officer, project, "开工", today)
+        with pytest.raises(Invalid):
+            services.complete_milestone(officer, milestone, date(1900, 1, 1))
+
+
+class TestFundsAboveTotal:
+    def test_refused_without_confirmation_and_recorded_with_it(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today, total_investment=Decimal("1000000"))
+        services.add_funds(officer, project, today, Decimal("1000000"))
+        with pytest.raises(ConfirmationRequired) as caught:
+            services.add_funds(officer, project, today, Decimal("0.01"))
+        assert caught.value.status == 409
+        assert caught.value.detail["funds_total"] == "1000000.01"
+        services.add_funds(officer, project, today, Decimal("0.01"), confirm=True)
+        assert project.funds.count() == 2
+
+    def test_no_total_investment_means_nothing_to_confirm(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today)
+        services.add_funds(officer, project, today, Decimal("99999999"))
+        assert project.funds.count() == 1

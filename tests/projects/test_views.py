@@ -459,6 +459,21 @@ class TestSmallWrites:
         assert response.status_code == 422
         assert response.context["funds_form"].errors["received_on"] == ["到位日期不能晚于今天"]
 
+    def test_funds_above_the_total_ask_for_a_confirmation_checkbox(self, users, world, today):  # type: ignore[no-untyped-def]
+        project = world.projects["signed"]
+        Project.objects.filter(pk=project.pk).update(total_investment=Decimal("100000"))
+        url = reverse("projects:funds_add", args=[project.pk])
+        payload = {"received_on": today.isoformat(), "amount_wan": "11"}
+        client = client_for(users["jinniu"])
+        response = client.post(url, payload, headers=HTMX)
+        assert response.status_code == 422
+        assert response.context["funds_form"].needs_confirm
+        assert 'name="confirm"' in response.content.decode()
+        assert not project.funds.exists()
+        response = client.post(url, {**payload, "confirm": "on"}, headers=HTMX)
+        assert response.status_code == 200
+        assert project.funds.count() == 1
+
     def test_viewer_cannot_add_funds(self, users, world, today):  # type: ignore[no-untyped-def]
         project = world.projects["signed"]
         response = client_for(users["jinniu_viewer"]).post(

@@ -59,3 +59,9 @@ class IllegalTransition(Conflict):
 
 class Duplicate(Conflict):
     code = "duplicate"
+
+
+class ConfirmationRequired(Conflict):
+    """Plausible but unusual input: accepted only when the caller confirms it (409)."""
+
+    code = "confirmation_required"

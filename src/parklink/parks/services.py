@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
 from parklink.accounts.services import ensure_can_write
+from parklink.core import dates
 from parklink.core.errors import Duplicate, Invalid
 from parklink.parks.models import (
     IndicatorKind,
@@ -93,6 +95,16 @@ def _width_problem(value: Any, max_digits: int | None, places: int | None) -> st
     return _("数值过大") if abs(rounded) >= limit else ""
 
 
+def established_problem(day: date) -> str | None:
+    """Why `day` cannot be a park's 设立日期, or None (bounds: core.dates, ESTABLISHED)."""
+    refused = dates.refusal(dates.DateKind.ESTABLISHED, day, timezone.localdate())
+    if refused is None:
+        return None
+    if refused.reason is dates.Reason.TOO_EARLY:
+        return _("设立日期不能早于%(date)s") % {"date": f"{refused.bound:%Y-%m-%d}"}
+    return _("设立日期不能晚于今天")
+
+
 def _validate(park: Park) -> None:
     park.name = (park.name or "").strip()
     park.short_name = (park.short_name or "").strip()
@@ -106,6 +118,10 @@ def _validate(park: Park) -> None:
         and (park.parent_id == park.pk or park.pk in {p.pk for p in ancestors(park)})
     ):
         problems["parent"] = _("上级园区不能是本园区或其下属园区")
+    if park.established is not None:
+        problem = established_problem(park.established)
+        if problem:
+            problems["established"] = problem
     for name in NUMBER_FIELDS:
         value = getattr(park, name)
         if name not in problems and value is not None and value < 0:

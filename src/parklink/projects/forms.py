@@ -423,12 +423,15 @@ class FundsForm(forms.Form):
     )
     evidence = forms.CharField(label=_("凭证"), required=False, max_length=255)
     note = forms.CharField(label=_("说明"), required=False, max_length=255)
+    # Shown once the service has asked for it: the funds would exceed the total investment.
+    confirm = forms.BooleanField(label=_("确认到位资金超过总投资"), required=False)
 
     field_map = {"amount": "amount_wan"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["received_on"].initial = timezone.localdate()
+        self.needs_confirm = False
 
     def amount(self) -> Decimal:
         return to_yuan(self.cleaned_data["amount_wan"], "万元")

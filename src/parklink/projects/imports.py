@@ -10,6 +10,7 @@ from django.utils import translation
 
 from parklink.accounts.models import Organization, User
 from parklink.core import imports
+from parklink.core.dates import DateKind
 from parklink.core.imports import Column, Importer, ImportReport, Parser, Problem, Row, Source
 from parklink.core.text import normalise_name
 from parklink.enterprises import uscc as uscc_rules
@@ -18,7 +19,12 @@ from parklink.parks.models import Park
 from parklink.projects.lifecycle import LABELS_ZH, Stage
 from parklink.projects.models import CapitalOrigin, LeadSource, Maturity, ProjectTag
 from parklink.projects.queries import today
-from parklink.projects.services import AMOUNT_FIELDS, check_amounts, create_project
+from parklink.projects.services import (
+    AMOUNT_FIELDS,
+    check_amounts,
+    create_project,
+    date_problem,
+)
 
 _BATCH = 500
 NOT_AT_ENTRY = (Stage.STALLED, Stage.TERMINATED)
@@ -344,15 +350,12 @@ class ProjectImporter(Importer):
             )
         when = values.get("stage_date") or today()
         values["stage_date"] = when
-        if when > today():
-            problems.append(
-                self.problem(
-                    row,
-                    "stage_date",
-                    "阶段日期不能晚于今天",
-                    "the stage date cannot be in the future",
-                )
-            )
+        with translation.override("zh-hans"):
+            date_zh = date_problem("stage_date", DateKind.EVENT, when)
+        if date_zh:
+            with translation.override("en"):
+                date_en = date_problem("stage_date", DateKind.EVENT, when) or date_zh
+            problems.append(self.problem(row, "stage_date", date_zh, date_en))
         amounts = {key: values.get(key) for key in AMOUNT_FIELDS if key not in row.failed}
         with translation.override("zh-hans"):  # reasons are keyed by their Chinese text
             amount_problems = check_amounts(amounts)

@@ -10,13 +10,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
 from parklink.accounts.services import ensure_can_write
-from parklink.core.errors import Conflict, IllegalTransition, Invalid
-from parklink.core.money import FEN
+from parklink.core import dates
+from parklink.core.dates import DateKind
+from parklink.core.errors import ConfirmationRequired, Conflict, IllegalTransition, Invalid
+from parklink.core.money import FEN, format_amount
 from parklink.projects import lifecycle
 from parklink.projects.ageing import Colour, Thresholds, colour
 from parklink.projects.lifecycle import AGEING, Stage
@@ -80,6 +82,50 @@ TEXT_FIELDS = tuple(
 NOTE_REQUIRED = {Stage.STALLED, Stage.TERMINATED}
 # Amount columns hold 18 digits with 2 decimals; below this they also read back from SQLite.
 AMOUNT_LIMIT = Decimal(10) ** 15
+
+
+def _date_messages(field: str) -> tuple[str, str]:
+    """(too early, too late) for a date field, as whole sentences (see core.dates)."""
+    planned = (_("计划完成日期不能早于%(date)s"), _("计划完成日期不能晚于%(date)s"))
+    decided = (_("报审或批复日期不能早于%(date)s"), _("报审或批复日期不能晚于今天"))
+    return {
+        "stage_date": (_("阶段日期不能早于%(date)s"), _("阶段日期不能晚于今天")),
+        "date": (_("生效日期不能早于%(date)s"), _("生效日期不能晚于今天")),
+        "due_on": planned,
+        "done_on": (_("完成日期不能早于%(date)s"), _("完成日期不能晚于今天")),
+        "submitted_on": decided,
+        "decided_on": decided,
+        "received_on": (_("到位日期不能早于%(date)s"), _("到位日期不能晚于今天")),
+    }[field]
+
+
+def date_problem(
+    field: str, kind: DateKind, day: date, *, not_before: date | None = None
+) -> str | None:
+    """Why `day` cannot be the date in `field`, or None (bounds per kind: core.dates)."""
+    refused = dates.refusal(kind, day, today(), not_before=not_before)
+    if refused is None:
+        return None
+    if refused.reason is dates.Reason.BEFORE_RECORD:
+        message = _("到位日期不能早于项目入库日期(%(date)s)")
+    else:
+        early, late = _date_messages(field)
+        message = early if refused.reason is dates.Reason.TOO_EARLY else late
+    return message % {"date": f"{refused.bound:%Y-%m-%d}"}
+
+
+def _check_date(
+    field: str, kind: DateKind, day: date | None, *, not_before: date | None = None
+) -> None:
+    problem = date_problem(field, kind, day, not_before=not_before) if day else None
+    if problem:
+        raise Invalid.on(field, problem)
+
+
+def entered_on(project: Project) -> date:
+    """The day the project entered the library: its first recorded stage date."""
+    first = project.transitions.aggregate(first=Min("effective_on"))["first"]
+    return min(first, project.stage_since) if first else project.stage_since
 
 
 def _unknown(fields: dict[str, Any]) -> set[str]:
@@ -182,8 +228,7 @@ def create_project(
     if stage in (Stage.STALLED, Stage.TERMINATED):
         raise Invalid.on("stage", _("新项目不能以停滞或终止阶段入库"))
     when = stage_date or today()
-    if when > today():
-        raise Invalid.on("stage_date", _("阶段日期不能晚于今天"))
+    _check_date("stage_date", DateKind.EVENT, when)
     unknown = _unknown(fields)
     if unknown:
         raise Invalid(_("未知字段: %(names)s") % {"names": ", ".join(sorted(unknown))})
@@ -251,8 +296,7 @@ def transition(
             detail={"from": project.stage, "to": to, "allowed": allowed_next(project)},
         )
     target = Stage(to)
-    if when > today():
-        raise Invalid.on("date", _("生效日期不能晚于今天"))
+    _check_date("date", DateKind.EVENT, when)
     if when < project.stage_since:
         raise Invalid(
             _("生效日期不能早于进入当前阶段的日期(%(date)s)")
@@ -322,6 +366,7 @@ def add_milestone(
     ensure_can_write(user, project.owner_id)
     if not name.strip():
         raise Invalid.on("name", _("节点名称不能为空"))
+    _check_date("due_on", DateKind.PLANNED, due_on)
     milestone = Milestone(project=project, name=name, due_on=due_on, note=note)
     _refuse_unfit(milestone, ("name", "note"))
     milestone.save()
@@ -341,8 +386,7 @@ def complete_milestone(user: User, milestone: Milestone, on: date | None = None)
             detail={"field": "done_on"},
         )
     when = on or today()
-    if when > today():
-        raise Invalid.on("done_on", _("完成日期不能晚于今天"))
+    _check_date("done_on", DateKind.EVENT, when)
     milestone.done_on = when
     milestone.save(update_fields=["done_on", "updated_at"])
     _progress(milestone.project, when)
@@ -362,11 +406,12 @@ def set_approval(
     reference: str = "",
 ) -> Approval:
     ensure_can_write(user, project.owner_id)
+    # The due date may lie ahead (within the planning horizon); what happened may not.
+    _check_date("due_on", DateKind.PLANNED, due_on)
+    _check_date("submitted_on", DateKind.EVENT, submitted_on)
+    _check_date("decided_on", DateKind.EVENT, decided_on)
     if decided_on and submitted_on and decided_on < submitted_on:
         raise Invalid.on("decided_on", _("批复日期不能早于报审日期"))
-    for name, day in (("submitted_on", submitted_on), ("decided_on", decided_on)):
-        if day and day > today():  # the due date may lie ahead; what happened may not
-            raise Invalid.on(name, _("报审或批复日期不能晚于今天"))
     _refuse_unfit(
         Approval(project=project, kind=kind, status=status, reference=reference),
         ("kind", "status", "reference"),
@@ -396,22 +441,48 @@ def add_funds(
     amount: Decimal,
     evidence: str = "",
     note: str = "",
+    *,
+    confirm: bool = False,
 ) -> FundsInPlace:
+    """Record funds in place; taking the total above the total investment needs `confirm`."""
     ensure_can_write(user, project.owner_id)
     if amount <= 0:
         raise Invalid.on("amount", _("到位金额必须大于0"))
     problem = amount_problem(amount)
     if problem:
         raise Invalid.on("amount", problem)
-    if received_on > today():
-        raise Invalid.on("received_on", _("到位日期不能晚于今天"))
+    # Locked so that two entries recorded at once are added up against the total together.
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _check_date("received_on", DateKind.EVENT, received_on, not_before=entered_on(project))
     entry = FundsInPlace(
         project=project, received_on=received_on, amount=amount, evidence=evidence, note=note
     )
     _refuse_unfit(entry, ("evidence", "note"))
+    _confirm_over_total(project, amount, confirm)
     entry.save()
     _progress(project, received_on)
     return entry
+
+
+def _confirm_over_total(project: Project, amount: Decimal, confirm: bool) -> None:
+    """Refuse funds that take the total above the total investment unless confirmed."""
+    total = project.total_investment
+    if total is None or confirm:
+        return
+    before = project.funds.aggregate(sum=Sum("amount"))["sum"] or Decimal("0.00")
+    after = before + amount
+    if after <= total:
+        return
+    raise ConfirmationRequired(
+        _("到位资金合计将达%(funds)s,超过总投资%(total)s;请核对金额,确认无误后再确认提交")
+        % {"funds": format_amount(after), "total": format_amount(total)},
+        detail={
+            "field": "amount",
+            "funds_total": f"{after:.2f}",
+            "total_investment": f"{total:.2f}",
+            "confirm": True,
+        },
+    )
 
 
 def colours_of(projects: Iterable[Project], on: date | None = None) -> dict[int, Colour | None]:

@@ -21,7 +21,7 @@ from django_htmx.http import reswap, retarget
 
 from parklink.accounts.models import User
 from parklink.accounts.services import ensure_can_write
-from parklink.core.errors import Forbidden, Invalid, ParkLinkError
+from parklink.core.errors import ConfirmationRequired, Forbidden, Invalid, ParkLinkError
 from parklink.core.sources import sources_of
 from parklink.projects import services
 from parklink.projects.ageing import Colour
@@ -379,19 +379,23 @@ def funds_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     project = _project_or_404(user, pk)
     form = FundsForm(request.POST)
-    ok = _write(
-        request,
-        form,
-        lambda: services.add_funds(
-            user,
-            project,
-            form.cleaned_data["received_on"],
-            form.amount(),
-            form.cleaned_data["evidence"],
-            form.cleaned_data["note"],
-        ),
-        FundsForm.field_map,
-    )
+
+    def act() -> None:
+        try:
+            services.add_funds(
+                user,
+                project,
+                form.cleaned_data["received_on"],
+                form.amount(),
+                form.cleaned_data["evidence"],
+                form.cleaned_data["note"],
+                confirm=form.cleaned_data["confirm"],
+            )
+        except ConfirmationRequired:
+            form.needs_confirm = True  # the form now shows the confirmation checkbox
+            raise
+
+    ok = _write(request, form, act, FundsForm.field_map)
     return _section(request, pk, "funds", "funds_form", form, ok)
 
 
