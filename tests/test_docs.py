@@ -18,6 +18,17 @@ def test_every_environment_setting_is_documented() -> None:
     assert not missing, f"settings missing from docs/development.md: {missing}"
 
 
+def test_every_variable_the_test_tooling_reads_is_documented() -> None:
+    names: set[str] = set()
+    for path in (ROOT / "tests").rglob("*.py"):
+        source = path.read_text("utf-8")
+        names |= set(re.findall(r"""environ\.get\(\s*["']([A-Z_]+)["']""", source))
+        names |= set(re.findall(r"""^[A-Z_]+_ENV = ["']([A-Z_]+)["']""", source, flags=re.M))
+    assert "PARKLINK_SEEDS_DIR" in names, "the pattern no longer finds the tests' variables"
+    missing = sorted(name for name in names if f"`{name}`" not in DEV_DOC)
+    assert not missing, f"test variables missing from docs/development.md: {missing}"
+
+
 def test_every_command_is_documented() -> None:
     commands = {
         path.stem

@@ -2,7 +2,8 @@
 
 Pure pytest: no Django. Reads the YAML files under src/parklink/data/ and the
 five source articles they quote (``../shared/seeds`` next to the repository,
-or the directory named by the PARKLINK_SEEDS_DIR environment variable).
+or the directory named by the PARKLINK_SEEDS_DIR environment variable; see
+tests/support/seeds.py for what happens when they are absent).
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import importlib.resources
-import os
 import re
 from functools import cache
 from pathlib import Path
 
 import pytest
 import yaml
+
+from tests.support.seeds import require_seeds_dir, seed_texts
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "src" / "parklink" / "data"
@@ -149,27 +151,6 @@ PROJECT_AMOUNT_FIELDS = (
 # --------------------------------------------------------------------------- loaders
 
 
-def seeds_dir() -> Path:
-    env = os.environ.get("PARKLINK_SEEDS_DIR")
-    return Path(env) if env else REPO_ROOT.parent / "shared" / "seeds"
-
-
-@cache
-def seed_texts() -> dict[str, str]:
-    directory = seeds_dir()
-    if not directory.is_dir():
-        pytest.fail(
-            f"Seed articles directory not found: {directory}. The demo data quotes "
-            "these articles verbatim; set PARKLINK_SEEDS_DIR to the directory holding "
-            "000_*.txt .. 004_*.txt.",
-            pytrace=False,
-        )
-    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(directory.glob("*.txt"))}
-    if not texts:
-        pytest.fail(f"No seed articles (*.txt) in {directory}", pytrace=False)
-    return texts
-
-
 @cache
 def load(name: str):
     path = DEMO_DIR / f"{name}.yaml"
@@ -238,8 +219,7 @@ def test_keys_are_unique_ascii_slugs(name):
 
 
 def test_seeds_directory_exists():
-    directory = seeds_dir()
-    assert directory.is_dir(), f"seed articles directory missing: {directory}"
+    assert require_seeds_dir().is_dir()
 
 
 @pytest.mark.parametrize("name", DEMO_FILES)
