@@ -119,6 +119,9 @@ def run_all(sizes: tuple[int, int], timed: Timer) -> list[str]:
         f"import validation    1,000 rows {one * 1000:6.0f} ms | 10,000 rows "
         f"{ten * 1000:6.0f} ms | ratio {ten / one:5.2f} for 10x rows"
     )
+    from bench.memory import run_cases
+
+    lines.extend(run_cases(county_user.username, folder))
     one = timed(_uscc(1_000), 3)
     ten = timed(_uscc(10_000), 3)
     lines.append(
