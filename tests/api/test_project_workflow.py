@@ -194,13 +194,13 @@ class TestFunds:
         )
         assert response.status_code == 422
 
-    def test_zero_funds_are_400(self, client_for, signed, today):  # type: ignore[no-untyped-def]
+    def test_zero_funds_are_422(self, client_for, signed, today):  # type: ignore[no-untyped-def]
         response = _post(
             client_for("jinniu"),
             f"/api/v1/projects/{signed.pk}/funds",
             {"received_on": today.isoformat(), "amount": 0},
         )
-        assert response.status_code == 400
+        assert response.status_code == 422  # the schema declares amount > 0
 
 
 class TestLeaderUser:

@@ -10,6 +10,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, model_validator
 
 from parklink.accounts.schemas import OrgRef
+from parklink.core.apitools import MAX_ID, NOT_BLANK, Wan, Yuan
 from parklink.core.money import format_amount, to_yuan
 from parklink.enterprises.models import Enterprise, EnterpriseSite, SiteRole
 from parklink.parks.schemas import ParkRef
@@ -76,9 +77,9 @@ class SiteIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     role: SiteRole
-    park: int | None = None
-    region: str | None = None
-    address: str = ""
+    park: int | None = Field(None, ge=1, le=MAX_ID)
+    region: str | None = Field(None, max_length=100)
+    address: str = Field("", max_length=255)
 
 
 class EnterprisePatch(Schema):
@@ -86,19 +87,22 @@ class EnterprisePatch(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = None
-    short_name: str | None = None
-    uscc: str | None = None
-    region: str | None = None
-    industry_code: str | None = None
+    # Name and region may be changed but not cleared (no null).
+    name: str = Field(None, min_length=1, max_length=128, pattern=NOT_BLANK)  # type: ignore[assignment]
+    short_name: str | None = Field(None, max_length=64)
+    uscc: str | None = Field(None, max_length=64, description="统一社会信用代码 (18 characters)")
+    region: str = Field(  # type: ignore[assignment]
+        None, min_length=1, max_length=100, pattern=NOT_BLANK, description="adcode or place name"
+    )
+    industry_code: str | None = Field(None, max_length=8)
     description: str | None = None
     is_chain_leader: bool | None = None
     is_listed: bool | None = None
     is_high_tech: bool | None = None
     is_above_scale: bool | None = None
     is_specialised_sme: bool | None = None
-    registered_capital: Decimal | None = None
-    registered_capital_wan: Decimal | None = None
+    registered_capital: Yuan | None = Field(None, description="元")
+    registered_capital_wan: Wan | None = Field(None, description="万元, instead of the 元 field")
     sites: list[SiteIn] | None = Field(None, description="replaces every site when given")
 
     @model_validator(mode="after")
@@ -116,7 +120,9 @@ class EnterprisePatch(Schema):
 class EnterpriseIn(EnterprisePatch):
     """A new enterprise with its sites; `owner` (an organisation id) is for admins only."""
 
-    name: str
-    region: str
-    owner: int | None = None
+    name: str = Field(min_length=1, max_length=128, pattern=NOT_BLANK)
+    region: str = Field(
+        min_length=1, max_length=100, pattern=NOT_BLANK, description="adcode or place name"
+    )
+    owner: int | None = Field(None, ge=1, le=MAX_ID)
     sites: list[SiteIn] | None = Field(default_factory=list)

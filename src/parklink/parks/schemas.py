@@ -10,7 +10,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from parklink.accounts.schemas import OrgRef
-from parklink.core.apitools import MAX_ID
+from parklink.core.apitools import MAX_ID, NOT_BLANK, IsoDate, Mu, SquareMetres
 from parklink.core.money import format_amount
 from parklink.parks.models import (
     IndicatorKind,
@@ -154,26 +154,31 @@ class ParkPatch(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = None
-    short_name: str | None = None
-    kind: ParkKind | None = None
-    region: str | None = None
-    parent: int | None = None
+    # Name, kind and region may be changed but not cleared (no null).
+    name: str = Field(None, min_length=1, max_length=128, pattern=NOT_BLANK)  # type: ignore[assignment]
+    short_name: str | None = Field(None, max_length=64)
+    kind: ParkKind = Field(None)  # type: ignore[assignment]
+    region: str = Field(  # type: ignore[assignment]
+        None, min_length=1, max_length=100, pattern=NOT_BLANK, description="adcode or place name"
+    )
+    parent: int | None = Field(None, ge=1, le=MAX_ID, description="park id; null detaches")
     description: str | None = None
-    established: date | None = None
-    planned_area_mu: Decimal | None = None
-    carrier_built_m2: Decimal | None = None
-    carrier_occupied_m2: Decimal | None = None
-    available_land_mu: Decimal | None = None
+    established: IsoDate | None = Field(None, description="设立日期, not in the future")
+    planned_area_mu: Mu | None = Field(None, description="亩")
+    carrier_built_m2: SquareMetres | None = Field(None, description="平方米")
+    carrier_occupied_m2: SquareMetres | None = Field(None, description="平方米, not above built")
+    available_land_mu: Mu | None = Field(None, description="亩")
 
 
 class ParkIn(ParkPatch):
     """A new park; `owner` (an organisation id) is only for installation admins."""
 
-    name: str
+    name: str = Field(min_length=1, max_length=128, pattern=NOT_BLANK)
     kind: ParkKind
-    region: str
-    owner: int | None = None
+    region: str = Field(
+        min_length=1, max_length=100, pattern=NOT_BLANK, description="adcode or place name"
+    )
+    owner: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 # ---------------------------------------------------------------- replacing a park's lists

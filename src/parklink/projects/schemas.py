@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ConfigDict, Field, model_validator
 
 from parklink.accounts.schemas import OrgRef
-from parklink.core.apitools import MAX_ID, MAX_OFFSET
+from parklink.core.apitools import (
+    MAX_ID,
+    MAX_OFFSET,
+    NOT_BLANK,
+    IsoDate,
+    Mu,
+    PositiveWan,
+    PositiveYuan,
+    SquareMetres,
+    Wan,
+    Yuan,
+)
 from parklink.core.money import format_amount, to_yuan
 from parklink.core.sources import sources_of
 from parklink.enterprises.schemas import EnterpriseRef
@@ -269,36 +279,44 @@ class ProjectPatch(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = None
-    code_name: str | None = None
-    park: int | None = Field(None, description="park id")
-    region: str | None = Field(None, description="adcode or place name")
-    investor: int | None = Field(None, description="enterprise id")
-    sector: str | None = None
-    industry_code: str | None = None
+    # A project keeps its name: it may be changed but not cleared (no null).
+    name: str = Field(None, min_length=1, max_length=200, pattern=NOT_BLANK)  # type: ignore[assignment]
+    code_name: str | None = Field(None, max_length=64)
+    park: int | None = Field(None, ge=1, le=MAX_ID, description="park id")
+    region: str | None = Field(
+        None, min_length=1, max_length=100, pattern=NOT_BLANK, description="adcode or place name"
+    )
+    investor: int | None = Field(None, ge=1, le=MAX_ID, description="enterprise id")
+    sector: str | None = Field(None, max_length=64)
+    industry_code: str | None = Field(None, max_length=8)
     description: str | None = None
-    total_investment: Decimal | None = None
-    total_investment_wan: Decimal | None = None
-    phase_investment: Decimal | None = None
-    phase_investment_wan: Decimal | None = None
+    total_investment: Yuan | None = Field(None, description="元")
+    total_investment_wan: Wan | None = Field(None, description="万元, instead of the 元 field")
+    phase_investment: Yuan | None = Field(None, description="元, not above the total")
+    phase_investment_wan: Wan | None = Field(None, description="万元, instead of the 元 field")
     capital_origin: CapitalOrigin | None = None
-    expected_annual_revenue: Decimal | None = None
-    expected_annual_revenue_wan: Decimal | None = None
-    expected_annual_tax: Decimal | None = None
-    expected_annual_tax_wan: Decimal | None = None
-    jobs: int | None = Field(None, ge=0)
-    land_area_mu: Decimal | None = Field(None, ge=0, description="用地面积(亩)")
-    floor_area_m2: Decimal | None = Field(None, ge=0, description="建筑面积(平方米)")
+    expected_annual_revenue: Yuan | None = Field(None, description="元")
+    expected_annual_revenue_wan: Wan | None = Field(None, description="万元")
+    expected_annual_tax: Yuan | None = Field(None, description="元")
+    expected_annual_tax_wan: Wan | None = Field(None, description="万元")
+    jobs: int | None = Field(None, ge=0, le=2**31 - 1)
+    land_area_mu: Mu | None = Field(None, description="用地面积(亩)")
+    floor_area_m2: SquareMetres | None = Field(None, description="建筑面积(平方米)")
     remarks: str | None = None
     maturity: Maturity | None = None
-    tags: list[str] | None = Field(None, description="tag codes; replaces the project's tags")
-    lead_source: LeadSource | None = None
-    lead_source_detail: str | None = None
-    responsible_leader: str | None = None
-    leader_user: int | None = Field(
-        None, description="user id of the responsible leader (a member of the owner organisation)"
+    tags: list[Annotated[str, Field(max_length=32)]] | None = Field(
+        None, description="tag codes; replaces the project's tags"
     )
-    task_force: str | None = None
+    lead_source: LeadSource | None = None
+    lead_source_detail: str | None = Field(None, max_length=255)
+    responsible_leader: str | None = Field(None, max_length=64)
+    leader_user: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="user id of the responsible leader (a member of the owner organisation)",
+    )
+    task_force: str | None = Field(None, max_length=255)
     mechanism: str | None = None
 
     @model_validator(mode="after")
@@ -307,36 +325,52 @@ class ProjectPatch(Schema):
         return self
 
 
+# The stages a project may enter the library at (lifecycle.Stage without stalled/terminated).
+EntryStage = Literal[
+    "lead",
+    "negotiating",
+    "signed",
+    "approvals",
+    "started",
+    "under_construction",
+    "completed",
+    "in_production",
+    "full_production",
+]
+
+
 class ProjectIn(ProjectPatch):
     """A new project entering the library at `stage` (default lead) on `stage_date`."""
 
-    name: str
-    stage: str = Stage.LEAD.value
-    stage_date: date | None = None
+    name: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
+    stage: EntryStage = Field("lead", description="a project cannot enter as stalled or terminated")
+    stage_date: IsoDate | None = Field(None, description="default today")
     note: str = ""
-    owner: int | None = Field(None, description="organisation id; installation admins only")
+    owner: int | None = Field(
+        None, ge=1, le=MAX_ID, description="organisation id; installation admins only"
+    )
 
 
 class TransitionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     to: Stage
-    date: dt.date | None = Field(None, description="effective date, default today")
+    date: IsoDate | None = Field(None, description="effective date, default today")
     note: str = ""
 
 
 class MilestoneIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    name: str
-    due_on: date
+    name: str = Field(min_length=1, max_length=128, pattern=NOT_BLANK)
+    due_on: IsoDate
     note: str = ""
 
 
 class CompleteIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    date: dt.date | None = Field(None, description="completion date, default today")
+    date: IsoDate | None = Field(None, description="completion date, default today")
 
 
 class ApprovalIn(Schema):
@@ -344,10 +378,10 @@ class ApprovalIn(Schema):
 
     kind: ApprovalKind
     status: ApprovalStatus
-    due_on: date | None = None
-    submitted_on: date | None = None
-    decided_on: date | None = None
-    reference: str = ""
+    due_on: IsoDate | None = None
+    submitted_on: IsoDate | None = None
+    decided_on: IsoDate | None = None
+    reference: str = Field("", max_length=128)
 
 
 class FundsIn(Schema):
@@ -355,11 +389,16 @@ class FundsIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    received_on: date
-    amount: Decimal | None = Field(None, description="元")
-    amount_wan: Decimal | None = Field(None, description="万元, instead of amount")
-    evidence: str = ""
-    note: str = ""
+    received_on: IsoDate
+    amount: PositiveYuan | None = Field(None, description="元")
+    amount_wan: PositiveWan | None = Field(None, description="万元, instead of amount")
+    evidence: str = Field("", max_length=255)
+    note: str = Field("", max_length=255)
+    confirm: bool = Field(
+        False,
+        description="true to record funds that take the total above the total investment "
+        "(otherwise 409 confirmation_required)",
+    )
 
     @model_validator(mode="after")
     def _amount_in_yuan(self) -> Self:
