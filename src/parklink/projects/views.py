@@ -45,7 +45,7 @@ from parklink.projects.queries import (
     visible_projects,
     with_relations,
 )
-from parklink.web.charts import FundsPoint, funds_options, funds_ratio, funds_unit
+from parklink.projects.funds_chart import FundsPoint, funds_options, funds_ratio, funds_unit
 
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,4 +1,4 @@
-"""ECharts options for single-record pages (a project's funds in place), built from plain data."""
+"""ECharts options for a project's funds in place against its total investment, from plain data."""
 
 from __future__ import annotations
 
