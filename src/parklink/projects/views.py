@@ -36,6 +36,7 @@ from parklink.projects.forms import (
     TransitionForm,
     apply_service_error,
 )
+from parklink.projects.funds_chart import FundsPoint, funds_options, funds_ratio, funds_unit
 from parklink.projects.lifecycle import PIPELINE, Stage
 from parklink.projects.models import Milestone, Project, ProjectStage
 from parklink.projects.queries import (
@@ -45,7 +46,6 @@ from parklink.projects.queries import (
     visible_projects,
     with_relations,
 )
-from parklink.projects.funds_chart import FundsPoint, funds_options, funds_ratio, funds_unit
 
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
