@@ -1,15 +1,13 @@
-"""The shared template tags: amounts and areas with units, stage and colour badges, links."""
+"""The shared template tags (`{% load parklink %}`): amounts and areas with units, links."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
-from django.utils import translation
 
-from parklink.web.templatetags import parklink as tags
+from parklink.core.templatetags import parklink as tags
 
 
 class TestAmounts:
@@ -34,40 +32,6 @@ class TestAmounts:
     def test_percent(self) -> None:
         assert tags.percent(Decimal("0.4567"), 1) == "45.7%"
         assert tags.percent(None) == "—"
-
-
-class TestBadges:
-    def test_stage_label_in_chinese(self) -> None:
-        with translation.override("zh-hans"):
-            assert tags.stage_label("under_construction") == "在建"
-
-    def test_stage_label_follows_the_language(self) -> None:
-        with translation.override("en"):
-            assert tags.stage_label("signed") != "签约"
-
-    def test_stage_badge_is_coloured_by_phase(self) -> None:
-        with translation.override("zh-hans"):
-            assert tags.stage_badge("in_production") == (
-                '<span class="pl-badge pl-badge--green" data-stage="in_production">投产</span>'
-            )
-            assert "pl-badge--red" in tags.stage_badge("terminated")
-
-    @pytest.mark.parametrize(
-        ("colour", "text", "tone"),
-        [
-            ("green", "绿", "green"),
-            ("yellow", "黄", "yellow"),
-            ("red", "红", "red"),
-            ("removal", "建议出库", "dark"),
-        ],
-    )
-    def test_colour_badge_says_the_colour(self, colour: str, text: str, tone: str) -> None:
-        with translation.override("zh-hans"):
-            html = tags.colour_badge(colour)
-        assert f"pl-badge--{tone}" in html and f">{text}</span>" in html
-
-    def test_no_colour_is_a_dash(self) -> None:
-        assert "—" in tags.colour_badge(None)
 
 
 class TestLinks:
