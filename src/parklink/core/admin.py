@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import ForeignKey, Model, Q, QuerySet
+from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
 from parklink.core.models import SourceCitation
@@ -46,6 +47,42 @@ class OwnedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request)
+
+
+class OwnedChildAdmin(admin.ModelAdmin):
+    """Rows that belong to an owned record (a park's industries, an enterprise's sites).
+
+    Like OwnedAdmin: staff who are not installation administrators change and delete only
+    rows under their organisation's records, and hang new rows only under those.
+    """
+
+    #: the foreign key to the owned record the row belongs to
+    parent_field: ClassVar[str]
+
+    def _is_own(self, request: HttpRequest, obj: Model) -> bool:
+        parent = getattr(obj, self.parent_field)
+        org_id = getattr(request.user, "organization_id", None)
+        return org_id is not None and getattr(parent, "owner_id", None) == org_id
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or request.user.is_superuser:
+            return allowed
+        return self._is_own(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        if not allowed or obj is None or request.user.is_superuser:
+            return allowed
+        return self._is_own(request, obj)
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
+        if db_field.name == self.parent_field and not request.user.is_superuser:
+            org_id = getattr(request.user, "organization_id", None)
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(owner_id=org_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(SourceCitation)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+WAN = Decimal(10_000)  # 万: 1万元 = 10 000 元
+YI = Decimal(100_000_000)  # 亿: 1亿元 = 10 000 万元
 UNITS: dict[str, Decimal] = {
     "元": Decimal(1),
-    "万元": Decimal(10_000),
-    "亿元": Decimal(100_000_000),
-    "万": Decimal(10_000),
-    "亿": Decimal(100_000_000),
+    "万元": WAN,
+    "亿元": YI,
+    "万": WAN,
+    "亿": YI,
 }
 _AMOUNT_RE = re.compile(r"^\s*([-+]?\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元|亿|万)?\s*$")
 FEN = Decimal("0.01")

@@ -3,9 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from parklink.core.admin import OwnedAdmin
+from parklink.core.admin import OwnedAdmin, OwnedChildAdmin
 from parklink.enterprises.models import Enterprise, EnterpriseSite
-from parklink.parks.admin import OwnedChildAdmin
 
 
 class EnterpriseSiteInline(admin.TabularInline):

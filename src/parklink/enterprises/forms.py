@@ -10,12 +10,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parklink.accounts.models import Organization
+from parklink.core.forms import ServiceModelForm, set_choices
+from parklink.core.money import WAN
 from parklink.enterprises import uscc as uscc_rules
 from parklink.enterprises.models import Enterprise, SiteRole
-from parklink.parks.forms import RegionField, ServiceModelForm, set_choices
 from parklink.parks.models import Park
+from parklink.regions.forms import RegionField
 
-WAN = Decimal(10_000)
 ENTERPRISE_SORTS = ("name", "region", "industry", "capital", "projects")
 FLAGS: dict[str, tuple[str, Any]] = {
     "chain_leader": ("is_chain_leader", _("链主")),

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
 from parklink.accounts.services import ensure_can_write
+from parklink.core.columns import column_problems
 from parklink.core.errors import Duplicate, Invalid
 from parklink.core.text import normalise_name
 from parklink.enterprises import uscc as uscc_rules
 from parklink.enterprises.models import Enterprise, EnterpriseSite
-from parklink.parks.services import column_problems
 
 EDITABLE_FIELDS = (
     "name",

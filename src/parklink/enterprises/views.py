@@ -17,24 +17,19 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from parklink.accounts.services import ensure_can_write
-from parklink.core.errors import Duplicate, Forbidden, Invalid
+from parklink.core.errors import Duplicate, Forbidden, ParkLinkError
+from parklink.core.forms import cleaned, refusals_on, show_service_error
 from parklink.core.sources import sources_of
+from parklink.core.views import authenticated, permitted, url_or_blank
 from parklink.enterprises import services
 from parklink.enterprises import uscc as uscc_rules
 from parklink.enterprises.forms import FLAGS, EnterpriseFilterForm, EnterpriseForm, SiteFormSet
 from parklink.enterprises.models import Enterprise, EnterpriseSite, SiteRole
 from parklink.parks import charts
-from parklink.parks.forms import cleaned, region_choices
 from parklink.parks.models import Park
-from parklink.parks.views import (
-    authenticated,
-    forbidden,
-    may_edit,
-    project_rows,
-    url_or_blank,
-    visible_project_count,
-)
+from parklink.parks.views import project_rows, visible_project_count
 from parklink.projects.queries import visible_projects, with_relations
+from parklink.regions.forms import region_choices
 from parklink.regions.models import Region
 from parklink.regions.services import within
 
@@ -193,13 +188,27 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "projects": project_rows(shown),
             "investment": totals["investment"],
             "sources": list(sources_of(enterprise)),
-            "can_edit": may_edit(user, enterprise.owner_id),
+            "can_edit": permitted(ensure_can_write, user, enterprise.owner_id),
             "projects_url": list_url,
         },
     )
 
 
 # ---------------------------------------------------------------- create / edit
+
+
+class _Refusal:
+    """Shows a service's refusal on the enterprise form; a duplicate names the existing record."""
+
+    def __init__(self, form: EnterpriseForm) -> None:
+        self.form = form
+        self.existing: Enterprise | None = None
+
+    def __call__(self, error: ParkLinkError) -> None:
+        if isinstance(error, Duplicate):
+            self.existing = _put_duplicate(self.form, error)
+        else:
+            show_service_error(self.form, error)
 
 
 def _put_duplicate(form: EnterpriseForm, error: Duplicate) -> Enterprise | None:
@@ -219,21 +228,15 @@ def _put_duplicate(form: EnterpriseForm, error: Duplicate) -> Enterprise | None:
 def enterprise_create(request: HttpRequest) -> HttpResponse:
     user = authenticated(request)
     if not user.can_write:
-        return forbidden(request, Forbidden(_("当前角色只能查看,不能新建企业。")))
+        raise Forbidden(_("当前角色只能查看,不能新建企业。"))
     form = EnterpriseForm(request.POST or None, choose_owner=user.is_superuser)
     sites = SiteFormSet(request.POST or None, prefix="sites")
-    existing = None
+    shown = _Refusal(form)
     if request.method == "POST" and form.is_valid() and sites.is_valid():
         rows = [site for site in (f.site() for f in sites.forms) if site is not None]
-        try:
+        with refusals_on(form, show=shown) as outcome:
             created = services.create_enterprise(user, sites=rows, **form.service_fields())
-        except Forbidden as error:
-            return forbidden(request, error)
-        except Duplicate as error:
-            existing = _put_duplicate(form, error)
-        except Invalid as error:
-            form.add_service_errors(error.detail, error.message)
-        else:
+        if outcome.ok:
             return HttpResponseRedirect(reverse("enterprises:detail", args=[created.pk]))
     return render(
         request,
@@ -242,7 +245,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "sites": sites,
             "enterprise": None,
-            "existing": existing,
+            "existing": shown.existing,
             "divisions": sorted(industry_divisions().items()),
         },
     )
@@ -252,28 +255,19 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = authenticated(request)
     enterprise = get_object_or_404(Enterprise.objects.select_related("region"), pk=pk)
-    try:
-        ensure_can_write(user, enterprise.owner_id)
-    except Forbidden as error:
-        return forbidden(request, error)
+    ensure_can_write(user, enterprise.owner_id)
     form = EnterpriseForm(request.POST or None, instance=enterprise)
     current = [
         {"role": s.role, "park": s.park_id, "region": s.region, "address": s.address}
         for s in enterprise.sites.select_related("region").order_by("pk")
     ]
     sites = SiteFormSet(request.POST or None, prefix="sites", initial=current)
-    existing = None
+    shown = _Refusal(form)
     if request.method == "POST" and form.is_valid() and sites.is_valid():
         rows = [site for site in (f.site() for f in sites.forms) if site is not None]
-        try:
+        with refusals_on(form, show=shown) as outcome:
             services.update_enterprise(user, enterprise, sites=rows, **form.service_fields())
-        except Forbidden as error:
-            return forbidden(request, error)
-        except Duplicate as error:
-            existing = _put_duplicate(form, error)
-        except Invalid as error:
-            form.add_service_errors(error.detail, error.message)
-        else:
+        if outcome.ok:
             return HttpResponseRedirect(reverse("enterprises:detail", args=[enterprise.pk]))
     return render(
         request,
@@ -282,7 +276,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "sites": sites,
             "enterprise": enterprise,
-            "existing": existing,
+            "existing": shown.existing,
             "divisions": sorted(industry_divisions().items()),
         },
     )

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from parklink.accounts.models import Organization
 from parklink.accounts.services import ensure_can_write
-from parklink.core.errors import Forbidden, Invalid
+from parklink.core.errors import Forbidden, ParkLinkError
+from parklink.core.forms import RowList, refusals_on
+from parklink.core.views import authenticated, permitted
 from parklink.parks import charts, services
-from parklink.parks.forms import LinkageForm, RowList, member_list
+from parklink.parks.forms import LinkageForm, member_list
 from parklink.parks.models import LinkageMember, ParkLinkage
-from parklink.parks.views import authenticated, forbidden, may_edit
 
 PAGE_SIZE = 25
 GRAPH_HEIGHT = 260
@@ -89,12 +90,12 @@ def linkage_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": members,
             "graph": linkage_graph(linkage, members) if members else None,
             "graph_height": GRAPH_HEIGHT,
-            "can_edit": may_edit(user, linkage.owner_id),
+            "can_edit": permitted(ensure_can_write, user, linkage.owner_id),
         },
     )
 
 
-def _show_problems(form: LinkageForm, members: RowList, error: Invalid) -> None:
+def _show_problems(form: LinkageForm, members: RowList, error: ParkLinkError) -> None:
     """Put the service's problems next to the fields and member rows they concern."""
     detail = error.detail if isinstance(error.detail, dict) else {}
     placed = members.add_service_errors(detail, "members")
@@ -125,25 +126,21 @@ def _render_form(
 def linkage_create(request: HttpRequest) -> HttpResponse:
     user = authenticated(request)
     if not user.can_write:
-        return forbidden(request, Forbidden(_("当前角色只能查看,不能新建园区联动。")))
+        raise Forbidden(_("当前角色只能查看,不能新建园区联动。"))
     data = request.POST if request.method == "POST" else None
     form = LinkageForm(data, choose_owner=user.is_superuser and user.organization_id is None)
     first_park = request.GET.get("park", "")
     members = member_list(data, None, first_park=first_park if first_park.isdigit() else "")
     if data is not None and all([form.is_valid(), members.is_valid()]):
         owner: Organization | None = form.chosen_owner()
-        try:
+        with refusals_on(form, show=lambda error: _show_problems(form, members, error)) as done:
             linkage = services.create_linkage(
                 user,
                 owner_id=owner.pk if owner else None,
                 members=members.items() or [],
                 **form.service_fields(),
             )
-        except Forbidden as error:
-            return forbidden(request, error)
-        except Invalid as error:
-            _show_problems(form, members, error)
-        else:
+        if done.ok:
             return HttpResponseRedirect(reverse("parks:linkage_detail", args=[linkage.pk]))
     return _render_form(request, form, members, None)
 
@@ -152,19 +149,14 @@ def linkage_create(request: HttpRequest) -> HttpResponse:
 def linkage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = authenticated(request)
     linkage = get_object_or_404(ParkLinkage, pk=pk)
-    try:
-        ensure_can_write(user, linkage.owner_id)
-    except Forbidden as error:
-        return forbidden(request, error)
+    ensure_can_write(user, linkage.owner_id)
     data = request.POST if request.method == "POST" else None
     form = LinkageForm(data, initial={"name": linkage.name, "description": linkage.description})
     members = member_list(data, linkage)
     if data is not None and all([form.is_valid(), members.is_valid()]):
-        try:
+        with refusals_on(form, show=lambda error: _show_problems(form, members, error)) as done:
             services.update_linkage(user, linkage, members=members.items(), **form.service_fields())
-        except Invalid as error:
-            linkage.refresh_from_db()
-            _show_problems(form, members, error)
-        else:
+        if done.ok:
             return HttpResponseRedirect(reverse("parks:linkage_detail", args=[linkage.pk]))
+        linkage.refresh_from_db()
     return _render_form(request, form, members, linkage)

@@ -12,17 +12,18 @@ from django.utils.translation import gettext as _
 
 from parklink.accounts.models import Organization
 from parklink.accounts.services import ensure_can_write
-from parklink.core.errors import Duplicate, Forbidden, Invalid
+from parklink.core.errors import Duplicate, Forbidden, ParkLinkError
+from parklink.core.forms import RowList, refusals_on, show_service_error
+from parklink.core.views import authenticated
 from parklink.parks import services
-from parklink.parks.forms import ParkForm, RowList, indicator_input_units, park_row_lists
+from parklink.parks.forms import ParkForm, indicator_input_units, park_row_lists
 from parklink.parks.models import Park
-from parklink.parks.views import authenticated, forbidden
 
 
 def _save(request: HttpRequest, form: ParkForm, park: Park | None) -> HttpResponse | None:
     """Hand a valid form to the service; on a rule violation put the reasons on the form."""
     user = authenticated(request)
-    try:
+    with refusals_on(form) as outcome:
         if park is None:
             owner: Organization | None = form.chosen_owner()
             saved = services.create_park(
@@ -30,11 +31,7 @@ def _save(request: HttpRequest, form: ParkForm, park: Park | None) -> HttpRespon
             )
         else:
             saved = services.update_park(user, park, **form.service_fields())
-    except Duplicate as error:
-        form.add_error("name", error.message)
-        return None
-    except Invalid as error:
-        form.add_service_errors(error.detail, error.message)
+    if not outcome.ok:
         return None
     return HttpResponseRedirect(reverse("parks:detail", args=[saved.pk]))
 
@@ -43,13 +40,10 @@ def _save(request: HttpRequest, form: ParkForm, park: Park | None) -> HttpRespon
 def park_create(request: HttpRequest) -> HttpResponse:
     user = authenticated(request)
     if not user.can_write:
-        return forbidden(request, Forbidden(_("当前角色只能查看,不能新建园区。")))
+        raise Forbidden(_("当前角色只能查看,不能新建园区。"))
     form = ParkForm(request.POST or None, choose_owner=user.is_superuser)
     if request.method == "POST" and form.is_valid():
-        try:
-            done = _save(request, form, None)
-        except Forbidden as error:
-            return forbidden(request, error)
+        done = _save(request, form, None)
         if done is not None:
             return done
     return render(request, "parks/park_form.html", {"form": form, "park": None})
@@ -63,17 +57,18 @@ def _save_details(
 ) -> HttpResponse | None:
     """Save the park and its posted lists in one go; on a problem, mark the fields and rows."""
     items = {name: lists[name].items() for name in DETAIL_LISTS}
-    try:
-        services.update_park_details(authenticated(request), park, form.service_fields(), **items)
-    except Duplicate as error:
-        form.add_error("name", error.message)
-        return None
-    except Invalid as error:
+
+    def show(error: ParkLinkError) -> None:
         detail = error.detail if isinstance(error.detail, dict) else {}
         own = {key: value for key, value in detail.items() if "." not in key}
         placed = [lists[name].add_service_errors(detail, name) for name in DETAIL_LISTS]
-        if own or not any(placed):
-            form.add_service_errors(own or None, error.message)
+        if isinstance(error, Duplicate) or own or not any(placed):
+            error.detail = own or None  # the rows' problems are next to the rows already
+            show_service_error(form, error)
+
+    with refusals_on(form, show=show) as outcome:
+        services.update_park_details(authenticated(request), park, form.service_fields(), **items)
+    if not outcome.ok:
         return None
     return HttpResponseRedirect(reverse("parks:detail", args=[park.pk]))
 
@@ -82,10 +77,7 @@ def _save_details(
 def park_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = authenticated(request)
     park = get_object_or_404(Park.objects.select_related("region", "parent"), pk=pk)
-    try:
-        ensure_can_write(user, park.owner_id)
-    except Forbidden as error:
-        return forbidden(request, error)
+    ensure_can_write(user, park.owner_id)
     data = request.POST if request.method == "POST" else None
     form = ParkForm(data, instance=park)
     lists = park_row_lists(data, park)
@@ -93,10 +85,7 @@ def park_edit(request: HttpRequest, pk: int) -> HttpResponse:
         # Check every part (no short-circuit), so all the messages show at once.
         valid = [form.is_valid(), *(row_list.is_valid() for row_list in lists.values())]
         if all(valid):
-            try:
-                done = _save_details(request, form, lists, park)
-            except Forbidden as error:
-                return forbidden(request, error)
+            done = _save_details(request, form, lists, park)
             if done is not None:
                 return done
     return render(

@@ -25,20 +25,17 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from parklink.accounts.models import User
 from parklink.accounts.services import ensure_can_write
-from parklink.core.errors import Forbidden
+from parklink.core.forms import cleaned
 from parklink.core.money import format_amount
 from parklink.core.sources import sources_of
+from parklink.core.views import authenticated, permitted, url_or_blank
 from parklink.enterprises.models import EnterpriseSite
 from parklink.parks import charts, services
-from parklink.parks.forms import (
-    ParkFilterForm,
-    cleaned,
-    region_choices,
-)
+from parklink.parks.forms import ParkFilterForm
 from parklink.parks.models import (
     IndicatorKind,
     IndustryRole,
@@ -56,6 +53,7 @@ from parklink.projects.queries import (
     with_relations,
 )
 from parklink.projects.services import colours_of
+from parklink.regions.forms import region_choices
 from parklink.regions.models import Region
 from parklink.regions.services import within
 
@@ -70,21 +68,6 @@ RANK_KINDS = (IndicatorKind.NATIONAL_RANK, IndicatorKind.NATIONAL_RANK_TOTAL)
 MAX_DEPTH = 12  # a hierarchy deeper than this is a data error; stop walking it
 
 # ---------------------------------------------------------------- helpers shared with enterprises
-
-
-def authenticated(request: HttpRequest) -> User:
-    """The signed-in user (login_required has already turned anonymous visitors away)."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def url_or_blank(name: str, *args: Any) -> str:
-    """reverse(), or "" while the page named `name` does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 def prefixed(condition: Q, prefix: str) -> Q:
@@ -108,18 +91,6 @@ def visible_project_count(user: User, relation: str = "projects") -> Count:
     if not condition.children:
         return Count(relation, distinct=True)
     return Count(relation, filter=prefixed(condition, relation + "__"), distinct=True)
-
-
-def may_edit(user: User, owner_id: int | None) -> bool:
-    try:
-        ensure_can_write(user, owner_id)
-    except Forbidden:
-        return False
-    return True
-
-
-def forbidden(request: HttpRequest, error: Forbidden) -> HttpResponse:
-    return render(request, "parks/forbidden.html", {"message": error.message}, status=403)
 
 
 def number(value: Decimal | None) -> str:
@@ -530,7 +501,7 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "projects": _projects(user, park, family),
             "sites": _sites(park, family),
             "sources": list(sources_of(park)),
-            "can_edit": may_edit(user, park.owner_id),
+            "can_edit": permitted(ensure_can_write, user, park.owner_id),
             "can_link": user.can_write,
             "planned_area": number(park.planned_area_mu),
             "available_land": number(park.available_land_mu),
