@@ -103,3 +103,34 @@ class TestDocumentedErrors:
     def test_resolving_a_place_name_documents_its_404(self, client):  # type: ignore[no-untyped-def]
         responses = self.operation(client, "/regions/resolve", "get")["responses"]
         assert "404" in responses
+
+
+class TestSchemaValidRequestsTheServiceRefused:
+    """Requests the OpenAPI document allowed but the server refused (400): now declared (422)."""
+
+    def test_a_null_enterprise_flag_is_a_422(self, client_for):  # type: ignore[no-untyped-def]
+        response = client_for("jinniu").post(
+            "/api/v1/enterprises/",
+            {"name": "空标记公司", "region": "510106", "is_listed": None},
+            content_type="application/json",
+        )
+        assert response.status_code == 422
+
+    def test_an_empty_linkage_name_is_a_422(self, client_for):  # type: ignore[no-untyped-def]
+        response = client_for("jinniu").post(
+            "/api/v1/parks/linkages/", {"name": " ", "members": []}, content_type="application/json"
+        )
+        assert response.status_code == 422
+
+    def test_an_indicator_value_that_is_not_a_decimal_is_a_422(self, client_for, park):  # type: ignore[no-untyped-def]
+        response = client_for("jinniu").put(
+            f"/api/v1/parks/{park.pk}/indicators",
+            {"items": [{"year": 2024, "indicator": "gdp", "value": ""}]},
+            content_type="application/json",
+        )
+        assert response.status_code == 422
+
+    def test_the_document_declares_resource_values_as_decimals(self, client):  # type: ignore[no-untyped-def]
+        schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+        value = schemas["ResourceIn"]["properties"]["value"]
+        assert {"type": "string", "pattern": r"^-?[0-9]{1,14}(\.[0-9]{1,2})?$"} in value["anyOf"]

@@ -135,7 +135,7 @@ class TestPutIndicators:
             f"/api/v1/parks/{park.pk}/indicators",
             {
                 "items": [
-                    {"year": 1900, "indicator": "tax", "value": 1},
+                    {"year": 2999, "indicator": "tax", "value": 1},
                     {"year": 2023, "indicator": "resumption_rate", "value": 101},
                 ]
             },

@@ -1,20 +1,17 @@
-"""Small helpers every API router shares: the current user, owners, region filters."""
+"""Small helpers every API router shares: bounded integers, ISO dates, decimals, errors.
+
+The current user and owners are `accounts.apitools`; region filters `regions.apitools`.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
-from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import BeforeValidator, Field, WithJsonSchema
-
-from parklink.accounts.models import Organization, User
-from parklink.core.errors import Invalid
-from parklink.regions.models import Region
 
 # Bounds of integers the API passes on to the database, declared in the OpenAPI document so that
 # a number too large for a database column is a 422 rather than an overflow (500) in the driver.
@@ -51,29 +48,6 @@ class ApiError(Schema):
     error: str = Field(description="code: invalid, forbidden, not_found, validation_error, …")
     message: str | None = Field(None, description="human-readable, in the request's language")
     detail: Any = Field(description="the fields at fault, the malformed inputs, or the record")
-
-
-def current_user(request: HttpRequest) -> User:
-    """The user the bearer token or the session authenticated."""
-    return cast(User, request.user)
-
-
-def owner_id_for(user: User, requested: int | None) -> int:
-    """The organisation a new record belongs to: the user's own unless an admin names one."""
-    owner_id = requested or user.organization_id
-    if owner_id is None:
-        raise Invalid.on("owner", _("请指定所属机构(owner)"))
-    if requested and not Organization.objects.filter(pk=requested).exists():
-        raise Invalid.on("owner", _("机构不存在: %(id)s") % {"id": requested})
-    return owner_id
-
-
-def region_by_adcode(adcode: str) -> Region:
-    """The region a list filter names, or a 400 naming the unknown code."""
-    region = Region.objects.filter(adcode=adcode).first()
-    if region is None:
-        raise Invalid.on("region", _("未知的行政区划代码: %(adcode)s") % {"adcode": adcode})
-    return region
 
 
 def _decimal_input(pattern: re.Pattern[str]) -> Any:
@@ -127,5 +101,8 @@ PositiveWan = decimal_type(digits=11, places=6, positive=True)
 # Areas: 亩 in columns of 12 digits, square metres in columns of 14 (2 places each).
 Mu = decimal_type(digits=10, places=2)
 SquareMetres = decimal_type(digits=12, places=2)
+# A park's resource figures (columns of 16 digits) and yearly indicators (20 digits), signed.
+ResourceValue = decimal_type(digits=14, places=2, signed=True)
+IndicatorValue = decimal_type(digits=18, places=2, signed=True)
 # Text a record cannot do without: at least one character that is not white space.
 NOT_BLANK = r"\S"

@@ -96,11 +96,11 @@ class EnterprisePatch(Schema):
     )
     industry_code: str | None = Field(None, max_length=8)
     description: str | None = None
-    is_chain_leader: bool | None = None
-    is_listed: bool | None = None
-    is_high_tech: bool | None = None
-    is_above_scale: bool | None = None
-    is_specialised_sme: bool | None = None
+    is_chain_leader: bool = Field(None)  # type: ignore[assignment]  # no null
+    is_listed: bool = Field(None)  # type: ignore[assignment]  # no null
+    is_high_tech: bool = Field(None)  # type: ignore[assignment]  # no null
+    is_above_scale: bool = Field(None)  # type: ignore[assignment]  # no null
+    is_specialised_sme: bool = Field(None)  # type: ignore[assignment]  # no null
     registered_capital: Yuan | None = Field(None, description="元")
     registered_capital_wan: Wan | None = Field(None, description="万元, instead of the 元 field")
     sites: list[SiteIn] | None = Field(None, description="replaces every site when given")

@@ -10,7 +10,15 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from parklink.accounts.schemas import OrgRef
-from parklink.core.apitools import MAX_ID, NOT_BLANK, IsoDate, Mu, SquareMetres
+from parklink.core.apitools import (
+    MAX_ID,
+    NOT_BLANK,
+    IndicatorValue,
+    IsoDate,
+    Mu,
+    ResourceValue,
+    SquareMetres,
+)
 from parklink.core.money import format_amount
 from parklink.parks.models import (
     IndicatorKind,
@@ -189,7 +197,7 @@ class IndustryIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str
+    name: str = Field(min_length=1, max_length=64, pattern=NOT_BLANK)
     role: IndustryRole = IndustryRole.LEADING
     industry_code: str = ""
     order: int | None = None
@@ -201,8 +209,8 @@ class ResourceIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     kind: ResourceKind
-    value: Decimal | None = None
-    value_max: Decimal | None = None
+    value: ResourceValue | None = None
+    value_max: ResourceValue | None = None
     unit: str = ""
     note: str = ""
 
@@ -212,9 +220,9 @@ class IndicatorIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    year: int
+    year: int = Field(ge=1949, description="from 1949 to next year")
     indicator: IndicatorKind
-    value: Decimal
+    value: IndicatorValue
     unit: str = ""
 
 
@@ -264,16 +272,17 @@ class LinkagePatch(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = None
+    # The name may be changed but not cleared; members may be replaced but not nulled.
+    name: str = Field(None, min_length=1, max_length=128, pattern=NOT_BLANK)  # type: ignore[assignment]
     description: str | None = None
-    members: list[LinkageMemberIn] | None = None
+    members: list[LinkageMemberIn] = Field(None)  # type: ignore[arg-type]
 
 
 class LinkageIn(LinkagePatch):
     """A new linkage; `owner` (an organisation id) is only for installation admins."""
 
-    name: str
-    owner: int | None = None
+    name: str = Field(min_length=1, max_length=128, pattern=NOT_BLANK)
+    owner: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class LinkageDetailOut(Schema):
