@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 
 from parklink.core.errors import IllegalTransition, Invalid
+from parklink.core.forms import show_service_error
 from parklink.projects.forms import (
     FundsForm,
     ProjectCreateForm,
     ProjectFilterForm,
     ProjectForm,
-    apply_service_error,
 )
 from parklink.projects.models import ProjectTag
 
@@ -112,7 +112,7 @@ class TestServiceErrors:
     def test_field_keyed_details_land_on_their_fields(self, orgs, today):  # type: ignore[no-untyped-def]
         form = create_form(orgs, today)
         assert form.is_valid()
-        apply_service_error(
+        show_service_error(
             form,
             Invalid(
                 "项目信息有误",
@@ -126,7 +126,7 @@ class TestServiceErrors:
     def test_a_named_field_gets_the_message(self):  # type: ignore[no-untyped-def]
         form = FundsForm({"received_on": "2025-01-01", "amount_wan": "1"})
         assert form.is_valid()
-        apply_service_error(
+        show_service_error(
             form, Invalid("到位金额必须大于0", detail={"field": "amount"}), FundsForm.field_map
         )
         assert form.errors["amount_wan"] == ["到位金额必须大于0"]
@@ -134,7 +134,7 @@ class TestServiceErrors:
     def test_other_details_become_a_form_error(self):  # type: ignore[no-untyped-def]
         form = FundsForm({"received_on": "2025-01-01", "amount_wan": "1"})
         assert form.is_valid()
-        apply_service_error(
+        show_service_error(
             form,
             IllegalTransition(
                 "不能变更",

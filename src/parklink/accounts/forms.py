@@ -2,12 +2,12 @@
 
 Forms check the shape of the input (lengths, matching passwords); accounts.services checks
 the rules (password strength, unique user names, who may change whom) and the views show
-its refusals next to the field they name (`apply_service_error`).
+its refusals next to the field they name (`core.forms.show_service_error`, through a form's
+`field_map`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -15,23 +15,8 @@ from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm, SetPa
 from django.utils.translation import gettext_lazy as _
 
 from parklink.accounts.models import Organization, Role, User
-from parklink.core.errors import ParkLinkError
 
 _NAME_LIMIT = 64
-
-
-def apply_service_error(
-    form: forms.BaseForm, error: ParkLinkError, field_map: Mapping[str, str] | None = None
-) -> None:
-    """Put a service's {field: message} detail next to those fields (else above the form)."""
-    mapping = dict(field_map or {})
-    detail = error.detail
-    if not (isinstance(detail, dict) and detail):
-        form.add_error(None, error.message)
-        return
-    for name, message in detail.items():
-        field = mapping.get(name, name)
-        form.add_error(field if field in form.fields else None, str(message))
 
 
 class ProfileForm(forms.Form):

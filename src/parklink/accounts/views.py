@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,48 +25,20 @@ from parklink.accounts.forms import (
     ProfileForm,
     ResetPasswordForm,
     TokenForm,
-    apply_service_error,
 )
 from parklink.accounts.models import Organization, User
-from parklink.core.errors import Forbidden, NotFound, ParkLinkError
-
-# Form errors come back with this status; base.html tells htmx to swap it in like a 200.
-INVALID = 422
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _is_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return htmx is not None and bool(htmx) and not htmx.history_restore_request
-
-
-@contextmanager
-def _refusals() -> Iterator[None]:
-    """A service's NotFound is the page's 404, its Forbidden the page's 403."""
-    try:
-        yield
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
+from parklink.core.errors import Forbidden
+from parklink.core.forms import refusals_on
+from parklink.core.views import INVALID, authenticated, is_fragment
 
 
 def _attempt(form: BaseForm, action: Callable[[], Any]) -> bool:
     """Run `action()` once the form is valid; show a service's refusal on the form."""
     if not form.is_valid():
         return False
-    with _refusals():
-        try:
-            action()
-        except (NotFound, Forbidden):
-            raise
-        except ParkLinkError as exc:
-            apply_service_error(form, exc, getattr(form, "field_map", None))
-            return False
-    return True
+    with refusals_on(form, getattr(form, "field_map", None)) as outcome:
+        action()
+    return outcome.ok
 
 
 # ---------------------------------------------------------------- my account
@@ -77,7 +47,7 @@ def _attempt(form: BaseForm, action: Callable[[], Any]) -> bool:
 def _account_page(
     request: HttpRequest, status: int = 200, new_token: str = "", **forms: BaseForm
 ) -> HttpResponse:
-    user = _user(request)
+    user = authenticated(request)
     context = {
         "profile_form": forms.get("profile_form")
         or ProfileForm(initial={"display_name": user.display_name, "email": user.email}),
@@ -106,7 +76,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def profile(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = authenticated(request)
     form = ProfileForm(request.POST)
     if _attempt(
         form,
@@ -124,7 +94,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def password(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = authenticated(request)
     form = PasswordForm(user, request.POST)
     if _attempt(
         form,
@@ -142,15 +112,15 @@ def password(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
     """Create a token and show it this once; only its digest is kept."""
-    user = _user(request)
+    user = authenticated(request)
     form = TokenForm(request.POST)
     if not form.is_valid():
-        if _is_fragment(request):
+        if is_fragment(request):
             context = _tokens_context(user, form=form)
             return render(request, "accounts/_tokens.html", context, status=INVALID)
         return _account_page(request, INVALID, token_form=form)
     token = services.create_token(user, form.cleaned_data["name"])
-    if _is_fragment(request):
+    if is_fragment(request):
         return render(request, "accounts/_tokens.html", _tokens_context(user, token))
     return _account_page(request, new_token=token)
 
@@ -158,10 +128,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    user = _user(request)
-    with _refusals():
-        token = services.revoke_own_token(user, token_id)
-    if _is_fragment(request):
+    user = authenticated(request)
+    token = services.revoke_own_token(user, token_id)
+    if is_fragment(request):
         return render(request, "accounts/_tokens.html", _tokens_context(user))
     messages.success(request, _("令牌 %(prefix)s… 已吊销。") % {"prefix": token.prefix})
     return redirect(reverse("accounts:account") + "#tokens")
@@ -172,9 +141,9 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 def _chosen_org(request: HttpRequest) -> Organization | None:
     """The organisation whose members the page manages (installation admins choose one)."""
-    user = _user(request)
+    user = authenticated(request)
     if not services.can_manage_members(user):
-        raise PermissionDenied(_("只有机构管理员可以管理成员。"))
+        raise Forbidden(_("只有机构管理员可以管理成员。"))
     if not user.is_superuser:
         return user.organization
     chosen = request.GET.get("org", "")
@@ -195,12 +164,11 @@ def _members_url(org: Organization, user: User) -> str:
 @login_required
 def members(request: HttpRequest) -> HttpResponse:
     """机构成员: the organisation's users with role, last login and state."""
-    user = _user(request)
+    user = authenticated(request)
     org = _chosen_org(request)
     rows: list[User] = []
     if org is not None:
-        with _refusals():
-            rows = list(services.members_of(user, org))
+        rows = list(services.members_of(user, org))
     chooser = (
         OrganizationChoiceForm(initial={"org": org.pk if org else None})
         if user.is_superuser
@@ -212,12 +180,11 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def member_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = authenticated(request)
     org = _chosen_org(request)
     if org is None:
         return redirect("accounts:members")
-    with _refusals():
-        services.ensure_can_manage(user, org)
+    services.ensure_can_manage(user, org)
     form = MemberCreateForm(request.POST or None)
     if request.method == "POST" and _attempt(
         form,
@@ -253,7 +220,7 @@ def _member_page(
         "member": member,
         "form": forms.get("form") or MemberEditForm.for_member(member),
         "password_form": forms.get("password_form") or ResetPasswordForm(member),
-        "members_url": _members_url(_org_of(member), _user(request)),
+        "members_url": _members_url(_org_of(member), authenticated(request)),
         "is_self": member.pk == request.user.pk,
         "login_locked": services.login_locked(username=member.username),
     }
@@ -262,15 +229,13 @@ def _member_page(
 
 @login_required
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    with _refusals():
-        member = services.get_editable_member(user, pk)
+    user = authenticated(request)
+    member = services.get_editable_member(user, pk)
     if request.method != "POST":
         return _member_page(request, member)
     form = MemberEditForm.for_member(member, request.POST)
     # The service changes its own copy, so the page header keeps the saved values on errors.
-    with _refusals():
-        target = services.get_member(user, pk)
+    target = services.get_member(user, pk)
     if _attempt(
         form,
         lambda: services.update_member(
@@ -290,9 +255,8 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_password(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    with _refusals():
-        member = services.get_editable_member(user, pk)
+    user = authenticated(request)
+    member = services.get_editable_member(user, pk)
     form = ResetPasswordForm(member, request.POST)
     if _attempt(
         form, lambda: services.reset_password(user, member, form.cleaned_data["new_password1"])
@@ -308,9 +272,8 @@ def member_password(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def member_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     """Lift a member's login lockout (too many failed logins) before it runs out."""
-    user = _user(request)
-    with _refusals():
-        member = services.get_editable_member(user, pk)
-        services.unlock_member(user, member)
+    user = authenticated(request)
+    member = services.get_editable_member(user, pk)
+    services.unlock_member(user, member)
     messages.success(request, _("已解除“%(name)s”的登录锁定。") % {"name": member})
     return redirect("accounts:member_edit", pk=member.pk)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, cast
 
@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parklink.accounts.models import Organization, User
-from parklink.core.errors import ParkLinkError
 from parklink.core.money import in_unit, to_yuan
 from parklink.enterprises.models import Enterprise
 from parklink.parks.models import Park
@@ -76,30 +75,6 @@ def _resolve(text: str) -> Region | None:
             params={"text": text},
         )
     return region
-
-
-def apply_service_error(
-    form: forms.BaseForm, error: ParkLinkError, field_map: Mapping[str, str] | None = None
-) -> None:
-    """Show a service's error next to the field it names (else above the form).
-
-    Services say which field is wrong either as {"field": name} or as {name: message, ...}.
-    """
-    mapping = dict(field_map or {})
-
-    def target(name: str) -> str | None:
-        name = mapping.get(name, name)
-        return name if name in form.fields else None
-
-    detail = error.detail
-    if isinstance(detail, dict) and isinstance(detail.get("field"), str):
-        form.add_error(target(detail["field"]), error.message)
-        return
-    if isinstance(detail, dict) and detail and all(isinstance(v, str) for v in detail.values()):
-        for name, message in detail.items():
-            form.add_error(target(name), message)
-        return
-    form.add_error(None, error.message)
 
 
 # ---------------------------------------------------------------- list filters

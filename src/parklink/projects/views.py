@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,7 +21,9 @@ from django_htmx.http import reswap, retarget
 from parklink.accounts.models import User
 from parklink.accounts.services import ensure_can_write
 from parklink.core.errors import ConfirmationRequired, Forbidden, Invalid, ParkLinkError
+from parklink.core.forms import refusals_on, show_service_error
 from parklink.core.sources import sources_of
+from parklink.core.views import INVALID, authenticated, is_fragment, permitted
 from parklink.projects import services
 from parklink.projects.ageing import Colour
 from parklink.projects.forms import (
@@ -34,7 +35,6 @@ from parklink.projects.forms import (
     ProjectFilterForm,
     ProjectForm,
     TransitionForm,
-    apply_service_error,
 )
 from parklink.projects.funds_chart import FundsPoint, funds_options, funds_ratio, funds_unit
 from parklink.projects.lifecycle import PIPELINE, Stage
@@ -49,12 +49,6 @@ from parklink.projects.queries import (
 
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Form errors come back with this status; base.html tells htmx to swap it in like a 200.
-INVALID = 422
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _project_or_404(user: User, pk: int) -> Project:
@@ -65,29 +59,8 @@ def _project_or_404(user: User, pk: int) -> Project:
     return project
 
 
-def _can_write(user: User, project: Project) -> bool:
-    try:
-        ensure_can_write(user, project.owner_id)
-    except Forbidden:
-        return False
-    return True
-
-
-def _ensure_can_write(user: User, owner_id: int | None) -> None:
-    try:
-        ensure_can_write(user, owner_id)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-
-
 def _value(colour: Colour | None) -> str | None:
     return colour.value if colour is not None else None
-
-
-def _is_fragment(request: HttpRequest) -> bool:
-    """True for an htmx request that swaps part of the page (not a history restore)."""
-    htmx = getattr(request, "htmx", None)
-    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 # ---------------------------------------------------------------- list and export
@@ -115,7 +88,7 @@ def _filtered(user: User, form: ProjectFilterForm) -> tuple[ProjectFilters, Any]
     try:
         return filters, apply_filters(visible_projects(user), filters)
     except Invalid as exc:
-        apply_service_error(form, exc)
+        show_service_error(form, exc)
         filters = ProjectFilters(sort=DEFAULT_SORT)
         return filters, apply_filters(visible_projects(user), filters)
 
@@ -123,7 +96,7 @@ def _filtered(user: User, form: ProjectFilterForm) -> tuple[ProjectFilters, Any]
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     """The project library: filters, sortable columns, 25 a page; htmx swaps only the results."""
-    user = _user(request)
+    user = authenticated(request)
     form = _filter_form(request, user)
     filters, qs = _filtered(user, form)
     page = Paginator(with_relations(qs), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -137,7 +110,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "export_query": request.GET.urlencode(),
         "can_create": user.can_write and user.organization_id is not None,
     }
-    template = "projects/_results.html" if _is_fragment(request) else "projects/list.html"
+    template = "projects/_results.html" if is_fragment(request) else "projects/list.html"
     return render(request, template, context)
 
 
@@ -146,7 +119,7 @@ def project_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as an Excel workbook (the same projects the list shows)."""
     from parklink.projects.exports import export_projects
 
-    user = _user(request)
+    user = authenticated(request)
     form = _filter_form(request, user)
     filters, _qs = _filtered(user, form)
     content = export_projects(user, filters)
@@ -178,9 +151,9 @@ def _steps(project: Project) -> list[tuple[str, str]]:
 
 
 def _detail_context(request: HttpRequest, project: Project, **forms: Form) -> dict[str, Any]:
-    user = _user(request)
+    user = authenticated(request)
     on = today()
-    can_write = _can_write(user, project)
+    can_write = permitted(ensure_can_write, user, project.owner_id)
     funds = list(project.funds.all())
     received = sum((entry.amount for entry in funds), Decimal(0))
     points = [FundsPoint(entry.received_on, entry.amount) for entry in funds]
@@ -212,16 +185,16 @@ def _detail_context(request: HttpRequest, project: Project, **forms: Form) -> di
 
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project_or_404(_user(request), pk)
+    project = _project_or_404(authenticated(request), pk)
     return render(request, "projects/detail.html", _detail_context(request, project))
 
 
 @login_required
 def transition_form(request: HttpRequest, pk: int) -> HttpResponse:
     """The confirmation form for moving to `?to=` (an htmx fragment under the stage buttons)."""
-    user = _user(request)
+    user = authenticated(request)
     project = _project_or_404(user, pk)
-    _ensure_can_write(user, project.owner_id)
+    ensure_can_write(user, project.owner_id)
     form = TransitionForm(initial={"to": request.GET.get("to", "")})
     return render(
         request,
@@ -234,11 +207,11 @@ def transition_form(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
     """Perform a stage change through projects.services.transition; refusals show its reason."""
-    user = _user(request)
+    user = authenticated(request)
     project = _project_or_404(user, pk)
     form = TransitionForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_on(form) as outcome:
             services.transition(
                 user,
                 project,
@@ -246,19 +219,15 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
                 on=form.cleaned_data["date"],
                 note=form.cleaned_data["note"],
             )
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ParkLinkError as exc:
-            apply_service_error(form, exc, {"date": "date", "note": "note"})
-        else:
+        if outcome.ok:
             project = _project_or_404(user, pk)
-            if not _is_fragment(request):
+            if not is_fragment(request):
                 messages.success(request, _("阶段已更新。"))
                 return redirect("projects:detail", pk=pk)
             return render(
                 request, "projects/_transition_done.html", _detail_context(request, project)
             )
-    if _is_fragment(request):
+    if is_fragment(request):
         response = render(
             request,
             "projects/_transition_form.html",
@@ -278,9 +247,9 @@ def _section(
     request: HttpRequest, pk: int, section: str, form_name: str, form: Form, ok: bool
 ) -> HttpResponse:
     """After a small write: the refreshed section (htmx) or the whole page (plain POST)."""
-    user = _user(request)
+    user = authenticated(request)
     project = _project_or_404(user, pk)
-    if not _is_fragment(request):
+    if not is_fragment(request):
         if ok:
             return redirect(reverse("projects:detail", args=[pk]) + f"#{section}")
         return render(
@@ -300,20 +269,15 @@ def _write(
     """Run `action()` when the form is valid; map a service's refusal onto the form."""
     if not form.is_valid():
         return False
-    try:
+    with refusals_on(form, field_map) as outcome:
         action()
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-    except ParkLinkError as exc:
-        apply_service_error(form, exc, field_map)
-        return False
-    return True
+    return outcome.ok
 
 
 @login_required
 @require_POST
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = authenticated(request)
     project = _project_or_404(user, pk)
     form = MilestoneForm(request.POST)
     ok = _write(
@@ -333,12 +297,12 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def milestone_done(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = authenticated(request)
     project = _project_or_404(user, pk)
     milestone = Milestone.objects.filter(project=project, pk=milestone_pk).first()
     if milestone is None:
         raise Http404(_("节点不存在。"))
-    _ensure_can_write(user, project.owner_id)
+    ensure_can_write(user, project.owner_id)
     form = MilestoneForm()
     try:
         services.complete_milestone(user, milestone)
@@ -352,7 +316,7 @@ def milestone_done(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResp
 @login_required
 @require_POST
 def approval_set(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = authenticated(request)
     project = _project_or_404(user, pk)
     form = ApprovalForm(request.POST)
 
@@ -376,7 +340,7 @@ def approval_set(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def funds_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = authenticated(request)
     project = _project_or_404(user, pk)
     form = FundsForm(request.POST)
 
@@ -404,23 +368,19 @@ def funds_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def project_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = authenticated(request)
     choose_owner = user.is_superuser and user.organization is None
     if user.organization is None and not choose_owner:
-        raise PermissionDenied(_("账号未关联机构,不能新建项目。"))
+        raise Forbidden(_("账号未关联机构,不能新建项目。"))
     if not choose_owner:
-        _ensure_can_write(user, user.organization_id)
+        ensure_can_write(user, user.organization_id)
     form = ProjectCreateForm(
         request.POST or None, owner=user.organization, choose_owner=choose_owner
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, ProjectForm.field_map) as outcome:
             project = services.create_project(user, **form.service_fields())
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ParkLinkError as exc:
-            apply_service_error(form, exc, ProjectForm.field_map)
-        else:
+        if outcome.ok:
             messages.success(request, _("项目“%(name)s”已入库。") % {"name": project.name})
             return redirect("projects:detail", pk=project.pk)
     status = INVALID if request.method == "POST" else 200
@@ -429,17 +389,15 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = authenticated(request)
     project = _project_or_404(user, pk)
-    _ensure_can_write(user, project.owner_id)
+    ensure_can_write(user, project.owner_id)
     # The form edits its own copy, so the page header keeps the saved values on errors.
     form = ProjectForm(request.POST or None, instance=_project_or_404(user, pk))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form, ProjectForm.field_map) as outcome:
             services.update_project(user, form.instance, **form.service_fields())
-        except ParkLinkError as exc:
-            apply_service_error(form, exc, ProjectForm.field_map)
-        else:
+        if outcome.ok:
             messages.success(request, _("项目信息已保存。"))
             return redirect("projects:detail", pk=project.pk)
     status = INVALID if request.method == "POST" else 200
