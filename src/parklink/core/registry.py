@@ -74,9 +74,11 @@ class DemoStep:
 class TabularKind:
     """A kind of record users import from and/or export to a spreadsheet.
 
-    `importer(user, owner)` builds the app's `core.imports.Importer`; `exporter(user, options)`
-    returns the .xlsx bytes of what the user may see, filtered by `options` (the export
-    command's parsed arguments, added to its parser by `export_arguments`).
+    `importer(user, owner)` builds the app's `core.imports.Importer` (owner None: the user's
+    own organisation); `exporter(user, options)` returns the .xlsx bytes of what the user may
+    see, filtered by `options` (the export command's parsed arguments, added to its parser by
+    `export_arguments`). `noun_zh`/`noun_en` count records ("3 家企业", "3 enterprise(s)");
+    `list_url_name` is the page that lists them, linked once an import is done.
     """
 
     code: str
@@ -86,6 +88,7 @@ class TabularKind:
     importer: Callable[[Any, Any], Any] | None = None
     exporter: Callable[[Any, Mapping[str, Any]], bytes] | None = None
     export_arguments: Callable[[ArgumentParser], None] | None = None
+    list_url_name: str | None = None
     order: int = 100
 
 
@@ -242,6 +245,14 @@ class Registry:
     def columns_for(self, model: type[Model] | Model | str) -> list[ListColumn]:
         label = model_label(model)
         return [column for column in self.columns if column.target == label]
+
+    def importable(self) -> list[TabularKind]:
+        """The tabular kinds that can be imported, in order."""
+        return [kind for kind in self.tabular if kind.importer is not None]
+
+    def exportable(self) -> list[TabularKind]:
+        """The tabular kinds that can be exported, in order."""
+        return [kind for kind in self.tabular if kind.exporter is not None]
 
     def visible(self, model: type[Model], user: Any) -> QuerySet[Any]:
         """The rows of `model` that `user` may see (all rows when no scope is registered)."""

@@ -9,13 +9,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from parklink.core.apitools import (
-    MAX_ID,
-    MAX_OFFSET,
-    current_user,
-    owner_id_for,
-    region_by_adcode,
-)
+from parklink.accounts.apitools import current_user, owner_id_for
+from parklink.core.apitools import MAX_ID, MAX_OFFSET
 from parklink.core.errors import Invalid, NotFound
 from parklink.enterprises import services
 from parklink.enterprises.models import Enterprise, EnterpriseSite
@@ -26,6 +21,7 @@ from parklink.enterprises.schemas import (
     EnterprisePatch,
 )
 from parklink.parks.models import Park
+from parklink.regions.apitools import region_by_adcode
 from parklink.regions.services import require_region, within
 
 router = Router(tags=["enterprises"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import DemoStep, NavItem, Registry, SearchProvider
+from parklink.core.registry import DemoStep, NavItem, Registry, SearchProvider, TabularKind
 
 
 class EnterprisesConfig(ParkLinkAppConfig):
@@ -15,7 +15,9 @@ class EnterprisesConfig(ParkLinkAppConfig):
     url_prefix = "enterprises/"
 
     def register(self, registry: Registry) -> None:
+        from parklink.accounts.imports import importer_factory
         from parklink.enterprises import demo, search
+        from parklink.enterprises.imports import EnterpriseImporter
 
         registry.navigation.add(NavItem("enterprises", _("企业"), "enterprises:list", order=30))
         registry.search.add(
@@ -26,6 +28,17 @@ class EnterprisesConfig(ParkLinkAppConfig):
                 matches=search.matches,
                 detail=search.detail,
                 order=20,
+            )
+        )
+        registry.tabular.add(
+            TabularKind(
+                "enterprises",
+                _("企业"),
+                noun_zh="家企业",
+                noun_en="enterprise(s)",
+                importer=importer_factory(EnterpriseImporter),
+                list_url_name="enterprises:list",
+                order=10,
             )
         )
         registry.demo_steps.add(

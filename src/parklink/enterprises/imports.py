@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from parklink.accounts.imports import OwnedImporter, resolve_owner
 from parklink.accounts.models import Organization, User
-from parklink.core import imports
-from parklink.core.imports import Column, Importer, ImportReport, Problem, Row, Source
+from parklink.core import cells, imports
+from parklink.core.imports import Column, ImportReport, Problem, Row, Source
+from parklink.core.tabular import Limits
 from parklink.core.text import normalise_name
 from parklink.enterprises import uscc as uscc_rules
 from parklink.enterprises.models import Enterprise
 from parklink.enterprises.services import create_enterprise, duplicate_message
+from parklink.regions.cells import RegionLookup
 
 _BATCH = 500
 FLAGS = (
@@ -29,10 +32,10 @@ FLAGS = (
 
 
 def _uscc(value: Any) -> str:
-    code = uscc_rules.normalise(imports.cell_text(value))
+    code = uscc_rules.normalise(cells.cell_text(value))
     found = uscc_rules.problem(code)
     if found is not None:
-        raise imports.CellError(found.message_zh, found.message_en)
+        raise cells.CellError(found.message_zh, found.message_en)
     return code
 
 
@@ -45,14 +48,14 @@ def _existing_message_en(existing: Enterprise, code: str | None) -> str:
     )
 
 
-class EnterpriseImporter(Importer):
+class EnterpriseImporter(OwnedImporter):
     """企业名称, 统一社会信用代码, 注册地, 行业代码, flags, 注册资本(万元), 简介."""
 
     kind = "enterprises"
     ignored_headers = ("编号", "id", "所属机构", "owner")
 
     def load(self) -> None:
-        self.regions = imports.RegionLookup()
+        self.regions = RegionLookup()
         self.by_uscc: dict[str, Enterprise] = {}
         self.by_name: dict[tuple[str, str], Enterprise] = {}
 
@@ -62,7 +65,7 @@ class EnterpriseImporter(Importer):
                 "name",
                 "企业名称",
                 "name",
-                imports.text(128),
+                cells.text(128),
                 required=True,
                 aliases=("名称", "企业", "公司名称", "enterprise", "company"),
             ),
@@ -86,7 +89,7 @@ class EnterpriseImporter(Importer):
                 "industry_code",
                 "行业代码",
                 "industry_code",
-                imports.industry_code,
+                cells.industry_code,
                 aliases=("国民经济行业代码", "行业分类代码"),
                 default="",
             ),
@@ -94,27 +97,27 @@ class EnterpriseImporter(Importer):
                 "short_name",
                 "简称",
                 "short_name",
-                imports.text(64),
+                cells.text(64),
                 aliases=("企业简称",),
                 default="",
             ),
             *(
-                Column(key, zh, en, imports.boolean, aliases=aliases, default=False)
+                Column(key, zh, en, cells.boolean, aliases=aliases, default=False)
                 for key, zh, en, aliases in FLAGS
             ),
             Column(
                 "registered_capital",
                 "注册资本(万元)",
                 "registered_capital",
-                imports.amount("万元"),
+                cells.amount("万元"),
                 aliases=("注册资本",),
-                unit_parser=imports.amount,
+                unit_parser=cells.amount,
             ),
             Column(
                 "description",
                 "简介",
                 "description",
-                imports.text(),
+                cells.text(),
                 aliases=("企业简介", "介绍"),
                 default="",
             ),
@@ -216,10 +219,10 @@ def validate_enterprises(
     owner: Organization | None = None,
     fmt: str | None = None,
     name: str | None = None,
-    limits: imports.Limits | None = None,
+    limits: Limits | None = None,
 ) -> ImportReport:
     """Check a file of enterprises; writes nothing."""
-    importer = EnterpriseImporter(user, owner or imports.resolve_owner(user))
+    importer = EnterpriseImporter(user, owner or resolve_owner(user))
     return imports.validate(importer, source, fmt, name, limits)
 
 
@@ -230,8 +233,8 @@ def import_enterprises(
     fmt: str | None = None,
     dry_run: bool = False,
     name: str | None = None,
-    limits: imports.Limits | None = None,
+    limits: Limits | None = None,
 ) -> ImportReport:
     """Create every enterprise in the file, or none when any row has a problem."""
-    importer = EnterpriseImporter(user, owner or imports.resolve_owner(user))
+    importer = EnterpriseImporter(user, owner or resolve_owner(user))
     return imports.run(importer, source, fmt, dry_run, name, limits)

@@ -9,13 +9,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from parklink.core.apitools import (
-    MAX_ID,
-    MAX_OFFSET,
-    current_user,
-    owner_id_for,
-    region_by_adcode,
-)
+from parklink.accounts.apitools import current_user, owner_id_for
+from parklink.core.apitools import MAX_ID, MAX_OFFSET
 from parklink.core.errors import Invalid, NotFound
 from parklink.parks import services
 from parklink.parks.models import LinkageMember, Park, ParkKind, ParkLinkage
@@ -35,6 +30,7 @@ from parklink.parks.schemas import (
     ResourcesIn,
     ResourcesOut,
 )
+from parklink.regions.apitools import region_by_adcode
 from parklink.regions.services import require_region, within
 
 router = Router(tags=["parks"])

@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from parklink.accounts.apitools import current_user, owner_id_for
 from parklink.accounts.models import User
-from parklink.core.apitools import current_user, owner_id_for
 from parklink.core.errors import Invalid, NotFound
 from parklink.enterprises.models import Enterprise
 from parklink.parks.models import Park

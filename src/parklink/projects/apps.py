@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import DemoStep, NavItem, Registry, SearchProvider, VisibilityScope
+from parklink.core.registry import (
+    DemoStep,
+    NavItem,
+    Registry,
+    SearchProvider,
+    TabularKind,
+    VisibilityScope,
+)
 
 
 class ProjectsConfig(ParkLinkAppConfig):
@@ -15,7 +22,9 @@ class ProjectsConfig(ParkLinkAppConfig):
     url_prefix = "projects/"
 
     def register(self, registry: Registry) -> None:
-        from parklink.projects import demo, search
+        from parklink.accounts.imports import importer_factory
+        from parklink.projects import demo, exports, search
+        from parklink.projects.imports import ProjectImporter
         from parklink.projects.models import Approval, FundsInPlace, Milestone, StageTransition
         from parklink.projects.queries import visible_project_rows, visible_projects
 
@@ -36,6 +45,19 @@ class ProjectsConfig(ParkLinkAppConfig):
             registry.scopes.add(
                 VisibilityScope(child._meta.label_lower, visible_project_rows(child))
             )
+        registry.tabular.add(
+            TabularKind(
+                "projects",
+                _("项目"),
+                noun_zh="个项目",
+                noun_en="project(s)",
+                importer=importer_factory(ProjectImporter),
+                exporter=exports.export_from_options,
+                export_arguments=exports.export_arguments,
+                list_url_name="projects:list",
+                order=20,
+            )
+        )
         registry.demo_steps.add(
             DemoStep(
                 "projects",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from argparse import ArgumentParser
+from collections.abc import Mapping
 from dataclasses import fields
 from decimal import Decimal
 from typing import Any
@@ -11,8 +13,16 @@ from django.utils import timezone, translation
 
 from parklink.accounts.models import User
 from parklink.core import xlsx
+from parklink.core.cells import CellError, choice
+from parklink.core.errors import Invalid
 from parklink.core.money import in_unit
-from parklink.projects.imports import AMOUNT_FIELDS, EXPORT_ONLY, LAYOUT
+from parklink.projects.imports import (
+    AMOUNT_FIELDS,
+    EXPORT_ONLY,
+    LAYOUT,
+    STAGE_ALIASES,
+    STAGE_CHOICES,
+)
 from parklink.projects.lifecycle import LABELS_ZH, Stage
 from parklink.projects.models import Project
 from parklink.projects.queries import (
@@ -167,3 +177,48 @@ def export_projects(user: User, filters: ProjectFilters) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def export_arguments(parser: ArgumentParser) -> None:
+    """The filters of `parklink export projects`, as on the project list."""
+    parser.add_argument(
+        "--stage",
+        action="append",
+        default=[],
+        help="stage code or Chinese label; repeat or separate with commas",
+    )
+    parser.add_argument("--park", type=int, default=None, help="park id (sub-parks included)")
+    parser.add_argument("--region", default=None, help="adcode; everything inside it")
+    parser.add_argument("--sector", default=None)
+    parser.add_argument("--maturity", default=None, choices=("A", "B", "C"))
+    parser.add_argument("--tag", default=None, help="tag code")
+    parser.add_argument("--q", default=None, help="keyword in name, code name or investor")
+
+
+def _stages(given: list[str]) -> list[str]:
+    parse = choice(STAGE_CHOICES, STAGE_ALIASES)
+    stages = []
+    for item in (part for text in given for part in text.split(",") if part.strip()):
+        try:
+            stages.append(str(parse(item.strip())))
+        except CellError as exc:
+            raise Invalid(f"--stage {item}: {exc.reason_zh}") from exc
+    return stages
+
+
+def filters_from_options(options: Mapping[str, Any]) -> ProjectFilters:
+    """The list filters that `export_arguments` parsed."""
+    return ProjectFilters(
+        stage=_stages(options.get("stage") or []),
+        park=options.get("park"),
+        region=options.get("region"),
+        sector=options.get("sector"),
+        maturity=options.get("maturity"),
+        tag=options.get("tag"),
+        q=options.get("q"),
+    )
+
+
+def export_from_options(user: User, options: Mapping[str, Any]) -> bytes:
+    """`TabularKind.exporter`: the export of `user`'s projects under the parsed filters."""
+    return export_projects(user, filters_from_options(options))

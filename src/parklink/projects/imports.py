@@ -8,10 +8,13 @@ from typing import Any
 
 from django.utils import translation
 
+from parklink.accounts.imports import OwnedImporter, resolve_owner
 from parklink.accounts.models import Organization, User
-from parklink.core import imports
+from parklink.core import cells, imports
+from parklink.core.cells import Parser
 from parklink.core.dates import DateKind
-from parklink.core.imports import Column, Importer, ImportReport, Parser, Problem, Row, Source
+from parklink.core.imports import Column, ImportReport, Problem, Row, Source
+from parklink.core.tabular import Limits
 from parklink.core.text import normalise_name
 from parklink.enterprises import uscc as uscc_rules
 from parklink.enterprises.models import Enterprise
@@ -25,6 +28,7 @@ from parklink.projects.services import (
     create_project,
     date_problem,
 )
+from parklink.regions.cells import RegionLookup
 
 _BATCH = 500
 NOT_AT_ENTRY = (Stage.STALLED, Stage.TERMINATED)
@@ -156,14 +160,14 @@ LEAD_SOURCE_ALIASES = {
 }
 
 
-class ProjectImporter(Importer):
+class ProjectImporter(OwnedImporter):
     """The project layout of LAYOUT; owner is the importing organisation."""
 
     kind = "projects"
     ignored_headers = tuple(name for h in EXPORT_ONLY for name in (h.zh, h.en))
 
     def load(self) -> None:
-        self.regions = imports.RegionLookup()
+        self.regions = RegionLookup()
         parks = list(
             Park.objects.select_related("region").only(
                 "id",
@@ -178,37 +182,37 @@ class ProjectImporter(Importer):
         self.parks_by_id = {str(park.pk): park for park in parks}
         self.parks_by_name: dict[str, list[Park]] = {}
         for park in parks:
-            for name in {imports.fold(park.name), imports.fold(park.short_name or "")} - {""}:
+            for name in {cells.fold(park.name), cells.fold(park.short_name or "")} - {""}:
                 self.parks_by_name.setdefault(name, []).append(park)
         self.tags: dict[str, str] = {}
         for tag in ProjectTag.objects.all():
             for name in (tag.code, tag.name, tag.name_en):
                 if name:
-                    self.tags.setdefault(imports.fold(name), tag.code)
+                    self.tags.setdefault(cells.fold(name), tag.code)
         self.investors_by_uscc: dict[str, Enterprise] = {}
         self.investors_by_name: dict[str, list[Enterprise]] = {}
 
     def columns(self) -> Sequence[Column]:
         parsers: dict[str, Parser] = {
-            "name": imports.text(200),
-            "code_name": imports.text(64),
+            "name": cells.text(200),
+            "code_name": cells.text(64),
             "park": self._parks,
             "region": self.regions.parse,
-            "investor": imports.text(128),
-            "sector": imports.text(64),
-            "industry_code": imports.industry_code,
-            "capital_origin": imports.choice(_labels(CapitalOrigin.choices), CAPITAL_ALIASES),
-            "jobs": imports.integer,
-            "maturity": imports.choice(_labels(Maturity.choices), MATURITY_ALIASES),
+            "investor": cells.text(128),
+            "sector": cells.text(64),
+            "industry_code": cells.industry_code,
+            "capital_origin": cells.choice(_labels(CapitalOrigin.choices), CAPITAL_ALIASES),
+            "jobs": cells.integer,
+            "maturity": cells.choice(_labels(Maturity.choices), MATURITY_ALIASES),
             "tags": self._tags,
-            "lead_source": imports.choice(_labels(LeadSource.choices), LEAD_SOURCE_ALIASES),
-            "lead_source_detail": imports.text(255),
-            "stage": imports.choice(STAGE_CHOICES, STAGE_ALIASES),
-            "stage_date": imports.day,
-            "responsible_leader": imports.text(64),
-            "task_force": imports.text(255),
-            "mechanism": imports.text(),
-            "description": imports.text(),
+            "lead_source": cells.choice(_labels(LeadSource.choices), LEAD_SOURCE_ALIASES),
+            "lead_source_detail": cells.text(255),
+            "stage": cells.choice(STAGE_CHOICES, STAGE_ALIASES),
+            "stage_date": cells.day,
+            "responsible_leader": cells.text(64),
+            "task_force": cells.text(255),
+            "mechanism": cells.text(),
+            "description": cells.text(),
         }
         defaults: dict[str, Any] = {key: "" for key in parsers}
         defaults.update(
@@ -228,36 +232,36 @@ class ProjectImporter(Importer):
                     heading.key,
                     heading.zh,
                     heading.en,
-                    imports.amount("万元") if is_amount else parsers[heading.key],
+                    cells.amount("万元") if is_amount else parsers[heading.key],
                     required=heading.key == "name",
                     aliases=ALIASES.get(heading.key, ()),
                     default=None if is_amount else defaults[heading.key],
-                    unit_parser=imports.amount if is_amount else None,
+                    unit_parser=cells.amount if is_amount else None,
                 )
             )
         return columns
 
     def _parks(self, value: Any) -> list[Park]:
         """Candidate parks for a name, short name or id; one is chosen in `check`."""
-        key = imports.fold(imports.cell_text(value))
+        key = cells.fold(cells.cell_text(value))
         found = [self.parks_by_id[key]] if key in self.parks_by_id else self.parks_by_name.get(key)
         if not found:
-            raise imports.CellError(
+            raise cells.CellError(
                 "园区不存在:请填写已登记园区的名称、简称或编号",
                 "no such park: give the name, short name or id of a registered park",
             )
         return found
 
     def _tags(self, value: Any) -> list[str]:
-        items = imports.split_list(value)
-        unknown = [item for item in items if imports.fold(item) not in self.tags]
+        items = cells.split_list(value)
+        unknown = [item for item in items if cells.fold(item) not in self.tags]
         if unknown:
             known = "、".join(sorted({code for code in self.tags.values()}))
-            raise imports.CellError(
+            raise cells.CellError(
                 f"未知的标签“{'、'.join(unknown)}”;可用标签代码:{known}",
                 f"unknown tag(s) {', '.join(unknown)}; known codes: {known}",
             )
-        return list(dict.fromkeys(self.tags[imports.fold(item)] for item in items))
+        return list(dict.fromkeys(self.tags[cells.fold(item)] for item in items))
 
     def prepare(self, rows: list[Row]) -> None:
         texts = {row.values["investor"] for row in rows if row.values.get("investor")}
@@ -383,10 +387,10 @@ def validate_projects(
     owner: Organization | None = None,
     fmt: str | None = None,
     name: str | None = None,
-    limits: imports.Limits | None = None,
+    limits: Limits | None = None,
 ) -> ImportReport:
     """Check a file of projects; writes nothing."""
-    importer = ProjectImporter(user, owner or imports.resolve_owner(user))
+    importer = ProjectImporter(user, owner or resolve_owner(user))
     return imports.validate(importer, source, fmt, name, limits)
 
 
@@ -397,8 +401,8 @@ def import_projects(
     fmt: str | None = None,
     dry_run: bool = False,
     name: str | None = None,
-    limits: imports.Limits | None = None,
+    limits: Limits | None = None,
 ) -> ImportReport:
     """Create every project in the file, or none when any row has a problem."""
-    importer = ProjectImporter(user, owner or imports.resolve_owner(user))
+    importer = ProjectImporter(user, owner or resolve_owner(user))
     return imports.run(importer, source, fmt, dry_run, name, limits)

@@ -1,7 +1,12 @@
-"""`parklink export projects FILE --as USER [--stage ...]`: the user's visible projects as .xlsx."""
+"""`parklink export KIND FILE --as USER [filters]`: what a user may see, as .xlsx.
+
+The kinds are the registry's tabular kinds that can be exported; each adds its own filters
+(`TabularKind.export_arguments`) and reads them back from the parsed options.
+"""
 
 from __future__ import annotations
 
+from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
@@ -9,15 +14,22 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from parklink.accounts.models import User
 from parklink.core.errors import ParkLinkError
-from parklink.core.imports import CellError, choice
-from parklink.projects.queries import ProjectFilters
+from parklink.core.registry import registry
 
 
 class Command(BaseCommand):
-    help = "Export the projects a user may see (optionally filtered) to an .xlsx file."
+    help = "Export the records a user may see (optionally filtered) to an .xlsx file."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=("projects",), help="what to export")
+        kinds = registry.exportable()
+        subparsers = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
+        for kind in kinds:
+            sub: ArgumentParser = subparsers.add_parser(kind.code, help=f"export {kind.noun_en}")
+            self.common_arguments(sub)
+            if kind.export_arguments is not None:
+                kind.export_arguments(sub)
+
+    def common_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", help="the .xlsx file to write")
         parser.add_argument(
             "--as",
@@ -25,34 +37,10 @@ class Command(BaseCommand):
             required=True,
             help="the acting user; the export holds what they may see",
         )
-        parser.add_argument(
-            "--stage",
-            action="append",
-            default=[],
-            help="stage code or Chinese label; repeat or separate with commas",
-        )
-        parser.add_argument("--park", type=int, default=None, help="park id (sub-parks included)")
-        parser.add_argument("--region", default=None, help="adcode; everything inside it")
-        parser.add_argument("--sector", default=None)
-        parser.add_argument("--maturity", default=None, choices=("A", "B", "C"))
-        parser.add_argument("--tag", default=None, help="tag code")
-        parser.add_argument("--q", default=None, help="keyword in name, code name or investor")
-
-    def stages(self, given: list[str]) -> list[str]:
-        from parklink.projects.imports import STAGE_ALIASES, STAGE_CHOICES
-
-        parse = choice(STAGE_CHOICES, STAGE_ALIASES)
-        stages = []
-        for item in (part for text in given for part in text.split(",") if part.strip()):
-            try:
-                stages.append(str(parse(item.strip())))
-            except CellError as exc:
-                raise CommandError(f"--stage {item}: {exc.reason_zh}") from exc
-        return stages
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from parklink.projects.exports import export_projects
-
+        kind = registry.tabular[options["kind"]]
+        assert kind.exporter is not None  # the parser offers only kinds that export
         user = (
             User.objects.select_related("organization__region")
             .filter(username=options["username"])
@@ -60,17 +48,8 @@ class Command(BaseCommand):
         )
         if user is None:
             raise CommandError(f"用户“{options['username']}”不存在")
-        filters = ProjectFilters(
-            stage=self.stages(options["stage"]),
-            park=options["park"],
-            region=options["region"],
-            sector=options["sector"],
-            maturity=options["maturity"],
-            tag=options["tag"],
-            q=options["q"],
-        )
         try:
-            data = export_projects(user, filters)
+            data = kind.exporter(user, options)
         except ParkLinkError as exc:
             raise CommandError(exc.message) from exc
         target = Path(options["file"])

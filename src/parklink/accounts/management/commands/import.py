@@ -1,4 +1,8 @@
-"""`parklink import enterprises|projects FILE [--as USER] [--org ORG]`: all rows or none."""
+"""`parklink import KIND FILE [--as USER] [--org ORG]`: all rows or none.
+
+The kinds are the registry's tabular kinds that can be imported (enterprises, projects, ...);
+the acting user and the organisation the records belong to are this app's concern.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +11,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from parklink.accounts.imports import resolve_owner
 from parklink.accounts.models import User
 from parklink.core import imports
 from parklink.core.errors import ParkLinkError
 from parklink.core.imports import Importer, ImportReport
-
-KINDS = ("enterprises", "projects")
-NOUNS = {"enterprises": ("家企业", "enterprise(s)"), "projects": ("个项目", "project(s)")}
+from parklink.core.registry import registry
 
 
 def importer_for(kind: str, user: User, org_name: str | None) -> Importer:
-    owner = imports.resolve_owner(user, org_name)
-    if kind == "enterprises":
-        from parklink.enterprises.imports import EnterpriseImporter
-
-        return EnterpriseImporter(user, owner)
-    from parklink.projects.imports import ProjectImporter
-
-    return ProjectImporter(user, owner)
+    build = registry.tabular[kind].importer
+    assert build is not None  # the parser offers only kinds that import
+    return build(user, resolve_owner(user, org_name))
 
 
 def error_text(exc: ParkLinkError, lang: str) -> str:
@@ -36,12 +34,13 @@ def error_text(exc: ParkLinkError, lang: str) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Import enterprises or projects from .xlsx/.csv. Every row is checked first; "
+        "Import records from .xlsx/.csv. Every row is checked first; "
         "if any row is wrong nothing is written and every problem is listed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=KINDS, help="what the file holds")
+        kinds = [kind.code for kind in registry.importable()]
+        parser.add_argument("kind", choices=kinds, help="what the file holds")
         parser.add_argument("file", help="an .xlsx or .csv file (UTF-8 or GB18030)")
         parser.add_argument(
             "--as",
@@ -119,7 +118,8 @@ class Command(BaseCommand):
                     f"({report.rows_read} rows read)",
                 )
             )
-        noun_zh, noun_en = NOUNS[report.kind]
+        kind = registry.tabular[report.kind]
+        noun_zh, noun_en = kind.noun_zh, kind.noun_en
         if dry_run:
             self.stdout.write(
                 self.say(
