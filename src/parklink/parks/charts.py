@@ -11,13 +11,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from parklink.core.charts import label_text, rich_text, tooltip_html
+from parklink.core.money import YI
 
 # The site's chart palette (web/charts.js), so a role or an indicator keeps its colour.
 PALETTE = ["#1f6feb", "#2ea043", "#d29922", "#cf222e", "#8250df", "#1b7c83", "#bf3989"]
 ACCENT = "#cf222e"
 MUTED = "#57606a"
 INK = "#1f2328"
-YI = Decimal(100_000_000)
 
 
 @dataclass(frozen=True)

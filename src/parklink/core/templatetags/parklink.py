@@ -16,11 +16,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from parklink.core.money import format_amount
+from parklink.core.money import WAN, format_amount
 
 register = template.Library()
-
-WAN = Decimal(10_000)
 
 
 def _decimal(value: Any) -> Decimal | None:
