@@ -74,3 +74,11 @@ class TestFormatAmountInEnglish:
     )
     def test_english_uses_millions_and_billions(self, yuan: Decimal, shown: str) -> None:
         assert format_amount(yuan, language="en") == shown
+
+
+class TestUnits:
+    def test_wan_and_yi_are_the_units_of_the_tables(self) -> None:
+        from parklink.core.money import UNITS, WAN, YI
+
+        assert UNITS["万元"] == UNITS["万"] == WAN == Decimal(10_000)
+        assert UNITS["亿元"] == UNITS["亿"] == YI == WAN * WAN
