@@ -32,7 +32,7 @@ def _list_page(user) -> Callable[[], object]:  # type: ignore[no-untyped-def]
 
 def _dashboard(user) -> Callable[[], object]:  # type: ignore[no-untyped-def]
     """Everything the home page computes: funnel, months, sectors, parks, ageing, attention."""
-    from parklink.web.dashboard import build
+    from parklink.projects.dashboard import build
 
     return lambda: build(user)
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from parklink.accounts.models import User
 from parklink.projects import services
 from parklink.projects.models import Approval, FundsInPlace, Milestone, Project, StageTransition
-from tests.web import projectworld
+from tests.projects import projectworld
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}

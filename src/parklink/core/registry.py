@@ -110,12 +110,17 @@ class SearchProvider:
 
 @dataclass(frozen=True)
 class DashboardCard:
-    """A block of the home page: `context(request)` gives the variables its template renders."""
+    """A block of the home page: `context(request)` gives the variables its template renders.
+
+    `slot` is where on the page it goes: `body` below the page header, `actions` among the
+    header's buttons. The template also sees the page's `request` and `user`.
+    """
 
     key: str
     template: str
     context: Callable[[HttpRequest], Mapping[str, Any]]
     order: int = 100
+    slot: str = "body"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
 from parklink.core.registry import (
+    DashboardCard,
     DemoStep,
     NavItem,
     Registry,
@@ -23,12 +24,24 @@ class ProjectsConfig(ParkLinkAppConfig):
 
     def register(self, registry: Registry) -> None:
         from parklink.accounts.imports import importer_factory
-        from parklink.projects import demo, exports, search
+        from parklink.projects import dashboard, demo, exports, search
         from parklink.projects.imports import ProjectImporter
         from parklink.projects.models import Approval, FundsInPlace, Milestone, StageTransition
         from parklink.projects.queries import visible_project_rows, visible_projects
 
         registry.navigation.add(NavItem("projects", _("项目"), "projects:list", order=10))
+        # The home page: the header's 项目库 / 新建项目 buttons, then the figures and charts.
+        registry.dashboard.add(
+            DashboardCard(
+                "projects-actions",
+                "projects/dashboard_actions.html",
+                dashboard.actions_context,
+                slot="actions",
+            )
+        )
+        registry.dashboard.add(
+            DashboardCard("projects", "projects/dashboard.html", dashboard.card_context)
+        )
         registry.search.add(
             SearchProvider(
                 "project",

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString
 
-from parklink.accounts.models import User
-from parklink.projects.queries import today
-from parklink.web import dashboard
+from parklink.core.registry import registry
+
+
+def dashboard_cards(request: HttpRequest) -> dict[str, list[SafeString]]:
+    """The registered dashboard cards, rendered, by slot (`actions`, `body`), in their order."""
+    cards: dict[str, list[SafeString]] = {}
+    for card in registry.dashboard:
+        html = render_to_string(card.template, dict(card.context(request)), request=request)
+        cards.setdefault(card.slot, []).append(html)
+    return cards
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard (首页): pipeline, signings, sectors, parks, ageing and my attention list."""
-    board = dashboard.build(cast(User, request.user))
-    return render(request, "web/home.html", {"board": board, "today": today()})
+    """The home page (首页): a header, then the cards the apps register (core.registry)."""
+    return render(
+        request,
+        "web/home.html",
+        {"cards": dashboard_cards(request), "today": timezone.localdate()},
+    )

@@ -21,7 +21,7 @@ from django.urls import reverse
 from parklink.accounts.models import User
 from parklink.core.sources import cite
 from parklink.projects import services
-from tests.web import projectworld
+from tests.projects import projectworld
 
 PINNED: dict[str, int] = json.loads(
     (Path(__file__).parent.parent / "web_query_counts_projects.json").read_text()

@@ -12,10 +12,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from parklink.projects import services
-from parklink.web import dashboard
+from parklink.projects import dashboard, dashboard_charts, services
+from tests.projects import projectworld
 from tests.support.charts import HOSTILE, assert_no_payload_in_formatters
-from tests.web import projectworld
 
 pytestmark = pytest.mark.django_db
 
@@ -169,17 +168,17 @@ class TestDashboardBuilders:
 
     def test_sector_options_fold_small_sectors_into_other(self):  # type: ignore[no-untyped-def]
         buckets = [
-            dashboard.Bucket(f"s{i}", f"领域{i}", 1, Decimal(100_000_000 * (10 - i)))
+            dashboard_charts.Bucket(f"s{i}", f"领域{i}", 1, Decimal(100_000_000 * (10 - i)))
             for i in range(10)
         ]
-        data = dashboard.sector_options(buckets, top=3)["series"][0]["data"]
+        data = dashboard_charts.sector_options(buckets, top=3)["series"][0]["data"]
         assert [d["name"] for d in data] == ["领域0", "领域1", "领域2", "其他"]
         assert data[-1]["value"] == sum(10 - i for i in range(3, 10))
         assert "url" not in data[-1]
 
     def test_yi_rounds_to_two_places(self):  # type: ignore[no-untyped-def]
-        assert dashboard.yi(Decimal("123456789")) == 1.23
-        assert dashboard.yi(None) == 0.0
+        assert dashboard_charts.yi(Decimal("123456789")) == 1.23
+        assert dashboard_charts.yi(None) == 0.0
 
 
 class TestUserTextInCharts:
@@ -195,8 +194,8 @@ class TestUserTextInCharts:
         assert HOSTILE in chart(response, "chart-parks")["yAxis"]["data"]
 
     def test_funnel_tooltips_are_escaped_html(self, monkeypatch):  # type: ignore[no-untyped-def]
-        monkeypatch.setattr(dashboard, "stage_name", lambda code: HOSTILE)
-        option = dashboard.funnel_options({})
+        monkeypatch.setattr(dashboard_charts, "stage_name", lambda code: HOSTILE)
+        option = dashboard_charts.funnel_options({})
         assert_no_payload_in_formatters(option)
         tooltip = option["series"][0]["data"][0]["tooltip"]["formatter"]
         assert tooltip.startswith("金&lt;img src=x onerror=&quot;")
@@ -217,8 +216,8 @@ class TestMonthWindow:
     def test_window_reaches_back_to_the_first_signing(self, db):  # type: ignore[no-untyped-def]
         from datetime import date
 
+        from parklink.projects.dashboard import MONTHS, month_window
         from parklink.projects.models import Project
-        from parklink.web.dashboard import MONTHS, month_window
 
         on = date(2026, 11, 22)
         assert month_window(Project.objects.none(), on) == MONTHS
@@ -226,8 +225,8 @@ class TestMonthWindow:
     def test_each_month_links_to_its_signings(self, db):  # type: ignore[no-untyped-def]
         from datetime import date
 
+        from parklink.projects.dashboard import month_buckets
         from parklink.projects.models import Project
-        from parklink.web.dashboard import month_buckets
 
         buckets = month_buckets(Project.objects.none(), date(2026, 2, 10), 2)
         assert "signed_from=2026-01-01" in buckets[0].url
@@ -239,7 +238,7 @@ class TestZoomAndDisclosure:
     def test_zoom_shows_an_old_latest_signing(self) -> None:
         from decimal import Decimal
 
-        from parklink.web.dashboard import MONTHS, Bucket, zoom_start
+        from parklink.projects.dashboard_charts import MONTHS, Bucket, zoom_start
 
         empty = [Bucket(str(i), str(i), 0, Decimal(0)) for i in range(30)]
         assert zoom_start(empty) == 30 - MONTHS

@@ -1,0 +1,311 @@
+"""The home dashboard's figures: database aggregates over the projects a user may see.
+
+`build(user)` gathers everything the projects' dashboard cards show (their templates are
+projects/templates/projects/dashboard_*.html, registered in apps.py); the chart options come
+from `dashboard_charts`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, cast
+
+from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from parklink.accounts.models import User
+from parklink.projects.ageing import Colour
+from parklink.projects.dashboard_charts import (
+    MONTHS,
+    Bucket,
+    ageing_options,
+    colour_label,
+    funnel_options,
+    list_url,
+    monthly_options,
+    park_options,
+    sector_options,
+    stage_name,
+)
+from parklink.projects.lifecycle import FINAL, PIPELINE, Stage
+from parklink.projects.models import FundsInPlace, Project
+from parklink.projects.queries import today, visible_projects
+from parklink.projects.services import (
+    AgeingSummary,
+    ageing_summary,
+    attention_list,
+    colours_of,
+)
+
+MAX_MONTHS = 96
+TOP_PARKS = 12
+ATTENTION_LIMIT = 10
+# Projects still in the library: every stage but full production and termination (stalled too).
+IN_LIBRARY = [s.value for s in Stage if s not in FINAL]
+
+
+# ---------------------------------------------------------------- aggregates
+
+
+@dataclass(frozen=True)
+class Totals:
+    active: int
+    active_amount: Decimal
+    signed_this_year: int
+    signed_amount_this_year: Decimal
+    funds_this_year: Decimal
+    warned: int
+
+
+def stage_buckets(qs: QuerySet[Project]) -> dict[str, Bucket]:
+    rows = (
+        qs.order_by()
+        .values("stage")
+        .annotate(n=Count("id"), amount=Sum("total_investment"), known=Count("total_investment"))
+    )
+    return {
+        row["stage"]: Bucket(
+            row["stage"],
+            stage_name(row["stage"]),
+            row["n"],
+            row["amount"] or Decimal(0),
+            list_url(stage=row["stage"]),
+            row["known"],
+        )
+        for row in rows
+    }
+
+
+def month_window(qs: QuerySet[Project], on: date) -> int:
+    """Months to chart: the last MONTHS, stretched back to the first signing (at most 8 years)."""
+    first = qs.filter(signed_on__isnull=False).order_by().aggregate(first=Min("signed_on"))["first"]
+    if first is None:
+        return MONTHS
+    span = (on.year - first.year) * 12 + on.month - first.month + 1
+    return max(MONTHS, min(span, MAX_MONTHS))
+
+
+def month_buckets(qs: QuerySet[Project], on: date, months: int = MONTHS) -> list[Bucket]:
+    """Signed projects per calendar month over the last `months` months, empty months included."""
+    first = _month_start(on, months - 1)
+    rows = (
+        qs.filter(signed_on__gte=first, signed_on__lte=on)
+        .order_by()
+        .annotate(month=TruncMonth("signed_on"))
+        .values("month")
+        .annotate(n=Count("id"), amount=Sum("total_investment"))
+    )
+    found = {(row["month"].year, row["month"].month): row for row in rows}
+    buckets = []
+    for back in range(months - 1, -1, -1):
+        start = _month_start(on, back)
+        end = _month_start(on, back - 1) - timedelta(days=1)
+        row = found.get((start.year, start.month))
+        buckets.append(
+            Bucket(
+                f"{start:%Y-%m}",
+                f"{start.year}.{start.month:02d}",
+                row["n"] if row else 0,
+                (row["amount"] or Decimal(0)) if row else Decimal(0),
+                list_url(
+                    signed_from=start.isoformat(), signed_to=end.isoformat(), sort="-signed_on"
+                ),
+            )
+        )
+    return buckets
+
+
+def _month_start(on: date, back: int) -> date:
+    year, month = divmod(on.year * 12 + on.month - 1 - back, 12)
+    return date(year, month + 1, 1)
+
+
+def sector_buckets(qs: QuerySet[Project]) -> list[Bucket]:
+    rows = (
+        qs.order_by()
+        .values("sector")
+        .annotate(n=Count("id"), amount=Sum("total_investment"))
+        .order_by("-amount", "-n", "sector")
+    )
+    return [
+        Bucket(row["sector"], row["sector"] or _("未分类"), row["n"], row["amount"] or Decimal(0))
+        for row in rows
+    ]
+
+
+def park_buckets(qs: QuerySet[Project], limit: int = TOP_PARKS) -> list[Bucket]:
+    rows = (
+        qs.filter(park__isnull=False)
+        .order_by()
+        .values("park_id", "park__name", "park__short_name")
+        .annotate(n=Count("id"), amount=Sum("total_investment"))
+        .order_by("-amount", "-n", "park__name")[:limit]
+    )
+    return [
+        Bucket(
+            str(row["park_id"]),
+            row["park__short_name"] or row["park__name"],
+            row["n"],
+            row["amount"] or Decimal(0),
+        )
+        for row in rows
+    ]
+
+
+def totals(qs: QuerySet[Project], summary: AgeingSummary, on: date) -> Totals:
+    year_start = date(on.year, 1, 1)
+    active = Q(stage__in=IN_LIBRARY)
+    signed = Q(signed_on__gte=year_start, signed_on__lte=on)
+    row = qs.order_by().aggregate(
+        active=Count("id", filter=active),
+        active_amount=Sum("total_investment", filter=active),
+        signed=Count("id", filter=signed),
+        signed_amount=Sum("total_investment", filter=signed),
+    )
+    funds = FundsInPlace.objects.filter(
+        project__in=qs.order_by().values("pk"),
+        received_on__gte=year_start,
+        received_on__lte=on,
+    ).aggregate(total=Sum("amount"))["total"]
+    return Totals(
+        row["active"],
+        row["active_amount"] or Decimal(0),
+        row["signed"],
+        row["signed_amount"] or Decimal(0),
+        funds or Decimal(0),
+        summary.yellow + summary.red + summary.removal,
+    )
+
+
+# ---------------------------------------------------------------- attention list
+
+
+@dataclass(frozen=True)
+class Attention:
+    project: Project
+    colour: str | None
+    overdue: int
+    idle_days: int
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the project is on the list, in words."""
+        found = []
+        if self.colour in {"yellow", "red", "removal"}:
+            found.append(_("%(idle)s未见进展") % {"idle": _duration(self.idle_days)})
+        if self.overdue:
+            found.append(_("%(n)s个节点逾期") % {"n": self.overdue})
+        return found
+
+
+def _duration(days: int) -> str:
+    if days >= 30:
+        return _("%(n)s个月") % {"n": days // 30}
+    return _("%(n)s天") % {"n": days}
+
+
+def attention_items(
+    user: User, on: date, limit: int = ATTENTION_LIMIT
+) -> tuple[list[Attention], int]:
+    """The first `limit` projects needing the user's attention, and how many there are."""
+    late = Q(milestones__done_on__isnull=True, milestones__due_on__lt=on)
+    qs = attention_list(user)
+    total = qs.count()
+    rows = list(
+        qs.select_related("park").annotate(overdue=Count("milestones", filter=late))[:limit]
+    )
+    colours = colours_of(rows, on)
+    items = [
+        Attention(
+            p,
+            _value(colours[p.pk]),
+            p.overdue,
+            (on - p.last_progress_on).days,
+        )
+        for p in rows
+    ]
+    return items, total
+
+
+def _value(found: Colour | None) -> str | None:
+    return found.value if found is not None else None
+
+
+# ---------------------------------------------------------------- the whole page
+
+
+@dataclass
+class Dashboard:
+    totals: Totals
+    ageing: AgeingSummary
+    stage_rows: list[Bucket]
+    off_line: list[Bucket]
+    attention: list[Attention]
+    attention_total: int
+    charts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def library_url(self) -> str:
+        """The project list of exactly the projects the 在库项目 figure counts."""
+        return list_url(stage=IN_LIBRARY)
+
+    @property
+    def ageing_cards(self) -> list[tuple[str, str, int, str]]:
+        """(colour, label, count, list url) for each ageing colour."""
+        return [
+            (
+                c.value,
+                colour_label(c.value),
+                getattr(self.ageing, c.value),
+                list_url(colour=c.value),
+            )
+            for c in Colour
+        ]
+
+
+def _empty_stage(stage: Stage) -> Bucket:
+    return Bucket(stage.value, stage_name(stage.value), 0, Decimal(0), list_url(stage=stage.value))
+
+
+def build(user: User) -> Dashboard:
+    """Everything the home page shows, from the projects `user` may see."""
+    on = today()
+    qs = visible_projects(user)
+    stages = stage_buckets(qs)
+    summary = ageing_summary(user)
+    attention, attention_total = attention_items(user, on)
+    dashboard = Dashboard(
+        totals=totals(qs, summary, on),
+        ageing=summary,
+        stage_rows=[stages.get(s.value) or _empty_stage(s) for s in PIPELINE],
+        off_line=[
+            stages.get(s.value) or _empty_stage(s) for s in (Stage.STALLED, Stage.TERMINATED)
+        ],
+        attention=attention,
+        attention_total=attention_total,
+    )
+    dashboard.charts = {
+        "funnel": funnel_options(stages),
+        "monthly": monthly_options(month_buckets(qs, on, month_window(qs, on))),
+        "sectors": sector_options(sector_buckets(qs)),
+        "parks": park_options(park_buckets(qs)),
+        "ageing": ageing_options(summary),
+    }
+    return dashboard
+
+
+# ---------------------------------------------------------------- the cards (registered in apps.py)
+
+
+def card_context(request: HttpRequest) -> dict[str, Any]:
+    """The projects' card on the home page: the figures of `build` and the day they count to."""
+    return {"board": build(cast(User, request.user)), "today": today()}
+
+
+def actions_context(request: HttpRequest) -> dict[str, Any]:
+    """The header buttons (项目库, 新建项目) need only the page's `user`."""
+    return {}
