@@ -145,10 +145,18 @@ def linkage_graph(linkages: Sequence[LinkageItem], current_id: int | None) -> di
     Nodes sit on a hidden grid (column = place in the linkage, row = linkage), so the drawing
     keeps its proportions whatever the number of members.
     """
+    roles, nodes = _graph_nodes(linkages, current_id)
+    columns = max((len(linkage.members) for linkage in linkages), default=1)
+    return _graph_option(roles, nodes, _graph_links(linkages), columns, len(linkages))
+
+
+def _graph_nodes(
+    linkages: Sequence[LinkageItem], current_id: int | None
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The roles in order of appearance, and one node per park labelled with all its roles."""
     roles: list[str] = []
     nodes: dict[int, dict[str, Any]] = {}
     node_roles: dict[int, list[str]] = {}
-    links: list[dict[str, Any]] = []
     for row, linkage in enumerate(linkages):
         for column, member in enumerate(linkage.members):
             if member.role_label not in roles:
@@ -158,6 +166,22 @@ def linkage_graph(linkages: Sequence[LinkageItem], current_id: int | None) -> di
                 node_roles[member.park_id].append(member.role_label)
             if member.park_id not in nodes:
                 nodes[member.park_id] = _graph_node(member, column, row, current_id)
+    for park_id, data in nodes.items():
+        data["category"] = roles.index(node_roles[park_id][0])
+        role_text = "、".join(node_roles[park_id])
+        data["label"] = {
+            "show": True,
+            "position": "bottom",
+            "formatter": rich_text("name", data["name"]) + "\n" + rich_text("role", role_text),
+        }
+        data["tooltip"] = {"formatter": tooltip_html(data["name"], ":", role_text)}
+    return roles, list(nodes.values())
+
+
+def _graph_links(linkages: Sequence[LinkageItem]) -> list[dict[str, Any]]:
+    """An arrow from each member to the next; named on the line when there are several."""
+    links: list[dict[str, Any]] = []
+    for linkage in linkages:
         for before, after in zip(linkage.members, linkage.members[1:], strict=False):
             link: dict[str, Any] = {
                 "source": str(before.park_id),
@@ -171,16 +195,17 @@ def linkage_graph(linkages: Sequence[LinkageItem], current_id: int | None) -> di
                     "fontSize": 11,
                 }
             links.append(link)
-    for park_id, data in nodes.items():
-        data["category"] = roles.index(node_roles[park_id][0])
-        role_text = "、".join(node_roles[park_id])
-        data["label"] = {
-            "show": True,
-            "position": "bottom",
-            "formatter": rich_text("name", data["name"]) + "\n" + rich_text("role", role_text),
-        }
-        data["tooltip"] = {"formatter": tooltip_html(data["name"], ":", role_text)}
-    columns = max((len(linkage.members) for linkage in linkages), default=1)
+    return links
+
+
+def _graph_option(
+    roles: list[str],
+    nodes: list[dict[str, Any]],
+    links: list[dict[str, Any]],
+    columns: int,
+    rows: int,
+) -> dict[str, Any]:
+    """The ECharts option of the graph: nodes on a hidden grid, a legend of roles."""
     hidden = {"show": False}
     return {
         "tooltip": {"trigger": "item"},
@@ -196,7 +221,7 @@ def linkage_graph(linkages: Sequence[LinkageItem], current_id: int | None) -> di
         "yAxis": {
             "type": "value",
             "min": -0.5,
-            "max": len(linkages) - 0.5,
+            "max": rows - 0.5,
             "inverse": True,
             **hidden,
         },
@@ -222,7 +247,7 @@ def linkage_graph(linkages: Sequence[LinkageItem], current_id: int | None) -> di
                 },
                 "edgeLabel": {"fontSize": 11, "color": MUTED},
                 "emphasis": {"focus": "adjacency"},
-                "data": list(nodes.values()),
+                "data": nodes,
                 "links": links,
             }
         ],
