@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
+
+from parklink.core.errors import Invalid
+from parklink.parks.services import set_resources
 
 # Far beyond the 64-bit integers a database column holds.
 HUGE = 10**25
@@ -133,4 +138,33 @@ class TestSchemaValidRequestsTheServiceRefused:
     def test_the_document_declares_resource_values_as_decimals(self, client):  # type: ignore[no-untyped-def]
         schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
         value = schemas["ResourceIn"]["properties"]["value"]
-        assert {"type": "string", "pattern": r"^-?[0-9]{1,14}(\.[0-9]{1,2})?$"} in value["anyOf"]
+        assert {"type": "string", "pattern": r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$"} in value["anyOf"]
+
+
+class TestFiguresSqliteCannotReadBack:
+    """A resource of 99999999999999.99 was stored and then broke the park's pages (500)."""
+
+    def test_a_resource_value_near_its_column_width_is_a_422(self, client_for, park):  # type: ignore[no-untyped-def]
+        response = client_for("jinniu").put(
+            f"/api/v1/parks/{park.pk}/resources",
+            {"items": [{"kind": "land", "value": "99999999999999.99"}]},
+            content_type="application/json",
+        )
+        assert response.status_code == 422
+        assert client_for("jinniu").get(f"/api/v1/parks/{park.pk}").status_code == 200
+
+    def test_the_service_refuses_it_too(self, users, park):  # type: ignore[no-untyped-def]
+        with pytest.raises(Invalid) as caught:
+            set_resources(
+                users["jinniu"], park, [{"kind": "land", "value": Decimal("99999999999999.99")}]
+            )
+        assert "items.0.value" in caught.value.detail
+
+    def test_an_indicator_near_its_column_width_is_a_422(self, client_for, park):  # type: ignore[no-untyped-def]
+        response = client_for("jinniu").put(
+            f"/api/v1/parks/{park.pk}/indicators",
+            {"items": [{"year": 2024, "indicator": "gdp", "value": "999999999999999999.99"}]},
+            content_type="application/json",
+        )
+        assert response.status_code == 422
+        assert client_for("jinniu").get(f"/api/v1/parks/{park.pk}").status_code == 200

@@ -101,8 +101,9 @@ PositiveWan = decimal_type(digits=11, places=6, positive=True)
 # Areas: 亩 in columns of 12 digits, square metres in columns of 14 (2 places each).
 Mu = decimal_type(digits=10, places=2)
 SquareMetres = decimal_type(digits=12, places=2)
-# A park's resource figures (columns of 16 digits) and yearly indicators (20 digits), signed.
-ResourceValue = decimal_type(digits=14, places=2, signed=True)
-IndicatorValue = decimal_type(digits=18, places=2, signed=True)
+# A park's resource figures and yearly indicators, signed; kept below what SQLite reads back
+# exactly (about 15 significant digits), as parks.services.details checks.
+ResourceValue = decimal_type(digits=13, places=2, signed=True)
+IndicatorValue = decimal_type(digits=15, places=2, signed=True)
 # Text a record cannot do without: at least one character that is not white space.
 NOT_BLANK = r"\S"

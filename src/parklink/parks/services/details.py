@@ -111,7 +111,9 @@ def resource_rows(park: Park, items: Sequence[Item]) -> tuple[list[ParkResource]
         numbers: dict[str, Decimal | None] = {}
         for name in ("value", "value_max"):
             try:
-                numbers[name] = two_places(item.get(name), digits=16)
+                # Below 10**13: SQLite holds ~15 significant digits, and a figure close to
+                # the column's 16 could round up on reading and break every page showing it.
+                numbers[name] = two_places(item.get(name), digits=15)
             except ValueError as error:
                 problems[f"{index}.{name}"], numbers[name] = str(error), None
         value, value_max = numbers["value"], numbers["value_max"]
@@ -196,7 +198,7 @@ def indicator_rows(park: Park, items: Sequence[Item]) -> tuple[list[ParkIndicato
             first_row[(year, kind)] = index
         value: Decimal | None = None
         try:
-            value = two_places(item.get("value"), digits=20)
+            value = two_places(item.get("value"), digits=17)  # below 10**15, as amounts
         except ValueError as error:
             problems[f"{index}.value"] = str(error)
         else:
