@@ -176,7 +176,7 @@ def _check(username: str, path: Path, page: bool) -> None:
 
     user = User.objects.select_related("organization").get(username=username)
     start = time.perf_counter()
-    report = validate_enterprises(user, path, limits=import_limits(page=page), name=path.name)
+    report = validate_enterprises(user, path, limits=import_limits(), name=path.name)
     seconds = time.perf_counter() - start
     peak = _high_water_mb()
     if report.ok:

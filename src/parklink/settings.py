@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "ninja",
     "simple_history",
     "axes",
+    # Background work (imports): django-tasks, with django-tasks-db keeping the queue in the
+    # database; `parklink db_worker` runs it.
+    "django_tasks",
+    "django_tasks_db",
     "parklink.core",
     "parklink.regions",
     "parklink.accounts",
@@ -200,6 +204,15 @@ AXES_LOCKOUT_CALLABLE = "parklink.accounts.lockout.lockout_response"
 PARKLINK_API_TOKEN_FAILURE_LIMIT = int(os.environ.get("PARKLINK_API_TOKEN_FAILURE_LIMIT", "20"))
 PARKLINK_API_TOKEN_LOCKOUT_MINUTES = int(os.environ.get("PARKLINK_API_TOKEN_LOCKOUT_MINUTES", "15"))
 
+# Background tasks: queued in the database and run by `parklink db_worker`; the tests run
+# each task at once, inside the request that enqueues it.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -208,5 +221,6 @@ LOGGING = {
 }
 
 if TESTING:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Fast hashing keeps fixtures that create many users cheap; never used outside tests.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

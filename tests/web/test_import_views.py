@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,6 +15,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from parklink.accounts.models import Organization, User
+from parklink.core import imports
+from parklink.core.models import Job
 from parklink.enterprises.imports import EnterpriseImporter
 from parklink.enterprises.models import Enterprise
 from parklink.enterprises.uscc import check_character
@@ -278,10 +279,7 @@ class TestValidateStep:
         def broken(*args: Any, **kwargs: Any) -> Any:
             raise RuntimeError("the database went away")
 
-        real = import_views.KINDS["enterprises"]
-        monkeypatch.setitem(
-            import_views.KINDS, "enterprises", dataclasses.replace(real, validate=broken)
-        )
+        monkeypatch.setattr(import_views, "_check_now", broken)
         with pytest.raises(RuntimeError):
             validate(login("jinniu"), xlsx_bytes(ENTERPRISE_HEADER, GOOD_ROWS))
         assert stored_files(users["jinniu"]) == []
@@ -361,17 +359,16 @@ class TestConfirmStep:
         client = login("jinniu")
         data = xlsx_bytes(["项目名称", "落地行政区"], [["锂电池正极材料项目", "510106"]])
         token = validate(client, data, kind="projects").context["token"]
-        real = import_views.KINDS["projects"]
+        real = imports.run
         second: dict[str, Any] = {}
 
-        def run_while_confirmed_again(user: User, path: Path, **options: Any) -> Any:
+        def run_while_confirmed_again(*args: Any, **options: Any) -> Any:
             if "sent" not in second:
                 second["sent"] = True
                 second["response"] = client.post(reverse("import_confirm"), {"token": token})
-            return real.run(user, path, **options)
+            return real(*args, **options)
 
-        racing = dataclasses.replace(real, run=run_while_confirmed_again)
-        monkeypatch.setitem(import_views.KINDS, "projects", racing)
+        monkeypatch.setattr(imports, "run", run_while_confirmed_again)
         first = client.post(reverse("import_confirm"), {"token": token})
         assert first.context["report"].created == 1
         assert second["response"].status_code == 410
@@ -471,15 +468,17 @@ class TestLimits:
         assert "大名单.xlsx" in body and "超过1 KB的上限" in body
         assert stored_files(users["jinniu"]) == []
 
-    def test_more_rows_than_a_page_import_takes_are_refused_with_advice(
+    def test_more_rows_than_a_request_checks_are_checked_by_a_background_job(
         self, login: Callable[[str], Client], users: dict[str, User], settings: Any
     ) -> None:
         settings.PARKLINK_IMPORT_SYNC_MAX_ROWS = 1
         response = validate(login("jinniu"), xlsx_bytes(ENTERPRISE_HEADER, GOOD_ROWS))
-        [problem] = response.context["problems"]
-        assert (problem.column, problem.value) == ("文件", "企业名单.xlsx")
-        assert "1行的上限" in problem.reason and "parklink import" in problem.reason
-        assert stored_files(users["jinniu"]) == []
+        job = response.context["job"]
+        assert (job.action, job.status, job.file_name) == ("validate", "done", "企业名单.xlsx")
+        assert response.context["report"].ok and response.context["token"]
+        assert not Enterprise.objects.exists()
+        [stored] = stored_files(users["jinniu"])  # waiting for the confirmation
+        assert stored.name.startswith(response.context["token"])
 
     def test_the_command_line_limit_applies_when_the_page_limit_is_higher(
         self, login: Callable[[str], Client], settings: Any
@@ -506,10 +505,78 @@ class TestFileNames:
         client = login("jinniu")
         response = validate(client, xlsx_bytes(ENTERPRISE_HEADER, GOOD_ROWS), name="名单.xlsx")
         token = response.context["token"]
-        settings.PARKLINK_IMPORT_SYNC_MAX_ROWS = 1  # the file no longer passes when confirmed
+        settings.PARKLINK_IMPORT_MAX_ROWS = 1  # the file no longer passes when confirmed
         response = client.post(
             reverse("import_confirm"), {"token": token}, headers={"HX-Request": "true"}
         )
         [problem] = response.context["problems"]
         assert problem.value == "名单.xlsx"
         assert not Enterprise.objects.exists()
+
+
+@pytest.mark.django_db
+class TestBackgroundJobs:
+    def big(self, client: Client, settings: Any, rows: Sequence[Sequence[Any]] = GOOD_ROWS) -> Any:
+        settings.PARKLINK_IMPORT_SYNC_MAX_ROWS = 1
+        return validate(client, xlsx_bytes(ENTERPRISE_HEADER, rows))
+
+    def test_a_background_check_lists_every_problem_and_keeps_no_copy(
+        self, login: Callable[[str], Client], users: dict[str, User], settings: Any
+    ) -> None:
+        response = self.big(login("jinniu"), settings, BAD_ROWS)
+        assert [p.row for p in response.context["problems"]] == [3]
+        assert response.context["token"] == ""
+        assert stored_files(users["jinniu"]) == []
+
+    def test_confirming_after_a_background_check_imports_in_a_job(
+        self, login: Callable[[str], Client], users: dict[str, User], settings: Any
+    ) -> None:
+        client = login("jinniu")
+        token = self.big(client, settings).context["token"]
+        response = client.post(reverse("import_confirm"), {"token": token})
+        assert response.context["job"].action == "import"
+        assert response.context["report"].created == len(GOOD_ROWS)
+        assert Enterprise.objects.count() == len(GOOD_ROWS)
+        assert stored_files(users["jinniu"]) == []
+
+    def test_a_running_job_is_polled_with_its_progress(
+        self, login: Callable[[str], Client], users: dict[str, User]
+    ) -> None:
+        job = Job.objects.create(
+            kind="enterprises",
+            action=Job.Action.IMPORT,
+            user=users["jinniu"],
+            file_name="名单.xlsx",
+            stored_name="claimed-x.enterprises.xlsx",
+            status=Job.Status.READING,
+            done=500,
+        )
+        response = login("jinniu").get(reverse("import_job", args=[job.pk]))
+        body = response.content.decode()
+        assert f'hx-get="{reverse("import_job", args=[job.pk])}"' in body
+        assert 'hx-trigger="every 1s"' in body
+        assert "500" in body and "名单.xlsx" in body
+
+    def test_a_finished_job_shows_its_outcome(
+        self, login: Callable[[str], Client], settings: Any
+    ) -> None:
+        client = login("jinniu")
+        job = self.big(client, settings).context["job"]
+        response = client.get(reverse("import_job", args=[job.pk]), headers={"HX-Request": "true"})
+        body = response.content.decode()
+        assert 'id="import-report"' in body and "hx-trigger" not in body
+
+    def test_another_users_job_is_not_found(
+        self, login: Callable[[str], Client], settings: Any
+    ) -> None:
+        job = self.big(login("jinniu"), settings).context["job"]
+        response = login("qingbaijiang").get(reverse("import_job", args=[job.pk]))
+        assert response.status_code == 404
+
+    def test_a_viewer_gets_no_job(
+        self, login: Callable[[str], Client], users: dict[str, User], settings: Any
+    ) -> None:
+        response = self.big(login("jinniu_viewer"), settings)
+        assert response.status_code == 403
+        assert not Job.objects.exists()
+        assert stored_files(users["jinniu_viewer"]) == []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
@@ -17,7 +17,14 @@ from django.db import IntegrityError, transaction
 
 from parklink.core.cells import CellError, Parser, cell_text
 from parklink.core.errors import Forbidden, ParkLinkError
-from parklink.core.tabular import Limits, TableError, header_key, match_headers, open_table
+from parklink.core.tabular import (
+    Limits,
+    TableError,
+    TooManyRows,
+    header_key,
+    match_headers,
+    open_table,
+)
 
 Source = str | Path | IO[bytes]
 # `progress(phase, rows)`: "read" while the rows are read (every PROGRESS_EVERY rows), "check"
@@ -35,31 +42,38 @@ def shorten(value: str, limit: int = SHOWN_CHARS) -> str:
     return value if len(value) <= limit else value[:limit] + "…"
 
 
-def import_limits(page: bool = False) -> Limits:
-    """The limits of settings.PARKLINK_IMPORT_*; the page also stops at the synchronous rows.
+def import_limits() -> Limits:
+    """The limits of settings.PARKLINK_IMPORT_*, for the page and the command alike.
 
-    A page request must answer in a few seconds, so a longer file is refused there (until
-    imports run as background tasks) with advice to split it or use `parklink import`.
+    The page checks a file of more than PARKLINK_IMPORT_SYNC_MAX_ROWS rows in a background job
+    (`core.jobs`) instead of within the request (`needs_background`).
     """
-    rows = settings.PARKLINK_IMPORT_MAX_ROWS
-    advice: dict[str, str] = {}
-    if page and rows > settings.PARKLINK_IMPORT_SYNC_MAX_ROWS:
-        rows = settings.PARKLINK_IMPORT_SYNC_MAX_ROWS
-        advice = {
-            "rows_advice_zh": "这是网页一次导入的行数上限;请拆分成多个文件分别导入,"
-            "或请系统管理员用 parklink import 命令导入",
-            "rows_advice_en": "the most one import on the page takes; split it into several "
-            "files, or ask the system administrator to import it with the parklink import "
-            "command",
-        }
     return Limits(
         max_bytes=settings.PARKLINK_IMPORT_MAX_BYTES,
-        max_rows=rows,
+        max_rows=settings.PARKLINK_IMPORT_MAX_ROWS,
         max_cell_chars=settings.PARKLINK_IMPORT_MAX_CELL_CHARS,
         max_unpacked_bytes=settings.PARKLINK_IMPORT_MAX_UNPACKED_BYTES,
         max_compression_ratio=settings.PARKLINK_IMPORT_MAX_COMPRESSION_RATIO,
-        **advice,
     )
+
+
+def needs_background(source: Path, fmt: str) -> bool:
+    """Whether the file has more rows than one request checks (PARKLINK_IMPORT_SYNC_MAX_ROWS).
+
+    An .xlsx's rows are counted from its XML when it is opened, a CSV's by reading its records;
+    a file that cannot be read is checked in the request, which says why.
+    """
+    limits = replace(import_limits(), max_rows=settings.PARKLINK_IMPORT_SYNC_MAX_ROWS)
+    try:
+        with open_table(source, fmt, limits) as table:
+            if fmt == "csv":
+                for _row in table.rows:
+                    pass
+    except TooManyRows:
+        return True
+    except TableError:
+        return False
+    return False
 
 
 class ImportForbidden(Forbidden):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -83,3 +84,67 @@ class PinyinSearchable(models.Model):
         alias = getattr(self, self.PINYIN_ALIAS_FIELD, "") if self.PINYIN_ALIAS_FIELD else ""
         self.alias_pinyin, self.alias_initials = pinyin_keys(alias) if alias else ("", "")
         super().save(*args, **kwargs)
+
+
+class Job(models.Model):
+    """A piece of background work a user started (checking or importing a file) and its progress.
+
+    The task updates `done`/`total` while it works and leaves the outcome in `result` (JSON: an
+    `ImportReport`, or `error` in both languages); a user sees only their own jobs.
+    """
+
+    class Action(models.TextChoices):
+        VALIDATE = "validate", _("校验")
+        IMPORT = "import", _("导入")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        READING = "reading", _("正在读取")
+        CHECKING = "checking", _("正在校验")
+        WRITING = "writing", _("正在写入")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("类型"), max_length=32)
+    action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+"
+    )
+    owner = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("所属机构"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    file_name = models.CharField(_("文件名"), max_length=255)
+    # The stored upload (its name in the user's folder of MEDIA_ROOT/imports/), never a path.
+    stored_name = models.CharField(max_length=80)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField(_("已处理行数"), default=0)
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.action} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return min(100, self.done * 100 // self.total) if self.total else 0

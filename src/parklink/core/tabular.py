@@ -40,6 +40,10 @@ class TableError(ValueError):
         self.message_en = message_en
 
 
+class TooManyRows(TableError):
+    """The file has more rows than the limit allows."""
+
+
 @dataclass(frozen=True)
 class Limits:
     """How much a file may hold (see PARKLINK_IMPORT_* in docs/development.md).
@@ -212,7 +216,7 @@ def _cell_too_long(number: int, column: int | None, length: int | None, limit: i
 
 
 def _too_many_rows(limits: Limits) -> TableError:
-    return TableError(
+    return TooManyRows(
         f"文件超过{limits.max_rows:,}行的上限(表头以下的行数),{limits.rows_advice_zh}",
         f"the file has more than {limits.max_rows:,} rows below the header, the limit; "
         f"{limits.rows_advice_en}",

@@ -6,14 +6,11 @@ import io
 import re
 import secrets
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any, cast
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,14 +22,18 @@ from django.views.decorators.http import require_GET, require_POST
 from parklink.accounts.models import Organization, User
 from parklink.core import xlsx
 from parklink.core.errors import ParkLinkError
-from parklink.core.imports import Importer, ImportReport, Problem, import_limits, shorten
-from parklink.core.tabular import TableError, check_size, detect_format, open_table
-from parklink.enterprises.imports import (
-    EnterpriseImporter,
-    import_enterprises,
-    validate_enterprises,
+from parklink.core.imports import (
+    Importer,
+    ImportReport,
+    Problem,
+    import_limits,
+    needs_background,
+    shorten,
 )
-from parklink.projects.imports import ProjectImporter, import_projects, validate_projects
+from parklink.core.jobs import start, upload_folder
+from parklink.core.models import Job
+from parklink.core.registry import TabularKind, registry
+from parklink.core.tabular import TableError, check_size, detect_format
 
 # Uploads waiting for confirmation older than this are removed on the user's next upload.
 STALE_AFTER_SECONDS = 24 * 3600
@@ -40,41 +41,14 @@ _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _XLSX_MAGIC = b"PK\x03\x04"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-Phase = Callable[..., ImportReport]
 
-
-@dataclass(frozen=True)
-class ImportKind:
-    """A kind of record the page imports, and the service functions that do it."""
-
-    code: str
-    label: Any
-    importer: type[Importer]
-    validate: Phase
-    run: Phase
-
-
-KINDS = {
-    "enterprises": ImportKind(
-        "enterprises",
-        gettext_lazy("企业"),
-        EnterpriseImporter,
-        validate_enterprises,
-        import_enterprises,
-    ),
-    "projects": ImportKind(
-        "projects", gettext_lazy("项目"), ProjectImporter, validate_projects, import_projects
-    ),
-}
+def kinds() -> dict[str, TabularKind]:
+    """The kinds the page imports: every registered tabular kind with an importer."""
+    return {kind.code: kind for kind in registry.importable()}
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("导入类型"),
-        choices=[(kind.code, kind.label) for kind in KINDS.values()],
-        widget=forms.RadioSelect,
-        initial="enterprises",
-    )
+    kind = forms.ChoiceField(label=gettext_lazy("导入类型"), widget=forms.RadioSelect)
     file = forms.FileField(
         label=gettext_lazy("文件"),
         help_text=gettext_lazy("Excel (.xlsx) 或 CSV (.csv),第一行为表头"),
@@ -89,6 +63,10 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(k.code, k.label) for k in kinds().values()]
+        kind.initial = next(iter(kinds()), None)
         owner = self.fields["owner"]
         assert isinstance(owner, forms.ModelChoiceField)
         if user is not None and user.is_superuser:
@@ -120,7 +98,7 @@ class ProblemLine:
 
 
 def _user_dir(user: User) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / str(user.pk)
+    return upload_folder(user.pk)
 
 
 def _remove_stale(folder: Path) -> None:
@@ -158,11 +136,11 @@ def store_upload(user: User, kind: str, fmt: str, upload: UploadedFile) -> Path:
     return path
 
 
-def find_upload(user: User, token: str) -> tuple[Path, ImportKind, str] | None:
+def find_upload(user: User, token: str) -> tuple[Path, TabularKind, str] | None:
     """The stored file of `token` in the user's folder, its kind and format, or None."""
     if not _TOKEN.match(token or ""):
         return None
-    for kind in KINDS.values():
+    for kind in kinds().values():
         for fmt in ("xlsx", "csv"):
             path = _user_dir(user) / f"{token}.{kind.code}.{fmt}"
             if path.is_file():
@@ -170,7 +148,7 @@ def find_upload(user: User, token: str) -> tuple[Path, ImportKind, str] | None:
     return None
 
 
-def claim_upload(user: User, token: str) -> tuple[Path, ImportKind, str] | None:
+def claim_upload(user: User, token: str) -> tuple[Path, TabularKind, str] | None:
     """Take the stored file of `token` for one confirmation, or None when it is gone.
 
     The file is renamed first (atomic), so a second confirmation sent meanwhile (a double
@@ -219,34 +197,25 @@ def _error_text(error: ParkLinkError | TableError) -> str:
     return error.message
 
 
-def _good_preview(report: ImportReport, path: Path, fmt: str) -> list[PreviewRow]:
-    """The report's preview rows without problems, numbered as in the spreadsheet.
-
-    The report previews the first data rows in file order without their numbers; the table
-    reader numbers them again the same way (blank rows skipped), so problems can be matched.
-    """
-    if not report.preview:
-        return []
-    try:
-        with open_table(path, fmt) as table:
-            numbers = [number for number, _cells in islice(table.rows, len(report.preview))]
-    except TableError:
-        return []
+def _good_preview(report: ImportReport) -> list[PreviewRow]:
+    """The report's preview rows without problems, numbered as in the spreadsheet."""
     bad = {problem.row for problem in report.problems}
     return [
         PreviewRow(number, [row.get(column, "") for column in report.columns])
-        for number, row in zip(numbers, report.preview, strict=False)
+        for number, row in zip(report.preview_rows, report.preview, strict=False)
         if number not in bad
     ]
 
 
-def _report_context(report: ImportReport, kind: ImportKind, path: Path, fmt: str) -> dict[str, Any]:
+def _report_context(report: ImportReport, kind: TabularKind) -> dict[str, Any]:
     bad_rows = {p.row for p in report.problems if p.row}
     return {
         "report": report,
-        "preview": _good_preview(report, path, fmt),
+        "preview": _good_preview(report),
         "kind": kind,
         "problems": _problem_lines(report.problems),
+        "problem_count": len(report.problems),
+        "shown_problems": len(report.problems),
         "bad_rows": len(bad_rows),
         "good_rows": max(report.rows_read - len(bad_rows), 0),
     }
@@ -259,7 +228,7 @@ def _page(
     if getattr(request, "htmx", False):
         return render(request, partial, context, status=status)
     form = UploadForm(user=_user(request))
-    page = {"form": form, "kinds": KINDS.values(), "result_template": partial, **context}
+    page = {"form": form, "kinds": kinds().values(), "result_template": partial, **context}
     return render(request, "web/import.html", page, status=status)
 
 
@@ -274,32 +243,77 @@ def _user(request: HttpRequest) -> User:
 @require_GET
 def import_page(request: HttpRequest) -> HttpResponse:
     form = UploadForm(user=_user(request))
-    return render(request, "web/import.html", {"form": form, "kinds": KINDS.values()})
+    return render(request, "web/import.html", {"form": form, "kinds": kinds().values()})
+
+
+def _check_now(
+    user: User, kind: TabularKind, path: Path, fmt: str, name: str, owner: Organization | None
+) -> ImportReport:
+    """Check a file of at most PARKLINK_IMPORT_SYNC_MAX_ROWS rows within the request."""
+    from parklink.core import imports
+
+    assert kind.importer is not None
+    importer: Importer = kind.importer(user, owner)
+    return imports.validate(importer, path, fmt, name, import_limits())
+
+
+def _job_page(request: HttpRequest, job: Job) -> HttpResponse:
+    """A job's progress (polled while it runs), then its outcome."""
+    kind = kinds().get(job.kind)
+    if kind is None:
+        raise Http404(job.kind)
+    context: dict[str, Any] = {"job": job, "kind": kind}
+    if not job.finished:
+        return _page(request, "web/partials/import_job.html", context)
+    if "error" in job.result:
+        english = _english()
+        context["message"] = job.result["error"]["en" if english else "zh"]
+        return _page(request, "web/partials/import_error.html", context, 200)
+    report = ImportReport.from_json(job.result)
+    context |= _report_context(report, kind) | {"filename": job.file_name}
+    context["problem_count"] = job.result.get("problem_count", len(report.problems))
+    if job.action == Job.Action.IMPORT:
+        if report.written:
+            return _page(request, "web/partials/import_done.html", context)
+        return _page(request, "web/partials/import_report.html", context | {"rechecked": True})
+    context["token"] = job.stored_name.split(".")[0] if report.ok else ""
+    return _page(request, "web/partials/import_report.html", context)
 
 
 @login_required
 @require_POST
 def import_validate(request: HttpRequest) -> HttpResponse:
-    """Step 1: check the uploaded file; nothing is written, the file waits for confirmation."""
+    """Step 1: check the uploaded file; nothing is written, the file waits for confirmation.
+
+    A file longer than one request checks is checked by a background job the page polls.
+    """
     user = _user(request)
     form = UploadForm(request.POST, request.FILES, user=user)
     if not form.is_valid():
         return _page(request, "web/partials/import_form_errors.html", {"form": form}, 400)
-    kind = KINDS[form.cleaned_data["kind"]]
+    kind = kinds()[form.cleaned_data["kind"]]
     upload: UploadedFile = form.cleaned_data["file"]
     name = Path(upload.name or "").name
-    limits = import_limits(page=True)
     try:
-        check_size(upload.size or 0, limits)  # before a copy is kept
+        check_size(upload.size or 0, import_limits())  # before a copy is kept
     except TableError as error:
         context = {"message": _file_error(name, error)}
         return _page(request, "web/partials/import_error.html", context, 413)
     path: Path | None = None
+    owner: Organization | None = form.cleaned_data.get("owner")
     try:
         fmt = _sniff_format(upload)
         path = store_upload(user, kind.code, fmt, upload)
-        owner: Organization | None = form.cleaned_data.get("owner")
-        report = kind.validate(user, path, owner=owner, fmt=fmt, name=name, limits=limits)
+        if needs_background(path, fmt):
+            assert kind.importer is not None
+            kind.importer(user, owner).authorize()  # a refusal before any job is queued
+            _remember(request, path, name, owner)
+            job = Job.objects.create(
+                kind=kind.code, action=Job.Action.VALIDATE, user=user, owner=owner,
+                file_name=name, stored_name=path.name,
+            )  # fmt: skip
+            return _job_page(request, start(job))
+        report = _check_now(user, kind, path, fmt, name, owner)
     except (ParkLinkError, TableError) as error:
         if path is not None:
             path.unlink(missing_ok=True)
@@ -310,46 +324,53 @@ def import_validate(request: HttpRequest) -> HttpResponse:
         if path is not None:  # no confirmation will ever come for this upload
             path.unlink(missing_ok=True)
         raise
-    context = _report_context(report, kind, path, fmt) | {"filename": upload.name}
+    context = _report_context(report, kind) | {"filename": upload.name}
     context["token"] = path.name.split(".")[0] if report.ok else ""
     if report.ok:
-        # The user's file name travels with the stored copy, server-side, for the confirmation.
-        request.session[f"import-name-{context['token']}"] = name
-    if report.ok and owner is not None:
-        # Kept server-side, so the confirmation cannot name another organisation.
-        request.session[f"import-owner-{context['token']}"] = owner.pk
-    if not report.ok:
+        _remember(request, path, name, owner)
+    else:
         # Nothing can be confirmed: keep no copy of a file that cannot be imported.
         path.unlink(missing_ok=True)
     return _page(request, "web/partials/import_report.html", context)
 
 
+def _remember(request: HttpRequest, path: Path, name: str, owner: Organization | None) -> None:
+    """The user's file name and the chosen owner travel server-side to the confirmation."""
+    token = path.name.split(".")[0]
+    request.session[f"import-name-{token}"] = name
+    if owner is not None:  # kept server-side, so the confirmation cannot name another one
+        request.session[f"import-owner-{token}"] = owner.pk
+
+
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
-    """Step 2: import the checked file all-or-nothing, then delete it."""
+    """Step 2: import the checked file all-or-nothing in a background job, then delete it."""
     user = _user(request)
-    found = claim_upload(user, request.POST.get("token", ""))
+    token = request.POST.get("token", "")
+    found = claim_upload(user, token)
     if found is None:
         message = _("待导入的文件已失效,请重新上传。")
         return _page(request, "web/partials/import_error.html", {"message": message}, 410)
-    path, kind, fmt = found
-    token = request.POST.get("token", "")
+    path, kind, _fmt = found
     owner_id = request.session.pop(f"import-owner-{token}", None)
-    name = request.session.pop(f"import-name-{token}", None)
+    name = request.session.pop(f"import-name-{token}", None) or path.name
     owner = Organization.objects.filter(pk=owner_id).first() if owner_id else None
-    try:
-        limits = import_limits(page=True)
-        report = kind.run(user, path, owner=owner, fmt=fmt, name=name, limits=limits)
-        if not report.written:
-            context = _report_context(report, kind, path, fmt) | {"token": "", "rechecked": True}
-            return _page(request, "web/partials/import_report.html", context)
-    except ParkLinkError as error:
-        context = {"message": _error_text(error)}
-        return _page(request, "web/partials/import_error.html", context, error.status)
-    finally:
-        path.unlink(missing_ok=True)
-    return _page(request, "web/partials/import_done.html", {"report": report, "kind": kind})
+    job = Job.objects.create(
+        kind=kind.code, action=Job.Action.IMPORT, user=user, owner=owner,
+        file_name=name, stored_name=path.name,
+    )  # fmt: skip
+    return _job_page(request, start(job))
+
+
+@login_required
+@require_GET
+def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A job's progress or outcome; another user's job is not found."""
+    job = Job.objects.filter(pk=job_id, user=_user(request)).first()
+    if job is None:
+        raise Http404(job_id)
+    return _job_page(request, job)
 
 
 @login_required
@@ -367,13 +388,13 @@ def import_cancel(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     """An empty .xlsx with the headers the importer expects, built from its column specs."""
-    spec = KINDS.get(kind)
-    if spec is None:
+    spec = kinds().get(kind)
+    if spec is None or spec.importer is None:
         raise Http404(kind)
     user = _user(request)
     # The headers do not depend on the organisation; an admin without one still gets them.
     owner = user.organization or Organization.objects.order_by("pk").first()
-    importer = spec.importer(user, cast(Organization, owner))
+    importer: Importer = spec.importer(user, cast(Organization, owner))
     importer.load()
     body = template_workbook(importer, str(spec.label))
     response = HttpResponse(body, content_type=XLSX_TYPE)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("import/validate/", import_views.import_validate, name="import_validate"),
     path("import/confirm/", import_views.import_confirm, name="import_confirm"),
     path("import/cancel/", import_views.import_cancel, name="import_cancel"),
+    path("import/jobs/<int:job_id>/", import_views.import_job, name="import_job"),
     path("import/template/<str:kind>/", import_views.import_template, name="import_template"),
 ]
