@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from parklink.core.charts import label_text, tooltip_html
+from parklink.core.money import YI
 from parklink.projects.lifecycle import PIPELINE
 from parklink.projects.models import ProjectStage
 from parklink.projects.services import AgeingSummary
 
-YI = Decimal(100_000_000)
 MONTHS = 24
 TOP_SECTORS = 8
 # Ageing colours as the charts draw them (the badges use the same hues in app.css).
