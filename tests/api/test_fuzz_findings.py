@@ -168,3 +168,32 @@ class TestFiguresSqliteCannotReadBack:
         )
         assert response.status_code == 422
         assert client_for("jinniu").get(f"/api/v1/parks/{park.pk}").status_code == 200
+
+
+class TestBooleansAreNotNumbers:
+    """`"order": false` was read as 0 (pydantic's lax int), so invalid data was accepted."""
+
+    def test_a_boolean_order_is_a_422(self, client_for, park):  # type: ignore[no-untyped-def]
+        response = client_for("jinniu").put(
+            f"/api/v1/parks/{park.pk}/industries",
+            {"items": [{"name": "光伏", "order": False}]},
+            content_type="application/json",
+        )
+        assert response.status_code == 422
+        assert not park.industries.exists()
+
+    def test_a_boolean_member_park_is_a_422(self, client_for, park):  # type: ignore[no-untyped-def]
+        response = client_for("jinniu").post(
+            "/api/v1/parks/linkages/",
+            {"name": "布尔联动", "members": [{"park": True, "role": "local_landing"}]},
+            content_type="application/json",
+        )
+        assert response.status_code == 422
+
+    def test_an_integral_float_is_still_a_whole_number(self, client_for, park):  # type: ignore[no-untyped-def]
+        response = client_for("jinniu").put(
+            f"/api/v1/parks/{park.pk}/industries",
+            {"items": [{"name": "光伏", "order": 2.0}]},
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.content

@@ -105,5 +105,16 @@ SquareMetres = decimal_type(digits=12, places=2)
 # exactly (about 15 significant digits), as parks.services.details checks.
 ResourceValue = decimal_type(digits=13, places=2, signed=True)
 IndicatorValue = decimal_type(digits=15, places=2, signed=True)
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):  # JSON true/false is no number, though pydantic reads it as 1/0
+        raise ValueError("a whole number, not true or false")
+    return value
+
+
+# The type of every whole number in a request body.
+Count = Annotated[int, BeforeValidator(_not_bool)]
+
 # Text a record cannot do without: at least one character that is not white space.
 NOT_BLANK = r"\S"

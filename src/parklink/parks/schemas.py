@@ -13,6 +13,7 @@ from parklink.accounts.schemas import OrgRef
 from parklink.core.apitools import (
     MAX_ID,
     NOT_BLANK,
+    Count,
     IndicatorValue,
     IsoDate,
     Mu,
@@ -169,7 +170,7 @@ class ParkPatch(Schema):
     region: str = Field(  # type: ignore[assignment]
         None, min_length=1, max_length=100, pattern=NOT_BLANK, description="adcode or place name"
     )
-    parent: int | None = Field(None, ge=1, le=MAX_ID, description="park id; null detaches")
+    parent: Count | None = Field(None, ge=1, le=MAX_ID, description="park id; null detaches")
     description: str | None = None
     established: IsoDate | None = Field(None, description="设立日期, not in the future")
     planned_area_mu: Mu | None = Field(None, description="亩")
@@ -186,7 +187,7 @@ class ParkIn(ParkPatch):
     region: str = Field(
         min_length=1, max_length=100, pattern=NOT_BLANK, description="adcode or place name"
     )
-    owner: int | None = Field(None, ge=1, le=MAX_ID)
+    owner: Count | None = Field(None, ge=1, le=MAX_ID)
 
 
 # ---------------------------------------------------------------- replacing a park's lists
@@ -200,7 +201,7 @@ class IndustryIn(Schema):
     name: str = Field(min_length=1, max_length=64, pattern=NOT_BLANK)
     role: IndustryRole = IndustryRole.LEADING
     industry_code: str = ""
-    order: int | None = None
+    order: Count | None = Field(None, ge=0, le=32767, description="default: its place in the list")
 
 
 class ResourceIn(Schema):
@@ -220,7 +221,7 @@ class IndicatorIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    year: int = Field(ge=1949, description="from 1949 to next year")
+    year: Count = Field(ge=1949, description="from 1949 to next year")
     indicator: IndicatorKind
     value: IndicatorValue
     unit: str = ""
@@ -262,9 +263,9 @@ class IndicatorsOut(Schema):
 class LinkageMemberIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    park: int = Field(ge=1, le=MAX_ID)
+    park: Count = Field(ge=1, le=MAX_ID)
     role: LinkageRole
-    order: int | None = None
+    order: Count | None = Field(None, ge=0, le=32767, description="default: its place in the list")
 
 
 class LinkagePatch(Schema):
@@ -282,7 +283,7 @@ class LinkageIn(LinkagePatch):
     """A new linkage; `owner` (an organisation id) is only for installation admins."""
 
     name: str = Field(min_length=1, max_length=128, pattern=NOT_BLANK)
-    owner: int | None = Field(None, ge=1, le=MAX_ID)
+    owner: Count | None = Field(None, ge=1, le=MAX_ID)
 
 
 class LinkageDetailOut(Schema):
