@@ -197,3 +197,22 @@ class TestBooleansAreNotNumbers:
             content_type="application/json",
         )
         assert response.status_code == 200, response.content
+
+
+class TestOneUnitPerAmount:
+    """An amount in 元 and in 万元 at once was a 422 the document did not announce."""
+
+    def test_the_document_forbids_both_units_of_an_amount(self, client):  # type: ignore[no-untyped-def]
+        schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+        forbidden = [rule["not"]["allOf"] for rule in schemas["ProjectIn"]["allOf"]]
+        first = [part["required"][0] for part in forbidden[0]]
+        assert first == ["total_investment", "total_investment_wan"]
+        assert len(forbidden) == 4
+        assert len(schemas["EnterprisePatch"]["allOf"]) == 1
+
+    def test_the_document_requires_one_unit_of_funds(self, client):  # type: ignore[no-untyped-def]
+        schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+        assert [rule["required"] for rule in schemas["FundsIn"]["oneOf"]] == [
+            ["amount"],
+            ["amount_wan"],
+        ]

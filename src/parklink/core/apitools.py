@@ -118,3 +118,17 @@ Count = Annotated[int, BeforeValidator(_not_bool)]
 
 # Text a record cannot do without: at least one character that is not white space.
 NOT_BLANK = r"\S"
+
+
+def _given(name: str) -> dict[str, Any]:
+    return {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+
+
+def one_unit_only(*names: str) -> dict[str, Any]:
+    """JSON Schema (for `json_schema_extra`): each amount in 元 or in 万元 (`_wan`), not both."""
+    return {"allOf": [{"not": {"allOf": [_given(n), _given(f"{n}_wan")]}} for n in names]}
+
+
+def one_unit_required(name: str) -> dict[str, Any]:
+    """JSON Schema: the amount in 元 or in 万元, exactly one of them."""
+    return {"oneOf": [_given(name), _given(f"{name}_wan")]}

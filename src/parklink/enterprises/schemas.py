@@ -10,7 +10,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, model_validator
 
 from parklink.accounts.schemas import OrgRef
-from parklink.core.apitools import MAX_ID, NOT_BLANK, Count, Wan, Yuan
+from parklink.core.apitools import MAX_ID, NOT_BLANK, Count, Wan, Yuan, one_unit_only
 from parklink.core.money import format_amount, to_yuan
 from parklink.enterprises.models import Enterprise, EnterpriseSite, SiteRole
 from parklink.parks.schemas import ParkRef
@@ -85,7 +85,7 @@ class SiteIn(Schema):
 class EnterprisePatch(Schema):
     """Fields to change; `region` is an adcode or a place name."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_unit_only("registered_capital"))
 
     # Name and region may be changed but not cleared (no null).
     name: str = Field(None, min_length=1, max_length=128, pattern=NOT_BLANK)  # type: ignore[assignment]

@@ -23,6 +23,8 @@ from parklink.core.apitools import (
     SquareMetres,
     Wan,
     Yuan,
+    one_unit_only,
+    one_unit_required,
 )
 from parklink.core.money import format_amount, to_yuan
 from parklink.core.sources import sources_of
@@ -278,7 +280,7 @@ class ProjectQuery(Schema):
 class ProjectPatch(Schema):
     """Fields to change; amounts in 元 or, with the `_wan` suffix, in 万元."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_unit_only(*PROJECT_AMOUNTS))
 
     # A project keeps its name: it may be changed but not cleared (no null).
     name: str = Field(None, min_length=1, max_length=200, pattern=NOT_BLANK)  # type: ignore[assignment]
@@ -388,7 +390,7 @@ class ApprovalIn(Schema):
 class FundsIn(Schema):
     """Funds in place: `amount` in 元 or `amount_wan` in 万元."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=one_unit_required("amount"))
 
     received_on: IsoDate
     amount: PositiveYuan | None = Field(None, description="元")
