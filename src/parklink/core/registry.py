@@ -155,7 +155,13 @@ class Panel:
 class ListColumn:
     """A figure that one app adds to another app's list rows (visible projects per park).
 
-    `annotate(user)` returns the expression annotated onto the list's queryset as `key`.
+    `annotate(user)` returns the expression annotated onto the list's queryset as `key`;
+    `requires(user)`, when given, returns annotations (name → expression) added first, which
+    that expression and the cell may use by name. `sort` is the list's `?sort=` value that
+    orders rows by `key` (None: not sortable). The header shows `label` (a sort link when
+    sortable) with `css_class`; `template` renders the row's cell, a whole `<td>`, from `obj`
+    (the row), `column` (this entry) and `value` (the row's `key`). List pages render them
+    with `{% load columns %}`: `{% column_header column %}`, `{% column_cell column row %}`.
     """
 
     target: str
@@ -163,6 +169,16 @@ class ListColumn:
     label: Any
     annotate: Callable[[Any], Any]
     order: int = 100
+    requires: Callable[[Any], Mapping[str, Any]] | None = None
+    sort: str | None = None
+    template: str = "core/list_cell.html"
+    css_class: str = ""
+
+    def apply(self, qs: QuerySet[Any], user: Any) -> QuerySet[Any]:
+        """`qs` with this column's annotations for `user`."""
+        for name, expression in (self.requires(user) if self.requires else {}).items():
+            qs = qs.annotate(**{name: expression})
+        return qs.annotate(**{self.key: self.annotate(user)})
 
 
 @dataclass(frozen=True)
@@ -250,6 +266,10 @@ class Registry:
     def columns_for(self, model: type[Model] | Model | str) -> list[ListColumn]:
         label = model_label(model)
         return [column for column in self.columns if column.target == label]
+
+    def column_sorts(self, model: type[Model] | Model | str) -> dict[str, str]:
+        """`?sort=` value → annotation, for the sortable columns registered for `model`'s list."""
+        return {c.sort: c.key for c in self.columns_for(model) if c.sort is not None}
 
     def importable(self) -> list[TabularKind]:
         """The tabular kinds that can be imported, in order."""

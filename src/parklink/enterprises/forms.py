@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from parklink.accounts.models import Organization
 from parklink.core.forms import ServiceModelForm, set_choices
 from parklink.core.money import WAN
+from parklink.core.registry import registry
 from parklink.enterprises import uscc as uscc_rules
 from parklink.enterprises.models import Enterprise, SiteRole
 from parklink.parks.models import Park
 from parklink.regions.forms import RegionField
 
-ENTERPRISE_SORTS = ("name", "region", "industry", "capital", "projects")
+# Columns other apps register (visible projects) add their own sort keys.
+ENTERPRISE_SORTS = ("name", "region", "industry", "capital")
 FLAGS: dict[str, tuple[str, Any]] = {
     "chain_leader": ("is_chain_leader", _("链主")),
     "listed": ("is_listed", _("上市")),
@@ -67,7 +69,12 @@ class EnterpriseFilterForm(forms.Form):
 
     def clean_sort(self) -> str:
         sort = self.cleaned_data.get("sort") or ""
-        return sort if sort.lstrip("-") in ENTERPRISE_SORTS else ""
+        key = sort.lstrip("-")
+        return (
+            sort
+            if key in ENTERPRISE_SORTS or key in registry.column_sorts("enterprises.enterprise")
+            else ""
+        )
 
 
 class EnterpriseForm(ServiceModelForm):

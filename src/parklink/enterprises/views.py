@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,16 +19,15 @@ from django.utils.translation import gettext as _
 from parklink.accounts.services import ensure_can_write
 from parklink.core.errors import Duplicate, Forbidden, ParkLinkError
 from parklink.core.forms import cleaned, refusals_on, show_service_error
+from parklink.core.registry import registry
 from parklink.core.sources import sources_of
-from parklink.core.views import authenticated, permitted, url_or_blank
+from parklink.core.views import authenticated, permitted
 from parklink.enterprises import services
 from parklink.enterprises import uscc as uscc_rules
 from parklink.enterprises.forms import FLAGS, EnterpriseFilterForm, EnterpriseForm, SiteFormSet
 from parklink.enterprises.models import Enterprise, EnterpriseSite, SiteRole
 from parklink.parks import charts
 from parklink.parks.models import Park
-from parklink.parks.views import project_rows, visible_project_count
-from parklink.projects.queries import visible_projects, with_relations
 from parklink.regions.forms import region_choices
 from parklink.regions.models import Region
 from parklink.regions.services import within
@@ -40,7 +39,6 @@ ENTERPRISE_ORDER = {
     "region": ("region__path", "name_pinyin"),
     "industry": ("industry_code", "name_pinyin"),
     "capital": ("registered_capital",),
-    "projects": ("project_count",),
 }
 
 
@@ -108,14 +106,14 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     key = sort.lstrip("-") or "name"
     ordering = [
         F(name).desc(nulls_last=True) if sort.startswith("-") else F(name).asc(nulls_last=True)
-        for name in ENTERPRISE_ORDER[key]
+        for name in ENTERPRISE_ORDER.get(key) or (registry.column_sorts(Enterprise)[key],)
     ]
-    rows = (
-        matching.select_related("region")
-        .prefetch_related("sites__park")
-        .annotate(project_count=visible_project_count(user))
-        .order_by(*ordering, "pk")
-    )
+    rows = matching.select_related("region").prefetch_related("sites__park")
+    # Figures other apps add to each row (visible projects per enterprise), sortable by key.
+    columns = registry.columns_for(Enterprise)
+    for column in columns:
+        rows = column.apply(rows, user)
+    rows = rows.order_by(*ordering, "pk")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     enterprises = list(page.object_list)
     for enterprise in enterprises:
@@ -132,7 +130,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
             "total": page.paginator.count,
             "can_create": user.can_write,
             "divisions": sorted(industry_divisions().items()),
-            "projects_url": url_or_blank("projects:list"),
+            "columns": columns,
         },
     )
 
@@ -172,10 +170,6 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         enterprise.sites.select_related("park", "park__region", "region"),
         key=lambda site: (roles.index(site.role) if site.role in roles else 99, site.pk),
     )
-    projects = visible_projects(user).filter(investor=enterprise)
-    totals = projects.aggregate(investment=Sum("total_investment"))
-    shown = with_relations(projects).order_by(F("signed_on").desc(nulls_last=True), "-pk")
-    list_url = url_or_blank("projects:list")
     return render(
         request,
         "enterprises/enterprise_detail.html",
@@ -185,11 +179,8 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "industry": industry_label(enterprise.industry_code),
             "sites": sites,
             "sites_graph": _sites_graph(enterprise, sites),
-            "projects": project_rows(shown),
-            "investment": totals["investment"],
             "sources": list(sources_of(enterprise)),
             "can_edit": permitted(ensure_can_write, user, enterprise.owner_id),
-            "projects_url": list_url,
         },
     )
 

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Count,
     F,
     FloatField,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.functions import Cast, NullIf
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -31,10 +26,12 @@ from parklink.accounts.models import User
 from parklink.accounts.services import ensure_can_write
 from parklink.core.forms import cleaned
 from parklink.core.money import format_amount
+from parklink.core.registry import registry
 from parklink.core.sources import sources_of
-from parklink.core.views import authenticated, permitted, url_or_blank
+from parklink.core.views import authenticated, permitted
 from parklink.enterprises.models import EnterpriseSite
-from parklink.parks import charts, services
+from parklink.parks import charts
+from parklink.parks.family import Family, family_of
 from parklink.parks.forms import ParkFilterForm
 from parklink.parks.models import (
     IndicatorKind,
@@ -45,52 +42,19 @@ from parklink.parks.models import (
     ParkLinkage,
     ResourceKind,
 )
-from parklink.projects.lifecycle import PIPELINE, Stage
-from parklink.projects.models import Project, ProjectStage
-from parklink.projects.queries import (
-    visibility_q,
-    visible_projects,
-    with_relations,
-)
-from parklink.projects.services import colours_of
 from parklink.regions.forms import region_choices
 from parklink.regions.models import Region
 from parklink.regions.services import within
 
 PAGE_SIZE = 25
-PROJECTS_SHOWN = 50
 SHARE_KINDS = (
     IndicatorKind.GDP_SHARE_OF_CITY,
     IndicatorKind.TAX_SHARE_OF_CITY,
     IndicatorKind.RESUMPTION_RATE,
 )
 RANK_KINDS = (IndicatorKind.NATIONAL_RANK, IndicatorKind.NATIONAL_RANK_TOTAL)
-MAX_DEPTH = 12  # a hierarchy deeper than this is a data error; stop walking it
 
-# ---------------------------------------------------------------- helpers shared with enterprises
-
-
-def prefixed(condition: Q, prefix: str) -> Q:
-    """The same condition seen through a relation: Q(a=1) with "projects__" → Q(projects__a=1)."""
-    copy = Q()
-    copy.connector, copy.negated = condition.connector, condition.negated
-    children: list[Any] = []
-    for child in condition.children:
-        if isinstance(child, Q):
-            children.append(prefixed(child, prefix))
-        else:
-            lookup, value = cast(tuple[str, Any], child)
-            children.append((prefix + lookup, value))
-    copy.children = children
-    return copy
-
-
-def visible_project_count(user: User, relation: str = "projects") -> Count:
-    """Count of the related projects `user` may see (others' confidential ones do not count)."""
-    condition = visibility_q(user)
-    if not condition.children:
-        return Count(relation, distinct=True)
-    return Count(relation, filter=prefixed(condition, relation + "__"), distinct=True)
+# ---------------------------------------------------------------- helpers
 
 
 def number(value: Decimal | None) -> str:
@@ -99,29 +63,6 @@ def number(value: Decimal | None) -> str:
         return "—"
     text = format(Decimal(value).normalize(), "f")
     return text
-
-
-@dataclass
-class ProjectRow:
-    project: Project
-    colour: str | None
-    via: Park | None = None  # the sub-park it belongs to, when listed on a parent
-
-
-def project_rows(
-    projects: Iterable[Project], parks: dict[int, Park] | None = None, home_id: int | None = None
-) -> list[ProjectRow]:
-    """Projects with their ageing colour, every owner's thresholds read in one query."""
-    projects = list(projects)
-    shades = colours_of(projects)
-    rows = []
-    for project in projects:
-        shade = shades[project.pk]
-        via = None
-        if parks is not None and project.park_id is not None and project.park_id != home_id:
-            via = parks.get(project.park_id)
-        rows.append(ProjectRow(project, shade, via))
-    return rows
 
 
 # ---------------------------------------------------------------- list
@@ -133,7 +74,6 @@ PARK_ORDER = {
     "region": ("region__path", "name_pinyin"),
     "carrier": ("carrier_built_m2",),
     "occupancy": ("occupancy",),
-    "projects": ("project_total",),
 }
 
 
@@ -157,26 +97,19 @@ def _tree_order(rows: Sequence[tuple[int, int | None]]) -> list[tuple[int, int]]
 
 
 def _park_rows(user: User) -> QuerySet[Park]:
-    sub_parks = (
-        visible_projects(user)
-        .filter(park__parent_id=OuterRef("pk"))
-        .order_by()
-        .values("park__parent_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
+    qs = (
         Park.objects.select_related("region", "parent", "owner")
         .prefetch_related("industries")
         .annotate(
-            own_projects=visible_project_count(user),
-            sub_projects=Coalesce(Subquery(sub_parks, output_field=IntegerField()), Value(0)),
             # Floats: SQLite would divide the stored numbers as integers.
             occupancy=Cast("carrier_occupied_m2", FloatField())
             / NullIf(Cast("carrier_built_m2", FloatField()), Value(0.0)),
         )
-        .annotate(project_total=F("own_projects") + F("sub_projects"))
     )
+    # Figures other apps add to each row (visible projects per park), sortable by their key.
+    for column in registry.columns_for(Park):
+        qs = column.apply(qs, user)
+    return qs
 
 
 def _filtered(form: ParkFilterForm) -> QuerySet[Park]:
@@ -217,7 +150,7 @@ def park_list(request: HttpRequest) -> HttpResponse:
         descending = sort.startswith("-")
         ordering = [
             F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
-            for name in PARK_ORDER[key]
+            for name in PARK_ORDER.get(key) or (registry.column_sorts(Park)[key],)
         ]
         page = Paginator(
             rows.filter(pk__in=matching.values("pk")).order_by(*ordering, "pk"), PAGE_SIZE
@@ -247,49 +180,12 @@ def park_list(request: HttpRequest) -> HttpResponse:
             "tree": not sort,
             "total": page.paginator.count,
             "can_create": user.can_write,
-            "projects_url": url_or_blank("projects:list"),
+            "columns": registry.columns_for(Park),
         },
     )
 
 
 # ---------------------------------------------------------------- detail
-
-
-@dataclass
-class Family:
-    """The park's 一区多园 family: everything under its top-most ancestor."""
-
-    top: Park
-    parks: dict[int, Park]
-    descendants: list[int] = field(default_factory=list)
-
-
-def _family(park: Park) -> Family:
-    lineage = services.ancestors(park)
-    top = lineage[-1] if lineage else park
-    parks: dict[int, Park] = {top.pk: top}
-    frontier = [top.pk]
-    for _level in range(MAX_DEPTH):
-        if not frontier:
-            break
-        level = [
-            p
-            for p in Park.objects.filter(parent_id__in=frontier).order_by("name_pinyin")
-            if p.pk not in parks
-        ]
-        parks.update((p.pk, p) for p in level)
-        frontier = [p.pk for p in level]
-    parks[park.pk] = park
-    under: list[int] = []
-    frontier = [park.pk]
-    while frontier:
-        frontier = [
-            p.pk
-            for p in parks.values()
-            if p.parent_id in frontier and p.pk not in under and p.pk != park.pk
-        ]
-        under.extend(frontier)
-    return Family(top, parks, under)
 
 
 def _tree_option(family: Family, current: Park) -> tuple[dict[str, Any], int]:
@@ -438,33 +334,6 @@ def _indicators(park: Park) -> Indicators:
     )
 
 
-def _projects(user: User, park: Park, family: Family) -> dict[str, Any]:
-    ids = [park.pk, *family.descendants]
-    qs = visible_projects(user).filter(park_id__in=ids)
-    totals = qs.aggregate(n=Count("pk"), investment=Sum("total_investment"))
-    counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
-    list_url = url_or_blank("projects:list")
-    stages = [
-        (
-            str(ProjectStage(s.value).label),
-            counts[s.value],
-            f"{list_url}?park={park.pk}&stage={s.value}" if list_url else "",
-        )
-        for s in (*PIPELINE, Stage.STALLED, Stage.TERMINATED)
-        if counts.get(s.value)
-    ]
-    shown = with_relations(qs).order_by(F("signed_on").desc(nulls_last=True), "-pk")
-    return {
-        "rows": project_rows(shown[:PROJECTS_SHOWN], family.parks, park.pk),
-        "count": totals["n"],
-        "investment": totals["investment"],
-        "more": totals["n"] > PROJECTS_SHOWN,
-        "stage_chart": charts.stage_bars(stages) if stages else None,
-        "stage_chart_height": max(120, 30 * len(stages)),
-        "list_url": f"{list_url}?park={park.pk}" if list_url else "",
-    }
-
-
 def _sites(park: Park, family: Family) -> list[EnterpriseSite]:
     return list(
         EnterpriseSite.objects.filter(park_id__in=[park.pk, *family.descendants])
@@ -477,7 +346,7 @@ def _sites(park: Park, family: Family) -> list[EnterpriseSite]:
 def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = authenticated(request)
     park = get_object_or_404(Park.objects.select_related("region", "parent", "owner"), pk=pk)
-    family = _family(park)
+    family = family_of(park)
     tree, tree_height = _tree_option(family, park)
     linkages = _linkages(park)
     return render(
@@ -485,9 +354,7 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "parks/park_detail.html",
         {
             "park": park,
-            "sub_parks": [
-                family.parks[i] for i in family.descendants if family.parks[i].parent_id == park.pk
-            ],
+            "sub_parks": family.children_of(park),
             "family_size": len(family.parks),
             "tree": tree if len(family.parks) > 1 else None,
             "tree_height": tree_height,
@@ -498,7 +365,6 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "industries": _industries(park),
             "resources": _resources(park),
             "indicators": _indicators(park),
-            "projects": _projects(user, park, family),
             "sites": _sites(park, family),
             "sources": list(sources_of(park)),
             "can_edit": permitted(ensure_can_write, user, park.owner_id),

@@ -8,7 +8,9 @@ from parklink.core.apps import ParkLinkAppConfig
 from parklink.core.registry import (
     DashboardCard,
     DemoStep,
+    ListColumn,
     NavItem,
+    Panel,
     Registry,
     SearchProvider,
     TabularKind,
@@ -24,7 +26,7 @@ class ProjectsConfig(ParkLinkAppConfig):
 
     def register(self, registry: Registry) -> None:
         from parklink.accounts.imports import importer_factory
-        from parklink.projects import dashboard, demo, exports, search
+        from parklink.projects import dashboard, demo, exports, panels, search
         from parklink.projects.imports import ProjectImporter
         from parklink.projects.models import Approval, FundsInPlace, Milestone, StageTransition
         from parklink.projects.queries import visible_project_rows, visible_projects
@@ -41,6 +43,45 @@ class ProjectsConfig(ParkLinkAppConfig):
         )
         registry.dashboard.add(
             DashboardCard("projects", "projects/dashboard.html", dashboard.card_context)
+        )
+        # A park's page: the project stat card, the 园区项目 button and the project section
+        # (the park's and its sub-parks' projects, with their stage chart); an enterprise's page:
+        # the projects it invests in. The park and enterprise lists: visible projects per row.
+        for slot, template in (
+            ("stats", "projects/panels/park_stat.html"),
+            ("actions", "projects/panels/park_button.html"),
+            ("section", "projects/panels/park_section.html"),
+        ):
+            registry.panels.add(Panel("parks.park", "projects", template, panels.park_panel, slot))
+        registry.panels.add(
+            Panel(
+                "enterprises.enterprise",
+                "projects",
+                "projects/panels/enterprise_section.html",
+                panels.enterprise_panel,
+            )
+        )
+        registry.columns.add(
+            ListColumn(
+                "parks.park",
+                "project_total",
+                _("项目"),
+                panels.park_project_total,
+                requires=panels.park_project_counts,
+                sort="projects",
+                template="projects/park_list_cell.html",
+                css_class="pl-num",
+            )
+        )
+        registry.columns.add(
+            ListColumn(
+                "enterprises.enterprise",
+                "project_count",
+                _("项目"),
+                panels.visible_project_count,
+                sort="projects",
+                css_class="pl-num",
+            )
         )
         registry.search.add(
             SearchProvider(

@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from parklink.accounts.models import Organization
 from parklink.core.forms import ServiceModelForm, set_choices
 from parklink.core.money import WAN
+from parklink.core.registry import registry
 from parklink.parks.models import Park, ParkKind
 from parklink.regions.forms import RegionField
 
-PARK_SORTS = ("name", "kind", "region", "carrier", "occupancy", "projects")
+# Columns other apps register (visible projects) add their own sort keys.
+PARK_SORTS = ("name", "kind", "region", "carrier", "occupancy")
 
 
 class ParkFilterForm(forms.Form):
@@ -38,7 +40,8 @@ class ParkFilterForm(forms.Form):
 
     def clean_sort(self) -> str:
         sort = self.cleaned_data.get("sort") or ""
-        return sort if sort.lstrip("-") in PARK_SORTS else ""
+        key = sort.lstrip("-")
+        return sort if key in PARK_SORTS or key in registry.column_sorts("parks.park") else ""
 
 
 class ParkForm(ServiceModelForm):

@@ -1,0 +1,52 @@
+"""What projects show on park and enterprise pages and lists, registered rather than imported."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from parklink.core.registry import registry
+from parklink.parks.models import Park
+from parklink.projects import panels
+from tests.projects import projectworld
+
+pytestmark = pytest.mark.django_db
+
+
+class TestRegistered:
+    def test_the_park_page_gets_a_stat_card_a_button_and_a_section(self) -> None:
+        found = {(p.slot, p.template) for p in registry.panels_for("parks.park")}
+        assert {slot for slot, _template in found} == {"stats", "actions", "section"}
+        assert all(template.startswith("projects/panels/") for _slot, template in found)
+
+    def test_the_enterprise_page_gets_a_section(self) -> None:
+        assert [p.slot for p in registry.panels_for("enterprises.enterprise")] == ["section"]
+
+    def test_both_lists_sort_by_visible_projects_as_before(self) -> None:
+        assert registry.column_sorts("parks.park") == {"projects": "project_total"}
+        assert registry.column_sorts("enterprises.enterprise") == {"projects": "project_count"}
+
+
+class TestParkPanel:
+    def test_the_three_panels_read_the_projects_once(self, users, today) -> None:  # type: ignore[no-untyped-def]
+        world = projectworld.build(users, today)
+        request = RequestFactory().get("/")
+        request.user = users["jinniu"]
+        park = Park.objects.get(pk=world.parks["jinniu"].pk)
+        first = panels.park_panel(request, park)
+        with CaptureQueriesContext(connection) as captured:
+            again = panels.park_panel(request, park)
+        assert again["projects"] is first["projects"] and len(captured) == 0
+        assert first["projects"]["list_url"].endswith(f"?park={park.pk}")
+
+    def test_another_organisation_does_not_count_confidential_projects(self, users, today) -> None:  # type: ignore[no-untyped-def]
+        world = projectworld.build(users, today)
+        counts = {}
+        for who in ("jinniu", "city"):
+            request = RequestFactory().get("/")
+            request.user = users[who]
+            park = Park.objects.get(pk=world.parks["jinniu"].pk)
+            counts[who] = panels.park_panel(request, park)["projects"]["count"]
+        assert counts["city"] < counts["jinniu"]
