@@ -1,0 +1,67 @@
+"""The rules of the project library; the only code that changes a project's state.
+
+`checks` holds what a project's fields may hold, `date_checks` which dates its records may
+carry, `project` the record itself, `stages` its stage changes, `progress` milestones,
+approvals and funds, and `colours` the ageing colours; the names are importable from here too.
+"""
+
+from parklink.projects.services.checks import (
+    AMOUNT_FIELDS,
+    AMOUNT_LIMIT,
+    EDITABLE_FIELDS,
+    TEXT_FIELDS,
+    amount_problem,
+    check_amounts,
+    field_problems,
+)
+from parklink.projects.services.colours import (
+    AgeingSummary,
+    ageing_summary,
+    attention_list,
+    colour_of,
+    colours_of,
+    overdue_q,
+)
+from parklink.projects.services.date_checks import date_problem, entered_on
+from parklink.projects.services.progress import (
+    add_funds,
+    add_milestone,
+    complete_milestone,
+    set_approval,
+)
+from parklink.projects.services.project import create_project, set_tags, update_project
+from parklink.projects.services.stages import (
+    NOTE_REQUIRED,
+    allowed_next,
+    refusal_message,
+    transition,
+)
+
+__all__ = [
+    "AMOUNT_FIELDS",
+    "AMOUNT_LIMIT",
+    "EDITABLE_FIELDS",
+    "NOTE_REQUIRED",
+    "TEXT_FIELDS",
+    "AgeingSummary",
+    "add_funds",
+    "add_milestone",
+    "ageing_summary",
+    "allowed_next",
+    "amount_problem",
+    "attention_list",
+    "check_amounts",
+    "colour_of",
+    "colours_of",
+    "complete_milestone",
+    "create_project",
+    "date_problem",
+    "entered_on",
+    "field_problems",
+    "overdue_q",
+    "refusal_message",
+    "set_approval",
+    "set_tags",
+    "transition",
+    "update_project",
+]
