@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import DemoStep, NavItem, Registry, SearchProvider, TabularKind
+from parklink.core.registry import (
+    DemoStep,
+    NavItem,
+    Panel,
+    Registry,
+    SearchProvider,
+    TabularKind,
+)
 
 
 class EnterprisesConfig(ParkLinkAppConfig):
@@ -16,10 +23,20 @@ class EnterprisesConfig(ParkLinkAppConfig):
 
     def register(self, registry: Registry) -> None:
         from parklink.accounts.imports import importer_factory
-        from parklink.enterprises import demo, search
+        from parklink.enterprises import demo, panels, search
         from parklink.enterprises.imports import EnterpriseImporter
 
         registry.navigation.add(NavItem("enterprises", _("企业"), "enterprises:list", order=30))
+        # A park's page: the enterprises in the park and its sub-parks, below the projects.
+        registry.panels.add(
+            Panel(
+                "parks.park",
+                "enterprises",
+                "enterprises/panels/park_section.html",
+                panels.park_panel,
+                order=200,
+            )
+        )
         registry.search.add(
             SearchProvider(
                 "enterprise",

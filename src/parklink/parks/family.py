@@ -1,8 +1,8 @@
 """A park's 一区多园 family: its top-most ancestor and everything under it, read once per park.
 
-The park page walks it for the hierarchy tree and the sites; panels other apps show on the page
-(the projects of the park and its sub-parks) ask `family_of(park)` for the same family, which
-is kept on the park instance, so the page reads it once.
+The park page walks it for the hierarchy tree; panels other apps show on the page (the
+projects and the enterprise sites of the park and its sub-parks) ask `family_of(park)` for the
+same family, which is kept on the park instance, so the page reads it once.
 """
 
 from __future__ import annotations

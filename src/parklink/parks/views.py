@@ -29,7 +29,6 @@ from parklink.core.money import format_amount
 from parklink.core.registry import registry
 from parklink.core.sources import sources_of
 from parklink.core.views import authenticated, permitted
-from parklink.enterprises.models import EnterpriseSite
 from parklink.parks import charts
 from parklink.parks.family import Family, family_of
 from parklink.parks.forms import ParkFilterForm
@@ -334,14 +333,6 @@ def _indicators(park: Park) -> Indicators:
     )
 
 
-def _sites(park: Park, family: Family) -> list[EnterpriseSite]:
-    return list(
-        EnterpriseSite.objects.filter(park_id__in=[park.pk, *family.descendants])
-        .select_related("enterprise", "park")
-        .order_by("enterprise__name_pinyin", "role", "pk")
-    )
-
-
 @login_required
 def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = authenticated(request)
@@ -365,7 +356,6 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "industries": _industries(park),
             "resources": _resources(park),
             "indicators": _indicators(park),
-            "sites": _sites(park, family),
             "sources": list(sources_of(park)),
             "can_edit": permitted(ensure_can_write, user, park.owner_id),
             "can_link": user.can_write,
