@@ -11,11 +11,19 @@ ECharts draws labels on the canvas but writes tooltips into the page as HTML. Tw
 So user text never goes into a formatter as it is: ``tooltip_html`` (tooltips) and
 ``label_text`` / ``rich_text`` (labels) make it literal text. Data ``name`` fields and category
 values stay plain: ECharts escapes them where they reach HTML.
+
+The site's chart palette (`PALETTE` and its accents) is here too, for every app's charts.
 """
 
 from __future__ import annotations
 
 from html import escape
+
+# The site's chart palette (web/charts.js), so a role or an indicator keeps its colour.
+PALETTE = ["#1f6feb", "#2ea043", "#d29922", "#cf222e", "#8250df", "#1b7c83", "#bf3989"]
+ACCENT = "#cf222e"
+MUTED = "#57606a"
+INK = "#1f2328"
 
 # Canvas labels: ECharts' rich-text markers become look-alikes that mean nothing to it.
 _LABEL_MARKERS = str.maketrans({"{": "(", "}": ")", "|": "/"})

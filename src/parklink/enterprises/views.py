@@ -22,11 +22,10 @@ from parklink.core.forms import cleaned, refusals_on, show_service_error
 from parklink.core.registry import registry
 from parklink.core.sources import sources_of
 from parklink.core.views import authenticated, permitted
-from parklink.enterprises import services
+from parklink.enterprises import charts, services
 from parklink.enterprises import uscc as uscc_rules
 from parklink.enterprises.forms import FLAGS, EnterpriseFilterForm, EnterpriseForm, SiteFormSet
 from parklink.enterprises.models import Enterprise, EnterpriseSite, SiteRole
-from parklink.parks import charts
 from parklink.parks.models import Park
 from parklink.regions.forms import region_choices
 from parklink.regions.models import Region

@@ -1,8 +1,12 @@
-"""ECharts option dicts for park and enterprise pages, built from plain data (no queries)."""
+"""ECharts option dicts for a park's page, built from plain data (no queries).
+
+The hierarchy (一区多园), linkages (三园联动), carrier occupancy and yearly indicators; the
+enterprise and project charts other apps show live in those apps (`enterprises.charts`,
+`projects.charts`).
+"""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -10,14 +14,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from parklink.core.charts import label_text, rich_text, tooltip_html
+from parklink.core.charts import ACCENT, INK, MUTED, PALETTE, label_text, rich_text, tooltip_html
 from parklink.core.money import YI
-
-# The site's chart palette (web/charts.js), so a role or an indicator keeps its colour.
-PALETTE = ["#1f6feb", "#2ea043", "#d29922", "#cf222e", "#8250df", "#1b7c83", "#bf3989"]
-ACCENT = "#cf222e"
-MUTED = "#57606a"
-INK = "#1f2328"
 
 
 @dataclass(frozen=True)
@@ -46,16 +44,6 @@ class LinkageItem:
 
     name: str
     members: Sequence[MemberItem] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class SiteItem:
-    """A place an enterprise works at (a park or a region) and what it does there."""
-
-    key: str
-    name: str
-    role_label: str
-    url: str = ""
 
 
 def _round(value: Decimal | float, places: int = 2) -> float:
@@ -393,93 +381,6 @@ def rank_line(ranks: Mapping[int, int], totals: Mapping[int, int]) -> dict[str, 
                     }
                     for year in years
                 ],
-            }
-        ],
-    }
-
-
-def stage_bars(stages: Sequence[tuple[str, int, str]]) -> dict[str, Any]:
-    """Project counts per stage as horizontal bars; each bar links to the filtered list."""
-    return {
-        "tooltip": {"trigger": "item", "formatter": "{b}:{c}"},
-        "grid": {"top": 8, "left": 56, "right": 36, "bottom": 8, "containLabel": False},
-        "xAxis": {"type": "value", "minInterval": 1, "show": False},
-        "yAxis": {
-            "type": "category",
-            "inverse": True,
-            "data": [label for label, _count, _url in stages],
-            "axisTick": {"show": False},
-        },
-        "series": [
-            {
-                "type": "bar",
-                "barMaxWidth": 18,
-                "itemStyle": {"color": PALETTE[0], "borderRadius": [0, 3, 3, 0]},
-                "label": {"show": True, "position": "right"},
-                "data": [
-                    {"value": count, "name": label, "url": url} for label, count, url in stages
-                ],
-            }
-        ],
-    }
-
-
-# ---------------------------------------------------------------- enterprise sites
-
-
-def sites_graph(enterprise_name: str, sites: Sequence[SiteItem]) -> dict[str, Any]:
-    """The enterprise in the middle, its sites around it, each edge labelled with the role."""
-    centre = {
-        "id": "enterprise",
-        "name": enterprise_name,
-        "value": [0, 0],
-        "symbolSize": 52,
-        "itemStyle": {"color": PALETTE[0]},
-        "label": {"show": True, "position": "bottom", "fontWeight": "bold"},
-    }
-    nodes: list[dict[str, Any]] = [centre]
-    links: list[dict[str, Any]] = []
-    places: dict[str, dict[str, Any]] = {}
-    for site in sites:
-        if site.key not in places:
-            places[site.key] = {
-                "id": site.key,
-                "name": site.name,
-                "symbolSize": 34,
-                "itemStyle": {"color": PALETTE[1]},
-                "label": {"show": True, "position": "bottom"},
-            }
-            if site.url:
-                places[site.key]["url"] = site.url
-        links.append(
-            {
-                "source": "enterprise",
-                "target": site.key,
-                "label": {"show": True, "formatter": label_text(site.role_label)},
-            }
-        )
-    count = len(places)
-    for index, node in enumerate(places.values()):
-        # Spread the sites on a circle around the enterprise, the first one straight above.
-        angle = -math.pi / 2 + 2 * math.pi * index / max(count, 1)
-        node["value"] = [round(math.cos(angle), 3), round(math.sin(angle), 3)]
-        nodes.append(node)
-    hidden = {"show": False}
-    return {
-        "tooltip": {"trigger": "item"},
-        "grid": {"top": 36, "bottom": 40, "left": 90, "right": 90},
-        "xAxis": {"type": "value", "min": -1.15, "max": 1.15, **hidden},
-        "yAxis": {"type": "value", "min": -1.15, "max": 1.15, "inverse": True, **hidden},
-        "series": [
-            {
-                "type": "graph",
-                "coordinateSystem": "cartesian2d",
-                "lineStyle": {"width": 2, "color": "#9aa8bd"},
-                "edgeSymbol": ["none", "arrow"],
-                "edgeSymbolSize": 9,
-                "edgeLabel": {"fontSize": 12, "color": MUTED},
-                "data": nodes,
-                "links": links,
             }
         ],
     }

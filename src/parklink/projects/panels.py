@@ -19,9 +19,9 @@ from django.urls import reverse
 from parklink.accounts.models import User
 from parklink.core.queries import prefixed
 from parklink.enterprises.models import Enterprise
-from parklink.parks import charts
 from parklink.parks.family import family_of
 from parklink.parks.models import Park
+from parklink.projects import charts
 from parklink.projects.lifecycle import PIPELINE, Stage
 from parklink.projects.models import Project, ProjectStage
 from parklink.projects.queries import visibility_q, visible_projects, with_relations
