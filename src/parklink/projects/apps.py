@@ -25,97 +25,128 @@ class ProjectsConfig(ParkLinkAppConfig):
     url_prefix = "projects/"
 
     def register(self, registry: Registry) -> None:
-        from parklink.accounts.imports import importer_factory
-        from parklink.projects import dashboard, demo, exports, panels, search
-        from parklink.projects.imports import ProjectImporter
-        from parklink.projects.models import Approval, FundsInPlace, Milestone, StageTransition
-        from parklink.projects.queries import visible_project_rows, visible_projects
-
         registry.navigation.add(NavItem("projects", _("项目"), "projects:list", order=10))
-        # The home page: the header's 项目库 / 新建项目 buttons, then the figures and charts.
-        registry.dashboard.add(
-            DashboardCard(
-                "projects-actions",
-                "projects/dashboard_actions.html",
-                dashboard.actions_context,
-                slot="actions",
-            )
+        _register_dashboard(registry)
+        _register_panels(registry)
+        _register_columns(registry)
+        _register_search_and_scopes(registry)
+        _register_data(registry)
+
+
+def _register_dashboard(registry: Registry) -> None:
+    """The home page: the header's 项目库 / 新建项目 buttons, then the figures and charts."""
+    from parklink.projects import dashboard
+
+    registry.dashboard.add(
+        DashboardCard(
+            "projects-actions",
+            "projects/dashboard_actions.html",
+            dashboard.actions_context,
+            slot="actions",
         )
-        registry.dashboard.add(
-            DashboardCard("projects", "projects/dashboard.html", dashboard.card_context)
+    )
+    registry.dashboard.add(
+        DashboardCard("projects", "projects/dashboard.html", dashboard.card_context)
+    )
+
+
+def _register_panels(registry: Registry) -> None:
+    """A park's page: the project stat card, the 园区项目 button and the project section (the
+    park's and its sub-parks' projects, with their stage chart); an enterprise's page: the
+    projects it invests in.
+    """
+    from parklink.projects import panels
+
+    for slot, template in (
+        ("stats", "projects/panels/park_stat.html"),
+        ("actions", "projects/panels/park_button.html"),
+        ("section", "projects/panels/park_section.html"),
+    ):
+        registry.panels.add(Panel("parks.park", "projects", template, panels.park_panel, slot))
+    registry.panels.add(
+        Panel(
+            "enterprises.enterprise",
+            "projects",
+            "projects/panels/enterprise_section.html",
+            panels.enterprise_panel,
         )
-        # A park's page: the project stat card, the 园区项目 button and the project section
-        # (the park's and its sub-parks' projects, with their stage chart); an enterprise's page:
-        # the projects it invests in. The park and enterprise lists: visible projects per row.
-        for slot, template in (
-            ("stats", "projects/panels/park_stat.html"),
-            ("actions", "projects/panels/park_button.html"),
-            ("section", "projects/panels/park_section.html"),
-        ):
-            registry.panels.add(Panel("parks.park", "projects", template, panels.park_panel, slot))
-        registry.panels.add(
-            Panel(
-                "enterprises.enterprise",
-                "projects",
-                "projects/panels/enterprise_section.html",
-                panels.enterprise_panel,
-            )
+    )
+
+
+def _register_columns(registry: Registry) -> None:
+    """The park and enterprise lists: visible projects per row."""
+    from parklink.projects import panels
+
+    registry.columns.add(
+        ListColumn(
+            "parks.park",
+            "project_total",
+            _("项目"),
+            panels.park_project_total,
+            requires=panels.park_project_counts,
+            sort="projects",
+            template="projects/park_list_cell.html",
+            css_class="pl-num",
         )
-        registry.columns.add(
-            ListColumn(
-                "parks.park",
-                "project_total",
-                _("项目"),
-                panels.park_project_total,
-                requires=panels.park_project_counts,
-                sort="projects",
-                template="projects/park_list_cell.html",
-                css_class="pl-num",
-            )
+    )
+    registry.columns.add(
+        ListColumn(
+            "enterprises.enterprise",
+            "project_count",
+            _("项目"),
+            panels.visible_project_count,
+            sort="projects",
+            css_class="pl-num",
         )
-        registry.columns.add(
-            ListColumn(
-                "enterprises.enterprise",
-                "project_count",
-                _("项目"),
-                panels.visible_project_count,
-                sort="projects",
-                css_class="pl-num",
-            )
+    )
+
+
+def _register_search_and_scopes(registry: Registry) -> None:
+    """Search, and who sees what: leads and negotiations are confidential, and so is
+    everything recorded about them.
+    """
+    from parklink.projects import search
+    from parklink.projects.models import Approval, FundsInPlace, Milestone, StageTransition
+    from parklink.projects.queries import visible_project_rows, visible_projects
+
+    registry.search.add(
+        SearchProvider(
+            "project",
+            _("项目"),
+            "projects:detail",
+            matches=search.matches,
+            detail=search.detail,
+            order=30,
         )
-        registry.search.add(
-            SearchProvider(
-                "project",
-                _("项目"),
-                "projects:detail",
-                matches=search.matches,
-                detail=search.detail,
-                order=30,
-            )
+    )
+    registry.scopes.add(VisibilityScope("projects.project", visible_projects))
+    for child in (StageTransition, Milestone, Approval, FundsInPlace):
+        registry.scopes.add(VisibilityScope(child._meta.label_lower, visible_project_rows(child)))
+
+
+def _register_data(registry: Registry) -> None:
+    """Import and export as a spreadsheet, and the demo data's projects."""
+    from parklink.accounts.imports import importer_factory
+    from parklink.projects import demo, exports
+    from parklink.projects.imports import ProjectImporter
+
+    registry.tabular.add(
+        TabularKind(
+            "projects",
+            _("项目"),
+            noun_zh="个项目",
+            noun_en="project(s)",
+            importer=importer_factory(ProjectImporter),
+            exporter=exports.export_from_options,
+            export_arguments=exports.export_arguments,
+            list_url_name="projects:list",
+            order=20,
         )
-        # Leads and negotiations are confidential, and so is everything recorded about them.
-        registry.scopes.add(VisibilityScope("projects.project", visible_projects))
-        for child in (StageTransition, Milestone, Approval, FundsInPlace):
-            registry.scopes.add(
-                VisibilityScope(child._meta.label_lower, visible_project_rows(child))
-            )
-        registry.tabular.add(
-            TabularKind(
-                "projects",
-                _("项目"),
-                noun_zh="个项目",
-                noun_en="project(s)",
-                importer=importer_factory(ProjectImporter),
-                exporter=exports.export_from_options,
-                export_arguments=exports.export_arguments,
-                list_url_name="projects:list",
-                order=20,
-            )
+    )
+    registry.demo_steps.add(
+        DemoStep(
+            "projects",
+            demo.load_projects,
+            after=("regions", "organizations", "parks", "enterprises"),
         )
-        registry.demo_steps.add(
-            DemoStep(
-                "projects",
-                demo.load_projects,
-                after=("regions", "organizations", "parks", "enterprises"),
-            )
-        )
+    )
