@@ -48,6 +48,48 @@ def _existing_message_en(existing: Enterprise, code: str | None) -> str:
     )
 
 
+def _detail_columns() -> list[Column]:
+    """What describes the enterprise: industry, short name, flags, capital, description."""
+    return [
+        Column(
+            "industry_code",
+            "行业代码",
+            "industry_code",
+            cells.industry_code,
+            aliases=("国民经济行业代码", "行业分类代码"),
+            default="",
+        ),
+        Column(
+            "short_name",
+            "简称",
+            "short_name",
+            cells.text(64),
+            aliases=("企业简称",),
+            default="",
+        ),
+        *(
+            Column(key, zh, en, cells.boolean, aliases=aliases, default=False)
+            for key, zh, en, aliases in FLAGS
+        ),
+        Column(
+            "registered_capital",
+            "注册资本(万元)",
+            "registered_capital",
+            cells.amount("万元"),
+            aliases=("注册资本",),
+            unit_parser=cells.amount,
+        ),
+        Column(
+            "description",
+            "简介",
+            "description",
+            cells.text(),
+            aliases=("企业简介", "介绍"),
+            default="",
+        ),
+    ]
+
+
 class EnterpriseImporter(OwnedImporter):
     """企业名称, 统一社会信用代码, 注册地, 行业代码, flags, 注册资本(万元), 简介."""
 
@@ -60,6 +102,10 @@ class EnterpriseImporter(OwnedImporter):
         self.by_name: dict[tuple[str, str], Enterprise] = {}
 
     def columns(self) -> Sequence[Column]:
+        return [*self._identity_columns(), *_detail_columns()]
+
+    def _identity_columns(self) -> list[Column]:
+        """What names the enterprise: its name, USCC and registered region."""
         return [
             Column(
                 "name",
@@ -84,42 +130,6 @@ class EnterpriseImporter(OwnedImporter):
                 self.regions.parse,
                 required=True,
                 aliases=("注册地行政区", "所在地", "行政区", "行政区划代码", "adcode"),
-            ),
-            Column(
-                "industry_code",
-                "行业代码",
-                "industry_code",
-                cells.industry_code,
-                aliases=("国民经济行业代码", "行业分类代码"),
-                default="",
-            ),
-            Column(
-                "short_name",
-                "简称",
-                "short_name",
-                cells.text(64),
-                aliases=("企业简称",),
-                default="",
-            ),
-            *(
-                Column(key, zh, en, cells.boolean, aliases=aliases, default=False)
-                for key, zh, en, aliases in FLAGS
-            ),
-            Column(
-                "registered_capital",
-                "注册资本(万元)",
-                "registered_capital",
-                cells.amount("万元"),
-                aliases=("注册资本",),
-                unit_parser=cells.amount,
-            ),
-            Column(
-                "description",
-                "简介",
-                "description",
-                cells.text(),
-                aliases=("企业简介", "介绍"),
-                default="",
             ),
         ]
 
