@@ -216,3 +216,18 @@ class TestOneUnitPerAmount:
             ["amount"],
             ["amount_wan"],
         ]
+
+
+class TestBoundsOfWholeNumbersAreDeclared:
+    """Bounds given on a field of an optional custom integer type reached the document as
+    pydantic's "ge"/"le", which no client reads; they are JSON Schema's minimum/maximum."""
+
+    def test_no_pydantic_keywords_in_the_document(self, client):  # type: ignore[no-untyped-def]
+        text = client.get("/api/v1/openapi.json").content.decode()
+        assert '"ge":' not in text
+        assert '"le":' not in text
+
+    def test_an_owner_id_is_declared_positive(self, client):  # type: ignore[no-untyped-def]
+        schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+        [number, _null] = schemas["ParkIn"]["properties"]["owner"]["anyOf"]
+        assert (number["minimum"], number["maximum"]) == (1, 2**63 - 1)

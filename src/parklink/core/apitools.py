@@ -113,8 +113,19 @@ def _not_bool(value: Any) -> Any:
     return value
 
 
-# The type of every whole number in a request body.
-Count = Annotated[int, BeforeValidator(_not_bool)]
+def whole_number(minimum: int, maximum: int) -> Any:
+    """A whole number of a request body between `minimum` and `maximum`, booleans refused.
+
+    The bounds sit inside the type so that the OpenAPI document states them as
+    minimum/maximum (given on a field of an optional custom type, pydantic would not).
+    """
+    return Annotated[int, Field(ge=minimum, le=maximum), BeforeValidator(_not_bool)]
+
+
+RecordId = whole_number(1, MAX_ID)  # a record's id (BigAutoField)
+Position = whole_number(0, 32767)  # an order in a list (PositiveSmallIntegerField)
+Headcount = whole_number(0, 2**31 - 1)  # people (PositiveIntegerField)
+Year = whole_number(1949, 9999)  # a statistical year; the service also refuses beyond next year
 
 # Text a record cannot do without: at least one character that is not white space.
 NOT_BLANK = r"\S"

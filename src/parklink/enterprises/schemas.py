@@ -10,7 +10,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, model_validator
 
 from parklink.accounts.schemas import OrgRef
-from parklink.core.apitools import MAX_ID, NOT_BLANK, Count, Wan, Yuan, one_unit_only
+from parklink.core.apitools import NOT_BLANK, RecordId, Wan, Yuan, one_unit_only
 from parklink.core.money import format_amount, to_yuan
 from parklink.enterprises.models import Enterprise, EnterpriseSite, SiteRole
 from parklink.parks.schemas import ParkRef
@@ -77,7 +77,7 @@ class SiteIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     role: SiteRole
-    park: Count | None = Field(None, ge=1, le=MAX_ID)
+    park: RecordId | None = None
     region: str | None = Field(None, max_length=100)
     address: str = Field("", max_length=255)
 
@@ -124,5 +124,5 @@ class EnterpriseIn(EnterprisePatch):
     region: str = Field(
         min_length=1, max_length=100, pattern=NOT_BLANK, description="adcode or place name"
     )
-    owner: Count | None = Field(None, ge=1, le=MAX_ID)
+    owner: RecordId | None = None
     sites: list[SiteIn] | None = Field(default_factory=list)

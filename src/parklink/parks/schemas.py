@@ -11,14 +11,15 @@ from pydantic import ConfigDict, Field
 
 from parklink.accounts.schemas import OrgRef
 from parklink.core.apitools import (
-    MAX_ID,
     NOT_BLANK,
-    Count,
     IndicatorValue,
     IsoDate,
     Mu,
+    Position,
+    RecordId,
     ResourceValue,
     SquareMetres,
+    Year,
 )
 from parklink.core.money import format_amount
 from parklink.parks.models import (
@@ -170,7 +171,7 @@ class ParkPatch(Schema):
     region: str = Field(  # type: ignore[assignment]
         None, min_length=1, max_length=100, pattern=NOT_BLANK, description="adcode or place name"
     )
-    parent: Count | None = Field(None, ge=1, le=MAX_ID, description="park id; null detaches")
+    parent: RecordId | None = Field(None, description="park id; null detaches")
     description: str | None = None
     established: IsoDate | None = Field(None, description="设立日期, not in the future")
     planned_area_mu: Mu | None = Field(None, description="亩")
@@ -187,7 +188,7 @@ class ParkIn(ParkPatch):
     region: str = Field(
         min_length=1, max_length=100, pattern=NOT_BLANK, description="adcode or place name"
     )
-    owner: Count | None = Field(None, ge=1, le=MAX_ID)
+    owner: RecordId | None = None
 
 
 # ---------------------------------------------------------------- replacing a park's lists
@@ -201,7 +202,7 @@ class IndustryIn(Schema):
     name: str = Field(min_length=1, max_length=64, pattern=NOT_BLANK)
     role: IndustryRole = IndustryRole.LEADING
     industry_code: str = ""
-    order: Count | None = Field(None, ge=0, le=32767, description="default: its place in the list")
+    order: Position | None = Field(None, description="default: its place in the list")
 
 
 class ResourceIn(Schema):
@@ -221,7 +222,7 @@ class IndicatorIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    year: Count = Field(ge=1949, description="from 1949 to next year")
+    year: Year = Field(description="from 1949 to next year")
     indicator: IndicatorKind
     value: IndicatorValue
     unit: str = ""
@@ -263,9 +264,9 @@ class IndicatorsOut(Schema):
 class LinkageMemberIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    park: Count = Field(ge=1, le=MAX_ID)
+    park: RecordId
     role: LinkageRole
-    order: Count | None = Field(None, ge=0, le=32767, description="default: its place in the list")
+    order: Position | None = Field(None, description="default: its place in the list")
 
 
 class LinkagePatch(Schema):
@@ -283,7 +284,7 @@ class LinkageIn(LinkagePatch):
     """A new linkage; `owner` (an organisation id) is only for installation admins."""
 
     name: str = Field(min_length=1, max_length=128, pattern=NOT_BLANK)
-    owner: Count | None = Field(None, ge=1, le=MAX_ID)
+    owner: RecordId | None = None
 
 
 class LinkageDetailOut(Schema):

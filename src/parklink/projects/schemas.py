@@ -15,11 +15,12 @@ from parklink.core.apitools import (
     MAX_ID,
     MAX_OFFSET,
     NOT_BLANK,
-    Count,
+    Headcount,
     IsoDate,
     Mu,
     PositiveWan,
     PositiveYuan,
+    RecordId,
     SquareMetres,
     Wan,
     Yuan,
@@ -285,11 +286,11 @@ class ProjectPatch(Schema):
     # A project keeps its name: it may be changed but not cleared (no null).
     name: str = Field(None, min_length=1, max_length=200, pattern=NOT_BLANK)  # type: ignore[assignment]
     code_name: str | None = Field(None, max_length=64)
-    park: Count | None = Field(None, ge=1, le=MAX_ID, description="park id")
+    park: RecordId | None = Field(None, description="park id")
     region: str | None = Field(
         None, min_length=1, max_length=100, pattern=NOT_BLANK, description="adcode or place name"
     )
-    investor: Count | None = Field(None, ge=1, le=MAX_ID, description="enterprise id")
+    investor: RecordId | None = Field(None, description="enterprise id")
     sector: str | None = Field(None, max_length=64)
     industry_code: str | None = Field(None, max_length=8)
     description: str | None = None
@@ -302,7 +303,7 @@ class ProjectPatch(Schema):
     expected_annual_revenue_wan: Wan | None = Field(None, description="万元")
     expected_annual_tax: Yuan | None = Field(None, description="元")
     expected_annual_tax_wan: Wan | None = Field(None, description="万元")
-    jobs: Count | None = Field(None, ge=0, le=2**31 - 1)
+    jobs: Headcount | None = None
     land_area_mu: Mu | None = Field(None, description="用地面积(亩)")
     floor_area_m2: SquareMetres | None = Field(None, description="建筑面积(平方米)")
     remarks: str | None = None
@@ -313,10 +314,8 @@ class ProjectPatch(Schema):
     lead_source: LeadSource | None = None
     lead_source_detail: str | None = Field(None, max_length=255)
     responsible_leader: str | None = Field(None, max_length=64)
-    leader_user: Count | None = Field(
+    leader_user: RecordId | None = Field(
         None,
-        ge=1,
-        le=MAX_ID,
         description="user id of the responsible leader (a member of the owner organisation)",
     )
     task_force: str | None = Field(None, max_length=255)
@@ -349,9 +348,7 @@ class ProjectIn(ProjectPatch):
     stage: EntryStage = Field("lead", description="a project cannot enter as stalled or terminated")
     stage_date: IsoDate | None = Field(None, description="default today")
     note: str = ""
-    owner: Count | None = Field(
-        None, ge=1, le=MAX_ID, description="organisation id; installation admins only"
-    )
+    owner: RecordId | None = Field(None, description="organisation id; installation admins only")
 
 
 class TransitionIn(Schema):
