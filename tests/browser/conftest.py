@@ -1,5 +1,16 @@
 """Browser fixtures: one Debian Chromium per session, a fresh zh-CN page per test, login, a world.
 
+Two kinds of browser test:
+
+- Tests that write (and tests with their own small world) are marked
+  `django_db(transaction=True)` and talk to pytest-django's `live_server`; every table is
+  flushed after each of them.
+- Tests that only read the demo set inherit `DemoReader`: their `server` is a second live
+  server over the demo set, loaded once per session and never flushed. They are not marked
+  `django_db` (so pytest-django runs them after the transactional ones and does not flush);
+  `demo_world` opens the database for them. They must not change the demo set: a test that
+  changes it uses `fresh_demo_world` (its own copy, loaded for that test) instead.
+
 Playwright's sync API runs an event loop in the test thread, so Django's async-safety check is
 relaxed for these tests only (they call the ORM from the same thread, never concurrently).
 """
@@ -45,6 +56,16 @@ def _reference_models() -> list[Any]:
     return [Region, ProjectTag]
 
 
+def _restore_reference_data() -> None:
+    """Keep a copy of the reference tables the first time they are seen; refill them after."""
+    for model in _reference_models():
+        label = model._meta.label
+        if model.objects.exists():
+            _REFERENCE.setdefault(label, list(model.objects.order_by("pk")))
+        elif label in _REFERENCE:
+            model.objects.bulk_create(_REFERENCE[label], batch_size=500)
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_survives_flushes(request: pytest.FixtureRequest) -> None:
     """Transactional tests empty every table afterwards, reference data too: put it back.
@@ -56,12 +77,7 @@ def _reference_data_survives_flushes(request: pytest.FixtureRequest) -> None:
     if marker is None or not marker.kwargs.get("transaction"):
         return
     request.getfixturevalue("transactional_db")
-    for model in _reference_models():
-        label = model._meta.label
-        if model.objects.exists():
-            _REFERENCE.setdefault(label, list(model.objects.order_by("pk")))
-        elif label in _REFERENCE:
-            model.objects.bulk_create(_REFERENCE[label], batch_size=500)
+    _restore_reference_data()
 
 
 @pytest.fixture(scope="session")
@@ -84,9 +100,15 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
+def server(live_server: Any) -> Any:
+    """The live server the test's page talks to (`DemoReader` tests get the demo server)."""
+    return live_server
+
+
+@pytest.fixture
+def page(browser: Any, server: Any) -> Iterator[Any]:
     """A new page in a fresh context (own cookies), Chinese locale, 1440 px wide."""
-    context = browser.new_context(locale="zh-CN", viewport=VIEWPORT, base_url=live_server.url)
+    context = browser.new_context(locale="zh-CN", viewport=VIEWPORT, base_url=server.url)
     context.set_default_timeout(10_000)
     opened = context.new_page()
     yield opened
@@ -94,7 +116,7 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def login(live_server: Any) -> Callable[..., None]:
+def login(server: Any) -> Callable[..., None]:
     """login(page, user): give the page a logged-in session (no password needed).
 
     login(page, user, password="…") types the credentials into the login form instead.
@@ -102,7 +124,7 @@ def login(live_server: Any) -> Callable[..., None]:
 
     def log_in(page: Any, user: User, password: str | None = None) -> None:
         if password is not None:
-            page.goto(f"{live_server.url}/login/")
+            page.goto(f"{server.url}/login/")
             page.fill("input[name=username]", user.username)
             page.fill("input[name=password]", password)
             with page.expect_navigation():
@@ -112,7 +134,7 @@ def login(live_server: Any) -> Callable[..., None]:
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         page.context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": server.url}]
         )
 
     return log_in
@@ -129,13 +151,63 @@ class World:
     password: str = "pw-browser"  # every user of the world has it
 
 
+@pytest.fixture(scope="session")
+def demo_server(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
+    """A live server over the shared demo set, for `DemoReader` tests; one per session."""
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        started = LiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")
+    started._live_server_modified_settings.enable()
+    yield started
+    started._live_server_modified_settings.disable()
+    started.stop()
+
+
+@pytest.fixture(scope="session")
+def _shared_demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The demo set, committed once for the session's readers and emptied again at the end."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        _load_shared_demo()
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+        _restore_reference_data()
+
+
+def _load_shared_demo() -> None:
+    from parklink.core.demo import load_demo
+    from parklink.projects.models import Project
+
+    if not Project.objects.exists():  # first use, or a transactional test flushed it
+        _restore_reference_data()
+        load_demo()
+
+
 @pytest.fixture
-def demo_world(transactional_db: Any) -> World:
-    """The demo data set, loaded as `parklink demo` loads it."""
+def demo_world(_shared_demo: None, django_db_blocker: Any) -> Iterator[World]:
+    """The shared demo set, read only: the test may query it but must not change it."""
+    with django_db_blocker.unblock():
+        _load_shared_demo()
+        yield _demo_world()
+
+
+@pytest.fixture
+def fresh_demo_world(transactional_db: Any) -> World:
+    """A copy of the demo set for a test that changes it (marked transactional: flushed after)."""
     from parklink.core.demo import load_demo
 
     load_demo()
     return _demo_world()
+
+
+class DemoReader:
+    """Base of test classes that only read the demo set: their pages talk to the demo server."""
+
+    @pytest.fixture
+    def server(self, demo_server: Any, demo_world: World) -> Any:
+        return demo_server
 
 
 def _demo_world() -> World:

@@ -12,9 +12,10 @@ from django.db.models import Count
 from parklink.accounts.models import User
 from parklink.projects.queries import visible_projects
 from parklink.projects.services import attention_list
-from tests.browser.conftest import World
+from tests.browser.conftest import DemoReader, World
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Readers of the shared demo set: not marked django_db (demo_world opens the database).
+pytestmark = [pytest.mark.browser]
 
 # Counts, per chart, the pixels that are neither transparent nor (near) white.
 COLOURED_PIXELS = """
@@ -47,18 +48,18 @@ def busiest_officer(world: World) -> User:
     return max(officers, key=richness)
 
 
-class TestDashboard:
+class TestDashboard(DemoReader):
     def test_logging_in_shows_the_dashboard_with_drawn_charts(
         self,
         page: Any,
-        live_server: Any,
+        server: Any,
         login: Callable[..., None],
         demo_world: World,
         screenshot_dir: Path,
     ) -> None:
         officer = busiest_officer(demo_world)
         login(page, officer, password=demo_world.password)
-        assert page.url == f"{live_server.url}/"
+        assert page.url == f"{server.url}/"
         assert page.locator("h1").inner_text() == "招商工作台"
         charts = page.locator(".pl-chart")
         assert charts.count() == 5
@@ -70,7 +71,7 @@ class TestDashboard:
     def test_wrong_password_stays_on_the_login_page_with_a_message(
         self,
         page: Any,
-        live_server: Any,
+        server: Any,
         login: Callable[..., None],
         demo_world: World,
     ) -> None:
@@ -82,12 +83,12 @@ class TestDashboard:
     def test_clicking_a_funnel_band_opens_the_list_filtered_by_that_stage(
         self,
         page: Any,
-        live_server: Any,
+        server: Any,
         login: Callable[..., None],
         demo_world: World,
     ) -> None:
         login(page, busiest_officer(demo_world))
-        page.goto(f"{live_server.url}/")
+        page.goto(f"{server.url}/")
         funnel = page.locator('.pl-chart[data-options="chart-funnel"]')
         page.wait_for_function(f"({COLOURED_PIXELS})()[0] > 200")
         box = funnel.bounding_box()
@@ -99,6 +100,6 @@ class TestDashboard:
         third = series["data"][2]
         with page.expect_navigation():
             page.mouse.click(box["x"] + box["width"] / 2, box["y"] + series["top"] + band * 2.5)
-        assert page.url == live_server.url + third["url"]
+        assert page.url == server.url + third["url"]
         stage = third["url"].rsplit("=", 1)[1]
         assert page.locator(f'input[name=stage][value="{stage}"]').is_checked()

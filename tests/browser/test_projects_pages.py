@@ -20,9 +20,9 @@ from parklink.projects.queries import (
     visible_projects,
 )
 from parklink.projects.services import allowed_next
-from tests.browser.conftest import World
+from tests.browser.conftest import DemoReader, World
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 
 def officer_of(project: Project) -> User:
@@ -75,17 +75,17 @@ def narrowing_filter() -> tuple[User, dict[str, Any], set[str]]:
     raise AssertionError("the world needs an organisation with projects in several places")
 
 
-class TestProjectList:
+class TestProjectList(DemoReader):
     def test_filtering_by_park_and_stage_shows_the_right_rows(
         self,
         page: Any,
-        live_server: Any,
+        server: Any,
         login: Callable[..., None],
         demo_world: World,
     ) -> None:
         officer, row, expected = narrowing_filter()
         login(page, officer)
-        page.goto(f"{live_server.url}/projects/")
+        page.goto(f"{server.url}/projects/")
         everything = int(page.locator("[data-result-count]").inner_text())
         with page.expect_response(lambda r: f"park={row['park']}" in r.url):
             page.select_option("select[name=park]", str(row["park"]))
@@ -105,13 +105,65 @@ class TestProjectList:
         assert {badge.get_attribute("data-stage") for badge in badges} == {row["stage"]}
 
 
-class TestProjectPage:
+class TestProjectPage(DemoReader):
+    def test_illegal_move_shows_the_reason_and_changes_nothing(
+        self,
+        page: Any,
+        server: Any,
+        login: Callable[..., None],
+        demo_world: World,
+    ) -> None:
+        project = movable_project()
+        login(page, officer_of(project))
+        page.goto(f"{server.url}/projects/{project.pk}/")
+        first = allowed_next(project)[0]
+        page.locator(f'[data-next-stage="{first}"]').click()
+        page.locator("#transition-form").wait_for()
+        # Someone else moved the project meanwhile: this confirmation is now out of date.
+        page.evaluate(
+            "document.querySelector('#transition-form input[name=to]').value = 'full_production'"
+        )
+        page.locator("[data-confirm-transition]").click()
+        error = page.locator("[data-transition-error]")
+        error.wait_for()
+        assert "达产" in error.inner_text()
+        project.refresh_from_db()
+        assert project.stage == "signed"
+
+    def test_other_organisation_gets_404_for_a_confidential_project(
+        self,
+        page: Any,
+        server: Any,
+        login: Callable[..., None],
+        demo_world: World,
+    ) -> None:
+        secret = Project.objects.filter(signed_on__isnull=True).order_by("pk").first()
+        assert secret is not None, "the world needs a project that was never signed"
+        outsider = (
+            User.objects.filter(organization__isnull=False, is_superuser=False)
+            .exclude(organization_id=secret.owner_id)
+            .order_by("pk")
+            .first()
+        )
+        assert outsider is not None
+        login(page, outsider)
+        response = page.goto(f"{server.url}/projects/{secret.pk}/")
+        assert response is not None and response.status == 404
+        assert secret.name not in page.content()
+        page.goto(f"{server.url}/projects/?q={secret.name}")
+        assert page.locator("[data-result-count]").inner_text() == "0"
+
+
+@pytest.mark.django_db(transaction=True)
+class TestProjectPageChanges:
+    """Changes a project, so it runs on its own copy of the demo set (flushed after)."""
+
     def test_officer_moves_a_project_to_its_next_stage(
         self,
         page: Any,
         live_server: Any,
         login: Callable[..., None],
-        demo_world: World,
+        fresh_demo_world: World,
         screenshot_dir: Path,
     ) -> None:
         project = movable_project()
@@ -142,50 +194,3 @@ class TestProjectPage:
         project.refresh_from_db()
         assert project.stage == target
         page.screenshot(path=str(screenshot_dir / "project-detail.png"), full_page=True)
-
-    def test_illegal_move_shows_the_reason_and_changes_nothing(
-        self,
-        page: Any,
-        live_server: Any,
-        login: Callable[..., None],
-        demo_world: World,
-    ) -> None:
-        project = movable_project()
-        login(page, officer_of(project))
-        page.goto(f"{live_server.url}/projects/{project.pk}/")
-        first = allowed_next(project)[0]
-        page.locator(f'[data-next-stage="{first}"]').click()
-        page.locator("#transition-form").wait_for()
-        # Someone else moved the project meanwhile: this confirmation is now out of date.
-        page.evaluate(
-            "document.querySelector('#transition-form input[name=to]').value = 'full_production'"
-        )
-        page.locator("[data-confirm-transition]").click()
-        error = page.locator("[data-transition-error]")
-        error.wait_for()
-        assert "达产" in error.inner_text()
-        project.refresh_from_db()
-        assert project.stage == "signed"
-
-    def test_other_organisation_gets_404_for_a_confidential_project(
-        self,
-        page: Any,
-        live_server: Any,
-        login: Callable[..., None],
-        demo_world: World,
-    ) -> None:
-        secret = Project.objects.filter(signed_on__isnull=True).order_by("pk").first()
-        assert secret is not None, "the world needs a project that was never signed"
-        outsider = (
-            User.objects.filter(organization__isnull=False, is_superuser=False)
-            .exclude(organization_id=secret.owner_id)
-            .order_by("pk")
-            .first()
-        )
-        assert outsider is not None
-        login(page, outsider)
-        response = page.goto(f"{live_server.url}/projects/{secret.pk}/")
-        assert response is not None and response.status == 404
-        assert secret.name not in page.content()
-        page.goto(f"{live_server.url}/projects/?q={secret.name}")
-        assert page.locator("[data-result-count]").inner_text() == "0"

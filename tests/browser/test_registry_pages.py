@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +11,10 @@ import pytest
 
 from parklink.accounts.models import Organization, User
 from parklink.parks.models import LinkageMember, Park, ParkIndustry, ParkLinkage
-from parklink.projects.models import ProjectTag
 from parklink.regions.models import Region
+from tests.browser.conftest import DemoReader
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 # Counts the canvas pixels an ECharts chart has painted (anything not fully transparent).
 PAINTED = """(selector) => {
@@ -41,14 +40,6 @@ NODE_AT = """([selector, name]) => {
   }
   return null;
 }"""
-
-
-@pytest.fixture(autouse=True)
-def _project_tags_survive_flushes(transactional_db: Any) -> None:
-    """Live-server tests flush the tags the projects migration loads; the demo needs them."""
-    tags = import_module("parklink.projects.migrations.0002_tags")
-    for code, name, name_en in tags.TAGS:
-        ProjectTag.objects.update_or_create(code=code, defaults={"name": name, "name_en": name_en})
 
 
 def _gaode_family() -> dict[str, Park]:
@@ -111,6 +102,7 @@ def _wait_for_charts(page: Any) -> None:
     page.wait_for_timeout(700)  # let the entry animations finish painting
 
 
+@pytest.mark.django_db(transaction=True)
 class TestParkDetailInTheBrowser:
     def test_tree_and_linkage_graph_draw_and_a_sub_park_opens_on_click(
         self, page: Any, live_server: Any, login: Callable[..., Any], transactional_db: Any
@@ -148,20 +140,21 @@ class TestParkDetailInTheBrowser:
         assert page.url == f"{live_server.url}/parks/{parks['manigange'].pk}/"
 
 
-class TestParkDetailScreenshot:
+class TestParkDetailScreenshot(DemoReader):
     def test_park_detail_screenshot_in_chinese(
         self,
         page: Any,
-        live_server: Any,
+        server: Any,
         login: Callable[..., Any],
         demo_world: Any,
         screenshot_dir: Path,
     ) -> None:
-        # 张掖经开区 (article 003) from the demo set; else 高德产业园 built from article 000.
-        park = Park.objects.filter(name="张掖经开区").first() or _gaode_family()["gaode"]
+        # 张掖经开区 (article 003) from the demo set, seen by its committee's officer.
+        park = Park.objects.get(name="张掖经开区")
         owner = User.objects.filter(organization=park.owner, role="officer").first()
-        login(page, owner or _reader())
-        page.goto(f"{live_server.url}/parks/{park.pk}/")
+        assert owner is not None, "the demo set gives every organisation an officer"
+        login(page, owner)
+        page.goto(f"{server.url}/parks/{park.pk}/")
         _wait_for_charts(page)
         assert page.locator("html").get_attribute("lang") == "zh-hans"
         assert page.evaluate(PAINTED, "#tree-chart") > 500
