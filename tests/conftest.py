@@ -12,53 +12,35 @@ from django.test import Client
 from parklink.accounts.models import Organization, Role, User
 from parklink.accounts.services import create_token
 from parklink.regions.models import Region
+from tests.support import factories
 
 
 @pytest.fixture
 def region() -> Callable[[str], Region]:
-    return lambda adcode: Region.objects.get(adcode=adcode)
+    return factories.region
 
 
 @pytest.fixture
 def make_org(db: Any) -> Callable[..., Organization]:
-    def make(name: str, adcode: str, kind: str = "investment_bureau") -> Organization:
-        return Organization.objects.create(
-            name=name, kind=kind, region=Region.objects.get(adcode=adcode)
-        )
-
-    return make
+    return factories.organization
 
 
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., User]:
-    def make(
-        username: str, org: Organization | None, role: str = Role.OFFICER, **extra: Any
-    ) -> User:
-        return User.objects.create_user(
-            username=username, password="pw-" + username * 2, organization=org, role=role, **extra
-        )
-
-    return make
+    return factories.user
 
 
 @pytest.fixture
-def orgs(make_org: Callable[..., Organization]) -> dict[str, Organization]:
-    """A province, a city inside it, two counties inside the city, and an outsider."""
-    return {
-        "province": make_org("四川省投资促进局", "510000"),
-        "city": make_org("成都市投资促进局", "510100"),
-        "jinniu": make_org("金牛区投资促进局", "510106"),
-        "qingbaijiang": make_org("青白江区投资促进局", "510113"),
-        "dege": make_org("德格县人民政府", "513330", kind="government"),
-        "zhangye": make_org("张掖经开区管委会", "620700", kind="park_committee"),
-    }
+def orgs(db: Any) -> dict[str, Organization]:
+    """A province, a city inside it, two counties inside the city, and two outsiders."""
+    return factories.nested_organizations()
 
 
 @pytest.fixture
-def users(orgs: dict[str, Organization], make_user: Callable[..., User]) -> dict[str, User]:
-    made = {key: make_user(f"{key}_officer", org) for key, org in orgs.items()}
-    made["jinniu_viewer"] = make_user("jinniu_viewer", orgs["jinniu"], role=Role.VIEWER)
-    made["root"] = User.objects.create_superuser("root", "root@example.org", "pw-rootroot")
+def users(orgs: dict[str, Organization]) -> dict[str, User]:
+    made = {key: factories.user(f"{key}_officer", org) for key, org in orgs.items()}
+    made["jinniu_viewer"] = factories.user("jinniu_viewer", orgs["jinniu"], role=Role.VIEWER)
+    made["root"] = factories.superuser()
     return made
 
 

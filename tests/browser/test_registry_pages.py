@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from parklink.accounts.models import Organization, User
-from parklink.parks.models import LinkageMember, Park, ParkIndustry, ParkLinkage
-from parklink.regions.models import Region
+from parklink.parks.models import Park, ParkIndustry
 from tests.browser.conftest import DemoReader
+from tests.support import factories
 
 pytestmark = [pytest.mark.browser]
 
@@ -44,25 +44,9 @@ NODE_AT = """([selector, name]) => {
 
 def _gaode_family() -> dict[str, Park]:
     """高德产业园 with two of its 一区四园 and the 三园联动, from article 000's figures."""
-    committee = Organization.objects.create(
-        name="成都高新区管委会(测试)",
-        kind="park_committee",
-        region=Region.objects.get(adcode="510100"),
-    )
-    dege = Organization.objects.create(
-        name="德格县人民政府(测试)", kind="government", region=Region.objects.get(adcode="513330")
-    )
-
-    def park(owner: Organization, name: str, adcode: str, **fields: Any) -> Park:
-        return Park.objects.create(
-            owner=owner,
-            name=name,
-            region_id=adcode,
-            kind=fields.pop("kind", "industrial_park"),
-            **fields,
-        )
-
-    gaode = park(
+    committee = factories.organization("成都高新区管委会(测试)", "510100", kind="park_committee")
+    dege = factories.organization("德格县人民政府(测试)", "513330", kind="government")
+    gaode = factories.park(
         committee,
         "成都高新区—德格县共建产业园区(测试)",
         "510100",
@@ -70,20 +54,20 @@ def _gaode_family() -> dict[str, Park]:
         short_name="高德产业园(测试)",
         carrier_built_m2=Decimal("745000"),
     )
-    future = park(committee, "成都未来科技城(测试)", "510100", parent=gaode)
-    bio = park(committee, "成都天府国际生物城(测试)", "510116", parent=gaode)
-    ganmei = park(dege, "甘眉工业园(测试)", "511400")
-    manigange = park(dege, "马尼干戈产业园(测试)", "513330")
+    future = factories.park(committee, "成都未来科技城(测试)", "510100", parent=gaode)
+    bio = factories.park(committee, "成都天府国际生物城(测试)", "510116", parent=gaode)
+    ganmei = factories.park(dege, "甘眉工业园(测试)", "511400")
+    manigange = factories.park(dege, "马尼干戈产业园(测试)", "513330")
     ParkIndustry.objects.create(park=future, name="新能源")
-    linkage = ParkLinkage.objects.create(owner=committee, name="三园联动(测试)")
-    for order, (member, role) in enumerate(
+    factories.linkage(
+        committee,
+        "三园联动(测试)",
         [
             (gaode, "rnd_incubation"),
             (ganmei, "supporting_manufacturing"),
             (manigange, "local_landing"),
-        ]
-    ):
-        LinkageMember.objects.create(linkage=linkage, park=member, role=role, order=order)
+        ],
+    )
     return {"gaode": gaode, "future": future, "bio": bio, "ganmei": ganmei, "manigange": manigange}
 
 

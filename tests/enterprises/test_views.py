@@ -19,6 +19,7 @@ from parklink.enterprises.models import Enterprise, EnterpriseSite
 from parklink.enterprises.uscc import check_character
 from parklink.parks.models import Park
 from parklink.projects import services as project_services
+from tests.support import factories
 
 QUERY_COUNTS = Path(__file__).resolve().parent.parent / "web_query_counts_registry.json"
 
@@ -38,46 +39,42 @@ def client_for(user: User) -> Client:
 @pytest.fixture
 def world(orgs: dict[str, Organization], users: dict[str, User], today: Any) -> dict[str, Any]:
     city = orgs["city"]
-    gaode = Park.objects.create(
-        owner=city, name="高德产业园", region_id="510100", kind="cobuilt_park"
-    )
-    future = Park.objects.create(
-        owner=city, name="成都未来科技城", region_id="510100", kind="industrial_park", parent=gaode
-    )
-    hydrogen = Park.objects.create(
-        owner=orgs["zhangye"], name="氢能零碳产业园", region_id="620702", kind="industrial_park"
-    )
-    wofei = Enterprise.objects.create(
-        owner=city,
-        name="四川沃飞长空科技发展有限公司",
+    gaode = factories.park(city, "高德产业园", "510100", kind="cobuilt_park")
+    future = factories.park(city, "成都未来科技城", "510100", parent=gaode)
+    hydrogen = factories.park(orgs["zhangye"], "氢能零碳产业园", "620702")
+    wofei = factories.enterprise(
+        city,
+        "四川沃飞长空科技发展有限公司",
+        "510100",
+        sites=[{"park": future, "role": "headquarters"}],
         short_name="沃飞长空",
         uscc=uscc(1),
-        region_id="510100",
         industry_code="3741",
         is_chain_leader=True,
         is_high_tech=True,
         registered_capital=Decimal("200000000"),
     )
-    rongsu = Enterprise.objects.create(
-        owner=city,
-        name="苏州融速智造科技有限公司",
+    rongsu = factories.enterprise(
+        city,
+        "苏州融速智造科技有限公司",
+        "320500",
+        sites=[
+            {"park": gaode, "role": "rnd"},
+            {"region_id": "320500", "role": "manufacturing"},
+        ],
         uscc=uscc(2, "320500"),
-        region_id="320500",
         industry_code="3421",
         is_specialised_sme=True,
     )
-    hexi = Enterprise.objects.create(
-        owner=orgs["zhangye"],
-        name="甘肃河西硅业有限公司",
-        region_id="620702",
+    hexi = factories.enterprise(
+        orgs["zhangye"],
+        "甘肃河西硅业有限公司",
+        "620702",
+        sites=[{"park": hydrogen, "role": "manufacturing"}],
         industry_code="3140",
         is_above_scale=True,
         is_listed=True,
     )
-    EnterpriseSite.objects.create(enterprise=wofei, park=future, role="headquarters")
-    EnterpriseSite.objects.create(enterprise=rongsu, park=gaode, role="rnd")
-    EnterpriseSite.objects.create(enterprise=rongsu, region_id="320500", role="manufacturing")
-    EnterpriseSite.objects.create(enterprise=hexi, park=hydrogen, role="manufacturing")
     cite(
         wofei,
         [

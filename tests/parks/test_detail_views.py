@@ -24,6 +24,7 @@ from parklink.parks.models import (
     ParkLinkage,
     ParkResource,
 )
+from tests.support import factories
 
 QUERY_COUNTS = Path(__file__).resolve().parent.parent / "web_query_counts_registry.json"
 
@@ -66,15 +67,9 @@ def park_data(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def make_park(owner: Organization, name: str, adcode: str, **fields: Any) -> Park:
-    return Park.objects.create(
-        owner=owner, name=name, region_id=adcode, kind=fields.pop("kind", "industrial_park")
-    )
-
-
 @pytest.fixture
 def zhangye(orgs: dict[str, Organization]) -> Park:
-    park = make_park(orgs["zhangye"], "张掖经开区", "620702", kind="national_etdz")
+    park = factories.park(orgs["zhangye"], "张掖经开区", "620702", kind="national_etdz")
     ParkIndustry.objects.create(park=park, name="氢能零碳产业", role="representative")
     ParkResource.objects.create(park=park, kind="frost_free_days", value=160, unit="天")
     ParkIndicator.objects.create(
@@ -256,9 +251,9 @@ class TestParkEditLists:
 @pytest.fixture
 def linked(orgs: dict[str, Organization]) -> dict[str, Any]:
     """三园联动 owned by the city: its own park and two parks of 德格县."""
-    gaode = make_park(orgs["city"], "高德产业园", "510100", kind="cobuilt_park")
-    ganmei = make_park(orgs["dege"], "甘眉工业园", "513330")
-    manigange = make_park(orgs["dege"], "马尼干戈产业园", "513330")
+    gaode = factories.park(orgs["city"], "高德产业园", "510100", kind="cobuilt_park")
+    ganmei = factories.park(orgs["dege"], "甘眉工业园", "513330")
+    manigange = factories.park(orgs["dege"], "马尼干戈产业园", "513330")
     linkage = ParkLinkage.objects.create(owner=orgs["city"], name="三园联动", description="成甘")
     for order, (park, role) in enumerate(
         [
@@ -316,7 +311,7 @@ def _fill_linkages(org: Organization, count: int) -> None:
     for index in range(start, count):
         linkage = ParkLinkage.objects.create(owner=org, name=f"联动{index:02d}")
         for order in range(3):
-            park = make_park(org, f"联动{index:02d}园区{order}", "510100")
+            park = factories.park(org, f"联动{index:02d}园区{order}", "510100")
             LinkageMember.objects.create(linkage=linkage, park=park, role="other", order=order)
 
 

@@ -19,15 +19,14 @@ from parklink.accounts.models import Organization, User
 from parklink.core.sources import cite
 from parklink.enterprises.models import Enterprise, EnterpriseSite
 from parklink.parks.models import (
-    LinkageMember,
     Park,
     ParkIndicator,
     ParkIndustry,
-    ParkLinkage,
     ParkResource,
 )
 from parklink.projects import services as project_services
 from parklink.projects.models import Project
+from tests.support import factories
 
 QUERY_COUNTS = Path(__file__).resolve().parent.parent / "web_query_counts_registry.json"
 
@@ -46,21 +45,11 @@ def options(html: str, script_id: str) -> dict[str, Any]:
     return dict(json.loads(html[body_start:body_end]))
 
 
-def make_park(owner: Organization, name: str, adcode: str, **fields: Any) -> Park:
-    return Park.objects.create(
-        owner=owner,
-        name=name,
-        region_id=adcode,
-        kind=fields.pop("kind", "industrial_park"),
-        **fields,
-    )
-
-
 @pytest.fixture
 def world(orgs: dict[str, Organization], users: dict[str, User], today: Any) -> dict[str, Any]:
     """高德产业园 (一区四园 reduced to two) in the 三园联动, and 张掖经开区 with its 2+6."""
     city, dege = orgs["city"], orgs["dege"]
-    gaode = make_park(
+    gaode = factories.park(
         city,
         "成都高新区—德格县共建产业园区",
         "510100",
@@ -70,23 +59,23 @@ def world(orgs: dict[str, Organization], users: dict[str, User], today: Any) -> 
         carrier_occupied_m2=Decimal("558750"),
         planned_area_mu=Decimal("1200"),
     )
-    future = make_park(city, "成都未来科技城", "510100", parent=gaode)
-    bio = make_park(city, "成都天府国际生物城", "510116", parent=gaode)
-    ganmei = make_park(dege, "甘眉工业园", "511400")
-    manigange = make_park(dege, "马尼干戈产业园", "513330")
-    linkage = ParkLinkage.objects.create(owner=city, name="“三园联动”(高德—甘眉—德格)")
-    for order, (park, role) in enumerate(
+    future = factories.park(city, "成都未来科技城", "510100", parent=gaode)
+    bio = factories.park(city, "成都天府国际生物城", "510116", parent=gaode)
+    ganmei = factories.park(dege, "甘眉工业园", "511400")
+    manigange = factories.park(dege, "马尼干戈产业园", "513330")
+    linkage = factories.linkage(
+        city,
+        "“三园联动”(高德—甘眉—德格)",
         [
             (gaode, "rnd_incubation"),
             (ganmei, "supporting_manufacturing"),
             (manigange, "local_landing"),
-        ]
-    ):
-        LinkageMember.objects.create(linkage=linkage, park=park, role=role, order=order)
+        ],
+    )
     ParkIndustry.objects.create(park=future, name="新能源", role="leading")
 
-    zhangye = make_park(orgs["zhangye"], "张掖经开区", "620702", kind="national_etdz")
-    hydrogen = make_park(
+    zhangye = factories.park(orgs["zhangye"], "张掖经开区", "620702", kind="national_etdz")
+    hydrogen = factories.park(
         orgs["zhangye"], "氢能零碳产业园", "620702", parent=zhangye, planned_area_mu=Decimal("4100")
     )
     for order, name in enumerate(["氢能零碳产业", "国家玉米种子产业"]):
@@ -253,7 +242,7 @@ class TestParkList:
 
     def test_pages_hold_twenty_five_parks(self, users, orgs) -> None:  # type: ignore[no-untyped-def]
         for index in range(30):
-            make_park(orgs["city"], f"测试园区{index:02d}", "510100")
+            factories.park(orgs["city"], f"测试园区{index:02d}", "510100")
         client = client_for(users["city"])
         first = client.get(reverse("parks:list"))
         second = client.get(reverse("parks:list"), {"page": 2})
@@ -265,9 +254,9 @@ class TestParkList:
 def _populate(
     orgs: dict[str, Organization], users: dict[str, User], count: int, today: Any
 ) -> None:
-    top = make_park(orgs["city"], "顶级园区", "510100")
+    top = factories.park(orgs["city"], "顶级园区", "510100")
     for index in range(count - 1):
-        park = make_park(
+        park = factories.park(
             orgs["jinniu"],
             f"园区{index:02d}",
             "510106",
@@ -297,7 +286,7 @@ class TestParkListQueryCount:
         client = client_for(users["city"])
         _populate(orgs, users, 5, today)
         few = _queries(client, reverse("parks:list"), params)
-        _populate_more = [make_park(orgs["jinniu"], f"新园区{i}", "510106") for i in range(20)]
+        _populate_more = [factories.park(orgs["jinniu"], f"新园区{i}", "510106") for i in range(20)]
         for park in _populate_more:
             ParkIndustry.objects.create(park=park, name="新材料")
         many = _queries(client, reverse("parks:list"), params)
@@ -310,7 +299,7 @@ class TestParkDetailQueryCount:
     def test_queries_do_not_grow_with_the_number_of_project_owners(  # type: ignore[no-untyped-def]
         self, orgs, users, today
     ) -> None:
-        park = make_park(orgs["city"], "多方共建园", "510100")
+        park = factories.park(orgs["city"], "多方共建园", "510100")
         url = reverse("parks:detail", args=[park.pk])
         client = client_for(users["province"])
         for index in range(3):

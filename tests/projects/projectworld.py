@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -12,9 +12,9 @@ from parklink.enterprises import services as enterprise_services
 from parklink.enterprises.models import Enterprise
 from parklink.parks import services as park_services
 from parklink.parks.models import Park
-from parklink.projects import services
 from parklink.projects.models import Project, ProjectTag
 from parklink.regions.models import Region
+from tests.support import factories
 
 YI = Decimal(100_000_000)
 
@@ -52,13 +52,8 @@ def build(users: dict[str, User], on: date) -> ProjectWorld:
     ProjectTag.objects.get_or_create(code="key", defaults={"name": "重点项目"})
 
     def make(key: str, user: User, park: str, stage: str, days_ago: int, **extra: Any) -> None:
-        world.projects[key] = services.create_project(
-            user,
-            park=world.parks[park],
-            region=world.parks[park].region,
-            stage=stage,
-            stage_date=on - timedelta(days=days_ago),
-            **extra,
+        world.projects[key] = factories.project(
+            user, stage=stage, on=on, days_ago=days_ago, park=world.parks[park], **extra
         )
 
     make(
