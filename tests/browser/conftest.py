@@ -151,13 +151,40 @@ class World:
     password: str = "pw-browser"  # every user of the world has it
 
 
+def _on_test_database() -> bool:
+    from django.db import connection
+
+    return bool(connection.settings_dict["NAME"] == connection.creation._get_test_db_name())
+
+
 @pytest.fixture(scope="session")
-def demo_server(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
+def _demo_database(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The test database for the demo readers, never the developer's.
+
+    pytest-django creates only the databases that tests marked `django_db` (or using `db`,
+    `transactional_db`, `live_server`) declare. Readers are unmarked, so a run of readers
+    alone declares none: then the test database is set up (and destroyed) here.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        if _on_test_database():
+            yield
+            return
+        created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        assert _on_test_database()
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(created, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def demo_server(_demo_database: None, django_db_blocker: Any) -> Iterator[Any]:
     """A live server over the shared demo set, for `DemoReader` tests; one per session."""
     from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock():
-        started = LiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")
+        started = LiveServer("localhost")  # a free port, like pytest-django's live_server
     started._live_server_modified_settings.enable()
     yield started
     started._live_server_modified_settings.disable()
@@ -165,13 +192,14 @@ def demo_server(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def _shared_demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+def _shared_demo(_demo_database: None, django_db_blocker: Any) -> Iterator[None]:
     """The demo set, committed once for the session's readers and emptied again at the end."""
     from django.core.management import call_command
 
     with django_db_blocker.unblock():
         _load_shared_demo()
         yield
+        assert _on_test_database(), "refusing to flush a database that is not the test one"
         call_command("flush", interactive=False, verbosity=0)
         _restore_reference_data()
 
