@@ -14,6 +14,10 @@ from parklink.accounts.services import create_token
 from parklink.regions.models import Region
 from tests.support import factories
 
+# Fixtures shared by the API tests and the import tests of every app (tests mirror src, so
+# they live in the apps' folders and find their fixtures here).
+pytest_plugins = ["tests.support.api_world", "tests.support.import_files"]
+
 
 @pytest.fixture
 def region() -> Callable[[str], Region]:

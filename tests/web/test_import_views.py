@@ -23,7 +23,7 @@ from parklink.enterprises.uscc import check_character
 from parklink.projects.imports import ProjectImporter
 from parklink.projects.models import Project
 from parklink.web import import_views
-from tests.imports.conftest import damaged_xlsx
+from tests.support.import_files import damaged_xlsx
 
 ENTERPRISE_HEADER = ["企业名称", "统一社会信用代码", "注册地"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

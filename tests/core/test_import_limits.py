@@ -19,8 +19,7 @@ from parklink.core.imports import Problem
 from parklink.core.tabular import Limits, TableError, open_table
 from parklink.enterprises.imports import validate_enterprises
 from parklink.enterprises.models import Enterprise
-
-from .conftest import make_uscc
+from tests.support.import_files import make_uscc
 
 HEADER = ["企业名称", "注册地"]
 

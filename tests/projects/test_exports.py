@@ -23,8 +23,7 @@ from parklink.projects.imports import import_projects
 from parklink.projects.models import Project
 from parklink.projects.queries import ProjectFilters
 from parklink.regions.models import Region
-
-from .conftest import make_uscc
+from tests.support.import_files import make_uscc
 
 COMPARED = (
     "name",

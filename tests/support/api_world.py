@@ -47,6 +47,7 @@ def park(users: dict[str, User]) -> Park:
     return park_services.create_park(
         users["jinniu"],
         name="金牛高新技术产业园区",
+        short_name="金牛高新",
         kind="high_tech_zone",
         region=Region.objects.get(adcode="510106"),
     )

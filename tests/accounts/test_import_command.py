@@ -16,8 +16,7 @@ from parklink.accounts.models import Organization, User
 from parklink.enterprises.models import Enterprise
 from parklink.enterprises.uscc import problem as uscc_problem
 from parklink.projects.models import Project
-
-from .conftest import make_uscc, wrong_check
+from tests.support.import_files import make_uscc, wrong_check
 
 HEADER = ["企业名称", "统一社会信用代码", "注册地"]
 

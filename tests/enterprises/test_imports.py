@@ -17,8 +17,7 @@ from parklink.enterprises.models import Enterprise
 from parklink.enterprises.services import create_enterprise
 from parklink.enterprises.uscc import problem as uscc_problem
 from parklink.regions.models import Region
-
-from .conftest import make_uscc, wrong_check
+from tests.support.import_files import make_uscc, wrong_check
 
 HEADER_ZH = [
     "企业名称",

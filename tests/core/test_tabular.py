@@ -10,8 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from parklink.core.tabular import TableError, match_headers, open_table
-
-from .conftest import damaged_xlsx, write_csv
+from tests.support.import_files import damaged_xlsx, write_csv
 
 
 class TestDamagedFiles:

@@ -19,8 +19,7 @@ from parklink.parks.models import Park
 from parklink.projects.imports import import_projects, validate_projects
 from parklink.projects.models import Project, StageTransition
 from parklink.regions.models import Region
-
-from .conftest import make_uscc
+from tests.support.import_files import make_uscc
 
 HEADER = [
     "项目名称",

@@ -13,11 +13,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from parklink.accounts.models import Organization, User
 from parklink.enterprises.uscc import check_character
-from parklink.parks.models import Park
-from parklink.parks.services import create_park
-from parklink.regions.models import Region
 
 Cells = Sequence[Any]
 
@@ -90,14 +86,3 @@ def csv_file(tmp_path: Path) -> Callable[..., Path]:
         return write_csv(tmp_path / name, header, rows, encoding)
 
     return make
-
-
-@pytest.fixture
-def park(users: dict[str, User], orgs: dict[str, Organization]) -> Park:
-    return create_park(
-        users["jinniu"],
-        name="金牛高新技术产业园区",
-        short_name="金牛高新",
-        kind="industrial_park",
-        region=Region.objects.get(adcode="510106"),
-    )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from parklink.enterprises import services
 from parklink.enterprises.uscc import check_character
-
-from .conftest import valid_uscc
+from tests.support.api_world import valid_uscc
 
 
 def _with_wrong_check_character(code: str) -> tuple[str, str]:

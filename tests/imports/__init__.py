@@ -1,1 +1,0 @@
-"""Tests of the all-or-nothing imports and the project export."""
