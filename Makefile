@@ -54,7 +54,7 @@ browser-deps:
 
 test: install browser-deps
 	PARKLINK_TESTING=1 $(BIN)/parklink makemigrations --check --dry-run -v 1
-	# enabled once the layering is clean: $(MAKE) lint-imports
+	$(MAKE) lint-imports
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
