@@ -108,6 +108,10 @@ def parks_hidden() -> Iterator[None]:
     registry.scopes.remove("parks.park")
 
 
+def park_permissions() -> list[Permission]:
+    return list(Permission.objects.filter(content_type__app_label="parks"))
+
+
 class TestRegisteredScopes:
     def test_a_registered_scope_hides_the_sources_of_the_rows_outside_it(
         self, staff: dict[str, User], citations: dict[str, SourceCitation], parks_hidden: None
@@ -122,6 +126,30 @@ class TestRegisteredScopes:
         body = client_for(staff["jinniu"]).get("/admin/core/sourcecitation/").content.decode()
         assert PARK_QUOTE not in body
         assert SECRET_QUOTE in body
+
+    def test_a_registered_scope_hides_the_rows_outside_it_in_the_models_admin(
+        self, staff: dict[str, User], parks_hidden: None
+    ) -> None:
+        Park.objects.create(
+            name="高德产业园",
+            kind="industrial_park",
+            region=staff["jinniu"].organization.region,  # type: ignore[union-attr]
+            owner=staff["jinniu"].organization,
+        )
+        staff["jinniu"].user_permissions.add(*park_permissions())
+        body = client_for(staff["jinniu"]).get("/admin/parks/park/").content.decode()
+        assert "高德产业园" not in body
+
+    def test_without_a_scope_the_models_admin_lists_every_row(self, staff: dict[str, User]) -> None:
+        Park.objects.create(
+            name="高德产业园",
+            kind="industrial_park",
+            region=staff["jinniu"].organization.region,  # type: ignore[union-attr]
+            owner=staff["jinniu"].organization,
+        )
+        staff["zhangye"].user_permissions.add(*park_permissions())
+        body = client_for(staff["zhangye"]).get("/admin/parks/park/").content.decode()
+        assert "高德产业园" in body
 
     def test_sources_of_a_model_without_a_scope_are_listed(
         self, staff: dict[str, User], citations: dict[str, SourceCitation]

@@ -12,11 +12,15 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
 from parklink.core.models import SourceCitation
-from parklink.core.registry import registry
+from parklink.core.registry import model_label, registry
 
 
 class OwnedAdmin(admin.ModelAdmin):
-    """Staff who are not installation administrators change only their organisation's rows."""
+    """Staff who are not installation administrators change only their organisation's rows.
+
+    They also list only the rows they may see when the model's app registered a visibility
+    scope for it (`core.registry.VisibilityScope`), as the pages and the API do.
+    """
 
     def _org_id(self, request: HttpRequest) -> int | None:
         return getattr(request.user, "organization_id", None)
@@ -46,7 +50,11 @@ class OwnedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request)
+        qs = super().get_queryset(request)
+        scope = registry.scopes.get(model_label(self.model))
+        if scope is None or request.user.is_superuser:
+            return qs
+        return qs.filter(pk__in=scope.visible(request.user).values("pk"))
 
 
 class OwnedChildAdmin(admin.ModelAdmin):
