@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from parklink.projects import dashboard, dashboard_charts, services
 from tests.projects import projectworld
-from tests.support.charts import HOSTILE, assert_no_payload_in_formatters
+from tests.support.charts import FITTING_HOSTILE, HOSTILE, assert_no_payload_in_formatters
 
 pytestmark = pytest.mark.django_db
 
@@ -186,12 +186,12 @@ class TestUserTextInCharts:
         from parklink.parks.models import Park
         from parklink.projects.models import Project
 
-        Project.objects.filter(pk=world.projects["signed"].pk).update(sector=HOSTILE)
-        Park.objects.filter(pk=world.parks["jinniu"].pk).update(short_name=HOSTILE)
+        Project.objects.filter(pk=world.projects["signed"].pk).update(sector=FITTING_HOSTILE)
+        Park.objects.filter(pk=world.parks["jinniu"].pk).update(short_name=FITTING_HOSTILE)
         response = page(users["jinniu"])
         for name in ("chart-funnel", "chart-monthly", "chart-sectors", "chart-parks"):
             assert_no_payload_in_formatters(chart(response, name))
-        assert HOSTILE in chart(response, "chart-parks")["yAxis"]["data"]
+        assert FITTING_HOSTILE in chart(response, "chart-parks")["yAxis"]["data"]
 
     def test_funnel_tooltips_are_escaped_html(self, monkeypatch):  # type: ignore[no-untyped-def]
         monkeypatch.setattr(dashboard_charts, "stage_name", lambda code: HOSTILE)

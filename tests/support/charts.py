@@ -12,6 +12,10 @@ TEMPLATE = "{b}"
 RICH = "{a|x}"
 PAYLOADS = (IMG, SCRIPT, TEMPLATE, RICH)
 HOSTILE = f"金{IMG}{SCRIPT}{TEMPLATE}{RICH}园"
+# The same attack short enough for a 64-character column (sectors, short names): PostgreSQL
+# refuses longer text where SQLite would store it.
+FITTING_HOSTILE = f"金<img src=x onerror=alert(1)><script>1</script>{TEMPLATE}{RICH}园"
+assert len(FITTING_HOSTILE) <= 64
 
 
 def formatters(node: Any, in_tooltip: bool = False) -> Iterator[tuple[bool, str]]:
