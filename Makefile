@@ -37,7 +37,10 @@ demo: install
 	PARKLINK_DEBUG=1 $(BIN)/parklink migrate --no-input -v 0
 	PARKLINK_DEBUG=1 $(BIN)/parklink demo
 
+# The server and one background worker (imports are jobs); stopping the server stops both.
 run: demo
+	PARKLINK_DEBUG=1 $(BIN)/parklink db_worker --no-reload -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	PARKLINK_DEBUG=1 $(BIN)/parklink runserver $(HOST):$(PORT)
 
 # Debian's Chromium drives the browser tests (Playwright's own browser download is not used);

@@ -580,3 +580,33 @@ class TestBackgroundJobs:
         assert response.status_code == 403
         assert not Job.objects.exists()
         assert stored_files(users["jinniu_viewer"]) == []
+
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+class TestDatabaseQueueAndWorker:
+    """The production path: the job waits in the database queue until a worker process runs it."""
+
+    def test_a_confirmed_import_waits_for_the_worker_then_lands_whole(
+        self, login: Callable[[str], Client], users: dict[str, User], settings: Any
+    ) -> None:
+        from django.core.management import call_command
+
+        settings.TASKS = DATABASE_QUEUE
+        client = login("jinniu")
+        token = validate(client, xlsx_bytes(ENTERPRISE_HEADER, GOOD_ROWS)).context["token"]
+        response = client.post(reverse("import_confirm"), {"token": token})
+        job = response.context["job"]
+        assert job.status == Job.Status.QUEUED
+        assert Enterprise.objects.count() == 0
+        poll = client.get(reverse("import_job", args=[job.pk]))
+        assert 'hx-trigger="every 1s"' in poll.content.decode()
+
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+        job.refresh_from_db()
+        assert job.status == Job.Status.DONE
+        assert Enterprise.objects.count() == len(GOOD_ROWS)
+        done = client.get(reverse("import_job", args=[job.pk]), headers={"HX-Request": "true"})
+        assert 'hx-trigger="every 1s"' not in done.content.decode()
