@@ -55,5 +55,9 @@ class TestAssets:
         declared = json.loads((root / "package.json").read_text())["dependencies"]
         assert set(declared) == {"echarts", "htmx.org"}
         assert all(version[0].isdigit() for version in declared.values())
+        # Test tools only (the browser tests read them from node_modules; never served).
+        tools = json.loads((root / "package.json").read_text())["devDependencies"]
+        assert set(tools) == {"axe-core"}
+        assert all(version[0].isdigit() for version in tools.values())
         locked = json.loads((root / "package-lock.json").read_text())["packages"]
         assert locked["node_modules/htmx.org"]["version"].startswith("2.")
