@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "parklink.parks",
     "parklink.enterprises",
     "parklink.projects",
+    "parklink.cobuild",
     "parklink.web",
 ]
 

@@ -1,0 +1,26 @@
+"""The co-built parks app's config: where its API lives and what it adds to the registry."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from parklink.core.apps import ParkLinkAppConfig
+from parklink.core.registry import Registry, VisibilityScope
+
+
+class CobuildConfig(ParkLinkAppConfig):
+    default = True
+    name = "parklink.cobuild"
+    verbose_name = _("共建园区")
+    url_prefix = "cobuild/"
+
+    def register(self, registry: Registry) -> None:
+        _register_scopes(registry)
+
+
+def _register_scopes(registry: Registry) -> None:
+    """Who sees what: the parties to an agreement, and installation administrators."""
+    from parklink.cobuild import queries
+
+    for label, visible in queries.SCOPES.items():
+        registry.scopes.add(VisibilityScope(label, visible))
