@@ -33,3 +33,46 @@ class TestSection:
         section.remove("a")
         section.add(Item("a", order=5))
         assert section.keys() == ["a"]
+
+
+class TestTabularKind:
+    def test_a_kind_without_import_arguments_builds_its_importer_from_user_and_owner(self) -> None:
+        from parklink.core.registry import TabularKind
+
+        kind = TabularKind("plain", "plain", "条", "row(s)", importer=lambda u, o: (u, o))
+        assert kind.build_importer("user", "owner", {"ignored": 1}) == ("user", "owner")
+
+    def test_a_kind_with_import_arguments_also_gets_the_parsed_options(self) -> None:
+        from parklink.core.registry import TabularKind
+
+        kind = TabularKind(
+            "extra",
+            "extra",
+            "条",
+            "row(s)",
+            importer=lambda u, o, options: (u, o, options["period"]),
+            import_arguments=lambda parser: parser.add_argument("--period"),
+        )
+        assert kind.build_importer("user", "owner", {"period": "2025Q1"}) == (
+            "user",
+            "owner",
+            "2025Q1",
+        )
+
+    def test_the_page_offers_only_kinds_without_import_arguments(self) -> None:
+        from parklink.core.registry import Registry, TabularKind
+
+        registry = Registry()
+        registry.tabular.add(TabularKind("plain", "p", "条", "row(s)", importer=lambda u, o: 0))
+        registry.tabular.add(
+            TabularKind(
+                "extra",
+                "e",
+                "条",
+                "row(s)",
+                importer=lambda u, o, options: 0,
+                import_arguments=lambda parser: None,
+            )
+        )
+        assert [kind.code for kind in registry.importable()] == ["plain", "extra"]
+        assert [kind.code for kind in registry.importable_on_page()] == ["plain"]

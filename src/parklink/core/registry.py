@@ -79,17 +79,34 @@ class TabularKind:
     see, filtered by `options` (the export command's parsed arguments, added to its parser by
     `export_arguments`). `noun_zh`/`noun_en` count records ("3 家企业", "3 enterprise(s)");
     `list_url_name` is the page that lists them, linked once an import is done.
+
+    A kind whose import needs more than a file and an owner (records of one agreement and
+    period) declares `import_arguments`, which adds them to its `parklink import` sub-command;
+    its importer is then built as `importer(user, owner, options)` with the parsed options
+    (`build_importer` calls either form). The import page has no form for such arguments yet,
+    so it offers only the kinds without them (`Registry.importable_on_page`).
     """
 
     code: str
     label: Any
     noun_zh: str
     noun_en: str
-    importer: Callable[[Any, Any], Any] | None = None
+    importer: Callable[..., Any] | None = None
     exporter: Callable[[Any, Mapping[str, Any]], bytes] | None = None
     export_arguments: Callable[[ArgumentParser], None] | None = None
     list_url_name: str | None = None
     order: int = 100
+    import_arguments: Callable[[ArgumentParser], None] | None = None
+
+    def build_importer(
+        self, user: Any, owner: Any, options: Mapping[str, Any] | None = None
+    ) -> Any:
+        """This kind's importer for `user` and `owner`, given the import's parsed options."""
+        if self.importer is None:
+            raise RegistryError(f"tabular kind {self.code!r} cannot be imported")
+        if self.import_arguments is None:
+            return self.importer(user, owner)
+        return self.importer(user, owner, options or {})
 
 
 @dataclass(frozen=True)
@@ -274,6 +291,10 @@ class Registry:
     def importable(self) -> list[TabularKind]:
         """The tabular kinds that can be imported, in order."""
         return [kind for kind in self.tabular if kind.importer is not None]
+
+    def importable_on_page(self) -> list[TabularKind]:
+        """The importable kinds the import page offers: those that need no extra arguments."""
+        return [kind for kind in self.importable() if kind.import_arguments is None]
 
     def exportable(self) -> list[TabularKind]:
         """The tabular kinds that can be exported, in order."""

@@ -43,8 +43,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def kinds() -> dict[str, TabularKind]:
-    """The kinds the page imports: every registered tabular kind with an importer."""
-    return {kind.code: kind for kind in registry.importable()}
+    """The kinds the page imports: every registered importable kind that needs no more than a
+    file and an owner (a kind with `import_arguments` is imported with `parklink import`)."""
+    return {kind.code: kind for kind in registry.importable_on_page()}
 
 
 class UploadForm(forms.Form):

@@ -1,11 +1,14 @@
 """`parklink import KIND FILE [--as USER] [--org ORG]`: all rows or none.
 
-The kinds are the registry's tabular kinds that can be imported (enterprises, projects, ...);
-the acting user and the organisation the records belong to are this app's concern.
+The kinds are the registry's tabular kinds that can be imported (enterprises, projects, ...),
+each a sub-command that may add its own arguments (`TabularKind.import_arguments`); the acting
+user and the organisation the records belong to are this app's concern.
 """
 
 from __future__ import annotations
 
+from argparse import ArgumentParser
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +22,11 @@ from parklink.core.imports import Importer, ImportReport
 from parklink.core.registry import registry
 
 
-def importer_for(kind: str, user: User, org_name: str | None) -> Importer:
-    build = registry.tabular[kind].importer
-    assert build is not None  # the parser offers only kinds that import
-    return build(user, resolve_owner(user, org_name))
+def importer_for(
+    kind: str, user: User, org_name: str | None, options: Mapping[str, Any] | None = None
+) -> Importer:
+    """The kind's importer for the user (and `--org`), given the kind's own parsed options."""
+    return registry.tabular[kind].build_importer(user, resolve_owner(user, org_name), options)
 
 
 def error_text(exc: ParkLinkError, lang: str) -> str:
@@ -39,8 +43,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        kinds = [kind.code for kind in registry.importable()]
-        parser.add_argument("kind", choices=kinds, help="what the file holds")
+        subparsers = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
+        for kind in registry.importable():
+            sub: ArgumentParser = subparsers.add_parser(kind.code, help=f"import {kind.noun_en}")
+            self.common_arguments(sub)
+            if kind.import_arguments is not None:
+                kind.import_arguments(sub)
+
+    def common_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", help="an .xlsx or .csv file (UTF-8 or GB18030)")
         parser.add_argument(
             "--as",
@@ -90,7 +100,7 @@ class Command(BaseCommand):
                 )
             )
         try:
-            importer = importer_for(options["kind"], user, options["org"])
+            importer = importer_for(options["kind"], user, options["org"], options)
             report = imports.run(importer, path, options["format"], dry_run=options["dry_run"])
         except ParkLinkError as exc:
             raise CommandError(error_text(exc, lang)) from exc
