@@ -7,7 +7,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parklink.projects.ageing import Colour, Thresholds, bounds, colour, months_before
+from parklink.projects.ageing import (
+    TIMED,
+    Colour,
+    Thresholds,
+    bounds,
+    colour,
+    months_before,
+    standing,
+)
 
 T = Thresholds()
 TODAY = date(2026, 11, 22)
@@ -34,6 +42,12 @@ class TestColour:
     def test_default_thresholds(self, last: date, expected: Colour) -> None:
         assert colour(last, TODAY, T) == expected
 
+    def test_a_stalled_project_has_its_own_standing_whatever_its_age(self) -> None:
+        assert standing(True, TODAY, TODAY, T) == Colour.STALLED
+        assert standing(False, TODAY, TODAY, T) == Colour.GREEN
+        with pytest.raises(ValueError):
+            bounds(Colour.STALLED, TODAY, T)
+
     def test_thresholds_must_rise(self) -> None:
         with pytest.raises(ValueError):
             Thresholds(3, 2, 6)
@@ -56,7 +70,7 @@ class TestColour:
     def test_each_colour_starts_exactly_when_its_months_have_passed(self) -> None:
         # Every day of three years (month-end clamps and a leap February), looked at from a
         # few days either side of each threshold.
-        order = list(Colour)  # green, yellow, red, removal: each later one is worse
+        order = list(TIMED)  # green, yellow, red, removal: each later one is worse
         steps = zip((T.yellow_months, T.red_months, T.removal_months), order[1:], strict=True)
         for months, shade in steps:
             for last in (date(2024, 1, 1) + timedelta(days=n) for n in range(3 * 366)):

@@ -100,7 +100,7 @@ class TestDashboardPage:
             )
         )
         # Signed 10 days ago and in talks for 5: green; started 120 days ago and quiet since: red.
-        assert cards == {"green": "2", "yellow": "0", "red": "1", "removal": "0"}
+        assert cards == {"green": "2", "yellow": "0", "red": "1", "removal": "0", "stalled": "0"}
         assert f'href="{reverse("projects:list")}?colour=red" data-ageing="red"' in body
 
     def test_projects_in_the_library_include_stalled_ones_and_open_the_same_list(
@@ -139,6 +139,21 @@ class TestDashboardPage:
         assert summary.yellow >= 1 and summary.red >= 1
         assert "colour=red" not in card
         assert 'href="#ageing"' in card
+
+    def test_a_stalled_project_is_a_warning_not_green(self, users, world, today):  # type: ignore[no-untyped-def]
+        # Signed ten days ago (green), then stalled: its own card, counted among the warnings.
+        services.transition(users["jinniu"], world.projects["signed"], "stalled", note="资金未到位")
+        response = page(users["jinniu"])
+        body = response.content.decode()
+        assert re.search(r'data-stat="warned">2<', body)  # the red one and the stalled one
+        card = r'data-ageing="stalled"[^>]*>\s*<span[^>]*>停滞</span>\s*<span[^>]*>1<'
+        assert re.search(card, body)
+        bars = chart(response, "chart-ageing")["series"][0]["data"]
+        assert [bar["value"] for bar in bars] == [1, 0, 1, 0, 1]
+        assert bars[-1]["url"].endswith("?colour=stalled")
+        attention = body[body.index('id="attention"') : body.index('id="ageing"')]
+        assert "智能制造产业基地" in attention and 'data-colour="stalled"' in attention
+        assert "已停滞" in attention
 
     def test_attention_list_names_the_quiet_project_and_why(self, users, world, today):  # type: ignore[no-untyped-def]
         services.add_milestone(

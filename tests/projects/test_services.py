@@ -182,6 +182,8 @@ class TestAgeing:
         ages = {"绿": 0, "黄": 2, "红": 4, "出库": 7}
         for name, months in ages.items():
             make(officer, today, name=name, stage_date=months_before(today, months))
+        stalled = make(officer, today, name="停滞", stage_date=months_before(today, 1))
+        services.transition(officer, stalled, "stalled", on=today, note="资金未到位")
         for colour in Colour:
             found = apply_filters(visible_projects(officer), ProjectFilters(colour=colour))
             assert {services.colour_of(p) for p in found} == {colour}
@@ -235,7 +237,8 @@ class TestOwnerThresholdsAndStalled:
         project = make(officer, today, stage_date=months_before(today, 7), leader_user=officer)
         services.transition(officer, project, "stalled", on=months_before(today, 7), note="资金")
         project.refresh_from_db()
-        assert services.colour_of(project) == Colour.REMOVAL
+        assert services.colour_of(project) == Colour.STALLED
+        assert project.last_progress_on == months_before(today, 7)
         assert project in services.attention_list(officer)
 
     def test_namesake_leader_of_another_organisation_is_not_my_attention(self, users, today):  # type: ignore[no-untyped-def]
@@ -244,6 +247,45 @@ class TestOwnerThresholdsAndStalled:
         mine.save()
         make(theirs, today, responsible_leader="王强", stage_date=months_before(today, 4))
         assert not services.attention_list(mine).exists()
+
+
+class TestStalledStanding:
+    """A stall is not progress: a stalled project has its own standing and is never green."""
+
+    def stall(self, officer, today):  # type: ignore[no-untyped-def]
+        # Under construction and quiet for four months (red), then stalled today.
+        project = make(
+            officer, today, stage="under_construction", stage_date=months_before(today, 4)
+        )
+        services.transition(officer, project, "stalled", on=today, note="资金未到位")
+        project.refresh_from_db()
+        return project
+
+    def test_stalling_is_not_progress(self, officer, today):  # type: ignore[no-untyped-def]
+        project = self.stall(officer, today)
+        assert project.last_progress_on == months_before(today, 4)
+        assert services.colour_of(project) == Colour.STALLED
+
+    def test_filters_and_summary_call_it_stalled_not_green(self, officer, today):  # type: ignore[no-untyped-def]
+        project = self.stall(officer, today)
+        mine = visible_projects(officer)
+        assert not apply_filters(mine, ProjectFilters(colour="green")).exists()
+        assert not apply_filters(mine, ProjectFilters(colour="red")).exists()
+        assert list(apply_filters(mine, ProjectFilters(colour="stalled"))) == [project]
+        summary = services.ageing_summary(officer)
+        assert (summary.green, summary.red, summary.stalled) == (0, 0, 1)
+
+    def test_a_stalled_project_needs_its_leaders_attention(self, officer, today):  # type: ignore[no-untyped-def]
+        project = make(officer, today, leader_user=officer)
+        services.transition(officer, project, "stalled", on=today, note="资金未到位")
+        assert project in services.attention_list(officer)
+
+    def test_resuming_is_progress(self, officer, today):  # type: ignore[no-untyped-def]
+        project = self.stall(officer, today)
+        services.transition(officer, project, "under_construction", on=today, note="资金到位")
+        project.refresh_from_db()
+        assert project.last_progress_on == today
+        assert services.colour_of(project) == Colour.GREEN
 
 
 class TestNestedParkFilter:

@@ -32,6 +32,7 @@ class TestBadges:
             ("yellow", "黄", "yellow"),
             ("red", "红", "red"),
             ("removal", "建议出库", "dark"),
+            ("stalled", "停滞", "grey"),
         ],
     )
     def test_colour_badge_says_the_colour(self, colour: str, text: str, tone: str) -> None:

@@ -1,4 +1,9 @@
-"""三类三色: how long a project has gone without progress, as a colour (no Django)."""
+"""三类三色: how long a project has gone without progress, as a colour (no Django).
+
+A stalled project (停滞) has its own standing, `Colour.STALLED`, whatever its age: a stall is
+not progress, so it is never green; how long it has gone without real progress is still
+`last_progress_on` (stalling does not move it).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,11 @@ class Colour(StrEnum):
     YELLOW = "yellow"
     RED = "red"
     REMOVAL = "removal"  # proposed for removal from the library
+    STALLED = "stalled"  # its own standing: stalled projects are never green
+
+
+# The colours measured by time since the last progress (STALLED is a standing, not a time).
+TIMED: tuple[Colour, ...] = (Colour.GREEN, Colour.YELLOW, Colour.RED, Colour.REMOVAL)
 
 
 @dataclass(frozen=True)
@@ -52,11 +62,19 @@ def colour(last_progress: date, today: date, thresholds: Thresholds) -> Colour:
     return Colour.GREEN
 
 
+def standing(stalled: bool, last_progress: date, today: date, thresholds: Thresholds) -> Colour:
+    """A project's colour: STALLED for a stalled one, else its `colour` by time."""
+    return Colour.STALLED if stalled else colour(last_progress, today, thresholds)
+
+
 def bounds(target: Colour, today: date, thresholds: Thresholds) -> tuple[date | None, date | None]:
     """(after, up_to) limits on last-progress dates that give `target` — used in DB filters.
 
-    A date d has the colour when `after < d <= up_to` (None means unbounded).
+    A date d has the colour when `after < d <= up_to` (None means unbounded). STALLED is not
+    a time: it has no bounds (ValueError).
     """
+    if target not in TIMED:
+        raise ValueError(f"{target} is a standing, not measured by time")
     yellow = months_before(today, thresholds.yellow_months)
     red = months_before(today, thresholds.red_months)
     removal = months_before(today, thresholds.removal_months)

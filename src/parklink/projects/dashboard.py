@@ -177,7 +177,7 @@ def totals(qs: QuerySet[Project], summary: AgeingSummary, on: date) -> Totals:
         row["signed"],
         row["signed_amount"] or Decimal(0),
         funds or Decimal(0),
-        summary.yellow + summary.red + summary.removal,
+        summary.warned,
     )
 
 
@@ -195,7 +195,9 @@ class Attention:
     def reasons(self) -> list[str]:
         """Why the project is on the list, in words."""
         found = []
-        if self.colour in {"yellow", "red", "removal"}:
+        if self.colour == "stalled":  # idle since its last real progress, not since the stall
+            found.append(_("已停滞,%(idle)s未见进展") % {"idle": _duration(self.idle_days)})
+        elif self.colour in {"yellow", "red", "removal"}:
             found.append(_("%(idle)s未见进展") % {"idle": _duration(self.idle_days)})
         if self.overdue:
             found.append(_("%(n)s个节点逾期") % {"n": self.overdue})

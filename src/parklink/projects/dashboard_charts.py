@@ -23,7 +23,13 @@ from parklink.projects.services import AgeingSummary
 MONTHS = 24
 TOP_SECTORS = 8
 # Ageing colours as the charts draw them (the badges use the same hues in app.css).
-COLOUR_HEX = {"green": "#2ea043", "yellow": "#d4a72c", "red": "#cf222e", "removal": "#3d2b2b"}
+COLOUR_HEX = {
+    "green": "#2ea043",
+    "yellow": "#d4a72c",
+    "red": "#cf222e",
+    "removal": "#3d2b2b",
+    "stalled": "#6e7781",
+}
 # The pipeline's bands, from the first contact (light) to production (deep blue).
 FUNNEL_BLUES = (
     "#9ec5f8",
@@ -49,7 +55,13 @@ def list_url(**params: Any) -> str:
 
 
 def colour_label(value: str) -> str:
-    return {"green": _("绿"), "yellow": _("黄"), "red": _("红"), "removal": _("建议出库")}[value]
+    return {
+        "green": _("绿"),
+        "yellow": _("黄"),
+        "red": _("红"),
+        "removal": _("建议出库"),
+        "stalled": _("停滞"),
+    }[value]
 
 
 def stage_name(code: str) -> str:
@@ -275,12 +287,13 @@ def park_options(buckets: list[Bucket]) -> dict[str, Any]:
 
 
 def ageing_options(summary: AgeingSummary) -> dict[str, Any]:
-    """The four ageing colours as bars in their own colour."""
+    """The four ageing colours and the stalled standing as bars in their own colour."""
     counts = {
         "green": summary.green,
         "yellow": summary.yellow,
         "red": summary.red,
         "removal": summary.removal,
+        "stalled": summary.stalled,
     }
     return {
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},

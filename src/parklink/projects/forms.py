@@ -35,6 +35,7 @@ COLOUR_CHOICES = [
     (Colour.YELLOW.value, _("黄")),
     (Colour.RED.value, _("红")),
     (Colour.REMOVAL.value, _("建议出库")),
+    (Colour.STALLED.value, _("停滞")),
 ]
 DEFAULT_SORT = "-signed_on"
 BLANK = _("— 未选择 —")

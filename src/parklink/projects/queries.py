@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from parklink.accounts.models import Organization, User
 from parklink.core.errors import Invalid, NotFound
 from parklink.projects.ageing import Colour, Thresholds, bounds
-from parklink.projects.lifecycle import AGEING
+from parklink.projects.lifecycle import AGEING, Stage
 from parklink.projects.models import AgeingPolicy, Project
 
 SORTABLE = {
@@ -87,9 +87,14 @@ def thresholds_for(org: Organization | None) -> Thresholds:
 
 
 def colour_q(colour: Colour | str, thresholds: Thresholds, on: date | None = None) -> Q:
-    """Ageing projects whose last progress gives them `colour` under `thresholds`."""
+    """Ageing projects whose last progress gives them `colour` under `thresholds`.
+
+    Stalled projects have their own colour (STALLED) and none of the timed ones.
+    """
+    if Colour(colour) is Colour.STALLED:
+        return Q(stage=Stage.STALLED.value)
     after, up_to = bounds(Colour(colour), on or today(), thresholds)
-    condition = Q(stage__in=[s.value for s in AGEING])
+    condition = Q(stage__in=[s.value for s in AGEING if s is not Stage.STALLED])
     if after is not None:
         condition &= Q(last_progress_on__gt=after)
     if up_to is not None:
@@ -117,6 +122,8 @@ def owner_colour_q(
 
     Organisations without a policy of their own use the installation's thresholds.
     """
+    if Colour(colour) is Colour.STALLED:  # a standing: no thresholds involved
+        return colour_q(colour, thresholds_for(None), on)
     policies = ageing_policies() if policies is None else policies
     condition = colour_q(colour, thresholds_for(None), on) & ~Q(owner_id__in=list(policies))
     for org, thresholds in policies.items():

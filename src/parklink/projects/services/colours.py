@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from parklink.accounts.models import User
-from parklink.projects.ageing import Colour, Thresholds, colour
+from parklink.projects.ageing import Colour, Thresholds, standing
 from parklink.projects.lifecycle import AGEING, Stage
 from parklink.projects.models import AgeingPolicy, Milestone, Project
 from parklink.projects.queries import (
@@ -24,7 +24,8 @@ from parklink.projects.queries import (
 def colours_of(projects: Iterable[Project], on: date | None = None) -> dict[int, Colour | None]:
     """Each project's ageing colour under its owner's thresholds, with one query for all.
 
-    None once a project is in full production or closed.
+    STALLED for a stalled project, whatever its age; None once a project is in full
+    production or closed.
     """
     projects = list(projects)
     owners = {p.owner_id for p in projects}
@@ -36,7 +37,12 @@ def colours_of(projects: Iterable[Project], on: date | None = None) -> dict[int,
     }
     default, when = thresholds_for(None), on or today()
     return {
-        project.pk: colour(project.last_progress_on, when, policies.get(project.owner_id, default))
+        project.pk: standing(
+            project.stage == Stage.STALLED,
+            project.last_progress_on,
+            when,
+            policies.get(project.owner_id, default),
+        )
         if Stage(project.stage) in AGEING
         else None
         for project in projects
@@ -61,6 +67,12 @@ class AgeingSummary:
     yellow: int
     red: int
     removal: int
+    stalled: int = 0
+
+    @property
+    def warned(self) -> int:
+        """Projects with a warning: yellow, red, proposed for removal, and stalled ones."""
+        return self.yellow + self.red + self.removal + self.stalled
 
 
 def ageing_summary(user: User) -> AgeingSummary:
@@ -73,11 +85,12 @@ def ageing_summary(user: User) -> AgeingSummary:
         counts[Colour.YELLOW.value],
         counts[Colour.RED.value],
         counts[Colour.REMOVAL.value],
+        counts[Colour.STALLED.value],
     )
 
 
 def attention_list(user: User) -> QuerySet[Project]:
-    """The user's own projects that are yellow/red/removal or have overdue milestones."""
+    """The user's own projects that are yellow/red/removal or stalled, or have overdue ones."""
     # Led by the user's account, or, in their own organisation, under their name.
     named = Q(
         owner_id=user.organization_id,
@@ -88,7 +101,7 @@ def attention_list(user: User) -> QuerySet[Project]:
     )
     policies = ageing_policies()
     late = Q(pk__in=[])
-    for shade in (Colour.YELLOW, Colour.RED, Colour.REMOVAL):
+    for shade in (Colour.YELLOW, Colour.RED, Colour.REMOVAL, Colour.STALLED):
         late |= owner_colour_q(shade, policies=policies)
     return mine.filter(late | (Q(stage__in=[s.value for s in AGEING]) & overdue_q())).order_by(
         "last_progress_on"

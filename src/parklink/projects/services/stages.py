@@ -55,7 +55,8 @@ def transition(
     project.stalled_from = project.stage if target is Stage.STALLED else ""
     project.stage = target
     project.stage_since = when
-    project.last_progress_on = max(project.last_progress_on, when)
+    if target is not Stage.STALLED:  # a stall is not progress; resuming is
+        project.last_progress_on = max(project.last_progress_on, when)
     if project.signed_on is None and lifecycle.is_disclosed_stage(target):
         project.signed_on = when
     project._change_reason = note  # type: ignore[attr-defined]  # read by simple_history

@@ -33,11 +33,18 @@ COLOUR_TONES: dict[str, str] = {
     "yellow": "yellow",
     "red": "red",
     "removal": "dark",
+    "stalled": "grey",  # its own standing, never green
 }
 
 
 def colour_label(colour: str) -> str:
-    labels = {"green": _("绿"), "yellow": _("黄"), "red": _("红"), "removal": _("建议出库")}
+    labels = {
+        "green": _("绿"),
+        "yellow": _("黄"),
+        "red": _("红"),
+        "removal": _("建议出库"),
+        "stalled": _("停滞"),
+    }
     return labels.get(colour, colour)
 
 
