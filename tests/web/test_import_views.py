@@ -586,12 +586,23 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 
 
 class TestDatabaseQueueAndWorker:
-    """The production path: the job waits in the database queue until a worker process runs it."""
+    """The production path: the job waits in the database queue until a worker process runs it.
+
+    The worker runs in the test's own connection and transaction, so its habit of closing old
+    connections between tasks (right for a process of its own) is switched off here.
+    """
 
     def test_a_confirmed_import_waits_for_the_worker_then_lands_whole(
-        self, login: Callable[[str], Client], users: dict[str, User], settings: Any
+        self,
+        login: Callable[[str], Client],
+        users: dict[str, User],
+        settings: Any,
+        monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         from django.core.management import call_command
+        from django_tasks_db.management.commands import db_worker
+
+        monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
         settings.TASKS = DATABASE_QUEUE
         client = login("jinniu")
