@@ -191,6 +191,34 @@ class TestDashboardBuilders:
         assert data[-1]["value"] == sum(10 - i for i in range(3, 10))
         assert "url" not in data[-1]
 
+    def test_zero_and_undisclosed_sectors_stay_out_of_the_ring(self):  # type: ignore[no-untyped-def]
+        buckets = [
+            dashboard_charts.Bucket("装备", "装备", 1, Decimal(12 * 10**8), known=1),
+            dashboard_charts.Bucket("物流", "物流", 1, Decimal(0), known=1),
+            dashboard_charts.Bucket("材料", "材料", 2, Decimal(0), known=0),
+        ]
+        options = dashboard_charts.sector_options(buckets)
+        assert [d["name"] for d in options["series"][0]["data"]] == ["装备"]
+        assert options["title"]["show"] is False
+
+    def test_a_ring_without_investment_says_no_data(self):  # type: ignore[no-untyped-def]
+        buckets = [
+            dashboard_charts.Bucket(f"s{i}", f"领域{i}", 1, Decimal(0), known=0) for i in range(5)
+        ]
+        options = dashboard_charts.sector_options(buckets)
+        assert options["series"][0]["data"] == []
+        assert options["title"]["show"] is True and options["title"]["text"] == "暂无数据"
+
+    def test_a_park_without_disclosed_amounts_says_undisclosed(self):  # type: ignore[no-untyped-def]
+        silent = dashboard_charts.Bucket("1", "园区", 8, Decimal(0), known=0)
+        label = dashboard_charts.park_options([silent])["series"][0]["data"][0]["label"]
+        assert label["formatter"] == "未披露 · 8个"
+
+    @pytest.mark.parametrize("name", ["funnel", "monthly", "sectors", "parks", "ageing"])
+    def test_every_empty_chart_says_no_data(self, users, name):  # type: ignore[no-untyped-def]
+        options = chart(page(users["zhangye"]), f"chart-{name}")
+        assert options["title"]["show"] is True and options["title"]["text"] == "暂无数据"
+
     def test_yi_rounds_to_two_places(self):  # type: ignore[no-untyped-def]
         assert dashboard_charts.yi(Decimal("123456789")) == 1.23
         assert dashboard_charts.yi(None) == 0.0
@@ -263,6 +291,20 @@ class TestZoomAndDisclosure:
         signed_late = [*empty]
         signed_late[29] = Bucket("29", "29", 1, Decimal(1))
         assert zoom_start(signed_late) == 30 - MONTHS
+
+    def test_undisclosed_sectors_are_listed_beside_an_empty_ring(self, users, today):  # type: ignore[no-untyped-def]
+        from parklink.projects.services import create_project
+
+        for sector in ("新材料", "现代物流"):
+            create_project(
+                users["jinniu"], name=sector, region_id="510106", stage="signed", sector=sector
+            )
+        response = page(users["jinniu"])
+        options = chart(response, "chart-sectors")
+        assert options["series"][0]["data"] == [] and options["title"]["show"] is True
+        body = response.content.decode()
+        beside = body[body.index("data-sectors-off-ring") :].split("</p>")[0]
+        assert "新材料" in beside and "现代物流" in beside and "未披露" in beside
 
     def test_funnel_says_undisclosed_instead_of_zero(self, users, today):  # type: ignore[no-untyped-def]
         from django.test import Client

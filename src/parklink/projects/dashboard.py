@@ -25,6 +25,7 @@ from parklink.projects.dashboard_charts import (
     ageing_options,
     colour_label,
     funnel_options,
+    in_ring,
     list_url,
     monthly_options,
     park_options,
@@ -128,11 +129,18 @@ def sector_buckets(qs: QuerySet[Project]) -> list[Bucket]:
     rows = (
         qs.order_by()
         .values("sector")
-        .annotate(n=Count("id"), amount=Sum("total_investment"))
+        .annotate(n=Count("id"), amount=Sum("total_investment"), known=Count("total_investment"))
         .order_by("-amount", "-n", "sector")
     )
     return [
-        Bucket(row["sector"], row["sector"] or _("未分类"), row["n"], row["amount"] or Decimal(0))
+        Bucket(
+            row["sector"],
+            row["sector"] or _("未分类"),
+            row["n"],
+            row["amount"] or Decimal(0),
+            list_url(sector=row["sector"]) if row["sector"] else "",
+            row["known"],
+        )
         for row in rows
     ]
 
@@ -142,7 +150,7 @@ def park_buckets(qs: QuerySet[Project], limit: int = TOP_PARKS) -> list[Bucket]:
         qs.filter(park__isnull=False)
         .order_by()
         .values("park_id", "park__name", "park__short_name")
-        .annotate(n=Count("id"), amount=Sum("total_investment"))
+        .annotate(n=Count("id"), amount=Sum("total_investment"), known=Count("total_investment"))
         .order_by("-amount", "-n", "park__name")[:limit]
     )
     return [
@@ -151,6 +159,7 @@ def park_buckets(qs: QuerySet[Project], limit: int = TOP_PARKS) -> list[Bucket]:
             row["park__short_name"] or row["park__name"],
             row["n"],
             row["amount"] or Decimal(0),
+            known=row["known"],
         )
         for row in rows
     ]
@@ -249,6 +258,8 @@ class Dashboard:
     attention: list[Attention]
     attention_total: int
     charts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Sectors left out of the ring (no disclosed investment, or 0), listed beside it.
+    sectors_off_ring: list[Bucket] = field(default_factory=list)
 
     @property
     def library_url(self) -> str:
@@ -290,10 +301,12 @@ def build(user: User) -> Dashboard:
         attention=attention,
         attention_total=attention_total,
     )
+    sectors = sector_buckets(qs)
+    dashboard.sectors_off_ring = [b for b in sectors if not in_ring(b)]
     dashboard.charts = {
         "funnel": funnel_options(stages),
         "monthly": monthly_options(month_buckets(qs, on, month_window(qs, on))),
-        "sectors": sector_options(sector_buckets(qs)),
+        "sectors": sector_options(sectors),
         "parks": park_options(park_buckets(qs)),
         "ageing": ageing_options(summary),
     }

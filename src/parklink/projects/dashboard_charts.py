@@ -112,6 +112,7 @@ def funnel_options(buckets: dict[str, Bucket]) -> dict[str, Any]:
             }
         )
     return {
+        "title": empty_title(not any(b.count for b in buckets.values())),
         "tooltip": {"trigger": "item"},
         "series": [
             {
@@ -141,17 +142,22 @@ def zoom_start(buckets: list[Bucket]) -> int:
     return min(start, max(0, signed[-1] - 1)) if signed else start
 
 
+def empty_title(empty: bool) -> dict[str, Any]:
+    """The title every dashboard chart shows, centred, when it has nothing to draw."""
+    return {
+        "show": empty,
+        "text": _("暂无数据"),
+        "left": "center",
+        "top": "middle",
+        "textStyle": {"color": "#8a939e", "fontWeight": "normal", "fontSize": 14},
+    }
+
+
 def monthly_options(buckets: list[Bucket]) -> dict[str, Any]:
     """Signed investment per month (bars, 亿元) with the number of signings (line)."""
     empty = not any(b.count for b in buckets)
     return {
-        "title": {
-            "show": empty,
-            "text": _("这段时间没有签约项目"),
-            "left": "center",
-            "top": "middle",
-            "textStyle": {"color": "#8a939e", "fontWeight": "normal"},
-        },
+        "title": empty_title(empty),
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0, "left": "center", "data": [_("签约额(亿元)"), _("签约项目数")]},
         "grid": {
@@ -209,8 +215,21 @@ def monthly_series(buckets: list[Bucket]) -> list[dict[str, Any]]:
     ]
 
 
+def in_ring(bucket: Bucket) -> bool:
+    """A sector with investment to draw: undisclosed and zero sectors stay out of the ring.
+
+    (A 0 slice would still take the hover and the click from its neighbours.)
+    """
+    return bucket.amount > 0
+
+
 def sector_options(buckets: list[Bucket], top: int = TOP_SECTORS) -> dict[str, Any]:
-    """Total investment by sector as a ring; the smallest sectors fold into 其他."""
+    """Total investment by sector as a ring; the smallest sectors fold into 其他.
+
+    Sectors without a disclosed amount above 0 are left out (the card lists them beside the
+    ring); with none left the ring says 暂无数据.
+    """
+    buckets = [b for b in buckets if in_ring(b)]
     shown, rest = buckets[:top], buckets[top:]
     data: list[dict[str, Any]] = [
         {
@@ -230,6 +249,7 @@ def sector_options(buckets: list[Bucket], top: int = TOP_SECTORS) -> dict[str, A
             }
         )
     return {
+        "title": empty_title(not data),
         "tooltip": {"trigger": "item", "formatter": _("{b}<br/>{c}亿元({d}%)")},
         "legend": {"type": "scroll", "orient": "vertical", "right": 0, "top": "middle"},
         "series": [
@@ -249,9 +269,10 @@ def sector_options(buckets: list[Bucket], top: int = TOP_SECTORS) -> dict[str, A
 
 
 def park_options(buckets: list[Bucket]) -> dict[str, Any]:
-    """Total investment by park, largest at the top."""
+    """Total investment by park, largest at the top; 未披露 where no project states it."""
     ordered = list(reversed(buckets))
     return {
+        "title": empty_title(not ordered),
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "grid": {"left": 8, "right": 110, "top": 8, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "value", "name": _("亿元")},
@@ -272,17 +293,22 @@ def park_options(buckets: list[Bucket]) -> dict[str, Any]:
                         "value": yi(b.amount),
                         "count": b.count,
                         "url": list_url(park=b.key),
-                        "label": {
-                            "formatter": label_text(
-                                _("%(amount)s亿元 · %(count)s个")
-                                % {"amount": f"{yi(b.amount):,.2f}", "count": b.count}
-                            )
-                        },
+                        "label": {"formatter": label_text(park_label(b))},
                     }
                     for b in ordered
                 ],
             }
         ],
+    }
+
+
+def park_label(bucket: Bucket) -> str:
+    """12.00亿元 · 3个; 未披露 · 8个 when none of the park's projects states its amount."""
+    if bucket.count and bucket.known == 0:
+        return _("未披露 · %(count)s个") % {"count": bucket.count}
+    return _("%(amount)s亿元 · %(count)s个") % {
+        "amount": f"{yi(bucket.amount):,.2f}",
+        "count": bucket.count,
     }
 
 
@@ -296,6 +322,7 @@ def ageing_options(summary: AgeingSummary) -> dict[str, Any]:
         "stalled": summary.stalled,
     }
     return {
+        "title": empty_title(not any(counts.values())),
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "grid": {"left": 8, "right": 16, "top": 16, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "category", "data": [colour_label(c) for c in counts]},
