@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import Registry, VisibilityScope
+from parklink.core.registry import Registry, TabularKind, VisibilityScope
 
 
 class CobuildConfig(ParkLinkAppConfig):
@@ -16,6 +16,7 @@ class CobuildConfig(ParkLinkAppConfig):
 
     def register(self, registry: Registry) -> None:
         _register_scopes(registry)
+        _register_data(registry)
 
 
 def _register_scopes(registry: Registry) -> None:
@@ -24,3 +25,20 @@ def _register_scopes(registry: Registry) -> None:
 
     for label, visible in queries.SCOPES.items():
         registry.scopes.add(VisibilityScope(label, visible))
+
+
+def _register_data(registry: Registry) -> None:
+    """The parties' figures of a period, imported from a spreadsheet (`parklink import`)."""
+    from parklink.cobuild import imports
+
+    registry.tabular.add(
+        TabularKind(
+            "cobuild-records",
+            _("共建园区分账数据"),
+            noun_zh="条分账数据",
+            noun_en="figure(s)",
+            importer=imports.build_importer,
+            import_arguments=imports.import_arguments,
+            order=40,
+        )
+    )
