@@ -101,6 +101,24 @@ class TestProjectList:
         assert len(in_sichuan) == 4
         assert in_ganzi == ["德格农牧产品加工"]
 
+    def test_text_filter_reads_pinyin_and_initials(self, client_for, library):  # type: ignore[no-untyped-def]
+        for keyword in ("guangfu", "gf"):
+            response = client_for("jinniu").get(f"/api/v1/projects/?q={keyword}")
+            assert _names(response) == ["光伏组件项目"], keyword
+
+    def test_signing_range_is_inclusive_and_a_reversed_one_is_refused(
+        self, client_for, library, today
+    ):  # type: ignore[no-untyped-def]
+        day = library["solar"].signed_on.isoformat()
+        found = client_for("jinniu").get(f"/api/v1/projects/?signed_from={day}&signed_to={day}")
+        assert "光伏组件项目" in _names(found)
+        later = (library["solar"].signed_on + timedelta(days=1)).isoformat()
+        response = client_for("jinniu").get(
+            f"/api/v1/projects/?signed_from={later}&signed_to={day}"
+        )
+        assert response.status_code == 400
+        assert list(response.json()["detail"]) == ["signed_to"]
+
     def test_colour_filter(self, client_for, library):  # type: ignore[no-untyped-def]
         client = client_for("jinniu")
         assert _names(client.get("/api/v1/projects/?colour=red")) == ["芯片封测项目"]

@@ -102,6 +102,24 @@ class TestProjectList:
             "智能制造产业基地"
         }
 
+    @pytest.mark.parametrize("keyword", ["zhineng", "znzz", "gaoxinfazhan", "ZNZZ"])
+    def test_keyword_matches_pinyin_and_initials_like_the_search(self, users, world, keyword):  # type: ignore[no-untyped-def]
+        client = client_for(users["jinniu"])
+        assert listed(client.get(reverse("projects:list"), {"q": keyword})) == {"智能制造产业基地"}
+
+    def test_a_signing_range_ending_before_it_starts_is_an_error_not_an_empty_list(
+        self, users, world, today
+    ):  # type: ignore[no-untyped-def]
+        start, end = today, today - timedelta(days=30)
+        response = client_for(users["jinniu"]).get(
+            reverse("projects:list"),
+            {"signed_from": start.isoformat(), "signed_to": end.isoformat()},
+        )
+        assert response.status_code == 200
+        assert "签约日期范围无效" in response.content.decode()
+        assert response.context["form"].errors["signed_to"]
+        assert len(listed(response)) == 3  # reported and ignored, like any invalid filter
+
     def test_unknown_region_is_reported_and_ignored(self, users, world):  # type: ignore[no-untyped-def]
         response = client_for(users["jinniu"]).get(
             reverse("projects:list"), {"region": "不存在的地方"}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from parklink.accounts.models import Organization, User
 from parklink.core.errors import Invalid, NotFound
+from parklink.core.search import PINYIN_KEYS, name_conditions, parse_query
 from parklink.projects.ageing import Colour, Thresholds, bounds
 from parklink.projects.lifecycle import AGEING, Stage
 from parklink.projects.models import AgeingPolicy, Project
@@ -163,6 +164,20 @@ class ProjectFilters:
     sort: str = "-signed_on"
 
 
+def keyword_q(text: str) -> Q:
+    """The list's keyword: name, code name, sector or investor, as the global search reads it.
+
+    The search engine's conditions (core.search), so `guangfu` and `gf` find 光伏 here too.
+    """
+    query = parse_query(text)
+    _exact, _prefix, own = name_conditions(query, ("name", "code_name"))
+    investor = Q(investor__name__icontains=query.text)
+    if query.latin:
+        for key in PINYIN_KEYS:
+            investor |= Q(**{f"investor__{key}__contains": query.latin})
+    return own | investor | Q(sector__icontains=query.text)
+
+
 def apply_filters(qs: QuerySet[Project], f: ProjectFilters) -> QuerySet[Project]:
     if f.stage:
         qs = qs.filter(stage__in=f.stage)
@@ -191,17 +206,19 @@ def apply_filters(qs: QuerySet[Project], f: ProjectFilters) -> QuerySet[Project]
         qs = qs.filter(responsible_leader__icontains=f.leader)
     if f.owner:
         qs = qs.filter(owner_id=f.owner)
+    if f.signed_from and f.signed_to and f.signed_from > f.signed_to:
+        # Not silently empty: the user swapped the ends or mistyped one.
+        raise Invalid.on(
+            "signed_to",
+            _("签约日期范围无效:起始日期%(start)s晚于截止日期%(end)s")
+            % {"start": f"{f.signed_from:%Y-%m-%d}", "end": f"{f.signed_to:%Y-%m-%d}"},
+        )
     if f.signed_from:
         qs = qs.filter(signed_on__gte=f.signed_from)
     if f.signed_to:
         qs = qs.filter(signed_on__lte=f.signed_to)
     if f.q:
-        qs = qs.filter(
-            Q(name__icontains=f.q)
-            | Q(code_name__icontains=f.q)
-            | Q(sector__icontains=f.q)
-            | Q(investor__name__icontains=f.q)
-        )
+        qs = qs.filter(keyword_q(f.q))
     descending = f.sort.startswith("-")
     key = f.sort.removeprefix("-")
     if key not in SORTABLE:

@@ -272,7 +272,13 @@ class ProjectQuery(Schema):
     colour: Colour | None = None
     tag: str | None = Field(None, description="tag code, e.g. key")
     leader: str | None = Field(None, description="part of the responsible leader's name")
-    q: str | None = Field(None, description="name, code name, sector or investor")
+    q: str | None = Field(
+        None, description="name, code name, sector or investor; pinyin and initials too"
+    )
+    signed_from: IsoDate | None = Field(None, description="signed on or after (inclusive)")
+    signed_to: IsoDate | None = Field(
+        None, description="signed on or before (inclusive); not before signed_from (else 400)"
+    )
     sort: str = Field("-signed_on", description="field, '-' for descending, e.g. -total_investment")
     limit: int = Field(20, ge=1, le=200)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
