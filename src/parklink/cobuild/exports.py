@@ -48,11 +48,11 @@ def render(found: Statement, fmt: str) -> bytes:
     if fmt == "json":
         return json.dumps(found.as_json(), ensure_ascii=False, indent=2).encode()
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        text = io.StringIO()
+        writer = csv.writer(text)
         for row in _rows(found):
             writer.writerow([xlsx.csv_text(value) for value in row])
-        return buffer.getvalue().encode("utf-8-sig")
+        return text.getvalue().encode("utf-8-sig")
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -61,10 +61,11 @@ def render(found: Statement, fmt: str) -> bytes:
         xlsx.append(sheet, row)
     totals = book.create_sheet(_("按指标"))
     xlsx.append(totals, [_("指标"), _("数额(分或人)"), _("数额(元或人)"), _("分账条数")])
-    for row in found.by_indicator:
-        code = row["indicator"]
+    for total in found.by_indicator:
+        code = total["indicator"]
         xlsx.append(
-            totals, [row["label"], row["amount"], yuan(row["amount"], code), row["allocations"]]
+            totals,
+            [total["label"], total["amount"], yuan(total["amount"], code), total["allocations"]],
         )
     info = book.create_sheet(_("说明"))
     for label, value in (
