@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from parklink.cobuild.ledger.kinds import KINDS
 from parklink.cobuild.ledger.types import EnterpriseFacts, LedgerState, Party, Scope
@@ -24,6 +25,11 @@ class TestRegistry:
             "tiered",
         }
         assert all(code == kind.code for code, kind in KINDS.items())
+
+    def test_every_kind_has_a_worked_example_in_the_docs(self) -> None:
+        doc = (Path(__file__).resolve().parents[3] / "docs" / "cobuild.md").read_text("utf-8")
+        missing = [code for code in KINDS if f"(`{code}`)\n" not in doc]
+        assert not missing, f"kinds without a section in docs/cobuild.md: {missing}"
 
 
 class TestFixedRatio:
