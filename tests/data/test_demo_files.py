@@ -121,7 +121,6 @@ LEAD_SOURCES = {
     "event",
     "online",
     "agency",
-    "resident_team",
     "cobuilt_park",
     "other",
 }

@@ -132,6 +132,14 @@ class TestProjectImport:
         assert (lead.stage, lead.stage_since, lead.investor) == ("lead", today, investor)
         assert StageTransition.objects.filter(project=lead).count() == 1
 
+    @pytest.mark.parametrize("source", ["驻点招商", "驻点", "驻点/联络点招商"])
+    def test_every_name_of_a_resident_team_is_the_one_liaison_choice(
+        self, users: dict[str, User], xlsx: Callable[..., Path], source: str
+    ) -> None:
+        report = import_projects(users["jinniu"], xlsx(HEADER, [row("驻点项目", 线索来源=source)]))
+        assert report.problems == []
+        assert Project.objects.get(name="驻点项目").lead_source == "liaison_office"
+
     def test_stage_codes_and_labels_both_work(
         self, users: dict[str, User], xlsx: Callable[..., Path]
     ) -> None:

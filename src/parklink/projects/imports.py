@@ -148,7 +148,8 @@ MATURITY_ALIASES = {
 LEAD_SOURCE_ALIASES = {
     "联络点": LeadSource.LIAISON_OFFICE,
     "联络点招商": LeadSource.LIAISON_OFFICE,
-    "驻点": LeadSource.RESIDENT_TEAM,
+    "驻点": LeadSource.LIAISON_OFFICE,
+    "驻点招商": LeadSource.LIAISON_OFFICE,  # a choice of its own until migration 0005
     "新闻": LeadSource.NEWS,
     "情报": LeadSource.NEWS,
     "推介": LeadSource.EVENT,

@@ -40,6 +40,7 @@ class Maturity(models.TextChoices):
 
 
 class LeadSource(models.TextChoices):
+    # One choice for resident teams and liaison offices (0005 mapped the old resident_team).
     LIAISON_OFFICE = "liaison_office", _("驻点/联络点招商")
     ENCLAVE = "enclave", _("飞地")
     BUSINESS_REFERRAL = "business_referral", _("以商招商")
@@ -47,7 +48,6 @@ class LeadSource(models.TextChoices):
     EVENT = "event", _("推介活动")
     ONLINE = "online", _("线上招商")
     AGENCY = "agency", _("中介招商")
-    RESIDENT_TEAM = "resident_team", _("驻点招商")
     COBUILT_PARK = "cobuilt_park", _("园区共建")
     OTHER = "other", _("其他")
 
