@@ -117,6 +117,12 @@ class RuleKind:
         period is split by these shares alone, whatever its amount and the state; else None."""
         return None
 
+    def reads(self, rule: RuleSpec) -> tuple[str, ...] | None:
+        """The `EnterpriseFacts` fields `fixed_shares` depends on (besides the key, which only
+        its refusals quote); None for a kind without fixed shares. Lets the column path ask
+        once per distinct value instead of once per enterprise."""
+        return None
+
 
 class FixedSharesKind(RuleKind):
     """A kind whose split is always `fixed_shares` (which raises `NotApplicable` when the rule
@@ -132,6 +138,9 @@ class FixedSharesKind(RuleKind):
         self, rule: RuleSpec, facts: EnterpriseFacts, period: Period, parties: Sequence[Party]
     ) -> Fixed:
         raise NotImplementedError
+
+    def reads(self, rule: RuleSpec) -> tuple[str, ...] | None:
+        return ("introduced_by", "settled_on", "production_on", "full_production_on", "moved_on")
 
 
 # ---- shares --------------------------------------------------------------------------------
@@ -238,6 +247,11 @@ def fmt_percent(share: Fraction) -> str:
 # ---- dates -------------------------------------------------------------------------------
 
 ANCHORS = ("settled", "production", "full_production")
+ANCHOR_FIELDS = {
+    "settled": "settled_on",
+    "production": "production_on",
+    "full_production": "full_production_on",
+}
 ANCHOR_NAMES = {
     "settled": ("入驻", "settlement"),
     "production": ("投产", "start of production"),
@@ -246,11 +260,8 @@ ANCHOR_NAMES = {
 
 
 def anchor_date(facts: EnterpriseFacts, anchor: str) -> date | None:
-    return {
-        "settled": facts.settled_on,
-        "production": facts.production_on,
-        "full_production": facts.full_production_on,
-    }[anchor]
+    day: date | None = getattr(facts, ANCHOR_FIELDS[anchor])
+    return day
 
 
 def year_number(anchor: date, on: date) -> int:

@@ -78,5 +78,8 @@ class EquityShare(FixedSharesKind):
             {"equity_from": day.isoformat()},
         )
 
+    def reads(self, rule: RuleSpec) -> tuple[str, ...]:
+        return ()
+
 
 register(EquityShare())

@@ -26,5 +26,8 @@ class FixedRatio(FixedSharesKind):
     ) -> Fixed:
         return "ratio", ordered_shares(rule.params["shares"], parties), {}
 
+    def reads(self, rule: RuleSpec) -> tuple[str, ...]:
+        return ()
+
 
 register(FixedRatio())

@@ -18,6 +18,7 @@ from typing import Any
 
 from parklink.cobuild.ledger.kinds import register
 from parklink.cobuild.ledger.kinds.base import (
+    ANCHOR_FIELDS,
     ANCHOR_NAMES,
     ANCHORS,
     Fixed,
@@ -129,6 +130,9 @@ class Stepped(FixedSharesKind):
                 f"year {year} is beyond the last step",
             )
         )
+
+    def reads(self, rule: RuleSpec) -> tuple[str, ...]:
+        return (ANCHOR_FIELDS[rule.params["anchor"]],)
 
 
 register(Stepped())
