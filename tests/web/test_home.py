@@ -38,3 +38,15 @@ class TestHome:
         assert '<a id="throwaway-button">jinniu_officer</a>' in header
         # Order 999: after the projects' card.
         assert html.index('id="pipeline"') < html.index('<section id="throwaway">42</section>')
+
+
+class TestFavicon:
+    def test_favicon_is_served_from_our_static_files_without_login(self, db) -> None:  # type: ignore[no-untyped-def]
+        from django.test import Client
+
+        response = Client().get("/favicon.ico")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/x-icon"
+        body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        assert body[:4] == b"\x00\x00\x01\x00"  # an ICO header
+        assert "max-age" in response["Cache-Control"]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("search/", search_views.search_page, name="search"),
     path("search/suggest/", search_views.search_suggest, name="search_suggest"),
     path("import/", import_views.import_page, name="import"),
