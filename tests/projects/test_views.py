@@ -307,6 +307,21 @@ class TestProjectDetail:
         )
         assert "000_article.txt" in body and "首批15个项目现场集中签约" in body
 
+    def test_a_known_document_is_cited_by_its_title_and_date(self, users, world):  # type: ignore[no-untyped-def]
+        from parklink.core.sources import cite
+
+        project = world.projects["signed"]
+        cite(project, [{"file": "000_37f854685ce8a0f4.txt", "quote": "首批 15 个项目"}])
+        body = (
+            client_for(users["jinniu"])
+            .get(reverse("projects:detail", args=[project.pk]))
+            .content.decode()
+        )
+        sources = body[body.index('id="sources"') :]
+        assert "“高德产业园”揭牌,15 亿产业帮扶项目助力德格发展" in sources
+        assert '<time datetime="2025-03-21">2025-03-21</time>' in sources
+        assert ">000_37f854685ce8a0f4.txt<" not in sources
+
 
 class TestStageTransition:
     def test_confirmation_form_offers_date_and_note(self, users, world):  # type: ignore[no-untyped-def]

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
+import yaml
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -26,3 +30,37 @@ def cite(obj: models.Model, sources: Iterable[dict[str, str]]) -> None:
 def sources_of(obj: models.Model) -> models.QuerySet[SourceCitation]:
     ct = ContentType.objects.get_for_model(obj)
     return SourceCitation.objects.filter(content_type=ct, object_id=obj.pk).order_by("id")
+
+
+# Titles and dates of the documents the demo data cites (a citation stores only the file name).
+DOCUMENTS = Path(__file__).resolve().parent.parent / "data" / "demo" / "documents.yaml"
+
+
+@dataclass(frozen=True)
+class Document:
+    file: str
+    title: str
+    date: str = ""  # YYYY-MM-DD, or YYYY-MM where only the month is known
+    publisher: str = ""
+
+
+@cache
+def documents() -> dict[str, Document]:
+    """The known documents by file name (empty when the table is missing)."""
+    if not DOCUMENTS.is_file():
+        return {}
+    rows = yaml.safe_load(DOCUMENTS.read_text("utf-8")) or []
+    return {
+        str(row["file"]): Document(
+            str(row["file"]),
+            str(row["title"]),
+            str(row.get("date") or ""),
+            str(row.get("publisher") or ""),
+        )
+        for row in rows
+    }
+
+
+def document(name: str) -> Document | None:
+    """The title and date of a cited document; None for a file the table does not know."""
+    return documents().get(name)

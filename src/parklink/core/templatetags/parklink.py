@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from parklink.core.money import WAN, format_amount
+from parklink.core.sources import Document, document
 
 register = template.Library()
 
@@ -102,3 +103,9 @@ def sort_link(context: dict[str, Any], key: str, label: str) -> SafeString:
         label,
         arrow,
     )
+
+
+@register.simple_tag
+def cited_document(name: str) -> Document | None:
+    """`{% cited_document source.document as doc %}`: its title and date, or None (file name)."""
+    return document(str(name or ""))
