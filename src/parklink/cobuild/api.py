@@ -1,0 +1,350 @@
+"""Co-built park API: agreements, parties, versions, rules, figures, runs and statements.
+
+Every route reads through the user's visible agreements (`queries.get_visible`): another
+agreement is a 404, the same as a missing one. Amounts are integers of fen (or persons).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from parklink.accounts.apitools import current_user, owner_id_for
+from parklink.accounts.models import Organization, User
+from parklink.cobuild.models import (
+    Agreement,
+    AgreementVersion,
+    Allocation,
+    Confirmation,
+    Party,
+    Record,
+    Rule,
+    Run,
+)
+from parklink.cobuild.queries import get_visible, visible_agreements
+from parklink.cobuild.schemas import (
+    PAGE_ATTR,
+    AgreementAmendIn,
+    AgreementDetailOut,
+    AgreementIn,
+    AgreementPage,
+    AgreementPartiesIn,
+    AgreementPartyIn,
+    AgreementPatch,
+    AgreementTransitionIn,
+    AgreementVersionOut,
+    LedgerPageQuery,
+    LedgerRecordPage,
+    LedgerRecordQuery,
+    LedgerRunDetailOut,
+    LedgerRunIn,
+    LedgerRunOut,
+    LedgerStatementOut,
+    SharingRuleIn,
+    SharingRuleOut,
+    SharingRulePatch,
+)
+from parklink.cobuild.services import (
+    agreements,
+    confirmations,
+    lifecycle,
+    rules,
+    runs,
+    statements,
+    versions,
+)
+from parklink.cobuild.services.agreements import PartySpec
+from parklink.core.errors import Invalid, NotFound
+from parklink.enterprises.models import Enterprise
+from parklink.parks.models import Park
+
+router = Router(tags=["cobuild"])
+
+
+def _detailed(user: User, pk: int) -> Agreement:
+    agreement = (
+        visible_agreements(user)
+        .select_related("owner")
+        .prefetch_related(
+            "parks",
+            "versions",
+            Prefetch("parties", queryset=Party.objects.select_related("organization")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if agreement is None:
+        get_visible(user, pk)  # raises the same 404 as every other route
+    assert agreement is not None
+    return agreement
+
+
+def _parks(ids: list[int]) -> list[Park]:
+    found = list(Park.objects.filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise Invalid.on("parks", _("园区不存在。"))
+    return found
+
+
+def _parties(items: list[AgreementPartyIn]) -> list[PartySpec]:
+    orgs = Organization.objects.in_bulk([item.organization for item in items])
+    missing = [item.organization for item in items if item.organization not in orgs]
+    if missing:
+        raise Invalid.on("parties", _("机构不存在: %(id)s") % {"id": missing[0]})
+    return [
+        PartySpec(orgs[item.organization], item.key, [str(r) for r in item.roles], item.order)
+        for item in items
+    ]
+
+
+# ---------------------------------------------------------------- agreements
+
+
+@router.get("/", response=AgreementPage, summary="List the agreements the user is a party to")
+def list_agreements(request: HttpRequest, page: Query[LedgerPageQuery]) -> dict[str, Any]:
+    qs = visible_agreements(current_user(request)).select_related("owner").order_by("-id")
+    items = list(qs[page.offset : page.offset + page.limit])
+    return {"count": qs.count(), "limit": page.limit, "offset": page.offset, "items": items}
+
+
+@router.post("/", response={201: AgreementDetailOut}, summary="Draft an agreement")
+def create_agreement(request: HttpRequest, payload: AgreementIn) -> Status:
+    user = current_user(request)
+    data = payload.model_dump(exclude_none=True, exclude={"parties", "owner", "parks"})
+    owner_id = owner_id_for(user, payload.owner)
+    made = agreements.create_agreement(
+        user,
+        owner_id=owner_id,
+        parties=_parties(payload.parties),
+        parks=_parks(payload.parks or []),
+        **data,
+    )
+    return Status(201, _detailed(user, made.pk))
+
+
+@router.get("/{agreement_id}", response=AgreementDetailOut, summary="One agreement")
+def read_agreement(request: HttpRequest, agreement_id: int) -> Agreement:
+    return _detailed(current_user(request), agreement_id)
+
+
+@router.patch("/{agreement_id}", response=AgreementDetailOut, summary="Change a draft")
+def update_agreement(request: HttpRequest, agreement_id: int, payload: AgreementPatch) -> Agreement:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    changes = payload.model_dump(exclude_unset=True)
+    if changes.get("parks") is not None:
+        changes["parks"] = _parks(changes["parks"])
+    agreements.update_agreement(user, agreement, **changes)
+    return _detailed(user, agreement_id)
+
+
+@router.put("/{agreement_id}/parties", response=AgreementDetailOut, summary="Replace the parties")
+def set_parties(request: HttpRequest, agreement_id: int, payload: AgreementPartiesIn) -> Agreement:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    agreements.set_parties(user, agreement, _parties(payload.parties))
+    return _detailed(user, agreement_id)
+
+
+@router.post("/{agreement_id}/transition", response=AgreementDetailOut, summary="Change the status")
+def transition(
+    request: HttpRequest, agreement_id: int, payload: AgreementTransitionIn
+) -> Agreement:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    lifecycle.transition(user, agreement, payload.to, on=payload.date, note=payload.note)
+    return _detailed(user, agreement_id)
+
+
+@router.post(
+    "/{agreement_id}/versions", response={201: AgreementVersionOut}, summary="Amend: a new version"
+)
+def amend(request: HttpRequest, agreement_id: int, payload: AgreementAmendIn) -> Status:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    return Status(201, versions.amend(user, agreement, payload.effective_from, note=payload.note))
+
+
+# ---------------------------------------------------------------- rules
+
+
+def _rules_qs(agreement: Agreement) -> Any:
+    return (
+        Rule.objects.filter(version__agreement=agreement)
+        .select_related("version", "scope_party")
+        .prefetch_related("enterprises")
+        .order_by("version__number", "order", "id")
+    )
+
+
+def _rule_fields(agreement: Agreement, data: dict[str, Any]) -> dict[str, Any]:
+    if "scope_party" in data:
+        key = data["scope_party"]
+        party = agreement.parties.filter(key=key).first() if key else None
+        if key and party is None:
+            raise Invalid.on("scope_party", _("协议方不存在:%(key)s") % {"key": key})
+        data["scope_party"] = party
+    if data.get("enterprises") is not None:
+        ids = data["enterprises"]
+        found = list(Enterprise.objects.filter(pk__in=ids))
+        if len(found) != len(set(ids)):
+            raise Invalid.on("enterprises", _("企业不存在。"))
+        data["enterprises"] = found
+    elif "enterprises" in data:
+        data["enterprises"] = []
+    for name in ("order", "note"):
+        if name in data and data[name] is None:
+            del data[name]
+    return data
+
+
+@router.get("/{agreement_id}/rules", response=list[SharingRuleOut], summary="Every version's rules")
+def list_rules(request: HttpRequest, agreement_id: int) -> list[Rule]:
+    agreement = get_visible(current_user(request), agreement_id)
+    return list(_rules_qs(agreement))
+
+
+@router.post(
+    "/{agreement_id}/rules", response={201: SharingRuleOut}, summary="Add a rule to a version"
+)
+def create_rule(request: HttpRequest, agreement_id: int, payload: SharingRuleIn) -> Status:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    version = AgreementVersion.objects.filter(agreement=agreement, number=payload.version).first()
+    if version is None:
+        raise Invalid.on("version", _("版本不存在:%(number)s") % {"number": payload.version})
+    data = _rule_fields(agreement, payload.model_dump(exclude_unset=True, exclude={"version"}))
+    rule = rules.save_rule(user, version, **data)
+    return Status(201, _rules_qs(agreement).get(pk=rule.pk))
+
+
+def _rule(agreement: Agreement, rule_id: int) -> Rule:
+    rule = _rules_qs(agreement).filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound(_("规则不存在。"), detail={"rule": rule_id})
+    return rule
+
+
+@router.patch("/{agreement_id}/rules/{rule_id}", response=SharingRuleOut, summary="Change a rule")
+def update_rule(
+    request: HttpRequest, agreement_id: int, rule_id: int, payload: SharingRulePatch
+) -> Rule:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    rule = _rule(agreement, rule_id)
+    data = _rule_fields(agreement, payload.model_dump(exclude_unset=True))
+    rules.save_rule(user, rule.version, rule=rule, **data)
+    return _rule(agreement, rule_id)
+
+
+@router.delete("/{agreement_id}/rules/{rule_id}", response={204: None}, summary="Delete a rule")
+def delete_rule(request: HttpRequest, agreement_id: int, rule_id: int) -> Status:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    rules.delete_rule(user, _rule(agreement, rule_id))
+    return Status(204, None)
+
+
+# ---------------------------------------------------------------- figures, runs, statements
+
+
+@router.get("/{agreement_id}/records", response=LedgerRecordPage, summary="The parties' figures")
+def list_records(
+    request: HttpRequest, agreement_id: int, filters: Query[LedgerRecordQuery]
+) -> dict[str, Any]:
+    agreement = get_visible(current_user(request), agreement_id)
+    qs = Record.objects.filter(agreement=agreement, replaced=filters.replaced)
+    if filters.period:
+        qs = qs.filter(period_label=runs.parse_period(filters.period).label)
+    qs = qs.select_related("enterprise", "contributed_by").order_by("period_start", "id")
+    items = list(qs[filters.offset : filters.offset + filters.limit])
+    return {"count": qs.count(), "limit": filters.limit, "offset": filters.offset, "items": items}
+
+
+def _runs_qs(agreement: Agreement) -> Any:
+    return (
+        Run.objects.filter(agreement=agreement)
+        .select_related("version")
+        .prefetch_related(
+            Prefetch(
+                "confirmations",
+                queryset=Confirmation.objects.select_related("party", "user"),
+            )
+        )
+    )
+
+
+@router.get("/{agreement_id}/runs", response=list[LedgerRunOut], summary="The runs, latest first")
+def list_runs(request: HttpRequest, agreement_id: int) -> list[Run]:
+    agreement = get_visible(current_user(request), agreement_id)
+    return list(_runs_qs(agreement).order_by("-period_start", "-id"))
+
+
+@router.post(
+    "/{agreement_id}/runs", response={201: LedgerRunOut}, summary="Settle a period (a draft)"
+)
+def create_run(request: HttpRequest, agreement_id: int, payload: LedgerRunIn) -> Status:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    run = runs.run_period(user, agreement, payload.period)
+    return Status(201, _runs_qs(agreement).get(pk=run.pk))
+
+
+def _run(agreement: Agreement, run_id: int) -> Run:
+    run = _runs_qs(agreement).filter(pk=run_id).first()
+    if run is None:
+        raise NotFound(_("结算不存在。"), detail={"run": run_id})
+    return run
+
+
+@router.get(
+    "/{agreement_id}/runs/{run_id}",
+    response=LedgerRunDetailOut,
+    summary="A run with its allocations",
+)
+def read_run(
+    request: HttpRequest, agreement_id: int, run_id: int, page: Query[LedgerPageQuery]
+) -> Run:
+    agreement = get_visible(current_user(request), agreement_id)
+    run = _run(agreement, run_id)
+    qs = (
+        Allocation.objects.filter(run=run)
+        .select_related("record", "party", "rule")
+        .order_by("position")
+    )
+    run.__dict__[PAGE_ATTR] = {
+        "count": qs.count(),
+        "limit": page.limit,
+        "offset": page.offset,
+        "items": list(qs[page.offset : page.offset + page.limit]),
+    }
+    return run
+
+
+@router.post(
+    "/{agreement_id}/runs/{run_id}/confirm", response=LedgerRunOut, summary="Confirm for your party"
+)
+def confirm_run(request: HttpRequest, agreement_id: int, run_id: int) -> Run:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    confirmations.confirm(user, _run(agreement, run_id))
+    return _run(agreement, run_id)
+
+
+@router.get(
+    "/{agreement_id}/statements/{period}/{party}",
+    response=LedgerStatementOut,
+    summary="A party's totals of a period (the confirmed run, else the latest draft)",
+)
+def read_statement(
+    request: HttpRequest, agreement_id: int, period: str, party: str
+) -> dict[str, Any]:
+    agreement = get_visible(current_user(request), agreement_id)
+    label = runs.parse_period(period).label
+    run = statements.run_for_statement(agreement, label)
+    found = statements.statement(agreement, run, statements.find_party(agreement, party))
+    return found.as_json()

@@ -1,0 +1,356 @@
+"""JSON shapes of co-built park agreements; amounts are integers in the indicator's smallest unit.
+
+Money is in fen (分, `unit: "fen"`), jobs in persons (`unit: "person"`): integers, never
+floats, so that a settlement adds up exactly; `amount_display` gives 元 with two places.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from parklink.accounts.schemas import OrgRef
+from parklink.cobuild.exports import yuan
+from parklink.cobuild.models import (
+    HEADCOUNT_INDICATORS,
+    Agreement,
+    AgreementStatus,
+    DivisionMode,
+    Indicator,
+    PartyRole,
+    Rule,
+    ScopeKind,
+)
+from parklink.cobuild.services.lifecycle import allowed_next
+from parklink.core.apitools import MAX_OFFSET, NOT_BLANK, IsoDate, Position, RecordId
+from parklink.enterprises.schemas import EnterpriseRef
+from parklink.parks.schemas import ParkRef
+
+PERIOD = r"^[0-9]{4}([Qq][1-4]|-[0-9]{2})?$"
+KEY = r"^[a-z][a-z0-9_-]{0,31}$"
+PeriodLabel = Annotated[
+    str, Field(pattern=PERIOD, max_length=7, description="2025, 2025Q1 or 2025-03")
+]
+Key = Annotated[str, Field(pattern=KEY, max_length=32)]
+
+
+def unit_of(indicator: str) -> str:
+    return "person" if indicator in HEADCOUNT_INDICATORS else "fen"
+
+
+class AgreementPartyOut(Schema):
+    id: int
+    key: str
+    organization: OrgRef
+    roles: list[str]
+    order: int
+
+
+class AgreementVersionOut(Schema):
+    id: int
+    number: int
+    effective_from: date
+    note: str
+    created_at: datetime
+
+
+class AgreementOut(Schema):
+    id: int
+    title: str
+    status: str
+    status_label: str
+    owner: OrgRef
+    division_mode: str
+    term_start: date | None = None
+    term_end: date | None = None
+    signed_on: date | None = None
+
+    @staticmethod
+    def resolve_status_label(obj: Agreement) -> str:
+        return str(obj.get_status_display())
+
+
+class AgreementDetailOut(AgreementOut):
+    division_note: str
+    description: str
+    parks: list[ParkRef]
+    parties: list[AgreementPartyOut]
+    versions: list[AgreementVersionOut]
+    allowed_next: list[str]
+
+    @staticmethod
+    def resolve_allowed_next(obj: Agreement) -> list[str]:
+        return allowed_next(obj)
+
+
+class AgreementPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[AgreementOut]
+
+
+class AgreementPartyIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    organization: RecordId = Field(description="organisation id")
+    key: Key = Field(description="how rules name the party, e.g. jinniu")
+    roles: list[PartyRole] = Field(default_factory=list, max_length=5)
+    order: Position = Field(description="rounding ties go to the lower order first")
+
+
+class AgreementPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(None, min_length=1, max_length=200, pattern=NOT_BLANK)  # type: ignore[assignment]
+    division_mode: DivisionMode | None = None
+    division_note: str | None = Field(None, max_length=5000)
+    term_start: IsoDate | None = None
+    term_end: IsoDate | None = None
+    description: str | None = Field(None, max_length=5000)
+    parks: list[RecordId] | None = Field(None, max_length=50, description="park ids")
+
+
+class AgreementIn(AgreementPatch):
+    title: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
+    effective_from: IsoDate = Field(description="when version 1's rules take effect")
+    parties: list[AgreementPartyIn] = Field(default_factory=list, max_length=20)
+    owner: RecordId | None = Field(None, description="organisation id; installation admins only")
+
+
+class AgreementPartiesIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    parties: list[AgreementPartyIn] = Field(max_length=20)
+
+
+class AgreementTransitionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    to: AgreementStatus
+    date: IsoDate | None = Field(None, description="effective date, default today")
+    note: str = Field("", max_length=2000)
+
+
+class AgreementAmendIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    effective_from: IsoDate
+    note: str = Field("", max_length=2000)
+
+
+class SharingRuleOut(Schema):
+    id: int
+    version: int
+    key: str
+    indicator: str
+    scope_kind: str
+    scope_party: str | None = None
+    enterprises: list[EnterpriseRef]
+    kind: str
+    params: dict[str, Any]
+    order: int
+    note: str
+
+    @staticmethod
+    def resolve_version(obj: Rule) -> int:
+        return obj.version.number
+
+    @staticmethod
+    def resolve_scope_party(obj: Rule) -> str | None:
+        return obj.scope_party.key if obj.scope_party else None
+
+
+class SharingRulePatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    key: Key = Field(None)  # type: ignore[assignment]
+    indicator: Indicator = Field(None)  # type: ignore[assignment]
+    scope_kind: ScopeKind = Field(None)  # type: ignore[assignment]
+    scope_party: Key | None = Field(None, description="party key, for introduced_by")
+    enterprises: list[RecordId] | None = Field(None, max_length=1000)
+    kind: str = Field(None, min_length=1, max_length=32)  # type: ignore[assignment]
+    params: dict[str, Any] = Field(None)  # type: ignore[arg-type]
+    order: Position | None = None
+    note: str | None = Field(None, max_length=2000)
+
+
+class SharingRuleIn(SharingRulePatch):
+    version: int = Field(ge=1, le=32767, description="the version's number")
+    key: Key
+    indicator: Indicator
+    kind: str = Field(min_length=1, max_length=32, description="a registered rule kind")
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class LedgerRecordOut(Schema):
+    id: int
+    period: str
+    enterprise: EnterpriseRef
+    indicator: str
+    amount: int
+    unit: str
+    contributed_by: str
+    replaced: bool
+
+    @staticmethod
+    def resolve_period(obj: Any) -> str:
+        return str(obj.period_label)
+
+    @staticmethod
+    def resolve_unit(obj: Any) -> str:
+        return unit_of(obj.indicator)
+
+    @staticmethod
+    def resolve_contributed_by(obj: Any) -> str:
+        return str(obj.contributed_by.key)
+
+
+class LedgerRecordPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[LedgerRecordOut]
+
+
+class LedgerRecordQuery(Schema):
+    period: PeriodLabel | None = None
+    replaced: bool = Field(False, description="true: the replaced figures instead")
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class LedgerRunIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    period: PeriodLabel
+
+
+class LedgerConfirmationOut(Schema):
+    party: str
+    user: str
+    at: datetime
+
+    @staticmethod
+    def resolve_party(obj: Any) -> str:
+        return str(obj.party.key)
+
+    @staticmethod
+    def resolve_user(obj: Any) -> str:
+        return str(obj.user.username)
+
+
+class LedgerRunOut(Schema):
+    id: int
+    period: str
+    period_start: date
+    period_end: date
+    version: int
+    status: str
+    inputs_digest: str
+    allocations_digest: str
+    unmatched: list[dict[str, Any]]
+    confirmations: list[LedgerConfirmationOut]
+    created_at: datetime
+    confirmed_at: datetime | None = None
+
+    @staticmethod
+    def resolve_period(obj: Any) -> str:
+        return str(obj.period_label)
+
+    @staticmethod
+    def resolve_version(obj: Any) -> int:
+        return int(obj.version.number)
+
+    @staticmethod
+    def resolve_confirmations(obj: Any) -> list[Any]:
+        return list(obj.confirmations.all())
+
+
+class LedgerAllocationOut(Schema):
+    position: int
+    record: int
+    enterprise: int
+    indicator: str
+    party: str
+    amount: int
+    unit: str
+    amount_display: str
+    rule: str
+    step: str
+    share: str
+    cap_used: int | None = None
+    cap_left: int | None = None
+    terms: dict[str, Any]
+
+    @staticmethod
+    def resolve_record(obj: Any) -> int:
+        return int(obj.record_id)
+
+    @staticmethod
+    def resolve_enterprise(obj: Any) -> int:
+        return int(obj.record.enterprise_id)
+
+    @staticmethod
+    def resolve_indicator(obj: Any) -> str:
+        return str(obj.record.indicator)
+
+    @staticmethod
+    def resolve_party(obj: Any) -> str:
+        return str(obj.party.key)
+
+    @staticmethod
+    def resolve_unit(obj: Any) -> str:
+        return unit_of(obj.record.indicator)
+
+    @staticmethod
+    def resolve_amount_display(obj: Any) -> str:
+        return yuan(obj.amount, obj.record.indicator)
+
+    @staticmethod
+    def resolve_rule(obj: Any) -> str:
+        return str(obj.rule.key)
+
+
+# Set by the detail endpoint: the page of allocations and its bounds.
+PAGE_ATTR = "_api_allocation_page"
+
+
+class LedgerRunDetailOut(LedgerRunOut):
+    allocation_count: int
+    limit: int
+    offset: int
+    allocations: list[LedgerAllocationOut]
+
+    @staticmethod
+    def resolve_allocation_count(obj: Any) -> int:
+        return int(obj.__dict__[PAGE_ATTR]["count"])
+
+    @staticmethod
+    def resolve_limit(obj: Any) -> int:
+        return int(obj.__dict__[PAGE_ATTR]["limit"])
+
+    @staticmethod
+    def resolve_offset(obj: Any) -> int:
+        return int(obj.__dict__[PAGE_ATTR]["offset"])
+
+    @staticmethod
+    def resolve_allocations(obj: Any) -> list[Any]:
+        return list(obj.__dict__[PAGE_ATTR]["items"])
+
+
+class LedgerPageQuery(Schema):
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class LedgerStatementOut(Schema):
+    agreement: dict[str, Any]
+    period: str
+    run: dict[str, Any]
+    party: dict[str, Any]
+    by_indicator: list[dict[str, Any]]
+    by_enterprise: list[dict[str, Any]]
