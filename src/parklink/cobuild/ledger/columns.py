@@ -16,10 +16,11 @@ for the same records (tests prove it); `ColumnResult.allocations()` gives the sa
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -52,6 +53,21 @@ Int32Array = npt.NDArray[np.int32]
 _STATEFUL = -1  # the record goes through `split`
 _NO_RULE = -2
 _NOT_APPLICABLE = -3
+
+
+def _dense(
+    codes: Int64Array, members: npt.NDArray[np.intp], span: int
+) -> tuple[npt.NDArray[np.intp], list[int]]:
+    """(the dense number of each code, one member per distinct code in code order)."""
+    if span > 4 * codes.size + 1024:
+        _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        return inverse.reshape(-1), members[first].tolist()
+    present = np.zeros(span, dtype=bool)
+    present[codes] = True
+    dense = np.cumsum(present) - 1
+    holder = np.empty(span, dtype=np.intp)
+    holder[codes] = members  # any member with that code will do: the kind reads only the code
+    return dense[codes], holder[present].tolist()
 
 
 @dataclass(frozen=True)
@@ -176,13 +192,17 @@ def split_columns(
     problems = validate_rule_set(rules, parties)
     if problems:
         raise InvalidRuleSet(problems)
-    if np.unique(columns.index).size != columns.index.size:
+    index = columns.index
+    increasing = index.size < 2 or bool(np.all(index[1:] > index[:-1]))
+    if not increasing and np.unique(index).size != index.size:
         raise ValueError("two records share an index")
     ordered = ordered_parties(parties)
     party_code = {party.key: code for code, party in enumerate(ordered)}
     n_enterprises = len(columns.enterprises)
-    every = [facts.get(key) or EnterpriseFacts(key=key) for key in columns.enterprises]
-    e_code = {key: code for code, key in enumerate(columns.enterprises)}
+    found = list(map(facts.get, columns.enterprises))
+    for code in [code for code, item in enumerate(found) if item is None]:
+        found[code] = EnterpriseFacts(key=columns.enterprises[code])
+    every = cast("list[EnterpriseFacts]", found)
 
     # The rule of every (indicator, enterprise): codes into `rules`, -1 for none.
     rule_table = np.full((len(columns.indicators), n_enterprises), -1, dtype=np.int32)
@@ -206,7 +226,8 @@ def split_columns(
             elif scope.kind == "introduced_by":
                 target[introducer == party_code.get(scope.party or "", -9)] = r
             else:
-                codes = [e_code[key] for key in scope.enterprises if key in e_code]
+                named = scope.enterprises
+                codes = [code for code, key in enumerate(columns.enterprises) if key in named]
                 target[np.array(codes, dtype=np.intp)] = r
 
     # The group of every (indicator, enterprise): a fixed-share group, or how it is handled.
@@ -216,21 +237,17 @@ def split_columns(
     def fact_codes(name: str) -> tuple[Int64Array, int]:
         """Each enterprise's value of a facts field as a small integer code, and their count."""
         if name not in fact_cache:
-            seen: dict[Any, int] = {}
-            codes = np.fromiter(
-                (seen.setdefault(getattr(f, name), len(seen)) for f in every),
-                dtype=np.int64,
-                count=len(every),
-            )
+            values = list(map(operator.attrgetter(name), every))
+            seen = {value: code for code, value in enumerate(dict.fromkeys(values))}
+            codes = np.fromiter(map(seen.__getitem__, values), dtype=np.int64, count=len(values))
             fact_cache[name] = (codes, len(seen))
         return fact_cache[name]
 
     group_keys: dict[tuple[str, str, tuple[tuple[str, Fraction], ...]], int] = {}
     group_terms: dict[int, tuple[str, dict[str, Any]]] = {}
     for row in range(rule_table.shape[0]):
-        for r in np.unique(rule_table[row]).tolist():
-            if r < 0:
-                continue
+        present = np.bincount(rule_table[row] + 1, minlength=len(rules) + 1)[1:]
+        for r in np.flatnonzero(present).tolist():
             rule = rules[r]
             kind = KINDS[rule.kind]
             members = np.flatnonzero(rule_table[row] == r)
@@ -241,11 +258,12 @@ def split_columns(
             if reads:
                 # One code per distinct combination of the facts the kind reads.
                 combined = np.zeros(members.size, dtype=np.int64)
+                span = 1
                 for name in reads:
                     value_codes, width = fact_codes(name)
                     combined = combined * width + value_codes[members]
-                _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-                representatives = members[first].tolist()
+                    span *= width
+                inverse, representatives = _dense(combined, members, span)
             else:
                 inverse = np.zeros(members.size, dtype=np.intp)
                 representatives = [int(members[0])]
@@ -280,7 +298,16 @@ def split_columns(
     sorted_gid = gid[order]
     starts = np.searchsorted(sorted_gid, np.arange(-3, len(groups) + 1), side="left")
 
-    out_record, out_party, out_amount, out_basis, out_group = [], [], [], [], []
+    sizes = [
+        int(starts[g + 4] - starts[g + 3]) * len(group.shares) for g, group in enumerate(groups)
+    ]
+    rows = sum(sizes)
+    out_record = np.empty(rows, dtype=np.int64)
+    out_party = np.empty(rows, dtype=np.int32)
+    out_amount = np.empty(rows, dtype=np.int64)
+    out_basis = np.empty(rows, dtype=np.int64)
+    out_group = np.empty(rows, dtype=np.int32)
+    at = 0
     for g, group in enumerate(groups):
         positions = order[starts[g + 3] : starts[g + 4]]
         if positions.size == 0:
@@ -289,15 +316,17 @@ def split_columns(
         fractions = [share for _, share in group.shares]
         if fits_int64(amounts, fractions):
             parts = split_array(amounts, fractions)
-        else:
-            parts = np.array([split_int(a, fractions) for a in amounts.tolist()], dtype=object)
+        else:  # parts never exceed their amount, so they fit int64 even when products do not
+            parts = np.array([split_int(a, fractions) for a in amounts.tolist()], dtype=np.int64)
         count = len(fractions)
-        out_record.append(np.repeat(columns.index[positions], count))
-        out_basis.append(np.repeat(amounts, count))
+        block = slice(at, at + sizes[g])
+        out_record[block] = np.repeat(columns.index[positions], count)
+        out_basis[block] = np.repeat(amounts, count)
         party_codes = np.array([party_code[p] for p, _ in group.shares], dtype=np.int32)
-        out_party.append(np.tile(party_codes, positions.size))
-        out_amount.append(parts.reshape(-1).astype(np.int64))
-        out_group.append(np.full(positions.size * count, g, dtype=np.int32))
+        out_party[block] = np.tile(party_codes, positions.size)
+        out_amount[block] = parts.reshape(-1)
+        out_group[block] = g
+        at += sizes[g]
 
     reasons: dict[int, Problem] = {}
     for position in order[starts[1] : starts[2]].tolist():  # no rule
@@ -317,15 +346,12 @@ def split_columns(
     reasons.update(slow.reasons)
     unmatched = sorted(reasons)
 
-    def joined(parts: list[Any], dtype: Any) -> Any:
-        return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
-
     fast = AllocationColumns(
-        record=joined(out_record, np.int64),
-        party=joined(out_party, np.int32),
-        amount=joined(out_amount, np.int64),
-        basis=joined(out_basis, np.int64),
-        group=joined(out_group, np.int32),
+        record=out_record,
+        party=out_party,
+        amount=out_amount,
+        basis=out_basis,
+        group=out_group,
         parties=[party.key for party in ordered],
         groups=groups,
     )

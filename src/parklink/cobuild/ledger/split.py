@@ -220,11 +220,10 @@ def split(
     index = RuleIndex(rules)
     by_record: dict[int, list[Allocation]] = {}
     reasons: dict[int, Problem] = {}
-    # Fixed-share groups: (rule key, step, shares) → records, split together after the loop.
-    groups: dict[tuple[str, str, tuple[tuple[str, Fraction], ...]], list[Record]] = defaultdict(
-        list
-    )
-    group_terms: dict[tuple[str, str, tuple[tuple[str, Fraction], ...]], dict[str, Any]] = {}
+    # Fixed-share groups: (rule key, step) → records, split together after the loop (a rule's
+    # step determines its shares: a year falls in one step, an equity date names one table).
+    groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    group_shares: dict[tuple[str, str], tuple[list[tuple[str, Fraction]], dict[str, Any]]] = {}
     fixed_cache: dict[tuple[str, str], Any] = {}
 
     for record in sorted(records, key=lambda r: (r.indicator, r.enterprise, r.index)):
@@ -246,9 +245,8 @@ def split(
                 raise fixed
             if fixed is not None:
                 step, shares, terms = fixed
-                key = (rule.key, step, tuple(shares))
-                groups[key].append(record)
-                group_terms[key] = terms
+                groups[(rule.key, step)].append(record)
+                group_shares[(rule.key, step)] = (shares, terms)
                 continue
             context = Context(
                 record, enterprise, rule, ordered, period, working, version_label, scratch
@@ -257,17 +255,10 @@ def split(
         except NotApplicable as exc:
             reasons[record.index] = exc.problem
 
-    for (rule_key, step, shares), members in groups.items():
+    for (rule_key, step), members in groups.items():
+        shares, terms = group_shares[(rule_key, step)]
         by_record.update(
-            _split_group(
-                members,
-                rule_key,
-                step,
-                list(shares),
-                group_terms[(rule_key, step, shares)],
-                period,
-                version_label,
-            )
+            _split_group(members, rule_key, step, shares, terms, period, version_label)
         )
 
     allocations = [alloc for idx in sorted(by_record) for alloc in by_record[idx]]

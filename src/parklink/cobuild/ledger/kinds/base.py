@@ -9,6 +9,7 @@ which lets `split` divide large groups of records at once with numpy.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -212,14 +213,21 @@ def check_shares(value: object, parties: Sequence[Party], where: str) -> list[Pr
 def ordered_shares(
     value: Mapping[str, Any], parties: Sequence[Party]
 ) -> list[tuple[str, Fraction]]:
-    """A validated {party: share} table as [(party, share)] in party order."""
+    """A validated {party: share} table as [(party, share)] in party order (a fresh list)."""
+    return list(_ordered_shares(tuple(value.items()), tuple(parties)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _ordered_shares(
+    items: tuple[tuple[str, Any], ...], parties: tuple[Party, ...]
+) -> tuple[tuple[str, Fraction], ...]:
     rank = {party.key: (party.order, party.key) for party in parties}
-    items = []
-    for key in sorted(value, key=lambda k: rank.get(k, (1 << 30, k))):
-        share = parse_share(value[key])
+    out = []
+    for key, raw in sorted(items, key=lambda item: rank.get(item[0], (1 << 30, item[0]))):
+        share = parse_share(raw)
         assert share is not None, "validated before"
-        items.append((key, share))
-    return items
+        out.append((key, share))
+    return tuple(out)
 
 
 def fmt_percent(share: Fraction) -> str:
