@@ -88,6 +88,7 @@ format: $(STAMP)
 
 bench: install
 	$(PY) -m bench
+	$(PY) -m bench.ledger
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
