@@ -5,7 +5,8 @@ record the rule of its indicator with the narrowest scope that covers its enterp
 (enterprise > list > introduced_by > all), lets the rule's kind divide it, and returns the
 allocations (ordered by record index, then as the kind produced them: party order), the state
 after the period (a copy: the state passed in is never changed) and the records it could not
-split, each with its reason.
+split, each with its reason. `version_label` is the agreement version as the sentences quote
+it ("2": 协议第2版 / agreement v2); it is copied into every allocation's terms.
 
 Records are processed in a fixed order, (indicator, enterprise, index), so the stateful kinds
 (caps, year-to-date tiers, a park's baseline) see them in the same order on every run: the same
