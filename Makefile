@@ -35,10 +35,12 @@ assets:
 
 demo: install
 	PARKLINK_DEBUG=1 $(BIN)/parklink migrate --no-input -v 0
-	PARKLINK_DEBUG=1 $(BIN)/parklink demo
+	PARKLINK_DEBUG=1 $(BIN)/parklink demo --url http://$(HOST):$(PORT)/
 
 # The server and one background worker (imports are jobs); stopping the server stops both.
+# The demo is shown as of its data date (PARKLINK_TODAY; set it empty for the real date).
 run: demo
+	export PARKLINK_TODAY="$${PARKLINK_TODAY-$$(PARKLINK_DEBUG=1 $(BIN)/parklink demo --print-as-of)}"; \
 	PARKLINK_DEBUG=1 $(BIN)/parklink db_worker --no-reload -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	PARKLINK_DEBUG=1 $(BIN)/parklink runserver $(HOST):$(PORT)

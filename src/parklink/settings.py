@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -170,6 +170,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PARKLINK_AGEING_YELLOW_MONTHS = int(os.environ.get("PARKLINK_AGEING_YELLOW_MONTHS", "2"))
 PARKLINK_AGEING_RED_MONTHS = int(os.environ.get("PARKLINK_AGEING_RED_MONTHS", "3"))
 PARKLINK_AGEING_REMOVAL_MONTHS = int(os.environ.get("PARKLINK_AGEING_REMOVAL_MONTHS", "6"))
+
+# The day projects are judged on (ageing, overdue milestones, the dashboard's year): unset is
+# the real local date; `make run` sets the demo's data date (YYYY-MM-DD) so its ageing means
+# something. Shown on the dashboard as 数据截至 ….
+PARKLINK_TODAY = (
+    date.fromisoformat(os.environ["PARKLINK_TODAY"]) if os.environ.get("PARKLINK_TODAY") else None
+)
 
 # Imports (docs/development.md, "Settings"): the largest file, rows, cell, unpacked .xlsx and
 # compression ratio an import accepts, checked before the file is parsed or while streaming.

@@ -175,3 +175,28 @@ class TestDemoSteps:
         ]
         ours = [name for name in imported if name.startswith("parklink")]
         assert ours and all(name.startswith("parklink.core") for name in ours)
+
+
+class TestDemoCommandOutput:
+    def test_the_data_date_is_the_latest_dated_article(self) -> None:
+        from datetime import date
+
+        assert runner.data_date() == date(2025, 3, 21)
+
+    def test_print_as_of_prints_only_the_date(self) -> None:
+        import io
+
+        out = io.StringIO()
+        call_command("demo", "--print-as-of", stdout=out)
+        assert out.getvalue().strip() == "2025-03-21"
+
+    def test_the_login_line_names_the_address_it_was_given(self, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        import io
+
+        monkeypatch.setattr(
+            "parklink.core.management.commands.demo.load_demo", lambda: runner.DemoContext(None)
+        )
+        out = io.StringIO()
+        call_command("demo", "--no-migrate", "--url", "http://127.0.0.1:8101/", stdout=out)
+        assert "http://127.0.0.1:8101/" in out.getvalue()
+        assert ":8000" not in out.getvalue()

@@ -140,6 +140,16 @@ class TestDashboardPage:
         assert "colour=red" not in card
         assert 'href="#ageing"' in card
 
+    def test_a_configured_day_is_shown_as_the_data_date(self, users, world, settings):  # type: ignore[no-untyped-def]
+        from datetime import date
+
+        settings.PARKLINK_TODAY = date(2025, 3, 21)
+        body = page(users["jinniu"]).content.decode()
+        assert re.search(r"data-as-of[^>]*>\s*数据截至 2025-03-21", body)
+
+    def test_the_real_day_is_not_announced(self, users, world):  # type: ignore[no-untyped-def]
+        assert "data-as-of" not in page(users["jinniu"]).content.decode()
+
     def test_a_stalled_project_is_a_warning_not_green(self, users, world, today):  # type: ignore[no-untyped-def]
         # Signed ten days ago (green), then stalled: its own card, counted among the warnings.
         services.transition(users["jinniu"], world.projects["signed"], "stalled", note="资金未到位")

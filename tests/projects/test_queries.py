@@ -60,3 +60,32 @@ class TestSorting:
         with pytest.raises(Invalid) as caught:
             names(library, "--name")
         assert caught.value.detail["field"] == "sort"
+
+
+class TestToday:
+    """PARKLINK_TODAY: the day the projects are judged on (the demo's data date in `make run`)."""
+
+    def test_the_setting_is_the_day_ageing_counts_to(self, users, settings) -> None:  # type: ignore[no-untyped-def]
+        from datetime import date
+
+        from parklink.projects.ageing import Colour
+        from parklink.projects.queries import today
+
+        settings.PARKLINK_TODAY = date(2025, 3, 31)
+        assert today() == date(2025, 3, 31)
+        project = services.create_project(
+            users["jinniu"],
+            name="演示项目",
+            region_id="510106",
+            stage="signed",
+            stage_date=date(2025, 3, 21),
+        )
+        assert services.colour_of(project) == Colour.GREEN
+
+    def test_without_the_setting_it_is_the_local_date(self, settings) -> None:  # type: ignore[no-untyped-def]
+        from django.utils import timezone
+
+        from parklink.projects.queries import today
+
+        settings.PARKLINK_TODAY = None
+        assert today() == timezone.localdate()

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from parklink.core.money import parse_amount
 from parklink.core.registry import DemoContext, Registry, registry
-from parklink.core.sources import cite
+from parklink.core.sources import cite, documents
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 DEMO_ADMIN = "admin"
@@ -30,6 +30,12 @@ DemoReport = DemoContext
 
 class DemoDataError(Exception):
     """A demo file refers to something no earlier step provided."""
+
+
+def data_date() -> date | None:
+    """The demo's data date: the latest full date among the cited articles (documents.yaml)."""
+    days = [date.fromisoformat(doc.date) for doc in documents().values() if len(doc.date) == 10]
+    return max(days, default=None)
 
 
 def read(name: str) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
+from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest
@@ -318,7 +319,12 @@ def build(user: User) -> Dashboard:
 
 def card_context(request: HttpRequest) -> dict[str, Any]:
     """The projects' card on the home page: the figures of `build` and the day they count to."""
-    return {"board": build(cast(User, request.user)), "today": today()}
+    return {
+        "board": build(cast(User, request.user)),
+        "today": today(),
+        # A configured day (PARKLINK_TODAY: the demo's data date) is said on the page.
+        "as_of": settings.PARKLINK_TODAY,
+    }
 
 
 def actions_context(request: HttpRequest) -> dict[str, Any]:

@@ -72,7 +72,8 @@ def get_visible(user: User, pk: int) -> Project:
 
 
 def today() -> date:
-    return timezone.localdate()
+    """The day projects are judged on: `PARKLINK_TODAY` when set (a demo's data date), else now."""
+    return settings.PARKLINK_TODAY or timezone.localdate()
 
 
 def thresholds_for(org: Organization | None) -> Thresholds:
