@@ -9,8 +9,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from tests.browser.conftest import DemoReader, World
 pytestmark = [pytest.mark.browser]
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,10 @@ AXE_RUN = """async () => {
 }"""
 
 
+CHART_LABELS = """() => [...document.querySelectorAll('.pl-chart')].map(
+  (el) => [el.getAttribute('role'), el.getAttribute('aria-label') || ''])"""
+
+
 def serious_violations(page: Any) -> list[dict[str, Any]]:
     """What axe-core finds serious or critical on the page as it stands."""
     assert AXE.is_file(), f"{AXE} missing: run `npm ci` (axe-core is a dev dependency)"
@@ -131,6 +137,113 @@ def _ids(pages: list[Page]) -> list[str]:
     return [p.name.replace(" ", "-") for p in pages]
 
 
+@pytest.fixture
+def phone(browser: Any, server: Any) -> Iterator[Any]:
+    """A page in a fresh context the size of a phone (390 × 844), Chinese locale."""
+    context = browser.new_context(
+        locale="zh-CN", viewport=PHONE, base_url=server.url, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+# What sticks out past the right edge of a 390 px page: the outermost such elements.
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('body *')].filter((el) => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.right > width + 0.5;
+  });
+  return wide.filter((el) => !wide.includes(el.parentElement)).slice(0, 8).map(
+    (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' +
+      [...el.classList].join('.') + ' right=' + Math.round(el.getBoundingClientRect().right));
+}"""
+
+
+# Per chart with a legend: the legend's box and the plot's box (a grid's rectangle, or the
+# drawn series' bounds), in the chart's pixels; ECharts' own models and views measure them.
+LEGEND_AND_PLOT = """() => [...document.querySelectorAll('.pl-chart')].flatMap((el) => {
+  const chart = echarts.getInstanceByDom(el);
+  const model = chart.getModel();
+  const legend = model.getComponent('legend');
+  if (!legend || legend.get('show') === false) return [];
+  const box = (group) => {
+    const rect = group.getBoundingRect().clone();
+    rect.applyTransform(group.getComputedTransform());
+    return {x: rect.x, y: rect.y, width: rect.width, height: rect.height};
+  };
+  // A scrolling legend's group holds every item; only what fits the chart is drawn.
+  const drawn = box(chart.getViewOfComponentModel(legend).group);
+  const right = Math.min(drawn.x + drawn.width, chart.getWidth());
+  const bottom = Math.min(drawn.y + drawn.height, chart.getHeight());
+  const legendBox = {x: Math.max(drawn.x, 0), y: Math.max(drawn.y, 0)};
+  legendBox.width = right - legendBox.x;
+  legendBox.height = bottom - legendBox.y;
+  const plots = model.getSeries().map((series) => {
+    const grid = series.coordinateSystem && series.coordinateSystem.master;
+    if (grid && grid.getRect) return grid.getRect();
+    const view = chart.getViewOfSeriesModel(series);
+    return box(view.group);
+  }).filter((b) => b.width > 0 && b.height > 0);
+  return plots.map((plot) => ({chart: el.getAttribute('data-options'), legend: legendBox, plot}));
+})"""
+
+
+# Per chart, the boxes of the category-axis labels ECharts has drawn (hidden ones left out).
+AXIS_LABELS = """() => [...document.querySelectorAll('.pl-chart')].flatMap((el) => {
+  const chart = echarts.getInstanceByDom(el);
+  const axes = chart.getModel().findComponents({mainType: 'xAxis'});
+  return axes.filter((axis) => axis.get('type') === 'category').map((axis) => {
+      const boxes = [];
+      chart.getViewOfComponentModel(axis).group.traverse((shape) => {
+        if (shape.type !== 'text' || shape.ignore || shape.invisible || !shape.style.text) return;
+        const rect = shape.getBoundingRect().clone();
+        rect.applyTransform(shape.getComputedTransform());
+        boxes.push({x: rect.x, y: rect.y, width: rect.width, height: rect.height,
+                    text: shape.style.text});
+      });
+      return {chart: el.getAttribute('data-options'), labels: boxes};
+    });
+})"""
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
+    """The area two boxes share (0 when they only touch)."""
+    width = min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"])
+    height = min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"])
+    return max(width, 0) * max(height, 0)
+
+
+class TestPhoneSizedScreens(DemoReader):
+    @pytest.mark.parametrize("target", PAGES, ids=_ids(PAGES))
+    def test_page_fits_390_px_with_its_controls_on_screen(
+        self,
+        phone: Any,
+        server: Any,
+        login: Callable[..., None],
+        demo_world: World,
+        target: Page,
+    ) -> None:
+        _open(phone, server, login, target)
+        scroll_width = phone.evaluate("document.scrollingElement.scrollWidth")
+        assert scroll_width <= PHONE["width"], phone.evaluate(OVERFLOWING)
+        for selector in target.controls:
+            control = phone.locator(selector).first
+            assert control.is_visible(), f"{selector} hidden on {target.name}"
+            box = control.bounding_box()
+            assert box["x"] >= 0 and box["x"] < PHONE["width"], f"{selector} off screen"
+        for pair in phone.evaluate(LEGEND_AND_PLOT):
+            assert _overlap(pair["legend"], pair["plot"]) == 0, pair
+        for axis in phone.evaluate(AXIS_LABELS):
+            labels = axis["labels"]
+            for left, right in pairwise(labels):
+                assert _overlap(left, right) == 0, (axis["chart"], left, right)
+        # The phone layout (collapsed header, stacked filters) passes axe-core too.
+        results = serious_violations(phone)
+        assert not results, json.dumps(results, ensure_ascii=False, indent=1)
+
+
 class TestAccessibility(DemoReader):
     @pytest.mark.parametrize("target", PAGES, ids=_ids(PAGES))
     def test_axe_finds_no_serious_violation(
@@ -145,3 +258,7 @@ class TestAccessibility(DemoReader):
         results = serious_violations(page)
         found = sum(len(v["nodes"]) for v in results)
         assert found == 0, json.dumps(results, ensure_ascii=False, indent=1)
+        # Charts are canvas: each is an image named after its card, described by its data.
+        for role, label in page.evaluate(CHART_LABELS):
+            name, _, description = label.partition(":")
+            assert role == "img" and name.strip() and "图表" in description, label

@@ -65,6 +65,94 @@
     return node;
   }
 
+  // A chart's card is narrower than this (a phone) → its narrow layout (ECharts media query).
+  var NARROW = 480;
+
+  function list(value) {
+    if (value === undefined || value === null) return [];
+    return Array.isArray(value) ? value : [value];
+  }
+
+  function beside(legend) {
+    return legend.orient === "vertical" || legend.left === "right" || legend.right !== undefined;
+  }
+
+  // The narrow layout, generic over every chart ParkLink draws: a legend beside the plot goes
+  // below it, every legend keeps to one scrolling line (never wrapping over the plot), a ring
+  // moves up and shrinks to leave the legend its room, and category labels that would collide
+  // are thinned out by ECharts instead of drawn on top of each other.
+  function narrowOption(options) {
+    var legends = list(options.legend);
+    var moved = legends.some(beside);
+    var narrow = {};
+    if (legends.length) {
+      // A new legend type is a new component to ECharts: it keeps only what is restated here.
+      narrow.legend = legends.map(function (legend) {
+        var scrolling = Object.assign({}, legend, { type: "scroll" });
+        if (!beside(legend)) return scrolling;
+        return Object.assign(scrolling, {
+          orient: "horizontal", left: "center", right: null, top: "bottom"
+        });
+      });
+    }
+    var series = list(options.series);
+    if (moved && series.some(function (one) { return one.type === "pie"; })) {
+      narrow.series = series.map(function (one) {
+        return one.type === "pie" ? { center: ["50%", "44%"], radius: ["30%", "54%"] } : {};
+      });
+    }
+    if (moved && options.grid) {
+      narrow.grid = list(options.grid).map(function (grid) {
+        return { bottom: (typeof grid.bottom === "number" ? grid.bottom : 8) + 32 };
+      });
+    }
+    var xAxes = list(options.xAxis);
+    if (xAxes.length) {
+      narrow.xAxis = xAxes.map(function (axis) {
+        return axis.type === "category" ? { axisLabel: { interval: "auto", hideOverlap: true } } : {};
+      });
+    }
+    return narrow;
+  }
+
+  // ECharts' description of the data: a hidden title (an empty state's message) is not named,
+  // and a point on a category axis reads "name: value" without its position on that axis.
+  function ariaOption(options) {
+    var label = {};
+    var title = list(options.title)[0];
+    if (title && title.show === false) {
+      label.general = { withTitle: locale() === "EN" ? "This is a chart" : "这是一个图表，" };
+    }
+    var x = list(options.xAxis)[0];
+    var y = list(options.yAxis)[0];
+    var category = x && x.type === "category" ? 0 : y && y.type === "category" ? 1 : -1;
+    if (category >= 0) label.data = { excludeDimensionId: [category] };
+    return { enabled: true, label: label };
+  }
+
+  function locale() {
+    return (document.documentElement.lang || "").toLowerCase().indexOf("en") === 0 ? "EN" : "ZH";
+  }
+
+  // Charts are pictures to assistive technology (role="img"): their name is the template's
+  // aria-label or else their card's heading, followed by the description of the data that
+  // ECharts' aria component writes into aria-label on every render.
+  function chartName(element) {
+    var given = element.getAttribute("aria-label");
+    if (given) return given;
+    var card = element.closest("section, .pl-card, article");
+    var heading = card && card.querySelector("h1, h2, h3, h4");
+    return heading ? heading.textContent.trim() : "";
+  }
+
+  function nameChart(element, name) {
+    var label = element.getAttribute("aria-label") || "";
+    if (name && label.indexOf(name) !== 0) {
+      var colon = locale() === "EN" ? ": " : ":";
+      element.setAttribute("aria-label", label ? name + colon + label : name);
+    }
+  }
+
   function initChart(element) {
     if (!window.echarts) return null;
     var existing = window.echarts.getInstanceByDom(element);
@@ -72,11 +160,21 @@
     var options = tameTooltips(readOptions(element), false);
     if (!options) return null;
     registerTheme();
-    var chart = window.echarts.init(element, THEME, { renderer: "canvas" });
+    var chart = window.echarts.init(element, THEME, { renderer: "canvas", locale: locale() });
     if (options.animationDuration === undefined) options.animationDuration = 400;
-    chart.setOption(options);
+    if (options.aria === undefined) options.aria = ariaOption(options);
+    var name = chartName(element);  // before ECharts writes its description into aria-label
+    chart.setOption({
+      baseOption: options,
+      media: [{ query: { maxWidth: NARROW }, option: narrowOption(options) }]
+    });
+    element.setAttribute("role", "img");
+    nameChart(element, name);
     // Marks the chart once its animation has ended (screenshots and tests wait for it).
-    chart.on("finished", function () { element.setAttribute("data-rendered", "true"); });
+    chart.on("finished", function () {
+      nameChart(element, name);
+      element.setAttribute("data-rendered", "true");
+    });
     chart.on("click", function (params) {
       var url = params && params.data && params.data.url;
       if (url) window.location.assign(url);
