@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import json
 
-from parklink.core.charts import BR, Markup, html_text, label_text, rich_text, tooltip_html
+from parklink.core.charts import (
+    ACCENT,
+    BR,
+    INK,
+    MUTED,
+    WHITE,
+    Markup,
+    contrast,
+    html_text,
+    label_text,
+    rich_text,
+    text_on,
+    tooltip_html,
+)
 from tests.support.charts import HOSTILE, IMG, SCRIPT
 
 
@@ -58,3 +71,20 @@ class TestTooltipHtml:
         assert json.loads(json.dumps({"formatter": tooltip_html(BR, "a")})) == {
             "formatter": "<br/>a"
         }
+
+
+class TestContrast:
+    def test_black_on_white_is_the_largest_ratio(self) -> None:
+        assert round(contrast("#000000", "#ffffff"), 2) == 21.0
+        assert contrast("#ffffff", "#000000") == contrast("#000000", "#ffffff")
+
+    def test_a_grey_just_below_the_text_threshold(self) -> None:
+        assert 4.4 < contrast("#777777", "#ffffff") < 4.5
+
+    def test_text_on_picks_the_readable_ink(self) -> None:
+        assert text_on("#9ec5f8") == INK  # a light band: dark text
+        assert text_on("#123f82") == WHITE  # a deep band: white text
+
+    def test_the_chart_text_colours_read_on_white(self) -> None:
+        for colour in (INK, MUTED, ACCENT):
+            assert contrast(colour, WHITE) >= 4.5, colour

@@ -24,6 +24,26 @@ PALETTE = ["#1f6feb", "#2ea043", "#d29922", "#cf222e", "#8250df", "#1b7c83", "#b
 ACCENT = "#cf222e"
 MUTED = "#57606a"
 INK = "#1f2328"
+WHITE = "#ffffff"
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a "#rrggbb" colour."""
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two "#rrggbb" colours (1 to 21; text needs 4.5)."""
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def text_on(background: str) -> str:
+    """INK or white, whichever reads better on `background` (a label inside a shape)."""
+    return max((INK, WHITE), key=lambda colour: contrast(colour, background))
+
 
 # Canvas labels: ECharts' rich-text markers become look-alikes that mean nothing to it.
 _LABEL_MARKERS = str.maketrans({"{": "(", "}": ")", "|": "/"})

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from parklink.core.charts import label_text, tooltip_html
+from parklink.core.charts import MUTED, label_text, text_on, tooltip_html
 from parklink.core.money import YI
 from parklink.projects.lifecycle import PIPELINE
 from parklink.projects.models import ProjectStage
@@ -36,7 +36,7 @@ FUNNEL_BLUES = (
     "#84b4f3",
     "#6aa3ee",
     "#5092e6",
-    "#3a80db",
+    "#2e74d2",  # from here on white labels; lighter bands take dark ones (4.5:1 either way)
     "#286fcc",
     "#1d5fb8",
     "#174f9e",
@@ -106,7 +106,7 @@ def funnel_options(buckets: dict[str, Bucket]) -> dict[str, Any]:
                 "value": count,
                 "amount": yi(amount),
                 "url": list_url(stage=stage.value),
-                "label": {"formatter": label_text(label)},
+                "label": {"formatter": label_text(label), "color": text_on(blue)},
                 "tooltip": {"formatter": tooltip_html(tip)},
                 "itemStyle": {"color": blue},
             }
@@ -149,7 +149,7 @@ def empty_title(empty: bool) -> dict[str, Any]:
         "text": _("暂无数据"),
         "left": "center",
         "top": "middle",
-        "textStyle": {"color": "#8a939e", "fontWeight": "normal", "fontSize": 14},
+        "textStyle": {"color": MUTED, "fontWeight": "normal", "fontSize": 14},
     }
 
 
