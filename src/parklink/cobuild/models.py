@@ -354,6 +354,9 @@ class CoveredEnterprise(models.Model):
     production_on = models.DateField(_("投产日期"), null=True, blank=True)
     full_production_on = models.DateField(_("达产日期"), null=True, blank=True)
     moved_on = models.DateField(_("迁入日期"), null=True, blank=True)
+    illustrative = models.BooleanField(
+        _("示例数据"), default=False, help_text=_("引进方和日期为示例,并非来源材料所载")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -400,6 +403,9 @@ class Rule(models.Model):
     params = models.JSONField(_("参数"), default=dict, blank=True)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
     note = models.TextField(_("说明"), blank=True)
+    illustrative = models.BooleanField(
+        _("示例数据"), default=False, help_text=_("比例等参数为示例,并非协议原文")
+    )
 
     class Meta:
         verbose_name = _("分享规则")
@@ -425,6 +431,9 @@ class RecordBatch(models.Model):
     )
     file_name = models.CharField(_("文件名"), max_length=255, blank=True)
     replaces_settled = models.BooleanField(_("替换已结算数据"), default=False)
+    illustrative = models.BooleanField(
+        _("示例数据"), default=False, help_text=_("本批数据为示例,并非真实报送")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("导入人"),
@@ -554,6 +563,13 @@ class Run(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement} {self.period_label} #{self.pk}"
+
+    def uses_illustrative_data(self) -> bool:
+        """True when a rule of its version or a figure it read is illustrative (示例数据)."""
+        return (
+            self.version.rules.filter(illustrative=True).exists()
+            or Record.objects.filter(pk__in=self.record_ids, batch__illustrative=True).exists()
+        )
 
 
 class Allocation(models.Model):

@@ -93,10 +93,11 @@ def save_rule(
             "params": rule.params,
             "order": rule.order,
             "note": rule.note,
+            "illustrative": rule.illustrative,
         }
         if rule is not None
         else {"scope_kind": ScopeKind.ALL, "scope_party": None, "enterprises": [], "params": {}}
-        | {"order": version.rules.count(), "note": ""}
+        | {"order": version.rules.count(), "note": "", "illustrative": False}
     )
     values = current | fields
     missing = [name for name in ("key", "indicator", "kind") if not values.get(name)]

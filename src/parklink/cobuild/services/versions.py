@@ -110,5 +110,6 @@ def copy_rules(source: AgreementVersion, target: AgreementVersion) -> None:
             params=rule.params,
             order=rule.order,
             note=rule.note,
+            illustrative=rule.illustrative,
         )
         copied.enterprises.set(enterprises)
