@@ -163,3 +163,27 @@ class TestFilterForm:
         form = ProjectFilterForm({"sector": "氢能"}, sectors=["氢能", "新材料"])
         assert form.filters().sector == "氢能"
         assert ProjectFilterForm({"sector": "氢能"}).filters().sector is None
+
+
+class TestAmountErrors:
+    """Amounts are typed in 万元: their errors say so, in Chinese punctuation."""
+
+    @pytest.mark.parametrize("typed", ["12345678901234567", "99999999999", "1e20"])
+    def test_a_huge_amount_is_refused_in_wan_terms(self, orgs, today, typed):  # type: ignore[no-untyped-def]
+        form = create_form(orgs, today, total_investment_wan=typed)
+        assert not form.is_valid()
+        [message] = form.errors["total_investment_wan"]
+        assert "万元" in message and "9,999,999,999" in message
+        assert "." not in message.replace("9,999,999,999", "") and "数字" not in message
+
+    def test_too_many_decimals_say_the_unit_and_the_fen(self, orgs, today):  # type: ignore[no-untyped-def]
+        form = create_form(orgs, today, total_investment_wan="1.1234567")
+        [message] = form.errors["total_investment_wan"]
+        assert "万元" in message and "分" in message and not message.endswith(".")
+
+    def test_funds_amount_errors_are_in_wan_terms_too(self) -> None:
+        from parklink.projects.forms import FundsForm
+
+        form = FundsForm({"received_on": "2025-03-21", "amount_wan": "12345678901234567"})
+        [message] = form.errors["amount_wan"]
+        assert "万元" in message and not message.endswith(".")

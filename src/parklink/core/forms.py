@@ -13,13 +13,51 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parklink.core.errors import Duplicate, Forbidden, NotFound, ParkLinkError
 
 # ---------------------------------------------------------------- small helpers
+
+
+class WanField(forms.DecimalField):
+    """An amount typed in 万元: Django's digit-count errors become errors in 万元 terms.
+
+    (Django says "确认总共不超过 16 个数字." with an English full stop; a user typing 万元 needs
+    the largest amount and the precision in 万元.)
+    """
+
+    def __init__(self, *, max_digits: int = 16, decimal_places: int = 6, **kwargs: Any) -> None:
+        limit = f"{10 ** (max_digits - decimal_places) - 1:,}"
+        too_big = _lazy_text(lambda: _("金额过大:以万元填写,最多%(limit)s万元") % {"limit": limit})
+        places = _lazy_text(
+            lambda: (
+                _("以万元填写时最多6位小数(即精确到分)")
+                if decimal_places == 6
+                else _("以万元填写时最多%(places)s位小数") % {"places": decimal_places}
+            )
+        )
+        messages = {
+            "invalid": gettext_lazy("请填写数字金额(单位:万元)"),
+            "max_digits": too_big,
+            "max_whole_digits": too_big,
+            "max_decimal_places": places,
+            "min_value": gettext_lazy("金额不能为负数"),
+            **kwargs.pop("error_messages", {}),
+        }
+        super().__init__(
+            max_digits=max_digits, decimal_places=decimal_places, error_messages=messages, **kwargs
+        )
+
+
+def _lazy_text(make: Callable[[], str]) -> str:
+    """A message built when shown, in the language of that request."""
+    return cast(str, lazy(make, str)())
 
 
 def cleaned(form: forms.Form) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parklink.accounts.models import Organization
-from parklink.core.forms import ServiceModelForm, set_choices
+from parklink.core.forms import ServiceModelForm, WanField, set_choices
 from parklink.core.money import WAN
 from parklink.core.registry import registry
 from parklink.enterprises import uscc as uscc_rules
@@ -89,8 +89,8 @@ class EnterpriseForm(ServiceModelForm):
         max_length=64,
         help_text=_("填写行政区名称或6位行政区划代码,如“什邡市”或“510682”"),
     )
-    registered_capital_wan = forms.DecimalField(
-        label=_("注册资本(万元)"), required=False, max_digits=16, decimal_places=4, min_value=0
+    registered_capital_wan = WanField(
+        label=_("注册资本(万元)"), required=False, decimal_places=4, min_value=0
     )
 
     field_aliases: ClassVar[Mapping[str, str]] = {"registered_capital": "registered_capital_wan"}

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parklink.accounts.models import Organization, User
+from parklink.core.forms import WanField
 from parklink.core.money import in_unit, to_yuan
 from parklink.enterprises.models import Enterprise
 from parklink.parks.models import Park
@@ -190,18 +191,10 @@ class ProjectForm(forms.ModelForm):
     region_text = forms.CharField(
         label=_("落地行政区"), required=False, max_length=64, help_text=REGION_HELP
     )
-    total_investment_wan = forms.DecimalField(
-        label=_("总投资"), required=False, max_digits=16, decimal_places=6
-    )
-    phase_investment_wan = forms.DecimalField(
-        label=_("一期投资"), required=False, max_digits=16, decimal_places=6
-    )
-    expected_annual_revenue_wan = forms.DecimalField(
-        label=_("达产年销售收入/产值"), required=False, max_digits=16, decimal_places=6
-    )
-    expected_annual_tax_wan = forms.DecimalField(
-        label=_("达产年税收"), required=False, max_digits=16, decimal_places=6
-    )
+    total_investment_wan = WanField(label=_("总投资"), required=False)
+    phase_investment_wan = WanField(label=_("一期投资"), required=False)
+    expected_annual_revenue_wan = WanField(label=_("达产年销售收入/产值"), required=False)
+    expected_annual_tax_wan = WanField(label=_("达产年税收"), required=False)
     tags = forms.ModelMultipleChoiceField(
         label=_("标签"),
         required=False,
@@ -391,10 +384,8 @@ class ApprovalForm(forms.Form):
 
 class FundsForm(forms.Form):
     received_on = forms.DateField(label=_("到位日期"), widget=DateInput)
-    amount_wan = forms.DecimalField(
+    amount_wan = WanField(
         label=_("到位金额(万元)"),
-        max_digits=16,
-        decimal_places=6,
         widget=forms.NumberInput(attrs={"step": "any", "min": "0"}),
     )
     evidence = forms.CharField(label=_("凭证"), required=False, max_length=255)
