@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import Registry, TabularKind, VisibilityScope
+from parklink.core.registry import NavItem, Panel, Registry, TabularKind, VisibilityScope
 
 
 class CobuildConfig(ParkLinkAppConfig):
@@ -17,6 +17,7 @@ class CobuildConfig(ParkLinkAppConfig):
     def register(self, registry: Registry) -> None:
         _register_scopes(registry)
         _register_data(registry)
+        _register_pages(registry)
 
 
 def _register_scopes(registry: Registry) -> None:
@@ -40,5 +41,21 @@ def _register_data(registry: Registry) -> None:
             importer=imports.build_importer,
             import_arguments=imports.import_arguments,
             order=40,
+        )
+    )
+
+
+def _register_pages(registry: Registry) -> None:
+    """共建园区 in the navigation; a park's page lists the agreements the user sees of it."""
+    from parklink.cobuild import views
+
+    registry.navigation.add(NavItem("cobuild", _("共建园区"), "cobuild:list", order=40))
+    registry.panels.add(
+        Panel(
+            "parks.park",
+            "cobuild",
+            "cobuild/panels/park_section.html",
+            views.park_panel,
+            order=150,
         )
     )

@@ -1,0 +1,34 @@
+"""Page URLs of the co-built parks (namespace "cobuild", under /cobuild/)."""
+
+from django.urls import path
+
+from parklink.cobuild import views, views_edit, views_ledger
+
+app_name = "cobuild"
+
+urlpatterns = [
+    path("", views.agreement_list, name="list"),
+    path("new/", views_edit.agreement_create, name="create"),
+    path("<int:pk>/", views.agreement_detail, name="detail"),
+    path("<int:pk>/edit/", views_edit.agreement_edit, name="edit"),
+    path("<int:pk>/transition/", views.transition, name="transition"),
+    path("<int:pk>/transition/form/", views.transition_form, name="transition_form"),
+    path("<int:pk>/amend/", views_edit.amend, name="amend"),
+    path("<int:pk>/versions/<int:number>/rules/", views_edit.rule_list, name="rules"),
+    path("<int:pk>/rules/<int:rule_pk>/edit/", views_edit.rule_edit, name="rule_edit"),
+    path("<int:pk>/rules/<int:rule_pk>/delete/", views_edit.rule_delete, name="rule_delete"),
+    path("<int:pk>/records/import/", views_ledger.records_import, name="records_import"),
+    path("<int:pk>/runs/", views_ledger.run_list, name="runs"),
+    path("<int:pk>/runs/<int:run_pk>/", views_ledger.run_detail, name="run"),
+    path("<int:pk>/runs/<int:run_pk>/confirm/", views_ledger.run_confirm, name="run_confirm"),
+    path(
+        "<int:pk>/statements/<str:period>/<slug:party>/",
+        views_ledger.statement_detail,
+        name="statement",
+    ),
+    path(
+        "<int:pk>/statements/<str:period>/<slug:party>/download.<str:fmt>",
+        views_ledger.statement_download,
+        name="statement_download",
+    ),
+]
