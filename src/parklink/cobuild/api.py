@@ -20,10 +20,15 @@ from parklink.cobuild.models import (
     AgreementVersion,
     Allocation,
     Confirmation,
+    CooperationField,
+    CoveredEnterprise,
+    EquityShare,
+    OperatingCompany,
     Party,
     Record,
     Rule,
     Run,
+    SharedPolicy,
 )
 from parklink.cobuild.queries import get_visible, visible_agreements
 from parklink.cobuild.schemas import (
@@ -37,6 +42,13 @@ from parklink.cobuild.schemas import (
     AgreementPatch,
     AgreementTransitionIn,
     AgreementVersionOut,
+    CooperationFieldIn,
+    CooperationFieldOut,
+    CooperationFieldPatch,
+    CoveredEnterpriseIn,
+    CoveredEnterpriseOut,
+    CoveredEnterprisePatch,
+    EquityShareIn,
     LedgerPageQuery,
     LedgerRecordPage,
     LedgerRecordQuery,
@@ -44,6 +56,12 @@ from parklink.cobuild.schemas import (
     LedgerRunIn,
     LedgerRunOut,
     LedgerStatementOut,
+    OperatingCompanyIn,
+    OperatingCompanyOut,
+    OperatingCompanyPatch,
+    SharedPolicyIn,
+    SharedPolicyOut,
+    SharedPolicyPatch,
     SharingRuleIn,
     SharingRuleOut,
     SharingRulePatch,
@@ -51,6 +69,7 @@ from parklink.cobuild.schemas import (
 from parklink.cobuild.services import (
     agreements,
     confirmations,
+    details,
     lifecycle,
     rules,
     runs,
@@ -58,6 +77,7 @@ from parklink.cobuild.services import (
     versions,
 )
 from parklink.cobuild.services.agreements import PartySpec
+from parklink.cobuild.services.details import ShareSpec
 from parklink.core.errors import Invalid, NotFound
 from parklink.enterprises.models import Enterprise
 from parklink.parks.models import Park
@@ -196,7 +216,7 @@ def _rule_fields(agreement: Agreement, data: dict[str, Any]) -> dict[str, Any]:
         data["enterprises"] = found
     elif "enterprises" in data:
         data["enterprises"] = []
-    for name in ("order", "note"):
+    for name in ("order", "note", "illustrative"):
         if name in data and data[name] is None:
             del data[name]
     return data
@@ -249,6 +269,323 @@ def delete_rule(request: HttpRequest, agreement_id: int, rule_id: int) -> Status
     return Status(204, None)
 
 
+# ---------------------------------------------------------------- side details
+# Companies, fields and policies change only while the agreement is a draft; covered
+# enterprises until it has ended (services.details).
+
+
+def _party_by_key(agreement: Agreement, key: str | None, field: str) -> Party | None:
+    if not key:
+        return None
+    party = agreement.parties.filter(key=key).first()
+    if party is None:
+        raise Invalid.on(field, _("协议方不存在:%(key)s") % {"key": key})
+    return party
+
+
+def _enterprise(pk: int | None) -> Enterprise | None:
+    if pk is None:
+        return None
+    found = Enterprise.objects.filter(pk=pk).first()
+    if found is None:
+        raise Invalid.on("enterprise", _("企业不存在。"))
+    return found
+
+
+def _one(qs: Any, pk: int, message: str, name: str) -> Any:
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(message, detail={name: pk})
+    return found
+
+
+def _companies_qs(agreement: Agreement) -> Any:
+    return (
+        OperatingCompany.objects.filter(agreement=agreement)
+        .select_related("enterprise")
+        .prefetch_related(
+            Prefetch("shares", queryset=EquityShare.objects.select_related("shareholder"))
+        )
+        .order_by("id")
+    )
+
+
+def _share_specs(agreement: Agreement, items: list[EquityShareIn]) -> list[ShareSpec]:
+    return [
+        ShareSpec(
+            _party_by_key(agreement, item.shareholder, f"shares[{index}].shareholder"),  # type: ignore[arg-type]
+            item.share,
+            item.shareholder_name,
+            item.effective_from,
+        )
+        for index, item in enumerate(items)
+    ]
+
+
+@router.get(
+    "/{agreement_id}/companies",
+    response=list[OperatingCompanyOut],
+    summary="The operating companies and their equity",
+)
+def list_companies(request: HttpRequest, agreement_id: int) -> list[OperatingCompany]:
+    return list(_companies_qs(get_visible(current_user(request), agreement_id)))
+
+
+def _save_company(
+    request: HttpRequest,
+    agreement_id: int,
+    payload: OperatingCompanyPatch,
+    company_id: int | None = None,
+) -> OperatingCompany:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    company = (
+        _one(_companies_qs(agreement), company_id, _("运营公司不存在。"), "company")
+        if company_id is not None
+        else None
+    )
+    data = payload.model_dump(exclude_unset=True)
+    shares = (
+        _share_specs(agreement, payload.shares or []) if data.get("shares") is not None else None
+    )
+    enterprise = (
+        _enterprise(data["enterprise"])
+        if "enterprise" in data
+        else (company.enterprise if company else None)
+    )
+    saved = details.save_company(
+        user,
+        agreement,
+        company,
+        name=data.get("name") or (company.name if company else ""),
+        enterprise=enterprise,
+        shares=shares,
+    )
+    return _companies_qs(agreement).get(pk=saved.pk)
+
+
+@router.post(
+    "/{agreement_id}/companies",
+    response={201: OperatingCompanyOut},
+    summary="Add an operating company (draft agreements)",
+)
+def create_company(request: HttpRequest, agreement_id: int, payload: OperatingCompanyIn) -> Status:
+    return Status(201, _save_company(request, agreement_id, payload))
+
+
+@router.patch(
+    "/{agreement_id}/companies/{company_id}",
+    response=OperatingCompanyOut,
+    summary="Change an operating company; shares replace its equity",
+)
+def update_company(
+    request: HttpRequest, agreement_id: int, company_id: int, payload: OperatingCompanyPatch
+) -> OperatingCompany:
+    return _save_company(request, agreement_id, payload, company_id)
+
+
+@router.delete(
+    "/{agreement_id}/companies/{company_id}",
+    response={204: None},
+    summary="Delete an operating company",
+)
+def delete_company(request: HttpRequest, agreement_id: int, company_id: int) -> Status:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    company = _one(_companies_qs(agreement), company_id, _("运营公司不存在。"), "company")
+    details.delete_company(user, company)
+    return Status(204, None)
+
+
+def _fields_qs(agreement: Agreement) -> Any:
+    return CooperationField.objects.filter(agreement=agreement).order_by("order", "id")
+
+
+@router.get(
+    "/{agreement_id}/fields", response=list[CooperationFieldOut], summary="The cooperation fields"
+)
+def list_fields(request: HttpRequest, agreement_id: int) -> list[CooperationField]:
+    return list(_fields_qs(get_visible(current_user(request), agreement_id)))
+
+
+@router.post(
+    "/{agreement_id}/fields",
+    response={201: CooperationFieldOut},
+    summary="Add a cooperation field (draft agreements)",
+)
+def create_field(request: HttpRequest, agreement_id: int, payload: CooperationFieldIn) -> Status:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    return Status(201, details.save_field(user, agreement, name=payload.name, order=payload.order))
+
+
+@router.patch(
+    "/{agreement_id}/fields/{field_id}",
+    response=CooperationFieldOut,
+    summary="Rename or move a cooperation field",
+)
+def update_field(
+    request: HttpRequest, agreement_id: int, field_id: int, payload: CooperationFieldPatch
+) -> CooperationField:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    item = _one(_fields_qs(agreement), field_id, _("合作领域不存在。"), "field")
+    return details.save_field(
+        user, agreement, item, name=payload.name or item.name, order=payload.order
+    )
+
+
+@router.delete(
+    "/{agreement_id}/fields/{field_id}", response={204: None}, summary="Delete a cooperation field"
+)
+def delete_field(request: HttpRequest, agreement_id: int, field_id: int) -> Status:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    details.delete_field(
+        user, _one(_fields_qs(agreement), field_id, _("合作领域不存在。"), "field")
+    )
+    return Status(204, None)
+
+
+def _policies_qs(agreement: Agreement) -> Any:
+    return (
+        SharedPolicy.objects.filter(agreement=agreement).select_related("issued_by").order_by("id")
+    )
+
+
+@router.get(
+    "/{agreement_id}/policies", response=list[SharedPolicyOut], summary="The shared policies"
+)
+def list_policies(request: HttpRequest, agreement_id: int) -> list[SharedPolicy]:
+    return list(_policies_qs(get_visible(current_user(request), agreement_id)))
+
+
+@router.post(
+    "/{agreement_id}/policies",
+    response={201: SharedPolicyOut},
+    summary="Add a shared policy (draft agreements)",
+)
+def create_policy(request: HttpRequest, agreement_id: int, payload: SharedPolicyIn) -> Status:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    saved = details.save_policy(
+        user,
+        agreement,
+        name=payload.name,
+        issued_by=_party_by_key(agreement, payload.issued_by, "issued_by"),
+        note=payload.note or "",
+    )
+    return Status(201, _policies_qs(agreement).get(pk=saved.pk))
+
+
+@router.patch(
+    "/{agreement_id}/policies/{policy_id}", response=SharedPolicyOut, summary="Change a policy"
+)
+def update_policy(
+    request: HttpRequest, agreement_id: int, policy_id: int, payload: SharedPolicyPatch
+) -> SharedPolicy:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    policy = _one(_policies_qs(agreement), policy_id, _("共享政策不存在。"), "policy")
+    data = payload.model_dump(exclude_unset=True)
+    issued_by = (
+        _party_by_key(agreement, data["issued_by"], "issued_by")
+        if "issued_by" in data
+        else policy.issued_by
+    )
+    details.save_policy(
+        user,
+        agreement,
+        policy,
+        name=data.get("name") or policy.name,
+        issued_by=issued_by,
+        note=data["note"] or "" if "note" in data else policy.note,
+    )
+    return _policies_qs(agreement).get(pk=policy.pk)
+
+
+@router.delete(
+    "/{agreement_id}/policies/{policy_id}", response={204: None}, summary="Delete a policy"
+)
+def delete_policy(request: HttpRequest, agreement_id: int, policy_id: int) -> Status:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    policy = _one(_policies_qs(agreement), policy_id, _("共享政策不存在。"), "policy")
+    details.delete_policy(user, policy)
+    return Status(204, None)
+
+
+def _covered_qs(agreement: Agreement) -> Any:
+    return (
+        CoveredEnterprise.objects.filter(agreement=agreement)
+        .select_related("enterprise", "introduced_by")
+        .order_by("id")
+    )
+
+
+@router.get(
+    "/{agreement_id}/enterprises",
+    response=list[CoveredEnterpriseOut],
+    summary="The enterprises the rules know, with their facts",
+)
+def list_covered(request: HttpRequest, agreement_id: int) -> list[CoveredEnterprise]:
+    return list(_covered_qs(get_visible(current_user(request), agreement_id)))
+
+
+def _covered_fields(agreement: Agreement, data: dict[str, Any]) -> dict[str, Any]:
+    if "enterprise" in data:
+        data["enterprise"] = _enterprise(data["enterprise"])
+        if data["enterprise"] is None:
+            raise Invalid.on("enterprise", _("请选择企业。"))
+    if "introduced_by" in data:
+        data["introduced_by"] = _party_by_key(agreement, data["introduced_by"], "introduced_by")
+    if data.get("illustrative", False) is None:
+        del data["illustrative"]
+    return data
+
+
+@router.post(
+    "/{agreement_id}/enterprises",
+    response={201: CoveredEnterpriseOut},
+    summary="Add an enterprise the rules know (until the agreement ends)",
+)
+def create_covered(request: HttpRequest, agreement_id: int, payload: CoveredEnterpriseIn) -> Status:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    data = _covered_fields(agreement, payload.model_dump(exclude_unset=True))
+    saved = details.save_covered(user, agreement, **data)
+    return Status(201, _covered_qs(agreement).get(pk=saved.pk))
+
+
+@router.patch(
+    "/{agreement_id}/enterprises/{covered_id}",
+    response=CoveredEnterpriseOut,
+    summary="Change an enterprise's facts",
+)
+def update_covered(
+    request: HttpRequest, agreement_id: int, covered_id: int, payload: CoveredEnterprisePatch
+) -> CoveredEnterprise:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    covered = _one(_covered_qs(agreement), covered_id, _("协议企业不存在。"), "enterprise")
+    data = _covered_fields(agreement, payload.model_dump(exclude_unset=True))
+    details.save_covered(user, agreement, covered, **data)
+    return _covered_qs(agreement).get(pk=covered.pk)
+
+
+@router.delete(
+    "/{agreement_id}/enterprises/{covered_id}",
+    response={204: None},
+    summary="Remove an enterprise from the agreement",
+)
+def delete_covered(request: HttpRequest, agreement_id: int, covered_id: int) -> Status:
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    covered = _one(_covered_qs(agreement), covered_id, _("协议企业不存在。"), "enterprise")
+    details.delete_covered(user, covered)
+    return Status(204, None)
+
+
 # ---------------------------------------------------------------- figures, runs, statements
 
 
@@ -260,7 +597,7 @@ def list_records(
     qs = Record.objects.filter(agreement=agreement, replaced=filters.replaced)
     if filters.period:
         qs = qs.filter(period_label=runs.parse_period(filters.period).label)
-    qs = qs.select_related("enterprise", "contributed_by").order_by("period_start", "id")
+    qs = qs.select_related("enterprise", "contributed_by", "batch").order_by("period_start", "id")
     items = list(qs[filters.offset : filters.offset + filters.limit])
     return {"count": qs.count(), "limit": filters.limit, "offset": filters.offset, "items": items}
 

@@ -154,6 +154,7 @@ class SharingRuleOut(Schema):
     params: dict[str, Any]
     order: int
     note: str
+    illustrative: bool = Field(description="示例数据: the parameters are illustrative")
 
     @staticmethod
     def resolve_version(obj: Rule) -> int:
@@ -176,6 +177,7 @@ class SharingRulePatch(Schema):
     params: dict[str, Any] = Field(None)  # type: ignore[arg-type]
     order: Position | None = None
     note: str | None = Field(None, max_length=2000)
+    illustrative: bool | None = Field(None, description="示例数据: illustrative parameters")
 
 
 class SharingRuleIn(SharingRulePatch):
@@ -195,10 +197,15 @@ class LedgerRecordOut(Schema):
     unit: str
     contributed_by: str
     replaced: bool
+    illustrative: bool = Field(description="示例数据: the batch it came in is illustrative")
 
     @staticmethod
     def resolve_period(obj: Any) -> str:
         return str(obj.period_label)
+
+    @staticmethod
+    def resolve_illustrative(obj: Any) -> bool:
+        return bool(obj.batch.illustrative)
 
     @staticmethod
     def resolve_unit(obj: Any) -> str:
@@ -354,3 +361,120 @@ class LedgerStatementOut(Schema):
     party: dict[str, Any]
     by_indicator: list[dict[str, Any]]
     by_enterprise: list[dict[str, Any]]
+
+
+# ---------------------------------------------------------------- side details
+
+
+class EquityShareOut(Schema):
+    shareholder: str
+    shareholder_name: str
+    share: str = Field(description="an exact fraction, e.g. 3/5")
+    effective_from: date | None = None
+
+    @staticmethod
+    def resolve_shareholder(obj: Any) -> str:
+        return str(obj.shareholder.key)
+
+
+class OperatingCompanyOut(Schema):
+    id: int
+    name: str
+    enterprise: EnterpriseRef | None = None
+    shares: list[EquityShareOut]
+
+    @staticmethod
+    def resolve_shares(obj: Any) -> list[Any]:
+        return list(obj.shares.all())
+
+
+class EquityShareIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    shareholder: Key = Field(description="the party's key")
+    share: str = Field(min_length=1, max_length=32, description="3/5, 0.6 or 60%")
+    shareholder_name: str = Field("", max_length=128, description="e.g. 金牛区城投集团")
+    effective_from: IsoDate | None = None
+
+
+class OperatingCompanyPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(None, min_length=1, max_length=128, pattern=NOT_BLANK)  # type: ignore[assignment]
+    enterprise: RecordId | None = Field(None, description="enterprise id")
+    shares: list[EquityShareIn] | None = Field(None, max_length=50, description="replaces all")
+
+
+class OperatingCompanyIn(OperatingCompanyPatch):
+    name: str = Field(min_length=1, max_length=128, pattern=NOT_BLANK)
+
+
+class CooperationFieldOut(Schema):
+    id: int
+    name: str
+    order: int
+
+
+class CooperationFieldPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(None, min_length=1, max_length=64, pattern=NOT_BLANK)  # type: ignore[assignment]
+    order: Position | None = None
+
+
+class CooperationFieldIn(CooperationFieldPatch):
+    name: str = Field(min_length=1, max_length=64, pattern=NOT_BLANK)
+
+
+class SharedPolicyOut(Schema):
+    id: int
+    name: str
+    issued_by: str | None = None
+    note: str
+
+    @staticmethod
+    def resolve_issued_by(obj: Any) -> str | None:
+        return obj.issued_by.key if obj.issued_by else None
+
+
+class SharedPolicyPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(None, min_length=1, max_length=200, pattern=NOT_BLANK)  # type: ignore[assignment]
+    issued_by: Key | None = Field(None, description="the issuing party's key")
+    note: str | None = Field(None, max_length=5000)
+
+
+class SharedPolicyIn(SharedPolicyPatch):
+    name: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
+
+
+class CoveredEnterpriseOut(Schema):
+    id: int
+    enterprise: EnterpriseRef
+    introduced_by: str | None = None
+    settled_on: date | None = None
+    production_on: date | None = None
+    full_production_on: date | None = None
+    moved_on: date | None = None
+    illustrative: bool
+
+    @staticmethod
+    def resolve_introduced_by(obj: Any) -> str | None:
+        return obj.introduced_by.key if obj.introduced_by else None
+
+
+class CoveredEnterprisePatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    enterprise: RecordId = Field(None, description="enterprise id")
+    introduced_by: Key | None = Field(None, description="the introducing party's key")
+    settled_on: IsoDate | None = Field(None, description="入驻")
+    production_on: IsoDate | None = Field(None, description="投产")
+    full_production_on: IsoDate | None = Field(None, description="达产")
+    moved_on: IsoDate | None = Field(None, description="迁入")
+    illustrative: bool | None = Field(None, description="示例数据: illustrative facts")
+
+
+class CoveredEnterpriseIn(CoveredEnterprisePatch):
+    enterprise: RecordId = Field(description="enterprise id")
