@@ -17,6 +17,7 @@ from parklink.cobuild.models import (
     CooperationField,
     CoveredEnterprise,
     OperatingCompany,
+    Rule,
     SharedPolicy,
 )
 from parklink.cobuild.services import details
@@ -273,3 +274,30 @@ class TestIllustrativeFlags:
         assert kept.json()["illustrative"] is True
         records = client.get(f"{base}/records").json()["items"]
         assert {r["illustrative"] for r in records} == {False}
+
+    def test_a_statement_from_illustrative_rules_says_so(  # type: ignore[no-untyped-def]
+        self, api_client: Api, world
+    ) -> None:
+        import io
+        import json
+
+        from openpyxl import load_workbook
+
+        from parklink.cobuild import exports
+        from parklink.cobuild.services import runs, statements
+
+        made, by = world["agreement"], world["users"]["jinniu"]
+        run = runs.run_period(by, made, "2025Q1")
+        party = statements.find_party(made, "jinniu")
+        plain = statements.statement(made, run, party)
+        assert "示例数据" not in exports.render(plain, "csv").decode("utf-8-sig")
+        Rule.objects.filter(pk=world["rule"].pk).update(illustrative=True)
+        found = statements.statement(made, run, party)
+        assert exports.render(found, "csv").decode("utf-8-sig").startswith(exports.ILLUSTRATIVE)
+        document = json.loads(exports.render(found, "json"))
+        assert document["run"]["illustrative"] is True
+        assert document["notice"] == "示例数据 / illustrative"
+        book = load_workbook(io.BytesIO(exports.render(found, "xlsx")))
+        assert book.worksheets[0]["A1"].value == exports.ILLUSTRATIVE
+        body = api_client(by).get(f"{BASE}/{made.pk}/statements/2025Q1/jinniu").json()
+        assert body["run"]["illustrative"] is True

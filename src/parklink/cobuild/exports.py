@@ -14,6 +14,8 @@ from parklink.cobuild.services.statements import Statement
 from parklink.core import xlsx
 
 FORMATS = ("xlsx", "csv", "json")
+# Printed, in both languages, on every statement whose run read illustrative rules or figures.
+ILLUSTRATIVE = "示例数据 / illustrative"
 
 
 def yuan(amount: int, indicator: str) -> str:
@@ -45,21 +47,28 @@ def _rows(found: Statement) -> list[list[Any]]:
 
 
 def render(found: Statement, fmt: str) -> bytes:
+    document = found.as_json()
+    illustrative = bool(document["run"]["illustrative"])
     if fmt == "json":
-        return json.dumps(found.as_json(), ensure_ascii=False, indent=2).encode()
+        if illustrative:
+            document["notice"] = ILLUSTRATIVE
+        return json.dumps(document, ensure_ascii=False, indent=2).encode()
+    notice = [[ILLUSTRATIVE]] if illustrative else []
     if fmt == "csv":
         text = io.StringIO()
         writer = csv.writer(text)
-        for row in _rows(found):
+        for row in [*notice, *_rows(found)]:
             writer.writerow([xlsx.csv_text(value) for value in row])
         return text.getvalue().encode("utf-8-sig")
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("按企业"))
-    for row in _rows(found):
+    for row in [*notice, *_rows(found)]:
         xlsx.append(sheet, row)
     totals = book.create_sheet(_("按指标"))
+    for row in notice:
+        xlsx.append(totals, row)
     xlsx.append(totals, [_("指标"), _("数额(分或人)"), _("数额(元或人)"), _("分账条数")])
     for total in found.by_indicator:
         code = total["indicator"]
@@ -74,6 +83,7 @@ def render(found: Statement, fmt: str) -> bytes:
         (_("协议方"), found.party.organization.name),
         (_("结算状态"), found.run.get_status_display()),
         (_("版本"), found.run.version.number),
+        *([(_("数据性质"), ILLUSTRATIVE)] if illustrative else []),
     ):
         xlsx.append(info, [str(label), str(value) if not isinstance(value, int) else value])
     buffer = io.BytesIO()

@@ -28,6 +28,7 @@ class Statement:
                 "id": self.run.pk,
                 "status": self.run.status,
                 "version": self.run.version.number,
+                "illustrative": self.run.uses_illustrative_data(),
             },
             "party": {"key": self.party.key, "organization": self.party.organization.name},
             "by_indicator": self.by_indicator,
