@@ -15,10 +15,10 @@ from ninja import Query, Router, Status
 
 from parklink.accounts.apitools import current_user, owner_id_for
 from parklink.accounts.models import Organization, User
+from parklink.cobuild import tasks
 from parklink.cobuild.models import (
     Agreement,
     AgreementVersion,
-    Allocation,
     Confirmation,
     CooperationField,
     CoveredEnterprise,
@@ -49,6 +49,7 @@ from parklink.cobuild.schemas import (
     CoveredEnterpriseOut,
     CoveredEnterprisePatch,
     EquityShareIn,
+    LedgerJobOut,
     LedgerPageQuery,
     LedgerRecordPage,
     LedgerRecordQuery,
@@ -79,6 +80,7 @@ from parklink.cobuild.services import (
 from parklink.cobuild.services.agreements import PartySpec
 from parklink.cobuild.services.details import ShareSpec
 from parklink.core.errors import Invalid, NotFound
+from parklink.core.models import Job
 from parklink.enterprises.models import Enterprise
 from parklink.parks.models import Park
 
@@ -622,13 +624,26 @@ def list_runs(request: HttpRequest, agreement_id: int) -> list[Run]:
 
 
 @router.post(
-    "/{agreement_id}/runs", response={201: LedgerRunOut}, summary="Settle a period (a draft)"
+    "/{agreement_id}/runs",
+    response={201: LedgerRunOut, 202: LedgerJobOut},
+    summary="Settle a period (a draft); with background, queue it and return the job",
 )
 def create_run(request: HttpRequest, agreement_id: int, payload: LedgerRunIn) -> Status:
     user = current_user(request)
     agreement = get_visible(user, agreement_id)
+    if payload.background:
+        return Status(202, tasks.start_run(user, agreement, payload.period))
     run = runs.run_period(user, agreement, payload.period)
     return Status(201, _runs_qs(agreement).get(pk=run.pk))
+
+
+@router.get("/jobs/{job_id}", response=LedgerJobOut, summary="A background run's progress")
+def read_job(request: HttpRequest, job_id: int) -> Job:
+    """The user's own job of kind cobuild-run; anyone else's is not found."""
+    job = Job.objects.filter(pk=job_id, kind=tasks.KIND, user=current_user(request)).first()
+    if job is None:
+        raise NotFound(_("后台任务不存在。"), detail={"job": job_id})
+    return job
 
 
 def _run(agreement: Agreement, run_id: int) -> Run:
@@ -648,11 +663,7 @@ def read_run(
 ) -> Run:
     agreement = get_visible(current_user(request), agreement_id)
     run = _run(agreement, run_id)
-    qs = (
-        Allocation.objects.filter(run=run)
-        .select_related("record", "party", "rule")
-        .order_by("position")
-    )
+    qs = run.allocations.select_related("record", "party", "rule").order_by("position")
     run.__dict__[PAGE_ATTR] = {
         "count": qs.count(),
         "limit": page.limit,

@@ -25,6 +25,7 @@ from parklink.cobuild.models import (
     ScopeKind,
 )
 from parklink.cobuild.services.lifecycle import allowed_next
+from parklink.cobuild.services.runs import allocation_terms
 from parklink.core.apitools import MAX_OFFSET, NOT_BLANK, IsoDate, Position, RecordId
 from parklink.enterprises.schemas import EnterpriseRef
 from parklink.parks.schemas import ParkRef
@@ -234,6 +235,24 @@ class LedgerRunIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     period: PeriodLabel
+    background: bool = Field(
+        False, description="run as a background job: 202 with the job (GET /jobs/{id})"
+    )
+
+
+class LedgerJobOut(Schema):
+    """A background run's progress (rows read, split, written) and outcome: `result` holds
+    `run`, `allocations`, `unmatched` and `allocations_digest`, or `error` (`zh`, `en`)."""
+
+    id: int
+    kind: str
+    status: str
+    done: int
+    total: int
+    percent: int
+    result: dict[str, Any]
+    created_at: datetime
+    finished_at: datetime | None = None
 
 
 class LedgerConfirmationOut(Schema):
@@ -320,6 +339,10 @@ class LedgerAllocationOut(Schema):
     @staticmethod
     def resolve_rule(obj: Any) -> str:
         return str(obj.rule.key)
+
+    @staticmethod
+    def resolve_terms(obj: Any) -> dict[str, Any]:
+        return allocation_terms(obj)
 
 
 # Set by the detail endpoint: the page of allocations and its bounds.

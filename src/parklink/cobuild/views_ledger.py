@@ -190,7 +190,7 @@ def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
         .order_by("position")
     )
     page = Paginator(allocations, ALLOCATIONS_PAGE).get_page(request.GET.get("page"))
-    lines = overview.sentences(list(page.object_list), run.version.number)
+    lines = overview.sentences(list(page.object_list), run)
     mine = party_of(user, agreement)
     confirmed = {c.party_id for c in run.confirmations.all()}
     can_confirm = (

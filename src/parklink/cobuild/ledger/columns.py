@@ -4,7 +4,7 @@ The records come as columns (index, enterprise code, indicator code, amount in f
 every (indicator, enterprise) is chosen with array operations (the `all` rule, then the
 `introduced_by`, `list` and `enterprise` overrides, narrower ones written last); every record
 that a rule divides by fixed shares (a fixed ratio, the equity in force, one step of a stepped
-rule: `RuleKind.fixed_shares`) joins the group of its (rule, step, shares), and each group is
+rule: `RuleKind.fixed_shares`) joins the group of its (rule, step, shares, terms), and each group is
 divided at once by `rounding.split_array`. Records under the stateful kinds (caps,
 year-to-date tiers, baselines, payments) go through `split.split` in its fixed order.
 
@@ -34,6 +34,7 @@ from parklink.cobuild.ledger.split import (
     no_rule,
     ordered_parties,
     split,
+    terms_key,
     validate_rule_set,
 )
 from parklink.cobuild.ledger.types import (
@@ -243,7 +244,7 @@ def split_columns(
             fact_cache[name] = (codes, len(seen))
         return fact_cache[name]
 
-    group_keys: dict[tuple[str, str, tuple[tuple[str, Fraction], ...]], int] = {}
+    group_keys: dict[tuple[str, str, tuple[tuple[str, Fraction], ...], str], int] = {}
     group_terms: dict[int, tuple[str, dict[str, Any]]] = {}
     for row in range(rule_table.shape[0]):
         present = np.bincount(rule_table[row] + 1, minlength=len(rules) + 1)[1:]
@@ -276,13 +277,15 @@ def split_columns(
                     continue
                 assert fixed is not None, f"{kind.code} reads facts but has no fixed shares"
                 step, shares, terms = fixed
-                key = (rule.key, step, tuple(shares))
+                key = (rule.key, step, tuple(shares), terms_key(terms))
                 gids[n] = group_keys.setdefault(key, len(group_keys))
                 group_terms[int(gids[n])] = (rule.indicator, terms)
             gid_table[row, members] = gids[inverse]
 
     # Number the groups in a fixed order (rule key, step, shares), whatever the discovery order.
-    sorted_keys = sorted(group_keys, key=lambda k: (k[0], k[1], [(p, str(s)) for p, s in k[2]]))
+    sorted_keys = sorted(
+        group_keys, key=lambda k: (k[0], k[1], [(p, str(s)) for p, s in k[2]], k[3])
+    )
     renumber = np.empty(len(group_keys) + 3, dtype=np.int32)
     renumber[-3:] = [_NOT_APPLICABLE, _NO_RULE, _STATEFUL]  # indexes -3, -2, -1 map to themselves
     groups: list[Group] = []

@@ -19,6 +19,7 @@ which gives exactly the parts the scalar rule gives.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
@@ -199,6 +200,12 @@ def no_rule(record: Record) -> Problem:
     )
 
 
+def terms_key(terms: Mapping[str, Any]) -> str:
+    """The terms as text, so records whose sentences quote different figures (each
+    enterprise's anchor date) are never grouped under one of them."""
+    return json.dumps(terms, sort_keys=True, default=str)
+
+
 def split(
     records: Sequence[Record],
     facts: Mapping[str, EnterpriseFacts],
@@ -221,10 +228,11 @@ def split(
     index = RuleIndex(rules)
     by_record: dict[int, list[Allocation]] = {}
     reasons: dict[int, Problem] = {}
-    # Fixed-share groups: (rule key, step) → records, split together after the loop (a rule's
-    # step determines its shares: a year falls in one step, an equity date names one table).
-    groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
-    group_shares: dict[tuple[str, str], tuple[list[tuple[str, Fraction]], dict[str, Any]]] = {}
+    # Fixed-share groups: (rule key, step, terms) → records, split together after the loop (a
+    # rule's step determines its shares: a year falls in one step, an equity date names one
+    # table; the terms, e.g. the enterprise's anchor date, are quoted as they are).
+    groups: dict[tuple[str, str, str], list[Record]] = defaultdict(list)
+    group_shares: dict[tuple[str, str, str], tuple[list[tuple[str, Fraction]], dict[str, Any]]] = {}
     fixed_cache: dict[tuple[str, str], Any] = {}
 
     for record in sorted(records, key=lambda r: (r.indicator, r.enterprise, r.index)):
@@ -246,8 +254,9 @@ def split(
                 raise fixed
             if fixed is not None:
                 step, shares, terms = fixed
-                groups[(rule.key, step)].append(record)
-                group_shares[(rule.key, step)] = (shares, terms)
+                key = (rule.key, step, terms_key(terms))
+                groups[key].append(record)
+                group_shares[key] = (shares, terms)
                 continue
             context = Context(
                 record, enterprise, rule, ordered, period, working, version_label, scratch
@@ -256,8 +265,8 @@ def split(
         except NotApplicable as exc:
             reasons[record.index] = exc.problem
 
-    for (rule_key, step), members in groups.items():
-        shares, terms = group_shares[(rule_key, step)]
+    for (rule_key, step, terms_text), members in groups.items():
+        shares, terms = group_shares[(rule_key, step, terms_text)]
         by_record.update(
             _split_group(members, rule_key, step, shares, terms, period, version_label)
         )

@@ -28,6 +28,7 @@ from parklink.cobuild.models import (
     RunStatus,
     ScopeKind,
 )
+from parklink.cobuild.services import bulk
 
 # The assessment view (考核口径): statistics credited for assessment, never published.
 ASSESSMENT_INDICATORS = frozenset(
@@ -233,13 +234,15 @@ class AllocationLine:
         return amount_text(self.allocation.amount, self.allocation.record.indicator)
 
 
-def sentences(allocations: Sequence[Allocation], version: int) -> list[AllocationLine]:
-    """Each stored allocation with the engine's sentence in the user's language.
+def sentences(allocations: Sequence[Allocation], run: Run) -> list[AllocationLine]:
+    """Each stored allocation of `run` with the engine's sentence in the user's language.
 
-    The sentence quotes the run's version by its number (runs store the label "v2", which the
-    sentence would print as 协议第v2版).
+    The stored terms are compact (`services.bulk.expand_terms` puts back the indicator, the
+    version, the period and the basis from the record and the run); the sentence quotes the
+    run's version by its number (older runs stored the label "v2").
     """
     lang = "en" if english() else "zh"
+    version = str(run.version.number)
     lines = []
     for row in allocations:
         engine = ledger.Allocation(
@@ -251,7 +254,12 @@ def sentences(allocations: Sequence[Allocation], version: int) -> list[Allocatio
             share=Fraction(row.share) if row.share else None,
             cap_used=row.cap_used,
             cap_left=row.cap_left,
-            terms={**row.terms, "version": str(version)},
+            terms={
+                **bulk.expand_terms(
+                    row.terms, row.record.indicator, row.record.amount, version, run.period_label
+                ),
+                "version": version,
+            },
         )
         lines.append(AllocationLine(row, explain.sentence(engine, lang)))
     return lines

@@ -1,8 +1,12 @@
 """Settling a period: the version in force, the figures, the state after the previous period,
-the ledger engine, and the allocations stored in batches.
+the ledger engine, and the allocations stored in bulk.
 
-The same inputs give byte-identical allocations: a run keeps the digest of its canonical input
-and of its allocations, and `reproduce` splits the stored input again to compare them.
+The figures are read as columns (`bulk.read_records`: `values_list` in chunks, no model
+instances); the engine is `split_columns` when a rule of the version divides by fixed shares
+(else `split`); the allocations are written in bulk (`bulk.write`: COPY on PostgreSQL,
+`executemany` elsewhere). The same inputs give byte-identical allocations whichever path and
+database: a run keeps the digest of its canonical input and of its allocations
+(`bulk.AllocationTable.digest`), and `reproduce` splits the stored input again to compare.
 """
 
 from __future__ import annotations
@@ -11,14 +15,20 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
 from parklink.cobuild import lifecycle, periods
+from parklink.cobuild.ledger import explain
 from parklink.cobuild.ledger import types as ledger
+from parklink.cobuild.ledger.columns import split_columns
+from parklink.cobuild.ledger.kinds import KINDS
 from parklink.cobuild.ledger.split import split
 from parklink.cobuild.models import (
     Agreement,
@@ -30,13 +40,17 @@ from parklink.cobuild.models import (
     Run,
     RunStatus,
 )
+from parklink.cobuild.services import bulk
 from parklink.cobuild.services.access import ensure_officer
 from parklink.cobuild.services.records import current_records, settled_runs
 from parklink.cobuild.services.rules import rule_spec
 from parklink.cobuild.services.versions import require_version_for
 from parklink.core.errors import Conflict, Invalid
 
-BATCH = 1000
+BATCH = bulk.WRITE_BATCH  # allocation rows per write
+ID_CHUNK = 50_000  # ids per query when a run's records are looked up again
+
+Progress = bulk.Progress
 
 
 def parse_period(label: str) -> ledger.Period:
@@ -57,21 +71,45 @@ def digest(document: Any) -> str:
     return hashlib.sha256(canonical(document)).hexdigest()
 
 
+def version_label(version: AgreementVersion) -> str:
+    """How the sentences quote the version: "2" (协议第2版 / agreement v2)."""
+    return str(version.number)
+
+
 @dataclass
 class Inputs:
-    """What the engine reads for one run, in its own types, and where each record came from."""
+    """What the engine reads for one run, and where each record came from (`rows.ids`)."""
 
     period: ledger.Period
     version: AgreementVersion
     parties: list[ledger.Party]
     rules: list[ledger.RuleSpec]
-    records: list[ledger.Record]
-    record_ids: list[int]
+    rows: bulk.RecordRows
     facts: dict[str, ledger.EnterpriseFacts]
     state: ledger.LedgerState
 
-    def document(self) -> dict[str, Any]:
+    @property
+    def record_ids(self) -> list[int]:
+        return self.rows.ids.tolist()
+
+    def records(self) -> list[ledger.Record]:
+        """The records as the scalar engine reads them (index = position in the input)."""
+        names = self.rows.indicators
+        return [
+            ledger.Record(index, str(enterprise), names[indicator], amount)
+            for index, (enterprise, indicator, amount) in enumerate(
+                zip(
+                    self.rows.enterprise.tolist(),
+                    self.rows.indicator.tolist(),
+                    self.rows.amount.tolist(),
+                    strict=True,
+                )
+            )
+        ]
+
+    def header(self) -> dict[str, Any]:
         return {
+            "format": "inputs/2",
             "period": [self.period.label, self.period.start, self.period.end],
             "version": self.version.number,
             "parties": [[p.key, p.order] for p in self.parties],
@@ -87,10 +125,23 @@ class Inputs:
                 ]
                 for r in self.rules
             ],
-            "records": [[r.index, r.enterprise, r.indicator, r.amount] for r in self.records],
+            "indicators": self.rows.indicators,
+            "records": len(self.rows),
             "facts": facts_json(self.facts),
             "state": self.state.to_json(),
         }
+
+    def digest(self) -> str:
+        """SHA-256 of the header as canonical JSON, then the records' columns (enterprise,
+        indicator code, amount) as little-endian integers, in input order."""
+        sha = hashlib.sha256(canonical(self.header()))
+        for column, dtype in (
+            (self.rows.enterprise, "<i8"),
+            (self.rows.indicator, "<i4"),
+            (self.rows.amount, "<i8"),
+        ):
+            sha.update(np.ascontiguousarray(column, dtype=dtype).tobytes())
+        return sha.hexdigest()
 
 
 def facts_json(facts: dict[str, ledger.EnterpriseFacts]) -> list[list[Any]]:
@@ -108,8 +159,6 @@ def facts_json(facts: dict[str, ledger.EnterpriseFacts]) -> list[list[Any]]:
 
 
 def facts_from_json(rows: Iterable[Sequence[Any]]) -> dict[str, ledger.EnterpriseFacts]:
-    from datetime import date
-
     def day(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
 
@@ -122,30 +171,24 @@ def facts_from_json(rows: Iterable[Sequence[Any]]) -> dict[str, ledger.Enterpris
 
 
 def _facts(agreement: Agreement, enterprise_ids: set[int]) -> dict[str, ledger.EnterpriseFacts]:
-    covered = CoveredEnterprise.objects.filter(
-        agreement=agreement, enterprise_id__in=enterprise_ids
-    ).select_related("introduced_by")
+    """The facts of the enterprises with records (the agreement's list read once, no IN)."""
+    covered = CoveredEnterprise.objects.filter(agreement=agreement).values_list(
+        "enterprise_id",
+        "introduced_by__key",
+        "settled_on",
+        "production_on",
+        "full_production_on",
+        "moved_on",
+    )
     return {
-        str(c.enterprise_id): ledger.EnterpriseFacts(
-            key=str(c.enterprise_id),
-            introduced_by=c.introduced_by.key if c.introduced_by else None,
-            settled_on=c.settled_on,
-            production_on=c.production_on,
-            full_production_on=c.full_production_on,
-            moved_on=c.moved_on,
+        str(enterprise): ledger.EnterpriseFacts(
+            str(enterprise), introducer, settled, production, full, moved
         )
-        for c in covered
+        for enterprise, introducer, settled, production, full, moved in covered.iterator(
+            chunk_size=bulk.READ_CHUNK
+        )
+        if enterprise in enterprise_ids
     }
-
-
-def _engine_records(
-    rows: Iterable[tuple[int, int, str, int]],
-) -> tuple[list[ledger.Record], list[int]]:
-    records, ids = [], []
-    for index, (pk, enterprise_id, indicator, amount) in enumerate(rows):
-        records.append(ledger.Record(index, str(enterprise_id), indicator, amount))
-        ids.append(pk)
-    return records, ids
 
 
 def _rules(version: AgreementVersion) -> list[ledger.RuleSpec]:
@@ -168,38 +211,63 @@ def previous_run(agreement: Agreement, period: ledger.Period) -> Run | None:
     )
 
 
-def gather(agreement: Agreement, period: ledger.Period) -> tuple[Inputs, Run | None]:
+def gather(
+    agreement: Agreement, period: ledger.Period, progress: Progress = bulk._quiet
+) -> tuple[Inputs, Run | None]:
     version = require_version_for(agreement, period.start)
     previous = previous_run(agreement, period)
     state = ledger.LedgerState.from_json(previous.state_after) if previous else ledger.LedgerState()
-    rows = (
-        current_records(agreement, period)
-        .order_by("id")
-        .values_list("id", "enterprise_id", "indicator", "amount")
-    )
-    records, ids = _engine_records(rows)
-    facts = _facts(agreement, {int(r.enterprise) for r in records})
-    inputs = Inputs(
-        period, version, _parties(agreement), _rules(version), records, ids, facts, state
-    )
+    queryset = current_records(agreement, period)
+    rows = bulk.read_records(queryset, progress)
+    facts = _facts(agreement, rows.enterprise_ids())
+    inputs = Inputs(period, version, _parties(agreement), _rules(version), rows, facts, state)
     return inputs, previous
 
 
-def allocations_document(allocations: Sequence[ledger.Allocation]) -> list[list[Any]]:
-    return [
-        [
-            a.record,
-            a.party,
-            a.amount,
-            a.rule,
-            a.step,
-            str(a.share) if a.share is not None else None,
-            a.cap_used,
-            a.cap_left,
-            dict(a.terms),
-        ]
-        for a in allocations
-    ]
+def fast_path_allowed(rules: Sequence[ledger.RuleSpec]) -> bool:
+    """True when a rule divides by fixed shares (the column engine has something to do)."""
+    return any(kind.reads(rule) is not None for rule in rules if (kind := KINDS.get(rule.kind)))
+
+
+@dataclass
+class Outcome:
+    """The engine's answer in the run's terms."""
+
+    table: bulk.AllocationTable
+    state: ledger.LedgerState
+    unmatched: Sequence[int]
+    reasons: dict[int, ledger.Problem]
+
+
+def settle(inputs: Inputs, *, fast: bool | None = None) -> Outcome:
+    """Split the inputs: `split_columns` when `fast` (by default when the rules allow it),
+    else `split`; either way the same table, state and unmatched records."""
+    if fast is None:
+        fast = fast_path_allowed(inputs.rules)
+    label = version_label(inputs.version)
+    rows = inputs.rows
+    indicators, codes, amounts = rows.indicators, rows.indicator, rows.amount
+
+    def indicator_of(index: int) -> str:
+        return indicators[int(codes[index])]
+
+    def amount_of(index: int) -> int:
+        return int(amounts[index])
+
+    arguments = (inputs.facts, inputs.rules, inputs.parties, inputs.state)
+    if fast:
+        result = split_columns(
+            rows.engine_columns(), *arguments, period=inputs.period, version_label=label
+        )
+        table = bulk.AllocationTable.from_columns(
+            result, indicator_of, amount_of, label, inputs.period.label
+        )
+        return Outcome(table, result.state, result.unmatched, dict(result.reasons))
+    scalar = split(inputs.records(), *arguments, period=inputs.period, version_label=label)
+    table = bulk.AllocationTable.from_objects(
+        scalar.allocations, indicator_of, amount_of, label, inputs.period.label
+    )
+    return Outcome(table, scalar.state, scalar.unmatched, dict(scalar.reasons))
 
 
 def _ensure_may_run(agreement: Agreement, period: ledger.Period) -> None:
@@ -226,35 +294,46 @@ def _ensure_may_run(agreement: Agreement, period: ledger.Period) -> None:
         )
 
 
+def check_may_run(user: User, agreement: Agreement, label: str) -> ledger.Period:
+    """The refusals a run gives before it reads anything (a background job checks first)."""
+    ensure_officer(user, agreement)
+    period = parse_period(label)
+    _ensure_may_run(agreement, period)
+    return period
+
+
 @transaction.atomic
-def run_period(user: User, agreement: Agreement, label: str) -> Run:
+def run_period(
+    user: User,
+    agreement: Agreement,
+    label: str,
+    *,
+    fast: bool | None = None,
+    progress: Progress = bulk._quiet,
+) -> Run:
     """Split the period's current figures under the version in force for it (a draft run).
 
     A draft with the same inputs is returned as it is; other drafts of the period (which
-    nobody may confirm any more) are deleted.
+    nobody may confirm any more) are deleted. `progress(phase, done, total)` is told of the
+    rows read ("read"), split ("split") and written ("write").
     """
     ensure_officer(user, agreement)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     period = parse_period(label)
     _ensure_may_run(agreement, period)
-    inputs, previous = gather(agreement, period)
-    if not inputs.records:
+    inputs, previous = gather(agreement, period, progress)
+    if not len(inputs.rows):
         raise Invalid.on("period", _("%(period)s 没有可结算的数据。") % {"period": period.label})
-    inputs_digest = digest(inputs.document())
+    inputs_digest = inputs.digest()
     drafts = agreement.runs.filter(status=RunStatus.DRAFT, period_label=period.label)
     same = drafts.filter(inputs_digest=inputs_digest).first()
     if same is not None:
         return same
     drafts.delete()
-    result = split(
-        inputs.records,
-        inputs.facts,
-        inputs.rules,
-        inputs.parties,
-        inputs.state,
-        period=period,
-        version_label=f"v{inputs.version.number}",
-    )
+    progress("split", 0, len(inputs.rows))
+    outcome = settle(inputs, fast=fast)
+    progress("split", len(inputs.rows), len(inputs.rows))
+    record_ids = inputs.record_ids
     run = Run.objects.create(
         agreement=agreement,
         period_label=period.label,
@@ -263,87 +342,106 @@ def run_period(user: User, agreement: Agreement, label: str) -> Run:
         version=inputs.version,
         previous=previous,
         inputs_digest=inputs_digest,
-        allocations_digest=digest(allocations_document(result.allocations)),
-        record_ids=inputs.record_ids,
+        allocations_digest=outcome.table.digest(),
+        record_ids=record_ids,
         facts=facts_json(inputs.facts),
         state_before=inputs.state.to_json(),
-        state_after=result.state.to_json(),
+        state_after=outcome.state.to_json(),
         unmatched=[
             {
-                "record": inputs.record_ids[index],
-                "zh": result.reasons[index].zh if index in result.reasons else "",
-                "en": result.reasons[index].en if index in result.reasons else "",
+                "record": record_ids[index],
+                "zh": outcome.reasons[index].zh if index in outcome.reasons else "",
+                "en": outcome.reasons[index].en if index in outcome.reasons else "",
             }
-            for index in result.unmatched
+            for index in outcome.unmatched
         ],
         created_by=user,
     )
-    _store(run, inputs, result.allocations)
+    target = bulk.Target(
+        run_id=run.pk,
+        record_ids=inputs.rows.ids,
+        party_ids={p.key: p.pk for p in agreement.parties.all()},
+        rule_ids=dict(Rule.objects.filter(version=inputs.version).values_list("key", "pk")),
+    )
+    bulk.write(outcome.table, target, progress, batch=BATCH)
     return run
 
 
-def _store(run: Run, inputs: Inputs, allocations: Sequence[ledger.Allocation]) -> None:
-    parties = {p.key: p.pk for p in run.agreement.parties.all()}
-    rules = dict(Rule.objects.filter(version=inputs.version).values_list("key", "pk"))
-    batch: list[Allocation] = []
-    for position, a in enumerate(allocations):
-        batch.append(
-            Allocation(
-                run=run,
-                position=position,
-                record_id=inputs.record_ids[a.record],
-                party_id=parties[a.party],
-                amount=a.amount,
-                rule_id=rules[a.rule],
-                step=a.step[:32],
-                share=str(a.share) if a.share is not None else "",
-                cap_used=a.cap_used,
-                cap_left=a.cap_left,
-                terms=json.loads(canonical(dict(a.terms))),
-            )
-        )
-        if len(batch) >= BATCH:
-            Allocation.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        Allocation.objects.bulk_create(batch)
+def _records_by_id(agreement: Agreement, ids: Sequence[int]) -> Any:
+    """The run's records among the agreement's, one range query instead of a huge IN."""
+    if not ids:
+        return Record.objects.none()
+    return Record.objects.filter(agreement=agreement, pk__gte=min(ids), pk__lte=max(ids))
 
 
-def reproduce(run: Run) -> bool:
+def reproduce(run: Run, *, fast: bool | None = None) -> bool:
     """Split the run's stored input again: True when the allocations are byte-identical."""
     period = ledger.Period(run.period_label, run.period_start, run.period_end)
-    by_id = {
-        pk: (pk, enterprise, indicator, amount)
-        for pk, enterprise, indicator, amount in Record.objects.filter(
-            pk__in=run.record_ids
-        ).values_list("id", "enterprise_id", "indicator", "amount")
-    }
-    records, ids = _engine_records(by_id[pk] for pk in run.record_ids)
+    rows = bulk.read_records(_records_by_id(run.agreement, run.record_ids))
+    wanted = np.array(run.record_ids, dtype=np.int64)
+    position = np.searchsorted(rows.ids, wanted)
+    if position.size and (
+        position.max() >= rows.ids.size or not np.array_equal(rows.ids[position], wanted)
+    ):
+        return False  # a record of the run is gone
+    rows = bulk.RecordRows(
+        rows.ids[position],
+        rows.enterprise[position],
+        rows.indicator[position],
+        rows.amount[position],
+        rows.indicators,
+    )
     inputs = Inputs(
         period,
         run.version,
         _parties(run.agreement),
         _rules(run.version),
-        records,
-        ids,
+        rows,
         facts_from_json(run.facts),
         ledger.LedgerState.from_json(run.state_before),
     )
-    if digest(inputs.document()) != run.inputs_digest:
+    if inputs.digest() != run.inputs_digest:
         return False
-    result = split(
-        inputs.records,
-        inputs.facts,
-        inputs.rules,
-        inputs.parties,
-        inputs.state,
-        period=period,
-        version_label=f"v{run.version.number}",
-    )
-    return digest(allocations_document(result.allocations)) == run.allocations_digest
+    return settle(inputs, fast=fast).table.digest() == run.allocations_digest
 
 
 def ensure_current(run: Run) -> None:
     """Refuse to confirm a run whose figures were replaced since it was made."""
-    if Record.objects.filter(pk__in=run.record_ids, replaced=True).exists():
+    replaced = (
+        _records_by_id(run.agreement, run.record_ids)
+        .filter(replaced=True)
+        .values_list("id", flat=True)
+    )
+    ids = np.fromiter(replaced.iterator(chunk_size=ID_CHUNK), dtype=np.int64)
+    if ids.size and np.isin(ids, np.array(run.record_ids, dtype=np.int64)).any():
         raise Conflict(_("该结算所用的数据已被替换,请重新结算。"), detail={"run": run.pk})
+
+
+def allocation_terms(allocation: Allocation) -> dict[str, Any]:
+    """The allocation's full terms (as `split` gave them) from its compact stored ones.
+
+    Reads `allocation.record` and `allocation.run` (select or prefetch them for a page)."""
+    record, run = allocation.record, allocation.run
+    return bulk.expand_terms(
+        allocation.terms,
+        record.indicator,
+        record.amount,
+        str(run.version.number),
+        run.period_label,
+    )
+
+
+def sentence(allocation: Allocation, lang: str = "zh") -> str:
+    """The arithmetic of a stored allocation, computed on display (`ledger.explain`)."""
+    engine = ledger.Allocation(
+        record=0,
+        party=allocation.party.key,
+        amount=allocation.amount,
+        rule=allocation.rule.key,
+        step=allocation.step,
+        share=Fraction(allocation.share) if allocation.share else None,
+        cap_used=allocation.cap_used,
+        cap_left=allocation.cap_left,
+        terms=allocation_terms(allocation),
+    )
+    return explain.sentence(engine, lang)

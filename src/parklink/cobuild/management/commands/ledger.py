@@ -1,6 +1,6 @@
 """`parklink ledger run|statement`: settle a period of a co-built park, and a party's statement.
 
-    parklink ledger run --agreement ID --period 2025Q1 [--confirm] --as USER
+    parklink ledger run --agreement ID --period 2025Q1 [--confirm | --background] --as USER
     parklink ledger statement --agreement ID --period 2025Q1 --party KEY
         --format xlsx|csv|json -o FILE --as USER
 
@@ -10,6 +10,7 @@ administrators see all); another agreement is "not found", as on the API.
 
 from __future__ import annotations
 
+import json
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from parklink.accounts.models import User
-from parklink.cobuild import exports
+from parklink.cobuild import exports, tasks
 from parklink.cobuild.queries import get_visible
 from parklink.cobuild.services import confirmations, runs, statements
 from parklink.core.errors import ParkLinkError
@@ -44,6 +45,11 @@ class Command(BaseCommand):
         run.add_argument(
             "--confirm", action="store_true", help="also confirm the run for the user's party"
         )
+        run.add_argument(
+            "--background",
+            action="store_true",
+            help="queue the run as a background job (parklink db_worker runs it)",
+        )
         statement: ArgumentParser = actions.add_parser("statement", help="a party's statement")
         self.common(statement)
         statement.add_argument("--party", required=True, help="the party's key, e.g. jinniu")
@@ -67,6 +73,14 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
 
     def run(self, user: User, agreement: Any, options: dict[str, Any]) -> None:
+        if options["background"]:
+            if options["confirm"]:
+                raise CommandError("--confirm 不能与 --background 同用:结算完成后再确认")
+            job = tasks.start_run(user, agreement, options["period"])
+            self.stdout.write(f"后台任务 #{job.pk}:{job.get_status_display()}")
+            if job.finished:
+                self.stdout.write(json.dumps(job.result, ensure_ascii=False, sort_keys=True))
+            return
         run = runs.run_period(user, agreement, options["period"])
         self.stdout.write(
             f"结算 #{run.pk}:{run.period_label},第{run.version.number}版,"

@@ -1,0 +1,576 @@
+"""The run's large-batch path: records read as columns, allocations as one table, bulk writes.
+
+- `read_records` reads a period's figures with `values_list` in chunks (no model instances)
+  into numpy columns.
+- `AllocationTable` holds a run's allocations column-wise whichever engine path made them
+  (`from_columns` for `split_columns`, `from_objects` for `split`); `canonical()` orders the
+  rows as `split` does (record index, then as produced) and numbers the texts (parties, rules,
+  steps, shares, terms) in sorted order, so both paths give the same table and the same
+  `digest()`, on every database.
+- `write` stores the table: COPY (binary) on PostgreSQL, `executemany` in large batches
+  elsewhere.
+
+Terms are stored compact: what the row, its record and its run already say (the indicator,
+the agreement version, the period, the basis when it is the record's amount) is left out and
+`expand_terms` puts it back for the sentence (`ledger.explain.sentence`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from itertools import islice
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db import connection
+from django.db.models import QuerySet
+
+from parklink.cobuild.ledger.columns import ColumnResult, RecordColumns
+from parklink.cobuild.ledger.types import Allocation as EngineAllocation
+from parklink.cobuild.models import Allocation, Record
+
+Int64Array = npt.NDArray[np.int64]
+Int32Array = npt.NDArray[np.int32]
+BoolArray = npt.NDArray[np.bool_]
+
+READ_CHUNK = 100_000
+WRITE_BATCH = 50_000  # rows per executemany call / per COPY buffer
+# Keys every allocation's terms carry that its row, record and run already say.
+DERIVED = ("indicator", "version", "period", "basis")
+ABSENT = None  # a derived key the engine did not give (kept so expanding gives it back absent)
+
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(phase: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class RecordRows:
+    """A period's current figures as columns, in id order; `indicator` codes into `indicators`."""
+
+    ids: Int64Array
+    enterprise: Int64Array  # enterprise id
+    indicator: Int32Array
+    amount: Int64Array
+    indicators: list[str]
+
+    def __len__(self) -> int:
+        return int(self.ids.size)
+
+    def engine_columns(self) -> RecordColumns:
+        """The engine's columns: index = position in this input, enterprise keys = str(id)."""
+        unique, inverse = np.unique(self.enterprise, return_inverse=True)
+        return RecordColumns(
+            index=np.arange(len(self), dtype=np.int64),
+            enterprise=inverse.reshape(-1).astype(np.int32),
+            indicator=self.indicator,
+            amount=self.amount,
+            enterprises=[str(e) for e in unique.tolist()],
+            indicators=self.indicators,
+        )
+
+    def enterprise_ids(self) -> set[int]:
+        return set(np.unique(self.enterprise).tolist())
+
+
+def _chunks(rows: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def read_records(
+    queryset: QuerySet[Record], progress: Progress = _quiet, total: int = 0
+) -> RecordRows:
+    """(id, enterprise, indicator, amount) of every record, in id order, chunk by chunk."""
+    rows = queryset.order_by("id").values_list("id", "enterprise_id", "indicator", "amount")
+    codes: dict[str, int] = {}
+    parts: list[tuple[Int64Array, Int64Array, Int32Array, Int64Array]] = []
+    done = 0
+    for chunk in _chunks(rows.iterator(chunk_size=READ_CHUNK), READ_CHUNK):
+        ids, enterprises, indicators, amounts = zip(*chunk, strict=True)
+        parts.append(
+            (
+                np.array(ids, dtype=np.int64),
+                np.array(enterprises, dtype=np.int64),
+                np.array([codes.setdefault(i, len(codes)) for i in indicators], dtype=np.int32),
+                np.array(amounts, dtype=np.int64),
+            )
+        )
+        done += len(chunk)
+        progress("read", done, max(total, done))
+    names = sorted(codes)
+    remap = np.array([names.index(name) for name in codes] or [0], dtype=np.int32)
+    if not parts:
+        empty64 = np.empty(0, dtype=np.int64)
+        return RecordRows(empty64, empty64, np.empty(0, dtype=np.int32), empty64, [])
+    return RecordRows(
+        ids=np.concatenate([p[0] for p in parts]),
+        enterprise=np.concatenate([p[1] for p in parts]),
+        indicator=remap[np.concatenate([p[2] for p in parts])],
+        amount=np.concatenate([p[3] for p in parts]),
+        indicators=names,
+    )
+
+
+def compact_terms(
+    terms: Mapping[str, Any], indicator: str, basis: int, version: str, period: str
+) -> str:
+    """The terms as canonical JSON without what the row, the record and the run say."""
+    derived = {"indicator": indicator, "version": version, "period": period, "basis": basis}
+    kept = {k: v for k, v in terms.items() if k not in derived or v != derived[k]}
+    for key in DERIVED:
+        if key not in terms:
+            kept[key] = ABSENT
+    return json.dumps(kept, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def expand_terms(
+    stored: Mapping[str, Any], indicator: str, basis: int, version: str, period: str
+) -> dict[str, Any]:
+    """The terms `split` gave, from the compact ones (`compact_terms` undone)."""
+    derived = {"indicator": indicator, "version": version, "period": period, "basis": basis}
+    full = {**derived, **stored}
+    return {k: v for k, v in full.items() if not (k in derived and k in stored and v is ABSENT)}
+
+
+def share_text(share: Fraction | None) -> str:
+    return "" if share is None else str(share)
+
+
+@dataclass(frozen=True)
+class AllocationTable:
+    """A run's allocations column-wise; text columns are codes into the lists beside them."""
+
+    record: Int64Array  # the engine's record index (position in the run's input)
+    party: Int32Array
+    amount: Int64Array
+    rule: Int32Array
+    step: Int32Array
+    share: Int32Array
+    cap_used: Int64Array  # 0 where null
+    cap_used_null: BoolArray
+    cap_left: Int64Array
+    cap_left_null: BoolArray
+    terms: Int32Array  # codes into `terms_texts` (compact JSON)
+    parties: list[str]
+    rules: list[str]
+    steps: list[str]
+    shares: list[str]
+    terms_texts: list[str]
+
+    def __len__(self) -> int:
+        return int(self.record.size)
+
+    @classmethod
+    def from_objects(
+        cls,
+        allocations: Sequence[EngineAllocation],
+        indicator_of: Callable[[int], str],
+        amount_of: Callable[[int], int],
+        version: str,
+        period: str,
+    ) -> AllocationTable:
+        lookups: list[dict[str, int]] = [{}, {}, {}, {}, {}]
+        parties, rules, steps, shares, terms = lookups
+        n = len(allocations)
+        record = np.empty(n, dtype=np.int64)
+        amount = np.empty(n, dtype=np.int64)
+        codes = np.empty((5, n), dtype=np.int32)
+        caps = np.zeros((2, n), dtype=np.int64)
+        nulls = np.ones((2, n), dtype=bool)
+        for row, a in enumerate(allocations):
+            record[row] = a.record
+            amount[row] = a.amount
+            text = compact_terms(
+                a.terms, indicator_of(a.record), amount_of(a.record), version, period
+            )
+            for lookup, value, column in (
+                (parties, a.party, 0),
+                (rules, a.rule, 1),
+                (steps, a.step[:32], 2),
+                (shares, share_text(a.share), 3),
+                (terms, text, 4),
+            ):
+                codes[column, row] = lookup.setdefault(value, len(lookup))
+            if a.cap_used is not None:
+                caps[0, row], nulls[0, row] = a.cap_used, False
+            if a.cap_left is not None:
+                caps[1, row], nulls[1, row] = a.cap_left, False
+        return cls(
+            record,
+            codes[0],
+            amount,
+            codes[1],
+            codes[2],
+            codes[3],
+            caps[0],
+            nulls[0],
+            caps[1],
+            nulls[1],
+            codes[4],
+            *(list(lookup) for lookup in lookups),
+        )
+
+    @classmethod
+    def from_columns(
+        cls,
+        result: ColumnResult,
+        indicator_of: Callable[[int], str],
+        amount_of: Callable[[int], int],
+        version: str,
+        period: str,
+    ) -> AllocationTable:
+        """The fast part's columns as they are, the stateful kinds' objects appended."""
+        fast = result.fast
+        groups = fast.groups
+        slow = cls.from_objects(result.slow, indicator_of, amount_of, version, period)
+        parties = list(fast.parties)
+        rules = sorted({g.rule for g in groups})
+        steps = sorted({g.step[:32] for g in groups})
+        shares = sorted({share_text(s) for g in groups for _, s in g.shares})
+        texts = [
+            compact_terms(
+                {
+                    "indicator": g.indicator,
+                    "version": version,
+                    "period": period,
+                    **g.terms,
+                    "basis": 0,
+                },
+                g.indicator,
+                0,
+                version,
+                period,
+            )
+            for g in groups
+        ]
+        terms_texts = sorted(set(texts))
+        group_rule = np.array([rules.index(g.rule) for g in groups] or [0], dtype=np.int32)
+        group_step = np.array([steps.index(g.step[:32]) for g in groups] or [0], dtype=np.int32)
+        group_terms = np.array([terms_texts.index(t) for t in texts] or [0], dtype=np.int32)
+        share_of = np.zeros((max(len(groups), 1), max(len(parties), 1)), dtype=np.int32)
+        for g, group in enumerate(groups):
+            for key, share in group.shares:
+                share_of[g, parties.index(key)] = shares.index(share_text(share))
+        n = len(fast.record)
+        columns = cls(
+            record=fast.record,
+            party=fast.party,
+            amount=fast.amount,
+            rule=group_rule[fast.group],
+            step=group_step[fast.group],
+            share=share_of[fast.group, fast.party],
+            cap_used=np.zeros(n, dtype=np.int64),
+            cap_used_null=np.ones(n, dtype=bool),
+            cap_left=np.zeros(n, dtype=np.int64),
+            cap_left_null=np.ones(n, dtype=bool),
+            terms=group_terms[fast.group],
+            parties=parties,
+            rules=rules,
+            steps=steps,
+            shares=shares,
+            terms_texts=terms_texts,
+        )
+        return columns.concat(slow)
+
+    def _recoded(self, names: str, codes: str, target: list[str]) -> Int32Array:
+        index = {value: n for n, value in enumerate(target)}
+        mapping = np.array([index[v] for v in getattr(self, names)] or [0], dtype=np.int32)
+        return mapping[getattr(self, codes)] if len(self) else getattr(self, codes)
+
+    _TEXTS = (
+        ("parties", "party"),
+        ("rules", "rule"),
+        ("steps", "step"),
+        ("shares", "share"),
+        ("terms_texts", "terms"),
+    )
+
+    def concat(self, other: AllocationTable) -> AllocationTable:
+        merged: dict[str, Any] = {}
+        for names, codes in self._TEXTS:
+            target = sorted(set(getattr(self, names)) | set(getattr(other, names)))
+            merged[names] = target
+            merged[codes] = np.concatenate(
+                [self._recoded(names, codes, target), other._recoded(names, codes, target)]
+            ).astype(np.int32)
+        for column in (
+            "record",
+            "amount",
+            "cap_used",
+            "cap_used_null",
+            "cap_left",
+            "cap_left_null",
+        ):
+            merged[column] = np.concatenate([getattr(self, column), getattr(other, column)])
+        return AllocationTable(**merged)
+
+    def canonical(self) -> AllocationTable:
+        """Rows in `split`'s order (record index, then as produced), texts sorted."""
+        recoded: dict[str, Any] = {}
+        for names, codes in self._TEXTS:
+            target = sorted(set(getattr(self, names)))
+            recoded[names] = target
+            recoded[codes] = self._recoded(names, codes, target)
+        table = replace(self, **recoded)
+        order = np.argsort(table.record, kind="stable")
+        if order.size and np.array_equal(order, np.arange(order.size)):
+            return table
+        return replace(
+            table,
+            **{
+                column: getattr(table, column)[order]
+                for column in (
+                    "record",
+                    "party",
+                    "amount",
+                    "rule",
+                    "step",
+                    "share",
+                    "cap_used",
+                    "cap_used_null",
+                    "cap_left",
+                    "cap_left_null",
+                    "terms",
+                )
+            },
+        )
+
+    def digest(self) -> str:
+        """SHA-256 of the canonical table: its texts as canonical JSON, then every column as
+        little-endian integers (the same bytes from either engine path, on any database)."""
+        table = self.canonical()
+        header = {
+            "format": "allocations/2",
+            "rows": len(table),
+            "parties": table.parties,
+            "rules": table.rules,
+            "steps": table.steps,
+            "shares": table.shares,
+            "terms": table.terms_texts,
+        }
+        sha = hashlib.sha256(
+            json.dumps(header, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        )
+        for column, dtype in (
+            ("record", "<i8"),
+            ("party", "<i4"),
+            ("amount", "<i8"),
+            ("rule", "<i4"),
+            ("step", "<i4"),
+            ("share", "<i4"),
+            ("cap_used", "<i8"),
+            ("cap_used_null", "u1"),
+            ("cap_left", "<i8"),
+            ("cap_left_null", "u1"),
+            ("terms", "<i4"),
+        ):
+            sha.update(np.ascontiguousarray(getattr(table, column), dtype=dtype).tobytes())
+        return sha.hexdigest()
+
+
+COLUMNS = (
+    "run_id",
+    "position",
+    "record_id",
+    "party_id",
+    "amount",
+    "rule_id",
+    "cap_used",
+    "cap_left",
+    "step",
+    "share",
+    "terms",
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the rows go: the run and the database ids of the table's codes."""
+
+    run_id: int
+    record_ids: Int64Array  # by engine record index
+    party_ids: Mapping[str, int]
+    rule_ids: Mapping[str, int]
+
+
+def write(
+    table: AllocationTable,
+    target: Target,
+    progress: Progress = _quiet,
+    batch: int = WRITE_BATCH,
+) -> int:
+    """Store the (canonical) table, position = row number; the number of rows written."""
+    table = table.canonical()
+    if not len(table):
+        return 0
+    if connection.vendor == "postgresql":
+        _copy(table, target, progress, batch)
+    else:
+        _executemany(table, target, progress, batch)
+    return len(table)
+
+
+def _id_columns(table: AllocationTable, target: Target) -> tuple[Int64Array, ...]:
+    party = np.array([target.party_ids[p] for p in table.parties], dtype=np.int64)
+    rule = np.array([target.rule_ids[r] for r in table.rules], dtype=np.int64)
+    return target.record_ids[table.record], party[table.party], rule[table.rule]
+
+
+def _nullable(values: Int64Array, null: BoolArray) -> list[int | None]:
+    return [None if n else v for v, n in zip(values.tolist(), null.tolist(), strict=True)]
+
+
+def _executemany(table: AllocationTable, target: Target, progress: Progress, batch: int) -> None:
+    quoted = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    marks = ", ".join(["%s"] * len(COLUMNS))
+    sql = f"INSERT INTO {Allocation._meta.db_table} ({quoted}) VALUES ({marks})"
+    record_ids, party_ids, rule_ids = _id_columns(table, target)
+    steps, shares, texts = table.steps, table.shares, table.terms_texts
+    total = len(table)
+    with connection.cursor() as cursor:
+        for start in range(0, total, batch):
+            block = slice(start, min(start + batch, total))
+            used = _nullable(table.cap_used[block], table.cap_used_null[block])
+            left = _nullable(table.cap_left[block], table.cap_left_null[block])
+            rows = zip(
+                range(block.start, block.stop),
+                record_ids[block].tolist(),
+                party_ids[block].tolist(),
+                table.amount[block].tolist(),
+                rule_ids[block].tolist(),
+                used,
+                left,
+                table.step[block].tolist(),
+                table.share[block].tolist(),
+                table.terms[block].tolist(),
+                strict=True,
+            )
+            cursor.executemany(
+                sql,
+                [
+                    (
+                        target.run_id,
+                        pos,
+                        rec,
+                        party,
+                        amount,
+                        rule,
+                        cu,
+                        cl,
+                        steps[st],
+                        shares[sh],
+                        texts[te],
+                    )
+                    for pos, rec, party, amount, rule, cu, cl, st, sh, te in rows
+                ],
+            )
+            progress("write", block.stop, total)
+
+
+def _copy(table: AllocationTable, target: Target, progress: Progress, batch: int) -> None:
+    """COPY … FROM STDIN (FORMAT binary): the rows of each (step, share, terms, nulls) block
+    have the same layout, so numpy builds them at once as one structured array."""
+    record_ids, party_ids, rule_ids = _id_columns(table, target)
+    position = np.arange(len(table), dtype=np.int64)
+    key = (
+        (
+            (table.step.astype(np.int64) * len(table.shares) + table.share) * len(table.terms_texts)
+            + table.terms
+        )
+        * 4
+        + table.cap_used_null * 2
+        + table.cap_left_null
+    )
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    bounds = np.flatnonzero(np.diff(sorted_key)) + 1
+    blocks = np.split(order, bounds)
+    blocks.sort(key=lambda rows: int(rows[0]))  # roughly in position order
+    quoted = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    sql = f"COPY {Allocation._meta.db_table} ({quoted}) FROM STDIN (FORMAT binary)"
+    written = 0
+    connection.ensure_connection()
+    raw = connection.connection
+    with raw.cursor() as cursor, cursor.copy(sql) as copy:
+        copy.write(b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0))
+        for rows in blocks:
+            first = int(rows[0])
+            step = table.steps[int(table.step[first])].encode()
+            share = table.shares[int(table.share[first])].encode()
+            terms = b"\x01" + table.terms_texts[int(table.terms[first])].encode()
+            used_null = bool(table.cap_used_null[first])
+            left_null = bool(table.cap_left_null[first])
+            fields: list[tuple[str, str]] = [
+                ("n", ">i2"),
+                ("l0", ">i4"),
+                ("run", ">i8"),
+                ("l1", ">i4"),
+                ("position", ">i4"),
+                ("l2", ">i4"),
+                ("record", ">i8"),
+                ("l3", ">i4"),
+                ("party", ">i8"),
+                ("l4", ">i4"),
+                ("amount", ">i8"),
+                ("l5", ">i4"),
+                ("rule", ">i8"),
+                ("l6", ">i4"),
+            ]
+            if not used_null:
+                fields.append(("used", ">i8"))
+            fields.append(("l7", ">i4"))
+            if not left_null:
+                fields.append(("left", ">i8"))
+            fields.append(("l8", ">i4"))
+            if step:
+                fields.append(("step", f"S{len(step)}"))
+            fields.append(("l9", ">i4"))
+            if share:
+                fields.append(("share", f"S{len(share)}"))
+            fields += [("l10", ">i4"), ("terms", f"S{len(terms)}")]
+            dtype = np.dtype(fields)
+            for start in range(0, rows.size, batch):
+                part = rows[start : start + batch]
+                out = np.empty(part.size, dtype=dtype)
+                out["n"] = len(COLUMNS)
+                for name, size in (
+                    ("l0", 8),
+                    ("l1", 4),
+                    ("l2", 8),
+                    ("l3", 8),
+                    ("l4", 8),
+                    ("l5", 8),
+                ):
+                    out[name] = size
+                out["run"] = target.run_id
+                out["position"] = position[part]
+                out["record"] = record_ids[part]
+                out["party"] = party_ids[part]
+                out["amount"] = table.amount[part]
+                out["rule"] = rule_ids[part]
+                out["l6"] = -1 if used_null else 8
+                if not used_null:
+                    out["used"] = table.cap_used[part]
+                out["l7"] = -1 if left_null else 8
+                if not left_null:
+                    out["left"] = table.cap_left[part]
+                out["l8"], out["l9"], out["l10"] = len(step), len(share), len(terms)
+                if step:
+                    out["step"] = step
+                if share:
+                    out["share"] = share
+                out["terms"] = terms
+                copy.write(out.tobytes())
+                written += part.size
+                progress("write", written, len(table))
+        copy.write(struct.pack(">h", -1))
