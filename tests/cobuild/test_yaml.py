@@ -233,8 +233,8 @@ class TestRoundTrip:
         }
         assert doc["versions"][0]["rules"][1]["scope"] == {"introduced_by": "jinniu"}
         assert doc["transitions"] == [
-            {"to": "signed", "on": date(2024, 1, 5), "note": "签约"},
-            {"to": "in_force", "on": date(2024, 2, 1), "note": ""},
+            {"to": "signed", "date": date(2024, 1, 5), "note": "签约"},
+            {"to": "in_force", "date": date(2024, 2, 1), "note": ""},
         ]
 
 
@@ -272,7 +272,7 @@ class TestLoadRefusals:
         doc = minimal(
             orgs,
             cooperation_fields=["产业共育"],
-            transitions=[{"to": "expired", "on": "2025-01-02"}],
+            transitions=[{"to": "expired", "date": "2025-01-02"}],
         )
         detail = self.load(users["jinniu"], doc)
         assert list(detail) == ["transitions[0]"]

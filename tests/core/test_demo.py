@@ -17,6 +17,7 @@ from parklink.core.registry import registry
 from parklink.enterprises.models import Enterprise
 from parklink.parks.models import LinkageMember, Park, ParkIndicator, ParkIndustry, ParkLinkage
 from parklink.projects.models import Project, StageTransition
+from tests.cobuild.test_demo import clear_cobuild
 
 YI = Decimal(100_000_000)
 
@@ -27,6 +28,7 @@ def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     with django_db_blocker.unblock():
         report = load_demo()
         yield report
+        clear_cobuild()  # the demo's agreements protect organisations and enterprises
         for model in (
             StageTransition,
             Project,

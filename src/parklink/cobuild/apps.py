@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import NavItem, Panel, Registry, TabularKind, VisibilityScope
+from parklink.core.registry import (
+    DemoStep,
+    NavItem,
+    Panel,
+    Registry,
+    TabularKind,
+    VisibilityScope,
+)
 
 
 class CobuildConfig(ParkLinkAppConfig):
@@ -18,6 +25,7 @@ class CobuildConfig(ParkLinkAppConfig):
         _register_scopes(registry)
         _register_data(registry)
         _register_pages(registry)
+        _register_demo(registry)
 
 
 def _register_scopes(registry: Registry) -> None:
@@ -59,3 +67,17 @@ def _register_pages(registry: Registry) -> None:
             order=150,
         )
     )
+
+
+def _register_demo(registry: Registry) -> None:
+    """The demo's agreements (loaded as documents) and their illustrative figures."""
+    from parklink.cobuild import demo
+
+    registry.demo_steps.add(
+        DemoStep(
+            "agreements",
+            demo.load_agreements,
+            after=("regions", "organizations", "parks", "enterprises"),
+        )
+    )
+    registry.demo_steps.add(DemoStep("cobuild records", demo.load_records, after=("agreements",)))

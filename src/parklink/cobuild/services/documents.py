@@ -87,7 +87,7 @@ COVERED_FIELDS = (
 )
 VERSION_FIELDS = ("number", "effective_from", "note", "rules", "sources")
 RULE_FIELDS = ("key", "indicator", "scope", "kind", "params", "note", "illustrative", "sources")
-TRANSITION_FIELDS = ("to", "on", "note")
+TRANSITION_FIELDS = ("to", "date", "note")
 SOURCE_FIELDS = ("file", "quote", "url")
 DATE_FIELDS = details.DATE_FIELDS
 
@@ -484,11 +484,11 @@ def _parse_transitions(reader: Reader, doc: dict[str, Any], parsed: Parsed) -> N
     steps = reader.items(doc.get("transitions"), "transitions")
     for index, item in enumerate(steps):
         path = f"transitions[{index}]"
-        m = reader.mapping(item, path, TRANSITION_FIELDS, ("to", "on"))
+        m = reader.mapping(item, path, TRANSITION_FIELDS, ("to", "date"))
         parsed.transitions.append(
             {
                 "to": reader.text(m, "to", path),
-                "on": reader.day(m, "on", path),
+                "date": reader.day(m, "date", path),
                 "note": reader.text(m, "note", path),
             }
         )
@@ -554,7 +554,7 @@ def load(user: User, data: Any, refs: Refs | None = None) -> Agreement:
     _load_versions(user, made, parsed, party)
     for index, step in enumerate(parsed.transitions):
         with at(f"transitions[{index}]"):
-            lifecycle.transition(user, made, step["to"], on=step["on"], note=step["note"])
+            lifecycle.transition(user, made, step["to"], on=step["date"], note=step["note"])
     made.refresh_from_db()
     return made
 
@@ -773,7 +773,7 @@ def document(agreement: Agreement) -> dict[str, Any]:
         "status": agreement.status,
         "signed_on": agreement.signed_on,
         "transitions": [
-            {"to": t.to_status, "on": t.effective_on, "note": t.note} for t in transitions
+            {"to": t.to_status, "date": t.effective_on, "note": t.note} for t in transitions
         ],
         **({"sources": _sources(agreement)} if _sources(agreement) else {}),
     }
