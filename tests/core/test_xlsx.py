@@ -57,3 +57,10 @@ class TestEveryExportUsesTheHelper:
             if direct.search(code) or ("Workbook(" in code and "core import xlsx" not in code):
                 offenders.append(str(path.relative_to(SOURCE)))
         assert offenders == []
+
+
+class TestCsvBytes:
+    def test_rows_are_utf8_with_a_bom_and_formula_like_text_is_guarded(self) -> None:
+        data = xlsx.csv_bytes([["名称", "金额"], ["=1+1", 5]])
+        assert data.startswith("\ufeff".encode())
+        assert data.decode("utf-8-sig").splitlines() == ["名称,金额", "'=1+1,5"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -55,11 +54,7 @@ def render(found: Statement, fmt: str) -> bytes:
         return json.dumps(document, ensure_ascii=False, indent=2).encode()
     notice = [[ILLUSTRATIVE]] if illustrative else []
     if fmt == "csv":
-        text = io.StringIO()
-        writer = csv.writer(text)
-        for row in [*notice, *_rows(found)]:
-            writer.writerow([xlsx.csv_text(value) for value in row])
-        return text.getvalue().encode("utf-8-sig")
+        return xlsx.csv_bytes([*notice, *_rows(found)])
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)

@@ -7,6 +7,8 @@ entered by anyone on a page, through the API or an import, reaches Excel as the 
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -48,3 +50,12 @@ def csv_text(value: Any) -> Any:
     if isinstance(value, str) and looks_like_formula(value):
         return "'" + value
     return value
+
+
+def csv_bytes(rows: Iterable[Iterable[Any]]) -> bytes:
+    """Rows as a UTF-8 CSV (with the byte-order mark Excel needs), every value via `csv_text`."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    for row in rows:
+        writer.writerow([csv_text(value) for value in row])
+    return text.getvalue().encode("utf-8-sig")
