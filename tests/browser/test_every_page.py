@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from parklink.accounts.models import User
+from parklink.cobuild.models import Run
 from parklink.enterprises.models import Enterprise
 from parklink.parks.models import Park, ParkLinkage
 from parklink.projects.models import Project
@@ -68,6 +69,19 @@ def _enterprise() -> Enterprise:
     return enterprise
 
 
+def _confirmed_run() -> Run:
+    run = Run.objects.filter(status="confirmed").order_by("pk").first()
+    assert run is not None, "the demo settles one co-built park period"
+    return run
+
+
+def _statement() -> str:
+    run = _confirmed_run()
+    party = run.agreement.parties.order_by("order").first()
+    assert party is not None
+    return f"/cobuild/{run.agreement_id}/statements/{run.period_label}/{party.key}/"
+
+
 NAV = "header nav a"
 PAGES = [
     Page("login", lambda: "/login/", ("input[name=username]", "#login-form button"), False),
@@ -90,6 +104,20 @@ PAGES = [
     Page("import", lambda: "/import/", ("h1", "input[type=file]")),
     Page("account", lambda: "/account/", ("h1",)),
     Page("members", lambda: f"/account/members/?org={_busiest_park().owner_id}", ("h1", "table")),
+    Page("agreement list", lambda: "/cobuild/", ("h1", "table")),
+    Page("agreement detail", lambda: f"/cobuild/{_confirmed_run().agreement_id}/", ("h1",)),
+    Page(
+        "agreement rules",
+        lambda: f"/cobuild/{_confirmed_run().agreement_id}/versions/1/rules/",
+        ("h1",),
+    ),
+    Page("ledger runs", lambda: f"/cobuild/{_confirmed_run().agreement_id}/runs/", ("h1",)),
+    Page(
+        "ledger run",
+        lambda: f"/cobuild/{_confirmed_run().agreement_id}/runs/{_confirmed_run().pk}/",
+        ("h1", ".pl-chart"),
+    ),
+    Page("statement", _statement, ("h1", "table")),
 ]
 
 # Charts are ready once each has an ECharts instance and its entry animation has ended.
