@@ -31,8 +31,9 @@ class CobuildConfig(ParkLinkAppConfig):
 def _register_scopes(registry: Registry) -> None:
     """Who sees what: the parties to an agreement, and installation administrators."""
     from parklink.cobuild import queries
+    from parklink.cobuild.services import enclaves
 
-    for label, visible in queries.SCOPES.items():
+    for label, visible in {**queries.SCOPES, **enclaves.SCOPES}.items():
         registry.scopes.add(VisibilityScope(label, visible))
 
 

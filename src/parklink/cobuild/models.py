@@ -634,3 +634,116 @@ class Confirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run}: {self.party_id}"
+
+
+# ---------------------------------------------------------------- innovation enclaves
+
+
+class Enclave(OwnedModel):
+    """An innovation enclave (科创飞地 / 反向飞地): a county's space in a big city.
+
+    `owner` is the home county's organisation; tenants (`Tenancy`) are incubated there and
+    land in `home_region`. Its figures (tenants now, landed, introduced, investment) are
+    computed by `services.enclaves.figures`, never stored.
+    """
+
+    name = models.CharField(_("名称"), max_length=200)
+    home_region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("飞出地(本县)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    host_region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("所在城市"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    park = models.ForeignKey(
+        "parks.Park",
+        verbose_name=_("飞地园区"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enclaves",
+        limit_choices_to={"kind": "innovation_enclave"},
+    )
+    opened_on = models.DateField(_("启用日期"), null=True, blank=True)
+    description = models.TextField(_("简介"), blank=True)
+
+    class Meta:
+        verbose_name = _("科创飞地")
+        verbose_name_plural = _("科创飞地")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="cobuild_enclave_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tenancy(models.Model):
+    """An enterprise incubated in an enclave, from `moved_in` to `moved_out` (open: still there)."""
+
+    enclave = models.ForeignKey(
+        Enclave, on_delete=models.CASCADE, related_name="tenancies", verbose_name=_("科创飞地")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="enclave_tenancies",
+        verbose_name=_("企业"),
+    )
+    moved_in = models.DateField(_("入驻日期"))
+    moved_out = models.DateField(_("迁出日期"), null=True, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    illustrative = models.BooleanField(_("示例数据"), default=False)
+
+    class Meta:
+        verbose_name = _("飞地入驻企业")
+        verbose_name_plural = _("飞地入驻企业")
+        ordering = ["enclave", "moved_in", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enclave", "enterprise", "moved_in"], name="cobuild_tenancy_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(moved_out__isnull=True) | Q(moved_out__gte=models.F("moved_in")),
+                name="cobuild_tenancy_dates_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enclave}·{self.enterprise}"
+
+
+class Introduction(models.Model):
+    """An enterprise the home county records as introduced to it through the enclave (引入)."""
+
+    enclave = models.ForeignKey(
+        Enclave, on_delete=models.CASCADE, related_name="introductions", verbose_name=_("科创飞地")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="enclave_introductions",
+        verbose_name=_("企业"),
+    )
+    introduced_on = models.DateField(_("引入日期"), null=True, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    illustrative = models.BooleanField(_("示例数据"), default=False)
+
+    class Meta:
+        verbose_name = _("飞地引入企业")
+        verbose_name_plural = _("飞地引入企业")
+        ordering = ["enclave", "introduced_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enclave", "enterprise"], name="cobuild_introduction_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enclave}→{self.enterprise}"

@@ -1,0 +1,361 @@
+"""Innovation enclaves (科创飞地 / 反向飞地): who sees them, their records, their figures.
+
+An enclave is a county's space in a big city. The county records its tenants (`Tenancy`) and
+the enterprises it introduced through it (`Introduction`); whether a tenant has **landed** in
+the home county is computed, never recorded: a tenant (current or moved out) has landed when it
+has an `EnterpriseSite` in the home region (by its region or its park's) or a signed project
+(`signed_on` set, not terminated) whose region is in the home region and which the user may
+see (`projects.queries.visible_projects`). The investment brought is the exact sum of those
+projects' `total_investment` (元).
+
+Visibility (the stricter choice, the tenant list may be confidential): the owner organisation
+(the home county's) and organisations whose region contains the home region see an enclave and
+its rows; nobody else but installation administrators. A hidden enclave is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parklink.accounts.models import User
+from parklink.accounts.services import ensure_can_write
+from parklink.cobuild.models import Enclave, Introduction, Tenancy
+from parklink.core.errors import Invalid, NotFound
+from parklink.enterprises.models import Enterprise, EnterpriseSite
+from parklink.parks.models import LinkageMember, Park, ParkKind, ParkLinkage
+from parklink.projects.models import Project, ProjectStage
+from parklink.projects.queries import visible_projects
+from parklink.regions.models import Region
+
+# ---------------------------------------------------------------- visibility
+
+
+def _within(prefix: str, path: str) -> Q:
+    """Rows whose region (reached through `prefix`) is the region of `path` or inside it."""
+    return Q(**{f"{prefix}__path": path}) | Q(**{f"{prefix}__path__startswith": path + "/"})
+
+
+def visibility_q(user: User) -> Q:
+    """Enclaves `user` may see: their organisation's, and those of regions inside theirs."""
+    if user.is_superuser:
+        return Q()
+    org = user.organization
+    if org is None:
+        return Q(pk__in=[])
+    path = org.region.path
+    return (
+        Q(owner_id=org.pk) | Q(home_region__path=path) | Q(home_region__path__startswith=path + "/")
+    )
+
+
+def visible_enclaves(user: User) -> QuerySet[Enclave]:
+    return Enclave.objects.filter(visibility_q(user))
+
+
+def get_visible(user: User, pk: int) -> Enclave:
+    """The enclave, or NotFound when it does not exist or the user may not see it."""
+    found = (
+        visible_enclaves(user)
+        .select_related("owner", "home_region", "host_region", "park")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("科创飞地不存在或无权查看。"), detail={"enclave": pk})
+    return found
+
+
+def _rows(model: type[Any]) -> Callable[[User], QuerySet[Any]]:
+    def visible(user: User) -> QuerySet[Any]:
+        rows = model._default_manager.all()
+        if user.is_superuser:
+            return rows
+        return rows.filter(enclave__in=visible_enclaves(user).values("pk"))
+
+    return visible
+
+
+SCOPES: dict[str, Callable[[User], QuerySet[Any]]] = {
+    "cobuild.enclave": visible_enclaves,
+    "cobuild.tenancy": _rows(Tenancy),
+    "cobuild.introduction": _rows(Introduction),
+}
+
+
+# ---------------------------------------------------------------- writes
+
+
+@transaction.atomic
+def create_enclave(
+    by: User,
+    *,
+    owner_id: int,
+    name: str,
+    home_region: Region,
+    host_region: Region,
+    park_id: int | None = None,
+    opened_on: date | None = None,
+    description: str = "",
+) -> Enclave:
+    """A new enclave of `owner_id` (the home county's organisation)."""
+    ensure_can_write(by, owner_id)
+    name = name.strip()
+    problems: dict[str, str] = {}
+    if not name:
+        problems["name"] = _("请填写名称。")
+    elif Enclave.objects.filter(owner_id=owner_id, name=name).exists():
+        problems["name"] = _("已有同名的科创飞地。")
+    if home_region.contains(host_region):
+        problems["host_region"] = _("飞地应在本县以外的城市。")
+    if park_id is not None:
+        park = Park.objects.filter(pk=park_id).first()
+        if park is None or park.kind != ParkKind.INNOVATION_ENCLAVE:
+            problems["park"] = _("请选择类型为科创飞地的园区。")
+    if problems:
+        raise Invalid(_("科创飞地信息有误。"), detail=problems)
+    return Enclave.objects.create(
+        owner_id=owner_id,
+        name=name,
+        home_region=home_region,
+        host_region=host_region,
+        park_id=park_id,
+        opened_on=opened_on,
+        description=description,
+    )
+
+
+def add_tenancy(
+    by: User,
+    enclave: Enclave,
+    enterprise: Enterprise,
+    *,
+    moved_in: date,
+    moved_out: date | None = None,
+    note: str = "",
+    illustrative: bool = False,
+) -> Tenancy:
+    """Record an enterprise's stay in the enclave (the owner's officers only)."""
+    ensure_can_write(by, enclave.owner_id)
+    if moved_out is not None and moved_out < moved_in:
+        raise Invalid.on("moved_out", _("迁出日期不能早于入驻日期。"))
+    overlapping = enclave.tenancies.filter(enterprise=enterprise).filter(
+        Q(moved_out__isnull=True) | Q(moved_out__gte=moved_in)
+    )
+    if moved_out is not None:
+        overlapping = overlapping.filter(moved_in__lte=moved_out)
+    if overlapping.exists():
+        raise Invalid.on("moved_in", _("该企业在这段时间已入驻此飞地。"))
+    return Tenancy.objects.create(
+        enclave=enclave,
+        enterprise=enterprise,
+        moved_in=moved_in,
+        moved_out=moved_out,
+        note=note,
+        illustrative=illustrative,
+    )
+
+
+def add_introduction(
+    by: User,
+    enclave: Enclave,
+    enterprise: Enterprise,
+    *,
+    introduced_on: date | None = None,
+    note: str = "",
+    illustrative: bool = False,
+) -> Introduction:
+    """Record an enterprise the county says it brought in through the enclave."""
+    ensure_can_write(by, enclave.owner_id)
+    if enclave.introductions.filter(enterprise=enterprise).exists():
+        raise Invalid.on("enterprise", _("该企业已登记为经此飞地引入。"))
+    return Introduction.objects.create(
+        enclave=enclave,
+        enterprise=enterprise,
+        introduced_on=introduced_on,
+        note=note,
+        illustrative=illustrative,
+    )
+
+
+# ---------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class Landing:
+    """One piece of evidence that a tenant landed in the home county: a site or a project."""
+
+    kind: str  # "site" | "project"
+    pk: int
+    label: str
+    place: str
+    on: date | None  # a project's signing date; sites carry no date
+    investment: Decimal | None = None
+
+
+@dataclass
+class TenantRow:
+    tenancy: Tenancy
+    current: bool
+    landings: list[Landing] = field(default_factory=list)
+
+    @property
+    def landed(self) -> bool:
+        return bool(self.landings)
+
+    @property
+    def landed_on(self) -> date | None:
+        dates = [item.on for item in self.landings if item.on is not None]
+        return min(dates) if dates else None
+
+
+@dataclass
+class Figures:
+    """What the system computes from the records, as of `today`."""
+
+    tenants_now: int
+    tenants_ever: int
+    landed: int
+    introduced: int
+    investment: Decimal
+    investment_projects: int
+    projects_without_amount: int
+    illustrative: bool
+    rows: list[TenantRow]
+    introductions: list[Introduction]
+
+
+LANDING_EXCLUDED_STAGES = (ProjectStage.TERMINATED,)
+
+
+def _sites(enterprise_ids: Iterable[int], home: Region) -> QuerySet[EnterpriseSite]:
+    return (
+        EnterpriseSite.objects.filter(enterprise_id__in=list(enterprise_ids))
+        .filter(_within("region", home.path) | _within("park__region", home.path))
+        .select_related("region", "park", "park__region")
+        .order_by("enterprise_id", "id")
+    )
+
+
+def _projects(user: User, enterprise_ids: Iterable[int], home: Region) -> QuerySet[Project]:
+    return (
+        visible_projects(user)
+        .filter(investor_id__in=list(enterprise_ids), signed_on__isnull=False)
+        .exclude(stage__in=LANDING_EXCLUDED_STAGES)
+        .filter(_within("region", home.path))
+        .select_related("region")
+        .order_by("signed_on", "id")
+    )
+
+
+def _site_landing(site: EnterpriseSite) -> Landing:
+    place = site.park.name if site.park else (site.region.name if site.region else "")
+    return Landing(
+        "site", site.pk, f"{site.enterprise.name}·{site.get_role_display()}", place, None
+    )
+
+
+def figures(user: User, enclave: Enclave, today: date | None = None) -> Figures:
+    """The enclave's figures, computed from its tenancies, introductions, sites and projects.
+
+    A fixed number of queries whatever the number of tenants.
+    """
+    today = today or timezone.localdate()
+    tenancies = list(
+        enclave.tenancies.select_related("enterprise").order_by("moved_in", "enterprise__name")
+    )
+    firms = {t.enterprise_id for t in tenancies}
+    home = enclave.home_region
+    evidence: dict[int, list[Landing]] = {pk: [] for pk in firms}
+    for site in _sites(firms, home).select_related("enterprise"):
+        evidence[site.enterprise_id].append(_site_landing(site))
+    investment = Decimal("0.00")
+    counted, without_amount = 0, 0
+    for project in _projects(user, firms, home):
+        assert project.investor_id is not None
+        evidence[project.investor_id].append(
+            Landing(
+                "project",
+                project.pk,
+                project.name,
+                project.region.name,
+                project.signed_on,
+                project.total_investment,
+            )
+        )
+        if project.total_investment is None:
+            without_amount += 1
+        else:
+            investment += project.total_investment
+            counted += 1
+    # One row per enterprise: its current stay, else its latest one.
+    chosen: dict[int, TenantRow] = {}
+    for tenancy in tenancies:
+        current = tenancy.moved_in <= today and (
+            tenancy.moved_out is None or tenancy.moved_out > today
+        )
+        before = chosen.get(tenancy.enterprise_id)
+        if before is None or current or not before.current:
+            chosen[tenancy.enterprise_id] = TenantRow(
+                tenancy, current, evidence[tenancy.enterprise_id]
+            )
+    rows = sorted(chosen.values(), key=lambda r: (r.tenancy.moved_in, r.tenancy.enterprise.name))
+    introductions = list(
+        enclave.introductions.select_related("enterprise").order_by("introduced_on", "id")
+    )
+    return Figures(
+        tenants_now=sum(1 for row in rows if row.current),
+        tenants_ever=len(rows),
+        landed=sum(1 for row in rows if row.landed),
+        introduced=len({item.enterprise_id for item in introductions}),
+        investment=investment,
+        investment_projects=counted,
+        projects_without_amount=without_amount,
+        illustrative=any(t.illustrative for t in tenancies)
+        or any(i.illustrative for i in introductions),
+        rows=rows,
+        introductions=introductions,
+    )
+
+
+# ---------------------------------------------------------------- 三园联动 as a flow
+
+# The stages of an incubation-to-landing flow, in order; each linkage role has its stage.
+FLOW_STAGES: dict[str, int] = {
+    "rnd_incubation": 0,
+    "headquarters_rnd": 0,
+    "supporting_manufacturing": 1,
+    "manufacturing": 1,
+    "local_landing": 2,
+}
+
+
+@dataclass(frozen=True)
+class LinkageFlow:
+    linkage: ParkLinkage
+    stages: list[list[LinkageMember]]  # members by stage; an empty stage is skipped
+
+
+def linkage_flows() -> list[LinkageFlow]:
+    """Linkages whose members' roles make a flow: at least two stages, ending in a landing
+    or starting in incubation (三园联动: 研发孵化 → 配套制造 → 本地落地). Linkages are public."""
+    members = LinkageMember.objects.select_related("park").order_by("order", "pk")
+    found: list[LinkageFlow] = []
+    linkages = ParkLinkage.objects.prefetch_related(Prefetch("members", queryset=members))
+    for linkage in linkages.order_by("name", "pk"):
+        stages: list[list[LinkageMember]] = [[], [], []]
+        for member in linkage.members.all():
+            if member.role in FLOW_STAGES:
+                stages[FLOW_STAGES[member.role]].append(member)
+        used = [stage for stage in stages if stage]
+        if len(used) >= 2 and (stages[0] or stages[2]):
+            found.append(LinkageFlow(linkage, used))
+    return found
