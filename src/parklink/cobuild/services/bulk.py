@@ -166,6 +166,7 @@ class AllocationTable:
     steps: list[str]
     shares: list[str]
     terms_texts: list[str]
+    is_canonical: bool = False
 
     def __len__(self) -> int:
         return int(self.record.size)
@@ -217,7 +218,11 @@ class AllocationTable:
             caps[1],
             nulls[1],
             codes[4],
-            *(list(lookup) for lookup in lookups),
+            parties=list(parties),
+            rules=list(rules),
+            steps=list(steps),
+            shares=list(shares),
+            terms_texts=list(terms),
         )
 
     @classmethod
@@ -316,7 +321,9 @@ class AllocationTable:
 
     def canonical(self) -> AllocationTable:
         """Rows in `split`'s order (record index, then as produced), texts sorted."""
-        recoded: dict[str, Any] = {}
+        if self.is_canonical:
+            return self
+        recoded: dict[str, Any] = {"is_canonical": True}
         for names, codes in self._TEXTS:
             target = sorted(set(getattr(self, names)))
             recoded[names] = target

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -87,6 +87,7 @@ class Inputs:
     rows: bulk.RecordRows
     facts: dict[str, ledger.EnterpriseFacts]
     state: ledger.LedgerState
+    _facts_document: list[list[Any]] | None = field(default=None, repr=False)
 
     @property
     def record_ids(self) -> list[int]:
@@ -106,6 +107,12 @@ class Inputs:
                 )
             )
         ]
+
+    def facts_document(self) -> list[list[Any]]:
+        """`facts_json(self.facts)`, made once (the digest and the run both need it)."""
+        if self._facts_document is None:
+            self._facts_document = facts_json(self.facts)
+        return self._facts_document
 
     def header(self) -> dict[str, Any]:
         return {
@@ -127,7 +134,7 @@ class Inputs:
             ],
             "indicators": self.rows.indicators,
             "records": len(self.rows),
-            "facts": facts_json(self.facts),
+            "facts": self.facts_document(),
             "state": self.state.to_json(),
         }
 
@@ -145,14 +152,24 @@ class Inputs:
 
 
 def facts_json(facts: dict[str, ledger.EnterpriseFacts]) -> list[list[Any]]:
+    texts: dict[date, str] = {}  # one string per distinct date (a million facts share a few)
+
+    def text(day: date | None) -> str | None:
+        if day is None:
+            return None
+        found = texts.get(day)
+        if found is None:
+            found = texts[day] = day.isoformat()
+        return found
+
     return [
         [
             f.key,
             f.introduced_by,
-            *(
-                d.isoformat() if d else None
-                for d in (f.settled_on, f.production_on, f.full_production_on, f.moved_on)
-            ),
+            text(f.settled_on),
+            text(f.production_on),
+            text(f.full_production_on),
+            text(f.moved_on),
         ]
         for f in sorted(facts.values(), key=lambda f: f.key)
     ]
@@ -180,15 +197,21 @@ def _facts(agreement: Agreement, enterprise_ids: set[int]) -> dict[str, ledger.E
         "full_production_on",
         "moved_on",
     )
-    return {
-        str(enterprise): ledger.EnterpriseFacts(
-            str(enterprise), introducer, settled, production, full, moved
-        )
-        for enterprise, introducer, settled, production, full, moved in covered.iterator(
-            chunk_size=bulk.READ_CHUNK
-        )
-        if enterprise in enterprise_ids
-    }
+    shared: dict[Any, Any] = {None: None}  # one object per distinct date and party key
+
+    def one(value: Any) -> Any:
+        return shared.setdefault(value, value)
+
+    facts = {}
+    for enterprise, introducer, settled, production, full, moved in covered.iterator(
+        chunk_size=bulk.READ_CHUNK
+    ):
+        if enterprise in enterprise_ids:
+            key = str(enterprise)
+            facts[key] = ledger.EnterpriseFacts(
+                key, one(introducer), one(settled), one(production), one(full), one(moved)
+            )
+    return facts
 
 
 def _rules(version: AgreementVersion) -> list[ledger.RuleSpec]:
@@ -262,12 +285,12 @@ def settle(inputs: Inputs, *, fast: bool | None = None) -> Outcome:
         table = bulk.AllocationTable.from_columns(
             result, indicator_of, amount_of, label, inputs.period.label
         )
-        return Outcome(table, result.state, result.unmatched, dict(result.reasons))
+        return Outcome(table.canonical(), result.state, result.unmatched, dict(result.reasons))
     scalar = split(inputs.records(), *arguments, period=inputs.period, version_label=label)
     table = bulk.AllocationTable.from_objects(
         scalar.allocations, indicator_of, amount_of, label, inputs.period.label
     )
-    return Outcome(table, scalar.state, scalar.unmatched, dict(scalar.reasons))
+    return Outcome(table.canonical(), scalar.state, scalar.unmatched, dict(scalar.reasons))
 
 
 def _ensure_may_run(agreement: Agreement, period: ledger.Period) -> None:
@@ -344,7 +367,7 @@ def run_period(
         inputs_digest=inputs_digest,
         allocations_digest=outcome.table.digest(),
         record_ids=record_ids,
-        facts=facts_json(inputs.facts),
+        facts=inputs.facts_document(),
         state_before=inputs.state.to_json(),
         state_after=outcome.state.to_json(),
         unmatched=[
