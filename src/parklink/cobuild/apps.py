@@ -55,10 +55,11 @@ def _register_data(registry: Registry) -> None:
 
 
 def _register_pages(registry: Registry) -> None:
-    """共建园区 in the navigation; a park's page lists the agreements the user sees of it."""
+    """共建园区 and 科创飞地 in the navigation; a park's page lists the agreements the user sees."""
     from parklink.cobuild import views
 
     registry.navigation.add(NavItem("cobuild", _("共建园区"), "cobuild:list", order=40))
+    registry.navigation.add(NavItem("enclaves", _("科创飞地"), "cobuild:enclaves", order=41))
     registry.panels.add(
         Panel(
             "parks.park",

@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from parklink.cobuild import views, views_edit, views_ledger
+from parklink.cobuild import views, views_edit, views_enclaves, views_ledger
 
 app_name = "cobuild"
 
 urlpatterns = [
     path("", views.agreement_list, name="list"),
+    path("enclaves/", views_enclaves.enclave_list, name="enclaves"),
+    path("enclaves/<int:pk>/", views_enclaves.enclave_detail, name="enclave"),
     path("new/", views_edit.agreement_create, name="create"),
     path("<int:pk>/", views.agreement_detail, name="detail"),
     path("<int:pk>/edit/", views_edit.agreement_edit, name="edit"),
