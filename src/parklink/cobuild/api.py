@@ -49,6 +49,8 @@ from parklink.cobuild.schemas import (
     CoveredEnterpriseOut,
     CoveredEnterprisePatch,
     EquityShareIn,
+    ForecastIn,
+    ForecastOut,
     LedgerJobOut,
     LedgerPageQuery,
     LedgerRecordPage,
@@ -77,6 +79,7 @@ from parklink.cobuild.services import (
     statements,
     versions,
 )
+from parklink.cobuild.services import forecast as forecasts
 from parklink.cobuild.services.agreements import PartySpec
 from parklink.cobuild.services.details import ShareSpec
 from parklink.core.errors import Invalid, NotFound
@@ -681,6 +684,31 @@ def confirm_run(request: HttpRequest, agreement_id: int, run_id: int) -> Run:
     agreement = get_visible(user, agreement_id)
     confirmations.confirm(user, _run(agreement, run_id))
     return _run(agreement, run_id)
+
+
+@router.post(
+    "/{agreement_id}/forecast",
+    response=ForecastOut,
+    summary="Forecast (预测) of each party's share from the project pipeline",
+)
+def forecast(request: HttpRequest, agreement_id: int, payload: ForecastIn) -> dict[str, Any]:
+    """The current rules and each alternative year by year, with totals, present values and,
+    when asked, the smallest ratio, cap or window that gives a party an amount."""
+    user = current_user(request)
+    agreement = get_visible(user, agreement_id)
+    assumptions = forecasts.assumptions_for(
+        agreement,
+        ramp=payload.ramp,
+        tax_mix=payload.tax_mix,
+        discount_rate=payload.discount_rate,
+        first_year=payload.first_year,
+        years=payload.years,
+    )
+    question = payload.question.dict() if payload.question else None
+    found = forecasts.build(
+        user, agreement, assumptions, payload.alternatives, question, payload.scenario
+    )
+    return forecasts.as_json(found)
 
 
 @router.get(

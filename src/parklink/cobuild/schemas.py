@@ -386,6 +386,50 @@ class LedgerStatementOut(Schema):
     by_enterprise: list[dict[str, Any]]
 
 
+class ForecastQuestionIn(Schema):
+    """What ratio (or cap, or window) gives `party` at least `amount` fen over `years` years?"""
+
+    family: str = Field(..., pattern=r"^(ratio|cap|window)$")
+    rule: str = Field(..., max_length=32, description="the key of the rule the solver varies")
+    party: str = Field(..., max_length=32)
+    amount: int = Field(..., ge=0, le=10**17, description="fen")
+    years: int = Field(..., ge=1, le=50)
+    enterprise: str | None = Field(None, max_length=32, description="cap: one enterprise's id")
+    measure: str = Field("total", pattern=r"^(total|present_value)$")
+
+
+class ForecastIn(Schema):
+    """Assumptions of a forecast (预测); shares and rates as exact text: "30%", "3/10", "0.3"."""
+
+    first_year: int | None = Field(None, ge=1900, le=2200)
+    years: int | None = Field(None, ge=1, le=50)
+    ramp: list[str] | None = Field(None, max_length=50, description="factor per production year")
+    tax_mix: dict[str, str] | None = Field(None, description="indicator: share of expected tax")
+    discount_rate: str = Field("0", max_length=32)
+    alternatives: Any = Field(
+        None, description="[{label, rules: [rules as in an agreement document]}]"
+    )
+    question: ForecastQuestionIn | None = None
+    scenario: int = Field(0, ge=0, le=5, description="the solver's scenario: 0 the current rules")
+
+
+class ForecastOut(Schema):
+    """Each party's forecast share per scenario and year (fen), totals, present values (fen,
+    and exact fractions), the solver's answer. Always a forecast: `illustrative` is true."""
+
+    agreement: int
+    forecast: bool
+    illustrative: bool
+    notice: dict[str, str]
+    unit: str
+    assumptions: dict[str, Any]
+    parties: list[dict[str, Any]]
+    projects: list[dict[str, Any]]
+    skipped: list[dict[str, Any]]
+    scenarios: list[dict[str, Any]]
+    answer: dict[str, Any] | None
+
+
 # ---------------------------------------------------------------- side details
 
 
