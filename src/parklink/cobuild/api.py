@@ -53,6 +53,8 @@ from parklink.cobuild.schemas import (
     ForecastOut,
     LedgerJobOut,
     LedgerPageQuery,
+    LedgerReconcileOut,
+    LedgerReconcileQuery,
     LedgerRecordPage,
     LedgerRecordQuery,
     LedgerRunDetailOut,
@@ -74,6 +76,7 @@ from parklink.cobuild.services import (
     confirmations,
     details,
     lifecycle,
+    reconcile,
     rules,
     runs,
     statements,
@@ -674,6 +677,20 @@ def read_run(
         "items": list(qs[page.offset : page.offset + page.limit]),
     }
     return run
+
+
+@router.get(
+    "/{agreement_id}/runs/{run_id}/reconcile",
+    response=LedgerReconcileOut,
+    summary="Two runs compared, every difference explained by cause",
+)
+def reconcile_run(
+    request: HttpRequest, agreement_id: int, run_id: int, query: Query[LedgerReconcileQuery]
+) -> dict[str, Any]:
+    agreement = get_visible(current_user(request), agreement_id)
+    run = _run(agreement, run_id)
+    other = reconcile.other_run(agreement, run, query.other)
+    return reconcile.reconcile(agreement, run, other).as_json()
 
 
 @router.post(

@@ -377,6 +377,28 @@ class LedgerPageQuery(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
+class LedgerReconcileQuery(Schema):
+    other: int | None = Field(
+        None,
+        description="the run to compare with (same agreement); default: the latest other run "
+        "of the period, else the previous period's confirmed run",
+    )
+
+
+class LedgerReconcileOut(Schema):
+    """Two runs compared: the earlier is `before`. Per party and indicator the totals and the
+    difference per cause; per (enterprise, indicator, party) each cause with its amount, its
+    text in both languages and its details. Amounts are integers (fen, or persons)."""
+
+    agreement: dict[str, Any]
+    before: dict[str, Any]
+    after: dict[str, Any]
+    same_period: bool
+    recorded: list[dict[str, Any]]
+    totals: list[dict[str, Any]]
+    lines: list[dict[str, Any]]
+
+
 class LedgerStatementOut(Schema):
     agreement: dict[str, Any]
     period: str

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from parklink.cobuild import views, views_edit, views_enclaves, views_ledger
+from parklink.cobuild import views, views_edit, views_enclaves, views_ledger, views_reconcile
 
 app_name = "cobuild"
 
@@ -23,6 +23,11 @@ urlpatterns = [
     path("<int:pk>/runs/", views_ledger.run_list, name="runs"),
     path("<int:pk>/runs/<int:run_pk>/", views_ledger.run_detail, name="run"),
     path("<int:pk>/runs/<int:run_pk>/confirm/", views_ledger.run_confirm, name="run_confirm"),
+    path(
+        "<int:pk>/runs/<int:run_pk>/reconcile/",
+        views_reconcile.run_reconcile,
+        name="run_reconcile",
+    ),
     path(
         "<int:pk>/statements/<str:period>/<slug:party>/",
         views_ledger.statement_detail,
