@@ -329,3 +329,23 @@ class TestBackground:
             stdout=out,
         )
         assert "后台任务 #" in out.getvalue() and "allocations_digest" in out.getvalue()
+
+
+class TestOrder:
+    @pytest.mark.parametrize("seed", [1, 2, 3])
+    def test_rows_are_ordered_by_record_as_a_stable_sort_would(self, seed: int) -> None:
+        rng = np.random.default_rng(seed)
+        counts = rng.integers(1, 4, 500)
+        shuffled = rng.permutation(500)
+        record = np.repeat(shuffled, counts[shuffled]).astype(np.int64)
+        order = bulk._by_record(record)
+        assert order is not None
+        assert np.array_equal(order, np.argsort(record, kind="stable"))
+
+    def test_rows_of_a_record_apart_fall_back_to_a_sort(self) -> None:
+        record = np.array([3, 1, 3, 2], dtype=np.int64)
+        order = bulk._by_record(record)
+        assert order is not None and order.tolist() == [1, 3, 0, 2]
+
+    def test_rows_in_order_stay(self) -> None:
+        assert bulk._by_record(np.array([0, 0, 1, 2, 2], dtype=np.int64)) is None

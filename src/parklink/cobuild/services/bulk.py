@@ -329,8 +329,8 @@ class AllocationTable:
             recoded[names] = target
             recoded[codes] = self._recoded(names, codes, target)
         table = replace(self, **recoded)
-        order = np.argsort(table.record, kind="stable")
-        if order.size and np.array_equal(order, np.arange(order.size)):
+        order = _by_record(table.record)
+        if order is None:
             return table
         return replace(
             table,
@@ -383,6 +383,29 @@ class AllocationTable:
         ):
             sha.update(np.ascontiguousarray(getattr(table, column), dtype=dtype).tobytes())
         return sha.hexdigest()
+
+
+def _by_record(record: Int64Array) -> npt.NDArray[np.intp] | None:
+    """The stable order by record index (None when the rows are in it already).
+
+    Each record's rows are contiguous in both engines' output, so the order is found in linear
+    time from where each record's run of rows starts; otherwise a stable sort."""
+    n = record.size
+    if n == 0 or bool(np.all(record[1:] >= record[:-1])):
+        return None
+    starts = np.flatnonzero(np.r_[True, record[1:] != record[:-1]])
+    if np.unique(record[starts]).size != starts.size:  # a record's rows are not contiguous
+        return np.argsort(record, kind="stable")
+    lengths = np.diff(np.r_[starts, n])
+    # Runs in record order, and each row's destination: where its run lands plus its rank.
+    runs = np.argsort(record[starts])
+    landing = np.empty(starts.size, dtype=np.intp)
+    landing[runs] = np.r_[0, np.cumsum(lengths[runs])[:-1]]
+    rank = np.arange(n) - np.repeat(starts, lengths)
+    destination = np.repeat(landing, lengths) + rank
+    order = np.empty(n, dtype=np.intp)
+    order[destination] = np.arange(n)
+    return order
 
 
 COLUMNS = (
