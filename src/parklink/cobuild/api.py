@@ -16,6 +16,7 @@ from ninja import Query, Router, Status
 from parklink.accounts.apitools import current_user, owner_id_for
 from parklink.accounts.models import Organization, User
 from parklink.cobuild import tasks
+from parklink.cobuild.api_enclaves import router as enclave_router
 from parklink.cobuild.models import (
     Agreement,
     AgreementVersion,
@@ -741,3 +742,6 @@ def read_statement(
     run = statements.run_for_statement(agreement, label)
     found = statements.statement(agreement, run, statements.find_party(agreement, party))
     return found.as_json()
+
+
+router.add_router("/enclaves", enclave_router)

@@ -7,6 +7,7 @@ floats, so that a settlement adds up exactly; `amount_display` gives 元 with tw
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
@@ -567,3 +568,64 @@ class CoveredEnterprisePatch(Schema):
 
 class CoveredEnterpriseIn(CoveredEnterprisePatch):
     enterprise: RecordId = Field(description="enterprise id")
+
+
+# ---------------------------------------------------------------- innovation enclaves
+
+
+class EnclaveFiguresOut(Schema):
+    """Computed from the records (never typed in): tenants now, landed, introduced, and the
+    exact total investment (元) of the signed landing projects the caller may see."""
+
+    tenants_now: int
+    tenants_ever: int
+    landed: int
+    introduced: int
+    investment: Decimal
+    investment_projects: int
+    projects_without_amount: int
+    illustrative: bool
+
+
+class EnclaveOut(Schema):
+    id: int
+    name: str
+    owner: OrgRef
+    home_region: str = Field(description="adcode of the home county")
+    host_region: str = Field(description="adcode of the host city")
+    park: ParkRef | None = None
+    opened_on: date | None = None
+    figures: EnclaveFiguresOut
+
+
+class EnclaveLandingOut(Schema):
+    kind: str = Field(description="site or project")
+    id: int
+    label: str
+    place: str
+    on: date | None = Field(None, description="a project's signing date; sites carry none")
+    total_investment: Decimal | None = None
+
+
+class EnclaveTenantOut(Schema):
+    enterprise: EnterpriseRef
+    moved_in: date
+    moved_out: date | None = None
+    current: bool
+    landed: bool
+    landed_on: date | None = None
+    illustrative: bool
+    landings: list[EnclaveLandingOut]
+
+
+class EnclaveIntroductionOut(Schema):
+    enterprise: EnterpriseRef
+    introduced_on: date | None = None
+    note: str
+    illustrative: bool
+
+
+class EnclaveDetailOut(EnclaveOut):
+    description: str
+    tenants: list[EnclaveTenantOut]
+    introductions: list[EnclaveIntroductionOut]
