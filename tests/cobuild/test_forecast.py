@@ -144,7 +144,7 @@ class TestService:
         assert document["scenarios"][0]["present_values_exact"]["jinniu"] == "60690000000/1331"
         assert document["scenarios"][0]["present_values"]["jinniu"] == 45_597_295
         text = forecasts.as_csv(found).decode("utf-8-sig")
-        assert text.splitlines()[0].lstrip("\"").startswith("预测")
+        assert text.splitlines()[0].lstrip('"').startswith("预测")
         assert "current,现行规则,total,jinniu,57000000" in text
 
 
@@ -270,3 +270,68 @@ class TestCommand:
                 stdout=StringIO(),
             )
 
+
+class TestPage:
+    def test_a_non_party_gets_404(self, pipeline: dict[str, Any], client: Client) -> None:
+        client.force_login(pipeline["users"]["qingbaijiang"])
+        url = reverse("cobuild:forecast", args=[pipeline["agreement"].pk])
+        assert client.get(url).status_code == 404
+
+    def test_a_party_sees_the_defaults_marked_forecast(
+        self, pipeline: dict[str, Any], client: Client
+    ) -> None:
+        client.force_login(pipeline["users"]["dege"])
+        response = client.get(reverse("cobuild:forecast", args=[pipeline["agreement"].pk]))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "data-forecast" in page and 'id="forecast-chart"' in page
+
+    def test_alternatives_and_the_solver_side_by_side(
+        self, pipeline: dict[str, Any], client: Client
+    ) -> None:
+        client.force_login(pipeline["users"]["jinniu"])
+        url = reverse("cobuild:forecast", args=[pipeline["agreement"].pk])
+        response = client.post(
+            url,
+            {
+                "first_year": 2026,
+                "years": 3,
+                "ramp": "30%, 60%, 100%",
+                "tax_mix": "vat_local=50%",
+                "discount_rate": "10%",
+                "alternatives": json.dumps([HALF], ensure_ascii=False),
+                "family": "ratio",
+                "rule": "vat-local-ratio",
+                "party": "jinniu",
+                "target_wan": "57",
+                "target_years": 3,
+                "measure": "total",
+                "scenario": 0,
+            },
+        )
+        assert response.status_code == 200, response.content.decode()[:2000]
+        page = response.content.decode()
+        assert 'data-scenario="alt-1"' in page and "五五分成" in page
+        assert "570,000.00" in page  # jinniu's total under the current rules
+        assert "475,000.00" in page  # and under the alternative
+        assert 'data-reachable="true"' in page and "60.00%" in page
+
+    def test_an_alternative_the_engine_refuses_is_shown(
+        self, pipeline: dict[str, Any], client: Client
+    ) -> None:
+        client.force_login(pipeline["users"]["jinniu"])
+        url = reverse("cobuild:forecast", args=[pipeline["agreement"].pk])
+        bad = {"rules": [{**HALF["rules"][0], "params": {"shares": {"jinniu": "1/2"}}}]}
+        response = client.post(
+            url,
+            {
+                "first_year": 2026,
+                "years": 3,
+                "ramp": "30%",
+                "tax_mix": "vat_local=50%",
+                "discount_rate": "0",
+                "alternatives": json.dumps(bad),
+            },
+        )
+        assert response.status_code == 422
+        assert 'id="forecast-error"' in response.content.decode()

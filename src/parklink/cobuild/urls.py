@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from parklink.cobuild import views, views_edit, views_enclaves, views_ledger, views_reconcile
+from parklink.cobuild import (
+    views,
+    views_edit,
+    views_enclaves,
+    views_forecast,
+    views_ledger,
+    views_reconcile,
+)
 
 app_name = "cobuild"
 
@@ -20,6 +27,7 @@ urlpatterns = [
     path("<int:pk>/rules/<int:rule_pk>/edit/", views_edit.rule_edit, name="rule_edit"),
     path("<int:pk>/rules/<int:rule_pk>/delete/", views_edit.rule_delete, name="rule_delete"),
     path("<int:pk>/records/import/", views_ledger.records_import, name="records_import"),
+    path("<int:pk>/forecast/", views_forecast.forecast, name="forecast"),
     path("<int:pk>/runs/", views_ledger.run_list, name="runs"),
     path("<int:pk>/runs/<int:run_pk>/", views_ledger.run_detail, name="run"),
     path("<int:pk>/runs/<int:run_pk>/confirm/", views_ledger.run_confirm, name="run_confirm"),
