@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from parklink.cobuild.ledger.explain import WORDS, format_amount, indicator_name
+from parklink.cobuild.ledger.explain import WORDS, format_amount
 from parklink.cobuild.ledger.kinds.base import fmt_percent
 from parklink.cobuild.ledger.types import Problem, RuleSpec
 
@@ -163,10 +163,6 @@ class Reconciliation:
 
 def _amount(value: int, indicator: str, lang: str) -> str:
     return format_amount(value, indicator, lang)
-
-
-def _signed(value: int, indicator: str, lang: str) -> str:
-    return ("+" if value > 0 else "") + _amount(value, indicator, lang)
 
 
 def phase_text(step: str, year: int | None, lang: str) -> str:
@@ -682,10 +678,3 @@ class _Context:
             }
         ]
         return self.cause(STEP, amount, details, zh, en)
-
-
-def line_text(line: Line, lang: str) -> str:
-    """ "增值税地方留成 700,000.00 元 → 500,000.00 元" for a line."""
-    ind = line.indicator
-    before, after = _amount(line.before, ind, lang), _amount(line.after, ind, lang)
-    return f"{indicator_name(ind, lang)} {before} → {after} ({_signed(line.difference, ind, lang)})"

@@ -20,7 +20,7 @@ from parklink.cobuild.exports import yuan
 from parklink.cobuild.ledger import diff
 from parklink.cobuild.ledger import types as ledger
 from parklink.cobuild.ledger.explain import PERSON_INDICATORS
-from parklink.cobuild.models import Agreement, Allocation, Indicator, Record, Run, RunStatus
+from parklink.cobuild.models import Agreement, Allocation, Indicator, Record, Run
 from parklink.cobuild.services import bulk, overview
 from parklink.cobuild.services.rules import rule_spec
 from parklink.cobuild.services.runs import previous_run
@@ -429,7 +429,3 @@ def reconcile(agreement: Agreement, one: Run, other: Run) -> Reconciliation:
     enterprises = {str(e.pk): e for e in Enterprise.objects.filter(pk__in=[int(k) for k in keys])}
     parties = {p.key: p for p in agreement.parties.select_related("organization")}
     return Reconciliation(agreement, before, after, result, enterprises, parties)
-
-
-def status_label(run: Run) -> str:
-    return str(dict(RunStatus.choices).get(run.status, run.status))
