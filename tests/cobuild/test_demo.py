@@ -16,6 +16,7 @@ from parklink.cobuild.models import (
     Allocation,
     Confirmation,
     CoveredEnterprise,
+    Enclave,
     Record,
     RecordBatch,
     Rule,
@@ -36,11 +37,12 @@ GAODE = "成都高新区管委会 德格县人民政府共建产业园区合作�
 
 
 def clear_cobuild() -> None:
-    """Delete the demo's agreements and all under them (they protect organisations)."""
+    """Delete the demo's agreements and enclaves and all under them (they protect organisations)."""
     Run.objects.update(previous=None)
     for model in (Confirmation, Allocation, Run, Record, RecordBatch, Rule, CoveredEnterprise):
         model.objects.all().delete()
     Agreement.objects.all().delete()
+    Enclave.objects.all().delete()  # with its tenancies and introductions
 
 
 def clear_demo() -> None:

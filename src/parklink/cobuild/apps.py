@@ -83,3 +83,10 @@ def _register_demo(registry: Registry) -> None:
         )
     )
     registry.demo_steps.add(DemoStep("cobuild records", demo.load_records, after=("agreements",)))
+    registry.demo_steps.add(
+        DemoStep(
+            "enclaves",
+            demo.load_enclaves,
+            after=("regions", "organizations", "parks", "enterprises"),
+        )
+    )

@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from parklink.cobuild import periods
-from parklink.cobuild.models import HEADCOUNT_INDICATORS, Agreement, Record
-from parklink.cobuild.services import confirmations, documents, records, runs
+from parklink.cobuild.models import HEADCOUNT_INDICATORS, Agreement, Enclave, Record
+from parklink.cobuild.services import confirmations, documents, enclaves, records, runs
 from parklink.core import demo
 from parklink.core.money import parse_amount
 from parklink.core.registry import DemoContext
@@ -90,3 +90,37 @@ def _settle(ctx: DemoContext, agreement: Agreement, by: Any, label: str, confirm
     if confirm:
         for party in agreement.parties.select_related("organization"):
             confirmations.confirm(_officer(ctx, party.organization), run)
+
+
+def load_enclaves(ctx: DemoContext) -> None:
+    """enclaves.yaml: the enclave and the enterprises introduced through it, each cited; the
+    article's aggregate figures stay in its quote (no tenant is invented)."""
+    for rec in demo.read("enclaves"):
+        owner = demo.require(ctx, "organizations", rec["owner"])
+        enclave = Enclave.objects.filter(owner=owner, name=rec["name"]).first()
+        if enclave is None:
+            park = demo.require(ctx, "parks", rec["park"]) if rec.get("park") else None
+            enclave = enclaves.create_enclave(
+                ctx.admin,
+                owner_id=owner.pk,
+                name=rec["name"],
+                home_region=demo.require(ctx, "regions", rec["home_region"]),
+                host_region=demo.require(ctx, "regions", rec["host_region"]),
+                park_id=park.pk if park else None,
+                opened_on=demo.to_date(rec.get("opened_on")),
+                description=demo.text(rec, "description"),
+            )
+            demo.created(ctx, "enclaves", enclave, rec)
+        for item in rec.get("introductions") or []:
+            firm = demo.require(ctx, "enterprises", item["enterprise"])
+            if enclave.introductions.filter(enterprise=firm).exists():
+                continue
+            made = enclaves.add_introduction(
+                ctx.admin,
+                enclave,
+                firm,
+                introduced_on=demo.to_date(item.get("introduced_on")),
+                note=demo.text(item, "note"),
+                illustrative=bool(item.get("illustrative", False)),
+            )
+            demo.created(ctx, "enclave introductions", made, item)

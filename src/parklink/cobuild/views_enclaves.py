@@ -8,6 +8,7 @@ figures are shown only as its cited quotes (文章所载), apart from what the s
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -118,7 +119,7 @@ def linkage_flow(flow: enclaves.LinkageFlow) -> dict[str, Any]:
         columns.append(names)
     links = [
         {"source": source, "target": target, "value": 1}
-        for before, after in zip(columns, columns[1:], strict=False)
+        for before, after in pairwise(columns)
         for source in before
         for target in after
     ]
