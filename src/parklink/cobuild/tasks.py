@@ -29,7 +29,7 @@ from parklink.core.jobs import error_texts
 from parklink.core.models import Job
 
 KIND = "cobuild-run"
-ACTION = "run"  # not one of the import actions: a job of this kind settles a period
+ACTION = Job.Action.RUN  # a job of this kind settles a period
 PHASES = {"read": Job.Status.READING, "split": Job.Status.CHECKING, "write": Job.Status.WRITING}
 EVERY = 1.0  # seconds between two progress writes
 

@@ -96,6 +96,7 @@ class Job(models.Model):
     class Action(models.TextChoices):
         VALIDATE = "validate", _("校验")
         IMPORT = "import", _("导入")
+        RUN = "run", _("结算")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")
