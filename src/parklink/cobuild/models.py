@@ -573,21 +573,57 @@ class Run(models.Model):
 
 
 class Allocation(models.Model):
-    """One party's part of one record, with the rule and step it came from."""
+    """One party's part of one record, with the rule and step it came from.
+
+    A large run writes millions of these rows (about 2 per record), so the table carries only
+    what its queries need: the primary key and the unique `(run, position)` index, which
+    serves every read (a run's page in `position` order, its totals and statements, the
+    reconciliation, the count, the cascade when a draft run is replaced). `run` keeps its
+    database foreign key (the rows hang on their run and go with it) but no index of its own,
+    since `(run, position)` starts with it.
+
+    `record`, `party` and `rule` are plain columns in the database (`db_constraint=False`, no
+    index): with a constraint PostgreSQL queued a foreign-key check per row and ran them one
+    by one at commit, most of a large run's time. Integrity holds without them: rows are
+    written only by `services.runs` from the records, rules and parties it has just read in
+    the same transaction; a run is immutable once confirmed (drafts are deleted whole, never
+    edited); and `on_delete=PROTECT` still stops the ORM from deleting a record, party or rule
+    that an allocation names (the check is then a scan of this table, on rare edits of draft
+    agreements and rules).
+    """
 
     run = models.ForeignKey(
-        Run, on_delete=models.CASCADE, related_name="allocations", verbose_name=_("结算")
+        Run,
+        on_delete=models.CASCADE,
+        related_name="allocations",
+        verbose_name=_("结算"),
+        db_index=False,
     )
     position = models.PositiveIntegerField(_("序号"))
     record = models.ForeignKey(
-        Record, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("数据")
+        Record,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name=_("数据"),
+        db_constraint=False,
+        db_index=False,
     )
     party = models.ForeignKey(
-        Party, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("协议方")
+        Party,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name=_("协议方"),
+        db_constraint=False,
+        db_index=False,
     )
     amount = models.BigIntegerField(_("分得数额"))
     rule = models.ForeignKey(
-        Rule, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("规则")
+        Rule,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name=_("规则"),
+        db_constraint=False,
+        db_index=False,
     )
     step = models.CharField(_("阶段"), max_length=32)
     share = models.CharField(_("比例"), max_length=64, blank=True)
