@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "parklink.enterprises",
     "parklink.projects",
     "parklink.cobuild",
+    "parklink.chains",
+    "parklink.positioning",
+    "parklink.intel",
     "parklink.web",
 ]
 
