@@ -1,0 +1,396 @@
+"""Which chain segments an enterprise belongs to, from its name, business scope and industry code.
+
+Pure Python, no Django. One Aho-Corasick automaton holds every keyword and exclusion word of
+every chain; a second one holds the scope's grammar (separators and verbs). A scope is read as
+its registrars write it: items separated by ；，。：, each a list of nouns followed by what the
+firm does with them (研发、生产、销售, 安装, 运营 …). A keyword counts for its segment by what
+is done with it in its item: making (制造/生产/加工…) confirms a manufacturing segment, selling
+alone does not (a trader lists batteries among a hundred goods), installing or operating confirms
+a service segment (光伏电站的建设、运营) and not a maker's. The first items and the name carry the
+main business; an industry code that is one of the segment's codes adds evidence; an exclusion
+word in the same item cancels the segment there. Scores are combined as independent evidence
+(1 - Π(1 - p)) and stay in 0..1; `ACCEPT` is the threshold of an assignment. docs/chains.md
+("Templates and classification") explains every weight.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick
+
+from parklink.chains import industry_codes
+from parklink.chains.catalog import Chain, Segment
+from parklink.chains.classify import text as lang
+from parklink.chains.classify.text import GROW, INVEST, MAKE, RESEARCH, SERVE, TECH, TRADE
+
+ACCEPT = 0.5  # an assignment: a candidate scoring at least this
+SHOWN = 0.15  # candidates below this are not returned at all
+TOP = 8  # at most this many candidates per enterprise
+
+# How much a keyword hit counts, by what the segment does × what the item says is done.
+# NONE: an item that names the thing without any verb (old-style scopes: "光伏组件、逆变器").
+NONE = 0
+FACTORS: dict[str, dict[int, float]] = {
+    "make": {
+        MAKE: 1.0,
+        GROW: 0.8,
+        RESEARCH: 0.75,
+        SERVE: 0.25,
+        TECH: 0.3,
+        TRADE: 0.12,
+        INVEST: 0.15,
+        NONE: 0.45,
+    },
+    "grow": {
+        GROW: 1.0,
+        MAKE: 0.9,
+        RESEARCH: 0.75,
+        SERVE: 0.35,
+        TECH: 0.3,
+        TRADE: 0.12,
+        INVEST: 0.15,
+        NONE: 0.45,
+    },
+    "research": {
+        RESEARCH: 1.0,
+        MAKE: 0.9,
+        GROW: 0.8,
+        TECH: 0.6,
+        SERVE: 0.4,
+        TRADE: 0.12,
+        INVEST: 0.15,
+        NONE: 0.45,
+    },
+    "serve": {
+        SERVE: 1.0,
+        MAKE: 0.9,
+        GROW: 0.8,
+        RESEARCH: 0.8,
+        TECH: 0.5,
+        INVEST: 0.6,
+        TRADE: 0.35,
+        NONE: 0.8,
+    },
+    "trade": {
+        TRADE: 1.0,
+        SERVE: 1.0,
+        MAKE: 1.0,
+        GROW: 0.8,
+        RESEARCH: 0.7,
+        TECH: 0.5,
+        INVEST: 0.5,
+        NONE: 0.7,
+    },
+}
+CONFIRMS = 0.75  # a hit whose verb factor reaches this confirms the segment
+UNCONFIRMED_CAP = 0.4  # without a confirming hit, the scope's evidence stays below ACCEPT
+HIT = 0.85  # one confirmed keyword in a leading item
+SHORT_KEYWORD = 0.85  # two-character keywords are more often part of something else
+MODIFIER = 0.3  # "锂电池|隔膜": a keyword right before another one only qualifies it
+FULL_POSITION = 4  # the first items count in full …
+POSITION_STEP = 0.04  # … each later one a little less …
+POSITION_FLOOR = 0.6  # … down to this
+CODE_EXACT, CODE_GROUP, CODE_DIVISION = 0.4, 0.3, 0.15
+NAME_SEGMENT, NAME_CHAIN, NAME_ONLY = 0.35, 0.2, 0.55
+TRADER, HOLDING = 0.6, 0.7  # penalties on unconfirmed evidence of a trading / holding firm
+TRADE_DOMINATED = 6  # this many selling verbs and no making verb make a scope a trader's
+LABELS = {
+    MAKE: "制造",
+    GROW: "种养",
+    RESEARCH: "研发",
+    SERVE: "服务",
+    TECH: "技术服务",
+    TRADE: "仅销售",
+    INVEST: "投资",
+    NONE: "未写经营方式",
+}
+KEYWORD, EXCLUSION, CHAIN_WORD = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Candidate:
+    chain: str
+    segment: str
+    score: float  # 0..1
+    evidence: tuple[str, ...]  # matched phrases, codes, exclusions applied (Chinese)
+
+    @property
+    def accepted(self) -> bool:
+        return self.score >= ACCEPT
+
+
+@dataclass
+class _Target:
+    chain: Chain
+    segment: Segment
+    factors: dict[int, float]
+
+
+def _noisy_or(a: float, b: float) -> float:
+    return 1.0 - (1.0 - a) * (1.0 - b)
+
+
+def _best_class(mask: int, factors: dict[int, float]) -> int:
+    if not mask:
+        return NONE
+    best, value = NONE, -1.0
+    for flag in (MAKE, GROW, RESEARCH, SERVE, TECH, TRADE, INVEST):
+        if mask & flag and factors[flag] > value:
+            best, value = flag, factors[flag]
+    return best
+
+
+class Classifier:
+    """Built once for a set of chains (a few milliseconds), then used for any number of rows."""
+
+    def __init__(self, chains: Iterable[Chain]):
+        self.chains = tuple(chains)
+        self.targets: list[_Target] = []
+        words: dict[str, list[tuple[int, int]]] = {}
+        self._chain_targets: dict[int, list[int]] = {}
+        for chain_index, chain in enumerate(self.chains):
+            for segment in chain.segments:
+                index = len(self.targets)
+                self.targets.append(_Target(chain, segment, FACTORS[segment.effective_activity]))
+                self._chain_targets.setdefault(chain_index, []).append(index)
+                for word in segment.keywords:
+                    words.setdefault(lang.normalise(word), []).append((KEYWORD, index))
+                for word in segment.exclusions:
+                    words.setdefault(lang.normalise(word), []).append((EXCLUSION, index))
+            for word in chain.keywords:
+                words.setdefault(lang.normalise(word), []).append((CHAIN_WORD, chain_index))
+        self.automaton = ahocorasick.Automaton()
+        for word, entries in words.items():
+            self.automaton.add_word(word, (len(word), tuple(entries)))
+        self.automaton.make_automaton()
+        self.grammar = lang.grammar()
+        self._codes: dict[str, list[tuple[int, float]]] = {}
+        for index, target in enumerate(self.targets):
+            for code in target.segment.industry_codes:
+                weight = {4: CODE_EXACT, 3: CODE_GROUP, 2: CODE_DIVISION}[len(code)]
+                self._codes.setdefault(code, []).append((index, weight))
+
+    # ------------------------------------------------------------------ matching
+
+    def _hits(self, text: str) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
+        """Keyword/exclusion matches as (start, end, entries), a match inside a longer one dropped."""
+        kept: list[tuple[int, int, tuple[tuple[int, int], ...]]] = []
+        for end, (length, entries) in self.automaton.iter(text):
+            start = end + 1 - length
+            if kept and kept[-1][1] == end + 1 and kept[-1][0] <= start:
+                continue  # a shorter word ending where a longer one ended
+            while kept and kept[-1][0] >= start:
+                kept.pop()  # the new, longer match contains the previous one
+            kept.append((start, end + 1, entries))
+        return kept
+
+    def _code_targets(self, code: str) -> list[tuple[int, float, str]]:
+        found: list[tuple[int, float, str]] = []
+        if not code:
+            return found
+        for prefix in (code[:4], code[:3], code[:2]) if len(code) >= 4 else (code,):
+            for index, weight in self._codes.get(prefix, ()):
+                if len(prefix) < len(code) and weight == CODE_EXACT:
+                    continue
+                found.append((index, weight, prefix))
+        if len(code) < 4:  # a division or group given: the segments whose codes lie below it
+            for seg_code, entries in self._codes.items():
+                if len(seg_code) > len(code) and seg_code.startswith(code):
+                    found.extend((index, CODE_DIVISION, code) for index, _ in entries)
+        return found
+
+    # ------------------------------------------------------------------ scoring
+
+    def classify(self, name: str, scope: str, industry_code: str | None = None) -> list[Candidate]:
+        """Ranked candidates; an empty list = belongs to no chain. Accepted: score >= ACCEPT."""
+        text = lang.normalise(scope)
+        hits = self._hits(text) if text else []
+        code = industry_codes.normalise(industry_code)
+        code_hits = self._code_targets(code) if code else []
+        name_text = lang.core_name(lang.normalise(name or ""))
+        name_hits = self._hits(name_text) if name_text else []
+        if not hits and not code_hits and not name_hits:
+            return []
+
+        scope_score: dict[int, float] = {}
+        confirmed: set[int] = set()
+        proof: dict[int, list[str]] = {}
+        trade_verbs = make_verbs = invest_verbs = 0
+        substantive = len(text.strip()) >= 4
+        if hits:
+            strong: list[int] = []
+            weak: list[int] = []
+            verbs: list[tuple[int, int, int]] = []  # (start, end, mask)
+            for end, (kind, mask, length) in self.grammar.iter(text):
+                if kind == "verb":
+                    verbs.append((end + 1 - length, end + 1, mask))
+                    if mask & TRADE:
+                        trade_verbs += 1
+                    if mask & (MAKE | GROW):
+                        make_verbs += 1
+                    if mask & INVEST:
+                        invest_verbs += 1
+                elif kind == lang.STRONG:
+                    strong.append(end)
+                else:
+                    weak.append(end)
+            verb_starts = [v[0] for v in verbs]
+            excluded: dict[tuple[int, int], str] = {}
+            for start, _end, entries in hits:
+                for kind, index in entries:
+                    if kind == EXCLUSION:
+                        excluded[(index, bisect_left(strong, start))] = text[start:_end]
+            for number, (start, end, entries) in enumerate(hits):
+                clause = bisect_left(strong, start)
+                clause_end = strong[clause] if clause < len(strong) else len(text)
+                clause_start = strong[clause - 1] + 1 if clause else 0
+                sub = bisect_left(weak, start)
+                sub_start = max(clause_start, weak[sub - 1] + 1 if sub else 0)
+                sub_end = min(clause_end, weak[sub] if sub < len(weak) else len(text))
+                # verbs of the item: its own, else those that follow it in the same clause
+                mask = 0
+                first = bisect_left(verb_starts, sub_start)
+                for v_start, v_end, v_mask in verbs[first:]:
+                    if v_start >= sub_end:
+                        break
+                    if v_end > start and v_start < end and not (v_start >= start and v_end <= end):
+                        continue
+                    mask |= v_mask
+                if not mask:
+                    for v_start, _v_end, v_mask in verbs[bisect_left(verb_starts, sub_end) :]:
+                        if v_start >= clause_end:
+                            break
+                        mask |= v_mask
+                modifier = False
+                if number + 1 < len(hits):
+                    nxt_start = hits[number + 1][0]
+                    gap = text[end:nxt_start]
+                    if (
+                        nxt_start >= end
+                        and gap in ("", "用", "的", "专用", "级")
+                        and any(kind == KEYWORD for kind, _ in hits[number + 1][2])
+                    ):
+                        modifier = True
+                position = 1.0
+                if clause >= FULL_POSITION:
+                    position = max(
+                        POSITION_FLOOR, 1.0 - POSITION_STEP * (clause - FULL_POSITION + 1)
+                    )
+                word = text[start:end]
+                weight = HIT * position * (SHORT_KEYWORD if len(word) <= 2 else 1.0)
+                if modifier:
+                    weight *= MODIFIER
+                for kind, index in entries:
+                    if kind != KEYWORD:
+                        continue
+                    target = self.targets[index]
+                    if (index, clause) in excluded:
+                        proof.setdefault(index, []).append(
+                            f"排除词“{excluded[(index, clause)]}”(第{clause + 1}项)"
+                        )
+                        continue
+                    verb = _best_class(mask, target.factors)
+                    factor = target.factors[verb]
+                    score = weight * factor
+                    if factor >= CONFIRMS and not modifier:
+                        confirmed.add(index)
+                    scope_score[index] = _noisy_or(scope_score.get(index, 0.0), score)
+                    notes = proof.setdefault(index, [])
+                    if len(notes) < 4:
+                        notes.append(f"经营范围第{clause + 1}项“{word}”({LABELS[verb]})")
+
+        trader = any(word in name_text for word in lang.TRADER_NAME_WORDS) or code[:2] in (
+            "51",
+            "52",
+        )
+        if trade_verbs >= TRADE_DOMINATED and make_verbs == 0:
+            trader = True
+        holding = (
+            any(word in name_text for word in lang.HOLDING_NAME_WORDS) and make_verbs == 0
+        ) or code in ("7211", "7212")
+        if invest_verbs >= 2 and make_verbs == 0:
+            holding = True
+
+        scores: dict[int, float] = {}
+        for index, value in scope_score.items():
+            scores[index] = value if index in confirmed else min(value, UNCONFIRMED_CAP)
+        for index, weight, prefix in code_hits:
+            scores[index] = _noisy_or(scores.get(index, 0.0), weight)
+            label = industry_codes.name(code) or industry_codes.name(prefix)
+            proof.setdefault(index, []).append(f"行业代码{code}{label}")
+
+        name_segments: dict[int, str] = {}
+        name_chains: dict[int, str] = {}
+        for start, end, entries in name_hits:
+            for kind, index in entries:
+                if kind == KEYWORD:
+                    name_segments.setdefault(index, name_text[start:end])
+                elif kind == CHAIN_WORD:
+                    name_chains.setdefault(index, name_text[start:end])
+        for index, word in name_segments.items():
+            chain_index = self.chains.index(self.targets[index].chain)
+            name_chains.setdefault(chain_index, word)
+        if not trader:
+            for index in list(scores):
+                if index in name_segments:
+                    scores[index] = _noisy_or(scores[index], NAME_SEGMENT)
+                    proof.setdefault(index, []).append(f"名称含“{name_segments[index]}”")
+                else:
+                    chain_index = self.chains.index(self.targets[index].chain)
+                    if chain_index in name_chains and index in confirmed:
+                        scores[index] = _noisy_or(scores[index], NAME_CHAIN)
+                        proof.setdefault(index, []).append(f"名称含“{name_chains[chain_index]}”")
+            if not substantive and not scores:
+                for index, word in name_segments.items():
+                    scores[index] = NAME_ONLY
+                    proof.setdefault(index, []).append(f"仅凭名称“{word}”(无经营范围)")
+        for index in list(scores):
+            if index in confirmed:
+                continue
+            if trader:
+                scores[index] *= TRADER
+                proof.setdefault(index, []).append("贸易类企业(降权)")
+            elif holding:
+                scores[index] *= HOLDING
+                proof.setdefault(index, []).append("投资类企业(降权)")
+
+        ranked = sorted(
+            (item for item in scores.items() if item[1] >= SHOWN),
+            key=lambda item: (-item[1], item[0]),
+        )[:TOP]
+        return [
+            Candidate(
+                self.targets[index].chain.key,
+                self.targets[index].segment.key,
+                round(min(score, 1.0), 4),
+                tuple(proof.get(index, ())),
+            )
+            for index, score in ranked
+        ]
+
+    def classify_many(
+        self, rows: Iterable[tuple[str, str, str | None]]
+    ) -> Iterator[list[Candidate]]:
+        """`classify` for each (name, scope, industry_code) row, lazily."""
+        classify = self.classify
+        for name, scope, code in rows:
+            yield classify(name, scope, code)
+
+
+def accepted(candidates: Iterable[Candidate]) -> list[Candidate]:
+    return [candidate for candidate in candidates if candidate.score >= ACCEPT]
+
+
+@cache
+def default() -> Classifier:
+    """A classifier over every shipped template (built once per process)."""
+    from parklink.chains.catalog import shipped
+
+    return Classifier(shipped().values())
+
+
+__all__ = ["ACCEPT", "Candidate", "Classifier", "accepted", "default"]
