@@ -95,6 +95,9 @@ def _fields(ctx: DemoContext, rec: dict[str, Any]) -> dict[str, Any]:
         "leader_user": demo.require(ctx, "officers", rec["owner"]),
         **{field: demo.text(rec, name) for field, name in text.items()},
         **{field: demo.to_amount(rec.get(field)) for field in amounts},
+        # 超/以上 → at_least, 约/近/左右 → about, as the article words the figure.
+        "total_investment_qualifier": rec.get("total_investment_qualifier") or "exact",
+        "phase_investment_qualifier": rec.get("phase_investment_qualifier") or "exact",
     }
 
 

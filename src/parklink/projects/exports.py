@@ -16,6 +16,7 @@ from parklink.core import xlsx
 from parklink.core.cells import CellError, choice
 from parklink.core.errors import Invalid
 from parklink.core.money import in_unit
+from parklink.projects.amounts import format_qualified, sum_qualified
 from parklink.projects.imports import (
     AMOUNT_FIELDS,
     EXPORT_ONLY,
@@ -78,6 +79,8 @@ def row_values(project: Project) -> list[Any]:
             "investor": project.investor.name if project.investor else "",
             "sector": project.sector,
             "industry_code": project.industry_code,
+            "total_investment_qualifier": project.get_total_investment_qualifier_display(),
+            "phase_investment_qualifier": project.get_phase_investment_qualifier_display(),
             "capital_origin": project.get_capital_origin_display()
             if project.capital_origin
             else "",
@@ -147,9 +150,12 @@ def export_projects(user: User, filters: ProjectFilters) -> bytes:
         header.append(cell)
     xlsx.append(sheet, header)
     count = 0
+    figures: list[tuple[Decimal | None, str]] = []
     for project in projects.iterator(chunk_size=500):
         xlsx.append(sheet, row_values(project))
+        figures.append((project.total_investment, project.total_investment_qualifier))
         count += 1
+    total, qualifier = sum_qualified(figures)
     notes = book.create_sheet(NOTES_TITLE)
     notes.column_dimensions["A"].width = 16
     notes.column_dimensions["B"].width = 60
@@ -160,6 +166,8 @@ def export_projects(user: User, filters: ProjectFilters) -> bytes:
     xlsx.append(notes, ["导出时间", exported_at])
     xlsx.append(notes, ["导出人", str(user)])
     xlsx.append(notes, ["项目数", count])
+    # A sum including a lower bound is a lower bound (超), one with an estimate is about (约).
+    xlsx.append(notes, ["总投资合计", format_qualified(total, qualifier) if total else "—"])
     described = _describe(filters)
     xlsx.append(notes, ["筛选条件", "无(全部可见项目)" if not described else ""])
     for label, value in described:

@@ -18,6 +18,7 @@ from parklink.enterprises.models import Enterprise
 from parklink.parks.models import Park
 from parklink.projects.ageing import Colour
 from parklink.projects.models import (
+    AmountQualifier,
     ApprovalKind,
     ApprovalStatus,
     Maturity,
@@ -26,7 +27,13 @@ from parklink.projects.models import (
     ProjectTag,
 )
 from parklink.projects.queries import SORTABLE, ProjectFilters
-from parklink.projects.services import AMOUNT_FIELDS, EDITABLE_FIELDS, TEXT_FIELDS, check_amounts
+from parklink.projects.services import (
+    AMOUNT_FIELDS,
+    EDITABLE_FIELDS,
+    QUALIFIER_FIELDS,
+    TEXT_FIELDS,
+    check_amounts,
+)
 from parklink.regions.models import Region
 from parklink.regions.services import resolve_region
 
@@ -238,6 +245,10 @@ class ProjectForm(forms.ModelForm):
                 value = in_unit(getattr(self.instance, name), "万元")
                 self.initial.setdefault(f"{name}_wan", _plain(value) if value is not None else None)
             self.initial.setdefault("tags", [t.code for t in self.instance.tags.all()])
+        for name in QUALIFIER_FIELDS.values():  # exact unless the figure is a bound or estimate
+            qualifier = cast(forms.ChoiceField, self.fields[name])
+            qualifier.choices = AmountQualifier.choices
+            qualifier.required = False
         for name in self.unit_fields:
             self.fields[name].widget.attrs.update(
                 {"step": "any", "min": "0", "inputmode": "decimal"}

@@ -19,8 +19,15 @@ from parklink.core.text import normalise_name
 from parklink.enterprises import uscc as uscc_rules
 from parklink.enterprises.models import Enterprise
 from parklink.parks.models import Park
+from parklink.projects.amounts import WORDS as QUALIFIER_WORDS
 from parklink.projects.lifecycle import LABELS_ZH, Stage
-from parklink.projects.models import CapitalOrigin, LeadSource, Maturity, ProjectTag
+from parklink.projects.models import (
+    AmountQualifier,
+    CapitalOrigin,
+    LeadSource,
+    Maturity,
+    ProjectTag,
+)
 from parklink.projects.queries import today
 from parklink.projects.services import (
     AMOUNT_FIELDS,
@@ -51,7 +58,9 @@ LAYOUT: tuple[Heading, ...] = (
     Heading("sector", "产业领域", "sector"),
     Heading("industry_code", "行业代码", "industry_code"),
     Heading("total_investment", "总投资(万元)", "total_investment"),
+    Heading("total_investment_qualifier", "总投资口径", "total_investment_qualifier"),
     Heading("phase_investment", "一期投资(万元)", "phase_investment"),
+    Heading("phase_investment_qualifier", "一期投资口径", "phase_investment_qualifier"),
     Heading("capital_origin", "资金来源", "capital_origin"),
     Heading("expected_annual_revenue", "达产年销售收入(万元)", "expected_annual_revenue"),
     Heading("expected_annual_tax", "达产年税收(万元)", "expected_annual_tax"),
@@ -91,6 +100,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "industry_code": ("国民经济行业代码", "行业分类代码"),
     "total_investment": ("总投资", "计划总投资", "总投资额"),
     "phase_investment": ("一期投资", "首期投资"),
+    "total_investment_qualifier": ("总投资限定", "总投资精度", "金额口径"),
+    "phase_investment_qualifier": ("一期投资限定", "首期投资口径"),
     "capital_origin": ("资金性质", "资金类别"),
     "expected_annual_revenue": (
         "达产年销售收入",
@@ -161,6 +172,10 @@ LEAD_SOURCE_ALIASES = {
 }
 
 
+# 超/以上/逾 → at least, 约/近/左右 → about, as the articles write them.
+QUALIFIER_ALIASES = {word: str(q) for word, q in QUALIFIER_WORDS.items() if word}
+
+
 class ProjectImporter(OwnedImporter):
     """The project layout of LAYOUT; owner is the importing organisation."""
 
@@ -202,6 +217,12 @@ class ProjectImporter(OwnedImporter):
             "investor": cells.text(128),
             "sector": cells.text(64),
             "industry_code": cells.industry_code,
+            "total_investment_qualifier": cells.choice(
+                _labels(AmountQualifier.choices), QUALIFIER_ALIASES
+            ),
+            "phase_investment_qualifier": cells.choice(
+                _labels(AmountQualifier.choices), QUALIFIER_ALIASES
+            ),
             "capital_origin": cells.choice(_labels(CapitalOrigin.choices), CAPITAL_ALIASES),
             "jobs": cells.integer,
             "maturity": cells.choice(_labels(Maturity.choices), MATURITY_ALIASES),
@@ -224,6 +245,8 @@ class ProjectImporter(OwnedImporter):
             tags=(),
             stage=Stage.LEAD.value,
             stage_date=None,
+            total_investment_qualifier=AmountQualifier.EXACT.value,
+            phase_investment_qualifier=AmountQualifier.EXACT.value,
         )
         columns = []
         for heading in LAYOUT:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from parklink.core.models import OwnedModel, PinyinSearchable, TimeStampedModel
+from parklink.projects.amounts import format_qualified
 from parklink.projects.lifecycle import Stage
 
 
@@ -50,6 +51,14 @@ class LeadSource(models.TextChoices):
     AGENCY = "agency", _("中介招商")
     COBUILT_PARK = "cobuilt_park", _("园区共建")
     OTHER = "other", _("其他")
+
+
+class AmountQualifier(models.TextChoices):
+    """How exact an investment figure is (projects.amounts.Qualifier): 超/以上/逾, 约/近/左右."""
+
+    EXACT = "exact", _("确数")
+    AT_LEAST = "at_least", _("以上(下限)")
+    ABOUT = "about", _("约数")
 
 
 class ProjectTag(models.Model):
@@ -114,8 +123,23 @@ class Project(PinyinSearchable, OwnedModel):
     total_investment = models.DecimalField(
         _("总投资(元)"), max_digits=18, decimal_places=2, null=True, blank=True
     )
+    total_investment_qualifier = models.CharField(
+        _("总投资口径"),
+        max_length=16,
+        choices=AmountQualifier.choices,
+        default=AmountQualifier.EXACT,
+        blank=True,  # blank reads as exact (projects.amounts.qualifier_of)
+        help_text=_("原文写“超/以上/逾”为以上(下限),写“约/近/左右”为约数"),
+    )
     phase_investment = models.DecimalField(
         _("一期投资(元)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    phase_investment_qualifier = models.CharField(
+        _("一期投资口径"),
+        max_length=16,
+        choices=AmountQualifier.choices,
+        default=AmountQualifier.EXACT,
+        blank=True,
     )
     capital_origin = models.CharField(
         _("资金来源"), max_length=32, choices=CapitalOrigin.choices, blank=True
@@ -178,6 +202,20 @@ class Project(PinyinSearchable, OwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def total_investment_text(self) -> str:
+        """总投资 with its qualifier in the active language: 超10亿元, 约2亿元, —."""
+        return format_qualified(
+            self.total_investment, self.total_investment_qualifier, language=get_language() or "zh"
+        )
+
+    @property
+    def phase_investment_text(self) -> str:
+        """一期投资 with its qualifier in the active language."""
+        return format_qualified(
+            self.phase_investment, self.phase_investment_qualifier, language=get_language() or "zh"
+        )
 
     @property
     def is_disclosed(self) -> bool:

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from parklink.accounts.models import User
 from parklink.core.queries import prefixed
@@ -22,6 +23,7 @@ from parklink.enterprises.models import Enterprise
 from parklink.parks.family import family_of
 from parklink.parks.models import Park
 from parklink.projects import charts
+from parklink.projects.amounts import Qualifier, combine, format_qualified
 from parklink.projects.lifecycle import PIPELINE, Stage
 from parklink.projects.models import Project, ProjectStage
 from parklink.projects.queries import visibility_q, visible_projects, with_relations
@@ -99,10 +101,31 @@ def park_projects(request: HttpRequest, park: Park) -> dict[str, Any]:
     return cast(dict[str, Any], found)
 
 
+# How many summed figures are lower bounds or estimates: the total carries the same qualifier.
+_BOUNDS = {
+    "at_least": Count(
+        "pk",
+        filter=Q(total_investment__isnull=False, total_investment_qualifier=Qualifier.AT_LEAST),
+    ),
+    "about": Count(
+        "pk", filter=Q(total_investment__isnull=False, total_investment_qualifier=Qualifier.ABOUT)
+    ),
+}
+
+
+def _total_text(totals: dict[str, Any]) -> str:
+    """The summed 总投资 with its qualifier (超: a part is a lower bound; 约: an estimate)."""
+    qualifier = combine(
+        ([Qualifier.AT_LEAST] if totals["at_least"] else [])
+        + ([Qualifier.ABOUT] if totals["about"] else [])
+    )
+    return format_qualified(totals["investment"], qualifier, language=get_language() or "zh")
+
+
 def _park_projects(user: User, park: Park) -> dict[str, Any]:
     family = family_of(park)
     qs = visible_projects(user).filter(park_id__in=[park.pk, *family.descendants])
-    totals = qs.aggregate(n=Count("pk"), investment=Sum("total_investment"))
+    totals = qs.aggregate(n=Count("pk"), investment=Sum("total_investment"), **_BOUNDS)
     counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
     list_url = reverse("projects:list")
     stages = [
@@ -119,6 +142,7 @@ def _park_projects(user: User, park: Park) -> dict[str, Any]:
         "rows": project_rows(shown[:PROJECTS_SHOWN], family.parks, park.pk),
         "count": totals["n"],
         "investment": totals["investment"],
+        "investment_text": _total_text(totals),
         "more": totals["n"] > PROJECTS_SHOWN,
         "stage_chart": charts.stage_bars(stages) if stages else None,
         "stage_chart_height": max(120, 30 * len(stages)),
@@ -138,6 +162,10 @@ def park_panel(request: HttpRequest, park: Park) -> dict[str, Any]:
 def enterprise_panel(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
     """The enterprise's visible projects (as investor) and their total investment."""
     projects = visible_projects(cast(User, request.user)).filter(investor=enterprise)
-    totals = projects.aggregate(investment=Sum("total_investment"))
+    totals = projects.aggregate(investment=Sum("total_investment"), **_BOUNDS)
     shown = with_relations(projects).order_by(F("signed_on").desc(nulls_last=True), "-pk")
-    return {"projects": project_rows(shown), "investment": totals["investment"]}
+    return {
+        "projects": project_rows(shown),
+        "investment": totals["investment"],
+        "investment_text": _total_text(totals),
+    }

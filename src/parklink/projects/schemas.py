@@ -33,8 +33,10 @@ from parklink.enterprises.schemas import EnterpriseRef
 from parklink.parks.schemas import ParkRef
 from parklink.projects import services
 from parklink.projects.ageing import Colour
+from parklink.projects.amounts import format_qualified
 from parklink.projects.lifecycle import Stage
 from parklink.projects.models import (
+    AmountQualifier,
     Approval,
     ApprovalKind,
     ApprovalStatus,
@@ -100,7 +102,10 @@ class ProjectOut(Schema):
     sector: str
     maturity: str
     total_investment: Decimal | None = None
-    total_investment_display: str
+    total_investment_qualifier: str = Field(
+        "exact", description="exact, at_least (超/以上/逾) or about (约/近/左右)"
+    )
+    total_investment_display: str = Field(description="with the qualifier: 超10亿元, 约2亿元")
     responsible_leader: str
     stage_since: date
     signed_on: date | None = None
@@ -114,7 +119,7 @@ class ProjectOut(Schema):
 
     @staticmethod
     def resolve_total_investment_display(obj: Project) -> str:
-        return _display(obj.total_investment)
+        return format_qualified(obj.total_investment, obj.total_investment_qualifier)
 
     @staticmethod
     def resolve_colour(obj: Project) -> Colour | None:
@@ -192,6 +197,7 @@ class ProjectDetailOut(ProjectOut):
     description: str
     industry_code: str
     phase_investment: Decimal | None = None
+    phase_investment_qualifier: str = "exact"
     phase_investment_display: str
     capital_origin: str
     expected_annual_revenue: Decimal | None = None
@@ -222,7 +228,7 @@ class ProjectDetailOut(ProjectOut):
 
     @staticmethod
     def resolve_phase_investment_display(obj: Project) -> str:
-        return _display(obj.phase_investment)
+        return format_qualified(obj.phase_investment, obj.phase_investment_qualifier)
 
     @staticmethod
     def resolve_expected_annual_revenue_display(obj: Project) -> str:
@@ -302,8 +308,12 @@ class ProjectPatch(Schema):
     description: str | None = None
     total_investment: Yuan | None = Field(None, description="元")
     total_investment_wan: Wan | None = Field(None, description="万元, instead of the 元 field")
+    total_investment_qualifier: AmountQualifier | None = Field(
+        None, description="exact, at_least (超/以上/逾) or about (约/近/左右)"
+    )
     phase_investment: Yuan | None = Field(None, description="元, not above the total")
     phase_investment_wan: Wan | None = Field(None, description="万元, instead of the 元 field")
+    phase_investment_qualifier: AmountQualifier | None = None
     capital_origin: CapitalOrigin | None = None
     expected_annual_revenue: Yuan | None = Field(None, description="元")
     expected_annual_revenue_wan: Wan | None = Field(None, description="万元")

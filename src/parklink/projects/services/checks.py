@@ -24,7 +24,9 @@ EDITABLE_FIELDS = (
     "industry_code",
     "description",
     "total_investment",
+    "total_investment_qualifier",
     "phase_investment",
+    "phase_investment_qualifier",
     "capital_origin",
     "expected_annual_revenue",
     "expected_annual_tax",
@@ -47,6 +49,11 @@ AMOUNT_FIELDS = (
     "expected_annual_revenue",
     "expected_annual_tax",
 )
+# Each investment amount and the field holding its qualifier (exact / at least / about).
+QUALIFIER_FIELDS = {
+    "total_investment": "total_investment_qualifier",
+    "phase_investment": "phase_investment_qualifier",
+}
 # Text and choice fields: stored as "" when empty, never NULL.
 TEXT_FIELDS = tuple(
     name

@@ -15,11 +15,12 @@ from parklink.core.dates import DateKind
 from parklink.core.errors import Invalid
 from parklink.projects import lifecycle
 from parklink.projects.lifecycle import Stage
-from parklink.projects.models import Project, ProjectTag, StageTransition
+from parklink.projects.models import AmountQualifier, Project, ProjectTag, StageTransition
 from parklink.projects.queries import today
 from parklink.projects.services.checks import (
     AMOUNT_FIELDS,
     EDITABLE_FIELDS,
+    QUALIFIER_FIELDS,
     check_amounts,
     field_problems,
 )
@@ -32,6 +33,9 @@ def _unknown(fields: dict[str, Any]) -> set[str]:
 
 
 def _validate(project: Project) -> None:
+    for name in QUALIFIER_FIELDS.values():  # a blank qualifier means the figure is exact
+        if not getattr(project, name):
+            setattr(project, name, AmountQualifier.EXACT)
     problems = check_amounts({name: getattr(project, name) for name in AMOUNT_FIELDS})
     if not project.name.strip():
         problems["name"] = _("项目名称不能为空")
