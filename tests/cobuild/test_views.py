@@ -48,6 +48,9 @@ def page_urls(world: dict[str, Any], run: Run) -> list[str]:
         reverse("cobuild:run", args=[pk, run.pk]),
         reverse("cobuild:statement", args=[pk, "2025Q1", "jinniu"]),
         reverse("cobuild:statement_download", args=[pk, "2025Q1", "jinniu", "xlsx"]),
+        reverse("cobuild:statement_download", args=[pk, "2025Q1", "jinniu", "pdf"]),
+        reverse("cobuild:views", args=[pk]),
+        reverse("cobuild:views_download", args=[pk, "xlsx"]),
     ]
 
 

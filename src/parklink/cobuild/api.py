@@ -71,6 +71,8 @@ from parklink.cobuild.schemas import (
     SharingRuleIn,
     SharingRuleOut,
     SharingRulePatch,
+    TwoViewsOut,
+    TwoViewsQuery,
 )
 from parklink.cobuild.services import (
     agreements,
@@ -81,6 +83,7 @@ from parklink.cobuild.services import (
     rules,
     runs,
     statements,
+    twoviews,
     versions,
 )
 from parklink.cobuild.services import forecast as forecasts
@@ -742,6 +745,22 @@ def read_statement(
     run = statements.run_for_statement(agreement, label)
     found = statements.statement(agreement, run, statements.find_party(agreement, party))
     return found.as_json()
+
+
+@router.get(
+    "/{agreement_id}/views",
+    response=TwoViewsOut,
+    summary="The two statistical views (在地统计 / 分成后) per settled period, party and indicator",
+)
+def read_views(
+    request: HttpRequest, agreement_id: int, query: Query[TwoViewsQuery]
+) -> dict[str, Any]:
+    """Per settled period (its confirmed run, else its latest draft) and indicator: each
+    party's figure counted where it arises (the host side) and after the agreement's split.
+    The split view of output, value added and fixed-asset investment is for assessment only."""
+    agreement = get_visible(current_user(request), agreement_id)
+    period = runs.parse_period(query.period).label if query.period else None
+    return twoviews.as_json(agreement, twoviews.two_views(agreement, period))
 
 
 router.add_router("/enclaves", enclave_router)

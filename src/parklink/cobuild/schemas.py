@@ -407,6 +407,46 @@ class LedgerStatementOut(Schema):
     party: dict[str, Any]
     by_indicator: list[dict[str, Any]]
     by_enterprise: list[dict[str, Any]]
+    assessment_notice: str | None = Field(
+        None, description="仅用于考核,不得对外公布 when output, value added or FAI is in it"
+    )
+
+
+class TwoViewsQuery(Schema):
+    period: PeriodLabel | None = None
+
+
+class TwoViewsPartyOut(Schema):
+    party: str | None = Field(..., description="the party key; null: no single host to credit")
+    organization: str | None
+    in_place: int = Field(..., description="在地统计: counted where it arises (the host side)")
+    split: int = Field(..., description="分成后: the party's allocations of the run")
+    difference: int = Field(..., description="split − in place")
+
+
+class TwoViewsIndicatorOut(Schema):
+    indicator: str
+    label: str
+    unit: str
+    assessment: bool
+    notice: str | None = Field(..., description="the assessment label where it applies")
+    recorded: int
+    unsplit: int = Field(..., description="figures no rule split (in place, in nobody's split)")
+    parties: list[TwoViewsPartyOut]
+
+
+class TwoViewsPeriodOut(Schema):
+    period: str
+    host: str | None
+    indicators: list[TwoViewsIndicatorOut]
+
+
+class TwoViewsOut(Schema):
+    """The two statistical views per settled period (integers in fen, persons for jobs)."""
+
+    agreement: dict[str, Any]
+    notice: str
+    periods: list[TwoViewsPeriodOut]
 
 
 class ForecastQuestionIn(Schema):

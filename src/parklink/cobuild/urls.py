@@ -9,6 +9,7 @@ from parklink.cobuild import (
     views_forecast,
     views_ledger,
     views_reconcile,
+    views_twoviews,
 )
 
 app_name = "cobuild"
@@ -29,6 +30,12 @@ urlpatterns = [
     path("<int:pk>/records/import/", views_ledger.records_import, name="records_import"),
     path("<int:pk>/forecast/", views_forecast.forecast, name="forecast"),
     path("<int:pk>/runs/", views_ledger.run_list, name="runs"),
+    path("<int:pk>/views/", views_twoviews.two_views, name="views"),
+    path(
+        "<int:pk>/views/download.<str:fmt>",
+        views_twoviews.two_views_download,
+        name="views_download",
+    ),
     path("<int:pk>/runs/<int:run_pk>/", views_ledger.run_detail, name="run"),
     path("<int:pk>/runs/<int:run_pk>/confirm/", views_ledger.run_confirm, name="run_confirm"),
     path(

@@ -31,11 +31,6 @@ from parklink.core.tabular import TableError, check_size, detect_format
 from parklink.core.views import INVALID, authenticated
 
 ALLOCATIONS_PAGE = 50
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-}
 
 
 def error_text(error: ParkLinkError | TableError) -> str:
@@ -293,7 +288,7 @@ def statement_download(
     if fmt not in exports.FORMATS:
         raise Http404(fmt)
     found = _statement(request, pk, period, party)
-    response = HttpResponse(exports.render(found, fmt), content_type=CONTENT_TYPES[fmt])
+    response = HttpResponse(exports.render(found, fmt), content_type=exports.CONTENT_TYPES[fmt])
     name = f"statement-{found.agreement.pk}-{found.run.period_label}-{found.party.key}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

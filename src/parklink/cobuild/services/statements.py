@@ -8,7 +8,9 @@ from typing import Any
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
+from parklink.cobuild.ledger.twoviews import ASSESSMENT_LABEL
 from parklink.cobuild.models import Agreement, Allocation, Indicator, Party, Run, RunStatus
+from parklink.cobuild.services import overview
 from parklink.core.errors import NotFound
 
 
@@ -31,8 +33,16 @@ class Statement:
                 "illustrative": self.run.uses_illustrative_data(),
             },
             "party": {"key": self.party.key, "organization": self.party.organization.name},
-            "by_indicator": self.by_indicator,
+            "by_indicator": [
+                {**row, "assessment": row["indicator"] in overview.ASSESSMENT_INDICATORS}
+                for row in self.by_indicator
+            ],
             "by_enterprise": self.by_enterprise,
+            "assessment_notice": (
+                ASSESSMENT_LABEL
+                if overview.has_assessment(row["indicator"] for row in self.by_indicator)
+                else None
+            ),
         }
 
 
@@ -84,6 +94,46 @@ def statement(agreement: Agreement, run: Run, party: Party) -> Statement:
             }
         )
     return result
+
+
+@dataclass
+class DerivationLine:
+    """One allocation of the party with its record and the engine's sentence."""
+
+    position: int
+    enterprise: str
+    uscc: str
+    indicator: str
+    record: int
+    rule: str
+    step: str
+    amount: int
+    sentence: str
+
+
+def derivation(
+    run: Run, party: Party, limit: int | None = None
+) -> tuple[list[DerivationLine], int]:
+    """The party's allocations of `run` line by line (in the run's order), at most `limit`,
+    and how many there are in all (the appendix of a statement)."""
+    mine = Allocation.objects.filter(run=run, party=party)
+    count = mine.count()
+    rows = mine.select_related("record__enterprise", "rule", "party").order_by("position")
+    chosen = list(rows if limit is None else rows[:limit])
+    return [
+        DerivationLine(
+            position=line.allocation.position,
+            enterprise=line.allocation.record.enterprise.name,
+            uscc=line.allocation.record.enterprise.uscc or "",
+            indicator=line.allocation.record.indicator,
+            record=line.allocation.record.amount,
+            rule=line.allocation.rule.key,
+            step=line.allocation.step,
+            amount=line.allocation.amount,
+            sentence=line.sentence,
+        )
+        for line in overview.sentences(chosen, run)
+    ], count
 
 
 def find_party(agreement: Agreement, key: str) -> Party:

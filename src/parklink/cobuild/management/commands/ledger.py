@@ -3,7 +3,7 @@ statement, and the forecast (预测) of each party's share from the project pipe
 
     parklink ledger run --agreement ID --period 2025Q1 [--confirm | --background] --as USER
     parklink ledger statement --agreement ID --period 2025Q1 --party KEY
-        --format xlsx|csv|json -o FILE --as USER
+        --format xlsx|pdf|csv|json -o FILE --as USER
     parklink ledger forecast --agreement ID [--alternative FILE] --format csv|json
         [--first-year Y] [--years N] [--ramp 30%,60%,100%] [--mix vat_local=25%,...]
         [--discount-rate 5%] [--solve ratio|cap|window --rule KEY --party KEY --target YUAN
