@@ -10,10 +10,11 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export PARKLINK_HOME := $(CURDIR)
 
-.PHONY: help install assets run demo test test-sqlite test-postgres browser-deps screenshots lint lint-imports format bench clean
+.PHONY: help install assets static run serve demo test test-sqlite test-postgres browser-deps server-deps screenshots lint lint-imports format bench clean
 
 help:
 	@echo "make run    - install, load the demo data and serve http://$(HOST):$(PORT)"
+	@echo "make serve  - the same demo under the production server (gunicorn, DEBUG off)"
 	@echo "make test   - install test tools and run the suite on SQLite and PostgreSQL"
 	@echo "make lint   - ruff, mypy and the layering contracts (lint-imports)"
 	@echo "make bench  - benchmarks under bench/"
@@ -24,7 +25,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test,dev]"
 	touch $(STAMP)
 
-install: $(STAMP) assets
+install: $(STAMP) assets static
 
 # Front-end packages come from npm (package-lock.json); the pages never fetch from a CDN.
 assets:
@@ -33,17 +34,32 @@ assets:
 	    npm ci --no-audit --no-fund --loglevel=error; fi; \
 	  $(PY) -m parklink.web.assets; fi
 
+# Static files collected with hashed names and compressed copies; WhiteNoise serves them.
+static: $(STAMP) assets
+	PARKLINK_DEBUG=1 $(BIN)/parklink collectstatic --no-input -v 0
+
 demo: install
 	PARKLINK_DEBUG=1 $(BIN)/parklink migrate --no-input -v 0
+	PARKLINK_DEBUG=1 $(BIN)/parklink createcachetable
 	PARKLINK_DEBUG=1 $(BIN)/parklink demo --url http://$(HOST):$(PORT)/
 
 # The server and one background worker (imports are jobs); stopping the server stops both.
 # The demo is shown as of its data date (PARKLINK_TODAY; set it empty for the real date).
 run: demo
 	export PARKLINK_TODAY="$${PARKLINK_TODAY-$$(PARKLINK_DEBUG=1 $(BIN)/parklink demo --print-as-of)}"; \
-	PARKLINK_DEBUG=1 $(BIN)/parklink db_worker --no-reload -v 0 & worker=$$!; \
+	PARKLINK_DEBUG=1 $(BIN)/parklink worker -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	PARKLINK_DEBUG=1 $(BIN)/parklink runserver $(HOST):$(PORT)
+
+# The demo under the production server: gunicorn, DEBUG off, static files from WhiteNoise,
+# plain HTTP on this machine (a throwaway key unless SECRET_KEY is set; docs/deploy.md).
+serve: demo
+	export PARKLINK_TODAY="$${PARKLINK_TODAY-$$(PARKLINK_DEBUG=1 $(BIN)/parklink demo --print-as-of)}"; \
+	export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
+	export PARKLINK_SECURE_COOKIES="$${PARKLINK_SECURE_COOKIES:-0}"; \
+	$(BIN)/parklink worker -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/parklink serve --bind $(HOST):$(PORT)
 
 # Debian's Chromium drives the browser tests (Playwright's own browser download is not used);
 # a CJK font makes the Chinese pages and screenshots legible.
@@ -57,7 +73,18 @@ browser-deps:
 	fi
 	@test -x $(CHROMIUM) || { echo "chromium is required for the browser tests ($(CHROMIUM))"; exit 1; }
 
-test: install browser-deps
+# Debian's Redis for the shared-cache tests (each test starts its own on a free port).
+SERVER_PACKAGES := redis-server
+server-deps:
+	@missing=""; for p in $(SERVER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@command -v redis-server >/dev/null || { echo "redis-server is required for the shared-cache tests"; exit 1; }
+
+test: install browser-deps server-deps
 	PARKLINK_TESTING=1 $(BIN)/parklink makemigrations --check --dry-run -v 1
 	$(MAKE) lint-imports
 	$(MAKE) test-sqlite

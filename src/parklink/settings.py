@@ -10,6 +10,7 @@ import os
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -52,12 +53,26 @@ SECURE_COOKIES = env_flag("PARKLINK_SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 
+# Behind a TLS-terminating proxy (nginx, a load balancer) that sets X-Forwarded-Proto: trust
+# that header for "is this request HTTPS" (only when the proxy overwrites it; docs/deploy.md).
+if env_flag("PARKLINK_BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Plain-HTTP requests are redirected to HTTPS, except the health checks a load balancer sends.
+SECURE_SSL_REDIRECT = env_flag("PARKLINK_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# HSTS: browsers refuse plain HTTP to this host for that many seconds (0: no header).
+SECURE_HSTS_SECONDS = int(os.environ.get("PARKLINK_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("PARKLINK_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_flag("PARKLINK_HSTS_PRELOAD")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: runserver, too, serves static files the way production does.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
@@ -83,7 +98,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id; slow requests are logged.
+    "parklink.core.observability.RequestLogging",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,6 +113,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # A service's Forbidden or NotFound that leaves a view becomes the page's 403 or 404.
     "parklink.core.views.ServiceErrors",
+    # Report and dashboard pages read from the replica when one is configured.
+    "parklink.core.replica.ReplicaReads",
     # Last, as django-axes asks: turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -116,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parklink.web.context_processors.navigation",
+                "parklink.core.observability.request_id_context",
             ],
         },
     },
@@ -134,6 +155,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # a transaction that reads and then writes fails at once with "database is locked" when
     # another request wrote in between, instead of waiting its turn for up to `timeout` seconds.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+
+# A read replica (PostgreSQL streaming replication): report and dashboard pages
+# (PARKLINK_REPLICA_VIEWS) read from it, everything else uses the primary (core/replica.py).
+PARKLINK_READ_REPLICA = ""
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    PARKLINK_READ_REPLICA = "replica"
+PARKLINK_REPLICA_VIEWS = env_list("PARKLINK_REPLICA_VIEWS") or ["home", "projects:export"]
+DATABASE_ROUTERS = ["parklink.core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -164,6 +197,45 @@ STATIC_ROOT = VAR_DIR / "static"
 
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+
+
+def storage_backend(url: str) -> dict[str, object]:
+    """`STORAGES["default"]` from PARKLINK_STORAGE_URL: empty = MEDIA_ROOT on this disk,
+    `s3://BUCKET/PREFIX?endpoint_url=…&region_name=…` = an S3-compatible bucket (the `s3`
+    extra: django-storages + boto3; keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)."""
+    if not url:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.netloc:
+        raise ImproperlyConfigured(
+            f"PARKLINK_STORAGE_URL must be empty or s3://BUCKET[/PREFIX][?options], not {url!r}"
+        )
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    options: dict[str, object] = {
+        "bucket_name": parts.netloc,
+        "location": parts.path.strip("/"),
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    for key in ("endpoint_url", "region_name", "addressing_style", "signature_version"):
+        if key in query:
+            options[key] = query[key]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+# Static files: collected into STATIC_ROOT (`parklink collectstatic`, part of `make install`)
+# with content-hashed names and gzip/brotli copies, served by WhiteNoise with a year's cache.
+# The tests render pages without collecting first, so they keep Django's plain storage.
+STORAGES = {
+    "default": storage_backend(os.environ.get("PARKLINK_STORAGE_URL", "")),
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if TESTING and not env_flag("PARKLINK_COLLECTED_STATIC")
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_MAX_AGE = 365 * 24 * 3600 if not DEBUG else 0
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -224,14 +296,104 @@ TASKS = {
     }
 }
 
+# Shared state: Django's cache (sessions, throttling counters, cached aggregates).
+# PARKLINK_CACHE_URL: empty or locmem:// = this process only (one process, development);
+# redis://HOST:PORT/DB (or rediss://) = Redis, shared by every process and machine;
+# db:// = the database's table `parklink_cache` (`parklink createcachetable`), shared without
+# Redis. Sessions live in the database, and also in the cache when the cache is shared.
+PARKLINK_CACHE_URL = os.environ.get("PARKLINK_CACHE_URL", "")
+
+
+def cache_backend(url: str) -> dict[str, object]:
+    scheme = urlsplit(url).scheme
+    if not url or scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme in {"redis", "rediss", "unix"}:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "parklink",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "parklink_cache",
+        }
+    raise ImproperlyConfigured(
+        f"PARKLINK_CACHE_URL must be empty, locmem://, db:// or redis://…, not {url!r}"
+    )
+
+
+CACHES = {"default": cache_backend(PARKLINK_CACHE_URL)}
+if CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache":
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Production server (`parklink serve`, gunicorn): address, worker processes (0: twice the
+# cores plus one), seconds a request may take before its worker is replaced.
+PARKLINK_BIND = os.environ.get("PARKLINK_BIND", "127.0.0.1:8000")
+PARKLINK_WORKERS = int(os.environ.get("PARKLINK_WORKERS", "0"))
+PARKLINK_TIMEOUT = int(os.environ.get("PARKLINK_TIMEOUT", "60"))
+
+# Readiness: a task worker (`parklink worker`) counts as running while its heartbeat, written
+# every PARKLINK_HEARTBEAT_SECONDS, is younger than PARKLINK_WORKER_STALE_SECONDS.
+PARKLINK_HEARTBEAT_SECONDS = int(os.environ.get("PARKLINK_HEARTBEAT_SECONDS", "15"))
+PARKLINK_WORKER_STALE_SECONDS = int(os.environ.get("PARKLINK_WORKER_STALE_SECONDS", "90"))
+# Whether /readyz requires a worker at all (a web-only machine of a larger installation may
+# leave the check to the workers' own monitoring).
+PARKLINK_READY_NEEDS_WORKER = env_flag("PARKLINK_READY_NEEDS_WORKER", default=True)
+
+# Backups (`parklink backup`): where archives go and how many are kept; the folder holding
+# pg_dump/pg_restore when they are not the ones on PATH (their major version must be at least
+# the server's).
+PARKLINK_BACKUP_DIR = Path(os.environ.get("PARKLINK_BACKUP_DIR", VAR_DIR / "backups"))
+PARKLINK_BACKUP_KEEP = int(os.environ.get("PARKLINK_BACKUP_KEEP", "14"))
+PARKLINK_PG_BIN = os.environ.get("PARKLINK_PG_BIN", "")
+
+# Logs: one line per event on standard error, as JSON objects (`json`) or readable text
+# (`text`); every line names the request it belongs to. Requests slower than
+# PARKLINK_SLOW_REQUEST_MS and queries slower than PARKLINK_SLOW_QUERY_MS are logged as
+# warnings (0 turns either off).
+PARKLINK_LOG_FORMAT = os.environ.get("PARKLINK_LOG_FORMAT", "text")
+if PARKLINK_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(
+        f"PARKLINK_LOG_FORMAT must be json or text, not {PARKLINK_LOG_FORMAT!r}"
+    )
+PARKLINK_SLOW_REQUEST_MS = int(os.environ.get("PARKLINK_SLOW_REQUEST_MS", "1000"))
+PARKLINK_SLOW_QUERY_MS = int(os.environ.get("PARKLINK_SLOW_QUERY_MS", "200"))
+PARKLINK_LOG_REQUESTS = env_flag("PARKLINK_LOG_REQUESTS")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO" if not TESTING else "WARNING")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "parklink.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "parklink.core.observability.JsonFormatter"},
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": PARKLINK_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own request errors go to the root handler once (with the traceback).
+        "django": {"level": LOG_LEVEL, "propagate": True},
+        "django.db.backends": {"level": "WARNING", "propagate": True},
+    },
 }
 
 if TESTING:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Fast hashing keeps fixtures that create many users cheap; never used outside tests.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A second alias for the router's tests: the same test database under another connection
+    # (a test mirror); nothing is routed to it unless a test sets PARKLINK_READ_REPLICA.
+    if "replica" not in DATABASES:
+        DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}

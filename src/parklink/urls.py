@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from parklink.api import api
+from parklink.core import health
 from parklink.core.apps import parklink_apps
 
 
@@ -20,8 +21,14 @@ def app_urls() -> list[URLPattern | URLResolver]:
 
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # Health checks for a load balancer (docs/deploy.md): the process lives / it can serve.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     *app_urls(),
 ]
+
+# The 500 page shows the request id; 403 and 404 are Django's views with our templates.
+handler500 = "parklink.core.error_pages.server_error"

@@ -149,3 +149,26 @@ class Job(models.Model):
         if self.finished:
             return 100
         return min(100, self.done * 100 // self.total) if self.total else 0
+
+
+class WorkerHeartbeat(models.Model):
+    """A running task worker (`parklink worker`): it rewrites `seen_at` every few seconds.
+
+    /readyz counts a worker as running while its row is younger than
+    PARKLINK_WORKER_STALE_SECONDS; the row lives in the database because that is the one thing
+    every machine of an installation shares. A worker deletes its row when it stops.
+    """
+
+    worker_id = models.CharField(_("工作进程"), max_length=64, unique=True)
+    host = models.CharField(_("主机"), max_length=255)
+    pid = models.PositiveIntegerField(_("进程号"))
+    queues = models.CharField(_("队列"), max_length=200)
+    started_at = models.DateTimeField(_("启动时间"))
+    seen_at = models.DateTimeField(_("最近心跳"), db_index=True)
+
+    class Meta:
+        verbose_name = _("任务工作进程")
+        verbose_name_plural = _("任务工作进程")
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"

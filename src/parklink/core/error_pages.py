@@ -1,0 +1,28 @@
+"""The 500 page: the request's id in the user's language, never a traceback.
+
+Django's own 500 view renders its template without a request; this one passes the request id
+(so a user can quote it and an operator find the log lines) and falls back to plain text if
+even the template fails. The 403 and 404 pages are Django's views with the project's
+templates (`403.html`, `404.html`), which show the id through `request_id_context`.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+
+from parklink.core.observability import current_request_id
+
+TEMPLATE = "500.html"
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest, template_name: str = TEMPLATE) -> HttpResponse:
+    request_id = getattr(request, "request_id", current_request_id())
+    try:
+        body = loader.get_template(template_name).render({"request_id": request_id})
+    except Exception:
+        body = f"500 Server Error / 服务器内部错误 (request {request_id})"
+        return HttpResponseServerError(body, content_type="text/plain; charset=utf-8")
+    return HttpResponseServerError(body)

@@ -1,0 +1,44 @@
+"""What the operations tests share: a production-like environment and a free port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PARKLINK = [sys.executable, "-m", "parklink"]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def production_env(var: Path, **extra: str) -> dict[str, str]:
+    """The environment of a server outside debug mode with its own PARKLINK_VAR (SQLite)."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PARKLINK_", "DJANGO_", "PYTEST"))
+        and key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DATABASE_REPLICA_URL"}
+    }
+    clean.update(
+        PARKLINK_VAR=str(var),
+        SECRET_KEY="ops-test-secret-key-that-is-long-and-random-enough-0123456789abcdef",
+        PARKLINK_SECURE_COOKIES="0",
+        PARKLINK_SLOW_QUERY_MS="0",
+    )
+    clean.update(extra)
+    return clean
+
+
+def parklink(
+    env: dict[str, str], *args: str, timeout: int = 300
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*PARKLINK, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
