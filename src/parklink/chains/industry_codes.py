@@ -1,7 +1,7 @@
-"""GB/T 4754-2017 国民经济行业分类: the full code table, read from data/gbt4754_2017.csv (no Django).
+"""GB/T 4754-2017 国民经济行业分类: the full code table (data/gbt4754_2017.csv), no Django.
 
 The table has 20 sections (门类, A–T), 97 divisions (大类, 2 digits), the groups (中类, 3 digits)
-and 1,380 classes (小类, 4 digits). The source lists no row for the 198 groups that are not
+and 1,381 classes (小类, 4 digits: the file's 1,380 and 3741, see ERRATA). The source lists no row for the 198 groups that are not
 subdivided (their only class is the group code + "0"); `table()` adds them, named after that class,
 so that every 3-digit code of the standard can be looked up. Source and caveats:
 src/parklink/data/README (the `gbt4754_2017.csv` entry) and docs/chains.md.
@@ -16,6 +16,9 @@ from pathlib import Path
 
 TABLE_FILE = Path(__file__).resolve().parent.parent / "data" / "gbt4754_2017.csv"
 LEVELS = {1: "section", 2: "division", 3: "group", 4: "class"}
+# Errata of the transcription: a class written as a second row of its group, without its code.
+# 3741 飞机制造 is a class of the standard (GB/T 4754-2017, group 374).
+ERRATA = {("374", "飞机制造"): "3741"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ def table() -> dict[str, IndustryCode]:
     with TABLE_FILE.open(encoding="utf-8") as stream:
         for row in csv.DictReader(stream):
             level = int(row["level"])
+            fixed = ERRATA.get((row["group"], row["name"]))
+            if fixed:
+                level, row["class"] = 4, fixed
             code = {1: row["section"], 2: row["division"], 3: row["group"], 4: row["class"]}[level]
             codes[code] = IndustryCode(code, level, row["section"], row["name"], row["remark"])
     for code, entry in list(codes.items()):
