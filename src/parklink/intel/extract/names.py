@@ -1,0 +1,229 @@
+"""Project and enterprise names in normalised text.
+
+A project is named as a noun phrase ending in 项目 (or, as the subject of a clause or the object
+of 建设/打造/落户…, in 基地/产业园/工厂/中心/电站/生产线/工程…), by a quoted name before 项目
+(“新能源+熊猫专列”项目), or as an item of a list whose head is 项目 ("A、B等6个…项目").
+Generic phrases (重点项目, 15个帮扶项目, 该项目) are not names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SUFFIX = (
+    r"(?:项目|基地|产业园|工业园|科技园|物流园|生产基地|工厂|超级工厂|研发中心|数据中心|运营中心|结算中心"
+    r"|总部|总部基地|大厦|电站|生产线|产线|工程|机房|综合体|中心|小镇)"
+)
+_PHASE = r"(?:\((?:[一二三四五六首\d]期|[一二三四五]期工程)\)|[一二三四首\d]期(?:工程)?)?"
+# A name's characters: Chinese, Latin letters, digits and the joiners names really use.
+_NAME_CHAR = r"[\u4e00-\u9fffA-Za-z0-9·\-+×.()&%]"
+PROJECT = re.compile(rf"“([^”“\n]{{2,40}})”项目{_PHASE}|({_NAME_CHAR}{{1,40}}?项目){_PHASE}")
+SUBJECT = re.compile(
+    rf"(?:^|(?<=[,。;:!?\n]))(?:其中|另外|此外|同时|另|而)?[,]?({_NAME_CHAR}{{2,36}}?{SUFFIX}){_PHASE}"
+    r"(?=,|是|为|由|总投资|投资|计划总投资|占地|位于|已|正|将|于|在|项目|预计|估算|拟)"
+)
+OBJECT = re.compile(
+    r"(?:投资建设|投资兴建|新建|建设|打造|布局|建成|建立|引进|签约|落户|落地|开工|启动|投建|兴建)"
+    rf"(?:了|一个|一座|一批)?((?:[\u4e00-\u9fffA-Za-z0-9·\-+×.()&%、]){{2,36}}?{SUFFIX}){_PHASE}"
+    r"(?=[,。;!?\n]|$|和|及|,|项目)"
+)
+ENTERPRISE = re.compile(
+    r"([\u4e00-\u9fffA-Za-z0-9()&·]{2,40}?(?:股份有限公司|有限责任公司|有限公司|集团股份有限公司"
+    r"|集团有限公司|集团公司|(?<!企业)集团|股份公司|控股公司|公司|控股|Inc\.|Ltd\.?|GmbH|AG|Corporation))"
+)
+
+# Phrase starts that are not part of a name: verbs, particles, determiners, list words.
+_LEAD = re.compile(
+    r"^(?:(?:其中|另外|此外|同时|包括|主要有|分别是|分别为|以及|还有|和|与|及|或|共|该|此|这个|这些|本次|此次"
+    r"|首批|一批|一期|集中|现场|成功|正式|顺利|已经|已|正在|正|将|拟|计划|预计|全面|加快|加紧|推进|推动|助力|带动"
+    r"|实施|启动|开工|竣工|签约|签署|签订|落户|落地|引进|招引|投资|建设|新建|扩建|续建|打造|布局|建成|建立|兴建"
+    r"|投建|入驻|举行|了|的|是|在|为|由|对|把|被|从|向|于|等|位于|目前|今年|当前|近日|日前|随着|通过|作为|围绕"
+    r"|依托|重点|积极|大力|全力|持续|不断|进一步|一个|一座|一批|个|座|家|户|有|还|也|又|都|便|就|所|其|之|将于"
+    r"|一|地|上|下|中|内|外|旁|间)+)"
+)
+_SOFT = re.compile(r".*(?:的|是|在|将|由|于|了|对|把|被|为|和|与|及|、|或|等)")
+_GENERIC_WORDS = re.compile(
+    r"(?:重点|重大|产业化|产业|帮扶|托底性|示范|招商|在谈|签约|建设|在建|开工|竣工|投产|储备|谋划|前期|续建|新建"
+    r"|省级|市级|县级|国家级|省|市|县|区|级|全产业链|新|好|优质|优势|龙头|先进|制造业|制造|工业|服务业|基础设施"
+    r"|民生|社会事业|各类|相关|这些|此类|上述|其他|其余|该|此|本|其|单体|投资|总投资|引进|招引|落地|外资|内资"
+    r"|高质量|大|亿元|万元|以上|一批|首批|批|个|家|户|\d+|[一二三四五六七八九十百千万亿]+|同城化|合作|研发"
+    r"|新基建|战略性|新兴|高端|科技|创新|配套|基建|工程|项目|基地|中心|园区|产业园|生产线|数字经济|经济"
+    r"|标志性|引领性|链主|补链|强链|延链|头部|单个|单体|全部|所有|一大|大型|特大|超大|中小|小|绿色|低碳"
+    r"|的|和|与|及|等|之一|备案|审批|用地|报建|全|有|共|多|同|类|型|性|化)+"
+)
+_COUNT = re.compile(r"\d+\s*(?:个|项|家|户|批|大)|[一二三四五六七八九十两]+个")
+_NOT_NAME_END = re.compile(r"(?:该|本|此|各|每|这个|那个|个|的|等|批)项目$")
+
+
+@dataclass(frozen=True)
+class Name:
+    start: int
+    end: int
+    text: str
+    how: str  # project | quoted | subject | object | list
+
+
+def clean(text: str, start: int) -> tuple[str, int] | None:
+    """Strip leading verbs and particles; None when what is left is generic."""
+    match = _LEAD.match(text)
+    if match:
+        text, start = text[match.end() :], start + match.end()
+    while text.startswith(("(", ")")):
+        text, start = text[1:], start + 1
+    if text.count("(") != text.count(")"):
+        cut = text.rfind("(") + 1 if text.count("(") > text.count(")") else text.find(")") + 1
+        if text.count("(") > text.count(")") and text.endswith(")") is False and cut:
+            text, start = text[cut:], start + cut
+        elif text.count(")") > text.count("("):
+            text, start = text[cut:], start + cut
+    if len(text) < 3 or is_generic(text):
+        return None
+    return text, start
+
+
+def is_generic(name: str) -> bool:
+    core = re.sub(r"\((?:[一二三四五六首\d]期)\)$", "", name)
+    if _NOT_NAME_END.search(core):
+        return True
+    if _COUNT.search(core):
+        return True
+    return _GENERIC_WORDS.fullmatch(core) is not None
+
+
+def trim_modifier(text: str, start: int) -> tuple[str, int]:
+    """Cut a relative-clause modifier off a name: "总投资150亿元的X项目" → "X项目",
+    "位于A的B项目" → "B项目"; keep "…系统的研发与产业化基地项目" whole when nothing before 的
+    reads as a clause (no figure, no verb)."""
+    for marker in ("的",):
+        cut = text.rfind(marker)
+        if cut <= 0:
+            continue
+        before = text[:cut]
+        if re.search(
+            r"\d|投资|位于|建设|签约|落户|引进|年产|计划|拟|总|实现|达到|占地|面积|是|由|为|在|将",
+            before,
+        ):
+            text, start = text[cut + 1 :], start + cut + 1
+    return text, start
+
+
+def project_names(text: str) -> list[Name]:
+    """Every project name in `text`, left to right, without overlaps."""
+    found: list[Name] = []
+    for match in PROJECT.finditer(text):
+        if match.group(1):
+            inner = match.group(1)
+            if is_generic(inner + "项目") or len(inner) < 2:
+                continue
+            found.append(
+                Name(match.start(), match.end(), text[match.start() : match.end()], "quoted")
+            )
+            continue
+        start = match.start(2)
+        raw = text[start : match.end()]
+        # Cut at the nearest soft boundary that leaves a real name; prefer the longest
+        # cleanable tail that does not start inside a clause.
+        raw, start = trim_modifier(raw, start)
+        cleaned = clean(raw, start)
+        if cleaned is None:
+            continue
+        name, name_start = cleaned
+        if _after_copula(text, name_start):
+            continue  # "X项目是Y…的Z项目": Z describes X, it is not another project
+        found.append(Name(name_start, name_start + len(name), name, "project"))
+    for pattern, how in ((SUBJECT, "subject"), (OBJECT, "object")):
+        for match in pattern.finditer(text):
+            start = match.start(1)
+            raw = text[start : match.end()]
+            if raw.endswith("项目") and how == "subject":
+                continue
+            raw, start = trim_modifier(raw, start)
+            cleaned = clean(raw, start)
+            if cleaned is None:
+                continue
+            name, name_start = cleaned
+            if how == "object" and "、" in name and not name.endswith(("中心", "基地")):
+                name_start += name.rfind("、") + 1
+                name = text[name_start : match.end()]
+                if clean(name, name_start) is None:
+                    continue
+            if _after_copula(text, name_start):
+                continue
+            found.append(Name(name_start, name_start + len(name), name, how))
+    return _without_overlaps(found)
+
+
+def _after_copula(text: str, start: int) -> bool:
+    """True when the phrase at `start` is a predicate (follows 是 in its clause)."""
+    left = start
+    while left > 0 and text[left - 1] not in ",。;!?\n":
+        left -= 1
+    return bool(re.search(r"是(?:目前|当前|全国|国内)?", text[left:start])) and not re.search(
+        r"(?:分别|主要|其中|依次)是", text[left:start]
+    )
+
+
+def _without_overlaps(names: list[Name]) -> list[Name]:
+    rank = {"quoted": 0, "project": 1, "subject": 2, "object": 3, "list": 4}
+    names.sort(key=lambda n: (n.start, rank[n.how], -(n.end - n.start)))
+    result: list[Name] = []
+    for name in names:
+        if result and name.start < result[-1].end:
+            continue
+        result.append(name)
+    return result
+
+
+_LIST_HEAD = re.compile(r"等(?:(\d+)\s*(?:个|项|家|户)|一批|多个|重大|重点)?([^,。;\n]{0,24}?)项目")
+
+
+def list_items(text: str) -> list[tuple[list[Name], re.Match[str]]]:
+    """Lists of projects: "A、B和C等N个(投资5亿元以上的)项目". The items need not end in 项目;
+    a list whose head speaks of enterprises (等5户上市企业项目) is a list of enterprises."""
+    found = []
+    for head in _LIST_HEAD.finditer(text):
+        if "企业" in head.group(2) or "公司" in head.group(2):
+            continue
+        left = head.start()
+        boundary = left
+        while boundary > 0 and text[boundary - 1] not in ",。;:!?\n":
+            boundary -= 1
+        segment = text[boundary:left]
+        if "、" not in segment and "和" not in segment and "及" not in segment:
+            continue
+        items: list[Name] = []
+        offset = boundary
+        for part in re.split(r"(、|和|及|与)", segment):
+            if part in {"、", "和", "及", "与"}:
+                offset += len(part)
+                continue
+            cleaned = clean(part, offset)
+            if cleaned:
+                name, start = cleaned
+                if not ENTERPRISE.fullmatch(name):
+                    items.append(Name(start, start + len(name), name, "list"))
+            offset += len(part)
+        if len(items) >= 2:
+            found.append((items, head))
+    return found
+
+
+def enterprises(text: str) -> list[tuple[int, int, str]]:
+    """Company names: "苏州融速智造科技有限公司", "四川逢春麝业集团" (lead-in words stripped)."""
+    found = []
+    for match in ENTERPRISE.finditer(text):
+        name, start = match.group(1), match.start(1)
+        cut = re.match(
+            r".*(?:的|是|由|与|和|及|、|在|为|被|对|从|向|将|了|同|跟|联合|携手|依托|引入|引进|签约|签署|落户"
+            r"|投资|企业|龙头|头部|承担|通过|其中|包括|等|记者|来自|位于|获得|获批|成立|组建|入股|合作)",
+            name,
+        )
+        if cut:
+            name, start = name[cut.end() :], start + cut.end()
+        if len(name) < 4 or name in {"有限公司", "集团公司", "股份公司", "控股公司"}:
+            continue
+        if re.fullmatch(r"(?:该|本|此|其|各|这家|一家|多家|\d+家)?(?:公司|集团|控股)", name):
+            continue
+        found.append((start, start + len(name), name))
+    return found

@@ -1,0 +1,483 @@
+"""From normalised text to projects and article totals.
+
+Each money figure is given to one owner, tried in this order: the items of a list it
+qualifies ("A、B等6个投资5亿元以上项目": each at least 5亿元); a count of projects in its clause
+(an article total: "首批15个项目,一期投资额超10亿元"); the name right after "的" ("总投资150亿元
+的X项目"); the nearest name on its left in the same clause group; an anaphor (该项目/项目/其)
+pointing back to the last project named; the object named after it ("投资18.8亿元…建成X园区").
+A figure in a region's cumulative statement ("全市累计…", "今年以来…") with no name of its own
+belongs to no project. A project is kept when it carries a figure or a stage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from parklink.intel.extract import dates as dates_mod
+from parklink.intel.extract import money, names, places, stages
+from parklink.intel.extract.types import (
+    INVESTMENT_KINDS,
+    Amount,
+    ArticleTotal,
+    ExtractedProject,
+    Field,
+    Span,
+)
+
+_PART_END = "。!?;\n"
+_ANAPHOR = re.compile(
+    r"(?:该|本|此|这个|这一|上述)(?:项目|基地|工厂|园区|产业园|工程|中心)|^(?:项目|其)"
+)
+_REGIONAL = re.compile(
+    r"全市|全县|全区|全省|全州|全国|全园|全镇|园区(?:累计|已)|今年以来|年以来|截至|至目前|目前已|"
+    r"\d+-\d+月|上半年|下半年|一季度|前三季度|全年|同比|累计招引|累计引进|累计签约|招引落地"
+)
+_COUNT = re.compile(
+    r"(\d+)\s*(?:个|项|批)(?:[^,。;\n]{0,20}?)项目|项目(?:共|总数|数量)?(?:达|为|有)?(\d+)\s*(?:个|项)"
+)
+_SECTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("新能源汽车", re.compile(r"新能源汽车|整车|动力电池|电动汽车")),
+    (
+        "新能源",
+        re.compile(r"光伏|储能|锂电|氢能|制氢|风电|新能源|清洁能源|电池|绿电|水电|核电|光热"),
+    ),
+    ("集成电路", re.compile(r"芯片|半导体|集成电路|晶圆|封装测试|氮化镓|碳化硅")),
+    ("电子信息", re.compile(r"电子|显示|通信|5G|物联网|传感器|光电")),
+    ("数字经济", re.compile(r"数据中心|IDC|算力|数字经济|大数据|云计算|人工智能|大模型|软件|数字")),
+    ("生物医药", re.compile(r"生物医药|医药|制药|医疗器械|医疗|药|疫苗|生物")),
+    ("新材料", re.compile(r"新材料|材料|硅|玄武岩|纤维|铜|铝|合金|化工|特种气体|冶金")),
+    (
+        "高端装备",
+        re.compile(r"装备|增材制造|3D打印|智能制造|机器人|无人机|航空|航天|机械|设备|工厂"),
+    ),
+    ("文化旅游", re.compile(r"文旅|旅游|文创|酒店|景区|康养|营地")),
+    ("农业食品", re.compile(r"农业|养殖|种植|中药材|种子|种业|食品|饮料|农产品|牦牛|马麝|畜|菇")),
+    ("现代物流", re.compile(r"物流|仓储|冷链|供应链")),
+    ("现代服务业", re.compile(r"总部|金融|商贸|会展|服务|研发中心|结算中心|大厦")),
+)
+
+
+@dataclass
+class _Project:
+    name: names.Name
+    mentions: list[tuple[int, int]] = field(default_factory=list)  # name spans
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)
+    stage: tuple[str, int, int] | None = None
+    stage_sentence: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class _Context:
+    text: str
+    published: date | None
+    gazetteer: places.Gazetteer
+    hits: tuple[places.Hit, ...]
+    dates: tuple[dates_mod.FoundDate, ...]
+
+
+def sentences_of(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for index, char in enumerate(text):
+        if char in "。!?\n":
+            end = index + 1 if char != "\n" else index
+            if text[start:end].strip():
+                spans.append((start, end))
+            start = index + 1
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def _part(text: str, sentence: tuple[int, int], position: int) -> tuple[int, int]:
+    """The clause group (between semicolons) of `sentence` holding `position`."""
+    left = position
+    while left > sentence[0] and text[left - 1] != ";":
+        left -= 1
+    right = position
+    while right < sentence[1] and text[right] != ";":
+        right += 1
+    return left, right
+
+
+def _span(text: str, start: int, end: int) -> Span:
+    return Span(start, end, text[start:end])
+
+
+def _amount(text: str, figure: money.Figure, sentence: tuple[int, int], **extra: object) -> Amount:
+    return Amount(
+        value=figure.value,
+        currency=figure.currency,
+        yuan=figure.yuan,
+        kind=extra.pop("kind", None) or figure.kind,  # type: ignore[arg-type]
+        lower_bound=figure.lower_bound,
+        approx=figure.approx,
+        span=_span(text, figure.start, figure.end),
+        sentence=_span(text, *sentence),
+        unit=figure.unit,
+        per_item=bool(extra.pop("per_item", False)),
+    )
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[“”\"'\s]", "", name)
+
+
+def build(
+    text: str,
+    *,
+    published: date | None,
+    gazetteer: places.Gazetteer,
+    title: str = "",
+) -> tuple[tuple[ExtractedProject, ...], tuple[ArticleTotal, ...]]:
+    hits = tuple(gazetteer.find(text))
+    ctx = _Context(text, published, gazetteer, hits, tuple(dates_mod.find_dates(text, published)))
+    sentences = sentences_of(text)
+    figures = money.find_amounts(text)
+    capacities = money.find_capacities(text)
+    found_names = names.project_names(text)
+    lists = names.list_items(text)
+    projects: dict[str, _Project] = {}
+    order: list[str] = []
+    totals: list[ArticleTotal] = []
+    total_stages: list[tuple[int, str, int, int]] = []
+
+    def project_for(name: names.Name, sentence: tuple[int, int]) -> _Project:
+        key = _key(name.text)
+        record = projects.get(key)
+        if record is None:
+            record = projects[key] = _Project(name)
+            order.append(key)
+        record.mentions.append((name.start, name.end))
+        if sentence not in record.sentences:
+            record.sentences.append(sentence)
+        return record
+
+    def sentence_of(position: int) -> tuple[int, int]:
+        for span in sentences:
+            if span[0] <= position < span[1] or (position == span[1]):
+                return span
+        return (position, position)
+
+    # List items take the stage of their sentence and any per-item threshold inside the head.
+    listed: set[int] = set()
+    consumed: set[int] = set()
+    for items, head in lists:
+        sentence = sentence_of(head.start())
+        threshold = [f for f in figures if head.start() <= f.start < head.end()]
+        for item in items:
+            record = project_for(item, sentence)
+            listed.add(item.start)
+            for figure in threshold:
+                if figure.kind in {"unknown", "other"}:
+                    continue
+                kind = figure.kind
+                record.amounts.append(_amount(text, figure, sentence, per_item=True, kind=kind))
+        for figure in threshold:
+            consumed.add(figure.start)
+        count = int(head.group(1)) if head.group(1) else None
+        amount = _amount(text, threshold[0], sentence, per_item=True) if threshold else None
+        if count is not None:
+            totals.append(
+                ArticleTotal(
+                    _span(text, *sentence).text.strip(), count, amount, _span(text, *sentence)
+                )
+            )
+
+    named = [n for n in found_names if n.start not in listed]
+    for name in named:
+        project_for(name, sentence_of(name.start))
+
+    mentions_sorted = sorted(
+        ((start, end, key) for key, rec in projects.items() for start, end in rec.mentions),
+        key=lambda m: m[0],
+    )
+
+    def last_named_before(position: int, limit: int) -> str | None:
+        best = None
+        for start, _end, key in mentions_sorted:
+            if start >= position:
+                break
+            if start >= limit:
+                best = key
+        return best
+
+    def paragraph_start(position: int) -> int:
+        return text.rfind("\n", 0, position) + 1
+
+    for figure in figures:
+        if figure.start in consumed:
+            continue
+        sentence = sentence_of(figure.start)
+        part = _part(text, sentence, figure.start)
+        in_part = [m for m in mentions_sorted if part[0] <= m[0] < part[1]]
+        before = text[part[0] : figure.start]
+        owner: str | None = None
+        # "总投资150亿元的X项目": the name right after 的.
+        for start, _end, key in in_part:
+            gap = text[figure.end : start]
+            if (
+                start >= figure.end
+                and len(gap) <= 30
+                and "的" in gap
+                and not re.search(r"[,:]", gap)
+            ):
+                owner = key
+                break
+        count = _COUNT.search(text, part[0], part[1])
+        if owner is None and count and not [m for m in in_part if m[0] < figure.start]:
+            if figure.kind in INVESTMENT_KINDS or figure.kind == "unknown":
+                number = count.group(1) or count.group(2)
+                kind = figure.kind if figure.kind != "unknown" else "total_investment"
+                totals.append(
+                    ArticleTotal(
+                        _span(text, *part).text.strip(),
+                        int(number) if number else None,
+                        _amount(text, figure, sentence, kind=kind),
+                        _span(text, *part),
+                    )
+                )
+                _note_total_stage(text, part, total_stages)
+            continue
+        if owner is None:
+            left = [m for m in in_part if m[1] <= figure.start]
+            if left:
+                owner = left[-1][2]
+        if owner is None and _REGIONAL.search(before) and not _ANAPHOR.search(before):
+            continue
+        if owner is None and (
+            _ANAPHOR.search(text[part[0] : figure.start])
+            or _ANAPHOR.search(text[sentence[0] : figure.start])
+        ):
+            owner = last_named_before(figure.start, max(0, paragraph_start(figure.start) - 400))
+            if owner is None:
+                after = [m for m in mentions_sorted if figure.end <= m[0] < figure.end + 300]
+                owner = after[0][2] if after else None
+        if owner is None:
+            right = [m for m in in_part if m[0] >= figure.end]
+            if right and figure.kind in INVESTMENT_KINDS:
+                owner = right[0][2]
+        if owner is None:
+            continue
+        record = projects[owner]
+        kind = figure.kind
+        if kind == "unknown":
+            kind = "total_investment" if _directly_after(text, record, figure) else "other"
+        if kind == "other":
+            continue
+        record.amounts.append(_amount(text, figure, sentence, kind=kind))
+        if sentence not in record.sentences:
+            record.sentences.append(sentence)
+
+    for capacity in capacities:
+        sentence = sentence_of(capacity.start)
+        for key in order:
+            record = projects[key]
+            if any(s <= capacity.start < e for s, e in record.mentions):
+                record.amounts.append(_amount(text, capacity, sentence))
+
+    # Stages: the most advanced stage any mention's clause group states.
+    for key in order:
+        record = projects[key]
+        for start, _end in record.mentions:
+            sentence = sentence_of(start)
+            part = _part(text, sentence, start)
+            # A sentence about several projects: only the words after this name, up to the
+            # next name, speak of it; a sentence about one speaks of it throughout.
+            others = [m for m in mentions_sorted if part[0] <= m[0] < part[1] and m[2] != key]
+            scope_start = part[0] if not [m for m in others if m[0] < start] else start
+            following = [m[0] for m in others if m[0] > start]
+            scope_end = part[1]
+            if following and not _shares_predicate(text, start, following[0]):
+                scope_end = following[0]
+            found = stages.find_stage(text, scope_start, scope_end)
+            if found and (
+                record.stage is None
+                or stages.ORDER.index(found[0]) > stages.ORDER.index(record.stage[0])
+            ):
+                record.stage = found
+                record.stage_sentence = sentence
+        if record.stage is None:
+            for sentence in record.sentences:
+                found = stages.find_stage(text, *sentence)
+                if found and found[0] != "planned":
+                    record.stage = found
+                    record.stage_sentence = sentence
+                    break
+        if record.stage is None:
+            inherited = [t for t in total_stages if t[0] < record.mentions[0][0]]
+            if inherited:
+                position, stage, verb_start, verb_end = inherited[-1]
+                record.stage = (stage, verb_start, verb_end)
+                record.stage_sentence = sentence_of(position)
+
+    article_place = _article_place(text, title, ctx)
+    result: list[ExtractedProject] = []
+    for key in order:
+        record = projects[key]
+        if not record.amounts and record.stage is None:
+            continue
+        result.append(_finish(record, ctx, article_place))
+    return tuple(result), tuple(totals)
+
+
+def _directly_after(text: str, record: _Project, figure: money.Figure) -> bool:
+    """ "X项目(10亿元)" / "X项目,10亿元": the figure follows the name with nothing else between."""
+    for _start, end in record.mentions:
+        gap = text[end : figure.start]
+        if 0 <= figure.start - end <= 4 and re.fullmatch(r"[,(:\s]*", gap):
+            return True
+    return False
+
+
+def _shares_predicate(text: str, start: int, following: int) -> bool:
+    """ "A项目、B项目建成投产": names joined by 、/和/及 share the verb after the last one."""
+    between = text[start:following]
+    return bool(re.fullmatch(r"[^,;。]*?(?:、|和|及|与)", between))
+
+
+def _note_total_stage(
+    text: str, part: tuple[int, int], out: list[tuple[int, str, int, int]]
+) -> None:
+    found = stages.find_stage(text, *part)
+    if found:
+        out.append((part[0], found[0], found[1], found[2]))
+
+
+def _article_place(text: str, title: str, ctx: _Context) -> tuple[places.Hit, str] | None:
+    head = title or text[:200]
+    head_hits = ctx.gazetteer.find(head) if title else [h for h in ctx.hits if h.start < 200]
+    return places.resolve(head_hits, ctx.hits)
+
+
+def _finish(
+    record: _Project, ctx: _Context, article_place: tuple[places.Hit, str] | None
+) -> ExtractedProject:
+    text = ctx.text
+    first_sentence = record.sentences[0]
+    name = Field(
+        record.name.text,
+        _span(text, record.name.start, record.name.end),
+        _span(text, *first_sentence),
+    )
+    # Enterprises: company names in the clause groups of the project's sentences.
+    companies: dict[str, Field] = {}
+    for sentence in record.sentences:
+        for start, end, company in names.enterprises(text[sentence[0] : sentence[1]]):
+            companies.setdefault(
+                company,
+                Field(
+                    company,
+                    _span(text, sentence[0] + start, sentence[0] + end),
+                    _span(text, *sentence),
+                ),
+            )
+        for hit in ctx.hits:
+            if hit.kind == places.ENTERPRISE and sentence[0] <= hit.start < sentence[1]:
+                companies.setdefault(
+                    hit.name,
+                    Field(hit.name, _span(text, hit.start, hit.end), _span(text, *sentence)),
+                )
+    # Place and park: in the name, then in its sentences, then the article's.
+    place_field: Field | None = None
+    adcode: str | None = None
+    park_field: Field | None = None
+    for window in [(record.name.start, record.name.end), *record.sentences]:
+        local = [h for h in ctx.hits if window[0] <= h.start < window[1]]
+        for hit in local:
+            if hit.kind == places.PARK and park_field is None:
+                park_field = Field(hit.name, _span(text, hit.start, hit.end), _span(text, *window))
+            elif hit.kind == places.REGION and park_field is None:
+                zone = places.park_after(text, hit)
+                if zone:
+                    park_field = Field(
+                        text[zone[0] : zone[1]], _span(text, *zone), _span(text, *window)
+                    )
+        resolved = places.resolve(local, ctx.hits)
+        if resolved and place_field is None:
+            hit, code = resolved
+            place_field = Field(hit.name, _span(text, hit.start, hit.end), _span(text, *window))
+            adcode = code
+        if place_field is not None:
+            break
+    if place_field is None and article_place is not None:
+        hit, code = article_place
+        place_field = Field(
+            hit.name,
+            _span(text, hit.start, hit.end)
+            if hit.end <= len(text) and text[hit.start : hit.end] == hit.name
+            else None,
+            None,
+        )
+        adcode = code
+    if place_field is not None and park_field is not None and park_field.span is not None:
+        park_codes = [
+            h for h in ctx.hits if h.kind == places.PARK and h.start == park_field.span.start
+        ]
+        if park_codes and park_codes[0].codes:
+            adcode = park_codes[0].codes[0]
+    sector = _sector(text, record)
+    stage, stage_date = "unknown", None
+    if record.stage is not None:
+        stage = record.stage[0]
+        stage_date = _date_near(ctx, record.stage_sentence, record.stage[1])
+    amounts = tuple(record.amounts)
+    evidence = tuple(_span(text, *s) for s in record.sentences)
+    return ExtractedProject(
+        name=name,
+        enterprises=tuple(companies.values()),
+        amounts=amounts,
+        investment=headline(amounts),
+        place=place_field,
+        adcode=adcode,
+        park=park_field,
+        sector=sector,
+        stage=stage,
+        stage_date=stage_date,
+        evidence=evidence,
+    )
+
+
+def headline(amounts: Sequence[Amount]) -> Amount | None:
+    """The figure a reviewer reads as "the investment": total, then agreed, then phase;
+    a stated figure before a list's per-item threshold."""
+    ranked = [a for a in amounts if a.is_investment]
+    if not ranked:
+        return None
+    preference = {"total_investment": 0, "agreed_investment": 1, "phase_investment": 2}
+    return min(
+        ranked,
+        key=lambda a: (a.per_item, preference[a.kind], a.currency != "CNY", a.span.start),
+    )
+
+
+def _sector(text: str, record: _Project) -> Field | None:
+    windows = [(record.name.start, record.name.end), *record.sentences]
+    for window in windows:
+        chunk = text[window[0] : window[1]]
+        for label, pattern in _SECTORS:
+            match = pattern.search(chunk)
+            if match:
+                start = window[0] + match.start()
+                return Field(
+                    label, _span(text, start, start + len(match.group())), _span(text, *window)
+                )
+    return None
+
+
+def _date_near(ctx: _Context, sentence: tuple[int, int] | None, position: int) -> date | None:
+    if sentence is None:
+        return None
+    inside = [d for d in ctx.dates if sentence[0] <= d.start < sentence[1]]
+    if not inside:
+        return None
+    return min(inside, key=lambda d: abs(d.start - position)).value
+
+
+def yuan_number(amount: Amount | None) -> Decimal | None:
+    return amount.yuan if amount is not None else None
