@@ -1,7 +1,9 @@
 """Who sees which agreement, and every row that belongs to one.
 
-The parties to an agreement (and the organisation that drafts it) see the agreement, its
-records, runs and statements; nobody else does, except installation administrators. A hidden
+The parties to an agreement see the agreement, its records, runs and statements; nobody else
+does, except installation administrators. The organisation that drafts it (`owner`) and is not
+a party sees it only while it is a draft or under negotiation (the text it is drafting): once
+signed, the agreement, its figures and its settlements belong to the parties alone. A hidden
 agreement is a 404 everywhere (API, commands, admin), like a missing one.
 """
 
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from parklink.accounts.models import User
 from parklink.cobuild.models import (
     Agreement,
+    AgreementStatus,
     AgreementTransition,
     AgreementVersion,
     Allocation,
@@ -33,15 +36,19 @@ from parklink.cobuild.models import (
 )
 from parklink.core.errors import NotFound
 
+# While the drafter that is not a party still sees the agreement.
+DRAFTING = (AgreementStatus.DRAFT, AgreementStatus.NEGOTIATING)
+
 
 def visibility_q(user: User) -> Q:
-    """Agreements `user` may see: those their organisation drafts or is a party to."""
+    """Agreements `user` may see: those their organisation is a party to, and those it drafts
+    while they are drafts or under negotiation."""
     if user.is_superuser:
         return Q()
     if user.organization_id is None:
         return Q(pk__in=[])
     parties = Party.objects.filter(organization_id=user.organization_id).values("agreement_id")
-    return Q(owner_id=user.organization_id) | Q(pk__in=parties)
+    return Q(owner_id=user.organization_id, status__in=DRAFTING) | Q(pk__in=parties)
 
 
 def visible_agreements(user: User) -> QuerySet[Agreement]:

@@ -34,12 +34,23 @@ from parklink.cobuild.ledger.kinds import KINDS
 from parklink.cobuild.models import Agreement, AgreementVersion, Rule
 from parklink.cobuild.services import access, agreements, overview, rules, versions
 from parklink.cobuild.views import agreement_or_404, allowed
-from parklink.core.errors import Forbidden, NotFound, ParkLinkError
-from parklink.core.forms import RowList, refusals_on
+from parklink.core.errors import Conflict, Forbidden, NotFound, ParkLinkError
+from parklink.core.forms import Outcome, RowList, refusals_on
 from parklink.core.views import INVALID, authenticated
 from parklink.enterprises.models import Enterprise
 
 CONFLICT = 409
+
+
+def _refused_status(data: Any, outcome: Outcome | None) -> int:
+    """200 for a blank form; 409 when a service refused with a conflict (a duplicate title);
+    else the status of a form with errors."""
+    if data is None:
+        return 200
+    if outcome is not None and isinstance(outcome.error, Conflict):
+        return CONFLICT
+    return INVALID
+
 
 # ---------------------------------------------------------------- agreement and parties
 
@@ -94,6 +105,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = AgreementForm(data, choose_owner=choose_owner)
     parties = party_list(data, None)
+    done: Outcome | None = None
     if data is not None and all([form.is_valid(), parties.is_valid()]):
         owner = form.cleaned_data.get("owner")
         owner_id = owner.pk if owner is not None else user.organization_id
@@ -110,7 +122,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
         if done.ok:
             messages.success(request, _("协议草案已创建。"))
             return HttpResponseRedirect(reverse("cobuild:detail", args=[made.pk]))
-    return _render_form(request, form, parties, None, INVALID if data is not None else 200)
+    return _render_form(request, form, parties, None, _refused_status(data, done))
 
 
 @login_required
@@ -123,6 +135,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgreementForm(data, creating=False, initial=initial_of(agreement))
     parties = party_list(data, agreement)
     locked = not allowed(access.ensure_editable, user, agreement)
+    done: Outcome | None = None
     if not locked and data is not None and all([form.is_valid(), parties.is_valid()]):
         show = lambda error: _show_problems(form, parties, error)  # noqa: E731
         with refusals_on(form, show=show) as done, transaction.atomic():
@@ -131,7 +144,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if done.ok:
             messages.success(request, _("协议已保存。"))
             return HttpResponseRedirect(reverse("cobuild:detail", args=[pk]))
-    status = (CONFLICT if locked else INVALID) if data is not None else 200
+    status = CONFLICT if locked and data is not None else _refused_status(data, done)
     return _render_form(request, form, parties, agreement, status, locked=locked)
 
 

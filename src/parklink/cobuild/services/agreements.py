@@ -16,7 +16,7 @@ from parklink.accounts.models import Organization, User
 from parklink.accounts.services import ensure_can_write
 from parklink.cobuild.models import Agreement, AgreementVersion, DivisionMode, Party, PartyRole
 from parklink.cobuild.services.access import ensure_editable
-from parklink.core.errors import Conflict, Invalid
+from parklink.core.errors import Conflict, Duplicate, Invalid
 from parklink.parks.models import Park
 
 KEY = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -80,6 +80,17 @@ def check_parties(parties: Sequence[PartySpec]) -> dict[str, str]:
     return errors
 
 
+def ensure_title_free(owner_id: int, title: str, exclude: int | None = None) -> None:
+    """One organisation holds one agreement of a title: another is a `Duplicate` (409)."""
+    clash = Agreement.objects.filter(owner_id=owner_id, title=title)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    found = clash.values_list("pk", flat=True).first()
+    if found is not None:
+        message = _("该机构已有名为“%(title)s”的共建协议。") % {"title": title}
+        raise Duplicate(message, detail={"title": message, "existing_id": found})
+
+
 @transaction.atomic
 def create_agreement(
     user: User,
@@ -104,6 +115,7 @@ def create_agreement(
     _check_term(term_start, term_end, errors)
     errors |= check_parties(parties)
     _raise_if(errors)
+    ensure_title_free(owner_id, values["title"])
     agreement = Agreement.objects.create(
         owner_id=owner_id,
         title=values["title"],
@@ -144,6 +156,8 @@ def update_agreement(user: User, agreement: Agreement, **changes: Any) -> Agreem
         errors,
     )
     _raise_if(errors)
+    if "title" in changes:
+        ensure_title_free(agreement.owner_id, changes["title"], exclude=agreement.pk)
     parks = changes.pop("parks", None)
     for name, value in changes.items():
         setattr(agreement, name, value if value is not None or "term" in name else "")
