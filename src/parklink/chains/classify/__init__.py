@@ -265,6 +265,13 @@ class Classifier:
                         if v_start >= clause_end:
                             break
                         mask |= v_mask
+                else:  # "…的研发、生产和销售": the verbs listed right after it count too
+                    tail = sub_end
+                    for v_start, v_end, v_mask in verbs[bisect_left(verb_starts, sub_end) :]:
+                        if v_start >= clause_end or v_start - tail > 2 or v_end - v_start < 2:
+                            break
+                        mask |= v_mask
+                        tail = v_end
                 modifier = False
                 if number + 1 < len(hits):
                     nxt_start = hits[number + 1][0]
