@@ -135,7 +135,9 @@ def score_article(name: str, extraction: Extraction, label: dict[str, Any], scor
         want = parse_amount(g.get("investment"))
         if want is not None:
             inv = p.investment
-            right = inv is not None and inv.value == want and inv.currency == g.get("currency", "CNY")
+            right = (
+                inv is not None and inv.value == want and inv.currency == g.get("currency", "CNY")
+            )
             score.pairs_right += right
             if not right:
                 got = f"{inv.value} {inv.currency}" if inv else None
@@ -180,5 +182,7 @@ def seed_extractions(texts: dict[str, str]) -> dict[str, Extraction]:
     result = {}
     for name, label in labels().items():
         if name.startswith("seed:"):
-            result[name] = extract(texts[name.removeprefix("seed:")], published=label.get("published"))
+            result[name] = extract(
+                texts[name.removeprefix("seed:")], published=label.get("published")
+            )
     return result

@@ -23,9 +23,14 @@ SUBJECT = re.compile(
     rf"(?:^|(?<=[,。;:!?\n]))(?:其中|另外|此外|同时|另|而)?[,]?({_NAME_CHAR}{{2,36}}?{SUFFIX}){_PHASE}"
     r"(?=,|是|为|由|总投资|投资|计划总投资|占地|位于|已|正|将|于|在|项目|预计|估算|拟)"
 )
+STRONG_SUFFIX = (
+    r"(?:项目|基地|产业园|工业园|科技园|物流园|生产基地|工厂|超级工厂|研发中心|数据中心|运营中心|结算中心"
+    r"|总部基地|电站|综合体|专属园区|产业园区)"
+)
 OBJECT = re.compile(
-    r"(?:投资建设|投资兴建|新建|建设|打造|布局|建成|建立|引进|签约|落户|落地|开工|启动|投建|兴建)"
-    rf"(?:了|一个|一座|一批)?((?:[\u4e00-\u9fffA-Za-z0-9·\-+×.()&%、]){{2,36}}?{SUFFIX}){_PHASE}"
+    r"(?<!主要)(?<!规划)(?<!计划)(?:投资建设|投资兴建|新建|建设|打造|布局|建成|建立|引进|签约|落户|落地|开工"
+    r"|启动|投建|兴建)"
+    rf"(?:了|一个|一座|一批)?((?:[\u4e00-\u9fffA-Za-z0-9·\-+×.()&%、]){{2,36}}?{STRONG_SUFFIX}){_PHASE}"
     r"(?=[,。;!?\n]|$|和|及|,|项目)"
 )
 ENTERPRISE = re.compile(
@@ -40,7 +45,7 @@ _LEAD = re.compile(
     r"|实施|启动|开工|竣工|签约|签署|签订|落户|落地|引进|招引|投资|建设|新建|扩建|续建|打造|布局|建成|建立|兴建"
     r"|投建|入驻|举行|了|的|是|在|为|由|对|把|被|从|向|于|等|位于|目前|今年|当前|近日|日前|随着|通过|作为|围绕"
     r"|依托|重点|积极|大力|全力|持续|不断|进一步|一个|一座|一批|个|座|家|户|有|还|也|又|都|便|就|所|其|之|将于"
-    r"|一|地|上|下|中|内|外|旁|间)+)"
+    r"|按|以|定|谈|另|即|并|再|新增|新开工|集中开工|开工的|入选|包含|涉及|涵盖)+)"
 )
 _SOFT = re.compile(r".*(?:的|是|在|将|由|于|了|对|把|被|为|和|与|及|、|或|等)")
 _GENERIC_WORDS = re.compile(
@@ -50,7 +55,7 @@ _GENERIC_WORDS = re.compile(
     r"|高质量|大|亿元|万元|以上|一批|首批|批|个|家|户|\d+|[一二三四五六七八九十百千万亿]+|同城化|合作|研发"
     r"|新基建|战略性|新兴|高端|科技|创新|配套|基建|工程|项目|基地|中心|园区|产业园|生产线|数字经济|经济"
     r"|标志性|引领性|链主|补链|强链|延链|头部|单个|单体|全部|所有|一大|大型|特大|超大|中小|小|绿色|低碳"
-    r"|的|和|与|及|等|之一|备案|审批|用地|报建|全|有|共|多|同|类|型|性|化)+"
+    r"|的|和|与|及|等|之一|备案|审批|用地|报建|全|有|共|多|同|类|型|性|化|主体|具体|相关|入选|招商引资)+"
 )
 _COUNT = re.compile(r"\d+\s*(?:个|项|家|户|批|大)|[一二三四五六七八九十两]+个")
 _NOT_NAME_END = re.compile(r"(?:该|本|此|各|每|这个|那个|个|的|等|批)项目$")
@@ -73,17 +78,26 @@ def clean(text: str, start: int) -> tuple[str, int] | None:
         text, start = text[1:], start + 1
     if text.count("(") != text.count(")"):
         cut = text.rfind("(") + 1 if text.count("(") > text.count(")") else text.find(")") + 1
-        if text.count("(") > text.count(")") and text.endswith(")") is False and cut:
-            text, start = text[cut:], start + cut
-        elif text.count(")") > text.count("("):
+        if (text.count("(") > text.count(")") and text.endswith(")") is False and cut) or text.count(")") > text.count("("):
             text, start = text[cut:], start + cut
     if len(text) < 3 or is_generic(text):
         return None
     return text, start
 
 
+_VERB_INSIDE = re.compile(
+    r"举行|召开|举办|实施|推进|推动|解决|健全|提高|确保|承担|入选|招引|计划|完成|加快|全力|围绕|分类|更新"
+    r"|策划|规划|共建|签约|开展|印发|公布|发布|通报|获悉|表示|介绍|要求|力争|努力|打造|建设成|突出|聚焦"
+    r"|\d{4}年|第[一二三四]季度|[一二三四]季度|上半年|下半年|今年|去年|明年|年度|^我[市县区省]|^全[市县区省国]"
+)
+
+
 def is_generic(name: str) -> bool:
-    core = re.sub(r"\((?:[一二三四五六首\d]期)\)$", "", name)
+    core = re.sub(r"(?:\((?:[一二三四五六首\d]期)\)|[一二三四五六首\d]期(?:工程)?)$", "", name)
+    if core.endswith("项目") and len(core) < 4:
+        return True
+    if _VERB_INSIDE.search(core):
+        return True
     if _NOT_NAME_END.search(core):
         return True
     if _COUNT.search(core):
@@ -190,7 +204,8 @@ def list_items(text: str) -> list[tuple[list[Name], re.Match[str]]]:
         while boundary > 0 and text[boundary - 1] not in ",。;:!?\n":
             boundary -= 1
         segment = text[boundary:left]
-        if "、" not in segment and "和" not in segment and "及" not in segment:
+        single = "、" not in segment and "和" not in segment and "及" not in segment
+        if single and not (head.group(1) and re.search(STRONG_SUFFIX + "$", segment)):
             continue
         items: list[Name] = []
         offset = boundary
@@ -204,7 +219,7 @@ def list_items(text: str) -> list[tuple[list[Name], re.Match[str]]]:
                 if not ENTERPRISE.fullmatch(name):
                     items.append(Name(start, start + len(name), name, "list"))
             offset += len(part)
-        if len(items) >= 2:
+        if len(items) >= 2 or (single and items):
             found.append((items, head))
     return found
 

@@ -144,6 +144,9 @@ _SPACE = re.compile(
     r"|(?<=[\u4e00-\u9fff])[ ]+(?=[\d(])"
     r"|(?<=\d)[ ]+(?=\.\d)|(?<=\d\.)[ ]+(?=\d)"
 )
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d\u2b50\u2b06\u2b07\u2934\u2935]+"
+)
 _DIGIT_VALUE = {ch: str(i) for i, ch in enumerate("零一二三四五六七八九")}
 _DIGIT_VALUE.update({"〇": "0", "两": "2"})
 
@@ -207,6 +210,8 @@ def _rewrite(line: str, start: int, out: _Builder, pinyin: re.Pattern[str] | Non
         edits.extend((m.start(), m.end(), "") for m in pinyin.finditer(line))
     if " " in line:
         edits.extend((m.start(), m.end(), "") for m in _SPACE.finditer(line))
+    if _EMOJI.search(line):
+        edits.extend((m.start(), m.end(), "") for m in _EMOJI.finditer(line))
     for match in _CN_NUMERAL.finditer(line):
         value = _numeral(match.group(1))
         if value is not None and value != match.group(1):
@@ -262,9 +267,17 @@ def normalise(raw: str) -> Normalised:
     published = _find_published(lines)
     kept: list[tuple[int, str]] = []
     body_chars = 0
+    teasers = False
     for start, line in lines:
-        if body_chars >= 80 and len(line) <= 20 and _CUT.match(line):
-            break
+        if len(line) <= 20 and _CUT.match(line):
+            if body_chars >= 80:
+                break
+            teasers = True  # a "热点推荐" block above the article: its headlines go too
+            continue
+        if teasers:
+            if len(line) <= 40 and "。" not in line:
+                continue
+            teasers = False
         if _is_boilerplate(line):
             continue
         kept.append((start, line))

@@ -30,8 +30,9 @@ from parklink.intel.extract.types import (
 
 _PART_END = "。!?;\n"
 _ANAPHOR = re.compile(
-    r"(?:该|本|此|这个|这一|上述)(?:项目|基地|工厂|园区|产业园|工程|中心)|^(?:项目|其)"
+    r"(?:该|本|此|这个|这一)(?:项目|基地|工厂|园区|产业园|工程|中心)|^\W*(?:项目|其)"
 )
+_PLURAL = re.compile(r"(?:这些|这批|上述|以上|首批|此次|本次)[^,。;]{0,8}项目")
 _REGIONAL = re.compile(
     r"全市|全县|全区|全省|全州|全国|全园|全镇|园区(?:累计|已)|今年以来|年以来|截至|至目前|目前已|"
     r"\d+-\d+月|上半年|下半年|一季度|前三季度|全年|同比|累计招引|累计引进|累计签约|招引落地"
@@ -250,6 +251,21 @@ def build(
                 owner = left[-1][2]
         if owner is None and _REGIONAL.search(before) and not _ANAPHOR.search(before):
             continue
+        if (
+            owner is None
+            and _PLURAL.search(text, sentence[0], figure.start)
+            and (figure.kind in INVESTMENT_KINDS)
+        ):
+            totals.append(
+                ArticleTotal(
+                    _span(text, *part).text.strip(),
+                    None,
+                    _amount(text, figure, sentence),
+                    _span(text, *part),
+                )
+            )
+            _note_total_stage(text, part, total_stages)
+            continue
         if owner is None and (
             _ANAPHOR.search(text[part[0] : figure.start])
             or _ANAPHOR.search(text[sentence[0] : figure.start])
@@ -309,21 +325,71 @@ def build(
                     record.stage = found
                     record.stage_sentence = sentence
                     break
-        if record.stage is None:
-            inherited = [t for t in total_stages if t[0] < record.mentions[0][0]]
-            if inherited:
-                position, stage, verb_start, verb_end = inherited[-1]
+        first = record.mentions[0][0]
+        inherited = [t for t in total_stages if first - 2000 < t[0] < first]
+        if inherited and (record.stage is None or record.stage[0] == "planned"):
+            position, stage, verb_start, verb_end = inherited[-1]
+            if record.stage is None or stages.ORDER.index(stage) > 0:
                 record.stage = (stage, verb_start, verb_end)
                 record.stage_sentence = sentence_of(position)
 
     article_place = _article_place(text, title, ctx)
+    _merge_title_mentions(text, projects, order)
     result: list[ExtractedProject] = []
     for key in order:
         record = projects[key]
         if not record.amounts and record.stage is None:
             continue
+        if record.name.how in {"subject", "object"} and not any(
+            a.is_investment for a in record.amounts
+        ):
+            continue  # a park or building named in passing, not a project the article reports
         result.append(_finish(record, ctx, article_place))
     return tuple(result), tuple(totals)
+
+
+def _merge_title_mentions(text: str, projects: dict[str, _Project], order: list[str]) -> None:
+    """A project named in the headline and again, fuller, in the body is one project: merge the
+    headline mention into the body's when they share the figure or a run of 4+ characters."""
+    title_end = text.find("\n")
+    if title_end < 0:
+        return
+    for key in list(order):
+        record = projects[key]
+        if any(start > title_end for start, _ in record.mentions):
+            continue
+        figure = headline(record.amounts)
+        for other_key in order:
+            other = projects[other_key]
+            if other_key == key or not any(s > title_end for s, _ in other.mentions):
+                continue
+            theirs = headline(other.amounts)
+            same_figure = figure is not None and theirs is not None and figure.value == theirs.value
+            shared = _common_run(key, other_key) >= 4 and (
+                figure is None or theirs is None or same_figure
+            )
+            if same_figure or shared:
+                other.mentions[:0] = record.mentions
+                other.sentences[:0] = [s for s in record.sentences if s not in other.sentences]
+                if figure is not None and theirs is None:
+                    other.amounts.extend(record.amounts)
+                if other.stage is None:
+                    other.stage, other.stage_sentence = record.stage, record.stage_sentence
+                order.remove(key)
+                del projects[key]
+                break
+
+
+def _common_run(a: str, b: str) -> int:
+    a, b = a.removesuffix("项目"), b.removesuffix("项目")
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
 
 
 def _directly_after(text: str, record: _Project, figure: money.Figure) -> bool:
