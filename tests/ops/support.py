@@ -42,3 +42,18 @@ def parklink(
     return subprocess.run(
         [*PARKLINK, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
     )
+
+
+def redis_server_or_skip() -> str:
+    """The redis-server program; missing, the test fails under CI=true and skips elsewhere."""
+    import shutil
+
+    import pytest
+
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    reason = "redis-server is not installed (make test installs Debian's redis-server)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
