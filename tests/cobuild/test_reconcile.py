@@ -243,6 +243,63 @@ class TestStep:
         assert jinniu.causes[0].zh == "第3年 → 第4年"
         assert jinniu.causes[0].en == "year 3 → year 4"
 
+    def test_an_amendment_and_a_step_change_on_one_figure_are_told_apart(
+        self, users: dict[str, User], orgs: dict[str, Organization]
+    ) -> None:
+        """Year 3 (70/30) in 2024Q2 under version 1; 2024Q3 is year 4, and version 2 (from
+        2024-07-01) changes year 4 on from 50/50 to 40/60. On 1,000,000.00 元 both quarters,
+        jinniu goes 700,000 → 400,000: the step alone (version 1's year 4, 50%) is −200,000,
+        the amendment on top (50% → 40%) −100,000."""
+        made = ruled_agreement(
+            users,
+            orgs,
+            "stepped",
+            {
+                "anchor": "production",
+                "steps": [
+                    {"years": [1, 3], "shares": {"jinniu": "70%", "dege": "30%"}},
+                    {"years": [4, None], "shares": {"jinniu": "50%", "dege": "50%"}},
+                ],
+            },
+        )
+        [firm] = support.enterprises(orgs["dege"], 1)
+        CoveredEnterprise.objects.create(
+            agreement=made, enterprise=firm, production_on=date(2021, 5, 15)
+        )
+        support.add_records(users["dege"], made, "dege", "2024Q2", [(firm, "vat_local", 10**8)])
+        q2 = confirm(users, runs.run_period(users["jinniu"], made, "2024Q2"))
+        v2 = versions.amend(users["jinniu"], made, date(2024, 7, 1), note="第4年起四六分")
+        rule_services.save_rule(
+            users["jinniu"],
+            v2,
+            v2.rules.get(key="vat-rule"),
+            params={
+                "anchor": "production",
+                "steps": [
+                    {"years": [1, 3], "shares": {"jinniu": "70%", "dege": "30%"}},
+                    {"years": [4, None], "shares": {"jinniu": "40%", "dege": "60%"}},
+                ],
+            },
+        )
+        support.add_records(users["dege"], made, "dege", "2024Q3", [(firm, "vat_local", 10**8)])
+        q3 = runs.run_period(users["jinniu"], made, "2024Q3")
+        found = compare(made, q2, q3)
+        jinniu = line_of(found, firm, "jinniu")
+        assert (jinniu.before, jinniu.after) == (70_000_000, 40_000_000)
+        assert causes(jinniu) == [("amendment", -10_000_000), ("step", -20_000_000)]
+        assert causes(line_of(found, firm, "dege")) == [
+            ("amendment", 10_000_000),
+            ("step", 20_000_000),
+        ]
+        amendment, step = jinniu.causes
+        assert amendment.zh == (
+            "协议第1版 → 第2版:规则 vat-rule:steps[1].shares.dege: 50% → 60%;"
+            "steps[1].shares.jinniu: 50% → 40%"
+        )
+        assert step.zh == "第3年 → 第4年(按修订前的规则计算)"
+        assert step.en == "year 3 → year 4 (under the rules before the amendment)"
+        assert total_of(found, "jinniu").by_cause == {"amendment": -10_000_000, "step": -20_000_000}
+
 
 @pytest.fixture
 def windowed(users: dict[str, User], orgs: dict[str, Organization]) -> dict[str, Any]:

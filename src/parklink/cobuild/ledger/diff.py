@@ -17,6 +17,15 @@ causes whose amounts add up exactly to it:
 - `step`: the step, window or tier changed (第3年 → 第4年, 窗口内 → 延长期, 窗口结束): the same,
   when no amendment applies.
 
+When an amendment and a step change touch the same figure (an amendment that takes effect on
+the anniversary a stepped rule moves to its next step), the two are told apart through the
+earlier version's rule read in the later phase (`phase_shares`): the step change is what the
+earlier rules would have changed on their own (their share in the new phase, less their share
+in the old one, on the figures after), the amendment what the new rules change on top of that.
+Where the earlier rule cannot be read in the later phase from its parameters alone (it was
+removed or replaced, or its kind has no fixed share per phase: equity, stock and increment,
+fixed payments), the whole change stays with the amendment and the step change says so.
+
 With neither an amendment nor a step change, what is left (rounding of the share) stays with
 `records`, so the causes always add up to `after − before` exactly.
 """
@@ -30,7 +39,7 @@ from fractions import Fraction
 from typing import Any
 
 from parklink.cobuild.ledger.explain import WORDS, format_amount
-from parklink.cobuild.ledger.kinds.base import fmt_percent
+from parklink.cobuild.ledger.kinds.base import fmt_percent, parse_share
 from parklink.cobuild.ledger.types import Problem, RuleSpec
 
 NEW_ENTERPRISE = "new_enterprise"
@@ -311,6 +320,42 @@ def _rule_change_text(change: dict[str, Any], lang: str) -> str:
     return f"规则 {key}:{joined}" if zh else f"rule {key}: {joined}"
 
 
+def phase_shares(rule: RuleSpec, step: str) -> dict[str, Fraction] | None:
+    """The shares `rule` gives in the phase `step` ("ratio", "year-4", "before", "window",
+    "extension", "after-window", "tier-2"), read from its parameters alone; None when the
+    phase does not exist in the rule or its kind has no fixed shares per phase."""
+    params = rule.params
+
+    def table(document: Any) -> dict[str, Fraction] | None:
+        if not isinstance(document, Mapping):
+            return None
+        shares = {str(key): parse_share(value) for key, value in document.items()}
+        if any(share is None for share in shares.values()):
+            return None
+        return {key: share for key, share in shares.items() if share is not None}
+
+    if rule.kind == "fixed_ratio" and step == "ratio":
+        return table(params.get("shares"))
+    if rule.kind in ("stepped", "window_cap") and step == "before":
+        return table(params.get("before"))
+    if rule.kind == "stepped" and step.startswith("year-"):
+        year = int(step[len("year-") :])
+        for entry in params.get("steps") or []:
+            first, last = entry["years"]
+            if first <= year and (last is None or year <= last):
+                return table(entry.get("shares"))
+        return None
+    if rule.kind == "window_cap" and step in WINDOW_PHASES:
+        return table(params.get("shares"))
+    if rule.kind == "window_cap" and step == "after-window":
+        return table(params.get("after"))
+    if rule.kind == "tiered" and step.startswith("tier-"):
+        tiers = params.get("tiers") or []
+        index = int(step[len("tier-") :]) - 1
+        return table(tiers[index].get("shares")) if 0 <= index < len(tiers) else None
+    return None
+
+
 # ---------------------------------------------------------------- the reconciliation
 
 
@@ -567,10 +612,17 @@ class _Context:
         reached = _cap_reached(self.figure_parts_after)
         if cap_effect or (reached and not _cap_reached(self.figure_parts_before)):
             causes.append(self._cap_cause(cap_effect, reached))
-        if amendment:
+        if amendment and step:
+            mid = self._earlier_rules_in_new_phases()
+            if mid is None:
+                causes.append(self._amendment_cause(terms_effect, amendment))
+                causes.append(self._step_cause(0, phases_before, phases_after, folded=True))
+            else:
+                step_effect = mid - at_old_share
+                causes.append(self._amendment_cause(terms_effect - step_effect, amendment))
+                causes.append(self._step_cause(step_effect, phases_before, phases_after))
+        elif amendment:
             causes.append(self._amendment_cause(terms_effect, amendment))
-            if step:
-                causes.append(self._step_cause(0, phases_before, phases_after))
         elif step:
             causes.append(self._step_cause(terms_effect, phases_before, phases_after))
         return causes
@@ -650,11 +702,30 @@ class _Context:
         details = [{"version_before": b, "version_after": a, "rules": changes}]
         return self.cause(AMENDMENT, amount, details, zh, en)
 
+    def _earlier_rules_in_new_phases(self) -> int | None:
+        """What this party's parts after would be under the earlier version's rules in the
+        later phases (the nominal amounts, without caps), or None when a part's rule cannot
+        be read that way."""
+        total = 0
+        for part in self.new.parts:
+            if part.step == OVER_CAP:
+                continue
+            rule = self.before.rules.get(part.rule)
+            if rule is None or part.share is None:
+                return None
+            shares = phase_shares(rule, part.step)
+            if shares is None or part.party not in shares:
+                return None
+            total += round(shares[part.party] * part.basis)
+        return total
+
     def _step_cause(
         self,
         amount: int,
         phases_before: list[tuple[str, int | None]],
         phases_after: list[tuple[str, int | None]],
+        *,
+        folded: bool = False,
     ) -> Cause:
         zh = f"{_phases_text(phases_before, 'zh')} → {_phases_text(phases_after, 'zh')}"
         en = f"{_phases_text(phases_before, 'en')} → {_phases_text(phases_after, 'en')}"
@@ -663,6 +734,12 @@ class _Context:
         if steps_before & WINDOW_PHASES and "after-window" in steps_after:
             zh += "(窗口结束)"
             en += " (the window ended)"
+        if folded:
+            zh += "(其影响无法与协议修订分开,已计入协议修订)"
+            en += " (its effect cannot be told apart from the amendment's and is counted there)"
+        elif amount and self.before.version != self.after.version:
+            zh += "(按修订前的规则计算)"
+            en += " (under the rules before the amendment)"
         shares = sorted(
             {
                 fmt_percent(p.share)
