@@ -5,14 +5,46 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import Registry
+from parklink.core.registry import DashboardCard, DemoStep, NavItem, Registry, VisibilityScope
 
 
 class IntelConfig(ParkLinkAppConfig):
     default = True
     name = "parklink.intel"
     verbose_name = _("招商情报")
-    url_prefix: str | None = None
+    url_prefix: str | None = "intel/"
 
     def register(self, registry: Registry) -> None:
-        """Nothing yet: the app's pages, kinds and demo steps are registered as they land."""
+        _register_scopes(registry)
+        _register_pages(registry)
+        _register_demo(registry)
+
+
+def _register_scopes(registry: Registry) -> None:
+    """Documents, items and decisions: the reviewer's organisation only (and installation
+    administrators)."""
+    from parklink.intel import queries
+
+    for label, visible in queries.SCOPES.items():
+        registry.scopes.add(VisibilityScope(label, visible))
+
+
+def _register_pages(registry: Registry) -> None:
+    """招商情报 in the navigation; the home page counts the items waiting for review."""
+    from parklink.intel import dashboard
+
+    registry.navigation.add(NavItem("intel", _("招商情报"), "intel:queue", order=45))
+    registry.dashboard.add(
+        DashboardCard("intel", "intel/dashboard.html", dashboard.card_context, order=60)
+    )
+
+
+def _register_demo(registry: Registry) -> None:
+    """An illustrative article (示例) in the demo organisation's queue."""
+    from parklink.intel import demo
+
+    registry.demo_steps.add(
+        DemoStep(
+            "intel", demo.load_queue, after=("organizations", "parks", "enterprises", "projects")
+        )
+    )
