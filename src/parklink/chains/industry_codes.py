@@ -61,6 +61,8 @@ def normalise(code: str | None) -> str:
     """An industry code as written in a registry ("C3841", " 3841 ", "３８４１") → "3841"."""
     if not code:
         return ""
+    if len(code) == 4 and code.isdigit() and code.isascii():
+        return code
     text = "".join(code.split()).upper().translate(_FULL_WIDTH)
     if len(text) > 1 and text[0].isalpha() and text[1:].isdigit():
         text = text[1:]  # the section letter in front of the digits

@@ -128,6 +128,7 @@ class _Target:
     chain: Chain
     segment: Segment
     factors: dict[int, float]
+    chain_index: int
 
 
 def _noisy_or(a: float, b: float) -> float:
@@ -155,7 +156,9 @@ class Classifier:
         for chain_index, chain in enumerate(self.chains):
             for segment in chain.segments:
                 index = len(self.targets)
-                self.targets.append(_Target(chain, segment, FACTORS[segment.effective_activity]))
+                self.targets.append(
+                    _Target(chain, segment, FACTORS[segment.effective_activity], chain_index)
+                )
                 self._chain_targets.setdefault(chain_index, []).append(index)
                 for word in segment.keywords:
                     words.setdefault(lang.normalise(word), []).append((KEYWORD, index))
@@ -339,7 +342,7 @@ class Classifier:
                 elif kind == CHAIN_WORD:
                     name_chains.setdefault(index, name_text[start:end])
         for index, word in name_segments.items():
-            chain_index = self.chains.index(self.targets[index].chain)
+            chain_index = self.targets[index].chain_index
             name_chains.setdefault(chain_index, word)
         if not trader:
             for index in list(scores):
@@ -347,7 +350,7 @@ class Classifier:
                     scores[index] = _noisy_or(scores[index], NAME_SEGMENT)
                     proof.setdefault(index, []).append(f"名称含“{name_segments[index]}”")
                 else:
-                    chain_index = self.chains.index(self.targets[index].chain)
+                    chain_index = self.targets[index].chain_index
                     if chain_index in name_chains and index in confirmed:
                         scores[index] = _noisy_or(scores[index], NAME_CHAIN)
                         proof.setdefault(index, []).append(f"名称含“{name_chains[chain_index]}”")

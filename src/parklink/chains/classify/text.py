@@ -2,9 +2,10 @@
 
 No Django. Traditional characters become simplified with OpenCC's own character table
 (`TSCharacters.txt` shipped in the opencc package, first reading of each character), applied
-with one `str.translate`; full-width letters, digits and punctuation become ASCII, letters upper
-case. Only texts that contain a character to change are translated (one regex search decides),
-so the common simplified row costs a scan, not a copy.
+with one `str.translate`; full-width letters and digits become ASCII, letters upper
+case (punctuation stays as written: the grammar knows both widths). Only texts that contain a
+character to change are translated (`_needs_translation`), so the common simplified row costs
+an encoding check, not a copy.
 """
 
 from __future__ import annotations
@@ -196,8 +197,26 @@ VERBS: dict[int, tuple[str, ...]] = {
     ),
 }
 SEPARATORS: dict[str, tuple[str, ...]] = {
-    STRONG: (";", "。", ",", ":", "\n", "\r", "!", "?", "|", "◆", "●"),
-    WEAK: ("、", "/", "\\", "和", "及", "与", "或"),
+    STRONG: (
+        ";",
+        "；",
+        "。",
+        ",",
+        "，",
+        ":",
+        "：",
+        "\n",
+        "\r",
+        "!",
+        "！",
+        "?",
+        "？",
+        "|",
+        "◆",
+        "●",
+        "﹔",
+    ),
+    WEAK: ("、", "､", "/", "／", "\\", "和", "及", "与", "或"),
 }
 # Words in a name that say the firm trades, or holds shares, rather than makes.
 TRADER_NAME_WORDS = (
@@ -234,38 +253,32 @@ def _t2s_table() -> dict[int, str]:
         first = simplified.split()[0] if simplified.split() else ""
         if len(traditional) == 1 and len(first) == 1 and traditional != first:
             table[ord(traditional)] = first
-    for code in range(0xFF01, 0xFF5F):  # full-width ASCII
-        table[code] = chr(code - 0xFEE0)
+    for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)):
+        table[code] = chr(code - 0xFEE0)  # full-width digits and letters
     for code in range(ord("a"), ord("z") + 1):
         table[code] = chr(code - 32)
-    table[0x3000] = " "
-    table[ord("（")] = "("
-    table[ord("）")] = ")"
-    table[ord("【")] = "("
-    table[ord("】")] = ")"
-    table[ord("〔")] = "("
-    table[ord("〕")] = ")"
-    table[ord("；")] = ";"
-    table[ord("，")] = ","
-    table[ord("：")] = ":"
-    table[ord("﹔")] = ";"
-    table[ord("﹐")] = ","
-    table[ord("､")] = "、"
     return table
 
 
-@cache
-def _needs_translation() -> re.Pattern[str]:
-    chars = "".join(sorted(chr(code) for code in _t2s_table()))
-    escaped = "".join("\\" + char if char in "\\]^-[" else char for char in chars)
-    return re.compile(f"[{escaped}]")
+_ODD_LATIN = re.compile("[a-z０-９Ａ-Ｚａ-ｚ]")
+
+
+def _needs_translation(text: str) -> bool:
+    """Whether `text` has a character the table changes. GB 2312 holds simplified characters
+    only, so a text it can encode has no traditional one (a C codec: ~1 µs for a scope); the few
+    rows with a rare character outside it are simply translated."""
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return _ODD_LATIN.search(text) is not None
 
 
 def normalise(text: str | None) -> str:
-    """Simplified Chinese, ASCII punctuation and upper-case letters: the form keywords match."""
+    """Simplified characters, ASCII upper-case letters and digits: the form keywords match."""
     if not text:
         return ""
-    if _needs_translation().search(text) is None:
+    if not _needs_translation(text):
         return text
     return text.translate(_t2s_table())
 
@@ -291,7 +304,7 @@ def _s2t_table() -> dict[int, str]:
 
 def core_name(name: str) -> str:
     """The name without its legal-form suffix or a bracketed place (（成都）)."""
-    text = re.sub(r"\([^)]*\)", "", name)
+    text = re.sub(r"[(（][^)）]*[)）]", "", name) if ("(" in name or "（" in name) else name
     for suffix in NAME_SUFFIXES:
         if text.endswith(suffix):
             text = text[: -len(suffix)]
