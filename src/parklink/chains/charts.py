@@ -1,0 +1,140 @@
+"""The chain map as an ECharts option: a graph laid out by chain order (no ORM).
+
+Columns are the segments' supply depth (upstream left, downstream right), rows their order
+within a column; a node's colour is its label, its size grows with its enterprise count, and
+a click opens the segment's enterprises and projects (the node's `url`). Segment names reach
+the canvas only through `core.charts` (`label_text`, `tooltip_html`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from parklink.chains.coverage import Label
+from parklink.core.charts import BR, label_text, text_on, tooltip_html
+
+COLOURS = {
+    Label.STRONG: "#1a7f37",
+    Label.PRESENT: "#1f6feb",
+    Label.WEAK: "#d29922",
+    Label.MISSING: "#cf222e",
+}
+COLUMN = 190
+ROW = 96
+
+
+def label_colour(label: Label) -> str:
+    return COLOURS[label]
+
+
+def chain_map(
+    found: Any,
+    url_for: Callable[[str], str],
+    names: dict[str, str],
+    title: str = "",
+    selected: str = "",
+) -> dict[str, Any]:
+    """The graph option for a `services.coverage.Coverage`."""
+    columns: dict[int, list[Any]] = defaultdict(list)
+    for item in found.segments:
+        columns[item.depth].append(item)
+    nodes = []
+    for depth, items in sorted(columns.items()):
+        for row, item in enumerate(items):
+            colour = COLOURS[item.label]
+            size = 34 + 14 * math.sqrt(item.enterprises)
+            stages = "、".join(f"{n}{c}" for n, c in sorted(item.projects.items()))
+            nodes.append(
+                {
+                    "id": item.key,
+                    "name": label_text(item.segment.name),
+                    "x": depth * COLUMN,
+                    "y": row * ROW - (len(items) - 1) * ROW / 2,
+                    "value": item.enterprises,
+                    "symbolSize": round(min(size, 110), 1),
+                    "itemStyle": {
+                        "color": colour,
+                        "borderColor": "#0a3069" if item.key == selected else "#ffffff",
+                        "borderWidth": 4 if item.key == selected else 1,
+                    },
+                    "label": {"color": text_on(colour)},
+                    "url": url_for(item.key),
+                    "tooltip": {
+                        "formatter": tooltip_html(
+                            item.segment.name,
+                            BR,
+                            names[item.label.code],
+                            " · ",
+                            _("企业 %(n)s 家") % {"n": item.enterprises},
+                            BR,
+                            _("链主 %(a)s · 上市 %(b)s · 高新 %(c)s")
+                            % {"a": item.leaders, "b": item.listed, "c": item.high_tech},
+                            BR,
+                            _("可见项目 %(n)s 个") % {"n": item.project_total},
+                            *([" (", stages, ")"] if stages else []),
+                        )
+                    },
+                }
+            )
+    links = [{"source": supplier, "target": buyer} for supplier, buyer in found.chain.edges]
+    links += [
+        {
+            "source": segment.parent,
+            "target": segment.key,
+            "lineStyle": {"type": "dashed", "curveness": 0.2},
+        }
+        for segment in found.chain.segments
+        if segment.parent
+    ]
+    return {
+        "title": {"text": label_text(title), "left": 8, "top": 4, "show": bool(title)},
+        "tooltip": {"trigger": "item"},
+        "toolbox": {
+            "right": 12,
+            "feature": {
+                "saveAsImage": {
+                    "title": label_text(_("保存为图片")),
+                    "name": label_text(title or "chain"),
+                    "pixelRatio": 2,
+                    "backgroundColor": "#ffffff",
+                }
+            },
+        },
+        "legend": {"show": False},
+        "series": [
+            {
+                "type": "graph",
+                "layout": "none",
+                "roam": True,
+                "top": 48,
+                "bottom": 24,
+                "left": 60,
+                "right": 60,
+                "label": {
+                    "show": True,
+                    "position": "inside",
+                    "fontSize": 12,
+                    "width": 90,
+                    "overflow": "break",
+                },
+                "edgeSymbol": ["none", "arrow"],
+                "edgeSymbolSize": 9,
+                "lineStyle": {"color": "#8c959f", "width": 1.5, "curveness": 0.1},
+                "emphasis": {"focus": "adjacency"},
+                "data": nodes,
+                "links": links,
+            }
+        ],
+    }
+
+
+def map_height(found: Any) -> int:
+    per_column: dict[int, int] = defaultdict(int)
+    for item in found.segments:
+        per_column[item.depth] += 1
+    return max(320, 120 + ROW * max(per_column.values(), default=1))
