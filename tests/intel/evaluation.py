@@ -88,9 +88,10 @@ class Score:
         ap, ar, af = self.pairs()
         return (
             f"{label}: projects P={pp:.3f} R={pr:.3f} F1={pf:.3f} "
-            f"({self.projects_matched}/{self.projects_predicted} predicted, {self.projects_gold} gold); "
-            f"(project, amount) P={ap:.3f} R={ar:.3f} F1={af:.3f} "
-            f"({self.pairs_right} right, {self.pairs_predicted} predicted, {self.pairs_gold} gold); "
+            f"({self.projects_matched} matched, {self.projects_predicted} predicted, "
+            f"{self.projects_gold} gold); (project, amount) P={ap:.3f} R={ar:.3f} F1={af:.3f} "
+            f"({self.pairs_right} right, {self.pairs_predicted} predicted, "
+            f"{self.pairs_gold} gold); "
             f"enterprise {self.accuracy(self.enterprise):.3f} (n={len(self.enterprise)}), "
             f"place {self.accuracy(self.place):.3f} (n={len(self.place)}), "
             f"stage {self.accuracy(self.stage):.3f} (n={len(self.stage)})"

@@ -82,7 +82,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "phase_investment",
-        re.compile(r"(?:[一二三四五六首\d]|第[一二三四五\d])期[^,。;]{0,8}?(?:投资|投入)"),
+        re.compile(r"(?:[一二三四五六首\d]|第[一二三四五\d])期[^,。;完累已到]{0,8}?(?:投资|投入)"),
     ),
     (
         "total_investment",
@@ -107,7 +107,6 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
-_PRIORITY = {kind: i for i, (kind, _) in enumerate(_KINDS)}
 _LOWER_BEFORE = re.compile(r"(?:超过|超|逾|突破|不低于|不少于|至少|高于|大于|以上)$")
 _APPROX_BEFORE = re.compile(r"(?:约合|大约|约|近|将近|接近|近乎|差不多)$")
 _CONVERSION = re.compile(r"^[((]?\s*(?:约合|折合|合计约|约)?\s*(?:人民币)?")
@@ -152,28 +151,25 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+_ANY_KIND = re.compile(
+    "|".join(f"(?P<k{i}>{pattern.pattern})" for i, (_, pattern) in enumerate(_KINDS))
+)
+
+
 def classify(text: str, start: int, window: int = 40) -> str:
     """The kind of the figure starting at `start`, from the nearest keyword on its left."""
-    left = start
     limit = max(0, start - window)
-    while left > limit and text[left - 1] not in _SENTENCE_END:
-        left -= 1
-    context = text[left:start]
-    best: tuple[int, int, str] | None = None
-    for kind, pattern in _KINDS:
-        end = -1
-        for match in pattern.finditer(context):
-            end = match.end()
-        if end >= 0:
-            key = (end, -_PRIORITY[kind], kind)
-            if best is None or key[:2] > best[:2]:
-                best = key
-    if best is None:
+    left = max(text.rfind(ch, limit, start) for ch in _SENTENCE_END) + 1
+    left = max(left, limit)
+    last: re.Match[str] | None = None
+    for match in _ANY_KIND.finditer(text, left, start):
+        last = match
+    if last is None:
         return "unknown"
+    kind = _KINDS[int(str(last.lastgroup)[1:])][0]
     # A keyword three clauses back says less than none: "X项目,占地115亩,总投资…" is fine,
     # "税收…,园区…,10亿元" is not; keep it only within the last two clauses.
-    commas = context[best[0] :].count(",")
-    return best[2] if commas <= 1 else "unknown"
+    return kind if text.count(",", last.end(), start) <= 1 else "unknown"
 
 
 def find_rates(text: str) -> dict[str, Decimal]:

@@ -78,7 +78,9 @@ def clean(text: str, start: int) -> tuple[str, int] | None:
         text, start = text[1:], start + 1
     if text.count("(") != text.count(")"):
         cut = text.rfind("(") + 1 if text.count("(") > text.count(")") else text.find(")") + 1
-        if (text.count("(") > text.count(")") and text.endswith(")") is False and cut) or text.count(")") > text.count("("):
+        if (
+            text.count("(") > text.count(")") and text.endswith(")") is False and cut
+        ) or text.count(")") > text.count("("):
             text, start = text[cut:], start + cut
     if len(text) < 3 or is_generic(text):
         return None
@@ -224,21 +226,39 @@ def list_items(text: str) -> list[tuple[list[Name], re.Match[str]]]:
     return found
 
 
+_COMPANY_END = re.compile(
+    r"股份有限公司|有限责任公司|有限公司|集团股份有限公司|集团有限公司|集团公司|集团|股份公司|控股公司|公司|控股"
+    r"|Inc\.|Ltd\.?|GmbH|Corporation"
+)
+_COMPANY_BODY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()&·]{2,40}$")
+_COMPANY_LEAD = re.compile(
+    r".*(?:的|是|由|与|和|及|、|在|为|被|对|从|向|将|了|同|跟|联合|携手|依托|引入|引进|签约|签署|落户"
+    r"|投资|企业|龙头|头部|承担|通过|其中|包括|等|记者|来自|位于|获得|获批|成立|组建|入股|合作)"
+)
+
+
 def enterprises(text: str) -> list[tuple[int, int, str]]:
     """Company names: "苏州融速智造科技有限公司", "四川逢春麝业集团" (lead-in words stripped)."""
-    found = []
-    for match in ENTERPRISE.finditer(text):
-        name, start = match.group(1), match.start(1)
-        cut = re.match(
-            r".*(?:的|是|由|与|和|及|、|在|为|被|对|从|向|将|了|同|跟|联合|携手|依托|引入|引进|签约|签署|落户"
-            r"|投资|企业|龙头|头部|承担|通过|其中|包括|等|记者|来自|位于|获得|获批|成立|组建|入股|合作)",
-            name,
-        )
+    found: list[tuple[int, int, str]] = []
+    last_end = 0
+    for suffix in _COMPANY_END.finditer(text):
+        if suffix.start() < last_end:
+            continue
+        if suffix.group() == "集团" and text.startswith("企业", suffix.start() - 2):
+            continue
+        window_start = max(last_end, suffix.start() - 40)
+        body = _COMPANY_BODY.search(text, window_start, suffix.start())
+        if body is None:
+            continue
+        start, end = body.start(), suffix.end()
+        name = text[start:end]
+        cut = _COMPANY_LEAD.match(name)
         if cut:
             name, start = name[cut.end() :], start + cut.end()
+        last_end = end
         if len(name) < 4 or name in {"有限公司", "集团公司", "股份公司", "控股公司"}:
             continue
         if re.fullmatch(r"(?:该|本|此|其|各|这家|一家|多家|\d+家)?(?:公司|集团|控股)", name):
             continue
-        found.append((start, start + len(name), name))
+        found.append((start, end, name))
     return found

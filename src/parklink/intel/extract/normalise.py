@@ -81,11 +81,21 @@ def _t2s_table() -> tuple[dict[int, int], frozenset[str]]:
     return table, markers
 
 
-def is_traditional(text: str) -> bool:
+@cache
+def _marker_deletion() -> dict[int, None]:
     _, markers = _t2s_table()
-    hits = sum(1 for ch in text if ch in markers)
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") or 1
-    return hits >= 8 or hits / han > 0.02
+    return dict.fromkeys(ord(ch) for ch in markers)
+
+
+def is_traditional(text: str) -> bool:
+    """True when traditional-only characters make up more than 2% of the Chinese (or 8+)."""
+    hits = len(text) - len(text.translate(_marker_deletion()))
+    if hits >= 8:
+        return True
+    if not hits:
+        return False
+    han = len(_HAN.findall(text)) or 1
+    return hits / han > 0.02
 
 
 # ---------------------------------------------------------------- boilerplate lines

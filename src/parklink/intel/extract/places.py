@@ -28,7 +28,105 @@ _AUTONOMOUS = re.compile(rf"^(.+?)(?:(?:{_ETHNIC})族)+自治(州|县|区|旗)$"
 _SUFFIX = re.compile(r"^(.{2,}?)(?:省|市|自治区|特别行政区|地区|盟|县|区|旗|林区)$")
 # Short forms that read as ordinary words far more often than as the place.
 _GENERIC = frozenset(
-    ["新城", "城关", "城中", "城东", "城西", "城南", "城北", "东区", "西区", "南区", "北区", "郊区", "矿区", "城区", "新区", "市中", "长安", "白云", "青山", "和平", "新华", "红旗", "江南", "江北", "河东", "河西", "河北", "东方", "中山", "永安", "宝山", "天河", "南山", "鼓楼", "西湖", "普陀", "朝阳", "向阳", "铁西", "铁东", "桥西", "桥东", "高新", "开发", "海州", "西安", "通州", "永定", "金山", "平安", "安全", "长宁", "龙华", "东港", "定南", "新兴", "和田", "江城", "龙江", "大同", "永和", "兴业", "双桥", "梅江", "清河", "红星", "新市", "阿里", "太平", "钟山", "安宁", "文化", "万全", "华容", "康乐", "福山", "宁安", "城阳", "龙湖", "海港", "开平", "新乡", "港口", "东兴", "合作", "吉利", "平山", "东山", "北海", "三江", "海城", "金川", "金牛", "长春", "立新", "建华", "光明"]
+    [
+        "新城",
+        "城关",
+        "城中",
+        "城东",
+        "城西",
+        "城南",
+        "城北",
+        "东区",
+        "西区",
+        "南区",
+        "北区",
+        "郊区",
+        "矿区",
+        "城区",
+        "新区",
+        "市中",
+        "长安",
+        "白云",
+        "青山",
+        "和平",
+        "新华",
+        "红旗",
+        "江南",
+        "江北",
+        "河东",
+        "河西",
+        "河北",
+        "东方",
+        "中山",
+        "永安",
+        "宝山",
+        "天河",
+        "南山",
+        "鼓楼",
+        "西湖",
+        "普陀",
+        "朝阳",
+        "向阳",
+        "铁西",
+        "铁东",
+        "桥西",
+        "桥东",
+        "高新",
+        "开发",
+        "海州",
+        "西安",
+        "通州",
+        "永定",
+        "金山",
+        "平安",
+        "安全",
+        "长宁",
+        "龙华",
+        "东港",
+        "定南",
+        "新兴",
+        "和田",
+        "江城",
+        "龙江",
+        "大同",
+        "永和",
+        "兴业",
+        "双桥",
+        "梅江",
+        "清河",
+        "红星",
+        "新市",
+        "阿里",
+        "太平",
+        "钟山",
+        "安宁",
+        "文化",
+        "万全",
+        "华容",
+        "康乐",
+        "福山",
+        "宁安",
+        "城阳",
+        "龙湖",
+        "海港",
+        "开平",
+        "新乡",
+        "港口",
+        "东兴",
+        "合作",
+        "吉利",
+        "平山",
+        "东山",
+        "北海",
+        "三江",
+        "海城",
+        "金川",
+        "金牛",
+        "长春",
+        "立新",
+        "建华",
+        "光明",
+    ]
 )
 # Full region names that are ordinary words: only a short-name-free exact match counts.
 _KEEP_SHORT = frozenset({"金牛"})
@@ -95,15 +193,15 @@ class Gazetteer:
     ) -> None:
         self.parks: dict[str, tuple[str, str | None]] = {}
         self.enterprises: dict[str, str] = {}
-        for item in parks:
-            name, code = (item, None) if isinstance(item, str) else item
+        for park in parks:
+            name, code = (park, None) if isinstance(park, str) else park
             self.parks[name] = (name, code)
-        for item in enterprises:
-            name, shorts = (item, ()) if isinstance(item, str) else item
-            self.enterprises[name] = name
+        for enterprise in enterprises:
+            full, shorts = (enterprise, ()) if isinstance(enterprise, str) else enterprise
+            self.enterprises[full] = full
             for short in shorts:
                 if len(short) >= 2:
-                    self.enterprises.setdefault(short, name)
+                    self.enterprises.setdefault(short, full)
         self._automaton = self._build()
 
     def _build(self) -> ahocorasick.Automaton:

@@ -12,6 +12,7 @@ belongs to no project. A project is kept when it carries a figure or a stage.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -79,6 +80,7 @@ class _Context:
     gazetteer: places.Gazetteer
     hits: tuple[places.Hit, ...]
     dates: tuple[dates_mod.FoundDate, ...]
+    companies: tuple[tuple[int, int, str], ...] = ()
 
 
 def sentences_of(text: str) -> list[tuple[int, int]]:
@@ -97,13 +99,9 @@ def sentences_of(text: str) -> list[tuple[int, int]]:
 
 def _part(text: str, sentence: tuple[int, int], position: int) -> tuple[int, int]:
     """The clause group (between semicolons) of `sentence` holding `position`."""
-    left = position
-    while left > sentence[0] and text[left - 1] != ";":
-        left -= 1
-    right = position
-    while right < sentence[1] and text[right] != ";":
-        right += 1
-    return left, right
+    left = text.rfind(";", sentence[0], position) + 1 or sentence[0]
+    right = text.find(";", position, sentence[1])
+    return max(left, sentence[0]), (right if right >= 0 else sentence[1])
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -136,8 +134,21 @@ def build(
     gazetteer: places.Gazetteer,
     title: str = "",
 ) -> tuple[tuple[ExtractedProject, ...], tuple[ArticleTotal, ...]]:
-    hits = tuple(gazetteer.find(text))
-    ctx = _Context(text, published, gazetteer, hits, tuple(dates_mod.find_dates(text, published)))
+    companies_found = tuple(names.enterprises(text))
+    company_spans = [(start, end) for start, end, _ in companies_found]
+    hits = tuple(
+        h
+        for h in gazetteer.find(text)
+        if h.kind != places.REGION or not any(s <= h.start < e for s, e in company_spans)
+    )
+    ctx = _Context(
+        text,
+        published,
+        gazetteer,
+        hits,
+        tuple(dates_mod.find_dates(text, published)),
+        companies_found,
+    )
     sentences = sentences_of(text)
     figures = money.find_amounts(text)
     capacities = money.find_capacities(text)
@@ -159,10 +170,12 @@ def build(
             record.sentences.append(sentence)
         return record
 
+    sentence_starts = [span[0] for span in sentences]
+
     def sentence_of(position: int) -> tuple[int, int]:
-        for span in sentences:
-            if span[0] <= position < span[1] or (position == span[1]):
-                return span
+        index = bisect_right(sentence_starts, position) - 1
+        if index >= 0 and sentences[index][0] <= position <= sentences[index][1]:
+            return sentences[index]
         return (position, position)
 
     # List items take the stage of their sentence and any per-item threshold inside the head.
@@ -230,10 +243,10 @@ def build(
             ):
                 owner = key
                 break
-        count = _COUNT.search(text, part[0], part[1])
-        if owner is None and count and not [m for m in in_part if m[0] < figure.start]:
+        count_match = _COUNT.search(text, part[0], part[1])
+        if owner is None and count_match and not [m for m in in_part if m[0] < figure.start]:
             if figure.kind in INVESTMENT_KINDS or figure.kind == "unknown":
-                number = count.group(1) or count.group(2)
+                number = count_match.group(1) or count_match.group(2)
                 kind = figure.kind if figure.kind != "unknown" else "total_investment"
                 totals.append(
                     ArticleTotal(
@@ -433,16 +446,19 @@ def _finish(
     )
     # Enterprises: company names in the clause groups of the project's sentences.
     companies: dict[str, Field] = {}
-    for sentence in record.sentences:
-        for start, end, company in names.enterprises(text[sentence[0] : sentence[1]]):
-            companies.setdefault(
-                company,
-                Field(
-                    company,
-                    _span(text, sentence[0] + start, sentence[0] + end),
-                    _span(text, *sentence),
-                ),
-            )
+    windows = []
+    for start, _end in record.mentions:
+        sentence = next((s for s in record.sentences if s[0] <= start < s[1]), None)
+        if sentence is not None:
+            windows.append(_part(text, sentence, start))
+    for amount in record.amounts:
+        windows.append(_part(text, (amount.sentence.start, amount.sentence.end), amount.span.start))
+    for sentence in dict.fromkeys(windows):
+        for start, end, company in ctx.companies:
+            if sentence[0] <= start and end <= sentence[1]:
+                companies.setdefault(
+                    company, Field(company, _span(text, start, end), _span(text, *sentence))
+                )
         for hit in ctx.hits:
             if hit.kind == places.ENTERPRISE and sentence[0] <= hit.start < sentence[1]:
                 companies.setdefault(

@@ -1,0 +1,175 @@
+"""The intelligence extractor alone: 10,000 generated articles (no database).
+
+`python -m bench.intel [ARTICLES]` generates articles of realistic length and mess (navigation
+bars, share buttons, bylines, a "相关文章" list about other places, emoji, broken lines, one in
+ten in traditional characters, some with pinyin annotations, lists of projects in one
+paragraph, output/revenue/capacity/land distractors), extracts every one in this process and
+prints articles per second on one core (target ≥ 200), characters per second, projects found,
+and the process's peak resident memory (VmHWM). The first article's one-off start-up (region
+table, automata) is timed separately.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+TARGET = 200
+CITIES = [
+    "成都市",
+    "德阳市",
+    "绵阳市",
+    "宜宾市",
+    "西安市",
+    "合肥市",
+    "襄阳市",
+    "包头市",
+    "赣州市",
+    "滁州市",
+]
+COUNTIES = [
+    "金牛区",
+    "什邡市",
+    "德格县",
+    "平阳县",
+    "仙居县",
+    "高陵区",
+    "金堂县",
+    "太仓市",
+    "荣成市",
+]
+ZONES = ["高新区", "经开区", "开发区", "产业园", "新区"]
+FIRMS = [
+    "宁远储能",
+    "华辰新材料",
+    "江城生物",
+    "恒川汽车",
+    "鼎晟半导体",
+    "蓝岳新材料",
+    "奥能氢能",
+    "比德智能",
+]
+SUFFIXES = ["科技有限公司", "股份有限公司", "集团有限公司", "新能源有限公司"]
+PRODUCTS = [
+    "动力电池",
+    "储能电池",
+    "光伏组件",
+    "碳纤维复合材料",
+    "功率半导体",
+    "创新药",
+    "智能装备",
+    "氢燃料电池",
+]
+KINDS = ["生产基地项目", "产业园项目", "研发中心项目", "智能制造项目", "扩能项目"]
+VERBS = ["正式签约", "开工建设", "建成投产", "正在加快建设", "全面达产", "集中签约"]
+FILLER = (
+    "近年来,园区坚持把招商引资作为经济工作的生命线,围绕主导产业建圈强链,持续优化营商环境,"
+    "推动产业集群发展壮大,为高质量发展注入强劲动能。"
+)
+
+
+def _firm(rng: random.Random) -> str:
+    return rng.choice(FIRMS) + rng.choice(SUFFIXES)
+
+
+def _project(rng: random.Random) -> str:
+    return f"{rng.choice(FIRMS)}{rng.choice(PRODUCTS)}{rng.choice(KINDS)}"
+
+
+def _amount(rng: random.Random) -> str:
+    value = rng.choice([rng.randint(2, 150), round(rng.uniform(1, 80), 1)])
+    qualifier = rng.choice(["", "", "", "超", "约", "近", "逾"])
+    return f"{qualifier}{value}亿元"
+
+
+def article(index: int) -> str:
+    """One generated article: header noise, body paragraphs, distractors, a related list."""
+    rng = random.Random(index)
+    city, county, zone = rng.choice(CITIES), rng.choice(COUNTIES), rng.choice(ZONES)
+    lines = [
+        "首页 | 新闻中心 | 招商动态 | 政务公开 | 园区概况 | 联系我们",
+        "当前位置:首页 > 招商动态 > 正文",
+        f"{city}{zone}{rng.randint(3, 30)}个重大项目集中{rng.choice(VERBS)} 总投资{_amount(rng)}",
+        f"发布时间:2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} 来源:{city}融媒体中心",
+    ]
+    if rng.random() < 0.3:
+        lines.insert(0, "👆点击蓝字 关注我们")
+    body = [
+        f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日,{city}{zone}举行重大项目集中签约活动,"
+        f"共签约项目{rng.randint(5, 30)}个,总投资{_amount(rng)}。"
+    ]
+    listed = "、".join(f"{_project(rng)}(总投资{_amount(rng)})" for _ in range(rng.randint(2, 5)))
+    body.append(f"此次签约的项目主要包括:{listed}等。")
+    for _ in range(rng.randint(2, 5)):
+        body.append(
+            f"其中,{_firm(rng)}{_project(rng)}总投资{_amount(rng)},位于{county},"
+            f"占地{rng.randint(50, 900)}亩,{rng.choice(VERBS)},"
+            f"达产后预计年产值{rng.randint(5, 200)}亿元,年纳税{rng.randint(1, 20)}亿元,"
+            f"年产{rng.choice(PRODUCTS)}{rng.randint(1, 60)}GWh。"
+        )
+    body.append(
+        f"今年以来,全市累计完成固定资产投资{rng.randint(100, 3000)}亿元,"
+        f"同比增长{rng.randint(1, 20)}%。"
+    )
+    body.extend(FILLER for _ in range(rng.randint(2, 6)))
+    text = "\n".join(body)
+    if rng.random() < 0.2:  # a paragraph broken mid-sentence, as pasted pages often are
+        cut = len(text) // 2
+        text = text[:cut] + "\n\n" + text[cut:]
+    lines.append(text)
+    lines += ["责任编辑:王敏", "分享到: 微信 微博 QQ空间", "相关文章"]
+    lines += [f"· {rng.choice(CITIES)}总投资{_amount(rng)}{_project(rng)}签约" for _ in range(5)]
+    lines.append("版权所有:某某招商网 川ICP备12345678号-1")
+    result = "\n\n".join(lines)
+    if index % 10 == 3:  # one in ten in traditional characters
+        result = _s2t().convert(result)
+    if index % 25 == 7:  # and some with pinyin annotations
+        result = result.replace("张", "張(zhāng)").replace("项目", "項(xiàng)目")
+    return result
+
+
+@cache
+def _s2t() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("s2t")
+
+
+def _high_water_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main(argv: list[str]) -> int:
+    count = int(argv[0]) if argv else 10_000
+    articles = [article(i) for i in range(count)]
+    chars = sum(len(a) for a in articles)
+    from parklink.intel.extract import extract
+
+    start = time.perf_counter()
+    extract(articles[0])
+    warm = time.perf_counter() - start
+    start = time.perf_counter()
+    projects = 0
+    for text in articles:
+        projects += len(extract(text).projects)
+    seconds = time.perf_counter() - start
+    rate = count / seconds
+    verdict = "ok" if rate >= TARGET else f"BELOW target {TARGET}"
+    print(
+        f"intel extract: {count} articles ({chars / count:.0f} chars on average) "
+        f"in {seconds:.2f} s: {rate:.0f} articles/s on one core ({verdict}), "
+        f"{chars / seconds / 1e6:.2f} M chars/s, {projects} projects; "
+        f"first call {warm * 1000:.0f} ms; peak memory {_high_water_mb():.0f} MB"
+    )
+    return 0 if rate >= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
