@@ -20,7 +20,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from parklink.positioning.complexity import CONVENTIONS, Diagnostic, compute, convention, longfile
+from parklink.positioning.complexity import (
+    CONVENTIONS,
+    Convention,
+    Diagnostic,
+    compute,
+    convention,
+    longfile,
+)
 from parklink.positioning.complexity.table import slices
 
 
@@ -130,15 +137,41 @@ def compute_file(command: Command, options: dict[str, Any]) -> None:
     except longfile.TableError as error:
         raise CommandError(table_error(error)) from error
     target = Path(options["output"])
+    # Written beside the target and renamed at the end: a failure leaves no half file.
+    partial = target.with_name(f".{target.stem}.part{target.suffix}")
+    try:
+        written = write_figures(command, table, partial, chosen, options)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    command.stdout.write(
+        _("已写出 %(rows)s 行到 %(path)s(约定 %(convention)s,用时 %(seconds).1f 秒)")
+        % {
+            "rows": written,
+            "path": target,
+            "convention": chosen.name,
+            "seconds": time.perf_counter() - started,
+        }
+    )
+
+
+def write_figures(
+    command: Command,
+    table: longfile.LongTable,
+    path: Path,
+    chosen: Convention,
+    options: dict[str, Any],
+) -> int:
+    manual = options["presence"] == "manual"
     written = 0
-    with longfile.open_output(target) as stream:
+    with longfile.open_output(path) as stream:
         longfile.write_header(stream)
         for part in slices(table.time, table.loc, table.prod, table.val):
             if manual and ((part.values != 0) & (part.values != 1)).any():
                 i, j = (int(k[0]) for k in ((part.values != 0) & (part.values != 1)).nonzero())
                 raise CommandError(
                     _(
-                        "%(time)s 年 %(loc)s × %(prod)s 的重复行相加后为 %(value)s,"
+                        "时间 %(time)s、地区 %(loc)s、产业 %(prod)s 的重复行相加后为 %(value)s,"
                         "手工给定的存在性应为 0 或 1"
                     )
                     % {
@@ -177,15 +210,7 @@ def compute_file(command: Command, options: dict[str, Any]) -> None:
             )
             for note in notes:
                 command.stdout.write("  " + note)
-    command.stdout.write(
-        _("已写出 %(rows)s 行到 %(path)s(约定 %(convention)s,用时 %(seconds).1f 秒)")
-        % {
-            "rows": written,
-            "path": target,
-            "convention": chosen.name,
-            "seconds": time.perf_counter() - started,
-        }
-    )
+    return written
 
 
 ACTIONS: dict[str, Action] = {
