@@ -317,7 +317,7 @@ def from_data(data: Any) -> Chain:
     if not isinstance(allow_cycles, bool):
         raise CatalogError("应为 true 或 false", "allow_cycles")
     if not allow_cycles:
-        cycle = _find_cycle(seen, edges)
+        cycle = _find_cycle([segment.key for segment in segments], edges)
         if cycle:
             raise CatalogError(
                 f"供应关系成环 {' → '.join(cycle)}; 如确有循环, 请声明 allow_cycles: true",

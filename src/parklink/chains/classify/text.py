@@ -253,8 +253,10 @@ def _t2s_table() -> dict[int, str]:
         first = simplified.split()[0] if simplified.split() else ""
         if len(traditional) == 1 and len(first) == 1 and traditional != first:
             table[ord(traditional)] = first
-    for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)):
-        table[code] = chr(code - 0xFEE0)  # full-width digits and letters
+    for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B)):
+        table[code] = chr(code - 0xFEE0)  # full-width digits and capitals
+    for code in range(0xFF41, 0xFF5B):
+        table[code] = chr(code - 0xFEE0 - 32)  # full-width small letters, as capitals
     for code in range(ord("a"), ord("z") + 1):
         table[code] = chr(code - 32)
     return table
