@@ -74,7 +74,10 @@ def test_boilerplate_alone_proves_nothing(classifier: Classifier) -> None:
 
 
 def test_traditional_characters_give_the_same_answer(classifier: Classifier) -> None:
-    scope = "多晶硅的生产、销售；工业硅冶炼；货物进出口（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
+    scope = (
+        "多晶硅的生产、销售；工业硅冶炼；货物进出口"
+        "（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
+    )
     simplified = classifier.classify("某某硅业有限公司", scope, None)
     traditional = classifier.classify(
         to_traditional("某某硅业有限公司"), to_traditional(scope), None

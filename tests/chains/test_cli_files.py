@@ -93,7 +93,7 @@ def test_a_bad_row_is_named_and_nothing_is_written(tmp_path: Path) -> None:
 
 def test_an_empty_id_and_a_non_utf8_file_are_refused(tmp_path: Path) -> None:
     classifier = Classifier(shipped().values())
-    empty_id = "id,name,scope\n,a,b\n".encode()
+    empty_id = b"id,name,scope\n,a,b\n"
     with pytest.raises(FileProblem, match="第 2 行: id 为空"):
         classify_stream(io.BytesIO(empty_id), io.StringIO(), classifier)
     gbk = "id,name,scope\n1,某公司,锂电池制造\n".encode("gbk")

@@ -6,8 +6,8 @@ import csv
 from pathlib import Path
 
 import numpy as np
-
 from bench.generate import COLUMNS, generate, main, records
+
 from parklink.chains.catalog import shipped
 from parklink.chains.industry_codes import exists
 from parklink.enterprises.uscc import is_valid

@@ -1,9 +1,10 @@
 """GB/T 4754-2017 国民经济行业分类: the full code table (data/gbt4754_2017.csv), no Django.
 
 The table has 20 sections (门类, A–T), 97 divisions (大类, 2 digits), the groups (中类, 3 digits)
-and 1,381 classes (小类, 4 digits: the file's 1,380 and 3741, see ERRATA). The source lists no row for the 198 groups that are not
-subdivided (their only class is the group code + "0"); `table()` adds them, named after that class,
-so that every 3-digit code of the standard can be looked up. Source and caveats:
+and 1,381 classes (小类, 4 digits: the file's 1,380 and 3741, see ERRATA). The source lists no
+row for the 198 groups that are not subdivided (their only class is the group code + "0");
+`table()` adds them, named after that class, so that every 3-digit code of the standard can be
+looked up. Source and caveats:
 src/parklink/data/README (the `gbt4754_2017.csv` entry) and docs/chains.md.
 """
 

@@ -180,7 +180,7 @@ class Classifier:
     # ------------------------------------------------------------------ matching
 
     def _hits(self, text: str) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
-        """Keyword/exclusion matches as (start, end, entries), a match inside a longer one dropped."""
+        """Keyword and exclusion matches (start, end, entries), minus those inside a longer one."""
         kept: list[tuple[int, int, tuple[tuple[int, int], ...]]] = []
         for end, (length, entries) in self.automaton.iter(text):
             start = end + 1 - length
