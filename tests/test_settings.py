@@ -17,10 +17,19 @@ SHOWN = (
     "CSRF_TRUSTED_ORIGINS",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
+    "SECURE_PROXY_SSL_HEADER",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "STORAGES",
+    "DATABASES",
+    "PARKLINK_READ_REPLICA",
+    "MIDDLEWARE",
 )
 PROBE = (
     "import json, parklink.settings as s; "
-    f"print(json.dumps({{name: getattr(s, name, None) for name in {SHOWN!r}}}))"
+    f"print(json.dumps({{name: getattr(s, name, None) for name in {SHOWN!r}}}, default=str))"
 )
 
 
@@ -30,7 +39,7 @@ def settings_under(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[st
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("PARKLINK_", "DJANGO_"))
-        and key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+        and key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DATABASE_REPLICA_URL"}
     }
     clean.update(PARKLINK_VAR=str(tmp_path), **env)
     return subprocess.run(
@@ -79,6 +88,88 @@ class TestSettingsOutsideDebug:
         found = values(tmp_path, SECRET_KEY="a-real-secret", PARKLINK_SECURE_COOKIES="0")
         assert found["SESSION_COOKIE_SECURE"] is False
         assert found["CSRF_COOKIE_SECURE"] is False
+
+
+class TestBehindATlsProxy:
+    def test_nothing_is_trusted_or_forced_by_default(self, tmp_path: Path) -> None:
+        found = values(tmp_path, SECRET_KEY="a-real-secret")
+        assert found["SECURE_PROXY_SSL_HEADER"] is None
+        assert found["SECURE_SSL_REDIRECT"] is False
+        assert found["SECURE_HSTS_SECONDS"] == 0
+
+    def test_the_environment_switches_proxy_header_redirect_and_hsts(self, tmp_path: Path) -> None:
+        found = values(
+            tmp_path,
+            SECRET_KEY="a-real-secret",
+            PARKLINK_BEHIND_TLS_PROXY="1",
+            PARKLINK_SSL_REDIRECT="1",
+            PARKLINK_HSTS_SECONDS="31536000",
+            PARKLINK_HSTS_INCLUDE_SUBDOMAINS="1",
+            PARKLINK_HSTS_PRELOAD="1",
+        )
+        assert found["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+        assert found["SECURE_SSL_REDIRECT"] is True
+        assert found["SECURE_HSTS_SECONDS"] == 31536000
+        assert found["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+        assert found["SECURE_HSTS_PRELOAD"] is True
+
+
+class TestStaticFilesAndStorage:
+    def test_static_files_are_hashed_and_compressed_outside_the_tests(self, tmp_path: Path) -> None:
+        found = values(tmp_path, SECRET_KEY="a-real-secret")
+        storages = found["STORAGES"]
+        assert isinstance(storages, dict)
+        assert storages["staticfiles"]["BACKEND"] == (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+        assert storages["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+        middleware = found["MIDDLEWARE"]
+        assert isinstance(middleware, list)
+        assert middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") == 2
+
+    def test_an_s3_url_configures_a_bucket(self, tmp_path: Path) -> None:
+        found = values(
+            tmp_path,
+            SECRET_KEY="a-real-secret",
+            PARKLINK_STORAGE_URL=(
+                "s3://parklink-files/prod?endpoint_url=https://oss.example.cn&region_name=cn-x"
+            ),
+        )
+        storages = found["STORAGES"]
+        assert isinstance(storages, dict)
+        default = storages["default"]
+        assert default["BACKEND"] == "storages.backends.s3.S3Storage"
+        assert default["OPTIONS"]["bucket_name"] == "parklink-files"
+        assert default["OPTIONS"]["location"] == "prod"
+        assert default["OPTIONS"]["endpoint_url"] == "https://oss.example.cn"
+        assert default["OPTIONS"]["region_name"] == "cn-x"
+
+    def test_a_storage_url_of_another_kind_is_refused(self, tmp_path: Path) -> None:
+        done = settings_under(tmp_path, SECRET_KEY="x", PARKLINK_STORAGE_URL="ftp://files/x")
+        assert done.returncode != 0
+        assert "PARKLINK_STORAGE_URL must be empty or s3://" in done.stderr
+
+
+class TestReadReplica:
+    def test_no_replica_unless_configured(self, tmp_path: Path) -> None:
+        found = values(tmp_path, SECRET_KEY="a-real-secret")
+        databases = found["DATABASES"]
+        assert isinstance(databases, dict)
+        assert set(databases) == {"default"}
+        assert found["PARKLINK_READ_REPLICA"] == ""
+
+    def test_a_replica_url_adds_the_alias_the_router_reads_from(self, tmp_path: Path) -> None:
+        found = values(
+            tmp_path,
+            SECRET_KEY="a-real-secret",
+            DATABASE_URL="postgresql://parklink:pw@primary.internal:5432/parklink",
+            DATABASE_REPLICA_URL="postgresql://parklink:pw@replica.internal:5432/parklink",
+        )
+        databases = found["DATABASES"]
+        assert isinstance(databases, dict)
+        assert databases["replica"]["HOST"] == "replica.internal"
+        assert databases["default"]["HOST"] == "primary.internal"
+        assert found["PARKLINK_READ_REPLICA"] == "replica"
 
 
 class TestSettingsInDebug:

@@ -193,7 +193,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT: Path | None = VAR_DIR / "static"
 
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
@@ -225,17 +225,20 @@ def storage_backend(url: str) -> dict[str, object]:
 
 
 # Static files: collected into STATIC_ROOT (`parklink collectstatic`, part of `make install`)
-# with content-hashed names and gzip/brotli copies, served by WhiteNoise with a year's cache.
+# with content-hashed names and gzip copies (brotli too where the brotli package is installed),
+# served by WhiteNoise with a year's cache.
 # The tests render pages without collecting first, so they keep Django's plain storage.
 STORAGES = {
     "default": storage_backend(os.environ.get("PARKLINK_STORAGE_URL", "")),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if TESTING and not env_flag("PARKLINK_COLLECTED_STATIC")
+        if TESTING
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
 WHITENOISE_MAX_AGE = 365 * 24 * 3600 if not DEBUG else 0
+if TESTING:
+    STATIC_ROOT = None  # nothing collected: WhiteNoise has no folder to watch
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
