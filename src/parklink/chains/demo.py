@@ -1,16 +1,24 @@
 """The chains app's demo step (data/demo/chains.yaml).
 
 Loads the shipped templates (`services.templates.load_shipped`), the metro areas with the
-city that leads each chain and the chains a park names as its focus, each with the article's
-words; then classifies the demo registry (synchronously: it is small). Running it twice
-changes nothing.
+city that leads each chain, the chains a park names as its focus (each with the article's
+words) and an officer's confirmations of the segments an article states; then classifies the
+demo registry (synchronously: it is small). Running it twice changes nothing.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from parklink.chains.models import FocusChain, MetroArea, MetroLead, MetroMember
+from parklink.chains.models import (
+    Assignment,
+    ChainTemplate,
+    FocusChain,
+    MetroArea,
+    MetroLead,
+    MetroMember,
+    Source,
+)
 from parklink.chains.services import classification, templates
 from parklink.core import demo
 from parklink.core.registry import DemoContext
@@ -68,14 +76,33 @@ def _focus(ctx: DemoContext, rec: dict[str, Any]) -> None:
             ctx.count("focus chains")
 
 
+def _confirmations(ctx: DemoContext, rec: dict[str, Any]) -> None:
+    """An officer's confirmations of segments the article states (kept as corrections)."""
+    officer = demo.require(ctx, "officers", rec["officer"])
+    for item in rec["confirmations"]:
+        enterprise = demo.require(ctx, "enterprises", item["enterprise"])
+        template = ChainTemplate.objects.filter(owner=None, key=item["chain"]).first()
+        if template is None:
+            raise demo.DemoDataError(f"demo data: {FILE}: no shipped chain {item['chain']!r}")
+        if Assignment.objects.filter(
+            enterprise=enterprise, template=template, source=Source.CORRECTION
+        ).exists():
+            continue
+        classification.correct(officer, enterprise, template, item["segments"], item["note"])
+        ctx.count("chain confirmations")
+
+
 def load(ctx: DemoContext) -> None:
     added = templates.load_shipped(ctx.admin)
-    ctx.count("chain template versions", len(added))
+    if added:
+        ctx.count("chain template versions", len(added))
     for rec in demo.read(FILE):
         if rec.get("kind") == "metro":
             _metro(ctx, rec)
         elif rec.get("kind") == "focus":
             _focus(ctx, rec)
+        elif rec.get("kind") == "confirmations":
+            _confirmations(ctx, rec)
         else:
             raise demo.DemoDataError(f"demo data: {FILE}:{rec.get('key')} has no known kind")
     if added or classification.pending():
