@@ -18,14 +18,17 @@ SUFFIX = (
 _PHASE = r"(?:\((?:[一二三四五六首\d]期|[一二三四五]期工程)\)|[一二三四首\d]期(?:工程)?)?"
 # A name's characters: Chinese, Latin letters, digits and the joiners names really use.
 _NAME_CHAR = r"[\u4e00-\u9fffA-Za-z0-9·\-+×.()&%]"
-PROJECT = re.compile(rf"“([^”“\n]{{2,40}})”项目{_PHASE}|({_NAME_CHAR}{{1,40}}?项目){_PHASE}")
+_NOT_AFTER = r"(?!负责人|经理|部|组|办|总监|管理|负责|人员|建设单位|单位|法人)"
+PROJECT = re.compile(
+    rf"“([^”“\n]{{2,40}})”项目{_NOT_AFTER}{_PHASE}|({_NAME_CHAR}{{1,40}}?项目){_NOT_AFTER}{_PHASE}"
+)
 SUBJECT = re.compile(
     rf"(?:^|(?<=[,。;:!?\n]))(?:其中|另外|此外|同时|另|而)?[,]?({_NAME_CHAR}{{2,36}}?{SUFFIX}){_PHASE}"
     r"(?=,|是|为|由|总投资|投资|计划总投资|占地|位于|已|正|将|于|在|项目|预计|估算|拟)"
 )
 STRONG_SUFFIX = (
     r"(?:项目|基地|产业园|工业园|科技园|物流园|生产基地|工厂|超级工厂|研发中心|数据中心|运营中心|结算中心"
-    r"|总部基地|电站|综合体|专属园区|产业园区)"
+    r"|总部基地|电站|综合体|专属园区|产业园区|数据机房|机房)"
 )
 OBJECT = re.compile(
     r"(?<!主要)(?<!规划)(?<!计划)(?:投资建设|投资兴建|新建|建设|打造|布局|建成|建立|引进|签约|落户|落地|开工"
@@ -40,12 +43,13 @@ ENTERPRISE = re.compile(
 
 # Phrase starts that are not part of a name: verbs, particles, determiners, list words.
 _LEAD = re.compile(
-    r"^(?:(?:其中|另外|此外|同时|包括|主要有|分别是|分别为|以及|还有|和|与|及|或|共|该|此|这个|这些|本次|此次"
+    r"^(?:(?:全(?:省|国|市|县|区)|国内|省内|西部|中部|东部|区域)?(?:首个|首座|第一个|最大的?|规模最大的?|单体最大的?)"
+    r"|(?:其中|另外|此外|同时|包括|主要有|分别是|分别为|以及|还有|和|与|及|或|共|该|此|这个|这些|本次|此次"
     r"|首批|一批|一期|集中|现场|成功|正式|顺利|已经|已|正在|正|将|拟|计划|预计|全面|加快|加紧|推进|推动|助力|带动"
     r"|实施|启动|开工|竣工|签约|签署|签订|落户|落地|引进|招引|投资|建设|新建|扩建|续建|打造|布局|建成|建立|兴建"
     r"|投建|入驻|举行|了|的|是|在|为|由|对|把|被|从|向|于|等|位于|目前|今年|当前|近日|日前|随着|通过|作为|围绕"
     r"|依托|重点|积极|大力|全力|持续|不断|进一步|一个|一座|一批|个|座|家|户|有|还|也|又|都|便|就|所|其|之|将于"
-    r"|按|以|定|谈|另|即|并|再|新增|新开工|集中开工|开工的|入选|包含|涉及|涵盖)+)"
+    r"|按|以|定|谈|另|即|并|再|新增|新开工|集中开工|开工的|入选|包含|涉及|涵盖|使|让|令|助|为使)+)"
 )
 _SOFT = re.compile(r".*(?:的|是|在|将|由|于|了|对|把|被|为|和|与|及|、|或|等)")
 _GENERIC_WORDS = re.compile(
@@ -90,6 +94,7 @@ def clean(text: str, start: int) -> tuple[str, int] | None:
 _VERB_INSIDE = re.compile(
     r"举行|召开|举办|实施|推进|推动|解决|健全|提高|确保|承担|入选|招引|计划|完成|加快|全力|围绕|分类|更新"
     r"|策划|规划|共建|签约|开展|印发|公布|发布|通报|获悉|表示|介绍|要求|力争|努力|打造|建设成|突出|聚焦"
+    r"|进行|累计|引进|以来|新签约"
     r"|\d{4}年|第[一二三四]季度|[一二三四]季度|上半年|下半年|今年|去年|明年|年度|^我[市县区省]|^全[市县区省国]"
 )
 
@@ -104,24 +109,46 @@ def is_generic(name: str) -> bool:
         return True
     if _COUNT.search(core):
         return True
-    return _GENERIC_WORDS.fullmatch(core) is not None
+    if _GENERIC_WORDS.fullmatch(core) is not None:
+        return True
+    # "临沂市重点项目", "我区新开工项目": a place and generic words only.
+    local = _PLACE_LEAD.sub("", core, count=1)
+    return local != core and bool(local) and _GENERIC_WORDS.fullmatch(local) is not None
+
+
+_PLACE_LEAD = re.compile(r"^(?:我|全)?[\u4e00-\u9fff]{0,5}?(?:省|市|县|区|州|旗|镇|乡)")
 
 
 def trim_modifier(text: str, start: int) -> tuple[str, int]:
     """Cut a relative-clause modifier off a name: "总投资150亿元的X项目" → "X项目",
-    "位于A的B项目" → "B项目"; keep "…系统的研发与产业化基地项目" whole when nothing before 的
-    reads as a clause (no figure, no verb)."""
-    for marker in ("的",):
-        cut = text.rfind(marker)
-        if cut <= 0:
-            continue
-        before = text[:cut]
-        if re.search(
-            r"\d|投资|位于|建设|签约|落户|引进|年产|计划|拟|总|实现|达到|占地|面积|是|由|为|在|将",
-            before,
-        ):
-            text, start = text[cut + 1 :], start + cut + 1
+    "位于A的B项目" → "B项目", "追加投资1.5亿欧元建设X项目" → "X项目"; keep "…系统的研发与
+    产业化基地项目" whole when nothing before 的 reads as a clause (no figure, no verb)."""
+    cut = text.rfind("的")
+    if cut > 0 and _CLAUSE_WORDS.search(text[:cut]):
+        text, start = text[cut + 1 :], start + cut + 1
+    last = None
+    for last in _CUT_VERB.finditer(text):
+        pass
+    if last is not None:
+        rest = text[last.end() :]
+        if len(rest) >= 4 and not is_generic(rest):
+            text, start = rest, start + last.end()
     return text, start
+
+
+_CONTENTS = re.compile(
+    r"(?:主要|规划|计划|拟|将|重点|同时|并)?(?:建设|生产|新建|建成|布局|打造|搭建)"
+)
+_CLAUSE_WORDS = re.compile(
+    r"\d+(?:\.\d+)?(?:亿|万|元|%|个|年|月|日|亩)|投资|位于|建设|签约|落户|引进|年产|计划|拟|总|实现"
+    r"|达到|占地|面积|是|由|为|在|将"
+)
+# Verbs that end a clause before the name they govern: "还举行了X项目开工仪式",
+# "园区新引进X", "追加投资1.5亿欧元建设X项目", "带动X、Y等重大项目".
+_CUT_VERB = re.compile(
+    r"举行了?|召开了?|举办了?|进行了?|实施了?|推进|推动|带动|引进了?|招引了?|签约了?|签署了?|开工了?"
+    r"|完成了?|启动了?|落户了?|投资建设|投资兴建|建设了?|新建|打造|迎来|获批|入选|包括|涵盖|涉及"
+)
 
 
 def project_names(text: str) -> list[Name]:
@@ -154,6 +181,8 @@ def project_names(text: str) -> list[Name]:
             raw = text[start : match.end()]
             if raw.endswith("项目") and how == "subject":
                 continue
+            if _CONTENTS.match(raw):
+                continue  # "主要建设X生产线": what a project builds, not a project
             raw, start = trim_modifier(raw, start)
             cleaned = clean(raw, start)
             if cleaned is None:
@@ -191,7 +220,9 @@ def _without_overlaps(names: list[Name]) -> list[Name]:
     return result
 
 
-_LIST_HEAD = re.compile(r"等(?:(\d+)\s*(?:个|项|家|户)|一批|多个|重大|重点)?([^,。;\n]{0,24}?)项目")
+_LIST_HEAD = re.compile(
+    r"等(?:(\d+)\s*(?:个|项|家|户)|一批|多个|重大|重点)?([^,。;\n、等]{0,24}?)项目"
+)
 
 
 def list_items(text: str) -> list[tuple[list[Name], re.Match[str]]]:
@@ -206,6 +237,12 @@ def list_items(text: str) -> list[tuple[list[Name], re.Match[str]]]:
         while boundary > 0 and text[boundary - 1] not in ",。;:!?\n":
             boundary -= 1
         segment = text[boundary:left]
+        verb = None
+        for verb in _CUT_VERB.finditer(segment):
+            pass
+        if verb is not None:
+            boundary += verb.end()
+            segment = text[boundary:left]
         single = "、" not in segment and "和" not in segment and "及" not in segment
         if single and not (head.group(1) and re.search(STRONG_SUFFIX + "$", segment)):
             continue

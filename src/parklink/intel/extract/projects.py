@@ -260,6 +260,17 @@ def build(
             continue
         if owner is None:
             left = [m for m in in_part if m[1] <= figure.start]
+            if len(left) >= 2 and _enumeration(text, left[-2], left[-1], figure):
+                # "A、B和C,计划总投资21.6亿元": the figure is the listed projects' together.
+                totals.append(
+                    ArticleTotal(
+                        _span(text, *part).text.strip(),
+                        len(_enumerated(text, left)),
+                        _amount(text, figure, sentence),
+                        _span(text, *part),
+                    )
+                )
+                continue
             if left:
                 owner = left[-1][2]
         if owner is None and _REGIONAL.search(before) and not _ANAPHOR.search(before):
@@ -283,7 +294,10 @@ def build(
             _ANAPHOR.search(text[part[0] : figure.start])
             or _ANAPHOR.search(text[sentence[0] : figure.start])
         ):
-            owner = last_named_before(figure.start, max(0, paragraph_start(figure.start) - 400))
+            # 该项目: the last project named in this paragraph or the one before, else the next
+            # one named within a few lines (a report may name it only after the figure).
+            here = paragraph_start(figure.start)
+            owner = last_named_before(figure.start, max(0, here - 400))
             if owner is None:
                 after = [m for m in mentions_sorted if figure.end <= m[0] < figure.end + 300]
                 owner = after[0][2] if after else None
@@ -319,7 +333,10 @@ def build(
             # A sentence about several projects: only the words after this name, up to the
             # next name, speak of it; a sentence about one speaks of it throughout.
             others = [m for m in mentions_sorted if part[0] <= m[0] < part[1] and m[2] != key]
-            scope_start = part[0] if not [m for m in others if m[0] < start] else start
+            listed_item = record.name.how == "list"
+            scope_start = (
+                part[0] if listed_item or not [m for m in others if m[0] < start] else start
+            )
             following = [m[0] for m in others if m[0] > start]
             scope_end = part[1]
             if following and not _shares_predicate(text, start, following[0]):
@@ -403,6 +420,35 @@ def _common_run(a: str, b: str) -> int:
             else:
                 break
     return best
+
+
+def _enumeration(
+    text: str, first: tuple[int, int, str], last: tuple[int, int, str], figure: money.Figure
+) -> bool:
+    """The two names are joined by 、/和/及 and the figure follows the last after a comma,
+    with a word of sum or plan (共/合计/总计/计划总投资…) or none at all."""
+    joined = text[first[1] : last[0]] in {"、", "和", "及", "与", "以及"}
+    between = text[last[1] : figure.start]
+    return (
+        joined
+        and between.startswith(",")
+        and bool(
+            re.fullmatch(
+                r",(?:共|合计|总计|累计|计划|总|共计|估算)*(?:总投资|投资|总额)?(?:约|超|近|逾)?",
+                between,
+            )
+        )
+    )
+
+
+def _enumerated(text: str, left: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    run = [left[-1]]
+    for previous in reversed(left[:-1]):
+        if text[previous[1] : run[0][0]] in {"、", "和", "及", "与", "以及"}:
+            run.insert(0, previous)
+        else:
+            break
+    return run
 
 
 def _directly_after(text: str, record: _Project, figure: money.Figure) -> bool:
