@@ -1,4 +1,4 @@
-"""Classifying the registry: bulk runs, the changed enterprises, corrections that survive, accuracy."""
+"""Classifying the registry: bulk runs, changed enterprises, corrections that survive, accuracy."""
 
 from __future__ import annotations
 

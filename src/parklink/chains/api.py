@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from parklink.accounts.apitools import current_user
@@ -110,7 +110,7 @@ def add_version(request: HttpRequest, template_id: int, payload: TemplateVersion
     user = current_user(request)
     template = templates.get_visible(user, template_id)
     version = templates.save_version(user, template, payload.text, payload.note)
-    return 201, _detail(template, version)
+    return Status(201, _detail(template, version))
 
 
 @router.post(
@@ -121,7 +121,7 @@ def add_version(request: HttpRequest, template_id: int, payload: TemplateVersion
 def copy(request: HttpRequest, template_id: int) -> Any:
     user = current_user(request)
     copied = templates.copy_template(user, templates.get_visible(user, template_id))
-    return 201, _detail(copied, templates.current_version(copied))
+    return Status(201, _detail(copied, templates.current_version(copied)))
 
 
 def _assignment_out(row: Assignment) -> dict[str, Any]:
@@ -181,7 +181,7 @@ def clear(request: HttpRequest, enterprise_id: int, template_id: int) -> Any:
     user = current_user(request)
     enterprise = classification.get_enterprise(enterprise_id)
     classification.clear_correction(user, enterprise, templates.get_visible(user, template_id))
-    return 204, None
+    return Status(204, None)
 
 
 def _coverage_out(found: Coverage) -> dict[str, Any]:
@@ -196,7 +196,7 @@ def _coverage_out(found: Coverage) -> dict[str, Any]:
         "rules": {
             "strong_enterprises": rules.strong_enterprises,
             "strong_leader_enterprises": rules.strong_leader_enterprises,
-            "strong_capital": Decimal(rules.strong_capital_fen) / 100,
+            "strong_capital": (Decimal(rules.strong_capital_fen) / 100).quantize(Decimal("0.01")),
             "present_enterprises": rules.present_enterprises,
         },
         "enterprises": found.enterprise_total,
@@ -300,14 +300,17 @@ def make_lead(request: HttpRequest, payload: LeadIn) -> Any:
     place = places.resolve(user, payload.place)
     template = exports.template_for(user, payload.chain)
     lead = target_service.make_lead(user, place, template, payload.segment, payload.enterprise)
-    return 201, {
-        "project": lead.project_id,
-        "name": lead.project.name,
-        "template": lead.template_id,
-        "version": lead.version.number,
-        "segment": lead.segment,
-        "label": lead.label,
-        "place": lead.place,
-        "score": lead.score,
-        "reasons": lead.reasons,
-    }
+    return Status(
+        201,
+        {
+            "project": lead.project_id,
+            "name": lead.project.name,
+            "template": lead.template_id,
+            "version": lead.version.number,
+            "segment": lead.segment,
+            "label": lead.label,
+            "place": lead.place,
+            "score": lead.score,
+            "reasons": lead.reasons,
+        },
+    )

@@ -35,6 +35,7 @@ from parklink.projects.models import Project
 from parklink.projects.queries import visible_projects
 
 FEN = 100
+CENT = Decimal("0.01")
 RND_ROLES = (SiteRole.RND, SiteRole.HEADQUARTERS)
 
 
@@ -254,7 +255,7 @@ def coverage(
                 segment=segment,
                 depth=depth[segment.key],
                 enterprises=int(found.enterprises[0, position]),
-                capital=Decimal(int(found.capital_fen[0, position])) / FEN,
+                capital=(Decimal(int(found.capital_fen[0, position])) / FEN).quantize(CENT),
                 leaders=int(found.leaders[0, position]),
                 listed=int(found.listed[0, position]),
                 high_tech=int(found.high_tech[0, position]),

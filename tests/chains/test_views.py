@@ -1,0 +1,212 @@
+"""Chain pages through the Django test client: they render, stay scoped, and run few queries."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from parklink.accounts.models import Organization, User
+from parklink.chains.models import Assignment, ChainLead, GapRules, Source
+from parklink.core.models import Job
+from parklink.projects.models import Project
+from tests.chains.world import CHAIN_TEXT, World, build
+from tests.support import factories
+
+pytestmark = pytest.mark.django_db
+MAP = "/chains/map/?place=region:510106&chain=testpv"
+
+
+@pytest.fixture
+def world(orgs: dict[str, Organization], users: dict[str, User]) -> World:
+    return build(orgs, users)
+
+
+def client_of(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def count(client: Client, url: str) -> tuple[int, int, bytes]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response.status_code, len(queries), response.content
+
+
+class TestPages:
+    @pytest.mark.parametrize(
+        ("url", "limit"),
+        [
+            ("/chains/", 20),
+            (MAP, 22),
+            (MAP + "&segment=cell", 24),
+            ("/chains/targets/?place=region:510106&chain=testpv", 24),
+            ("/chains/compare/?chain=testpv&place=region:510106&place=region:510682", 40),
+            ("/chains/accuracy/", 8),
+            ("/chains/rules/", 8),
+        ],
+    )
+    def test_renders_with_a_bounded_number_of_queries(
+        self, world: World, url: str, limit: int
+    ) -> None:
+        status, queries, _body = count(client_of(world.users["jinniu"]), url)
+        assert status == 200
+        assert queries <= limit
+
+    def test_the_map_does_not_grow_with_the_registry(self, world: World) -> None:
+        client = client_of(world.users["jinniu"])
+        _s, before, _b = count(client, MAP + "&segment=wafer")
+        for n in range(25):
+            made = factories.enterprise(world.orgs["jinniu"], f"新增切片{n}", "510106")
+            Assignment.objects.create(
+                enterprise=made,
+                template=world.template,
+                version=world.version,
+                segment="wafer",
+                score=0.9,
+                source=Source.CLASSIFIER,
+            )
+        _s, after, body = count(client, MAP + "&segment=wafer")
+        assert after == before
+        assert "新增切片24".encode() in body
+
+    def test_the_map_shows_labels_version_and_the_chart(self, world: World) -> None:
+        body = client_of(world.users["jinniu"]).get(MAP).content.decode()
+        assert 'data-segment="silicon" data-label="missing"' in body
+        assert 'data-segment="cell" data-label="strong"' in body
+        assert "模板第 1 版" in body
+        assert 'id="chain-map-options"' in body and "saveAsImage" in body
+
+    def test_a_segment_lists_its_enterprises_and_visible_projects(self, world: World) -> None:
+        body = client_of(world.users["jinniu"]).get(MAP + "&segment=wafer").content.decode()
+        assert "wafer0公司" in body
+        assert "切片线索" not in body  # the city's unsigned lead
+        body = client_of(world.users["city"]).get(MAP + "&segment=wafer").content.decode()
+        assert "切片线索" in body
+
+    def test_an_unknown_place_or_chain_is_a_404(self, world: World) -> None:
+        client = client_of(world.users["jinniu"])
+        assert client.get("/chains/map/?place=region:999999&chain=testpv").status_code == 404
+        assert client.get("/chains/map/?place=region:510106&chain=nope").status_code == 404
+
+    def test_another_organisations_template_is_a_404(self, world: World) -> None:
+        from parklink.chains.services import templates
+
+        copy = templates.copy_template(world.users["jinniu"], world.template)
+        other = client_of(world.users["qingbaijiang"])
+        assert other.get(f"/chains/templates/{copy.pk}/").status_code == 404
+        assert other.get(f"/chains/map/?place=region:510106&chain={copy.pk}").status_code == 404
+
+    def test_the_park_and_enterprise_pages_show_their_panels(self, world: World) -> None:
+        client = client_of(world.users["jinniu"])
+        park = world.parks["shifang_park"]
+        body = client.get(f"/parks/{park.pk}/").content.decode()
+        assert 'id="chains"' in body and "测试光伏链" in body
+        body = client.get(f"/enterprises/{world.e['poly1'].pk}/").content.decode()
+        assert 'data-candidate="poly"' in body and "保存归属" in body
+        viewer = client_of(world.users["jinniu_viewer"])
+        body = viewer.get(f"/enterprises/{world.e['poly1'].pk}/").content.decode()
+        assert 'data-candidate="poly"' in body and "保存归属" not in body
+
+
+class TestActions:
+    def test_correcting_from_the_enterprise_page(self, world: World) -> None:
+        client = client_of(world.users["jinniu"])
+        response = client.post(
+            f"/chains/enterprises/{world.e['poly1'].pk}/correct/",
+            {"template": world.template.pk, "segments": ["wafer"], "action": "correct"},
+        )
+        assert response.status_code == 302
+        row = Assignment.objects.get(enterprise=world.e["poly1"], source=Source.CORRECTION)
+        assert row.segment == "wafer"
+
+    def test_a_viewer_cannot_correct(self, world: World) -> None:
+        response = client_of(world.users["jinniu_viewer"]).post(
+            f"/chains/enterprises/{world.e['poly1'].pk}/correct/",
+            {"template": world.template.pk, "segments": ["wafer"]},
+        )
+        assert response.status_code == 403
+        assert not Assignment.objects.filter(source=Source.CORRECTION).exists()
+
+    def test_one_click_makes_a_lead(self, world: World) -> None:
+        client = client_of(world.users["jinniu"])
+        response = client.post(
+            "/chains/targets/lead/",
+            {
+                "place": "region:510106",
+                "chain": world.template.pk,
+                "segment": "silicon",
+                "enterprise": world.e["big_silicon"].pk,
+            },
+        )
+        lead = ChainLead.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == f"/projects/{lead.project_id}/"
+        assert Project.objects.get(pk=lead.project_id).owner == world.orgs["jinniu"]
+
+    def test_editing_a_template_shows_the_parsers_message(self, world: World) -> None:
+        from parklink.chains.services import templates
+
+        copy = templates.copy_template(world.users["jinniu"], world.template)
+        client = client_of(world.users["jinniu"])
+        broken = CHAIN_TEXT.replace("stage: upstream", "stage: sideways", 1)
+        response = client.post(f"/chains/templates/{copy.pk}/edit/", {"text": broken})
+        assert response.status_code == 422
+        assert "sideways" in response.content.decode()
+        good = CHAIN_TEXT.replace("测试光伏链", "测试光伏链(本地)")
+        response = client.post(f"/chains/templates/{copy.pk}/edit/", {"text": good, "note": "改名"})
+        assert response.status_code == 302
+        assert copy.versions.count() == 2
+
+    def test_gap_rules_by_the_organisations_admin_only(self, world: World) -> None:
+        data = {
+            "strong_enterprises": 5,
+            "strong_leader_enterprises": 2,
+            "strong_capital": "100000000",
+            "present_enterprises": 2,
+        }
+        assert client_of(world.users["jinniu"]).post("/chains/rules/", data).status_code == 403
+        admin = factories.user("jinniu_admin", world.orgs["jinniu"], role="admin")
+        response = client_of(admin).post("/chains/rules/", {**data, "present_enterprises": 9})
+        assert response.status_code == 422 and "不能少于" in response.content.decode()
+        assert client_of(admin).post("/chains/rules/", data).status_code == 302
+        assert GapRules.objects.get().strong_enterprises == 5
+
+    def test_classification_runs_as_a_job(self, world: World) -> None:
+        client = client_of(world.users["jinniu"])
+        response = client.post("/chains/classify/", {"scope": "all"})
+        assert response.status_code == 302
+        job = Job.objects.get(kind="chains-classify")
+        assert job.status == Job.Status.DONE
+        assert job.result["enterprises"] == len(world.e)
+        body = client.get(f"/chains/jobs/{job.pk}/").content.decode()
+        assert 'data-status="done"' in body
+        assert client_of(world.users["jinniu_viewer"]).post("/chains/classify/").status_code == 403
+
+
+class TestExports:
+    def test_the_gap_report(self, world: World) -> None:
+        response = client_of(world.users["jinniu"]).get(
+            "/chains/map/gaps.xlsx?place=region:510106&chain=testpv"
+        )
+        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        assert rows[1][2].startswith("testpv v1")
+        by_key = {row[0]: row for row in rows[5:]}
+        assert by_key["cell"][4] == "强" and by_key["cell"][6] == "2010000000.00"
+        assert by_key["silicon"][4] == "缺"
+
+    def test_the_target_list_keeps_text_as_text(self, world: World) -> None:
+        world.e["plain"].name = '=HYPERLINK("x")'
+        world.e["plain"].save()
+        response = client_of(world.users["jinniu"]).get(
+            "/chains/targets/targets.xlsx?place=region:510106&chain=testpv&segment=module"
+        )
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        names = [row[1].value for row in sheet.iter_rows(min_row=6)]
+        assert names == ["partner公司", '=HYPERLINK("x")']
+        assert sheet.cell(row=7, column=2).data_type == "s"
