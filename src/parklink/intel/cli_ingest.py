@@ -9,11 +9,10 @@ of the organisation; `--org` names it (by name or id) for an installation admini
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from parklink.accounts.models import Organization, User
 from parklink.core.errors import ParkLinkError
@@ -85,7 +84,7 @@ class Bar:
 
     WIDTH = 30
 
-    def __init__(self, stream: TextIO, quiet: bool) -> None:
+    def __init__(self, stream: OutputWrapper, quiet: bool) -> None:
         self.stream, self.quiet = stream, quiet
 
     def __call__(self, done: int, total: int, name: str = "") -> None:
@@ -93,9 +92,7 @@ class Bar:
             return
         filled = self.WIDTH * done // total
         line = f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total} {name[:40]}"
-        self.stream.write(line.ljust(self.WIDTH + 60))
-        if done == total:
-            self.stream.write("\n")
+        self.stream.write(line.ljust(self.WIDTH + 60), ending="\n" if done == total else "")
         self.stream.flush()
 
 
@@ -103,7 +100,7 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
     paths = files_of(options["paths"])
     user = _user(options["username"])
     owner_id = _owner(user, options["org"])
-    bar = Bar(sys.stderr, options["quiet"])
+    bar = Bar(command.stderr, options["quiet"])
     files = [(path.name, path.read_bytes) for path in paths]  # read one at a time
     try:
         outcomes = ingest.ingest_files(

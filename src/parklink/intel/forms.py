@@ -48,18 +48,23 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked as a file, the list is the value."""
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(one, initial) for one in data]
+        return [single(data, initial)]
+
+
 class UploadForm(forms.Form):
-    uploads = forms.FileField(
+    uploads = MultipleFileField(
         label=_("文件"),
         widget=MultipleFileInput(attrs={"accept": ".txt,.html,.htm,.docx,.pdf,.zip"}),
         help_text=_("可多选;支持 txt、html、docx、pdf,以及包含这些文件的 zip 压缩包"),
+        error_messages={"required": _("请选择文件")},
     )
-
-    def clean_uploads(self) -> list[Any]:
-        files = self.files.getlist("uploads")
-        if not files:
-            raise forms.ValidationError(_("请选择文件"))
-        return files
 
 
 class ItemForm(forms.Form):

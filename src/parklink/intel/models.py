@@ -13,6 +13,14 @@ from parklink.core.models import OwnedModel
 class Document(OwnedModel):
     """An article as ingested: the original text (for citation) and the normalised text."""
 
+    # The organisation's private queue goes with it (nothing else refers to a document).
+    owner = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("所属机构"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
     title = models.CharField(_("标题"), max_length=300)
     url = models.URLField(_("链接"), max_length=1000, blank=True)
     published = models.DateField(_("发布日期"), null=True, blank=True)
@@ -58,6 +66,13 @@ class ItemStatus(models.TextChoices):
 
 class Item(OwnedModel):
     """One extracted project waiting for (or past) review; `data` is what the reviewer edits."""
+
+    owner = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("所属机构"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
 
     document = models.ForeignKey(
         Document, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="items"
@@ -134,7 +149,7 @@ class Decision(models.Model):
     owner = models.ForeignKey(
         "accounts.Organization",
         verbose_name=_("所属机构"),
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="+",
     )
     actor = models.ForeignKey(
