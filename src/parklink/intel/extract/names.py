@@ -119,6 +119,13 @@ def is_generic(name: str) -> bool:
 _PLACE_LEAD = re.compile(r"^(?:我|全)?[\u4e00-\u9fff]{0,5}?(?:省|市|县|区|州|旗|镇|乡)")
 
 
+def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    found = None
+    for found in pattern.finditer(text):  # noqa: B007 - the last one is wanted
+        pass
+    return found
+
+
 def trim_modifier(text: str, start: int) -> tuple[str, int]:
     """Cut a relative-clause modifier off a name: "总投资150亿元的X项目" → "X项目",
     "位于A的B项目" → "B项目", "追加投资1.5亿欧元建设X项目" → "X项目"; keep "…系统的研发与
@@ -126,9 +133,7 @@ def trim_modifier(text: str, start: int) -> tuple[str, int]:
     cut = text.rfind("的")
     if cut > 0 and _CLAUSE_WORDS.search(text[:cut]):
         text, start = text[cut + 1 :], start + cut + 1
-    last = None
-    for last in _CUT_VERB.finditer(text):
-        pass
+    last = last_match(_CUT_VERB, text)
     if last is not None:
         rest = text[last.end() :]
         if len(rest) >= 4 and not is_generic(rest):
@@ -174,6 +179,7 @@ def project_names(text: str) -> list[Name]:
         name, name_start = cleaned
         if _after_copula(text, name_start):
             continue  # "X项目是Y…的Z项目": Z describes X, it is not another project
+        name, name_start = _without_company(name, name_start)
         found.append(Name(name_start, name_start + len(name), name, "project"))
     for pattern, how in ((SUBJECT, "subject"), (OBJECT, "object")):
         for match in pattern.finditer(text):
@@ -197,6 +203,18 @@ def project_names(text: str) -> list[Name]:
                 continue
             found.append(Name(name_start, name_start + len(name), name, how))
     return _without_overlaps(found)
+
+
+def _without_company(name: str, start: int) -> tuple[str, int]:
+    """ "山东蓝岳新材料科技有限公司蓝岳高端氟硅材料项目" → "蓝岳高端氟硅材料项目" (the company is
+    the project's enterprise); a remainder too short to name it alone keeps the company."""
+    company = _COMPANY_END.search(name)
+    if company is None or company.start() == 0:
+        return name, start
+    rest = name[company.end() :]
+    if len(rest.removesuffix("项目")) >= 6 and not is_generic(rest):
+        return rest, start + company.end()
+    return name, start
 
 
 def _after_copula(text: str, start: int) -> bool:
@@ -225,6 +243,23 @@ _LIST_HEAD = re.compile(
 )
 
 
+def _split_items(segment: str) -> list[str]:
+    """Split at 、 always, at 和/及/与 only where both sides read as names (碳中和 stays)."""
+    parts: list[str] = []
+    for piece in re.split(r"(、)", segment):
+        if piece == "、":
+            parts.append(piece)
+            continue
+        joined = re.split(r"(和|及|与)", piece)
+        if len(joined) == 3 and all(
+            len(side) >= 3 and not is_generic(side) for side in (joined[0], joined[2])
+        ):
+            parts.extend(joined)
+        else:
+            parts.append(piece)
+    return parts
+
+
 def list_items(text: str) -> list[tuple[list[Name], re.Match[str]]]:
     """Lists of projects: "A、B和C等N个(投资5亿元以上的)项目". The items need not end in 项目;
     a list whose head speaks of enterprises (等5户上市企业项目) is a list of enterprises."""
@@ -237,9 +272,7 @@ def list_items(text: str) -> list[tuple[list[Name], re.Match[str]]]:
         while boundary > 0 and text[boundary - 1] not in ",。;:!?\n":
             boundary -= 1
         segment = text[boundary:left]
-        verb = None
-        for verb in _CUT_VERB.finditer(segment):
-            pass
+        verb = last_match(_CUT_VERB, segment)
         if verb is not None:
             boundary += verb.end()
             segment = text[boundary:left]
@@ -248,7 +281,7 @@ def list_items(text: str) -> list[tuple[list[Name], re.Match[str]]]:
             continue
         items: list[Name] = []
         offset = boundary
-        for part in re.split(r"(、|和|及|与)", segment):
+        for part in _split_items(segment):
             if part in {"、", "和", "及", "与"}:
                 offset += len(part)
                 continue

@@ -67,17 +67,23 @@ def _t2s_table() -> tuple[dict[int, int], frozenset[str]]:
     article that reads as traditional; the markers are the traditional-only characters.
     """
     table: dict[int, int] = {}
+    also_simplified: set[str] = set()
     for line in _opencc_dictionary("TSCharacters.txt").splitlines():
         source, _, targets = line.partition("\t")
-        target = targets.split(" ")[0] if targets else ""
+        candidates = targets.split(" ") if targets else []
+        target = candidates[0] if candidates else ""
         if len(source) == 1 and len(target) == 1 and source != target:
             table[ord(source)] = ord(target)
+            if source in candidates:
+                also_simplified.add(source)  # 乾 → 干 or 乾: both are simplified characters
     simplified = set()
     for line in _opencc_dictionary("STCharacters.txt").splitlines():
         source = line.partition("\t")[0]
         if len(source) == 1:
             simplified.add(source)
-    markers = frozenset(chr(c) for c in table if chr(c) not in simplified)
+    markers = frozenset(
+        chr(c) for c in table if chr(c) not in simplified and chr(c) not in also_simplified
+    )
     return table, markers
 
 
@@ -143,7 +149,9 @@ def _is_boilerplate(line: str) -> bool:
 # ---------------------------------------------------------------- in-line rewrites
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN_TONED = re.compile(rf"(?<=[\u4e00-\u9fff])\(([a-zü{_TONED}]{{1,7}})\)")
+_PINYIN_TONED = re.compile(
+    rf"(?<=[\u4e00-\u9fff])\(([a-zü]{{0,6}}[{_TONED}][a-zü{_TONED}]{{0,6}})\)"
+)
 _PINYIN_ANY = re.compile(rf"(?<=[\u4e00-\u9fff])\(([a-zü{_TONED}]{{1,6}}[1-5]?)\)")
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_NUMERAL = re.compile(

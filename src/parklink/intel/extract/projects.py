@@ -71,6 +71,7 @@ class _Project:
     amounts: list[Amount] = field(default_factory=list)
     stage: tuple[str, int, int] | None = None
     stage_sentence: tuple[int, int] | None = None
+    list_scope: tuple[int, int] | None = None  # a list item: its list and the clause after it
 
 
 @dataclass(frozen=True)
@@ -184,8 +185,12 @@ def build(
     for items, head in lists:
         sentence = sentence_of(head.start())
         threshold = [f for f in figures if head.start() <= f.start < head.end()]
+        clause_end = text.find(",", head.end(), sentence[1])
+        list_start = max(text.rfind(",", sentence[0], items[0].start) + 1, sentence[0])
+        scope = (list_start, clause_end if clause_end >= 0 else sentence[1])
         for item in items:
             record = project_for(item, sentence)
+            record.list_scope = record.list_scope or scope
             listed.add(item.start)
             for figure in threshold:
                 if figure.kind in {"unknown", "other"}:
@@ -341,6 +346,8 @@ def build(
             scope_end = part[1]
             if following and not _shares_predicate(text, start, following[0]):
                 scope_end = following[0]
+            if listed_item and record.list_scope:
+                scope_start, scope_end = record.list_scope
             found = stages.find_stage(text, scope_start, scope_end)
             if found and (
                 record.stage is None
