@@ -244,6 +244,8 @@ class OperatingCompany(models.Model):
         related_name="+",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("运营公司")
         verbose_name_plural = _("运营公司")
@@ -274,6 +276,8 @@ class EquityShare(models.Model):
     share = models.CharField(_("股权比例"), max_length=32)
     effective_from = models.DateField(_("生效日期"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("股权")
         verbose_name_plural = _("股权")
@@ -294,6 +298,8 @@ class CooperationField(models.Model):
     )
     name = models.CharField(_("合作领域"), max_length=64)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("合作领域")
@@ -320,6 +326,8 @@ class SharedPolicy(models.Model):
         related_name="policies",
     )
     note = models.TextField(_("说明"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("共享政策")

@@ -4,6 +4,7 @@ from django.urls import path
 
 from parklink.cobuild import (
     views,
+    views_details,
     views_edit,
     views_enclaves,
     views_forecast,
@@ -22,6 +23,30 @@ urlpatterns = [
     path("<int:pk>/", views.agreement_detail, name="detail"),
     path("<int:pk>/edit/", views_edit.agreement_edit, name="edit"),
     path("<int:pk>/transition/", views.transition, name="transition"),
+    path("<int:pk>/details/", views_details.details_edit, name="details"),
+    path("<int:pk>/companies/new/", views_details.company_edit, name="company_create"),
+    path(
+        "<int:pk>/companies/<int:company_pk>/edit/",
+        views_details.company_edit,
+        name="company_edit",
+    ),
+    path(
+        "<int:pk>/companies/<int:company_pk>/delete/",
+        views_details.company_delete,
+        name="company_delete",
+    ),
+    path("<int:pk>/enterprises/", views_details.covered_list, name="covered"),
+    path("<int:pk>/enterprises/new/", views_details.covered_edit, name="covered_create"),
+    path(
+        "<int:pk>/enterprises/<int:row_pk>/edit/",
+        views_details.covered_edit,
+        name="covered_edit",
+    ),
+    path(
+        "<int:pk>/enterprises/<int:row_pk>/delete/",
+        views_details.covered_delete,
+        name="covered_delete",
+    ),
     path("<int:pk>/transition/form/", views.transition_form, name="transition_form"),
     path("<int:pk>/amend/", views_edit.amend, name="amend"),
     path("<int:pk>/versions/<int:number>/rules/", views_edit.rule_list, name="rules"),

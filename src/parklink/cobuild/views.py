@@ -176,6 +176,9 @@ def _detail_context(
         if can["is_officer"]
         else [],
         "transition_form": transition_form,
+        "covered_count": agreement.covered.count(),
+        "can_edit_facts": can["is_officer"]
+        and agreement.status not in (status_table.Status.EXPIRED, status_table.Status.TERMINATED),
         "run_confirmed": RunStatus.CONFIRMED,
         **can,
     }

@@ -302,3 +302,105 @@ def delete_covered(user: User, covered: CoveredEnterprise) -> None:
     agreement = _locked(covered.agreement, covered)
     ensure_facts_editable(user, agreement)
     covered.delete()
+
+
+# ---------------------------------------------------------------- lists edited on one page
+
+
+@dataclass(frozen=True)
+class FieldItem:
+    """A cooperation field as a page's row: its id when it is stored, its name."""
+
+    id: int | None
+    name: str
+
+
+@dataclass(frozen=True)
+class PolicyItem:
+    id: int | None
+    name: str
+    issued_by: Party | None = None
+    note: str = ""
+
+
+def _rows_by_id(rows: Any, items: Sequence[Any], errors: dict[str, str]) -> dict[int, Any]:
+    stored = {row.pk: row for row in rows}
+    for index, item in enumerate(items):
+        if item.id is not None and item.id not in stored:
+            errors[f"rows.{index}.name"] = _("该行已不存在,请刷新页面后再改。")
+    return stored
+
+
+def _each(errors: dict[str, str], index: int, call: Any) -> Any:
+    """Call a service; its refusal is kept under the row's index instead of stopping."""
+    try:
+        return call()
+    except Invalid as error:
+        detail = error.detail if isinstance(error.detail, dict) else {}
+        for name, problem in detail.items():
+            errors[f"rows.{index}.{name}"] = str(problem)
+        if not detail:
+            errors[f"rows.{index}.name"] = error.message
+        return None
+
+
+@transaction.atomic
+def replace_fields(user: User, agreement: Agreement, items: Sequence[FieldItem]) -> None:
+    """The cooperation fields become `items`, in their order: rows without an id are added,
+    stored rows missing from `items` removed; all or nothing, each refusal under its row
+    (`rows.<index>.name`)."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    ensure_editable(user, agreement)
+    errors: dict[str, str] = {}
+    stored = _rows_by_id(agreement.cooperation_fields.all(), items, errors)
+    names = [item.name.strip() for item in items]
+    for index, name in enumerate(names):
+        if name and names.index(name) != index:
+            errors[f"rows.{index}.name"] = _("合作领域“%(name)s”重复。") % {"name": name}
+    _raise_if(errors)
+    keep = {item.id for item in items if item.id is not None}
+    for pk, row in stored.items():
+        if pk not in keep:
+            row.delete()
+    # Names are unique per agreement: park the kept ones first so a swap of names is possible.
+    for row in agreement.cooperation_fields.filter(pk__in=keep):
+        row.name = f"~{row.pk}"
+        row.save(update_fields=["name"])
+    for index, item in enumerate(items):
+        row = stored.get(item.id) if item.id is not None else None
+        _each(
+            errors,
+            index,
+            lambda row=row, item=item, index=index: save_field(
+                user, agreement, row, name=item.name, order=index
+            ),
+        )
+    if errors:
+        transaction.set_rollback(True)
+        _raise_if(errors)
+
+
+@transaction.atomic
+def replace_policies(user: User, agreement: Agreement, items: Sequence[PolicyItem]) -> None:
+    """The shared policies become `items` (as `replace_fields`, without an order)."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    ensure_editable(user, agreement)
+    errors: dict[str, str] = {}
+    stored = _rows_by_id(agreement.policies.all(), items, errors)
+    _raise_if(errors)
+    keep = {item.id for item in items if item.id is not None}
+    for pk, row in stored.items():
+        if pk not in keep:
+            row.delete()
+    for index, item in enumerate(items):
+        row = stored.get(item.id) if item.id is not None else None
+        _each(
+            errors,
+            index,
+            lambda row=row, item=item: save_policy(
+                user, agreement, row, name=item.name, issued_by=item.issued_by, note=item.note
+            ),
+        )
+    if errors:
+        transaction.set_rollback(True)
+        _raise_if(errors)
