@@ -90,3 +90,16 @@ class TestProvinces:
         assert codes.tolist() == [510000, 620000]
         assert found.enterprises.tolist() == [[2, 0], [1, 1]]
         assert labels.tolist() == [[Label.WEAK, Label.MISSING], [Label.PRESENT, Label.WEAK]]
+
+
+class TestBenchmark:
+    def test_the_benchmark_runs_and_meets_its_target_on_a_small_registry(self, capsys) -> None:  # type: ignore[no-untyped-def]
+        from bench import chains_coverage
+
+        assert chains_coverage.main(["bench", "20000"]) == 0
+        out = capsys.readouterr().out
+        assert "20,000 enterprises" in out and "faster" in out
+
+    def test_bad_adcodes_are_refused(self) -> None:
+        with pytest.raises(ValueError):
+            pure.province_index([1234567])

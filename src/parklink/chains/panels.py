@@ -31,7 +31,7 @@ def park_panel(request: HttpRequest, park: Park) -> dict[str, Any] | None:
         enterprises[template_id].add(enterprise_id)
         segments[template_id].update(item.segment for item in items)
     focus = {item.chain_key: item for item in FocusChain.objects.filter(place=place.ref)}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for template_id, version in versions.items():
         chain = templates.chain_of(version)
         named = focus.get(chain.key) if version.template.owner_id is None else None

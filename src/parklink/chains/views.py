@@ -77,9 +77,7 @@ def _query(**params: Any) -> str:
 
 def _template_choices(user: User) -> list[tuple[str, str]]:
     rows = templates.visible_templates(user).select_related("owner").order_by("owner_id", "name")
-    return [
-        (str(t.pk), t.name if t.owner_id is None else f"{t.name}({t.owner.name})") for t in rows
-    ]
+    return [(str(t.pk), f"{t.name}({t.owner.name})" if t.owner else t.name) for t in rows]
 
 
 @login_required

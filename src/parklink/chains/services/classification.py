@@ -402,7 +402,7 @@ def accuracy(user: User) -> Accuracy:
     truth: dict[tuple[int, int], set[str]] = {}
     ranked: dict[tuple[int, int], list[tuple[int, str, bool]]] = defaultdict(list)
     names: dict[int, str] = {}
-    for enterprise_id, template_id, key, segment, source, accepted, rank in rows:
+    for enterprise_id, template_id, key, segment, source, ok, rank in rows:
         names[template_id] = key
         pair = (enterprise_id, template_id)
         if source == Source.CORRECTION:
@@ -410,7 +410,7 @@ def accuracy(user: User) -> Accuracy:
             if segment:
                 truth[pair].add(segment)
         else:
-            ranked[pair].append((rank, segment, accepted))
+            ranked[pair].append((rank, segment, ok))
     found = Accuracy()
     for pair, segments in truth.items():
         candidates = sorted(ranked.get(pair, []))

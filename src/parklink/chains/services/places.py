@@ -151,7 +151,7 @@ def resolve(user: User, ref: str) -> Place:
         region = Region.objects.filter(pk=key).first()
         if region is None:
             raise _missing(ref)
-        parks = list(
+        park_ids = list(
             Park.objects.filter(
                 Q(region__path=region.path) | Q(region__path__startswith=region.path + "/")
             ).values_list("pk", flat=True)
@@ -162,7 +162,7 @@ def resolve(user: User, ref: str) -> Place:
             region.full_name,
             region,
             region_paths=(region.path,),
-            partners=tuple(_partner_regions(user, parks, (region.path,))),
+            partners=tuple(_partner_regions(user, park_ids, (region.path,))),
         )
     if not key.isdigit():
         raise _bad(ref)

@@ -23,7 +23,8 @@ LIMIT = 1_000_000
 
 def current(user: User) -> dict[str, Any]:
     """The values in force for the user's organisation (the defaults where it set none)."""
-    rules = GapRules.objects.filter(organization_id=user.organization_id).first()
+    org_id = user.organization_id
+    rules = GapRules.objects.filter(organization_id=org_id).first() if org_id else None
     defaults = pure.Rules()
     if rules is None:
         return {
@@ -89,12 +90,15 @@ def set_rules(user: User, **values: Any) -> GapRules:
         problems = {name: _(message) for name, message in candidate.problems().items()}
     if problems:
         raise Invalid(_("缺链判定规则有误"), detail=problems)
+    org_id = user.organization_id
+    assert org_id is not None  # ensure_can_set refuses users without one
     rules, _created = GapRules.objects.update_or_create(
-        organization_id=user.organization_id, defaults={**clean, "updated_by": user}
+        organization_id=org_id, defaults={**clean, "updated_by": user}
     )
     return rules
 
 
 def reset(user: User) -> None:
     ensure_can_set(user)
-    GapRules.objects.filter(organization_id=user.organization_id).delete()
+    if user.organization_id is not None:
+        GapRules.objects.filter(organization_id=user.organization_id).delete()
