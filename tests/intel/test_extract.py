@@ -152,7 +152,10 @@ def test_place_resolves_to_an_adcode_and_the_caller_adds_parks_and_enterprises()
 
 
 def test_citations_map_back_to_the_original() -> None:
-    raw = "　　近日，山东蓝岳新材料科技有限公司蓝岳高端氟硅材料项目落户淄博高新区，项目总投资１５亿元。"
+    raw = (
+        "　　近日，山东蓝岳新材料科技有限公司蓝岳高端氟硅材料项目落户淄博高新区，"
+        "项目总投资１５亿元。"
+    )
     extraction = extract(raw)
     project = extraction.projects[0]
     assert project.investment is not None

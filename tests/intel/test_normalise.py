@@ -9,7 +9,10 @@ from tests.support.seeds import seed_texts
 
 
 def test_pinyin_annotations_and_traditional_characters_go() -> None:
-    raw = "張(zhāng)掖(yè)經(jīng)開區(qū)聚力打造現(xiàn)代產(chǎn)業(yè)體系,項(xiàng)目總投資18.8億元。"
+    raw = (
+        "張(zhāng)掖(yè)經(jīng)開區(qū)聚力打造現(xiàn)代產(chǎn)業(yè)體系,"
+        "項(xiàng)目總投資18.8億元。"
+    )
     clean = normalise(raw)
     assert clean.traditional
     assert clean.text == "张掖经开区聚力打造现代产业体系,项目总投资18.8亿元。"

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -113,7 +112,7 @@ def records(name: str, extraction: Extraction) -> Iterator[dict[str, Any]]:
 class _Bar:
     WIDTH = 30
 
-    def __init__(self, stream: IO[str], enabled: bool) -> None:
+    def __init__(self, stream: Any, enabled: bool) -> None:
         self.stream, self.enabled = stream, enabled
 
     def __call__(self, done: int, total: int, name: str) -> None:
@@ -135,7 +134,7 @@ def read_file(path: Path) -> readers.Document:
     return readers.read_bytes(path.name, path.read_bytes())
 
 
-def run(paths: list[str], out: IO[str], err: IO[str], *, progress: bool) -> tuple[int, int, int]:
+def run(paths: list[str], out: Any, err: Any, *, progress: bool) -> tuple[int, int, int]:
     """(files read, projects written, files failed)."""
     files = list(files_of(paths))
     bar = _Bar(err, progress)
@@ -146,11 +145,7 @@ def run(paths: list[str], out: IO[str], err: IO[str], *, progress: bool) -> tupl
             extraction = extract(document.text, title=document.title, published=document.published)
         except readers.ReadError as error:
             failed += 1
-            err.write(
-                f"\n{path}: 出错:{error.zh} ({error.en})\n"
-                if progress
-                else f"{path}: 出错:{error.zh} ({error.en})\n"
-            )
+            err.write(("\n" if progress else "") + f"{path}: 出错:{error.zh} ({error.en})\n")
         else:
             for record in records(path.name, extraction):
                 out.write(dumps(record) + "\n")
@@ -161,17 +156,18 @@ def run(paths: list[str], out: IO[str], err: IO[str], *, progress: bool) -> tupl
 
 def handle(command: BaseCommand, options: dict[str, Any]) -> None:
     target = options["output"]
-    progress = not options["quiet"] and sys.stderr.isatty()
+    err = command.stderr
+    progress = not options["quiet"] and err.isatty()
     if target == "-":
-        files, written, failed = run(options["paths"], sys.stdout, sys.stderr, progress=progress)
+        files, written, failed = run(options["paths"], command.stdout, err, progress=progress)
     else:
         try:
             stream = open(target, "w", encoding="utf-8")  # noqa: SIM115
         except OSError as error:
             raise CommandError(f"无法写入输出文件 {target}:{error.strerror}") from error
         with stream:
-            files, written, failed = run(options["paths"], stream, sys.stderr, progress=progress)
-    command.stderr.write(f"共 {files} 个文件,提取 {written} 个项目,出错 {failed} 个文件")
+            files, written, failed = run(options["paths"], stream, err, progress=progress)
+    err.write(f"共 {files} 个文件,提取 {written} 个项目,出错 {failed} 个文件")
     if failed:
         raise CommandError(f"{failed} 个文件未能读取(见上)")
     if not files:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
@@ -63,7 +64,10 @@ def read_bytes(name: str, data: bytes) -> Document:
 
 def decode_text(name: str, data: bytes, *, html: bool = False) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ReadError(name, "UTF-16 文本已损坏", "broken UTF-16 text") from exc
     if html:
         declared = re.search(rb"charset=[\"']?([A-Za-z0-9_-]+)", data[:2048])
         if declared:
@@ -277,7 +281,7 @@ def read_docx(name: str, data: bytes) -> Document:
         raise ReadError(name, "未安装 python-docx", "python-docx is not installed") from exc
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ReadError(name, "不是有效的 Word(.docx)文件", "not a valid .docx file") from exc
     lines = [p.text for p in document.paragraphs if p.text.strip()]
     for table in document.tables:

@@ -212,7 +212,8 @@ def _without_company(name: str, start: int) -> tuple[str, int]:
     if company is None or company.start() == 0:
         return name, start
     rest = name[company.end() :]
-    if len(rest.removesuffix("项目")) >= 6 and not is_generic(rest):
+    core = re.sub(r"(?:\(?[一二三四五六首\d]期\)?(?:工程)?)?项目$", "", rest)
+    if len(core) >= 6 and not is_generic(rest):
         return rest, start + company.end()
     return name, start
 
