@@ -166,3 +166,14 @@ def test_a_bad_zip_is_reported_and_the_others_continue(world: World) -> None:
     )
     assert "zip" in outcomes[0].error
     assert outcomes[1].document_id
+
+
+def test_a_file_above_the_size_limit_is_refused_alone(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.PARKLINK_IMPORT_MAX_BYTES = 200
+    outcomes = ingest_files(
+        world.users["zhangye"],
+        [("big.txt", ARTICLE.encode("utf-8") * 3), ("small.txt", "太短".encode())],
+    )
+    assert "文件过大" in outcomes[0].error and not outcomes[0].document_id
+    assert outcomes[1].document_id  # a short text is still ingested (with no project found)
+    assert outcomes[1].items == 0

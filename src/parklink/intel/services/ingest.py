@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -28,9 +29,7 @@ from parklink.intel.models import Document, Item
 from parklink.intel.services import dedupe
 
 READABLE = (".txt", ".html", ".htm", ".docx", ".pdf")
-# A zip may not unpack into more than this (a zip bomb is refused, not unpacked).
-MAX_UNPACKED = 200 * 1024 * 1024
-MAX_FILES = 5000
+MAX_FILES = 5000  # members of one zip
 Progress = Callable[[int, int], None]
 
 
@@ -154,7 +153,11 @@ def expand_files(files: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes | 
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 members = [m for m in archive.infolist() if not m.is_dir()]
-                if sum(m.file_size for m in members) > MAX_UNPACKED or len(members) > MAX_FILES:
+                unpacked = sum(m.file_size for m in members)
+                if (
+                    unpacked > settings.PARKLINK_IMPORT_MAX_UNPACKED_BYTES
+                    or len(members) > MAX_FILES
+                ):
                     out.append((name, _("压缩包解压后过大或文件过多,未处理")))
                     continue
                 for member in members:
@@ -185,6 +188,11 @@ def ingest_file(
         return outcome
     if PurePosixPath(name).suffix.lower() not in READABLE:
         outcome.error = _("不支持的文件类型(仅支持 txt、html、docx、pdf、zip)")
+        return outcome
+    if len(data) > settings.PARKLINK_IMPORT_MAX_BYTES:
+        outcome.error = _("文件过大(超过 %(mb)d MB)") % {
+            "mb": settings.PARKLINK_IMPORT_MAX_BYTES // (1024 * 1024)
+        }
         return outcome
     try:
         article = engine.read(PurePosixPath(name).name, data)
