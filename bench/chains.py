@@ -13,8 +13,10 @@ Generates N enterprises (default 1,000,000) with `bench.generate`, then in this 
   generator's truth, labelled SYNTHETIC (the generator writes scopes from the templates'
   own keywords, so this checks consistency; tests/chains/data/scopes.yaml measures quality).
 
-Target: ≥ 50,000 enterprises per second per core. Coverage for every province is measured by
-`coverage(columns, assignments)` when the chains app provides one (see the hook below).
+Target: ≥ 50,000 enterprises per second per core (CPU time of this one process, so that other
+work on a shared machine does not count; the wall-clock rate is printed beside it). Coverage
+for every province (the chains app's part) can be timed on the same columns and results: `run`
+returns them through `last_run` for that purpose.
 """
 
 from __future__ import annotations
@@ -103,23 +105,33 @@ def run(n: int, seed: int, sample: int) -> list[str]:
     classifier = Classifier(chains)
     lines.append(f"chains build automaton: {(time.perf_counter() - start) * 1000:.0f} ms")
     rows = list(zip(columns["name"], columns["scope"], columns["industry_code"], strict=True))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     results = list(classifier.classify_many(rows))
-    seconds = time.perf_counter() - start
-    rate = n / seconds
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
+    rate = n / cpu_seconds
     verdict = "ok" if rate >= TARGET else f"BELOW {TARGET:,}"
     lines.append(
-        f"chains classify {n:,}: {seconds:.1f} s, {rate:,.0f} enterprises/s/core ({verdict})"
+        f"chains classify {n:,}: {seconds:.1f} s wall, {cpu_seconds:.1f} s CPU (one core), "
+        f"{rate:,.0f} enterprises/s/core ({verdict}; {n / seconds:,.0f}/s by the wall clock)"
+    )
+    chain_rows = [row for row, chain in zip(rows, columns["chain"], strict=True) if chain]
+    start = time.process_time()
+    for name, scope, code in chain_rows:
+        classifier.classify(name, scope, code)
+    chain_rate = len(chain_rows) / (time.process_time() - start)
+    lines.append(
+        f"chains classify the {len(chain_rows):,} chain enterprises alone "
+        f"(every one matches keywords): {chain_rate:,.0f}/s/core"
     )
     assigned = sum(1 for result in results if result and result[0].score >= 0.5)
     lines.append(f"chains assigned to at least one chain: {assigned:,} ({assigned / n:.1%})")
     baseline = naive(chains)
     subset = rows[:sample]
     baseline(subset[0][0], subset[0][1])  # jieba loads its dictionary once
-    start = time.perf_counter()
+    start = time.process_time()
     for name, scope, _code in subset:
         baseline(name, scope)
-    naive_rate = len(subset) / (time.perf_counter() - start)
+    naive_rate = len(subset) / (time.process_time() - start)
     lines.append(
         f"chains naive (jieba + keyword loop) on {len(subset):,}: {naive_rate:,.0f}/s; "
         f"automaton is x{rate / naive_rate:.1f} faster"
@@ -137,7 +149,11 @@ def run(n: int, seed: int, sample: int) -> list[str]:
             misses[chain] += 1
     if misses:
         lines.append(f"chains synthetic misses by chain: {dict(misses.most_common(5))}")
+    last_run.update(columns=columns, results=results)
     return lines
+
+
+last_run: dict[str, Any] = {}  # the columns and the classification of the latest `run`
 
 
 def main(argv: list[str] | None = None) -> int:

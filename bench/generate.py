@@ -15,8 +15,8 @@
 - `scope` (经营范围 in the registrars' forms: 一般项目/许可项目 lists or the older 、/，/； form,
   with boilerplate, unrelated items, and traditional characters in about 10% of rows),
 - `chain`, `segment` (the truth: the chain and segment the scope was written for, "" for the
-  ~70% of enterprises in no chain, among them traders that sell chain products, holding
-  companies with chain words in their names and ordinary services).
+  ~85% of enterprises in no chain, among them traders that sell chain products (5%), holding
+  companies with chain words in their names (2%) and ordinary services).
 
 The truth is what the generator meant, written with the templates' own keywords: accuracy on
 it is a check of consistency, not of real-world quality (tests/chains/data/scopes.yaml is that).
@@ -40,7 +40,12 @@ from parklink.chains.classify.text import to_traditional
 from parklink.chains.industry_codes import table
 from parklink.enterprises.uscc import ALPHABET, WEIGHTS
 
-CHAIN_SHARE = 0.30  # enterprises written for a chain segment
+# Shares of a registry: enterprises written for a chain segment, traders listing a chain's
+# products among other goods, holding companies with a chain word in their names. A province's
+# registry has far fewer chain enterprises than this; the shares keep every path well exercised.
+CHAIN_SHARE = 0.15
+TRADER_SHARE = 0.05
+HOLDING_SHARE = 0.02
 TRADITIONAL_SHARE = 0.10
 NO_CODE_SHARE = 0.15
 COLUMNS = (
@@ -227,14 +232,18 @@ def generate(n: int, seed: int = 0) -> dict[str, Any]:
     rng = np.random.default_rng(seed)
     chains = list(shipped().values())
     segments = [(chain, segment) for chain in chains for segment in chain.segments]
+    # what traders list among their goods: things made, not services or sales themselves
+    sellable = [pair for pair in segments if pair[1].effective_activity in ("make", "grow")]
     counties, weights = _counties()
     county_index = rng.choice(len(counties), size=n, p=weights)
     adcodes = np.array(counties)[county_index]
     places = _place_names()
     kind = rng.random(n)
     in_chain = kind < CHAIN_SHARE
-    trader = (kind >= CHAIN_SHARE) & (kind < CHAIN_SHARE + 0.08)
-    holding = (kind >= CHAIN_SHARE + 0.08) & (kind < CHAIN_SHARE + 0.11)
+    trader = (kind >= CHAIN_SHARE) & (kind < CHAIN_SHARE + TRADER_SHARE)
+    holding = (kind >= CHAIN_SHARE + TRADER_SHARE) & (
+        kind < CHAIN_SHARE + TRADER_SHARE + HOLDING_SHARE
+    )
     seg_pick = rng.integers(0, len(segments), size=n)
     other_pick = rng.integers(0, len(OTHER), size=n)
     picks = rng.integers(0, 1 << 30, size=(n, 12))
@@ -280,7 +289,7 @@ def generate(n: int, seed: int = 0) -> dict[str, Any]:
             if tech[row]:
                 items.append(TECH)
         elif trader[row]:
-            chain, segment = segments[seg_pick[row]]
+            chain, segment = sellable[seg_pick[row] % len(sellable)]
             goods = [TRADE_GOODS[(pick[7] + 3 * i) % len(TRADE_GOODS)] for i in range(6)]
             goods.insert(pick[1] % 5, segment.keywords[pick[2] % len(segment.keywords)])
             items = [f"{good}销售" if i % 3 else f"{good}批发" for i, good in enumerate(goods)]

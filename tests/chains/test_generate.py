@@ -42,7 +42,7 @@ def test_codes_places_flags_and_truth_are_plausible() -> None:
         if chain:
             chains[chain].segment(segment)
     share = sum(1 for chain in data["chain"] if chain) / 3000
-    assert 0.2 < share < 0.4
+    assert 0.1 < share < 0.2
     traditional = sum(1 for scope in data["scope"] if "項" in scope or "銷" in scope) / 3000
     assert 0.05 < traditional < 0.15
     assert any("一般项目：" in scope for scope in data["scope"])

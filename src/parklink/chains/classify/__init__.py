@@ -109,6 +109,8 @@ LABELS = {
     NONE: "未写经营方式",
 }
 KEYWORD, EXCLUSION, CHAIN_WORD = 0, 1, 2
+NOUN = 6  # bytes of two Chinese characters in the byte-coded text: a noun's least length
+MODIFIER_GAPS = frozenset(lang.as_bytes(gap) for gap in ("", "用", "的", "专用", "级"))
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class _Target:
     segment: Segment
     factors: dict[int, float]
     chain_index: int
+    best: list[tuple[int, float]]  # verb mask → (the verb class that counts most, its factor)
 
 
 def _noisy_or(a: float, b: float) -> float:
@@ -145,6 +148,29 @@ def _best_class(mask: int, factors: dict[int, float]) -> int:
     return best
 
 
+_BEST = {
+    activity: [
+        (best, factors[best]) for best in (_best_class(mask, factors) for mask in range(2 * INVEST))
+    ]
+    for activity, factors in FACTORS.items()
+}
+
+
+def _evidence(note: tuple[object, ...]) -> str:
+    kind = note[0]
+    if kind == "scope":
+        return f"经营范围第{note[1]}项“{note[2]}”({LABELS[note[3]]})"  # type: ignore[index]
+    if kind == "excluded":
+        return f"排除词“{note[2]}”(第{note[1]}项)"
+    if kind == "code":
+        return f"行业代码{note[1]}{note[2]}"
+    if kind == "name":
+        return f"名称含“{note[1]}”"
+    if kind == "name_only":
+        return f"仅凭名称“{note[1]}”(无经营范围)"
+    return str(note[1])
+
+
 class Classifier:
     """Built once for a set of chains (a few milliseconds), then used for any number of rows."""
 
@@ -157,7 +183,13 @@ class Classifier:
             for segment in chain.segments:
                 index = len(self.targets)
                 self.targets.append(
-                    _Target(chain, segment, FACTORS[segment.effective_activity], chain_index)
+                    _Target(
+                        chain,
+                        segment,
+                        FACTORS[segment.effective_activity],
+                        chain_index,
+                        _BEST[segment.effective_activity],
+                    )
                 )
                 self._chain_targets.setdefault(chain_index, []).append(index)
                 for word in segment.keywords:
@@ -168,7 +200,8 @@ class Classifier:
                 words.setdefault(lang.normalise(word), []).append((CHAIN_WORD, chain_index))
         self.automaton = ahocorasick.Automaton()
         for word, entries in words.items():
-            self.automaton.add_word(word, (len(word), tuple(entries)))
+            coded = lang.as_bytes(word)
+            self.automaton.add_word(coded, (len(coded), tuple(entries)))
         self.automaton.make_automaton()
         self.grammar = lang.grammar()
         self._codes: dict[str, list[tuple[int, float]]] = {}
@@ -176,11 +209,14 @@ class Classifier:
             for code in target.segment.industry_codes:
                 weight = {4: CODE_EXACT, 3: CODE_GROUP, 2: CODE_DIVISION}[len(code)]
                 self._codes.setdefault(code, []).append((index, weight))
+        self._code_cache: dict[str, list[tuple[int, float, str]]] = {}
 
     # ------------------------------------------------------------------ matching
 
     def _hits(self, text: str) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
-        """Keyword and exclusion matches (start, end, entries), minus those inside a longer one."""
+        """Keyword and exclusion matches (start, end, entries), minus those inside a longer one.
+
+        `text` is byte-coded (`lang.as_bytes`) and so are the positions."""
         kept: list[tuple[int, int, tuple[tuple[int, int], ...]]] = []
         for end, (length, entries) in self.automaton.iter(text):
             start = end + 1 - length
@@ -192,6 +228,12 @@ class Classifier:
         return kept
 
     def _code_targets(self, code: str) -> list[tuple[int, float, str]]:
+        cached = self._code_cache.get(code)
+        if cached is None:
+            cached = self._code_cache[code] = self._find_code_targets(code)
+        return cached
+
+    def _find_code_targets(self, code: str) -> list[tuple[int, float, str]]:
         found: list[tuple[int, float, str]] = []
         if not code:
             return found
@@ -210,59 +252,77 @@ class Classifier:
 
     def classify(self, name: str, scope: str, industry_code: str | None = None) -> list[Candidate]:
         """Ranked candidates; an empty list = belongs to no chain. Accepted: score >= ACCEPT."""
-        text = lang.normalise(scope)
-        hits = self._hits(text) if text else []
+        text = lang.strip_boilerplate(lang.normalise(scope))
+        raw = lang.as_bytes(text)  # positions below are byte offsets in this form
+        hits = self._hits(raw) if raw else []
         code = industry_codes.normalise(industry_code)
         code_hits = self._code_targets(code) if code else []
+        substantive = len(text.strip()) >= 4
+        if not hits and not code_hits and substantive:
+            return []  # the name only adds to evidence from the scope or the code
         name_text = lang.core_name(lang.normalise(name or ""))
-        name_hits = self._hits(name_text) if name_text else []
+        name_raw = lang.as_bytes(name_text)
+        name_hits = self._hits(name_raw) if name_raw else []
         if not hits and not code_hits and not name_hits:
             return []
 
         scope_score: dict[int, float] = {}
         confirmed: set[int] = set()
-        proof: dict[int, list[str]] = {}
+        proof: dict[int, list[tuple[object, ...]]] = {}
         trade_verbs = make_verbs = invest_verbs = 0
-        substantive = len(text.strip()) >= 4
         if hits:
-            strong: list[int] = []
+            # item boundaries over the whole scope; verbs and 、 only in the items with a hit
+            strong = [found.end() - 1 for found in lang.STRONG_CODED.finditer(raw)]
             weak: list[int] = []
             verbs: list[tuple[int, int, int]] = []  # (start, end, mask)
-            for end, (kind, mask, length) in self.grammar.iter(text):
-                if kind == "verb":
-                    verbs.append((end + 1 - length, end + 1, mask))
-                    if mask & TRADE:
-                        trade_verbs += 1
-                    if mask & (MAKE | GROW):
-                        make_verbs += 1
-                    if mask & INVEST:
-                        invest_verbs += 1
-                elif kind == lang.STRONG:
-                    strong.append(end)
-                else:
-                    weak.append(end)
+            scanned = -1
+            for start, _end, _entries in hits:
+                clause = bisect_left(strong, start)
+                clause_start = strong[clause - 1] + 1 if clause else 0
+                if clause_start <= scanned:
+                    continue
+                scanned = strong[clause] if clause < len(strong) else len(raw)
+                for end, (kind, mask, length) in self.grammar.iter(raw, clause_start, scanned):
+                    if kind == "verb":
+                        verbs.append((end + 1 - length, end + 1, mask))
+                    elif kind == lang.WEAK:
+                        weak.append(end)
+            trade_verbs = sum(text.count(word) for word in lang.TRADE_COUNTED)
+            make_verbs = len(lang.MAKING.findall(text))
+            invest_verbs = text.count("投资")
             verb_starts = [v[0] for v in verbs]
             excluded: dict[tuple[int, int], str] = {}
             for start, _end, entries in hits:
                 for kind, index in entries:
                     if kind == EXCLUSION:
-                        excluded[(index, bisect_left(strong, start))] = text[start:_end]
+                        excluded[(index, bisect_left(strong, start))] = lang.as_text(
+                            raw[start:_end]
+                        )
             for number, (start, end, entries) in enumerate(hits):
                 clause = bisect_left(strong, start)
-                clause_end = strong[clause] if clause < len(strong) else len(text)
+                clause_end = strong[clause] if clause < len(strong) else len(raw)
                 clause_start = strong[clause - 1] + 1 if clause else 0
                 sub = bisect_left(weak, start)
                 sub_start = max(clause_start, weak[sub - 1] + 1 if sub else 0)
-                sub_end = min(clause_end, weak[sub] if sub < len(weak) else len(text))
-                # verbs of the item: its own, else those that follow it in the same clause
-                mask = 0
+                after = bisect_left(weak, end)  # the item runs on past a 及 inside the keyword
+                sub_end = min(clause_end, weak[after] if after < len(weak) else len(raw))
+                # verbs of the item: its own, else those that follow it in the same clause. A
+                # verb inside the keyword (食品加工, 芯片封装) counts only when the item has no
+                # verb of its own (芯片封装批发 is selling) and nothing follows the keyword
+                # but verbs (食品加工机械 is a machine)
+                following = bisect_left(verb_starts, end)
+                noun_end = verbs[following][0] if following < len(verbs) else sub_end
+                outside = inside = 0
                 first = bisect_left(verb_starts, sub_start)
                 for v_start, v_end, v_mask in verbs[first:]:
                     if v_start >= sub_end:
                         break
-                    if v_end > start and v_start < end and not (v_start >= start and v_end <= end):
+                    if v_end > start and v_start < end:
+                        if v_start >= start and v_end <= end:
+                            inside |= v_mask
                         continue
-                    mask |= v_mask
+                    outside |= v_mask
+                mask = outside or (inside if min(noun_end, sub_end) - end < NOUN else 0)
                 if not mask:
                     for v_start, _v_end, v_mask in verbs[bisect_left(verb_starts, sub_end) :]:
                         if v_start >= clause_end:
@@ -271,17 +331,17 @@ class Classifier:
                 else:  # "…的研发、生产和销售": the verbs listed right after it count too
                     tail = sub_end
                     for v_start, v_end, v_mask in verbs[bisect_left(verb_starts, sub_end) :]:
-                        if v_start >= clause_end or v_start - tail > 2 or v_end - v_start < 2:
+                        if v_start >= clause_end or v_start - tail > NOUN or v_end - v_start < NOUN:
                             break
                         mask |= v_mask
                         tail = v_end
                 modifier = False
                 if number + 1 < len(hits):
                     nxt_start = hits[number + 1][0]
-                    gap = text[end:nxt_start]
+                    gap = raw[end:nxt_start]
                     if (
                         nxt_start >= end
-                        and gap in ("", "用", "的", "专用", "级")
+                        and gap in MODIFIER_GAPS
                         and any(kind == KEYWORD for kind, _ in hits[number + 1][2])
                     ):
                         modifier = True
@@ -290,7 +350,7 @@ class Classifier:
                     position = max(
                         POSITION_FLOOR, 1.0 - POSITION_STEP * (clause - FULL_POSITION + 1)
                     )
-                word = text[start:end]
+                word = lang.as_text(raw[start:end])
                 weight = HIT * position * (SHORT_KEYWORD if len(word) <= 2 else 1.0)
                 if modifier:
                     weight *= MODIFIER
@@ -300,28 +360,25 @@ class Classifier:
                     target = self.targets[index]
                     if (index, clause) in excluded:
                         proof.setdefault(index, []).append(
-                            f"排除词“{excluded[(index, clause)]}”(第{clause + 1}项)"
+                            ("excluded", clause + 1, excluded[(index, clause)])
                         )
                         continue
-                    verb = _best_class(mask, target.factors)
-                    factor = target.factors[verb]
+                    verb, factor = target.best[mask]
                     score = weight * factor
                     if factor >= CONFIRMS and not modifier:
                         confirmed.add(index)
                     scope_score[index] = _noisy_or(scope_score.get(index, 0.0), score)
                     notes = proof.setdefault(index, [])
                     if len(notes) < 4:
-                        notes.append(f"经营范围第{clause + 1}项“{word}”({LABELS[verb]})")
+                        notes.append(("scope", clause + 1, word, verb))
 
-        trader = any(word in name_text for word in lang.TRADER_NAME_WORDS) or code[:2] in (
-            "51",
-            "52",
-        )
+        trader = lang.TRADER_NAME.search(name_text) is not None or code[:2] in ("51", "52")
         if trade_verbs >= TRADE_DOMINATED and make_verbs == 0:
             trader = True
-        holding = (
-            any(word in name_text for word in lang.HOLDING_NAME_WORDS) and make_verbs == 0
-        ) or code in ("7211", "7212")
+        holding = (lang.HOLDING_NAME.search(name_text) is not None and make_verbs == 0) or code in (
+            "7211",
+            "7212",
+        )
         if invest_verbs >= 2 and make_verbs == 0:
             holding = True
 
@@ -331,16 +388,16 @@ class Classifier:
         for index, weight, prefix in code_hits:
             scores[index] = _noisy_or(scores.get(index, 0.0), weight)
             label = industry_codes.name(code) or industry_codes.name(prefix)
-            proof.setdefault(index, []).append(f"行业代码{code}{label}")
+            proof.setdefault(index, []).append(("code", code, label))
 
         name_segments: dict[int, str] = {}
         name_chains: dict[int, str] = {}
         for start, end, entries in name_hits:
             for kind, index in entries:
                 if kind == KEYWORD:
-                    name_segments.setdefault(index, name_text[start:end])
+                    name_segments.setdefault(index, lang.as_text(name_raw[start:end]))
                 elif kind == CHAIN_WORD:
-                    name_chains.setdefault(index, name_text[start:end])
+                    name_chains.setdefault(index, lang.as_text(name_raw[start:end]))
         for index, word in name_segments.items():
             chain_index = self.targets[index].chain_index
             name_chains.setdefault(chain_index, word)
@@ -348,25 +405,25 @@ class Classifier:
             for index in list(scores):
                 if index in name_segments:
                     scores[index] = _noisy_or(scores[index], NAME_SEGMENT)
-                    proof.setdefault(index, []).append(f"名称含“{name_segments[index]}”")
+                    proof.setdefault(index, []).append(("name", name_segments[index]))
                 else:
                     chain_index = self.targets[index].chain_index
                     if chain_index in name_chains and index in confirmed:
                         scores[index] = _noisy_or(scores[index], NAME_CHAIN)
-                        proof.setdefault(index, []).append(f"名称含“{name_chains[chain_index]}”")
+                        proof.setdefault(index, []).append(("name", name_chains[chain_index]))
             if not substantive and not scores:
                 for index, word in name_segments.items():
                     scores[index] = NAME_ONLY
-                    proof.setdefault(index, []).append(f"仅凭名称“{word}”(无经营范围)")
+                    proof.setdefault(index, []).append(("name_only", word))
         for index in list(scores):
             if index in confirmed:
                 continue
             if trader:
                 scores[index] *= TRADER
-                proof.setdefault(index, []).append("贸易类企业(降权)")
+                proof.setdefault(index, []).append(("note", "贸易类企业(降权)"))
             elif holding:
                 scores[index] *= HOLDING
-                proof.setdefault(index, []).append("投资类企业(降权)")
+                proof.setdefault(index, []).append(("note", "投资类企业(降权)"))
 
         ranked = sorted(
             (item for item in scores.items() if item[1] >= SHOWN),
@@ -377,7 +434,7 @@ class Classifier:
                 self.targets[index].chain.key,
                 self.targets[index].segment.key,
                 round(min(score, 1.0), 4),
-                tuple(proof.get(index, ())),
+                tuple(_evidence(note) for note in proof.get(index, ())),
             )
             for index, score in ranked
         ]
