@@ -210,3 +210,19 @@ class TestExports:
         names = [row[1].value for row in sheet.iter_rows(min_row=6)]
         assert names == ["partner公司", '=HYPERLINK("x")']
         assert sheet.cell(row=7, column=2).data_type == "s"
+
+
+def test_placing_an_enterprise_by_hand_in_a_chain_it_has_no_row_in(world: World) -> None:
+    client = client_of(world.users["jinniu"])
+    enterprise = world.e["unplaced"]
+    body = client.get(f"/enterprises/{enterprise.pk}/").content.decode()
+    assert f'value="{world.template.pk}:silicon"' in body
+    response = client.post(
+        f"/chains/enterprises/{enterprise.pk}/correct/",
+        {"pick": f"{world.template.pk}:silicon", "note": "走访确认"},
+    )
+    assert response.status_code == 302
+    row = Assignment.objects.get(enterprise=enterprise, source=Source.CORRECTION)
+    assert row.segment == "silicon"
+    viewer = client_of(world.users["jinniu_viewer"]).get(f"/enterprises/{enterprise.pk}/")
+    assert 'id="chain-pick"' not in viewer.content.decode()

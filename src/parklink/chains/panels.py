@@ -75,4 +75,12 @@ def enterprise_panel(request: HttpRequest, enterprise: Enterprise) -> dict[str, 
                 "segments": list(chain.segments) if chain else [],
             }
         )
-    return {"chains": chains, "enterprise": enterprise}
+    # Chains the enterprise is in no row of, which the user may place it in by hand.
+    shown = {item.template.pk for item in found}
+    others = []
+    user_templates = templates.visible_templates(user).exclude(pk__in=shown)
+    for version in templates.current_versions(user_templates).values():
+        if classification.may_correct(user, version.template):
+            others.append((version.template, templates.chain_of(version)))
+    others.sort(key=lambda pair: pair[1].name)
+    return {"chains": chains, "enterprise": enterprise, "others": others}

@@ -409,14 +409,20 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
     user = authenticated(request)
     enterprise = classification.get_enterprise(pk)
-    template = templates.get_visible(user, int(request.POST.get("template", "0") or 0))
+    picked = request.POST.get("pick", "")  # "template:segment" from the by-hand form
+    template_id, _sep, picked_segment = picked.partition(":")
+    if not picked:
+        template_id = request.POST.get("template", "")
+    if not template_id.isdigit():
+        raise Http404(_("没有这个产业链模板"))
+    template = templates.get_visible(user, int(template_id))
     action = request.POST.get("action", "correct")
     try:
         if action == "clear":
             classification.clear_correction(user, enterprise, template)
             messages.success(request, _("已撤销人工修正,恢复自动分类结果。"))
         else:
-            segments = request.POST.getlist("segments")
+            segments = [picked_segment] if picked else request.POST.getlist("segments")
             if action == "none":
                 segments = []
             elif not segments:

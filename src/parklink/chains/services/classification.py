@@ -356,7 +356,7 @@ def for_enterprise(user: User, enterprise: Enterprise) -> list[ChainCandidates]:
                 version=items[0].version,
                 candidates=[a for a in items if a.source == Source.CLASSIFIER],
                 corrections=[a for a in items if a.source == Source.CORRECTION],
-                can_correct=_may_correct(user, template),
+                can_correct=may_correct(user, template),
             )
         )
     return sorted(
@@ -365,7 +365,7 @@ def for_enterprise(user: User, enterprise: Enterprise) -> list[ChainCandidates]:
     )
 
 
-def _may_correct(user: User, template: ChainTemplate) -> bool:
+def may_correct(user: User, template: ChainTemplate) -> bool:
     try:
         ensure_can_correct(user, template)
     except Forbidden:
