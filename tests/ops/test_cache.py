@@ -108,6 +108,38 @@ class TestRedis:
             window.check("203.0.113.10")  # another address is not locked
             cache.clear()
 
+    def test_concurrent_failures_from_many_processes_are_all_counted(
+        self, redis_url: str, tmp_path: Path
+    ) -> None:
+        window = FailureWindow("api-token", limit=1000, seconds=60)
+        burst = (
+            "import django; django.setup(); "
+            "from parklink.core.throttle import FailureWindow; "
+            "w = FailureWindow('api-token', limit=1000, seconds=60); "
+            "[w.fail('198.51.100.7') for _ in range(25)]"
+        )
+        env = production_env(
+            tmp_path, PARKLINK_CACHE_URL=redis_url, DJANGO_SETTINGS_MODULE="parklink.settings"
+        )
+        with override_settings(CACHES={"default": cache_backend(redis_url)}):
+            cache.clear()
+            processes = [
+                subprocess.Popen(
+                    [PARKLINK[0], "-c", burst],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                for _ in range(4)
+            ]
+            for process in processes:
+                _out, errors = process.communicate(timeout=120)
+                assert process.returncode == 0, errors
+            assert cache.get(f"{window._key('198.51.100.7')}:n") == 100
+            cache.clear()
+
     @pytest.mark.django_db
     def test_readyz_names_an_unreachable_cache(self, redis_url: str) -> None:
         closed = "redis://127.0.0.1:1/0"

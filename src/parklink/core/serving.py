@@ -109,9 +109,10 @@ class ParkLinkServer(BaseApplication):
                 self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from parklink.wsgi import application
+        # What parklink.wsgi builds (core may not import the entry modules above it).
+        from django.core.wsgi import get_wsgi_application
 
-        return application
+        return get_wsgi_application()
 
 
 def serve(config: dict[str, Any]) -> None:

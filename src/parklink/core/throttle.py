@@ -31,9 +31,11 @@ class FailureWindow:
     """Counts failures per key; `limit` failures lock the key for `seconds` after the last one.
 
     The counts live in the default cache. With the local-memory cache each process counts on
-    its own; several processes need a shared cache (database, Redis, memcached) to add up.
-    Failures made while locked are not counted (the caller does not get to try), so a lock ends
-    `seconds` after the failure that set it.
+    its own; several processes need a shared cache (PARKLINK_CACHE_URL: Redis or the
+    database) to add up. The count is incremented atomically where the cache can (Redis,
+    local memory), so concurrent failures from many processes are all counted; the time of
+    the last failure is a second key. Failures made while locked are not counted (the caller
+    does not get to try), so a lock ends `seconds` after the failure that set it.
     """
 
     def __init__(self, name: str, limit: int, seconds: int) -> None:
@@ -46,9 +48,12 @@ class FailureWindow:
 
     def retry_after(self, key: str) -> int:
         """Seconds until `key` may try again, 0 when it may try now."""
-        count, last = cache.get(self._key(key), (0, 0.0))
+        base = self._key(key)
+        found = cache.get_many([f"{base}:n", f"{base}:last"])
+        count = int(found.get(f"{base}:n", 0))
         if count < self.limit:
             return 0
+        last = float(found.get(f"{base}:last", 0.0))
         return max(0, math.ceil(last + self.seconds - time.time()))
 
     def check(self, key: str) -> None:
@@ -59,9 +64,15 @@ class FailureWindow:
 
     def fail(self, key: str) -> None:
         """Count one failure; the window restarts with it."""
-        count, _last = cache.get(self._key(key), (0, 0.0))
-        now = time.time()
-        cache.set(self._key(key), (count + 1, now), timeout=self.seconds)
+        base = self._key(key)
+        cache.add(f"{base}:n", 0, timeout=self.seconds)
+        try:
+            cache.incr(f"{base}:n")
+        except ValueError:  # expired between add and incr: this failure starts a new count
+            cache.set(f"{base}:n", 1, timeout=self.seconds)
+        cache.touch(f"{base}:n", timeout=self.seconds)
+        cache.set(f"{base}:last", time.time(), timeout=self.seconds)
 
     def reset(self, key: str) -> None:
-        cache.delete(self._key(key))
+        base = self._key(key)
+        cache.delete_many([f"{base}:n", f"{base}:last"])
