@@ -141,3 +141,22 @@ def test_classify_many_is_lazy_and_in_order(classifier: Classifier) -> None:
     assert best(first) == ("lithium", "cell")
     rest = list(results)
     assert rest[0] == [] and best(rest[1]) == ("photovoltaics", "power_station")
+
+
+def test_verbs_written_before_the_products_count(classifier: Classifier) -> None:
+    assert best(
+        classifier.classify("某某科技有限公司", "生产、销售：锂电池、电动自行车配件", None)
+    ) == (
+        "lithium",
+        "cell",
+    )
+    assert best(classifier.classify("某某公司", "生产锂电池、正极材料；五金销售", None)) is not None
+
+
+def test_a_verb_inside_a_keyword_does_not_make_a_seller_a_maker(classifier: Classifier) -> None:
+    for item in ("芯片封装批发", "3D打印设备销售", "牲畜屠宰设备销售"):
+        assert accepted(classifier.classify("某某公司", f"{item}；日用百货销售", None)) == [], item
+    assert best(classifier.classify("某某公司", "芯片封装；芯片测试", None)) == (
+        "integrated_circuits",
+        "packaging",
+    )

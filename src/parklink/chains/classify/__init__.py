@@ -328,6 +328,13 @@ class Classifier:
                         if v_start >= clause_end:
                             break
                         mask |= v_mask
+                if (
+                    not mask
+                ):  # verbs first: 生产、销售：锂电池、电动自行车配件; 生产锂电池、正极材料
+                    for v_start, _v_end, v_mask in verbs[bisect_left(verb_starts, clause_start) :]:
+                        if v_start >= sub_start:
+                            break
+                        mask |= v_mask
                 else:  # "…的研发、生产和销售": the verbs listed right after it count too
                     tail = sub_end
                     for v_start, v_end, v_mask in verbs[bisect_left(verb_starts, sub_end) :]:

@@ -213,7 +213,7 @@ SEPARATORS: dict[str, tuple[str, ...]] = {
         "●",
         "﹔",
     ),
-    WEAK: ("、", "､", "/", "／", "\\", "和", "及", "与", "或"),
+    WEAK: ("、", "､", "/", "／", "\\", "和", "及", "与", "或", ":", "："),
 }
 # Words in a name that say the firm trades, or holds shares, rather than makes.
 TRADER_NAME_WORDS = (
