@@ -157,3 +157,15 @@ class TestAccuracy:
         classification.correct(world.users["jinniu"], world.e["poly1"], own, ["poly"])
         assert classification.accuracy(world.users["qingbaijiang"]).corrections == 0
         assert classification.accuracy(world.users["jinniu"]).corrections == 1
+
+
+def test_a_correction_elsewhere_removes_an_enterprise_from_a_segments_pool(world: World) -> None:
+    classification.correct(
+        world.users["jinniu"], world.e["small_silicon"], world.template, ["plant"]
+    )
+    placed = classification.placements([world.template.pk], segments=["silicon"])
+    assert (world.e["small_silicon"].pk, world.template.pk) in placed  # read, and placed …
+    assert [p.segment for p in placed[(world.e["small_silicon"].pk, world.template.pk)]] == [
+        "plant"
+    ]
+    assert (world.e["poly1"].pk, world.template.pk) not in placed  # … others not read at all

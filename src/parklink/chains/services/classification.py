@@ -248,12 +248,25 @@ ROW_FIELDS = ("enterprise_id", "template_id", "segment", "score", "source", "acc
 
 
 def placements(
-    template_ids: Iterable[int], enterprises: QuerySet[Enterprise] | None = None
+    template_ids: Iterable[int],
+    enterprises: QuerySet[Enterprise] | None = None,
+    segments: Sequence[str] | None = None,
 ) -> dict[tuple[int, int], list[Placement]]:
-    """The effective placements on the templates, of the given enterprises (or all): one query."""
-    rows = Assignment.objects.filter(template_id__in=list(template_ids))
+    """The effective placements on the templates, of the given enterprises (or all): one query.
+
+    With `segments`, only enterprises with a row in one of them are read (all their rows, so
+    that a correction elsewhere still overrides the classifier there).
+    """
+    ids = list(template_ids)
+    rows = Assignment.objects.filter(template_id__in=ids)
     if enterprises is not None:
         rows = rows.filter(enterprise_id__in=enterprises.values("pk"))
+    if segments is not None:
+        rows = rows.filter(
+            enterprise_id__in=Assignment.objects.filter(
+                template_id__in=ids, segment__in=list(segments)
+            ).values("enterprise_id")
+        )
     return effective(rows.values_list(*ROW_FIELDS))
 
 

@@ -95,7 +95,7 @@ def targets(
         )
         for key in gaps
     }
-    placed = classification.placements([template.pk])
+    placed = classification.placements([template.pk], segments=gaps)
     wanted = set(gaps)
     pool: dict[int, list[classification.Placement]] = {}
     for (enterprise_id, _t), items in placed.items():
