@@ -392,6 +392,7 @@ class Classifier:
         scores: dict[int, float] = {}
         for index, value in scope_score.items():
             scores[index] = value if index in confirmed else min(value, UNCONFIRMED_CAP)
+        coded = {index for index, _weight, _prefix in code_hits}
         for index, weight, prefix in code_hits:
             scores[index] = _noisy_or(scores.get(index, 0.0), weight)
             label = industry_codes.name(code) or industry_codes.name(prefix)
@@ -415,7 +416,7 @@ class Classifier:
                     proof.setdefault(index, []).append(("name", name_segments[index]))
                 else:
                     chain_index = self.targets[index].chain_index
-                    if chain_index in name_chains and index in confirmed:
+                    if chain_index in name_chains and (index in confirmed or index in coded):
                         scores[index] = _noisy_or(scores[index], NAME_CHAIN)
                         proof.setdefault(index, []).append(("name", name_chains[chain_index]))
             if not substantive and not scores:
