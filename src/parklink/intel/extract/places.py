@@ -18,6 +18,7 @@ import ahocorasick
 from parklink.regions.table import COUNTY, PLACEHOLDER_NAMES, PROVINCE, RegionRow, build_rows
 
 REGION, PARK, ENTERPRISE = "region", "park", "enterprise"
+_DEPTH = {PROVINCE: 0, "city": 1, COUNTY: 2, "": 3}
 
 _ETHNIC = (
     "维吾尔|哈萨克|柯尔克孜|塔吉克|达斡尔|鄂温克|鄂伦春|朝鲜|蒙古|土家|布依|哈尼|傈僳|景颇|仫佬"
@@ -140,6 +141,7 @@ class Hit:
     name: str  # the canonical name (full region name, park name, enterprise name)
     codes: tuple[str, ...]  # candidate adcodes (regions; a park's own adcode when known)
     level: str = ""
+    weak: bool = False  # a county's short name: needs its city or province named too
 
 
 def _short_names(row: RegionRow) -> list[str]:
@@ -154,6 +156,8 @@ def _short_names(row: RegionRow) -> list[str]:
         match = _SUFFIX.match(row.name)
         if match and len(match.group(1)) >= 2:
             names.append(match.group(1))
+        if row.name.endswith("新区") and len(row.name) >= 4:
+            names.append(row.name[:-2])  # 滨海新区 → 滨海
     return names
 
 
@@ -163,19 +167,22 @@ def _region_rows() -> dict[str, RegionRow]:
 
 
 @cache
-def _region_names() -> dict[str, tuple[tuple[str, str], ...]]:
-    """Surface name → ((adcode, level), …) for every region."""
-    found: dict[str, list[tuple[str, str]]] = {}
+def _region_names() -> dict[str, tuple[tuple[str, str, bool], ...]]:
+    """Surface name → ((adcode, level, weak), …) for every region. A county's short name
+    (德格 for 德格县) is weak: it counts only where the article also names its city or
+    province, since many read as ordinary words (资源, 玄武, 安国, 富裕)."""
+    found: dict[str, list[tuple[str, str, bool]]] = {}
     for row in _region_rows().values():
         if row.name in PLACEHOLDER_NAMES:
             continue
         for index, name in enumerate(_short_names(row)):
             short = index > 0
-            if short and (name in _GENERIC and name not in _KEEP_SHORT):
+            weak = short and row.level == COUNTY
+            if weak and (name in _GENERIC and name not in _KEEP_SHORT):
                 continue
-            if short and row.level == COUNTY and len(name) < 2:
+            if weak and len(name) < 2:
                 continue
-            found.setdefault(name, []).append((row.adcode, row.level))
+            found.setdefault(name, []).append((row.adcode, row.level, weak))
     return {name: tuple(codes) for name, codes in found.items()}
 
 
@@ -221,9 +228,10 @@ class Gazetteer:
         for end, (surface, kind, payload) in self._automaton.iter(text):
             start = end - len(surface) + 1
             if kind == REGION:
-                codes = tuple(code for code, _ in payload)
-                level = payload[0][1]
-                raw.append(Hit(start, end + 1, REGION, surface, codes, level))
+                codes = tuple(code for code, _, _ in payload)
+                level = max((lv for _, lv, _ in payload), key=_DEPTH.__getitem__)
+                weak = all(w for _, _, w in payload)
+                raw.append(Hit(start, end + 1, REGION, surface, codes, level, weak))
             elif kind == PARK:
                 name, code = payload
                 raw.append(Hit(start, end + 1, PARK, name, (code,) if code else ()))
@@ -248,14 +256,31 @@ def default_gazetteer() -> Gazetteer:
     return Gazetteer()
 
 
+def confirmed(hits: Sequence[Hit]) -> list[Hit]:
+    """Drop weak hits (a county's short name) whose city or province the text never names."""
+    strong_codes = {code for h in hits if h.kind == REGION and not h.weak for code in h.codes}
+    kept = []
+    for hit in hits:
+        if hit.kind == REGION and hit.weak:
+            codes = tuple(
+                code
+                for code in hit.codes
+                if (row := region(code)) and any(p in strong_codes for p in row.path.split("/"))
+            )
+            if not codes:
+                continue
+            hit = Hit(hit.start, hit.end, hit.kind, hit.name, codes, hit.level, True)
+        kept.append(hit)
+    return kept
+
+
 def resolve(hits: Sequence[Hit], context: Sequence[Hit] = ()) -> tuple[Hit, str] | None:
     """The most specific region among `hits`, with one adcode chosen using `context`
     (an ambiguous 朝阳区 goes to the city or province the article also names)."""
     regions = [h for h in hits if h.kind == REGION or (h.kind == PARK and h.codes)]
     if not regions:
         return None
-    depth = {PROVINCE: 0, "city": 1, COUNTY: 2, "": 3}
-    best = max(regions, key=lambda h: (depth.get(h.level, 3) if h.kind == REGION else 3, h.start))
+    best = max(regions, key=lambda h: (_DEPTH.get(h.level, 3) if h.kind == REGION else 3, h.start))
     mentioned = {code for h in (*hits, *context) if h.kind == REGION for code in h.codes}
     code = choose_code(best.codes, mentioned)
     return (best, code) if code else None

@@ -138,9 +138,13 @@ def build(
     companies_found = tuple(names.enterprises(text))
     company_spans = [(start, end) for start, end, _ in companies_found]
     hits = tuple(
-        h
-        for h in gazetteer.find(text)
-        if h.kind != places.REGION or not any(s <= h.start < e for s, e in company_spans)
+        places.confirmed(
+            [
+                h
+                for h in gazetteer.find(text)
+                if h.kind != places.REGION or not any(s <= h.start < e for s, e in company_spans)
+            ]
+        )
     )
     ctx = _Context(
         text,
@@ -518,44 +522,7 @@ def _finish(
                     hit.name,
                     Field(hit.name, _span(text, hit.start, hit.end), _span(text, *sentence)),
                 )
-    # Place and park: in the name, then in its sentences, then the article's.
-    place_field: Field | None = None
-    adcode: str | None = None
-    park_field: Field | None = None
-    for window in [(record.name.start, record.name.end), *record.sentences]:
-        local = [h for h in ctx.hits if window[0] <= h.start < window[1]]
-        for hit in local:
-            if hit.kind == places.PARK and park_field is None:
-                park_field = Field(hit.name, _span(text, hit.start, hit.end), _span(text, *window))
-            elif hit.kind == places.REGION and park_field is None:
-                zone = places.park_after(text, hit)
-                if zone:
-                    park_field = Field(
-                        text[zone[0] : zone[1]], _span(text, *zone), _span(text, *window)
-                    )
-        resolved = places.resolve(local, ctx.hits)
-        if resolved and place_field is None:
-            hit, code = resolved
-            place_field = Field(hit.name, _span(text, hit.start, hit.end), _span(text, *window))
-            adcode = code
-        if place_field is not None:
-            break
-    if place_field is None and article_place is not None:
-        hit, code = article_place
-        place_field = Field(
-            hit.name,
-            _span(text, hit.start, hit.end)
-            if hit.end <= len(text) and text[hit.start : hit.end] == hit.name
-            else None,
-            None,
-        )
-        adcode = code
-    if place_field is not None and park_field is not None and park_field.span is not None:
-        park_codes = [
-            h for h in ctx.hits if h.kind == places.PARK and h.start == park_field.span.start
-        ]
-        if park_codes and park_codes[0].codes:
-            adcode = park_codes[0].codes[0]
+    place_field, adcode, park_field = _place(record, ctx, article_place)
     sector = _sector(text, record)
     stage, stage_date = "unknown", None
     if record.stage is not None:
@@ -576,6 +543,96 @@ def _finish(
         stage_date=stage_date,
         evidence=evidence,
     )
+
+
+_ANCHOR = re.compile(
+    r"(?:落户|落地|位于|选址|坐落|坐落于|建于|布局|入驻|扎根|安家|定址)(?:在|于)?$"
+)
+
+
+def _place(
+    record: _Project, ctx: _Context, article_place: tuple[places.Hit, str] | None
+) -> tuple[Field | None, str | None, Field | None]:
+    """(place, adcode, park) of a project, from the most telling mention:
+
+    1. a place the project's sentences anchor it to (落户/落地/位于… X, or X + a zone suffix:
+       张掖经开区), the most specific;
+    2. a place inside its name (酒泉经开区…产业园项目);
+    3. a place the headline anchors (…基地落户赣州);
+    4. the most specific place its sentences name;
+    5. the nearest place named before it in its paragraph or the two before;
+    6. the article's place (the headline's, or the first lines').
+    A province or city found early is refined by a place inside it that the paragraph or the
+    article names more precisely (四川时代… in an article about 宜宾 → 宜宾市)."""
+    text = ctx.text
+    sentences = record.sentences
+    in_sentences = [h for h in ctx.hits if any(a <= h.start < b for a, b in sentences)]
+    park_field: Field | None = None
+    for hit in in_sentences:
+        sentence = next(sp for sp in sentences if sp[0] <= hit.start < sp[1])
+        if hit.kind == places.PARK:
+            park_field = Field(hit.name, _span(text, hit.start, hit.end), _span(text, *sentence))
+            break
+        zone = places.park_after(text, hit) if hit.kind == places.REGION else None
+        if zone:
+            park_field = Field(text[zone[0] : zone[1]], _span(text, *zone), _span(text, *sentence))
+            break
+    anchored = [
+        h
+        for h in in_sentences
+        if _ANCHOR.search(text, max(0, h.start - 5), h.start)
+        or (h.kind == places.REGION and places.park_after(text, h))
+        or h.kind == places.PARK
+    ]
+    in_name = [h for h in ctx.hits if record.name.start <= h.start < record.name.end]
+    first = record.mentions[0][0]
+    paragraph = text.rfind("\n", 0, first) + 1
+    for _ in range(2):
+        paragraph = text.rfind("\n", 0, max(paragraph - 1, 0)) + 1
+    before = [h for h in ctx.hits if paragraph <= h.start < first]
+    title_end = text.find("\n") if text.find("\n") >= 0 else 0
+    in_title = [
+        h
+        for h in ctx.hits
+        if h.start < title_end and _ANCHOR.search(text, max(0, h.start - 5), h.start)
+    ]
+    choice: tuple[places.Hit, str] | None = None
+    for group in (anchored, in_name, in_title, in_sentences):
+        choice = places.resolve(group, ctx.hits)
+        if choice:
+            break
+    if choice is None and before:
+        choice = places.resolve([before[-1]], ctx.hits)
+    if choice is None:
+        choice = article_place
+    if choice is None:
+        return None, None, park_field
+    hit, code = choice
+    context = [*in_sentences, *before, *([article_place[0]] if article_place else [])]
+    refined = _refine(code, context, ctx)
+    if refined:
+        hit, code = refined
+    span = _span(text, hit.start, hit.end) if text[hit.start : hit.end] == hit.name else None
+    around = next((sp for sp in sentences if sp[0] <= hit.start < sp[1]), None)
+    place_field = Field(hit.name, span, _span(text, *around) if around else None)
+    if park_field is not None and park_field.span is not None:
+        own = [h for h in ctx.hits if h.kind == places.PARK and h.start == park_field.span.start]
+        if own and own[0].codes:
+            code = own[0].codes[0]
+    return place_field, code, park_field
+
+
+def _refine(code: str, context: list[places.Hit], ctx: _Context) -> tuple[places.Hit, str] | None:
+    row = places.region(code)
+    if row is None or row.level == "county":
+        return None
+    inside = [
+        h
+        for h in context
+        if h.kind == places.REGION
+        and any((r := places.region(c)) and code in r.path.split("/")[:-1] for c in h.codes)
+    ]
+    return places.resolve(inside, ctx.hits) if inside else None
 
 
 def headline(amounts: Sequence[Amount]) -> Amount | None:
