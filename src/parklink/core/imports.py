@@ -125,6 +125,9 @@ class Column:
     aliases: tuple[str, ...] = ()
     default: Any = None
     unit_parser: Callable[[str], Parser] | None = None
+    # The parser's answer depends on the cell alone (a region, an industry code, yes/no), so a
+    # value met again is not parsed again: a million rows name a few hundred regions.
+    repeats: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -137,14 +140,37 @@ class Column:
         return self.parse
 
 
-@dataclass
+_NO_FAILURES: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
 class Row:
-    """A data row: its spreadsheet row number, parsed values and the cells as written."""
+    """A data row: its spreadsheet row number, parsed values and the cells as written.
+
+    The cells are kept as the file gave them (`raw`, with `positions` shared by every row of a
+    file) and turned into text only when a message or the preview quotes them: a file of a
+    million rows then holds each cell once.
+    """
 
     number: int
     values: dict[str, Any] = field(default_factory=dict)
-    cells: dict[str, str] = field(default_factory=dict)
-    failed: set[str] = field(default_factory=set)
+    raw: Sequence[Any] = ()
+    positions: Mapping[str, int] = field(default_factory=dict)
+    failed: set[str] | frozenset[str] = _NO_FAILURES
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """Column key → the cell as the user sees it, for every bound column."""
+        return {key: cell_text(self.raw[index]) for key, index in self.positions.items()}
+
+    def cell(self, key: str) -> str:
+        index = self.positions.get(key)
+        return "" if index is None else cell_text(self.raw[index])
+
+    def fail(self, key: str) -> None:
+        if not isinstance(self.failed, set):
+            self.failed = set()
+        self.failed.add(key)
 
 
 @dataclass
@@ -226,10 +252,18 @@ class Importer:
     def save(self, row: Row) -> Any:
         raise NotImplementedError
 
+    def save_all(self, rows: list[Row]) -> int | None:
+        """Write every checked row at once (bulk inserts), or None to have `save` called per row.
+
+        Runs inside the import's transaction; an `IntegrityError` (another user wrote the same
+        record meanwhile) makes `run` check the rows again to name the ones that clash.
+        """
+        return None
+
     def problem(self, row: Row, key: str, reason_zh: str, reason_en: str) -> Problem:
         """A problem about the cell of column `key` in `row`, named by the file's header."""
         column = self.headers.get(key) or self.canonical.get(key, key)
-        return Problem(row.number, column, row.cells.get(key, ""), reason_zh, reason_en)
+        return Problem(row.number, column, row.cell(key), reason_zh, reason_en)
 
 
 def _bind(
@@ -273,30 +307,56 @@ def _bind(
 
 def _parse_row(
     number: int,
-    cells: list[Any],
+    cells: Sequence[Any],
     bound: list[tuple[Column, int, Parser]],
     defaults: dict[str, Any],
     importer: Importer,
+    positions: Mapping[str, int],
 ) -> tuple[Row, list[Problem]]:
-    row = Row(number, values=dict(defaults))
+    row = Row(number, dict(defaults), cells, positions)
     problems: list[Problem] = []
+    values = row.values
     for column, index, parse in bound:
         value = cells[index]
-        shown = cell_text(value)
-        row.cells[column.key] = shown
-        if not shown:
+        if value is None or (value.__class__ is str and not value.strip()):
             if column.required:
-                row.failed.add(column.key)
+                row.fail(column.key)
                 problems.append(
                     importer.problem(row, column.key, "必填项不能为空", "this column is required")
                 )
             continue
         try:
-            row.values[column.key] = parse(value)
+            values[column.key] = parse(value)
         except CellError as exc:
-            row.failed.add(column.key)
+            row.fail(column.key)
             problems.append(importer.problem(row, column.key, exc.reason_zh, exc.reason_en))
     return row, problems
+
+
+_MEMO_LIMIT = 100_000
+
+
+def _remembering(parse: Parser) -> Parser:
+    """`parse`, answering a value it has met before from memory (errors included)."""
+    memo: dict[Any, Any] = {}
+
+    def parse_once(value: Any) -> Any:
+        try:
+            found = memo[value]
+        except KeyError:
+            try:
+                found = parse(value)
+            except CellError as exc:
+                found = exc
+            except TypeError:  # an unhashable cell: nothing to remember
+                return parse(value)
+            if len(memo) < _MEMO_LIMIT:
+                memo[value] = found
+        if isinstance(found, CellError):
+            raise found
+        return found
+
+    return parse_once
 
 
 def _read(
@@ -315,10 +375,16 @@ def _read(
         bound = _bind(importer, columns, table.header, table.header_row, report)
         if report.problems:
             return rows
+        bound = [
+            (column, index, _remembering(parse) if column.repeats else parse)
+            for column, index, parse in bound
+        ]
+        positions = {column.key: index for column, index, _parse in bound}
         for number, cells in table.rows:
-            row, problems = _parse_row(number, cells, bound, defaults, importer)
+            row, problems = _parse_row(number, cells, bound, defaults, importer, positions)
             rows.append(row)
-            report.problems.extend(problems)
+            if problems:
+                report.problems.extend(problems)
             if progress is not None and len(rows) % PROGRESS_EVERY == 0:
                 progress("read", len(rows))
     return rows
@@ -383,6 +449,24 @@ def validate(
     return report
 
 
+def _recheck(importer: Importer, rows: list[Row]) -> list[Problem]:
+    importer.prepare(rows)
+    problems = [problem for row in rows for problem in importer.check(row)]
+    problems.extend(importer.check_file(rows))
+    return problems
+
+
+def _clash() -> Problem:
+    return Problem(
+        0,
+        "文件",
+        "",
+        "写入时与数据库中的记录冲突(可能有人同时录入了相同的记录),未导入任何数据,请重新导入",
+        "the rows clashed with records written meanwhile; nothing was imported, "
+        "please import the file again",
+    )
+
+
 class _RowFailed(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(problems)
@@ -416,14 +500,23 @@ def run(
     created = 0
     try:
         with transaction.atomic():
-            for row in rows:
-                try:
-                    importer.save(row)
-                except (ParkLinkError, IntegrityError) as exc:
-                    raise _RowFailed(_save_problems(importer, row, exc)) from exc
-                created += 1
+            written = importer.save_all(rows)
+            if written is not None:
+                created = written
+            else:
+                for row in rows:
+                    try:
+                        importer.save(row)
+                    except (ParkLinkError, IntegrityError) as exc:
+                        raise _RowFailed(_save_problems(importer, row, exc)) from exc
+                    created += 1
     except _RowFailed as failure:
         report.problems.extend(failure.problems)
+        return report
+    except IntegrityError:
+        # Written in bulk, a clash names no row: someone wrote the same records meanwhile, so
+        # the rows are checked again against what the database holds now.
+        report.problems.extend(_recheck(importer, rows) or [_clash()])
         return report
     report.created = created
     report.written = True

@@ -1,22 +1,49 @@
-"""Import enterprises from .xlsx/.csv: every row checked, then all written or none."""
+"""Import enterprises from .xlsx/.csv: every row checked, then all written or none.
+
+A province loads its enterprise register once: a million rows. The rows are checked as any
+import's are (core.imports), the existing enterprises they might duplicate are read in a few
+large batches, and the rows are written in bulk (`save_all`): COPY on PostgreSQL, large
+batched inserts elsewhere, the history rows likewise, all in the import's one transaction.
+The names' derived keys (duplicate key, pinyin) are computed for the whole file at once, with
+the same results as `core.text` gives one name at a time.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from decimal import Context, Decimal
+from functools import lru_cache
+from itertools import islice
+from pathlib import Path
 from typing import Any
+
+from django.db import connection
+from django.dispatch import Signal
+from django.utils import timezone
 
 from parklink.accounts.imports import OwnedImporter, resolve_owner
 from parklink.accounts.models import Organization, User
+from parklink.accounts.services import ensure_can_write
 from parklink.core import cells, imports
 from parklink.core.imports import Column, ImportReport, Problem, Row, Source
 from parklink.core.tabular import Limits
-from parklink.core.text import normalise_name
+from parklink.core.text import _PUNCT_MAP, _SPACES, to_simplified
 from parklink.enterprises import uscc as uscc_rules
 from parklink.enterprises.models import Enterprise
 from parklink.enterprises.services import create_enterprise, duplicate_message
 from parklink.regions.cells import RegionLookup
 
-_BATCH = 500
+# Existing enterprises are looked up this many keys a query.
+_BATCH = 900
+# Rows a bulk INSERT carries where there is no COPY (SQLite: at most 32,766 parameters).
+_INSERT_BATCH = 1_000
+# Sent once the rows of an import are written in bulk (no post_save per enterprise): `ids` are
+# the new enterprises' primary keys. Whatever follows an enterprise's post_save should follow
+# this too.
+enterprises_imported = Signal()
 FLAGS = (
     ("is_chain_leader", "链主企业", "chain_leader", ("链主",)),
     ("is_listed", "上市企业", "listed", ("上市", "is_listed")),
@@ -58,6 +85,7 @@ def _detail_columns() -> list[Column]:
             cells.industry_code,
             aliases=("国民经济行业代码", "行业分类代码"),
             default="",
+            repeats=True,
         ),
         Column(
             "short_name",
@@ -68,7 +96,7 @@ def _detail_columns() -> list[Column]:
             default="",
         ),
         *(
-            Column(key, zh, en, cells.boolean, aliases=aliases, default=False)
+            Column(key, zh, en, cells.boolean, aliases=aliases, default=False, repeats=True)
             for key, zh, en, aliases in FLAGS
         ),
         Column(
@@ -130,30 +158,35 @@ class EnterpriseImporter(OwnedImporter):
                 self.regions.parse,
                 required=True,
                 aliases=("注册地行政区", "所在地", "行政区", "行政区划代码", "adcode"),
+                repeats=True,
             ),
         ]
 
-    def _name_key(self, row: Row) -> tuple[str, str] | None:
-        region = row.values.get("region")
-        name = row.values.get("name")
-        if not name or region is None:
-            return None
-        return normalise_name(name), region.adcode
-
     def prepare(self, rows: list[Row]) -> None:
+        """Each row's duplicate key, then the existing enterprises any row may duplicate."""
+        named = [row for row in rows if row.values.get("name") and row.values.get("region")]
+        keys = normalise_names([row.values["name"] for row in named])
         for row in rows:
-            key = self._name_key(row)
-            row.values["_name_key"] = key
+            row.values["_name_key"] = None
+        for row, key in zip(named, keys, strict=True):
+            row.values["_name_key"] = (key, row.values["region"].adcode)
         codes = sorted({row.values["uscc"] for row in rows if row.values.get("uscc")})
-        names = sorted({key[0] for row in rows if (key := row.values["_name_key"])})
-        for start in range(0, len(codes), _BATCH):
-            found = Enterprise.objects.filter(uscc__in=codes[start : start + _BATCH])
-            self.by_uscc.update((e.uscc, e) for e in found.select_related("region") if e.uscc)
-        for start in range(0, len(names), _BATCH):
-            found = Enterprise.objects.filter(normalized_name__in=names[start : start + _BATCH])
-            self.by_name.update(
-                ((e.normalized_name, e.region_id), e) for e in found.select_related("region")
+        names = sorted({key for key in keys})
+        self.by_uscc = {}
+        self.by_name = {}
+        found: dict[int, Enterprise] = {}
+        # Only the keys first (a million rows, a few matches at most), then the matches whole.
+        hits: set[int] = set()
+        hits.update(_matching("uscc", codes))
+        hits.update(_matching("normalized_name", names))
+        for batch in _batches(sorted(hits), _BATCH):
+            found.update(
+                (e.pk, e) for e in Enterprise.objects.filter(pk__in=batch).select_related("region")
             )
+        for enterprise in found.values():
+            if enterprise.uscc:
+                self.by_uscc[enterprise.uscc] = enterprise
+            self.by_name[(enterprise.normalized_name, enterprise.region_id)] = enterprise
 
     def check(self, row: Row) -> list[Problem]:
         problems: list[Problem] = []
@@ -222,6 +255,43 @@ class EnterpriseImporter(OwnedImporter):
         values = {k: v for k, v in row.values.items() if not k.startswith("_")}
         return create_enterprise(self.user, owner_id=self.owner.pk, **values)
 
+    def save_all(self, rows: list[Row]) -> int:
+        """Every row at once: the enterprises, then one history row each ("+", by the user).
+
+        Each row was checked as `create_enterprise` checks one (the columns' lengths and
+        widths by the parsers, the USCC, the negative capital and duplicates by `check` and
+        `check_file`), and the owner's write permission by `authorize`; what `Enterprise.save`
+        derives (duplicate key, normalised USCC, pinyin keys) is derived here for all rows.
+        """
+        ensure_can_write(self.user, self.owner.pk)
+        now = timezone.now()
+        names = [row.values["name"] for row in rows]
+        name_keys = pinyin_keys_many(names)
+        shorts = [row.values.get("short_name") or "" for row in rows]
+        short_keys = pinyin_keys_many(shorts)
+        records = [
+            _record(row.values, self.owner.pk, now, name_key, short_key)
+            for row, name_key, short_key in zip(rows, name_keys, short_keys, strict=True)
+        ]
+        ids = _new_ids(len(records))
+        _insert(
+            Enterprise,
+            ENTERPRISE_COLUMNS,
+            ([pk, *record] for pk, record in zip(ids, records, strict=True)),
+        )
+        history = Enterprise.history.model
+        user_id = self.user.pk
+        _insert(
+            history,
+            HISTORY_COLUMNS,
+            (
+                [pk, *record, now, None, "+", user_id]
+                for pk, record in zip(ids, records, strict=True)
+            ),
+        )
+        enterprises_imported.send(Enterprise, ids=ids, user=self.user)
+        return len(records)
+
 
 def validate_enterprises(
     user: User,
@@ -248,3 +318,247 @@ def import_enterprises(
     """Create every enterprise in the file, or none when any row has a problem."""
     importer = EnterpriseImporter(user, owner or resolve_owner(user))
     return imports.run(importer, source, fmt, dry_run, name, limits)
+
+
+# ---------------------------------------------------------------- derived keys, many at once
+
+_NOT_LATIN = re.compile(r"[^0-9a-z]")
+
+
+def _batches(values: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+@lru_cache(maxsize=1)
+def _traditional() -> frozenset[str] | None:
+    """Characters without which `to_simplified` returns a text unchanged (None: unknown).
+
+    The converter (OpenCC t2s) replaces a traditional character (TSCharacters) or a phrase
+    (TSPhrases). Every phrase that changes contains a character that differs from its
+    simplified form, so a text with none of these characters matches no changing entry.
+    """
+    import opencc
+
+    folder = Path(opencc.__file__).parent / "dictionary"
+    found: set[str] = set()
+    try:
+        for name in ("TSCharacters.txt", "TSPhrases.txt"):
+            for line in (folder / name).read_text(encoding="utf-8").splitlines():
+                key, _tab, values = line.partition("\t")
+                value = values.split(" ")[0].strip()
+                if not key or key == value:
+                    continue
+                if len(key) == len(value):
+                    found.update(k for k, v in zip(key, value, strict=True) if k != v)
+                else:
+                    found.update(key)
+    except OSError:
+        return None
+    return frozenset(found)
+
+
+def _matching(column: str, values: Sequence[str]) -> Iterator[int]:
+    """Ids of the enterprises whose `column` is one of `values`, a large batch a query."""
+    if connection.vendor == "postgresql":  # one array parameter, not thousands of them
+        table = Enterprise._meta.db_table
+        with connection.cursor() as cursor:
+            for batch in _batches(values, 50_000):
+                cursor.execute(
+                    f"SELECT id FROM {table} WHERE {column} = ANY(%s)",  # a model's column
+                    [list(batch)],
+                )
+                yield from (pk for (pk,) in cursor.fetchall())
+        return
+    for batch in _batches(values, _BATCH):
+        lookup = {f"{column}__in": batch}
+        yield from Enterprise.objects.filter(**lookup).values_list("pk", flat=True)
+
+
+def simplified_many(texts: Sequence[str]) -> list[str]:
+    """`to_simplified` of each text; a text with no traditional character is itself.
+
+    A register of enterprises in simplified Chinese converts nothing, and the converter is
+    pure Python (tens of microseconds a name), so only texts that need it go through it.
+    """
+    traditional = _traditional()
+    if traditional is None:
+        return [to_simplified(text) for text in texts]
+    return [text if traditional.isdisjoint(text) else to_simplified(text) for text in texts]
+
+
+def normalise_names(names: Sequence[str]) -> list[str]:
+    """`core.text.normalise_name` of each name."""
+    folded = [unicodedata.normalize("NFKC", name or "").translate(_PUNCT_MAP) for name in names]
+    return [
+        _SPACES.sub("", text).lower().replace("(", "").replace(")", "")
+        for text in simplified_many(folded)
+    ]
+
+
+class _Pinyin:
+    """Pinyin keys of words met before come from memory.
+
+    pypinyin reads a text as runs of Han characters cut into words (its phrase dictionary),
+    and each word's pinyin depends on that word alone; enterprise names are made of few
+    distinct words (places, 科技, 有限公司), so a file's names cost a lookup per word.
+    """
+
+    def __init__(self) -> None:
+        from pypinyin import Style, lazy_pinyin
+        from pypinyin.core import Pinyin
+
+        self._cut = Pinyin().seg
+        self._lazy = lazy_pinyin
+        self._first = Style.FIRST_LETTER
+        self._words: dict[str, tuple[str, str]] = {}
+
+    def word(self, word: str) -> tuple[str, str]:
+        found = self._words.get(word)
+        if found is None:
+            full = "".join(self._lazy(word, errors="default"))
+            first = self._lazy(word, style=self._first, errors="default")
+            found = (full, "".join(syllable[:1] for syllable in first))
+            if len(self._words) < 200_000:
+                self._words[word] = found
+        return found
+
+    def keys(self, simplified: str) -> tuple[str, str]:
+        parts = [self.word(word) for word in self._cut(simplified)]
+        full = "".join(part[0] for part in parts).lower()
+        initials = "".join(part[1] for part in parts).lower()
+        return _NOT_LATIN.sub("", full)[:255], _NOT_LATIN.sub("", initials)[:64]
+
+
+def pinyin_keys_many(texts: Sequence[str]) -> list[tuple[str, str]]:
+    """`core.text.pinyin_keys` of each text ("" gives ("", ""), as an empty alias)."""
+    if not any(texts):
+        return [("", "")] * len(texts)
+    reader = _Pinyin()
+    return [reader.keys(text) if text else ("", "") for text in simplified_many(texts)]
+
+
+# ---------------------------------------------------------------- bulk writes
+
+ENTERPRISE_COLUMNS = [
+    "id",
+    "created_at",
+    "updated_at",
+    "name_pinyin",
+    "name_initials",
+    "alias_pinyin",
+    "alias_initials",
+    "name",
+    "short_name",
+    "normalized_name",
+    "uscc",
+    "industry_code",
+    "description",
+    "is_chain_leader",
+    "is_listed",
+    "is_high_tech",
+    "is_above_scale",
+    "is_specialised_sme",
+    "registered_capital",
+    "region_id",
+    "owner_id",
+]
+HISTORY_COLUMNS = [
+    *ENTERPRISE_COLUMNS,
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+]
+# DECIMAL(18, 2): the value as Django would store it (rounded half-even to the fen).
+_FEN = Decimal("0.01")
+_MONEY = Context(prec=18)
+
+
+def _record(
+    values: dict[str, Any],
+    owner_id: int,
+    now: datetime,
+    name_keys: tuple[str, str],
+    short_keys: tuple[str, str],
+) -> list[Any]:
+    """The row's columns after `id`, in ENTERPRISE_COLUMNS order."""
+    capital = values.get("registered_capital")
+    code = values.get("uscc")
+    return [
+        now,
+        now,
+        name_keys[0],
+        name_keys[1],
+        short_keys[0],
+        short_keys[1],
+        values["name"],
+        values.get("short_name") or "",
+        values["_name_key"][0],
+        uscc_rules.normalise(code) if code else None,
+        values.get("industry_code") or "",
+        values.get("description") or "",
+        bool(values.get("is_chain_leader")),
+        bool(values.get("is_listed")),
+        bool(values.get("is_high_tech")),
+        bool(values.get("is_above_scale")),
+        bool(values.get("is_specialised_sme")),
+        None if capital is None else capital.quantize(_FEN, context=_MONEY),
+        values["region"].pk,
+        owner_id,
+    ]
+
+
+def _new_ids(count: int) -> list[int]:
+    """`count` primary keys for new enterprises, taken from the table's sequence.
+
+    On SQLite (one writer at a time, and the import holds the write lock) the next keys
+    after the largest; on PostgreSQL the sequence hands them out, safe beside other writers.
+    """
+    table = Enterprise._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+        # AUTOINCREMENT never hands out a key again, even a deleted one's: past both.
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        (largest,) = cursor.fetchone()
+        cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [table])
+        (sequence,) = cursor.fetchone()
+    start = max(largest, sequence) + 1
+    return list(range(start, start + count))
+
+
+def _insert(model: Any, columns: list[str], rows: Iterable[list[Any]]) -> None:
+    """Rows into `model`'s table: COPY on PostgreSQL, batched INSERTs elsewhere."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with (
+            connection.connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+    iterator = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(islice(iterator, _INSERT_BATCH)):
+            cursor.executemany(sql, [_adapted(row) for row in batch])
+
+
+def _adapted(row: list[Any]) -> list[Any]:
+    """Values as the database driver takes them outside PostgreSQL (dates and decimals)."""
+    ops = connection.ops
+    return [
+        ops.adapt_datetimefield_value(value)
+        if isinstance(value, datetime)
+        else (ops.adapt_decimalfield_value(value, 18, 2) if isinstance(value, Decimal) else value)
+        for value in row
+    ]

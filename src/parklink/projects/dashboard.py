@@ -7,18 +7,22 @@ from `dashboard_charts`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
+from parklink.projects import queries
 from parklink.projects.ageing import Colour
 from parklink.projects.dashboard_charts import (
     MONTHS,
@@ -286,12 +290,23 @@ def _empty_stage(stage: Stage) -> Bucket:
 
 
 def build(user: User) -> Dashboard:
-    """Everything the home page shows, from the projects `user` may see."""
+    """Everything the home page shows, from the projects `user` may see.
+
+    The figures are the same for everyone who sees the same projects, so they are computed
+    once per organisation (and language and day) and kept in the cache until a write changes
+    them (`figures`); the attention list is the user's own and always read afresh.
+    """
     on = today()
+    dashboard = replace(figures(user, on))
+    dashboard.attention, dashboard.attention_total = attention_items(user, on)
+    return dashboard
+
+
+def compute(user: User, on: date) -> Dashboard:
+    """The figures of the projects `user` may see, from the database (no attention list)."""
     qs = visible_projects(user)
     stages = stage_buckets(qs)
     summary = ageing_summary(user)
-    attention, attention_total = attention_items(user, on)
     dashboard = Dashboard(
         totals=totals(qs, summary, on),
         ageing=summary,
@@ -299,8 +314,8 @@ def build(user: User) -> Dashboard:
         off_line=[
             stages.get(s.value) or _empty_stage(s) for s in (Stage.STALLED, Stage.TERMINATED)
         ],
-        attention=attention,
-        attention_total=attention_total,
+        attention=[],
+        attention_total=0,
     )
     sectors = sector_buckets(qs)
     dashboard.sectors_off_ring = [b for b in sectors if not in_ring(b)]
@@ -312,6 +327,64 @@ def build(user: User) -> Dashboard:
         "ageing": ageing_options(summary),
     }
     return dashboard
+
+
+# ---------------------------------------------------------------- the cache and its invalidation
+
+
+def _scope(user: User) -> str:
+    """Who sees the same projects: everyone (superusers), nobody, or one organisation."""
+    if user.is_superuser:
+        return "all"
+    return f"org{user.organization_id}" if user.organization_id else "none"
+
+
+def figures(user: User, on: date) -> Dashboard:
+    """The figures for `user` from the cache, computed and kept when missing or stale."""
+    key = ":".join(
+        (
+            "projects:dashboard",
+            str(queries.data_version()),
+            _scope(user),
+            get_language() or "",
+            on.isoformat(),
+        )
+    )
+    found = cache.get(key)
+    if isinstance(found, Dashboard):
+        return found
+    dashboard = compute(user, on)
+    cache.set(key, dashboard, queries.cache_seconds())
+    return dashboard
+
+
+def connect_invalidation() -> None:
+    """Every model whose rows the figures read says so when it is saved or deleted."""
+    from parklink.accounts.models import Organization
+    from parklink.parks.models import Park
+    from parklink.projects.models import AgeingPolicy, Approval, Milestone, StageTransition
+
+    # Approvals and milestones move a project's last progress (services.progress), which the
+    # ageing colours read; organisations and parks change who sees what and the parks' names.
+    watched = (
+        Project,
+        StageTransition,
+        FundsInPlace,
+        Milestone,
+        Approval,
+        AgeingPolicy,
+        Organization,
+        Park,
+    )
+    for model in watched:
+        uid = f"projects.dashboard.{model._meta.label_lower}"
+        post_save.connect(queries.changed, sender=model, dispatch_uid=uid + ".save")
+        post_delete.connect(queries.changed, sender=model, dispatch_uid=uid + ".delete")
+
+
+# The app registers this module's cards while Django starts (apps.py), so connecting here
+# happens once per process, before any request.
+connect_invalidation()
 
 
 # ---------------------------------------------------------------- the cards (registered in apps.py)

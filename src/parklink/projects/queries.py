@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Model, Q, QuerySet
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +23,7 @@ from parklink.core.search import PINYIN_KEYS, name_conditions, parse_query
 from parklink.projects.ageing import Colour, Thresholds, bounds
 from parklink.projects.lifecycle import AGEING, Stage
 from parklink.projects.models import AgeingPolicy, Project
+from parklink.regions.models import Region
 
 SORTABLE = {
     "name",
@@ -36,6 +42,9 @@ def visibility_q(user: User) -> Q:
     """Projects `user` may see: own organisation's, plus signed ones from regions inside theirs.
 
     Leads and negotiations never signed stay with their owner: others get not even a count.
+    The user's own organisation is one of those below it (its region is theirs), so this reads
+    "owned in the region or below, and either ours or signed": the owner condition stands
+    alone, and the database answers it from the owner index.
     """
     if user.is_superuser:
         return Q()
@@ -47,7 +56,7 @@ def visibility_q(user: User) -> Q:
     below = Organization.objects.filter(
         Q(region__path=path) | Q(region__path__startswith=path + "/")
     ).values("pk")
-    return Q(owner_id=org.pk) | Q(signed_on__isnull=False, owner_id__in=below)
+    return Q(owner_id__in=below) & (Q(owner_id=org.pk) | Q(signed_on__isnull=False))
 
 
 def visible_projects(user: User) -> QuerySet[Project]:
@@ -186,8 +195,6 @@ def apply_filters(qs: QuerySet[Project], f: ProjectFilters) -> QuerySet[Project]
         # A parent park's list includes its sub-parks (一区多园), however deep.
         qs = qs.filter(park_id__in=park_and_below(f.park))
     if f.region:
-        from parklink.regions.models import Region
-
         region = Region.objects.filter(adcode=f.region).first()
         if region is None:
             raise Invalid.on("region", _("未知的行政区划代码: %(adcode)s") % {"adcode": f.region})
@@ -202,7 +209,13 @@ def apply_filters(qs: QuerySet[Project], f: ProjectFilters) -> QuerySet[Project]
         except ValueError as exc:
             raise Invalid.on("colour", _("未知的颜色: %(colour)s") % {"colour": f.colour}) from exc
     if f.tag:
-        qs = qs.filter(tags__code=f.tag)
+        # A subquery, not a join: a join through the tags would repeat a project per matching
+        # row and need DISTINCT over every column, which at 100,000 projects costs more than
+        # the rest of the list together.
+        tagged = Project.tags.through.objects.filter(
+            project_id=OuterRef("pk"), projecttag__code=f.tag
+        )
+        qs = qs.filter(Exists(tagged))
     if f.leader:
         qs = qs.filter(responsible_leader__icontains=f.leader)
     if f.owner:
@@ -230,7 +243,80 @@ def apply_filters(qs: QuerySet[Project], f: ProjectFilters) -> QuerySet[Project]
     # Projects without the value (never signed, amount not disclosed) come last either way,
     # on SQLite and PostgreSQL alike (their defaults put NULLs at opposite ends).
     order = F(key).desc(nulls_last=True) if descending else F(key).asc(nulls_last=True)
-    return qs.distinct().order_by(order, "-id")
+    # No DISTINCT: every condition above is on the project's own row, a to-one relation
+    # (region, investor) or a subquery, so each project appears once.
+    return counted(qs.order_by(order, "-id"))
+
+
+# ---------------------------------------------------------------- cached figures
+
+# How long a count or a figure is kept at most. Any write to what it reads makes it stale at
+# once (`changed`, connected to the models' signals in dashboard.connect_invalidation); the
+# bound only covers writes that bypass the models (raw SQL, a queryset's update()). A cache of
+# this process only (LocMemCache, the default) cannot hear another process's writes, so there
+# the bound is short: with several processes, configure a shared cache (PARKLINK_CACHE_URL).
+SHARED_SECONDS = 600
+LOCAL_SECONDS = 10
+VERSION_KEY = "projects:version"
+
+
+def cache_seconds() -> int:
+    return LOCAL_SECONDS if isinstance(caches["default"], LocMemCache) else SHARED_SECONDS
+
+
+def data_version() -> int:
+    """The current version of the project library; every write moves it on."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A fresh start never reuses a number an emptied cache held before.
+        cache.add(VERSION_KEY, time.time_ns(), None)
+        version = cache.get(VERSION_KEY) or time.time_ns()
+    return int(version)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not in the cache (emptied, evicted): any new number will do
+        cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+def changed(**_kwargs: Any) -> None:
+    """Cached counts and figures are stale: at once, and again when the transaction commits.
+
+    The second bump matters: a page rendered by another request between the write and its
+    commit reads the old rows and could keep them under the first new version.
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+class CountedQuerySet(QuerySet[Project]):
+    """A project list whose total is kept in the cache until the library changes.
+
+    At 100,000 projects, counting what a province sees reads every one of them (the page
+    itself reads 25 from the sort order's index), and the list asks on every page turn.
+    """
+
+    def count(self) -> int:
+        if self._result_cache is not None:
+            return len(self._result_cache)
+        sql = str(self.query)
+        digest = hashlib.sha256(f"{self.db}|{sql}".encode()).hexdigest()[:32]
+        key = f"projects:count:{data_version()}:{digest}"
+        found = cache.get(key)
+        if isinstance(found, int):
+            return found
+        total = super().count()
+        cache.set(key, total, cache_seconds())
+        return total
+
+
+def counted(qs: QuerySet[Project]) -> QuerySet[Project]:
+    """`qs`, counted through the cache (its clones, sliced or related, are too)."""
+    clone = qs.all()
+    clone.__class__ = CountedQuerySet
+    return clone
 
 
 def with_relations(qs: QuerySet[Project]) -> QuerySet[Project]:
