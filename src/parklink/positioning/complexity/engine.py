@@ -151,13 +151,13 @@ def compute(
     if x.ndim != 2:
         raise ValueError("values must be a place × product matrix")
     diagnostics: list[Diagnostic] = []
-    missing = np.isnan(x)
-    n_missing = int(missing.sum())
-    if n_missing:
-        x = np.where(missing, 0.0, x)
-        diagnostics.append(Diagnostic("missing_values", {"count": n_missing}))
     if not np.isfinite(x).all():
-        raise ValueError("values must be finite")
+        missing = np.isnan(x)
+        n_missing = int(missing.sum())
+        x = np.where(missing, 0.0, x)
+        if not np.isfinite(x).all():
+            raise ValueError("values must be finite")
+        diagnostics.append(Diagnostic("missing_values", {"count": n_missing}))
 
     row_total = x.sum(axis=1)
     col_total = x.sum(axis=0)

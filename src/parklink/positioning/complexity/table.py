@@ -28,6 +28,32 @@ class Slice:
     duplicates: int
 
 
+def _factorize(
+    labels: Sequence[str] | npt.NDArray[np.str_],
+) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.int64]]:
+    """Sorted distinct labels and each row's rank among them (a dict pass, then one sort of
+    the distinct labels: much faster than sorting every row's text)."""
+    items = labels.tolist() if hasattr(labels, "tolist") else list(labels)
+    if not all(isinstance(label, str) for label in items):
+        items = [str(label) for label in items]
+    index = {label: i for i, label in enumerate(dict.fromkeys(items))}
+    codes = np.fromiter(map(index.__getitem__, items), dtype=np.int64, count=len(items))
+    distinct = np.array(list(index), dtype=str)
+    order = np.argsort(distinct, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return distinct[order], rank[codes]
+
+
+def _present(
+    codes: npt.NDArray[np.int64], size: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The codes that occur (ascending) and each row's position among them, in linear time."""
+    seen = np.bincount(codes, minlength=size) > 0
+    position = np.cumsum(seen) - 1
+    return np.flatnonzero(seen), position[codes]
+
+
 def _time_order(times: npt.NDArray[np.str_]) -> list[int]:
     labels = [str(t) for t in times]
     try:
@@ -44,24 +70,24 @@ def slices(
     val: Sequence[float] | npt.NDArray[np.float64],
 ) -> Iterator[Slice]:
     """Yield one `Slice` per time, in time order."""
-    t = np.asarray(time, dtype=str)
-    c = np.asarray(loc, dtype=str)
-    p = np.asarray(prod, dtype=str)
     v = np.asarray(val, dtype=np.float64)
-    if not (t.shape == c.shape == p.shape == v.shape) or t.ndim != 1:
+    if not (len(time) == len(loc) == len(prod) == len(v)) or v.ndim != 1:
         raise ValueError("time, loc, prod and val must be columns of the same length")
-    times, time_index = np.unique(t, return_inverse=True)
+    times, time_index = _factorize(time)
+    all_places, loc_code = _factorize(loc)
+    all_products, prod_code = _factorize(prod)
     for ti in _time_order(times):
         rows = np.flatnonzero(time_index == ti)
-        places, place_index = np.unique(c[rows], return_inverse=True)
-        products, product_index = np.unique(p[rows], return_inverse=True)
+        place_codes, place_index = _present(loc_code[rows], len(all_places))
+        product_codes, product_index = _present(prod_code[rows], len(all_products))
+        places, products = all_places[place_codes], all_products[product_codes]
         values = v[rows]
         missing = np.isnan(values)
         cell = place_index.astype(np.int64) * len(products) + product_index
         matrix: npt.NDArray[np.float64] = np.bincount(
             cell, weights=np.where(missing, 0.0, values), minlength=len(places) * len(products)
         ).reshape(len(places), len(products))
-        distinct = int(np.unique(cell).size)
+        distinct = int(np.count_nonzero(np.bincount(cell, minlength=len(places) * len(products))))
         yield Slice(
             time=str(times[ti]),
             places=places,
