@@ -25,6 +25,14 @@ class TestDemoQueue:
         assert document.items.count() == demo.created["intel items"] >= 2
         assert not Item.objects.exclude(status="pending").exists()  # nothing decided for them
 
+    def test_a_second_load_adds_nothing(self, demo: Any) -> None:
+        from parklink.core.demo import load_demo
+
+        before = (Document.objects.count(), Item.objects.count())
+        again = load_demo()
+        assert "intel documents" not in again.created
+        assert (Document.objects.count(), Item.objects.count()) == before
+
     def test_the_library_project_it_mentions_is_an_update_suggestion(self, demo: Any) -> None:
         silicon = Project.objects.get(name="黑河水电17万吨硅系新材料项目")
         assert Item.objects.filter(match=silicon).exists()

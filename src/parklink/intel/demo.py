@@ -22,7 +22,7 @@ ARTICLE = """【示例】张掖经开区一季度重点项目集中签约开工(
 活动现场,示例新材料科技有限公司与张掖经开区签约年产5万吨高纯硅材料项目,项目总投资约12亿元,其中一期投资5亿元,预计年产值8亿元。
 示例储能科技有限公司投资超3亿元的储能电池组装项目签约落地张掖经开区。
 黑河水电17万吨硅系新材料项目同日开工建设。
-(本文为演示用示例文章,内容虚构,不代表真实项目进展。)
+(本文为演示用示例文章,内容均为虚构。)
 相关文章
 示例:某市新能源产业园项目投资50亿元
 """
@@ -39,5 +39,6 @@ def load_queue(ctx: DemoContext) -> None:
         owner_id=officer.organization_id,
     )
     ctx.remember("intel_documents", "example", outcome.document)
-    ctx.count("intel documents")
-    ctx.count("intel items", outcome.items)
+    if not outcome.duplicate:  # a second load finds the article already in the queue
+        ctx.count("intel documents")
+        ctx.count("intel items", outcome.items)

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parklink.core.forms import WanField
+from parklink.core.forms import WanField, plain
 from parklink.core.money import in_unit, to_yuan
 from parklink.intel.models import ItemStatus
 from parklink.projects.models import AmountQualifier, ProjectStage
@@ -101,7 +101,7 @@ class ItemForm(forms.Form):
         return {
             **{k: data.get(k) or "" for k in ("name", "enterprise", "place", "adcode", "park")},
             "sector": data.get("sector") or "",
-            "amount_wan": wan.normalize() if wan is not None else None,
+            "amount_wan": plain(wan) if wan is not None else None,
             "qualifier": data.get("qualifier") or "exact",
             "kind": data.get("kind") or "",
             "stage": data.get("stage") or "lead",
