@@ -178,6 +178,7 @@ class Classifier:
         self.chains = tuple(chains)
         self.targets: list[_Target] = []
         words: dict[str, list[tuple[int, int]]] = {}
+        self._keywords: set[str] = set()  # byte-coded words that are some segment's keyword
         self._chain_targets: dict[int, list[int]] = {}
         for chain_index, chain in enumerate(self.chains):
             for segment in chain.segments:
@@ -202,6 +203,8 @@ class Classifier:
         for word, entries in words.items():
             coded = lang.as_bytes(word)
             self.automaton.add_word(coded, (len(coded), tuple(entries)))
+            if any(kind == KEYWORD for kind, _ in entries):
+                self._keywords.add(coded)
         self.automaton.make_automaton()
         self.grammar = lang.grammar()
         self._codes: dict[str, list[tuple[int, float]]] = {}
@@ -258,6 +261,8 @@ class Classifier:
         code = industry_codes.normalise(industry_code)
         code_hits = self._code_targets(code) if code else []
         substantive = len(text.strip()) >= 4
+        if hits and not any(raw[start:end] in self._keywords for start, end, _ in hits):
+            hits = []  # only exclusion words and chain words (食品销售, 汽车): nothing to weigh
         if not hits and not code_hits and substantive:
             return []  # the name only adds to evidence from the scope or the code
         name_text = lang.core_name(lang.normalise(name or ""))
