@@ -179,3 +179,30 @@ def test_home_page_card_and_navigation(world: World) -> None:
     assert reverse("intel:queue") in home
     other_home = client_for(world.users["jinniu"]).get("/").content.decode()
     assert 'id="intel-card"' not in other_home
+
+
+def test_merge_into_a_suggested_project_in_one_click_and_the_acceptance_rate(
+    world: World,
+) -> None:
+    reviewer = world.users["zhangye"]
+    document = ingest_text(reviewer, ARTICLE).document
+    silicon = document.items.get(name__contains="17万吨")
+    client = client_for(reviewer)
+    page = client.get(reverse("intel:item", args=[silicon.pk])).content.decode()
+    target = world.projects["silicon"].pk
+    assert f'data-merge="project-{target}"' in page
+    assert 'id="update-suggestion"' in page and 'id="item-accept-update"' in page
+    response = client.post(
+        reverse("intel:item_action", args=[silicon.pk]),
+        {"action": "merge", "into_project": str(target), "reason": "同一项目"},
+    )
+    assert response.status_code == 302
+    silicon.refresh_from_db()
+    assert (silicon.status, silicon.project_id) == ("merged", target)
+    other = document.items.exclude(pk=silicon.pk).first()
+    assert other is not None
+    client.post(
+        reverse("intel:item_action", args=[other.pk]), {"action": "reject", "reason": "非项目"}
+    )
+    documents = client.get(reverse("intel:documents")).content.decode()
+    assert 'id="acceptance-rate">50%<' in documents

@@ -35,7 +35,7 @@ def _register_pages(registry: Registry) -> None:
 
     registry.navigation.add(NavItem("intel", _("招商情报"), "intel:queue", order=45))
     registry.dashboard.add(
-        DashboardCard("intel", "intel/dashboard.html", dashboard.card_context, order=60)
+        DashboardCard("intel", "intel/dashboard.html", dashboard.card_context, order=150)
     )
 
 

@@ -149,10 +149,16 @@ def documents(request: HttpRequest) -> HttpResponse:
         merged=Count("pk", filter=Q(status=ItemStatus.MERGED)),
         rejected=Count("pk", filter=Q(status=ItemStatus.REJECTED)),
     )
+    decided = totals["accepted"] + totals["merged"] + totals["rejected"]
+    kept = totals["accepted"] + totals["merged"]
     return render(
         request,
         "intel/documents.html",
-        {"page": page.get_page(request.GET.get("page")), "totals": totals},
+        {
+            "page": page.get_page(request.GET.get("page")),
+            "totals": totals,
+            "kept_rate": round(100 * kept / decided) if decided else None,
+        },
     )
 
 
