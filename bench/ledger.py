@@ -480,8 +480,9 @@ def build_world(count: int) -> tuple[Any, Any, dict[str, float]]:
     return user, made, seconds
 
 
-def child(database: str, count: int) -> int:
-    """One whole run on one database, in this process (see the module's docstring)."""
+def child(database: str, count: int, profile: bool = False) -> int:
+    """One whole run on one database, in this process (see the module's docstring); with
+    `profile`, the run under cProfile and its 30 costliest functions (cumulative) printed."""
     folder = Path(tempfile.mkdtemp(prefix="parklink-bench-ledger-"))
     server = None
     if database == "postgresql":
@@ -518,9 +519,20 @@ def child(database: str, count: int) -> int:
 
     reset = reset_peak()
     before = peak_mb()
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
     run = runs.run_period(user, made, PERIOD.label, progress=progress)
     ended = time.perf_counter()
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
     whole = ended - started
     read_end, split_start = marks[("read", True)], marks[("split", False)]
     split_end, write_end = marks[("split", True)], marks[("write", True)]
@@ -569,18 +581,21 @@ def child(database: str, count: int) -> int:
     return 0 if peak < LIMIT_MB else 1
 
 
-def whole_runs(count: int, databases: Sequence[str]) -> int:
+def whole_runs(count: int, databases: Sequence[str], profile: bool = False) -> int:
     status = 0
     for database in databases:
         command = [sys.executable, "-m", "bench.ledger", "--child", database, str(count)]
+        if profile:
+            command.append("--profile")
         status |= subprocess.call(command, env=dict(os.environ, PARKLINK_TESTING="1"))
     return status
 
 
 def main(argv: list[str]) -> int:
-    """`[ENTERPRISES] [--split | --whole [sqlite,postgresql]]`; by default both parts."""
+    """`[ENTERPRISES] [--split | --whole [sqlite,postgresql]] [--profile]`; by default both
+    parts; `--profile` prints where the whole run's time goes (cProfile)."""
     if argv[:1] == ["--child"]:
-        return child(argv[1], int(argv[2]))
+        return child(argv[1], int(argv[2]), profile="--profile" in argv)
     count = int(argv[0]) if argv and argv[0].isdigit() else 1_000_000
     flags = [a for a in argv if not a.isdigit()]
     databases = list(DATABASES)
@@ -592,7 +607,7 @@ def main(argv: list[str]) -> int:
     if "--whole" not in flags:
         status |= split_alone(count)
     if "--split" not in flags:
-        status |= whole_runs(count, databases)
+        status |= whole_runs(count, databases, profile="--profile" in flags)
     return status
 
 

@@ -54,7 +54,9 @@ def list_enclaves(request: HttpRequest) -> list[dict[str, Any]]:
         .select_related("owner", "home_region", "host_region", "park")
         .order_by("name", "pk")
     )
-    return [_summary(enclave, enclaves.figures(user, enclave)) for enclave in visible]
+    chosen = list(visible)
+    computed = enclaves.figures_of(user, chosen)
+    return [_summary(enclave, computed[enclave.pk]) for enclave in chosen]
 
 
 @router.get("/{enclave_id}", response=EnclaveDetailOut, summary="One enclave: figures, tenants")

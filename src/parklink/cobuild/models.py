@@ -586,18 +586,18 @@ class Allocation(models.Model):
     A large run writes millions of these rows (about 2 per record), so the table carries only
     what its queries need: the primary key and the unique `(run, position)` index, which
     serves every read (a run's page in `position` order, its totals and statements, the
-    reconciliation, the count, the cascade when a draft run is replaced). `run` keeps its
-    database foreign key (the rows hang on their run and go with it) but no index of its own,
-    since `(run, position)` starts with it.
+    reconciliation, the count, the cascade when a draft run is replaced).
 
-    `record`, `party` and `rule` are plain columns in the database (`db_constraint=False`, no
-    index): with a constraint PostgreSQL queued a foreign-key check per row and ran them one
-    by one at commit, most of a large run's time. Integrity holds without them: rows are
-    written only by `services.runs` from the records, rules and parties it has just read in
-    the same transaction; a run is immutable once confirmed (drafts are deleted whole, never
-    edited); and `on_delete=PROTECT` still stops the ORM from deleting a record, party or rule
-    that an allocation names (the check is then a scan of this table, on rare edits of draft
-    agreements and rules).
+    `run`, `record`, `party` and `rule` are plain columns in the database
+    (`db_constraint=False`; no index of their own, `(run, position)` starts with `run`): with a
+    constraint PostgreSQL queued a foreign-key check per row and ran them one by one at commit,
+    most of a large run's time. The rows still go with their run: Django deletes them when the
+    run is deleted (`CASCADE` is the ORM's, one `DELETE … WHERE run_id IN …`). Integrity holds
+    without the constraints: rows are written only by `services.runs` from the records, rules
+    and parties it has just read in the same transaction; a run is immutable once confirmed
+    (drafts are deleted whole, never edited); and `on_delete=PROTECT` still stops the ORM from
+    deleting a record, party or rule that an allocation names (the check is then a scan of
+    this table, on rare edits of draft agreements and rules).
     """
 
     run = models.ForeignKey(
@@ -606,6 +606,7 @@ class Allocation(models.Model):
         related_name="allocations",
         verbose_name=_("结算"),
         db_index=False,
+        db_constraint=False,
     )
     position = models.PositiveIntegerField(_("序号"))
     record = models.ForeignKey(

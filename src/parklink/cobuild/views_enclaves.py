@@ -130,12 +130,13 @@ def linkage_flow(flow: enclaves.LinkageFlow) -> dict[str, Any]:
 def enclave_list(request: HttpRequest) -> HttpResponse:
     """The enclaves the user may see with their computed figures; linkages shown as flows."""
     user = authenticated(request)
-    rows = [
-        (enclave, enclaves.figures(user, enclave))
-        for enclave in enclaves.visible_enclaves(user)
+    visible = list(
+        enclaves.visible_enclaves(user)
         .select_related("owner", "home_region", "host_region")
         .order_by("name", "pk")
-    ]
+    )
+    computed = enclaves.figures_of(user, visible)
+    rows = [(enclave, computed[enclave.pk]) for enclave in visible]
     flows = [
         (
             flow,

@@ -15,7 +15,7 @@ its rows; nobody else but installation administrators. A hidden enclave is a 404
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -236,21 +236,36 @@ class Figures:
 LANDING_EXCLUDED_STAGES = (ProjectStage.TERMINATED,)
 
 
-def _sites(enterprise_ids: Iterable[int], home: Region) -> QuerySet[EnterpriseSite]:
+def _inside(path: str | None, home: Region) -> bool:
+    """Whether a region path is the home region's or inside it (as `_within`, in Python)."""
+    return path is not None and (path == home.path or path.startswith(home.path + "/"))
+
+
+def _any_within(prefix: str, homes: Iterable[Region]) -> Q:
+    found = Q(pk__in=[])
+    for home in {region.path: region for region in homes}.values():
+        found |= _within(prefix, home.path)
+    return found
+
+
+def _sites(enterprise_ids: Iterable[int], homes: Iterable[Region]) -> QuerySet[EnterpriseSite]:
+    homes = list(homes)
     return (
         EnterpriseSite.objects.filter(enterprise_id__in=list(enterprise_ids))
-        .filter(_within("region", home.path) | _within("park__region", home.path))
-        .select_related("region", "park", "park__region")
+        .filter(_any_within("region", homes) | _any_within("park__region", homes))
+        .select_related("region", "park", "park__region", "enterprise")
         .order_by("enterprise_id", "id")
     )
 
 
-def _projects(user: User, enterprise_ids: Iterable[int], home: Region) -> QuerySet[Project]:
+def _projects(
+    user: User, enterprise_ids: Iterable[int], homes: Iterable[Region]
+) -> QuerySet[Project]:
     return (
         visible_projects(user)
         .filter(investor_id__in=list(enterprise_ids), signed_on__isnull=False)
         .exclude(stage__in=LANDING_EXCLUDED_STAGES)
-        .filter(_within("region", home.path))
+        .filter(_any_within("region", list(homes)))
         .select_related("region")
         .order_by("signed_on", "id")
     )
@@ -263,23 +278,92 @@ def _site_landing(site: EnterpriseSite) -> Landing:
     )
 
 
+def _site_inside(site: EnterpriseSite, home: Region) -> bool:
+    return _inside(site.region.path if site.region else None, home) or _inside(
+        site.park.region.path if site.park and site.park.region else None, home
+    )
+
+
 def figures(user: User, enclave: Enclave, today: date | None = None) -> Figures:
     """The enclave's figures, computed from its tenancies, introductions, sites and projects.
 
-    A fixed number of queries whatever the number of tenants.
+    A fixed number of queries whatever the number of tenants (`figures_of`).
     """
+    return figures_of(user, [enclave], today)[enclave.pk]
+
+
+def figures_of(
+    user: User, chosen: Sequence[Enclave], today: date | None = None
+) -> dict[int, Figures]:
+    """The figures of several enclaves at once: a fixed number of queries whatever the number
+    of enclaves and tenants (each enclave's landings are those inside its own home region)."""
     today = today or timezone.localdate()
-    tenancies = list(
-        enclave.tenancies.select_related("enterprise").order_by("moved_in", "enterprise__name")
-    )
-    firms = {t.enterprise_id for t in tenancies}
+    if not chosen:
+        return {}
+    ids = [enclave.pk for enclave in chosen]
+    tenancies_of: dict[int, list[Tenancy]] = {pk: [] for pk in ids}
+    for tenancy in (
+        Tenancy.objects.filter(enclave_id__in=ids)
+        .select_related("enterprise")
+        .order_by("moved_in", "enterprise__name", "pk")
+    ):
+        tenancies_of[tenancy.enclave_id].append(tenancy)
+    introductions_of: dict[int, list[Introduction]] = {pk: [] for pk in ids}
+    for item in (
+        Introduction.objects.filter(enclave_id__in=ids)
+        .select_related("enterprise")
+        .order_by("introduced_on", "id")
+    ):
+        introductions_of[item.enclave_id].append(item)
+    firms = {t.enterprise_id for rows in tenancies_of.values() for t in rows}
+    homes = [enclave.home_region for enclave in chosen]
+    sites: dict[int, list[EnterpriseSite]] = {}
+    for site in _sites(firms, homes):
+        sites.setdefault(site.enterprise_id, []).append(site)
+    projects: dict[int, list[Project]] = {}
+    for project in _projects(user, firms, homes):
+        assert project.investor_id is not None
+        projects.setdefault(project.investor_id, []).append(project)
+    return {
+        enclave.pk: _figures(
+            enclave,
+            tenancies_of[enclave.pk],
+            introductions_of[enclave.pk],
+            sites,
+            projects,
+            today,
+        )
+        for enclave in chosen
+    }
+
+
+def _figures(
+    enclave: Enclave,
+    tenancies: list[Tenancy],
+    introductions: list[Introduction],
+    sites: dict[int, list[EnterpriseSite]],
+    projects: dict[int, list[Project]],
+    today: date,
+) -> Figures:
     home = enclave.home_region
+    firms = {t.enterprise_id for t in tenancies}
     evidence: dict[int, list[Landing]] = {pk: [] for pk in firms}
-    for site in _sites(firms, home).select_related("enterprise"):
-        evidence[site.enterprise_id].append(_site_landing(site))
     investment = Decimal("0.00")
     counted, without_amount = 0, 0
-    for project in _projects(user, firms, home):
+    for firm in sorted(firms):
+        for site in sites.get(firm, []):
+            if _site_inside(site, home):
+                evidence[firm].append(_site_landing(site))
+    mine = sorted(
+        (
+            project
+            for firm in firms
+            for project in projects.get(firm, [])
+            if _inside(project.region.path, home)
+        ),
+        key=lambda project: (project.signed_on, project.pk),
+    )
+    for project in mine:
         assert project.investor_id is not None
         evidence[project.investor_id].append(
             Landing(
@@ -308,9 +392,6 @@ def figures(user: User, enclave: Enclave, today: date | None = None) -> Figures:
                 tenancy, current, evidence[tenancy.enterprise_id]
             )
     rows = sorted(chosen.values(), key=lambda r: (r.tenancy.moved_in, r.tenancy.enterprise.name))
-    introductions = list(
-        enclave.introductions.select_related("enterprise").order_by("introduced_on", "id")
-    )
     return Figures(
         tenants_now=sum(1 for row in rows if row.current),
         tenants_ever=len(rows),
