@@ -47,6 +47,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (["*"] if DEBUG else ["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A form refused by the CSRF check gets the 403 page in the user's language, with its request id.
+CSRF_FAILURE_VIEW = "parklink.core.error_pages.csrf_failure"
 # Outside debug mode the session and CSRF cookies are sent over HTTPS only, so a login cannot
 # be sniffed on the way; a plain-HTTP intranet install turns this off explicitly.
 SECURE_COOKIES = env_flag("PARKLINK_SECURE_COOKIES", default=not DEBUG)

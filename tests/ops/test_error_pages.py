@@ -79,3 +79,14 @@ class TestForbidden:
         assert "Not allowed" in page
         assert response["X-Request-ID"] in page
         assert "Traceback" not in page
+
+
+class TestCsrfFailure:
+    def test_an_expired_form_gets_the_403_page_in_chinese(self) -> None:
+        browser = Client(enforce_csrf_checks=True, raise_request_exception=False)
+        response = browser.post("/login/", {"username": "x", "password": "y"})
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "页面已过期" in page
+        assert response["X-Request-ID"] in page
+        assert "CSRF token" not in page and "Referer" not in page  # no technical reason
