@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -226,3 +227,29 @@ def test_placing_an_enterprise_by_hand_in_a_chain_it_has_no_row_in(world: World)
     assert row.segment == "silicon"
     viewer = client_of(world.users["jinniu_viewer"]).get(f"/enterprises/{enterprise.pk}/")
     assert 'id="chain-pick"' not in viewer.content.decode()
+
+
+def test_no_query_lists_the_registrys_ids(world: World) -> None:
+    """Places and target pools are subqueries: no IN list grows past what a page shows."""
+    client = client_of(world.users["jinniu"])
+    for n in range(70):
+        inside = factories.enterprise(world.orgs["jinniu"], f"本地电池{n}", "510106")
+        outside = factories.enterprise(world.orgs["zhangye"], f"外地工业硅{n}", "620702")
+        for made, segment in ((inside, "cell"), (outside, "silicon")):
+            Assignment.objects.create(
+                enterprise=made,
+                template=world.template,
+                version=world.version,
+                segment=segment,
+                score=0.7,
+                source=Source.CLASSIFIER,
+            )
+    for url in (MAP + "&segment=cell", "/chains/targets/?place=region:510106&chain=testpv"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        lists = [
+            found.count(",") + 1
+            for q in queries.captured_queries
+            for found in re.findall(r" IN \(([^()]*)\)", q["sql"])
+        ]
+        assert max(lists, default=0) <= 50, url  # the page shows 50 at most

@@ -221,9 +221,20 @@ def coverage(
     version = template_rules.current_version(template)
     chain = template_rules.chain_of(version)
     rules = rules or rules_for(user)
-    enterprises = place.enterprises()
-    info = {row[0]: row for row in enterprises.values_list(*ENTERPRISE_FIELDS)}
-    placed = classification.placements([template.pk], enterprises)
+    # One query: the template's rows of the place's enterprises, with what the figures need.
+    rows = list(
+        Assignment.objects.filter(
+            template=template, enterprise_id__in=place.enterprises().values("pk")
+        ).values_list(
+            *classification.ROW_FIELDS,
+            "version__number",
+            *(f"enterprise__{name}" for name in ENTERPRISE_FIELDS[1:]),
+        )
+    )
+    width = len(classification.ROW_FIELDS)
+    placed = classification.effective(row[:width] for row in rows)
+    info = {row[0]: (row[0], *row[width + 1 :]) for row in rows}
+    used_versions = sorted({row[width] for row in rows})
     keys = [segment.key for segment in chain.segments]
     index = {key: position for position, key in enumerate(keys)}
     members: dict[str, list[int]] = defaultdict(list)
@@ -277,15 +288,7 @@ def coverage(
         scores=scores,
         project_rows=projects,
         enterprise_total=len({pk for ids in members.values() for pk in ids}),
-        assignment_versions=sorted(
-            set(
-                Assignment.objects.filter(template=template, enterprise_id__in=list(info))
-                .values_list("version__number", flat=True)
-                .distinct()
-            )
-        )
-        if info
-        else [],
+        assignment_versions=used_versions,
         classified_at=version.classified_at,
     )
     if with_sites:
@@ -295,12 +298,12 @@ def coverage(
 
 def _count_sites(found: Coverage) -> None:
     """Per segment: the place's enterprises with an R&D (or HQ) site and a manufacturing site."""
-    everyone = {pk for ids in found.members.values() for pk in ids}
-    if not everyone:
+    if not found.members:
         return
+    in_chain = Assignment.objects.filter(template=found.template).values("enterprise_id")
     roles: dict[int, set[str]] = defaultdict(set)
     for enterprise_id, role in EnterpriseSite.objects.filter(
-        found.place.site_q(), enterprise_id__in=everyone
+        found.place.site_q(), enterprise_id__in=in_chain
     ).values_list("enterprise_id", "role"):
         roles[enterprise_id].add(role)
     for item in found.segments:
@@ -355,12 +358,9 @@ def metro_division(user: User, metro: Place) -> list[ChainDivision]:
     templates = template_rules.visible_templates(user).filter(owner__isnull=True)
     versions = template_rules.current_versions(templates)
     city_members = [set(city.enterprises().values_list("pk", flat=True)) for city in cities]
-    everyone = set().union(*city_members) if city_members else set()
-    info = {
-        row[0]: row
-        for row in Enterprise.objects.filter(pk__in=everyone).values_list(*ENTERPRISE_FIELDS)
-    }
-    placed = classification.placements(list(versions), Enterprise.objects.filter(pk__in=everyone))
+    everyone = metro.enterprises()
+    info = {row[0]: row for row in everyone.values_list(*ENTERPRISE_FIELDS)}
+    placed = classification.placements(list(versions), everyone)
     by_template: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for (enterprise_id, template_id), items in placed.items():
         for item in items:

@@ -12,14 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
 from parklink.chains import ranking
 from parklink.chains.coverage import Label
-from parklink.chains.models import ChainLead, ChainTemplate
+from parklink.chains.models import Assignment, ChainLead, ChainTemplate
 from parklink.chains.services import classification
 from parklink.chains.services import coverage as coverage_rules
 from parklink.chains.services.coverage import Coverage, flags_of
@@ -32,6 +34,16 @@ from parklink.projects.services import create_project
 
 DEFAULT_LIMIT = 50
 DEFAULT_WEIGHTS = ranking.Weights()
+CANDIDATE_FIELDS = (
+    "enterprise__registered_capital",
+    "enterprise__is_chain_leader",
+    "enterprise__is_listed",
+    "enterprise__is_high_tech",
+    "enterprise__is_specialised_sme",
+    "enterprise__is_above_scale",
+    "enterprise__region__longitude",
+    "enterprise__region__latitude",
+)
 MAX_LIMIT = 500
 FEN = 100
 
@@ -84,7 +96,6 @@ def targets(
     gaps = _gap_keys(found, segments)
     if not gaps:
         return TargetList(found, [], [])
-    inside = set(place.enterprises().values_list("pk", flat=True))
     counts = {item.key: item.enterprises for item in found.segments}
     neighbours = {
         key: ranking.neighbours_of(
@@ -95,64 +106,55 @@ def targets(
         )
         for key in gaps
     }
-    placed = classification.placements([template.pk], segments=gaps)
+    # The enterprises outside the place with a row in a gap segment, read once with every
+    # figure the ranking needs (all their rows: a correction elsewhere still wins).
+    outside = (
+        Assignment.objects.filter(template=template, segment__in=gaps)
+        .exclude(enterprise_id__in=place.enterprises().values("pk"))
+        .values("enterprise_id")
+    )
+    width = len(classification.ROW_FIELDS)
+    rows = list(
+        Assignment.objects.filter(template=template, enterprise_id__in=outside).values_list(
+            *classification.ROW_FIELDS, *CANDIDATE_FIELDS
+        )
+    )
+    placed = classification.effective(row[:width] for row in rows)
+    info = {row[0]: row[width:] for row in rows}
     wanted = set(gaps)
-    pool: dict[int, list[classification.Placement]] = {}
-    for (enterprise_id, _t), items in placed.items():
-        if enterprise_id in inside:
-            continue
-        chosen = [item for item in items if item.segment in wanted]
-        if chosen:
-            pool[enterprise_id] = chosen
-    enterprises = {
-        e.pk: e for e in Enterprise.objects.filter(pk__in=list(pool)).select_related("region")
-    }
-    partner_paths = {region.path: region for region in place.partners}
-    partner_of: dict[int, str] = {}
-    if partner_paths:
-        for enterprise_id, path, name in EnterpriseSite.objects.filter(
-            enterprise_id__in=list(pool), region__isnull=False
-        ).values_list("enterprise_id", "region__path", "region__name"):
-            if any(path == p or path.startswith(p + "/") for p in partner_paths):
-                partner_of.setdefault(enterprise_id, name)
+    partner_of = _partner_sites(place, outside)
     origin = place.region
     candidates = []
-    for enterprise_id, items in pool.items():
-        enterprise = enterprises[enterprise_id]
+    for (enterprise_id, _t), items in placed.items():
+        capital, leader, listed, high_tech, specialised, above, lon, lat = info[enterprise_id]
         distance = None
-        region = enterprise.region
         if (
             origin is not None
             and origin.longitude is not None
             and origin.latitude is not None
-            and region.longitude is not None
-            and region.latitude is not None
+            and lon is not None
+            and lat is not None
         ):
-            distance = ranking.haversine_km(
-                origin.longitude, origin.latitude, region.longitude, region.latitude
-            )
+            distance = ranking.haversine_km(origin.longitude, origin.latitude, lon, lat)
         for item in items:
+            if item.segment not in wanted:
+                continue
             candidates.append(
                 ranking.Candidate(
                     enterprise_id=enterprise_id,
                     segment=item.segment,
                     fit=item.score,
                     confirmed=item.confirmed,
-                    capital_fen=int(enterprise.registered_capital * FEN)
-                    if enterprise.registered_capital is not None
-                    else None,
-                    flags=flags_of(
-                        enterprise.is_chain_leader,
-                        enterprise.is_listed,
-                        enterprise.is_high_tech,
-                        enterprise.is_specialised_sme,
-                        enterprise.is_above_scale,
-                    ),
+                    capital_fen=int(capital * FEN) if capital is not None else None,
+                    flags=flags_of(leader, listed, high_tech, specialised, above),
                     partner_region=partner_of.get(enterprise_id, ""),
                     distance_km=distance,
                 )
             )
     ranked = ranking.rank(candidates, neighbours, weights, limit)
+    enterprises = Enterprise.objects.select_related("region").in_bulk(
+        [item.candidate.enterprise_id for item in ranked]
+    )
     leads = {
         (lead.enterprise_id, lead.segment): lead
         for lead in ChainLead.objects.filter(
@@ -177,6 +179,23 @@ def targets(
             for item in ranked
         ],
     )
+
+
+def _partner_sites(place: Place, outside: QuerySet[Any]) -> dict[int, str]:
+    """Enterprise → the name of a partner region where it has a site (one query)."""
+    if not place.partners:
+        return {}
+    condition = Q(pk__in=[])
+    for region in place.partners:
+        condition |= Q(region__path=region.path) | Q(region__path__startswith=region.path + "/")
+    found: dict[int, str] = {}
+    for enterprise_id, name in (
+        EnterpriseSite.objects.filter(condition, enterprise_id__in=outside)
+        .order_by("enterprise_id", "pk")
+        .values_list("enterprise_id", "region__name")
+    ):
+        found.setdefault(enterprise_id, name)
+    return found
 
 
 def reason_texts(target_ranked: ranking.Ranked, names: dict[str, str]) -> list[str]:
