@@ -83,7 +83,7 @@ FACTORS: dict[str, dict[int, float]] = {
         RESEARCH: 0.7,
         TECH: 0.5,
         INVEST: 0.5,
-        NONE: 0.7,
+        NONE: 0.8,
     },
 }
 CONFIRMS = 0.75  # a hit whose verb factor reaches this confirms the segment
@@ -227,6 +227,8 @@ class Classifier:
                 continue  # a shorter word ending where a longer one ended
             while kept and kept[-1][0] >= start:
                 kept.pop()  # the new, longer match contains the previous one
+            if kept and kept[-1][1] > start:
+                continue  # overlapping the previous one (晶硅电池|制造 vs 电池制造): the first wins
             kept.append((start, end + 1, entries))
         return kept
 
@@ -328,6 +330,9 @@ class Classifier:
                         continue
                     outside |= v_mask
                 mask = outside or (inside if min(noun_end, sub_end) - end < NOUN else 0)
+                # a keyword written with its verb (光伏设备安装, 医疗器械注册代理) is a whole
+                # item of the segment's kind: its own verb cannot say otherwise
+                whole_item = not outside and mask == inside and inside != 0
                 if not mask:
                     for v_start, _v_end, v_mask in verbs[bisect_left(verb_starts, sub_end) :]:
                         if v_start >= clause_end:
@@ -376,6 +381,8 @@ class Classifier:
                         )
                         continue
                     verb, factor = target.best[mask]
+                    if whole_item:
+                        factor = 1.0
                     score = weight * factor
                     if factor >= CONFIRMS and not modifier:
                         confirmed.add(index)
