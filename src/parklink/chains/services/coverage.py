@@ -170,23 +170,23 @@ def _classifier(chain: Chain) -> Any:
 def _project_rows(
     user: User, place: Place, template: ChainTemplate, chain: Chain
 ) -> list[ProjectRow]:
+    in_place = visible_projects(user).filter(place.project_q())
     projects = list(
-        visible_projects(user)
-        .filter(place.project_q())
-        .values_list("pk", "name", "stage", "investor_id", "sector", "description")
+        in_place.values_list("pk", "name", "stage", "investor_id", "sector", "description")
     )
     if not projects:
         return []
-    ids = [row[0] for row in projects]
     leads = dict(
-        ChainLead.objects.filter(project_id__in=ids, template=template).values_list(
-            "project_id", "segment"
-        )
+        ChainLead.objects.filter(
+            project_id__in=in_place.values("pk"), template=template
+        ).values_list("project_id", "segment")
     )
-    investors = {row[3] for row in projects if row[3] is not None}
     placed = (
-        classification.placements([template.pk], Enterprise.objects.filter(pk__in=investors))
-        if investors
+        classification.placements(
+            [template.pk],
+            Enterprise.objects.filter(pk__in=in_place.values("investor_id")),
+        )
+        if any(row[3] is not None for row in projects)
         else {}
     )
     stages = dict(Project._meta.get_field("stage").choices or [])
