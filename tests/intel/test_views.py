@@ -206,3 +206,25 @@ def test_merge_into_a_suggested_project_in_one_click_and_the_acceptance_rate(
     )
     documents = client.get(reverse("intel:documents")).content.decode()
     assert 'id="acceptance-rate">50%<' in documents
+
+
+def test_the_admin_lists_only_the_organisations_rows_and_changes_nothing(world: World) -> None:
+    from tests.support import factories
+
+    ingest_text(world.users["zhangye"], ARTICLE)
+    ingest_text(world.users["jinniu"], ARTICLE.replace("3月21日", "5月5日"))
+    staff = factories.user("zhangye_staff", world.users["zhangye"].organization, is_staff=True)
+    from django.contrib.auth.models import Permission
+
+    staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="intel"))
+    client = client_for(staff)
+    listing = client.get("/admin/intel/document/").content.decode()
+    own = Document.objects.get(owner=world.users["zhangye"].organization)
+    theirs = Document.objects.get(owner=world.users["jinniu"].organization)
+    assert f"/admin/intel/document/{own.pk}/" in listing
+    assert f"/admin/intel/document/{theirs.pk}/" not in listing
+    item = Item.objects.filter(document=own).first()
+    assert item is not None
+    client.post(f"/admin/intel/item/{item.pk}/change/", {"name": "改名", "status": "accepted"})
+    item.refresh_from_db()
+    assert item.status == "pending" and item.name != "改名"
