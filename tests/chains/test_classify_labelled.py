@@ -1,4 +1,4 @@
-"""The classifier on hand-written real-style business scopes (tests/chains/data/scopes.yaml).
+"""The classifier on hand-written real-style business scopes (tests/chains/data/scopes*.yaml).
 
 Chain level: an enterprise's accepted chains against its expected chains. Precision = correct
 accepted (enterprise, chain) pairs / all accepted; recall = correct / all expected. Segment
@@ -17,11 +17,16 @@ import yaml
 from parklink.chains.catalog import shipped
 from parklink.chains.classify import ACCEPT, Classifier
 
-DATA = Path(__file__).parent / "data" / "scopes.yaml"
+DATA = Path(__file__).parent / "data"
+FILES = ("scopes.yaml", "scopes_second.yaml")
 
 
 def rows() -> list[tuple[str, str, list[tuple[str, str]], str]]:
-    loaded = yaml.safe_load(DATA.read_text(encoding="utf-8"))["rows"]
+    loaded = [
+        row
+        for file in FILES
+        for row in yaml.safe_load((DATA / file).read_text(encoding="utf-8"))["rows"]
+    ]
     out = []
     for name, code, expected, scope in loaded:
         pairs = [] if expected == "-" else [tuple(item.split("/")) for item in expected.split()]

@@ -404,7 +404,10 @@ class Classifier:
         scores: dict[int, float] = {}
         for index, value in scope_score.items():
             scores[index] = value if index in confirmed else min(value, UNCONFIRMED_CAP)
-        coded = {index for index, _weight, _prefix in code_hits}
+        # a code that only one chain lists is that chain's; a shared one (3985) says little
+        coded = {index for index, weight, _prefix in code_hits if weight >= CODE_EXACT}
+        if len({self.targets[index].chain_index for index in coded}) > 1:
+            coded = set()
         for index, weight, prefix in code_hits:
             scores[index] = _noisy_or(scores.get(index, 0.0), weight)
             label = industry_codes.name(code) or industry_codes.name(prefix)
