@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import DashboardCard, DemoStep, NavItem, Registry, VisibilityScope
+from parklink.core.registry import (
+    DashboardCard,
+    DemoStep,
+    NavItem,
+    Registry,
+    SearchProvider,
+    VisibilityScope,
+)
 
 
 class IntelConfig(ParkLinkAppConfig):
@@ -30,12 +37,23 @@ def _register_scopes(registry: Registry) -> None:
 
 
 def _register_pages(registry: Registry) -> None:
-    """招商情报 in the navigation; the home page counts the items waiting for review."""
-    from parklink.intel import dashboard
+    """招商情报 in the navigation; the home page counts the items waiting for review; the
+    search page finds queued items by name."""
+    from parklink.intel import dashboard, search
 
     registry.navigation.add(NavItem("intel", _("招商情报"), "intel:queue", order=45))
     registry.dashboard.add(
         DashboardCard("intel", "intel/dashboard.html", dashboard.card_context, order=150)
+    )
+    registry.search.add(
+        SearchProvider(
+            "intel-item",
+            _("情报条目"),
+            "intel:item",
+            matches=search.matches,
+            detail=search.detail,
+            order=60,
+        )
     )
 
 
