@@ -50,6 +50,9 @@ def setup_django(folder: Path) -> Any:
     from django.test.utils import setup_test_environment
 
     setup_test_environment()  # the test client's host, in-memory mail
+    import logging
+
+    logging.getLogger("parklink.sql").setLevel(logging.ERROR)  # slow queries are the subject
 
     call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)

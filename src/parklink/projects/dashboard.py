@@ -332,20 +332,13 @@ def compute(user: User, on: date) -> Dashboard:
 # ---------------------------------------------------------------- the cache and its invalidation
 
 
-def _scope(user: User) -> str:
-    """Who sees the same projects: everyone (superusers), nobody, or one organisation."""
-    if user.is_superuser:
-        return "all"
-    return f"org{user.organization_id}" if user.organization_id else "none"
-
-
 def figures(user: User, on: date) -> Dashboard:
     """The figures for `user` from the cache, computed and kept when missing or stale."""
     key = ":".join(
         (
             "projects:dashboard",
             str(queries.data_version()),
-            _scope(user),
+            queries.visibility_scope(user),
             get_language() or "",
             on.isoformat(),
         )

@@ -291,6 +291,33 @@ def changed(**_kwargs: Any) -> None:
     transaction.on_commit(_bump)
 
 
+def visibility_scope(user: User) -> str:
+    """Who sees the same projects as `user`: everyone (superusers), nobody, or one organisation."""
+    if user.is_superuser:
+        return "all"
+    return f"org{user.organization_id}" if user.organization_id else "none"
+
+
+def visible_sectors(user: User) -> list[str]:
+    """The sectors of the projects `user` sees, in order (the list's filter offers them).
+
+    Kept until the library changes: for a province, finding them reads every project.
+    """
+    key = f"projects:sectors:{data_version()}:{visibility_scope(user)}"
+    found = cache.get(key)
+    if isinstance(found, list):
+        return found
+    sectors = list(
+        visible_projects(user)
+        .exclude(sector="")
+        .order_by("sector")
+        .values_list("sector", flat=True)
+        .distinct()
+    )
+    cache.set(key, sectors, cache_seconds())
+    return sectors
+
+
 class CountedQuerySet(QuerySet[Project]):
     """A project list whose total is kept in the cache until the library changes.
 

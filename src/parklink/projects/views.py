@@ -44,6 +44,7 @@ from parklink.projects.queries import (
     apply_filters,
     today,
     visible_projects,
+    visible_sectors,
     with_relations,
 )
 
@@ -73,14 +74,7 @@ class Row:
 
 
 def _filter_form(request: HttpRequest, user: User) -> ProjectFilterForm:
-    sectors = (
-        visible_projects(user)
-        .exclude(sector="")
-        .order_by("sector")
-        .values_list("sector", flat=True)
-        .distinct()
-    )
-    return ProjectFilterForm(request.GET or None, sectors=list(sectors))
+    return ProjectFilterForm(request.GET or None, sectors=visible_sectors(user))
 
 
 def _filtered(user: User, form: ProjectFilterForm) -> tuple[ProjectFilters, Any]:
