@@ -248,3 +248,23 @@ def test_a_stalled_project_is_not_moved_by_an_article(world: World) -> None:
     accepted = accept(reviewer, silicon)
     accepted.refresh_from_db()
     assert accepted.stage == "stalled"
+
+
+def test_a_project_of_a_county_below_is_suggested_but_not_updated(world: World) -> None:
+    """The city sees 张掖's signed project; its own queue lists it, but does not update it."""
+    from parklink.accounts.models import Organization
+    from parklink.regions.models import Region
+    from tests.support import factories
+
+    city = Organization.objects.create(
+        name="张掖市投资促进局",
+        kind="investment_bureau",
+        region=Region.objects.get(adcode="620700"),
+    )
+    officer = factories.user("zhangye_city_officer", city)
+    document = ingest_text(officer, ARTICLE).document
+    silicon = document.items.get(name__contains="17万吨")
+    assert any(s["id"] == world.projects["silicon"].pk for s in silicon.suggestions)
+    assert silicon.match_id is None
+    with pytest.raises(Forbidden):
+        merge(officer, silicon, into_project_id=world.projects["silicon"].pk)

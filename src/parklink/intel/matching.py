@@ -76,6 +76,7 @@ class Candidate:
     name: str
     enterprises: tuple[str, ...] = ()
     adcode: str = ""
+    own: bool = True  # the reviewer's organisation's own project (which it may update)
 
 
 @dataclass

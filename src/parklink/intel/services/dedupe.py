@@ -3,9 +3,10 @@
 Candidates are the projects the reviewer's organisation sees (its pipeline and the signed
 projects below it) and the organisation's other queued items; `intel.matching` scores them
 by name key (simplified, without 项目/一期/有限公司...), investing enterprise (short names
-and 简称 inside full names, same pinyin) and place. The best project at or above
-`matching.SAME` becomes the item's `match`: accepting it updates that project instead of
-creating a lead. The extracted enterprise is also looked up in the enterprise registry.
+and 简称 inside full names, same pinyin) and place. The best of the organisation's own
+projects at or above `matching.SAME` becomes the item's `match`: accepting it updates that
+project instead of creating a lead. The extracted enterprise is also looked up in the
+enterprise registry.
 """
 
 from __future__ import annotations
@@ -54,13 +55,20 @@ def _project_candidates(item: Item) -> list[matching.Candidate]:
     rows = (
         Project.objects.filter(project_visibility_q(viewer))
         .filter(near)
-        .values_list("pk", "name", "investor__name", "investor__short_name", "region_id")[:500]
+        .values_list(
+            "pk", "name", "investor__name", "investor__short_name", "region_id", "owner_id"
+        )[:500]
     )
     return [
         matching.Candidate(
-            "project", pk, name, tuple(e for e in (investor, short) if e), adcode or ""
+            "project",
+            pk,
+            name,
+            tuple(e for e in (investor, short) if e),
+            adcode or "",
+            own=owner_id == item.owner_id,
         )
-        for pk, name, investor, short, adcode in rows
+        for pk, name, investor, short, adcode, owner_id in rows
     ]
 
 
@@ -134,7 +142,9 @@ def refresh(item: Item) -> Item:
         }
         for m in ranked
     ]
-    best = next((m for m in ranked if m.candidate.kind == "project"), None)
+    # Only the organisation's own project can be updated by its reviewers; another's signed
+    # project it sees is listed as a suggestion (to merge or to leave), not as an update.
+    best = next((m for m in ranked if m.candidate.kind == "project" and m.candidate.own), None)
     item.match_id = best.candidate.id if best and best.score >= matching.SAME else None
     if data.get("park") and not data.get("park_id"):
         park = find_park(data["park"])
