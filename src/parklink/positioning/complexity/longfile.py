@@ -171,7 +171,7 @@ def _grouped(text: str) -> bool:
     )
 
 
-def _field(text: str) -> str:
+def csv_field(text: str) -> str:
     """A CSV field: quoted (quotes doubled) only when it holds a comma, quote or line break."""
     if any(ch in text for ch in ',"\r\n'):
         return '"' + text.replace('"', '""') + '"'
@@ -190,15 +190,23 @@ def _ints(values: np.ndarray, defined: np.ndarray) -> list[str]:
     return out
 
 
-def lines(part: Slice, result: ComplexityResult, block_places: int = 2000) -> Iterator[str]:
+def lines(
+    part: Slice,
+    result: ComplexityResult,
+    block_places: int = 2000,
+    place_extra: list[str] | None = None,
+    product_extra: list[str] | None = None,
+) -> Iterator[str]:
     """The output rows of one time as CSV text, a block of places at a time (flat memory).
 
     Figures of a place (diversity, ECI, COI) or a product (ubiquity, PCI) are formatted once
     and repeated; only the cell figures (val, rca, mcp, density, cog) are formatted per row.
+    `place_extra` / `product_extra` (CSV text, starting with a comma) are appended to each
+    row of the place / product (the registry's names and quality grade).
     """
     n_products = len(part.products)
-    time = _field(part.time)
-    products = [_field(p) for p in part.products.tolist()]
+    time = csv_field(part.time)
+    products = [csv_field(p) for p in part.products.tolist()]
     ubiquity = _ints(result.ubiquity, result.kept_products)
     pci = _floats(result.pci)
     diversity = _ints(result.diversity, result.kept_places)
@@ -215,12 +223,14 @@ def lines(part: Slice, result: ComplexityResult, block_places: int = 2000) -> It
         out: list[str] = []
         k = 0
         for i in range(start, stop):
-            head = f"{time},{_field(str(part.places[i]))},"
+            head = f"{time},{csv_field(str(part.places[i]))},"
+            tail_place = place_extra[i] if place_extra else ""
             place_div, place_eci, place_coi = diversity[i], eci[i], coi[i]
             for j in range(n_products):
                 out.append(
                     f"{head}{products[j]},{val[k]},{rca[k]},{mcp[k]},{place_div},{ubiquity[j]},"
-                    f"{place_eci},{pci[j]},{density[k]},{place_coi},{cog[k]}\n"
+                    f"{place_eci},{pci[j]},{density[k]},{place_coi},{cog[k]}"
+                    f"{tail_place}{product_extra[j] if product_extra else ''}\n"
                 )
                 k += 1
         yield "".join(out)
@@ -232,5 +242,5 @@ def open_output(path: Path) -> IO[str]:
     return path.open("w", encoding="utf-8", newline="")
 
 
-def write_header(stream: IO[str]) -> None:
-    stream.write(",".join(OUTPUT_COLUMNS) + "\n")
+def write_header(stream: IO[str], extra: tuple[str, ...] = ()) -> None:
+    stream.write(",".join(OUTPUT_COLUMNS + extra) + "\n")

@@ -84,9 +84,10 @@ def slices(
         values = v[rows]
         missing = np.isnan(values)
         cell = place_index.astype(np.int64) * len(products) + product_index
-        matrix: npt.NDArray[np.float64] = np.bincount(
+        sums = np.bincount(
             cell, weights=np.where(missing, 0.0, values), minlength=len(places) * len(products)
-        ).reshape(len(places), len(products))
+        )
+        matrix = np.asarray(sums, dtype=np.float64).reshape(len(places), len(products))
         distinct = int(np.count_nonzero(np.bincount(cell, minlength=len(places) * len(products))))
         yield Slice(
             time=str(times[ti]),

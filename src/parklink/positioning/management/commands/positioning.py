@@ -3,9 +3,14 @@
     parklink positioning compute-file INPUT.csv[.gz] -o OUTPUT.csv[.gz]
         [--convention pyecomplexity|stata] [--presence rca|manual] [--threshold 1]
         [--time-col time] [--loc-col loc] [--prod-col prod] [--val-col val] [--solver auto]
+    parklink positioning compute [--place-level county] [--within ADCODE] [--measure count|capital]
+        [--digits 2] [--min-enterprises 20] [--min-classified 0.5] [--min-places 2] -o OUTPUT.csv
+    parklink positioning recommend --place ADCODE [--within ADCODE] [--measure ...] [--digits 2]
+        [--exclude-tags two_high,chemical_park] [--exclude 2614,...] [--top 20] [-o FILE.csv]
 
-`compute-file` reads a long table and needs no database (see docs/positioning.md). Each
-action is one entry of `ACTIONS`: its parser setup and its handler.
+`compute-file` reads a long table and needs no database; `compute` and `recommend` read the
+enterprise registry (see docs/positioning.md). Each action is one entry of `ACTIONS`: its
+parser setup and its handler.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from parklink.positioning.complexity import (
     CONVENTIONS,
@@ -213,11 +220,296 @@ def write_figures(
     return written
 
 
+QUADRANT_LABELS = {
+    "strength": _lazy("优势"),
+    "weakness": _lazy("短板"),
+    "opportunity": _lazy("机会"),
+    "entrant": _lazy("可进入"),
+    "threat": _lazy("远景"),
+    "none": _lazy("不推荐"),
+}
+REASON_LABELS = {
+    "energy_intensive": _lazy("高耗能行业"),
+    "two_high": _lazy("“两高”行业"),
+    "water_intensive": _lazy("高耗水行业"),
+    "chemical_park": _lazy("须进入化工园区"),
+}
+PLACE_REASONS = {
+    "small_place": _lazy("企业数低于门槛"),
+    "unclassified": _lazy("已分类企业占比低于门槛"),
+    "empty_place": _lazy("度量合计为 0"),
+}
+
+
+def registry_arguments(parser: ArgumentParser) -> None:
+    parser.add_argument("--place-level", choices=("province", "city", "county"))
+    parser.add_argument("--within", help="only the places inside this region (adcode)")
+    parser.add_argument("--measure", choices=("count", "capital"), default="count")
+    parser.add_argument("--digits", type=int, choices=(2, 3, 4), default=2)
+    parser.add_argument("--min-enterprises", type=int, default=20)
+    parser.add_argument("--min-classified", type=float, default=0.5)
+    parser.add_argument("--min-places", type=int, default=2)
+    parser.add_argument("--convention", choices=sorted(CONVENTIONS), default="pyecomplexity")
+    parser.add_argument("--threshold", type=float, default=1.0)
+
+
+def region_or_error(adcode: str) -> Any:
+    from parklink.regions.models import Region
+
+    found = Region.objects.filter(adcode=adcode.strip()).first()
+    if found is None:
+        raise CommandError(_("行政区划代码“%(code)s”不存在") % {"code": adcode})
+    return found
+
+
+def registry_figures(options: dict[str, Any], level: str, within: Any) -> tuple[Any, Any]:
+    from parklink.core.errors import ParkLinkError
+    from parklink.positioning.services.matrix import registry_matrix
+
+    try:
+        placed = registry_matrix(
+            level=level,
+            measure=options["measure"],
+            digits=options["digits"],
+            within=within,
+            min_enterprises=options["min_enterprises"],
+            min_classified=options["min_classified"],
+            min_places=options["min_places"],
+        )
+    except ParkLinkError as error:
+        details = "; ".join(str(v) for v in (error.detail or {}).values())
+        raise CommandError(f"{error.message}:{details}" if details else error.message) from error
+    m = placed.matrix
+    if len(m.places) < 2 or len(m.industries) < 2:
+        raise CommandError(
+            _("达到门槛的地区(%(places)s 个)或产业(%(industries)s 个)少于 2 个,无法计算")
+            % {"places": len(m.places), "industries": len(m.industries)}
+        )
+    result = compute(
+        m.values, threshold=options["threshold"], convention=convention(options["convention"])
+    )
+    return placed, result
+
+
+def industry_name(code: str) -> str:
+    from parklink.chains.industry_codes import table
+
+    entry = table().get(code)
+    return entry.name.strip() if entry else ""
+
+
+def compute_registry_arguments(parser: ArgumentParser) -> None:
+    registry_arguments(parser)
+    parser.add_argument("-o", "--output", required=True, help="the CSV to write (.gz: gzip)")
+
+
+def compute_registry(command: Command, options: dict[str, Any]) -> None:
+    from parklink.positioning.complexity.table import Slice
+
+    level = options["place_level"] or "county"
+    within = region_or_error(options["within"]) if options["within"] else None
+    placed, result = registry_figures(options, level, within)
+    m = placed.matrix
+    period = "registry"
+    part = Slice(
+        time=period,
+        places=np.array(m.places, dtype=str),
+        products=np.array(m.industries, dtype=str),
+        values=m.values,
+        rows=0,
+        missing=0,
+        duplicates=0,
+    )
+    place_extra = [
+        "," + ",".join((longfile.csv_field(placed.names.get(p, p)), m.quality[p].grade))
+        for p in m.places
+    ]
+    product_extra = ["," + longfile.csv_field(industry_name(code)) for code in m.industries]
+    target = Path(options["output"])
+    partial = target.with_name(f".{target.stem}.part{target.suffix}")
+    try:
+        with longfile.open_output(partial) as stream:
+            longfile.write_header(stream, ("place_name", "grade", "industry_name"))
+            for text in longfile.lines(
+                part, result, place_extra=place_extra, product_extra=product_extra
+            ):
+                stream.write(text)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    left_out = [q for q in m.quality.values() if not q.included]
+    command.stdout.write(
+        _(
+            "%(places)s 个地区 × %(industries)s 个产业(%(measure)s,GB/T 4754 %(digits)s 位),"
+            "特征值 %(lam)s;%(left)s 个地区、%(rare)s 个产业未达门槛;"
+            "%(unplaced)s 家企业的注册地高于所选级别"
+        )
+        % {
+            "places": len(m.places),
+            "industries": len(m.industries),
+            "measure": options["measure"],
+            "digits": options["digits"],
+            "lam": ", ".join(f"{v:.6f}" for v in result.eigenvalues),
+            "left": len(left_out),
+            "rare": len(m.excluded_industries),
+            "unplaced": placed.unplaced,
+        }
+    )
+    for note in (describe(d) for d in result.diagnostics):
+        command.stdout.write("  " + note)
+    command.stdout.write(
+        _("已写出 %(rows)s 行到 %(path)s") % {"rows": m.values.size, "path": target}
+    )
+
+
+def recommend_arguments(parser: ArgumentParser) -> None:
+    registry_arguments(parser)
+    parser.add_argument("--place", required=True, help="the place's adcode")
+    parser.add_argument(
+        "--exclude-tags",
+        default="",
+        help="ecological screening: energy_intensive,two_high,water_intensive,chemical_park",
+    )
+    parser.add_argument("--whole-only", action="store_true", help="ignore tags of parts")
+    parser.add_argument("--exclude", default="", help="industry codes excluded by hand")
+    parser.add_argument("--top", type=int, default=20)
+    parser.add_argument("-o", "--output", help="write every industry's row as CSV")
+
+
+def recommend_place(command: Command, options: dict[str, Any]) -> None:
+    from parklink.positioning.recommend import recommend
+    from parklink.positioning.screening import TAGS, screen
+
+    place = region_or_error(options["place"])
+    level = options["place_level"] or place.level
+    if options["within"]:
+        within = region_or_error(options["within"])
+    else:
+        province = place.path.split("/")[0]
+        within = region_or_error(province) if level != "province" else None
+    placed, result = registry_figures(options, level, within)
+    m = placed.matrix
+    quality = m.quality.get(place.adcode)
+    if place.adcode not in m.places:
+        why = PLACE_REASONS.get(quality.reason, "") if quality else _("登记册中没有该地区的企业")
+        raise CommandError(_("%(name)s 未参与计算:%(why)s") % {"name": place.full_name, "why": why})
+    tags = [t.strip() for t in options["exclude_tags"].split(",") if t.strip()]
+    unknown = sorted(set(tags) - set(TAGS))
+    if unknown:
+        raise CommandError(
+            _("未知的生态筛选标签:%(tags)s(可选:%(known)s)")
+            % {"tags": "、".join(unknown), "known": "、".join(TAGS)}
+        )
+    by_hand = [c.strip() for c in options["exclude"].split(",") if c.strip()]
+    exclusions = screen(m.industries, tags, partly=not options["whole_only"], by_hand=by_hand)
+    found = recommend(result, m.places.index(place.adcode), m.industries, place.adcode, exclusions)
+    assert quality is not None
+    command.stdout.write(
+        _(
+            "%(name)s:ECI %(eci).3f,数据质量 %(grade)s(%(n)s 家企业,已分类 %(share).0f%%);"
+            "参与比较的地区 %(places)s 个"
+        )
+        % {
+            "name": place.full_name,
+            "eci": found.eci,
+            "grade": quality.grade,
+            "n": quality.enterprises,
+            "share": 100 * quality.classified_share,
+            "places": len(m.places),
+        }
+    )
+    for note in (describe(d) for d in result.diagnostics):
+        command.stdout.write("  " + note)
+    command.stdout.write(_("推荐产业(按可行性与吸引力排序):"))
+    for r in found.candidates()[: options["top"]]:
+        command.stdout.write(
+            f"  {r.rank:>3}. {r.industry} {industry_name(r.industry)} "
+            f"[{QUADRANT_LABELS[r.quadrant]}] "
+            + _("密度 %(d).3f,PCI %(p).2f,COG %(g).2f,得分 %(s).2f")
+            % {"d": r.density, "p": r.pci, "g": r.cog, "s": r.score}
+        )
+    strengths = found.by_quadrant("strength")
+    if strengths:
+        command.stdout.write(
+            _("优势产业:")
+            + "、".join(f"{r.industry} {industry_name(r.industry)}" for r in strengths)
+        )
+    for code, reasons in sorted(found.excluded.items()):
+        words = []
+        for reason in reasons:
+            kind, _sep, tag = reason.partition(":")
+            if kind == "by_hand":
+                words.append(_("手工排除"))
+            elif kind == "partly":
+                words.append(_("部分属于%(tag)s") % {"tag": REASON_LABELS[tag]})
+            else:
+                words.append(str(REASON_LABELS[tag]))
+        command.stdout.write(
+            _("已排除 %(code)s %(name)s:%(why)s")
+            % {"code": code, "name": industry_name(code), "why": "、".join(words)}
+        )
+    if options["output"]:
+        write_recommendations(Path(options["output"]), found)
+        command.stdout.write(_("已导出到 %(path)s") % {"path": options["output"]})
+
+
+def write_recommendations(path: Path, found: Any) -> None:
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        out = csv.writer(stream, lineterminator="\n")
+        out.writerow(
+            [
+                "industry",
+                "industry_name",
+                "quadrant",
+                "present",
+                "rank",
+                "score",
+                "rca",
+                "density",
+                "pci",
+                "cog",
+                "excluded",
+            ]
+        )
+        for r in sorted(found.items, key=lambda r: (r.present, r.rank or 10**9, r.industry)):
+            out.writerow(
+                [
+                    r.industry,
+                    industry_name(r.industry),
+                    r.quadrant,
+                    int(r.present),
+                    r.rank,
+                    repr(r.score),
+                    repr(r.rca),
+                    repr(r.density),
+                    repr(r.pci),
+                    repr(r.cog),
+                    "",
+                ]
+            )
+        for code, reasons in sorted(found.excluded.items()):
+            out.writerow(
+                [code, industry_name(code), "", "", "", "", "", "", "", "", ";".join(reasons)]
+            )
+
+
 ACTIONS: dict[str, Action] = {
     "compute-file": Action(
         help="complexity figures of a long CSV table, without the database",
         arguments=compute_file_arguments,
         run=compute_file,
+    ),
+    "compute": Action(
+        help="complexity figures of the enterprise registry's place × industry matrix",
+        arguments=compute_registry_arguments,
+        run=compute_registry,
+    ),
+    "recommend": Action(
+        help="recommended industries for a place, after ecological screening",
+        arguments=recommend_arguments,
+        run=recommend_place,
     ),
 }
 

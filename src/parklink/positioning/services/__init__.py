@@ -1,0 +1,1 @@
+"""The positioning app's services: the registry's matrix and the figures computed on it."""
