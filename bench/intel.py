@@ -4,9 +4,12 @@
 bars, share buttons, bylines, a "相关文章" list about other places, emoji, broken lines, one in
 ten in traditional characters, some with pinyin annotations, lists of projects in one
 paragraph, output/revenue/capacity/land distractors), extracts every one in this process and
-prints articles per second on one core (target ≥ 200), characters per second, projects found,
-and the process's peak resident memory (VmHWM). The first article's one-off start-up (region
-table, automata) is timed separately.
+prints articles per CPU second, i.e. per core (target ≥ 200; CPU time, so other work on a shared
+machine does not count against it), characters per second, projects found,
+and the process's peak resident memory (VmHWM), first for the engine alone, then with the LAC
+organisation tagger that `parklink intel extract` uses by default (it runs onnxruntime on the
+names of projects whose clauses name no company, so it costs more; the target is the engine's).
+The first article's one-off start-up (region table, automata) is timed separately.
 """
 
 from __future__ import annotations
@@ -104,7 +107,7 @@ def article(index: int) -> str:
     ]
     listed = "、".join(f"{_project(rng)}(总投资{_amount(rng)})" for _ in range(rng.randint(2, 5)))
     body.append(f"此次签约的项目主要包括:{listed}等。")
-    for _ in range(rng.randint(2, 5)):
+    for _ in range(rng.randint(3, 7)):
         body.append(
             f"其中,{_firm(rng)}{_project(rng)}总投资{_amount(rng)},位于{county},"
             f"占地{rng.randint(50, 900)}亩,{rng.choice(VERBS)},"
@@ -115,7 +118,7 @@ def article(index: int) -> str:
         f"今年以来,全市累计完成固定资产投资{rng.randint(100, 3000)}亿元,"
         f"同比增长{rng.randint(1, 20)}%。"
     )
-    body.extend(FILLER for _ in range(rng.randint(2, 6)))
+    body.extend(FILLER for _ in range(rng.randint(8, 20)))
     text = "\n".join(body)
     if rng.random() < 0.2:  # a paragraph broken mid-sentence, as pasted pages often are
         cut = len(text) // 2
@@ -155,20 +158,25 @@ def main(argv: list[str]) -> int:
     start = time.perf_counter()
     extract(articles[0])
     warm = time.perf_counter() - start
-    start = time.perf_counter()
-    projects = 0
-    for text in articles:
-        projects += len(extract(text).projects)
-    seconds = time.perf_counter() - start
-    rate = count / seconds
-    verdict = "ok" if rate >= TARGET else f"BELOW target {TARGET}"
-    print(
-        f"intel extract: {count} articles ({chars / count:.0f} chars on average) "
-        f"in {seconds:.2f} s: {rate:.0f} articles/s on one core ({verdict}), "
-        f"{chars / seconds / 1e6:.2f} M chars/s, {projects} projects; "
-        f"first call {warm * 1000:.0f} ms; peak memory {_high_water_mb():.0f} MB"
-    )
-    return 0 if rate >= TARGET else 1
+    results = []
+    for organisations in (False, True):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        projects = 0
+        for text in articles:
+            projects += len(extract(text, organisations=organisations).projects)
+        wall = time.perf_counter() - start
+        seconds = time.process_time() - cpu_start  # CPU time: per core, whatever else runs
+        rate = count / seconds
+        results.append(rate)
+        verdict = "ok" if rate >= TARGET else f"BELOW target {TARGET}"
+        label = "with the LAC tagger" if organisations else "engine"
+        print(
+            f"intel extract ({label}): {count} articles ({chars / count:.0f} chars on average) "
+            f"in {seconds:.2f} CPU s ({wall:.2f} s wall): {rate:.0f} articles/s per core "
+            f"({verdict}), {chars / seconds / 1e6:.2f} M chars/s, {projects} projects; "
+            f"first call {warm * 1000:.0f} ms; peak memory {_high_water_mb():.0f} MB"
+        )
+    return 0 if results[0] >= TARGET else 1
 
 
 if __name__ == "__main__":

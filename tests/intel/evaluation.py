@@ -98,9 +98,16 @@ class Score:
         )
 
 
-def extract_file(path: Path, published: date | None = None) -> Extraction:
+def extract_file(
+    path: Path, published: date | None = None, *, organisations: bool = True
+) -> Extraction:
     document = readers.read_bytes(path.name, path.read_bytes())
-    return extract(document.text, title=document.title, published=published or document.published)
+    return extract(
+        document.text,
+        title=document.title,
+        published=published or document.published,
+        organisations=organisations,
+    )
 
 
 def _in_region(predicted: str | None, gold: str) -> bool:
@@ -170,20 +177,24 @@ def evaluate(texts: dict[str, Extraction]) -> Score:
     return score
 
 
-def own_extractions() -> dict[str, Extraction]:
+def own_extractions(*, organisations: bool = True) -> dict[str, Extraction]:
     result = {}
     for name, label in labels().items():
         if name.startswith("seed:"):
             continue
-        result[name] = extract_file(ARTICLES / name, label.get("published"))
+        result[name] = extract_file(
+            ARTICLES / name, label.get("published"), organisations=organisations
+        )
     return result
 
 
-def seed_extractions(texts: dict[str, str]) -> dict[str, Extraction]:
+def seed_extractions(texts: dict[str, str], *, organisations: bool = True) -> dict[str, Extraction]:
     result = {}
     for name, label in labels().items():
         if name.startswith("seed:"):
             result[name] = extract(
-                texts[name.removeprefix("seed:")], published=label.get("published")
+                texts[name.removeprefix("seed:")],
+                published=label.get("published"),
+                organisations=organisations,
             )
     return result

@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from parklink.intel.extract import dates as dates_mod
-from parklink.intel.extract import money, names, places, stages
+from parklink.intel.extract import money, names, ner, places, stages
 from parklink.intel.extract.types import (
     INVESTMENT_KINDS,
     Amount,
@@ -82,6 +82,7 @@ class _Context:
     hits: tuple[places.Hit, ...]
     dates: tuple[dates_mod.FoundDate, ...]
     companies: tuple[tuple[int, int, str], ...] = ()
+    organisations: bool = False  # ask the LAC tagger for enterprises named without a suffix
 
 
 def sentences_of(text: str) -> list[tuple[int, int]]:
@@ -134,6 +135,7 @@ def build(
     published: date | None,
     gazetteer: places.Gazetteer,
     title: str = "",
+    organisations: bool = False,
 ) -> tuple[tuple[ExtractedProject, ...], tuple[ArticleTotal, ...]]:
     companies_found = tuple(names.enterprises(text))
     company_spans = [(start, end) for start, end, _ in companies_found]
@@ -153,6 +155,7 @@ def build(
         hits,
         tuple(dates_mod.find_dates(text, published)),
         companies_found,
+        organisations and ner.available(),
     )
     sentences = sentences_of(text)
     figures = money.find_amounts(text)
@@ -522,6 +525,24 @@ def _finish(
                     hit.name,
                     Field(hit.name, _span(text, hit.start, hit.end), _span(text, *sentence)),
                 )
+    if not companies and ctx.organisations:
+        # No company name in its clauses: ask the tagger about the name, then its clause.
+        start, _end = record.mentions[0]
+        sentence = next((s for s in record.sentences if s[0] <= start < s[1]), first_sentence)
+        clause = _part(text, sentence, start)
+        for window in ((record.name.start, record.name.end), clause):
+            for org_start, org_end, org in ner.organisations(text[window[0] : window[1]]):
+                if not _inside_region_name(org, ctx):
+                    companies.setdefault(
+                        org,
+                        Field(
+                            org,
+                            _span(text, window[0] + org_start, window[0] + org_end),
+                            _span(text, *sentence),
+                        ),
+                    )
+            if companies:
+                break
     place_field, adcode, park_field = _place(record, ctx, article_place)
     sector = _sector(text, record)
     stage, stage_date = "unknown", None
@@ -633,6 +654,11 @@ def _refine(code: str, context: list[places.Hit], ctx: _Context) -> tuple[places
         and any((r := places.region(c)) and code in r.path.split("/")[:-1] for c in h.codes)
     ]
     return places.resolve(inside, ctx.hits) if inside else None
+
+
+def _inside_region_name(name: str, ctx: _Context) -> bool:
+    """A tagged "organisation" that is only a place name (成都高新区) is not an enterprise."""
+    return any(h.kind == places.REGION and h.name == name for h in ctx.gazetteer.find(name))
 
 
 def headline(amounts: Sequence[Amount]) -> Amount | None:
