@@ -20,7 +20,8 @@
 
 The truth is what the generator meant, written with the templates' own keywords: accuracy on
 it is a check of consistency, not of real-world quality (tests/chains/data/scopes.yaml is that).
-1,000,000 rows take a few seconds (numpy for the numbers and codes; strings by list building).
+1,000,000 rows take about 10 s of CPU (numpy for the numbers and codes; strings by list
+building); the CSV is written in a few more.
 """
 
 from __future__ import annotations

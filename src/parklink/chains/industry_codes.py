@@ -5,7 +5,7 @@ and 1,381 classes (小类, 4 digits: the file's 1,380 and 3741, see ERRATA). The
 row for the 198 groups that are not subdivided (their only class is the group code + "0");
 `table()` adds them, named after that class, so that every 3-digit code of the standard can be
 looked up. Source and caveats:
-src/parklink/data/README (the `gbt4754_2017.csv` entry) and docs/chains.md.
+data/gbt4754_2017.md.
 """
 
 from __future__ import annotations
