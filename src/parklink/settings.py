@@ -391,6 +391,8 @@ LOGGING = {
         # Django's own request errors go to the root handler once (with the traceback).
         "django": {"level": LOG_LEVEL, "propagate": True},
         "django.db.backends": {"level": "WARNING", "propagate": True},
+        # django-axes announces itself at INFO in every process; only its warnings matter.
+        "axes": {"level": "WARNING", "propagate": True},
     },
 }
 

@@ -127,3 +127,13 @@ class TestHeartbeat:
         seen(seconds_ago=2 * 24 * 3600)
         health.Heartbeat("host-2-1", "default", interval=5).beat()
         assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["host-2-1"]
+
+
+class TestBehindTls:
+    def test_health_checks_are_exempt_from_the_https_redirect(self) -> None:
+        with override_settings(SECURE_SSL_REDIRECT=True):
+            browser = Client()
+            assert browser.get("/healthz").status_code == 200
+            login = browser.get("/login/")
+        assert login.status_code == 301
+        assert login["Location"] == "https://testserver/login/"

@@ -158,29 +158,55 @@ class TestSlowQueries:
         assert connection.execute_wrappers.count(slow_query) == 1
 
 
+# A request in a process configured as in production: its log lines as printed.
+REQUEST_PROBE = (
+    "import django; django.setup(); from django.test import Client; "
+    "response = Client().get('/readyz', headers={'X-Request-ID': 'probe-42'}); "
+    "print(response.status_code, response['X-Request-ID'])"
+)
+
+
 class TestFormats:
-    def run_check(self, tmp_path: Path, fmt: str) -> subprocess.CompletedProcess[str]:
-        env = production_env(tmp_path, PARKLINK_LOG_FORMAT=fmt, LOG_LEVEL="INFO")
+    def run_request(self, tmp_path: Path, fmt: str) -> subprocess.CompletedProcess[str]:
+        (tmp_path / "static").mkdir()  # as collectstatic leaves it (no warning about it)
+        env = production_env(
+            tmp_path,
+            PARKLINK_LOG_FORMAT=fmt,
+            LOG_LEVEL="INFO",
+            ALLOWED_HOSTS="testserver",
+            DJANGO_SETTINGS_MODULE="parklink.settings",
+        )
         return subprocess.run(
-            [*PARKLINK, "check"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+            [PARKLINK[0], "-c", REQUEST_PROBE],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
 
-    def test_json_every_line_parses(self, tmp_path: Path) -> None:
-        done = self.run_check(tmp_path, "json")
+    def test_json_every_line_parses_and_names_the_request(self, tmp_path: Path) -> None:
+        done = self.run_request(tmp_path, "json")
         assert done.returncode == 0, done.stderr
-        logged = [line for line in done.stderr.splitlines() if line.strip()]
-        assert logged, "expected at least the start-up lines"
-        for line in logged:
-            entry = json.loads(line)
+        assert done.stdout.split() == ["503", "probe-42"]  # not migrated: not ready
+        logged = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]
+        assert logged, "the not-ready warning was not logged"
+        for entry in logged:
             assert {"time", "level", "logger", "message", "request_id"} <= set(entry)
+        health = [entry for entry in logged if entry["logger"] == "parklink.health"]
+        assert [entry["request_id"] for entry in health] == ["probe-42"]
+        assert str(health[0]["message"]).startswith("not ready: unapplied migrations: ")
 
-    def test_text_lines_carry_the_request_id_slot(self, tmp_path: Path) -> None:
-        done = self.run_check(tmp_path, "text")
+    def test_text_lines_carry_the_request_id(self, tmp_path: Path) -> None:
+        done = self.run_request(tmp_path, "text")
         assert done.returncode == 0, done.stderr
         logged = [line for line in done.stderr.splitlines() if line.strip()]
-        assert logged and all(" [-] " in line for line in logged)
+        assert any(
+            " WARNING parklink.health [probe-42] not ready: unapplied migrations" in line
+            for line in logged
+        ), logged
 
     def test_an_unknown_format_is_refused_by_name(self, tmp_path: Path) -> None:
-        done = self.run_check(tmp_path, "xml")
+        done = self.run_request(tmp_path, "xml")
         assert done.returncode != 0
         assert "PARKLINK_LOG_FORMAT must be json or text" in done.stderr
