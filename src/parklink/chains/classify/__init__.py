@@ -327,8 +327,12 @@ class Classifier:
                     if v_end > start and v_start < end:
                         if v_start >= start and v_end <= end:
                             inside |= v_mask
-                        continue
-                    outside |= v_mask
+                            continue
+                        if v_end <= end:
+                            continue  # begins before the keyword and ends in it: no verb of it
+                    outside |= (
+                        v_mask  # 储能系统|集成: a verb running on past the keyword is its own
+                    )
                 mask = outside or (inside if min(noun_end, sub_end) - end < NOUN else 0)
                 # a keyword written with its verb (光伏设备安装, 医疗器械注册代理) is a whole
                 # item of the segment's kind: its own verb cannot say otherwise
