@@ -88,7 +88,10 @@ class ItemForm(forms.Form):
     sector = forms.CharField(label=_("产业领域"), max_length=64, required=False)
     stage = forms.ChoiceField(label=_("阶段"), choices=ENTRY_STAGES)
     stage_date = forms.DateField(
-        label=_("阶段日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("阶段日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("留空则取文章发布日期"),
     )
     reason = forms.CharField(label=_("修改说明"), max_length=500, required=False)
 
