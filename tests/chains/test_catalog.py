@@ -90,6 +90,7 @@ edges:
 
 
 def test_a_minimal_template_parses() -> None:
+    assert parse(MINIMAL + "service_segment: b\n").service_segment == "b"
     chain = parse(MINIMAL)
     assert chain.key == "demo" and chain.edges == (("a", "b"),)
     assert chain.segment("b").effective_activity == "serve"
@@ -124,6 +125,7 @@ def test_a_minimal_template_parses() -> None:
         (lambda d: d["edges"].append(["b", "a"]), "edges: 供应关系成环 a → b → a"),
         (lambda d: d["edges"].append(["a", "a"]), "edges[1]: 环节“a”不能供应自己"),
         (lambda d: d.update(colour="red"), "未知字段 (unknown field) colour"),
+        (lambda d: d.update(service_segment="zzz"), "service_segment: 环节“zzz”不存在"),
         (
             lambda d: d["segments"][0].update(weight=2),
             "segments[a]: 未知字段 (unknown field) weight",

@@ -160,3 +160,14 @@ def test_a_verb_inside_a_keyword_does_not_make_a_seller_a_maker(classifier: Clas
         "integrated_circuits",
         "packaging",
     )
+
+
+def test_installing_a_product_places_a_firm_in_the_service_segment(
+    classifier: Classifier,
+) -> None:
+    found = classifier.classify("某某新能源有限公司", "光伏组件的销售、安装；水电安装", None)
+    assert best(found) == ("photovoltaics", "power_station")
+    assert "安装维修" in found[0].evidence[0]
+    assert all(c.segment != "module" for c in accepted(found))
+    # a chain without a service segment: installing its product is no membership
+    assert accepted(classifier.classify("某某公司", "锂电池安装；电池销售", None)) == []

@@ -47,6 +47,7 @@ TOP_FIELDS = (
     "description",
     "keywords",
     "allow_cycles",
+    "service_segment",
     "segments",
     "edges",
 )
@@ -103,6 +104,9 @@ class Chain:
     description: str = ""
     keywords: tuple[str, ...] = ()  # words naming the chain as a whole (光伏, 锂电): name evidence
     allow_cycles: bool = False
+    # the segment that installs, maintains and repairs the chain's products (光伏电站与安装运维):
+    # a firm that installs a product of the chain (光伏组件安装) is placed there, not as a maker
+    service_segment: str | None = None
     _index: dict[str, Segment] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -323,6 +327,9 @@ def from_data(data: Any) -> Chain:
                 f"供应关系成环 {' → '.join(cycle)}; 如确有循环, 请声明 allow_cycles: true",
                 "edges",
             )
+    service_segment = _text(data.get("service_segment"), "service_segment", required=False)
+    if service_segment and service_segment not in seen:
+        raise CatalogError(f"环节“{service_segment}”不存在 (no such segment)", "service_segment")
     release = _text(data.get("version"), "version")
     chain = Chain(
         key=key,
@@ -334,6 +341,7 @@ def from_data(data: Any) -> Chain:
         description=_text(data.get("description"), "description", required=False),
         keywords=_words(data.get("keywords"), "keywords"),
         allow_cycles=allow_cycles,
+        service_segment=service_segment or None,
     )
     return _with_hash(chain)
 
@@ -350,6 +358,7 @@ def _with_hash(chain: Chain) -> Chain:
         description=chain.description,
         keywords=chain.keywords,
         allow_cycles=chain.allow_cycles,
+        service_segment=chain.service_segment,
     )
 
 
@@ -378,6 +387,8 @@ def _document(chain: Chain) -> dict[str, Any]:
     }
     if chain.allow_cycles:
         document["allow_cycles"] = True
+    if chain.service_segment:
+        document["service_segment"] = chain.service_segment
     segments = []
     for segment in chain.segments:
         item: dict[str, Any] = {

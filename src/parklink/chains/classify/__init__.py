@@ -25,7 +25,16 @@ import ahocorasick
 from parklink.chains import industry_codes
 from parklink.chains.catalog import Chain, Segment
 from parklink.chains.classify import text as lang
-from parklink.chains.classify.text import GROW, INVEST, MAKE, RESEARCH, SERVE, TECH, TRADE
+from parklink.chains.classify.text import (
+    GROW,
+    INSTALL,
+    INVEST,
+    MAKE,
+    RESEARCH,
+    SERVE,
+    TECH,
+    TRADE,
+)
 
 ACCEPT = 0.5  # an assignment: a candidate scoring at least this
 SHOWN = 0.15  # candidates below this are not returned at all
@@ -99,6 +108,7 @@ NAME_SEGMENT, NAME_CHAIN, NAME_ONLY = 0.35, 0.2, 0.55
 TRADER, HOLDING = 0.6, 0.7  # penalties on unconfirmed evidence of a trading / holding firm
 TRADE_DOMINATED = 6  # this many selling verbs and no making verb make a scope a trader's
 LABELS = {
+    INSTALL: "安装维修",
     MAKE: "制造",
     GROW: "种养",
     RESEARCH: "研发",
@@ -109,6 +119,8 @@ LABELS = {
     NONE: "未写经营方式",
 }
 KEYWORD, EXCLUSION, CHAIN_WORD = 0, 1, 2
+PRODUCT_ACTIVITIES = ("make", "grow", "research")
+INSTALLER = 0.9  # installing or repairing a product of the chain: its service segment
 NOUN = 6  # bytes of two Chinese characters in the byte-coded text: a noun's least length
 MODIFIER_GAPS = frozenset(lang.as_bytes(gap) for gap in ("", "用", "的", "专用", "级"))
 
@@ -150,7 +162,8 @@ def _best_class(mask: int, factors: dict[int, float]) -> int:
 
 _BEST = {
     activity: [
-        (best, factors[best]) for best in (_best_class(mask, factors) for mask in range(2 * INVEST))
+        (best, factors[best])
+        for best in (_best_class(mask, factors) for mask in range(2 * INSTALL))
     ]
     for activity, factors in FACTORS.items()
 }
@@ -199,6 +212,16 @@ class Classifier:
                     words.setdefault(lang.normalise(word), []).append((EXCLUSION, index))
             for word in chain.keywords:
                 words.setdefault(lang.normalise(word), []).append((CHAIN_WORD, chain_index))
+        # segment index → the index of its chain's service segment, for installers of products
+        self._service: dict[int, int] = {}
+        for index, target in enumerate(self.targets):
+            chain = target.chain
+            if chain.service_segment and target.segment.effective_activity in PRODUCT_ACTIVITIES:
+                self._service[index] = next(
+                    other
+                    for other, candidate in enumerate(self.targets)
+                    if candidate.chain is chain and candidate.segment.key == chain.service_segment
+                )
         self.automaton = ahocorasick.Automaton()
         for word, entries in words.items():
             coded = lang.as_bytes(word)
@@ -387,6 +410,14 @@ class Classifier:
                     verb, factor = target.best[mask]
                     if whole_item:
                         factor = 1.0
+                    elif mask & INSTALL and not mask & (MAKE | GROW) and index in self._service:
+                        service = self._service[index]  # 光伏组件的销售、安装: downstream
+                        value = weight * INSTALLER
+                        scope_score[service] = _noisy_or(scope_score.get(service, 0.0), value)
+                        confirmed.add(service)
+                        notes = proof.setdefault(service, [])
+                        if len(notes) < 4:
+                            notes.append(("scope", clause + 1, word, INSTALL))
                     score = weight * factor
                     if factor >= CONFIRMS and not modifier:
                         confirmed.add(index)

@@ -17,7 +17,7 @@ from importlib import resources
 import ahocorasick
 
 # Verb classes (bit flags): what an item of a business scope does with the thing it names.
-MAKE, GROW, RESEARCH, SERVE, TECH, TRADE, INVEST = 1, 2, 4, 8, 16, 32, 64
+MAKE, GROW, RESEARCH, SERVE, TECH, TRADE, INVEST, INSTALL = 1, 2, 4, 8, 16, 32, 64, 128
 STRONG, WEAK = "strong", "weak"  # separators: between items / within an item's list of nouns
 
 VERBS: dict[int, tuple[str, ...]] = {
@@ -196,6 +196,9 @@ VERBS: dict[int, tuple[str, ...]] = {
         "项目投资",
     ),
 }
+# Serving verbs that work on a product itself: a firm that installs or repairs the chain's
+# products belongs to the chain's service segment (`Chain.service_segment`).
+INSTALL_VERBS = ("安装", "维修", "维护", "运维", "施工", "调试", "修理", "保养", "维保")
 SEPARATORS: dict[str, tuple[str, ...]] = {
     STRONG: (
         ";",
@@ -359,7 +362,7 @@ def grammar() -> ahocorasick.Automaton:
     for kind, words in SEPARATORS.items():
         for word in words:
             entries[word] = (kind, 0, len(word))
-    for flag, words in VERBS.items():
+    for flag, words in (*VERBS.items(), (INSTALL | SERVE, INSTALL_VERBS)):
         for word in words:
             if word in entries and entries[word][0] == "verb":
                 kind, mask, length = entries[word]
