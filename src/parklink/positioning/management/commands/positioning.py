@@ -234,11 +234,6 @@ REASON_LABELS = {
     "water_intensive": _lazy("高耗水行业"),
     "chemical_park": _lazy("须进入化工园区"),
 }
-PLACE_REASONS = {
-    "small_place": _lazy("企业数低于门槛"),
-    "unclassified": _lazy("已分类企业占比低于门槛"),
-    "empty_place": _lazy("度量合计为 0"),
-}
 
 
 def registry_arguments(parser: ArgumentParser) -> None:
@@ -254,48 +249,41 @@ def registry_arguments(parser: ArgumentParser) -> None:
 
 
 def region_or_error(adcode: str) -> Any:
-    from parklink.regions.models import Region
+    from parklink.core.errors import ParkLinkError
+    from parklink.positioning.services.report import region
 
-    found = Region.objects.filter(adcode=adcode.strip()).first()
-    if found is None:
-        raise CommandError(_("行政区划代码“%(code)s”不存在") % {"code": adcode})
-    return found
+    try:
+        return region(adcode, "within")
+    except ParkLinkError as error:
+        raise CommandError(error.message) from error
 
 
 def registry_figures(options: dict[str, Any], level: str, within: Any) -> tuple[Any, Any]:
     from parklink.core.errors import ParkLinkError
-    from parklink.positioning.services.matrix import registry_matrix
+    from parklink.positioning.services.report import Options, figures
 
-    try:
-        placed = registry_matrix(
-            level=level,
-            measure=options["measure"],
-            digits=options["digits"],
-            within=within,
-            min_enterprises=options["min_enterprises"],
-            min_classified=options["min_classified"],
-            min_places=options["min_places"],
-        )
-    except ParkLinkError as error:
-        details = "; ".join(str(v) for v in (error.detail or {}).values())
-        raise CommandError(f"{error.message}:{details}" if details else error.message) from error
-    m = placed.matrix
-    if len(m.places) < 2 or len(m.industries) < 2:
-        raise CommandError(
-            _("达到门槛的地区(%(places)s 个)或产业(%(industries)s 个)少于 2 个,无法计算")
-            % {"places": len(m.places), "industries": len(m.industries)}
-        )
-    result = compute(
-        m.values, threshold=options["threshold"], convention=convention(options["convention"])
+    chosen = Options(
+        measure=options["measure"],
+        digits=options["digits"],
+        min_enterprises=options["min_enterprises"],
+        min_classified=options["min_classified"],
+        min_places=options["min_places"],
+        convention=options["convention"],
+        threshold=options["threshold"],
     )
-    return placed, result
+    try:
+        return figures(chosen, level, within)
+    except ParkLinkError as error:
+        details = "; ".join(
+            str(v) for v in (error.detail or {}).values() if str(v) != error.message
+        )
+        raise CommandError(f"{error.message}:{details}" if details else error.message) from error
 
 
 def industry_name(code: str) -> str:
-    from parklink.chains.industry_codes import table
+    from parklink.positioning.services.report import industry_name as name
 
-    entry = table().get(code)
-    return entry.name.strip() if entry else ""
+    return name(code)
 
 
 def compute_registry_arguments(parser: ArgumentParser) -> None:
@@ -377,40 +365,35 @@ def recommend_arguments(parser: ArgumentParser) -> None:
 
 
 def recommend_place(command: Command, options: dict[str, Any]) -> None:
-    from parklink.positioning.recommend import recommend
-    from parklink.positioning.screening import TAGS, screen
+    from parklink.core.errors import ParkLinkError
+    from parklink.positioning.services.report import Options, place_report
 
-    place = region_or_error(options["place"])
-    level = options["place_level"] or place.level
-    if options["within"]:
-        within = region_or_error(options["within"])
-    else:
-        province = place.path.split("/")[0]
-        within = region_or_error(province) if level != "province" else None
-    placed, result = registry_figures(options, level, within)
-    m = placed.matrix
-    quality = m.quality.get(place.adcode)
-    if place.adcode not in m.places:
-        why = PLACE_REASONS.get(quality.reason, "") if quality else _("登记册中没有该地区的企业")
-        raise CommandError(_("%(name)s 未参与计算:%(why)s") % {"name": place.full_name, "why": why})
-    tags = [t.strip() for t in options["exclude_tags"].split(",") if t.strip()]
-    unknown = sorted(set(tags) - set(TAGS))
-    if unknown:
-        raise CommandError(
-            _("未知的生态筛选标签:%(tags)s(可选:%(known)s)")
-            % {"tags": "、".join(unknown), "known": "、".join(TAGS)}
-        )
-    by_hand = [c.strip() for c in options["exclude"].split(",") if c.strip()]
-    exclusions = screen(m.industries, tags, partly=not options["whole_only"], by_hand=by_hand)
-    found = recommend(result, m.places.index(place.adcode), m.industries, place.adcode, exclusions)
-    assert quality is not None
+    chosen = Options(
+        measure=options["measure"],
+        digits=options["digits"],
+        level=options["place_level"],
+        within=options["within"],
+        min_enterprises=options["min_enterprises"],
+        min_classified=options["min_classified"],
+        min_places=options["min_places"],
+        convention=options["convention"],
+        threshold=options["threshold"],
+        exclude_tags=[t.strip() for t in options["exclude_tags"].split(",") if t.strip()],
+        whole_only=options["whole_only"],
+        exclude=[c.strip() for c in options["exclude"].split(",") if c.strip()],
+    )
+    try:
+        report = place_report(options["place"], chosen)
+    except ParkLinkError as error:
+        raise CommandError(error.message) from error
+    found, quality, m = report.found, report.quality, report.placed.matrix
     command.stdout.write(
         _(
             "%(name)s:ECI %(eci).3f,数据质量 %(grade)s(%(n)s 家企业,已分类 %(share).0f%%);"
             "参与比较的地区 %(places)s 个"
         )
         % {
-            "name": place.full_name,
+            "name": report.place.full_name,
             "eci": found.eci,
             "grade": quality.grade,
             "n": quality.enterprises,
@@ -418,7 +401,7 @@ def recommend_place(command: Command, options: dict[str, Any]) -> None:
             "places": len(m.places),
         }
     )
-    for note in (describe(d) for d in result.diagnostics):
+    for note in (describe(d) for d in report.result.diagnostics):
         command.stdout.write("  " + note)
     command.stdout.write(_("推荐产业(按可行性与吸引力排序):"))
     for r in found.candidates()[: options["top"]]:
@@ -435,22 +418,27 @@ def recommend_place(command: Command, options: dict[str, Any]) -> None:
             + "、".join(f"{r.industry} {industry_name(r.industry)}" for r in strengths)
         )
     for code, reasons in sorted(found.excluded.items()):
-        words = []
-        for reason in reasons:
-            kind, _sep, tag = reason.partition(":")
-            if kind == "by_hand":
-                words.append(_("手工排除"))
-            elif kind == "partly":
-                words.append(_("部分属于%(tag)s") % {"tag": REASON_LABELS[tag]})
-            else:
-                words.append(str(REASON_LABELS[tag]))
         command.stdout.write(
             _("已排除 %(code)s %(name)s:%(why)s")
-            % {"code": code, "name": industry_name(code), "why": "、".join(words)}
+            % {"code": code, "name": industry_name(code), "why": "、".join(reason_words(reasons))}
         )
     if options["output"]:
         write_recommendations(Path(options["output"]), found)
         command.stdout.write(_("已导出到 %(path)s") % {"path": options["output"]})
+
+
+def reason_words(reasons: list[str]) -> list[str]:
+    """`tag:two_high` / `partly:two_high` / `by_hand` in the user's words."""
+    words = []
+    for reason in reasons:
+        kind, _sep, tag = reason.partition(":")
+        if kind == "by_hand":
+            words.append(_("手工排除"))
+        elif kind == "partly":
+            words.append(_("部分属于%(tag)s") % {"tag": REASON_LABELS[tag]})
+        else:
+            words.append(str(REASON_LABELS[tag]))
+    return words
 
 
 def write_recommendations(path: Path, found: Any) -> None:

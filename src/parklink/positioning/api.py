@@ -1,0 +1,92 @@
+"""Positioning API (/api/v1/positioning/): a place's recommended industries from the registry.
+
+The registry is shared by every organisation, so every signed-in caller gets the same figures;
+an unknown place is a 404, a place below the thresholds or bad options a 400 naming the field.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from parklink.accounts.apitools import current_user
+from parklink.positioning.recommend import Recommendation
+from parklink.positioning.schemas import RecommendOut, RecommendQuery
+from parklink.positioning.services.report import Options, industry_name, place_report
+
+router = Router(tags=["positioning"])
+
+
+def _number(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _industry(item: Recommendation) -> dict[str, Any]:
+    return {
+        "industry": item.industry,
+        "name": industry_name(item.industry),
+        "quadrant": item.quadrant,
+        "present": item.present,
+        "rank": item.rank,
+        "score": _number(item.score),
+        "rca": _number(item.rca),
+        "density": _number(item.density),
+        "pci": _number(item.pci),
+        "cog": _number(item.cog),
+        "reasons": [{"code": code, "value": _number(value)} for code, value in item.reasons],
+    }
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+@router.get("/recommend", response=RecommendOut, summary="A place's recommended industries")
+def recommend(request: HttpRequest, query: Query[RecommendQuery]) -> dict[str, Any]:
+    current_user(request)
+    options = Options(
+        measure=query.measure,
+        digits=query.digits,
+        level=query.level,
+        within=query.within,
+        min_enterprises=query.min_enterprises,
+        min_classified=query.min_classified,
+        min_places=query.min_places,
+        convention=query.convention,
+        threshold=query.threshold,
+        exclude_tags=_split(query.exclude_tags),
+        whole_only=query.whole_only,
+        exclude=_split(query.exclude),
+    )
+    report = place_report(query.place, options)
+    found, m = report.found, report.placed.matrix
+    return {
+        "place": report.place.adcode,
+        "place_name": report.place.full_name,
+        "level": report.placed.level,
+        "within": report.within.adcode if report.within else None,
+        "places_compared": len(m.places),
+        "industries": len(m.industries),
+        "measure": query.measure,
+        "digits": query.digits,
+        "convention": query.convention,
+        "eci": _number(found.eci),
+        "quality": {
+            "enterprises": report.quality.enterprises,
+            "classified": report.quality.classified,
+            "classified_share": report.quality.classified_share,
+            "grade": report.quality.grade,
+        },
+        "eigenvalues": list(report.result.eigenvalues),
+        "eigen_gap": _number(report.result.eigen_gap),
+        "warnings": sorted(report.result.codes() & {"weak_structure", "disconnected"}),
+        "candidates": [_industry(i) for i in found.candidates()[: query.top]],
+        "present": [_industry(i) for i in found.items if i.present],
+        "excluded": [
+            {"industry": code, "name": industry_name(code), "reasons": reasons}
+            for code, reasons in sorted(found.excluded.items())
+        ],
+    }

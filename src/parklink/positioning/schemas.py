@@ -1,0 +1,88 @@
+"""JSON shapes of the positioning API. Undefined figures (NaN inside) are null."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import Field
+
+Adcode = Annotated[str, Field(pattern=r"^\d{6}$", examples=["510682"])]
+
+
+class RecommendQuery(Schema):
+    place: Adcode
+    measure: Literal["count", "capital"] = "count"
+    digits: Literal[2, 3, 4] = 2
+    level: Literal["province", "city", "county"] | None = None
+    within: Adcode | None = None
+    min_enterprises: Annotated[int, Field(ge=1, le=100_000)] = 20
+    min_classified: Annotated[float, Field(ge=0, le=1)] = 0.5
+    min_places: Annotated[int, Field(ge=1, le=10_000)] = 2
+    convention: Literal["pyecomplexity", "stata"] = "pyecomplexity"
+    threshold: Annotated[float, Field(gt=0, le=1000)] = 1.0
+    exclude_tags: Annotated[
+        str,
+        Field(
+            max_length=200,
+            description="comma separated: energy_intensive, two_high, water_intensive, "
+            "chemical_park",
+        ),
+    ] = ""
+    whole_only: bool = False
+    exclude: Annotated[
+        str, Field(max_length=2000, description="industry codes, comma separated")
+    ] = ""
+    top: Annotated[int, Field(ge=1, le=2000)] = 50
+
+
+class QualityOut(Schema):
+    enterprises: int
+    classified: int
+    classified_share: float
+    grade: str
+
+
+class ReasonOut(Schema):
+    code: str
+    value: float | None
+
+
+class IndustryOut(Schema):
+    industry: str
+    name: str
+    quadrant: str
+    present: bool
+    rank: int
+    score: float | None
+    rca: float | None
+    density: float | None
+    pci: float | None
+    cog: float | None
+    reasons: list[ReasonOut]
+
+
+class ExcludedOut(Schema):
+    industry: str
+    name: str
+    reasons: list[str]
+
+
+class RecommendOut(Schema):
+    place: str
+    place_name: str
+    level: str
+    within: str | None
+    places_compared: int
+    industries: int
+    measure: str
+    digits: int
+    convention: str
+    eci: float | None
+    quality: QualityOut
+    eigenvalues: list[float]
+    eigen_gap: float | None
+    warnings: list[str]
+    candidates: list[IndustryOut]
+    present: list[IndustryOut]
+    excluded: list[ExcludedOut]

@@ -1,0 +1,122 @@
+"""One place's positioning report from the registry: its figures, quadrants and ranked
+candidates after ecological screening. The command, the API and the page all call
+`place_report`, so they show the same numbers with the same words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from parklink.chains.industry_codes import table as industry_table
+from parklink.core.errors import Invalid, NotFound
+from parklink.positioning.complexity import ComplexityResult, compute, convention
+from parklink.positioning.recommend import PlaceRecommendations, recommend
+from parklink.positioning.registry_matrix import PlaceQuality
+from parklink.positioning.screening import TAGS, screen
+from parklink.positioning.services.matrix import PlacedMatrix, registry_matrix
+from parklink.regions.models import Region
+
+PLACE_REASONS = {
+    "small_place": _lazy("企业数低于门槛"),
+    "unclassified": _lazy("已分类企业占比低于门槛"),
+    "empty_place": _lazy("度量合计为 0"),
+}
+
+
+@dataclass
+class Options:
+    measure: str = "count"
+    digits: int = 2
+    level: str | None = None  # default: the place's own level
+    within: str | None = None  # default: the place's province (nationwide for a province)
+    min_enterprises: int = 20
+    min_classified: float = 0.5
+    min_places: int = 2
+    convention: str = "pyecomplexity"
+    threshold: float = 1.0
+    exclude_tags: list[str] = field(default_factory=list)
+    whole_only: bool = False
+    exclude: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlaceReport:
+    place: Region
+    within: Region | None
+    placed: PlacedMatrix
+    result: ComplexityResult
+    found: PlaceRecommendations
+    quality: PlaceQuality
+
+
+def industry_name(code: str) -> str:
+    entry = industry_table().get(code)
+    return entry.name.strip() if entry else ""
+
+
+def region(adcode: str, field_name: str = "place") -> Region:
+    found = Region.objects.filter(adcode=(adcode or "").strip()).first()
+    if found is None:
+        message = _("行政区划代码“%(code)s”不存在") % {"code": adcode}
+        raise NotFound(message, detail={field_name: message})
+    return found
+
+
+def figures(
+    placed_options: Options, level: str, within: Region | None
+) -> tuple[PlacedMatrix, ComplexityResult]:
+    placed = registry_matrix(
+        level=level,
+        measure=placed_options.measure,
+        digits=placed_options.digits,
+        within=within,
+        min_enterprises=placed_options.min_enterprises,
+        min_classified=placed_options.min_classified,
+        min_places=placed_options.min_places,
+    )
+    m = placed.matrix
+    if len(m.places) < 2 or len(m.industries) < 2:
+        raise Invalid.on(
+            "places",
+            _("达到门槛的地区(%(places)s 个)或产业(%(industries)s 个)少于 2 个,无法计算")
+            % {"places": len(m.places), "industries": len(m.industries)},
+        )
+    try:
+        chosen = convention(placed_options.convention)
+    except ValueError as error:
+        raise Invalid.on("convention", str(error)) from error
+    return placed, compute(m.values, threshold=placed_options.threshold, convention=chosen)
+
+
+def place_report(adcode: str, options: Options) -> PlaceReport:
+    place = region(adcode)
+    level = options.level or place.level
+    if options.within:
+        within: Region | None = region(options.within, "within")
+    elif level != "province":
+        within = region(place.path.split("/")[0], "within")
+    else:
+        within = None
+    unknown = sorted(set(options.exclude_tags) - set(TAGS))
+    if unknown:
+        raise Invalid.on(
+            "exclude_tags",
+            _("未知的生态筛选标签:%(tags)s(可选:%(known)s)")
+            % {"tags": "、".join(unknown), "known": "、".join(TAGS)},
+        )
+    placed, result = figures(options, level, within)
+    m = placed.matrix
+    quality = m.quality.get(place.adcode)
+    if place.adcode not in m.places:
+        why = str(PLACE_REASONS[quality.reason]) if quality else _("登记册中没有该地区的企业")
+        raise Invalid.on(
+            "place", _("%(name)s 未参与计算:%(why)s") % {"name": place.full_name, "why": why}
+        )
+    assert quality is not None
+    exclusions = screen(
+        m.industries, options.exclude_tags, partly=not options.whole_only, by_hand=options.exclude
+    )
+    found = recommend(result, m.places.index(place.adcode), m.industries, place.adcode, exclusions)
+    return PlaceReport(place, within, placed, result, found, quality)

@@ -1,0 +1,84 @@
+"""The positioning page (/positioning/): a place's quadrants, ranked candidates and exclusions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parklink.core.errors import ParkLinkError
+from parklink.core.views import authenticated
+from parklink.positioning.charts import scatter
+from parklink.positioning.forms import PositioningForm
+from parklink.positioning.services.report import Options, industry_name, place_report
+
+QUADRANTS = {
+    "strength": gettext_lazy("优势"),
+    "weakness": gettext_lazy("短板"),
+    "opportunity": gettext_lazy("机会"),
+    "entrant": gettext_lazy("可进入"),
+    "threat": gettext_lazy("远景"),
+    "none": gettext_lazy("不推荐"),
+}
+TAGS = {
+    "energy_intensive": gettext_lazy("高耗能行业"),
+    "two_high": gettext_lazy("“两高”行业"),
+    "water_intensive": gettext_lazy("高耗水行业"),
+    "chemical_park": gettext_lazy("须进入化工园区"),
+}
+WARNINGS = {
+    "weak_structure": gettext_lazy("特征值间隔过小,ECI 排序不可靠"),
+    "disconnected": gettext_lazy("地区—产业网络分成互不相连的几块,ECI 反映的是分块而非复杂度"),
+}
+
+
+def reason_text(reason: str) -> str:
+    kind, _sep, tag = reason.partition(":")
+    if kind == "by_hand":
+        return _("手工排除")
+    if kind == "partly":
+        return _("部分属于%(tag)s") % {"tag": TAGS[tag]}
+    return str(TAGS[tag])
+
+
+@login_required
+def positioning(request: HttpRequest) -> HttpResponse:
+    authenticated(request)
+    form = PositioningForm(request.GET or None)
+    context: dict[str, Any] = {"form": form}
+    if form.is_bound and form.is_valid():
+        place = form.cleaned_data["place"]
+        try:
+            report = place_report(place.adcode, Options(**form.options()))
+        except ParkLinkError as error:
+            form.add_error(None, error.message)
+        else:
+            found = report.found
+            names = {code: industry_name(code) for code in report.placed.matrix.industries}
+            labels = {key: str(value) for key, value in QUADRANTS.items()}
+            context.update(
+                report=report,
+                names=names,
+                candidates=[
+                    (item, names.get(item.industry, ""), labels[item.quadrant])
+                    for item in found.candidates()[:50]
+                ],
+                present=[
+                    (item, names.get(item.industry, ""), labels[item.quadrant])
+                    for item in found.items
+                    if item.present
+                ],
+                excluded=[
+                    (code, names.get(code, ""), "、".join(reason_text(r) for r in reasons))
+                    for code, reasons in sorted(found.excluded.items())
+                ],
+                warnings=[
+                    str(WARNINGS[code]) for code in sorted(report.result.codes() & set(WARNINGS))
+                ],
+                chart=scatter(found, names, labels),
+            )
+    return render(request, "positioning/positioning.html", context)
