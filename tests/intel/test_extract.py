@@ -173,3 +173,16 @@ def test_every_labelled_article_gives_sentences_as_evidence() -> None:
             if project.investment is not None:
                 sentence = project.investment.sentence
                 assert sentence.start <= project.investment.span.start < sentence.end
+
+
+def test_a_currency_named_before_the_number() -> None:
+    plant = one("鸿海集团13日举行电动车电池厂动土典礼,该厂总投资约新台币50亿元。")
+    assert plant.name.value == "电动车电池厂" and plant.stage == "started"
+    assert plant.investment is not None and plant.investment.currency == "TWD"
+    assert plant.investment.yuan is None and plant.investment.approx
+
+
+def test_money_spent_on_site_means_under_construction() -> None:
+    project = one("投资5.5亿元的电动自行车零部件产业园项目已完成投资3.2亿元,预计8月底竣工。")
+    assert project.stage == "under_construction"
+    assert project.investment is not None and project.investment.value == Decimal("5.5") * YI

@@ -51,7 +51,7 @@ _CURRENCY = "|".join(sorted(CURRENCIES, key=len, reverse=True))
 _MULT = "万亿|千亿|百亿|亿|千万|百万|万|千"
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 MONEY = re.compile(
-    rf"(?P<rmb>人民币)?(?P<num>{_NUMBER})(?P<more1>多|余)?(?P<mult>{_MULT})?(?P<more2>多|余)?"
+    rf"(?P<rmb>人民币|新台币|港币|港元|美元|欧元|日元|韩元|英镑)?(?P<num>{_NUMBER})(?P<more1>多|余)?(?P<mult>{_MULT})?(?P<more2>多|余)?"
     rf"(?:(?P<cur>{_CURRENCY})|(?P<bare>(?<=亿)(?![千万百]?(?:瓦|度|吨|公斤|千克|立方|方|人|户|件|头|只"
     r"|个|元|台|套|辆|平方|株|斤|条|张|片|颗|次|年|小时|块|粒|千|kW|GW|MW)))"
     r")(?P<after>以上|左右|上下|多)?"
@@ -198,8 +198,11 @@ def find_amounts(text: str) -> list[Figure]:
         bare = match.group("bare") is not None
         if bare and mult not in {"亿", "万亿", "千亿", "百亿"}:
             continue
-        cur_text = match.group("cur") or ("元" if match.group("rmb") else "")
-        currency = CURRENCIES.get(cur_text, "CNY") if not bare else "CNY"
+        prefix = match.group("rmb") or ""
+        cur_text = match.group("cur") or ""
+        if prefix and cur_text in {"", "元"}:
+            cur_text = prefix  # 新台币50亿元, 美元5000万: the prefix names the currency
+        currency = CURRENCIES.get(cur_text or "元", "CNY")
         value = number * MULTIPLIERS[mult]
         before = text[max(0, start - 4) : start]
         after = match.group("after") or ""

@@ -94,7 +94,7 @@ def clean(text: str, start: int) -> tuple[str, int] | None:
 _VERB_INSIDE = re.compile(
     r"举行|召开|举办|实施|推进|推动|解决|健全|提高|确保|承担|入选|招引|计划|完成|加快|全力|围绕|分类|更新"
     r"|策划|规划|共建|签约|开展|印发|公布|发布|通报|获悉|表示|介绍|要求|力争|努力|打造|建设成|突出|聚焦"
-    r"|进行|累计|引进|以来|新签约"
+    r"|进行|累计|引进|以来|新签约|做好|抓好|跟踪|对接|洽谈|考察|申报|争取"
     r"|\d{4}年|第[一二三四]季度|[一二三四]季度|上半年|下半年|今年|去年|明年|年度|^我[市县区省]|^全[市县区省国]"
 )
 
@@ -156,6 +156,12 @@ _CUT_VERB = re.compile(
 )
 
 
+CEREMONY = re.compile(
+    rf"({_NAME_CHAR}{{2,30}}?(?:厂|工厂|基地|产业园|中心|电站|工程))(?:项目)?"
+    r"(?:开工|动工|动土|奠基|投产|竣工|签约|揭牌)(?:仪式|典礼)"
+)
+
+
 def project_names(text: str) -> list[Name]:
     """Every project name in `text`, left to right, without overlaps."""
     found: list[Name] = []
@@ -181,7 +187,7 @@ def project_names(text: str) -> list[Name]:
             continue  # "X项目是Y…的Z项目": Z describes X, it is not another project
         name, name_start = _without_company(name, name_start)
         found.append(Name(name_start, name_start + len(name), name, "project"))
-    for pattern, how in ((SUBJECT, "subject"), (OBJECT, "object")):
+    for pattern, how in ((SUBJECT, "subject"), (OBJECT, "object"), (CEREMONY, "object")):
         for match in pattern.finditer(text):
             start = match.start(1)
             raw = text[start : match.end()]

@@ -31,7 +31,7 @@ from parklink.intel.extract.types import (
 
 _PART_END = "。!?;\n"
 _ANAPHOR = re.compile(
-    r"(?:该|本|此|这个|这一)(?:项目|基地|工厂|园区|产业园|工程|中心)|^\W*(?:项目|其)"
+    r"(?:该|本|此|这个|这一)(?:项目|基地|工厂|厂|园区|产业园|工程|中心|电站)|^\W*(?:项目|其)"
 )
 _PLURAL = re.compile(r"(?:这些|这批|上述|以上|首批|此次|本次)[^,。;]{0,8}项目")
 _REGIONAL = re.compile(
@@ -377,6 +377,13 @@ def build(
                 record.stage = (stage, verb_start, verb_end)
                 record.stage_sentence = sentence_of(position)
 
+    for key in order:
+        record = projects[key]
+        spent = [a for a in record.amounts if a.kind == "cumulative_spend"]
+        if spent and (record.stage is None or record.stage[0] in {"planned", "signed", "started"}):
+            # "已完成投资3.2亿元": money is being spent on site, so it is being built.
+            record.stage = ("under_construction", spent[0].span.start, spent[0].span.end)
+            record.stage_sentence = (spent[0].sentence.start, spent[0].sentence.end)
     article_place = _article_place(text, title, ctx)
     _merge_title_mentions(text, projects, order)
     result: list[ExtractedProject] = []

@@ -24,10 +24,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "under_construction",
         re.compile(
             r"加快建设|加紧建设|正在建设|在建|建设中|施工|全面建设|推进建设|加速建设|主体封顶|封顶"
-            r"|设备安装|落地建设|开工建设中|续建|如火如荼"
+            r"|设备安装|设备调试|安装调试|落地建设|开工建设中|续建|如火如荼"
         ),
     ),
-    ("started", re.compile(r"开工|奠基|动工|破土|进场施工|开建|启动建设")),
+    ("started", re.compile(r"开工|奠基|动工|动土|破土|进场施工|开建|启动建设")),
     (
         "signed",
         re.compile(
