@@ -21,7 +21,7 @@ NODE_POSITION = """
   const element = document.getElementById('chain-map');
   const chart = echarts.getInstanceByDom(element);
   const node = chart.getOption().series[0].data.find((item) => item.id === key);
-  const [x, y] = chart.convertToPixel({seriesIndex: 0}, [node.x, node.y]);
+  const [x, y] = chart.convertToPixel({seriesIndex: 0}, node.value);
   const box = element.getBoundingClientRect();
   return [box.left + x, box.top + y];
 }

@@ -1,9 +1,10 @@
 """The chain map as an ECharts option: a graph laid out by chain order (no ORM).
 
 Columns are the segments' supply depth (upstream left, downstream right), rows their order
-within a column; a node's colour is its label, its size grows with its enterprise count, and
-a click opens the segment's enterprises and projects (the node's `url`). Segment names reach
-the canvas only through `core.charts` (`label_text`, `tooltip_html`).
+within a column, placed on a hidden cartesian grid (so that symbols stay round); a node's
+colour is its label, its size grows with its enterprise count, and a click opens the
+segment's enterprises and projects (the node's `url`). Segment names reach the canvas only
+through `core.charts` (`label_text`, `tooltip_html`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from parklink.chains.coverage import Label
-from parklink.core.charts import BR, label_text, text_on, tooltip_html
+from parklink.core.charts import BR, INK, label_text, tooltip_html
 
 COLOURS = {
     Label.STRONG: "#1a7f37",
@@ -24,8 +25,7 @@ COLOURS = {
     Label.WEAK: "#d29922",
     Label.MISSING: "#cf222e",
 }
-COLUMN = 190
-ROW = 96
+ROW = 110  # pixels per row of the tallest column
 
 
 def label_colour(label: Label) -> str:
@@ -53,16 +53,14 @@ def chain_map(
                 {
                     "id": item.key,
                     "name": label_text(item.segment.name),
-                    "x": depth * COLUMN,
-                    "y": row * ROW - (len(items) - 1) * ROW / 2,
-                    "value": item.enterprises,
+                    # [column, row] on a hidden cartesian grid: symbols stay round.
+                    "value": [depth, (len(items) - 1) / 2 - row],
                     "symbolSize": round(min(size, 110), 1),
                     "itemStyle": {
                         "color": colour,
                         "borderColor": "#0a3069" if item.key == selected else "#ffffff",
                         "borderWidth": 4 if item.key == selected else 1,
                     },
-                    "label": {"color": text_on(colour)},
                     "url": url_for(item.key),
                     "tooltip": {
                         "formatter": tooltip_html(
@@ -81,6 +79,7 @@ def chain_map(
                     },
                 }
             )
+    half = max((len(items) - 1) / 2 for items in columns.values()) if columns else 0
     links = [{"source": supplier, "target": buyer} for supplier, buyer in found.chain.edges]
     links += [
         {
@@ -106,21 +105,20 @@ def chain_map(
             },
         },
         "legend": {"show": False},
+        "grid": {"left": 70, "right": 70, "top": 70, "bottom": 50},
+        "xAxis": {"type": "value", "show": False, "min": -0.4, "max": max(columns) + 0.4},
+        "yAxis": {"type": "value", "show": False, "min": -half - 0.6, "max": half + 0.6},
         "series": [
             {
                 "type": "graph",
-                "layout": "none",
-                "roam": True,
-                "top": 48,
-                "bottom": 24,
-                "left": 60,
-                "right": 60,
+                "coordinateSystem": "cartesian2d",
                 "label": {
                     "show": True,
-                    "position": "inside",
+                    "position": "bottom",
                     "fontSize": 12,
-                    "width": 90,
+                    "width": 110,
                     "overflow": "break",
+                    "color": INK,
                 },
                 "edgeSymbol": ["none", "arrow"],
                 "edgeSymbolSize": 9,
@@ -137,4 +135,4 @@ def map_height(found: Any) -> int:
     per_column: dict[int, int] = defaultdict(int)
     for item in found.segments:
         per_column[item.depth] += 1
-    return max(320, 120 + ROW * max(per_column.values(), default=1))
+    return max(340, 140 + ROW * max(per_column.values(), default=1))
