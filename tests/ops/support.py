@@ -57,3 +57,19 @@ def redis_server_or_skip() -> str:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+def suite_database_env(name: str) -> dict[str, str]:
+    """A database of the suite's own engine for a server started by a test: under
+    tests.support.with_postgres a fresh PostgreSQL database `name` on that server, else
+    nothing (the server's own SQLite file under its PARKLINK_VAR)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return {}
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    base, _, query = url.partition("?")
+    return {"DATABASE_URL": f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")}

@@ -25,7 +25,14 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from parklink.core import serving
-from tests.ops.support import PARKLINK, ROOT, free_port, parklink, production_env
+from tests.ops.support import (
+    PARKLINK,
+    ROOT,
+    free_port,
+    parklink,
+    production_env,
+    suite_database_env,
+)
 
 
 class TestGunicornConfig:
@@ -139,7 +146,8 @@ def stop(process: subprocess.Popen[str]) -> str:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """An installation as `make install` leaves it: migrated, static files collected."""
     var = tmp_path_factory.mktemp("served")
-    env = production_env(var)
+    # SQLite, or a PostgreSQL database of its own when the suite runs on PostgreSQL.
+    env = production_env(var, **suite_database_env("parklink_ops_served"))
     for args in (("migrate", "--no-input", "-v", "0"), ("collectstatic", "--no-input", "-v", "0")):
         done = parklink(env, *args)
         assert done.returncode == 0, done.stderr

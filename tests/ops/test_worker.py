@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.support import PARKLINK, ROOT, parklink, production_env
+from tests.ops.support import PARKLINK, ROOT, parklink, production_env, suite_database_env
 
 TASKS = 60
 ENGINES = ["sqlite"]
@@ -21,23 +21,9 @@ if os.environ.get("DATABASE_URL", "").startswith("postgres"):
     ENGINES.append("postgresql")
 
 
-def postgres_database(name: str) -> str:
-    """A fresh database of the suite's PostgreSQL server; its URL."""
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    base, _, query = url.partition("?")
-    return f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
-
-
 @pytest.mark.parametrize("engine", ENGINES)
 def test_two_workers_run_every_task_exactly_once(tmp_path: Path, engine: str) -> None:
-    extra: dict[str, str] = {}
-    if engine == "postgresql":
-        extra["DATABASE_URL"] = postgres_database("parklink_ops_workers")
+    extra = suite_database_env("parklink_ops_workers") if engine == "postgresql" else {}
     env = production_env(tmp_path, **extra)
     done = parklink(env, "migrate", "--no-input", "-v", "0")
     assert done.returncode == 0, done.stderr
