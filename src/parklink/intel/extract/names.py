@@ -190,7 +190,8 @@ def project_names(text: str) -> list[Name]:
     for pattern, how in ((SUBJECT, "subject"), (OBJECT, "object"), (CEREMONY, "object")):
         for match in pattern.finditer(text):
             start = match.start(1)
-            raw = text[start : match.end()]
+            end = match.end() if pattern is not CEREMONY else match.end(1)
+            raw = text[start:end]
             if raw.endswith("项目") and how == "subject":
                 continue
             if _CONTENTS.match(raw):
@@ -202,7 +203,7 @@ def project_names(text: str) -> list[Name]:
             name, name_start = cleaned
             if how == "object" and "、" in name and not name.endswith(("中心", "基地")):
                 name_start += name.rfind("、") + 1
-                name = text[name_start : match.end()]
+                name = text[name_start:end]
                 if clean(name, name_start) is None:
                     continue
             if _after_copula(text, name_start):
