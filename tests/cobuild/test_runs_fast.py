@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from django.db import connection
 
 from parklink.accounts.models import Organization, User
 from parklink.cobuild import tasks
@@ -262,6 +263,29 @@ class TestReading:
         whole = _inputs(mixed).digest()
         monkeypatch.setattr(bulk, "READ_CHUNK", 3)
         assert _inputs(mixed).digest() == whole
+
+    @pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="the binary COPY readers are PostgreSQL's (run with tests.support.with_postgres)",
+    )
+    def test_the_copy_readers_give_what_the_orm_gives(self, mixed: dict[str, Any]) -> None:
+        made = mixed["agreement"]
+        firms = mixed["firms"]
+        # A covered enterprise without an introducer or dates, and one with no record.
+        CoveredEnterprise.objects.filter(agreement=made, enterprise=firms[0]).update(
+            introduced_by=None, settled_on=None, moved_on=None, full_production_on=None
+        )
+        queryset = runs.current_records(made, runs.parse_period("2025Q1"))
+        orm = bulk.read_records_orm(queryset)
+        copied = bulk.read_records(queryset)
+        for name in ("ids", "enterprise", "indicator", "amount"):
+            assert getattr(copied, name).tolist() == getattr(orm, name).tolist(), name
+            assert getattr(copied, name).dtype == getattr(orm, name).dtype, name
+        assert copied.indicators == orm.indicators
+        assert runs._facts_copy(made, copied) == runs._facts_orm(made, orm.enterprise_ids())
+        facts = runs._facts_copy(made, copied)[str(firms[0].pk)]
+        assert (facts.introduced_by, facts.settled_on, facts.moved_on) == (None, None, None)
+        assert facts.production_on is None
 
 
 class TestBackground:
