@@ -78,3 +78,16 @@ def test_highlight_merges_overlapping_sentences() -> None:
         ("h", True),
     ]
     assert highlight("abc", []) == [("abc", False)]
+
+
+def test_an_items_figure_reads_with_its_qualifier_or_in_its_own_currency() -> None:
+    from parklink.intel.templatetags.intel_tags import qualified
+
+    assert qualified({"amount": "1000000000", "qualifier": "at_least"}) == "超10亿元"
+    assert (
+        qualified(
+            {"amount": "", "foreign_amount": "50000000", "currency": "USD", "qualifier": "about"}
+        )
+        == "约50000000 USD"
+    )
+    assert qualified({}) == "—"

@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from parklink.projects.amounts import format_qualified
+from parklink.projects.amounts import format_qualified, prefix
 from parklink.projects.models import ProjectStage
 
 register = template.Library()
@@ -29,10 +29,14 @@ KIND_LABELS: dict[str, Any] = {
 @register.filter
 def qualified(data: dict[str, Any]) -> str:
     """超10亿元 / 约2亿元 from an item's data (amount in 元 and its qualifier)."""
-    amount = (data or {}).get("amount")
-    if not amount:
-        return "—"
-    return format_qualified(amount, data.get("qualifier"), language=get_language() or "zh")
+    data = data or {}
+    amount = data.get("amount")
+    if amount:
+        return format_qualified(amount, data.get("qualifier"), language=get_language() or "zh")
+    if data.get("foreign_amount"):  # a foreign figure the article gives no rate for
+        words = prefix(data.get("qualifier"), get_language() or "zh")
+        return f"{words}{data['foreign_amount']} {data.get('currency') or ''}".strip()
+    return "—"
 
 
 @register.filter
