@@ -443,6 +443,9 @@ class Classifier:
         coded = {index for index, weight, _prefix in code_hits if weight >= CODE_EXACT}
         if len({self.targets[index].chain_index for index in coded}) > 1:
             coded = set()
+        # … and only where the scope itself confirmed nothing of that chain
+        sure = {self.targets[index].chain_index for index in confirmed}
+        coded = {index for index in coded if self.targets[index].chain_index not in sure}
         for index, weight, prefix in code_hits:
             scores[index] = _noisy_or(scores.get(index, 0.0), weight)
             label = industry_codes.name(code) or industry_codes.name(prefix)
