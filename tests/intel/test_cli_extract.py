@@ -111,3 +111,25 @@ def test_a_bad_file_is_reported_and_the_others_go_on(tmp_path: Path) -> None:
     assert "bad.pdf: 出错:不是有效的 PDF 文件" in err.getvalue() or "bad.pdf" in err.getvalue()
     lines = target.read_text("utf-8").splitlines()
     assert [json.loads(line)["file"] for line in lines] == ["good.txt"]
+
+
+def test_an_extractor_failure_on_one_file_spares_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parklink.intel import cli_extract
+
+    real = cli_extract.extract
+
+    def flaky(text: str, **kwargs: object):  # type: ignore[no-untyped-def]
+        if "POISON" in text:
+            raise RuntimeError("boom")
+        return real(text, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli_extract, "extract", flaky)
+    (tmp_path / "a.txt").write_text("POISON 总投资10亿元的甲乙丙丁项目开工。", "utf-8")
+    shutil.copy(evaluation.ARTICLES / "a13_phase.txt", tmp_path / "b.txt")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 个文件"):
+        call_command("intel", "extract", str(tmp_path), stdout=out, stderr=err)
+    assert "a.txt: 出错:提取失败" in err.getvalue() and "RuntimeError: boom" in err.getvalue()
+    assert [json.loads(line)["file"] for line in out.getvalue().splitlines()] == ["b.txt"]

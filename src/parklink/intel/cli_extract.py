@@ -159,6 +159,13 @@ def run(
         except readers.ReadError as error:
             failed += 1
             err.write(("\n" if progress else "") + f"{path}: 出错:{error.zh} ({error.en})\n")
+        except Exception as error:  # a defect in the extractor must not stop the other files
+            failed += 1
+            detail = f"{type(error).__name__}: {error}"
+            err.write(
+                ("\n" if progress else "")
+                + f"{path}: 出错:提取失败 (extraction failed: {detail})\n"
+            )
         else:
             for record in records(path.name, extraction):
                 out.write(dumps(record) + "\n")
