@@ -64,3 +64,21 @@ def test_targets_finds_the_chain_by_its_segment(world: World) -> None:
 def test_a_bad_place_is_a_clear_error(world: World) -> None:
     with pytest.raises(CommandError, match="region:"):
         run("gaps", "--place", "nowhere", "--chain", "testpv")
+
+
+def test_the_gap_report_through_parklink_export(world: World, tmp_path: Path) -> None:
+    target = tmp_path / "gaps.xlsx"
+    call_command(
+        "export", "chain-gaps", str(target), "--as", "jinniu_officer",
+        "--place", "region:510106", "--chain", "testpv", stdout=io.StringIO(),
+    )  # fmt: skip
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert rows[0][1] == "四川省成都市金牛区"
+    target = tmp_path / "targets.xlsx"
+    call_command(
+        "export", "chain-targets", str(target), "--as", "jinniu_officer",
+        "--place", "region:510106", "--chain", "testpv", "--segment", "module",
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    names = [row[1] for row in load_workbook(target).active.iter_rows(min_row=6, values_only=True)]
+    assert names == ["partner公司", "plain公司"]

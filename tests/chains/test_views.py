@@ -253,3 +253,14 @@ def test_no_query_lists_the_registrys_ids(world: World) -> None:
             for found in re.findall(r" IN \(([^()]*)\)", q["sql"])
         ]
         assert max(lists, default=0) <= 50, url  # the page shows 50 at most
+
+
+def test_compare_keeps_the_chain_and_typed_places_selected(world: World) -> None:
+    body = (
+        client_of(world.users["jinniu"])
+        .get("/chains/compare/?chain=testpv&place=region:510106&place=region:510682")
+        .content.decode()
+    )
+    assert f'<option value="{world.template.pk}" selected>' in body
+    assert 'value="region:510682"' in body
+    assert 'data-place="region:510106"' in body and 'data-place="region:510682"' in body

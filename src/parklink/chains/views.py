@@ -191,8 +191,11 @@ def compare(request: HttpRequest) -> HttpResponse:
         "refs": refs,
         "chain": request.GET.get("chain", ""),
     }
+    known = {value for value, _name in choices}
+    context["typed"] = [ref for ref in refs if ref not in known]
     if refs and request.GET.get("chain"):
         template = _template(user, request)
+        context["chain"] = str(template.pk)
         resolved = [places.resolve(user, ref) for ref in refs[:6]]
         found = coverage_service.compare(user, resolved, template)
         rows = []
