@@ -228,3 +228,17 @@ def test_the_admin_lists_only_the_organisations_rows_and_changes_nothing(world: 
     client.post(f"/admin/intel/item/{item.pk}/change/", {"name": "改名", "status": "accepted"})
     item.refresh_from_db()
     assert item.status == "pending" and item.name != "改名"
+
+
+def test_an_administrator_without_an_organisation_is_told_to_name_one(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(world.users["root"])
+    pasted = client.post(reverse("intel:ingest"), {"paste": "1", "text": ARTICLE})
+    assert pasted.status_code == 422 and "请指定所属机构" in pasted.content.decode()
+    uploaded = client.post(
+        reverse("intel:ingest"),
+        {"upload": "1", "uploads": [SimpleUploadedFile("a.txt", ARTICLE.encode("utf-8"))]},
+    )
+    assert uploaded.status_code == 422 and "请指定所属机构" in uploaded.content.decode()
+    assert not Document.objects.exists()

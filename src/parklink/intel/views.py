@@ -123,8 +123,12 @@ def ingest(request: HttpRequest) -> HttpResponse:
                 return redirect("intel:document", outcome.document.pk)
         elif upload.is_bound and upload.is_valid():
             files = [(f.name or "", f.read()) for f in upload.cleaned_data["uploads"]]
-            job = tasks.start_ingest(user, files)
-            return redirect("intel:job", job.pk)
+            try:
+                job = tasks.start_ingest(user, files)
+            except ParkLinkError as error:
+                show_service_error(upload, error)
+            else:
+                return redirect("intel:job", job.pk)
     return render(request, "intel/ingest.html", {"paste": paste, "upload": upload}, status=status)
 
 
