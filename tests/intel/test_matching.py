@@ -91,3 +91,17 @@ def test_an_items_figure_reads_with_its_qualifier_or_in_its_own_currency() -> No
         == "约50000000 USD"
     )
     assert qualified({}) == "—"
+
+
+def test_the_pure_modules_import_no_django() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import parklink.intel.matching, parklink.intel.fingerprint, parklink.intel.fields\n"
+        "import parklink.projects.amounts\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
