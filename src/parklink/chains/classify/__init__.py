@@ -192,7 +192,6 @@ class Classifier:
         self.targets: list[_Target] = []
         words: dict[str, list[tuple[int, int]]] = {}
         self._keywords: set[str] = set()  # byte-coded words that are some segment's keyword
-        self._chain_targets: dict[int, list[int]] = {}
         for chain_index, chain in enumerate(self.chains):
             for segment in chain.segments:
                 index = len(self.targets)
@@ -205,7 +204,6 @@ class Classifier:
                         _BEST[segment.effective_activity],
                     )
                 )
-                self._chain_targets.setdefault(chain_index, []).append(index)
                 for word in segment.keywords:
                     words.setdefault(lang.normalise(word), []).append((KEYWORD, index))
                 for word in segment.exclusions:
@@ -353,9 +351,8 @@ class Classifier:
                             continue
                         if v_end <= end:
                             continue  # begins before the keyword and ends in it: no verb of it
-                    outside |= (
-                        v_mask  # 储能系统|集成: a verb running on past the keyword is its own
-                    )
+                    # (a verb running on past the keyword is the item's own: 储能系统|集成)
+                    outside |= v_mask
                 mask = outside or (inside if min(noun_end, sub_end) - end < NOUN else 0)
                 # a keyword written with its verb (光伏设备安装, 医疗器械注册代理) is a whole
                 # item of the segment's kind: its own verb cannot say otherwise
@@ -365,9 +362,8 @@ class Classifier:
                         if v_start >= clause_end:
                             break
                         mask |= v_mask
-                if (
-                    not mask
-                ):  # verbs first: 生产、销售：锂电池、电动自行车配件; 生产锂电池、正极材料
+                # verbs written first: 生产、销售：锂电池、电动自行车配件; 生产锂电池、正极材料
+                if not mask:
                     for v_start, _v_end, v_mask in verbs[bisect_left(verb_starts, clause_start) :]:
                         if v_start >= sub_start:
                             break
