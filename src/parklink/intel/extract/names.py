@@ -44,6 +44,7 @@ ENTERPRISE = re.compile(
 # Phrase starts that are not part of a name: verbs, particles, determiners, list words.
 _LEAD = re.compile(
     r"^(?:(?:全(?:省|国|市|县|区)|国内|省内|西部|中部|东部|区域)?(?:首个|首座|第一个|最大的?|规模最大的?|单体最大的?)"
+    r"|[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[,、]?"
     r"|(?:其中|另外|此外|同时|包括|主要有|分别是|分别为|以及|还有|和|与|及|或|共|该|此|这个|这些|本次|此次"
     r"|首批|一批|一期|集中|现场|成功|正式|顺利|已经|已|正在|正|将|拟|计划|预计|全面|加快|加紧|推进|推动|助力|带动"
     r"|实施|启动|开工|竣工|签约|签署|签订|落户|落地|引进|招引|投资|建设|新建|扩建|续建|打造|布局|建成|建立|兴建"
@@ -230,7 +231,7 @@ def _after_copula(text: str, start: int) -> bool:
     left = start
     while left > 0 and text[left - 1] not in ",。;!?\n":
         left -= 1
-    return bool(re.search(r"是(?:目前|当前|全国|国内)?", text[left:start])) and not re.search(
+    return bool(re.search(r"(?<![一二三四五六七八九十])是", text[left:start])) and not re.search(
         r"(?:分别|主要|其中|依次)是", text[left:start]
     )
 
@@ -310,8 +311,11 @@ _COMPANY_END = re.compile(
 )
 _COMPANY_BODY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()&·]{2,40}$")
 _COMPANY_LEAD = re.compile(
-    r".*(?:的|是|由|与|和|及|、|在|为|被|对|从|向|将|了|同|跟|联合|携手|依托|引入|引进|签约|签署|落户"
-    r"|投资|企业|龙头|头部|承担|通过|其中|包括|等|记者|来自|位于|获得|获批|成立|组建|入股|合作)"
+    r".*(?:的|是|由|、|在|为|被|对|从|向|将|了|同|跟|联合|携手|依托|引入|引进|签约|签署|落户"
+    r"|投资|企业|龙头|头部|承担|通过|其中|包括|等|记者|来自|位于|获得|获批|成立|组建|入股|合作"
+    # 与/和/及 join two parties only after a party's own ending: "德格县与中科大旗",
+    # "A公司和B公司"; inside a name they stay (长江和记实业有限公司).
+    r"|(?:公司|集团|政府|管委会|委员会|[省市县区州]|局|厅|中心)(?:与|和|及|同))"
 )
 
 

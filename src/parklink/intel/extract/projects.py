@@ -364,6 +364,8 @@ def build(
                 record.stage_sentence = sentence
         if record.stage is None:
             for sentence in record.sentences:
+                if any(sentence[0] <= m[0] < sentence[1] and m[2] != key for m in mentions_sorted):
+                    continue  # another project's verbs are in this sentence
                 found = stages.find_stage(text, *sentence)
                 if found and found[0] != "planned":
                     record.stage = found
