@@ -268,3 +268,19 @@ def test_a_project_of_a_county_below_is_suggested_but_not_updated(world: World) 
     assert silicon.match_id is None
     with pytest.raises(Forbidden):
         merge(officer, silicon, into_project_id=world.projects["silicon"].pk)
+
+
+def test_the_enterprise_is_found_in_the_registry_by_its_short_name(world: World) -> None:
+    reviewer = world.users["zhangye"]
+    silicon = _items(world)["silicon17"]
+    # The article writes the registry's 简称 黑河水电; the item names the registered enterprise.
+    assert "甘肃黑河水电实业投资有限责任公司" not in ARTICLE
+    assert silicon.data["enterprise"] == "甘肃黑河水电实业投资有限责任公司"
+    assert silicon.data["enterprise_id"] == world.enterprise.pk
+    project = accept(
+        reviewer,
+        silicon,
+        new=True,
+        data={"name": "黑河水电硅材料二期", "adcode": "620702"},
+    )
+    assert project.investor_id == world.enterprise.pk
