@@ -305,7 +305,7 @@ TASKS = {
 # PARKLINK_CACHE_URL: empty or locmem:// = this process only (one process, development);
 # redis://HOST:PORT/DB (or rediss://) = Redis, shared by every process and machine;
 # db:// = the database's table `parklink_cache` (`parklink createcachetable`), shared without
-# Redis. Sessions live in the database, and also in the cache when the cache is shared.
+# Redis. Sessions live in the database, and are also cached in Redis when it is configured.
 PARKLINK_CACHE_URL = os.environ.get("PARKLINK_CACHE_URL", "")
 
 
@@ -331,7 +331,8 @@ def cache_backend(url: str) -> dict[str, object]:
 
 
 CACHES = {"default": cache_backend(PARKLINK_CACHE_URL)}
-if CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache":
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Read from Redis, written through to the database: nobody is logged out if Redis restarts.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Production server (`parklink serve`, gunicorn): address, worker processes (0: twice the

@@ -55,10 +55,10 @@ class TestCacheSetting:
         [
             ("", "LocMemCache", "sessions.backends.db"),
             ("redis://127.0.0.1:6379/0", "RedisCache", "sessions.backends.cached_db"),
-            ("db://", "DatabaseCache", "sessions.backends.cached_db"),
+            ("db://", "DatabaseCache", "sessions.backends.db"),
         ],
     )
-    def test_sessions_use_the_cache_only_when_it_is_shared(
+    def test_sessions_are_cached_only_in_redis(
         self, tmp_path: Path, url: str, backend: str, sessions: str
     ) -> None:
         env = production_env(tmp_path, PARKLINK_CACHE_URL=url)
