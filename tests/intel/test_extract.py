@@ -186,3 +186,17 @@ def test_money_spent_on_site_means_under_construction() -> None:
     project = one("投资5.5亿元的电动自行车零部件产业园项目已完成投资3.2亿元,预计8月底竣工。")
     assert project.stage == "under_construction"
     assert project.investment is not None and project.investment.value == Decimal("5.5") * YI
+
+
+def test_the_engine_and_readers_import_no_django() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, parklink.intel.extract, parklink.intel.readers\n"
+        "from parklink.intel.extract import extract\n"
+        "extract('总投资10亿元的甲乙丙丁项目开工。')\n"
+        "assert not [m for m in sys.modules if m.startswith('django')], 'django imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
