@@ -264,3 +264,8 @@ def test_compare_keeps_the_chain_and_typed_places_selected(world: World) -> None
     assert f'<option value="{world.template.pk}" selected>' in body
     assert 'value="region:510682"' in body
     assert 'data-place="region:510106"' in body and 'data-place="region:510682"' in body
+
+
+def test_the_map_names_project_stages_in_words(world: World) -> None:
+    body = client_of(world.users["jinniu"]).get(MAP).content.decode()
+    assert "签约 1" in body

@@ -38,6 +38,7 @@ def chain_map(
     names: dict[str, str],
     title: str = "",
     selected: str = "",
+    stage_names: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The graph option for a `services.coverage.Coverage`."""
     columns: dict[int, list[Any]] = defaultdict(list)
@@ -48,7 +49,10 @@ def chain_map(
         for row, item in enumerate(items):
             colour = COLOURS[item.label]
             size = 34 + 14 * math.sqrt(item.enterprises)
-            stages = "、".join(f"{n}{c}" for n, c in sorted(item.projects.items()))
+            stages = "、".join(
+                f"{(stage_names or {}).get(stage, stage)} {count}"
+                for stage, count in sorted(item.projects.items())
+            )
             nodes.append(
                 {
                     "id": item.key,

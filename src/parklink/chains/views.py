@@ -41,9 +41,11 @@ from parklink.core.forms import show_service_error
 from parklink.core.models import Job
 from parklink.core.views import INVALID, authenticated, permitted
 from parklink.enterprises.models import Enterprise
+from parklink.projects.models import ProjectStage
 from parklink.regions.models import Region
 
 SEGMENT_ROWS = 50
+STAGE_NAMES = {str(code): str(name) for code, name in ProjectStage.choices}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -137,6 +139,7 @@ def chain_map(request: HttpRequest) -> HttpResponse:
         names,
         title=f"{place.name} · {found.chain.name}",
         selected=selected,
+        stage_names=STAGE_NAMES,
     )
     members: list[dict[str, Any]] = []
     if segment is not None:
@@ -164,6 +167,13 @@ def chain_map(request: HttpRequest) -> HttpResponse:
             "projects": [p for p in found.project_rows if p.segment == selected],
             "query": _query(place=place.ref, chain=template.pk),
             "counts": found.label_counts(),
+            "stage_text": {
+                item.key: "、".join(
+                    f"{STAGE_NAMES.get(stage, stage)} {count}"
+                    for stage, count in sorted(item.projects.items())
+                )
+                for item in found.segments
+            },
         },
     )
 
