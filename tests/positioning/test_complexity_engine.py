@@ -225,15 +225,19 @@ class TestSolvers:
             np.testing.assert_allclose(getattr(a, name), getattr(b, name), atol=1e-9)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, derandomize=True)
 @given(seed=st.integers(0, 2**32 - 1), shape=st.tuples(st.integers(4, 30), st.integers(4, 30)))
 def test_reordering_places_and_products_reorders_every_figure(seed, shape) -> None:
     rng = np.random.default_rng(seed)
     x = rng.lognormal(0, 1.5, shape) * (rng.random(shape) < 0.7)
     rows, cols = rng.permutation(shape[0]), rng.permutation(shape[1])
     a, b = compute(x), compute(x[rows][:, cols])
-    if not np.isfinite(a.eci).any() or a.codes() & {"disconnected", "weak_structure"}:
-        return  # no well-defined axis: the eigenvector itself is not unique
+    if not np.isfinite(a.eci).any() or a.codes() & {
+        "disconnected",
+        "weak_structure",
+        "sign_undefined",
+    }:
+        return  # no well-defined axis (or no orientation of it): nothing to be invariant
     np.testing.assert_array_equal(a.mcp[rows][:, cols], b.mcp)
     np.testing.assert_allclose(a.rca[rows][:, cols], b.rca, atol=1e-12)
     np.testing.assert_allclose(a.eci[rows], b.eci, atol=1e-8)

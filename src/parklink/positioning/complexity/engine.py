@@ -233,7 +233,8 @@ def compute(
             sign = 1.0 if correlation > 0 else -1.0
         else:
             # Diversity does not orient the axis (all places equally diverse): orient PCI
-            # against ubiquity instead, and say so.
+            # against ubiquity instead, and say so. If that is undefined too (a structure
+            # symmetric under the flip), no orientation is better than the other.
             ubi_net = ubiquity[net_products].astype(np.float64)
             with np.errstate(divide="ignore", invalid="ignore"):
                 fallback = np.corrcoef(ubi_net, kp)[0, 1]
