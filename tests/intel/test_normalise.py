@@ -113,3 +113,19 @@ def test_the_zhangye_seed_reads_clean() -> None:
     assert "(zh" not in clean.text and "(chǎn)" not in clean.text.replace("a(chǎn)", "")
     assert "张掖经开区" in clean.text and "国家玉米种子产业园" in clean.text
     assert "ICP" not in clean.text and "版权所有" not in clean.text
+
+
+def test_a_run_of_headline_links_goes_wherever_it_sits() -> None:
+    raw = "\n".join(
+        [
+            "恒川汽车零部件产业园项目开工,总投资45亿元,分三期建设,主要生产热管理系统。",
+            "· 宜昌50亿元磷化工新材料项目签约 2025-05-19",
+            "· 荆门总投资30亿元储能电站项目开工 2025-05-17",
+            "· 十堰:东风商用车新能源基地项目投产 2025-05-15",
+            "据介绍,项目达产后年产值80亿元。",
+            "· 一行要点,不是链接列表",
+        ]
+    )
+    text = normalise(raw).text
+    assert "宜昌" not in text and "荆门" not in text and "十堰" not in text
+    assert "据介绍" in text and "一行要点" in text

@@ -300,6 +300,7 @@ def normalise(raw: str) -> Normalised:
             continue
         kept.append((start, line))
         body_chars += len(line)
+    kept = _without_link_lists(kept)
     toned = len(_PINYIN_TONED.findall(text))
     pinyin = _PINYIN_ANY if toned >= 3 else (_PINYIN_TONED if toned else None)
     out = _Builder()
@@ -319,6 +320,34 @@ def normalise(raw: str) -> Normalised:
         traditional=traditional,
         published=published,
     )
+
+
+_TEASER = re.compile(
+    r"^[·•●▪■◆►▶>\-*]\s*\S|(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)\s*$"
+)
+
+
+def _without_link_lists(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Drop runs of three or more link-like lines (short, no sentence end, a bullet before or a
+    date after): a sidebar of headlines about other places, wherever it sits."""
+    teaser = [
+        len(line) <= 48 and not re.search("[。;]", line) and bool(_TEASER.search(line))
+        for _, line in lines
+    ]
+    keep = [True] * len(lines)
+    index = 0
+    while index < len(lines):
+        if not teaser[index]:
+            index += 1
+            continue
+        end = index
+        while end < len(lines) and teaser[end]:
+            end += 1
+        if end - index >= 3:
+            for i in range(index, end):
+                keep[i] = False
+        index = end
+    return [line for line, kept in zip(lines, keep, strict=True) if kept]
 
 
 def _broken(previous: str, line: str) -> bool:
