@@ -171,3 +171,11 @@ def test_installing_a_product_places_a_firm_in_the_service_segment(
     assert all(c.segment != "module" for c in accepted(found))
     # a chain without a service segment: installing its product is no membership
     assert accepted(classifier.classify("某某公司", "锂电池安装；电池销售", None)) == []
+
+
+def test_technical_service_items_naming_a_chain_prove_nothing(classifier: Classifier) -> None:
+    scope = "新兴能源技术研发；储能技术服务；太阳能发电技术服务；风力发电技术服务"
+    assert accepted(classifier.classify("四川某某新能源科技有限公司", scope, "7515")) == []
+    # 服务 inside 技术服务 is not a second, serving verb
+    found = classifier.classify("某某公司", "光伏发电技术服务", None)
+    assert all("(服务)" not in text for c in found for text in c.evidence)

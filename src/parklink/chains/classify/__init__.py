@@ -312,7 +312,13 @@ class Classifier:
                 scanned = strong[clause] if clause < len(strong) else len(raw)
                 for end, (kind, mask, length) in self.grammar.iter(raw, clause_start, scanned):
                     if kind == "verb":
-                        verbs.append((end + 1 - length, end + 1, mask))
+                        v_start = end + 1 - length
+                        # a verb inside a longer one is not one (服务 in 技术服务)
+                        if verbs and verbs[-1][1] == end + 1 and verbs[-1][0] <= v_start:
+                            continue
+                        while verbs and verbs[-1][0] >= v_start:
+                            verbs.pop()
+                        verbs.append((v_start, end + 1, mask))
                     elif kind == lang.WEAK:
                         weak.append(end)
             trade_verbs = sum(text.count(word) for word in lang.TRADE_COUNTED)
