@@ -179,3 +179,13 @@ def test_technical_service_items_naming_a_chain_prove_nothing(classifier: Classi
     # 服务 inside 技术服务 is not a second, serving verb
     found = classifier.classify("某某公司", "光伏发电技术服务", None)
     assert all("(服务)" not in text for c in found for text in c.evidence)
+
+
+def test_a_shop_listing_a_dealers_item_far_down_is_no_dealer(classifier: Classifier) -> None:
+    goods = [
+        f"{g}销售" for g in ("日用百货", "五金产品", "电子产品", "通讯设备", "电池", "家用电器")
+    ]
+    scope = "；".join([*goods, "新能源汽车整车销售", "服装服饰零售", "化妆品零售"])
+    assert accepted(classifier.classify("某某百货有限公司", scope, "5211")) == []
+    dealer = classifier.classify("某某汽车销售服务有限公司", "新能源汽车整车销售；二手车经纪", None)
+    assert best(dealer) == ("nev", "aftermarket")

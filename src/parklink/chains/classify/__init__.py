@@ -421,7 +421,10 @@ class Classifier:
                         if len(notes) < 4:
                             notes.append(("scope", clause + 1, word, INSTALL))
                     score = weight * factor
-                    if factor >= CONFIRMS and not modifier:
+                    # a selling segment (dealers) is confirmed by a leading item only: the
+                    # eighth of twenty goods a shop sells does not make it a dealer
+                    leading = clause < FULL_POSITION or target.segment.effective_activity != "trade"
+                    if factor >= CONFIRMS and not modifier and leading:
                         confirmed.add(index)
                     scope_score[index] = _noisy_or(scope_score.get(index, 0.0), score)
                     notes = proof.setdefault(index, [])
