@@ -79,3 +79,36 @@ class TestApi:
         assert Client().get("/api/v1/positioning/recommend", {"place": "510682"}).status_code == 401
         bad = api.get("/api/v1/positioning/recommend", {"place": "510682", "exclude_tags": "noisy"})
         assert bad.status_code == 400 and "noisy" in bad.content.decode()
+
+
+@pytest.mark.django_db
+class TestExportAndSpace:
+    def test_the_workbook_holds_the_pages_figures(self, signed_in: Client) -> None:
+        import io
+
+        from openpyxl import load_workbook
+
+        build_registry()
+        query = {"place": "510682", "measure": "count", "digits": 2, "exclude_tags": ["two_high"]}
+        answer = signed_in.get("/positioning/export.xlsx", query)
+        assert answer.status_code == 200
+        assert answer["Content-Disposition"].endswith('positioning-510682.xlsx"')
+        book = load_workbook(io.BytesIO(answer.content))
+        assert book.sheetnames == ["推荐产业", "已具优势", "已排除", "说明"]
+        ranked = list(book["推荐产业"].iter_rows(min_row=2, values_only=True))
+        expected = place_report("510682", Options(exclude_tags=["two_high"])).found.candidates()
+        assert [(r[0], r[1]) for r in ranked] == [(c.rank, c.industry) for c in expected]
+        excluded = {r[0]: r[2] for r in book["已排除"].iter_rows(min_row=2, values_only=True)}
+        assert excluded["26"] == "“两高”行业"
+        assert signed_in.get("/positioning/export.xlsx").status_code == 404
+
+    def test_the_industry_space_highlights_the_places_industries(self, signed_in: Client) -> None:
+        build_registry()
+        page = signed_in.get("/positioning/", {"place": "510682", "measure": "count", "digits": 2})
+        space = page.context["space"]["series"][0]
+        present = {n["name"].split()[0] for n in space["data"] if n["category"] == 0}
+        report = place_report("510682", Options())
+        assert present == {i.industry for i in report.found.items if i.present}
+        n = len(space["data"])
+        assert len(space["links"]) >= n - 1  # at least a spanning tree
+        assert 'id="industry-space"' in page.content.decode()

@@ -70,3 +70,70 @@ def scatter(
         "yAxis": {"type": "value", "name": "PCI", "nameLocation": "middle", "nameGap": 40},
         "series": series,
     }
+
+
+def industry_space(
+    proximity: Any,
+    industries: list[str],
+    present: set[str],
+    names: dict[str, str],
+    labels: tuple[str, str],
+    extra_edges: int = 2,
+) -> dict[str, Any]:
+    """The proximity network (产业空间): the maximum spanning tree of φ plus each industry's
+    `extra_edges` strongest other links, the place's industries highlighted, laid out by force."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import minimum_spanning_tree
+
+    phi = np.array(proximity, dtype=float)
+    n = len(industries)
+    if n < 2:
+        return {}
+    np.fill_diagonal(phi, 0.0)
+    # The maximum spanning tree is the minimum one on 1 − φ (links with φ = 0 are no links).
+    distance = np.where(phi > 0, 1.0 + 1e-9 - phi, 0.0)
+    tree = minimum_spanning_tree(csr_matrix(distance)).tocoo()
+    edges = {
+        (min(i, j), max(i, j)) for i, j in zip(tree.row.tolist(), tree.col.tolist(), strict=True)
+    }
+    for i in range(n):
+        for j in np.argsort(-phi[i])[:extra_edges].tolist():
+            if phi[i, j] > 0 and i != j:
+                edges.add((min(i, j), max(i, j)))
+    has, lacks = labels
+    nodes = [
+        {
+            "name": f"{code} {names.get(code, '')}".strip(),
+            "category": 0 if code in present else 1,
+            "symbolSize": 14 if code in present else 8,
+        }
+        for code in industries
+    ]
+    links = [
+        {
+            "source": nodes[i]["name"],
+            "target": nodes[j]["name"],
+            "value": round(float(phi[i, j]), 4),
+            "lineStyle": {"width": 0.5 + 2.5 * float(phi[i, j]), "opacity": 0.5},
+        }
+        for i, j in sorted(edges)
+    ]
+    return {
+        "tooltip": {"trigger": "item"},
+        "legend": {"top": 0, "data": [label_text(has), label_text(lacks)]},
+        "series": [
+            {
+                "type": "graph",
+                "layout": "force",
+                "roam": True,
+                "force": {"repulsion": 120, "edgeLength": [20, 80]},
+                "categories": [
+                    {"name": label_text(has), "itemStyle": {"color": PALETTE[1]}},
+                    {"name": label_text(lacks), "itemStyle": {"color": MUTED}},
+                ],
+                "data": nodes,
+                "links": links,
+            }
+        ],
+    }

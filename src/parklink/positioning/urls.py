@@ -8,4 +8,5 @@ app_name = "positioning"
 
 urlpatterns = [
     path("", views.positioning, name="index"),
+    path("export.xlsx", views.export, name="export"),
 ]
