@@ -282,6 +282,7 @@ def build(
                         _span(text, *part),
                     )
                 )
+                _note_total_stage(text, (sentence[0], part[1]), total_stages)
                 continue
             if left:
                 owner = left[-1][2]
@@ -367,7 +368,7 @@ def build(
                 if any(sentence[0] <= m[0] < sentence[1] and m[2] != key for m in mentions_sorted):
                     continue  # another project's verbs are in this sentence
                 found = stages.find_stage(text, *sentence)
-                if found and found[0] != "planned":
+                if found:
                     record.stage = found
                     record.stage_sentence = sentence
                     break

@@ -18,6 +18,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"建成投产|竣工投产|正式投产|投产运行|顺利投产|已投产|投入生产|投产|试生产|试产|"
             r"投用|投入使用|投入运营|正式运营|建成运营|竣工|已建成|全面建成|顺利建成|正式建成|建成并"
+            r"|通过验收|完成验收|竣工验收|量产|下线"
         ),
     ),
     (
@@ -36,11 +37,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "planned",
-        re.compile(r"拟建|拟在|拟于|拟利用|计划建设|规划建设|谋划|策划|筹建|储备|前期工作"),
+        re.compile(r"拟建|拟投资|拟在|拟于|拟利用|计划建设|规划建设|谋划|策划|筹建|储备|前期工作"),
     ),
 )
 _FUTURE = re.compile(
-    r"(?:将|拟|计划|预计|力争|确保|争取|有望|即将|准备|待|后续|下一步)[^,。;]{0,6}$"
+    r"(?:将|拟|计划|预计|力争|确保|争取|有望|即将|准备|待|后续|下一步|明年|年内)[^,。;]{0,10}$"
+    r"|(?:月底|年底|年内|月内|季度内?|上半年|下半年|之)前$"
 )
 _AFTER = re.compile(r"^(?:后|之后|以后|时)")
 
@@ -52,7 +54,7 @@ def find_stage(text: str, start: int, end: int) -> tuple[str, int, int] | None:
     for stage, pattern in _PATTERNS:
         for match in pattern.finditer(window):
             after = window[match.end() : match.end() + 3]
-            before = window[max(0, match.start() - 10) : match.start()]
+            before = window[max(0, match.start() - 14) : match.start()]
             if _AFTER.match(after):
                 continue
             said = "planned" if _FUTURE.search(before) else stage
