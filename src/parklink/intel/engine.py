@@ -25,10 +25,11 @@ class Article:
 def run(
     raw: str, *, title: str = "", published: date | None = None, gazetteer: Any = None
 ) -> Extraction:
-    """Extract every project of one article."""
+    """Extract every project of one article (with the organisation tagger, as the extract
+    command does: enterprises named without 公司 are found too)."""
     from parklink.intel.extract import extract
 
-    return extract(raw, title=title, published=published, gazetteer=gazetteer)
+    return extract(raw, title=title, published=published, gazetteer=gazetteer, organisations=True)
 
 
 def gazetteer(parks: list[tuple[str, str, str]], enterprises: list[tuple[str, str]]) -> Any:
