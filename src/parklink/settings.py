@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "parklink.chains",
     "parklink.positioning",
     "parklink.intel",
+    "parklink.matching",
     "parklink.web",
 ]
 
