@@ -359,10 +359,15 @@ class Classifier:
                             continue  # begins before the keyword and ends in it: no verb of it
                     # (a verb running on past the keyword is the item's own: 储能系统|集成)
                     outside |= v_mask
-                mask = outside or (inside if min(noun_end, sub_end) - end < NOUN else 0)
+                if min(noun_end, sub_end) - end >= NOUN:
+                    inside = 0  # 食品加工|机械: the keyword's verb is not the item's
+                if outside & (TRADE | INVEST | TECH):
+                    mask = outside  # 芯片封装|批发, 太阳能发电|技术服务: what is done with it
+                else:
+                    mask = outside | inside  # 集成电路封装|测试: both
                 # a keyword written with its verb (光伏设备安装, 医疗器械注册代理) is a whole
                 # item of the segment's kind: its own verb cannot say otherwise
-                whole_item = not outside and mask == inside and inside != 0
+                whole_item = not outside and inside != 0
                 if not mask:
                     for v_start, _v_end, v_mask in verbs[bisect_left(verb_starts, sub_end) :]:
                         if v_start >= clause_end:
