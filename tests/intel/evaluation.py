@@ -65,6 +65,7 @@ class Score:
     enterprise: list[bool] = field(default_factory=list)
     place: list[bool] = field(default_factory=list)
     stage: list[bool] = field(default_factory=list)
+    date: list[bool] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     @staticmethod
@@ -94,7 +95,8 @@ class Score:
             f"{self.pairs_gold} gold); "
             f"enterprise {self.accuracy(self.enterprise):.3f} (n={len(self.enterprise)}), "
             f"place {self.accuracy(self.place):.3f} (n={len(self.place)}), "
-            f"stage {self.accuracy(self.stage):.3f} (n={len(self.stage)})"
+            f"stage {self.accuracy(self.stage):.3f} (n={len(self.stage)}), "
+            f"stage date {self.accuracy(self.date):.3f} (n={len(self.date)})"
         )
 
 
@@ -159,6 +161,10 @@ def score_article(name: str, extraction: Extraction, label: dict[str, Any], scor
         if g.get("place"):
             score.place.append(_in_region(p.adcode, str(g["place"])))
         score.stage.append(p.stage == g.get("stage", "unknown"))
+        if g.get("date"):
+            score.date.append(p.stage_date == g["date"])
+            if p.stage_date != g["date"]:
+                score.errors.append(f"{name}: {g['name']} date {p.stage_date} != {g['date']}")
         if p.stage != g.get("stage", "unknown"):
             score.errors.append(f"{name}: {g['name']} stage {p.stage} != {g.get('stage')}")
     for i, p in enumerate(predicted):

@@ -200,3 +200,13 @@ def test_the_engine_and_readers_import_no_django() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_day_alone_resolves_against_the_publication_month() -> None:
+    plant = one(
+        "鸿海集团13日举行电动车电池厂动土典礼,该厂总投资约新台币50亿元。",
+        published=date(2025, 5, 14),
+    )
+    assert plant.stage_date == date(2025, 5, 13)
+    earlier = one("28日,凯翼新能源汽车整车项目正式投产,总投资100亿元。", published=date(2025, 6, 2))
+    assert earlier.stage_date == date(2025, 5, 28)

@@ -1,5 +1,6 @@
-"""Dates in an article: full (2025年3月21日, 2024-10-15) and partial (3月21日, 7月), resolved
-against the article's publication date (a month-day after it belongs to the year before)."""
+"""Dates in an article: full (2025年3月21日, 2024-10-15) and partial (3月21日, 13日), resolved
+against the article's publication date (a month-day well after it belongs to the year before,
+a day after it to the month before)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ FULL = re.compile(
 )
 MONTH_DAY = re.compile(r"(?<![\d年.\-/])(\d{1,2})月(\d{1,2})(?:日|号)")
 YEAR_MONTH = re.compile(r"(?<!\d)(20\d{2})年(\d{1,2})月(?!\d)")
+DAY_ONLY = re.compile(r"(?<![\d月年.\-/])(\d{1,2})日(?!内|以内|前后|起|之内)")
 RANGE = re.compile(r"(\d{1,2})月(\d{1,2})日?\s*(?:至|到|-|—|~)\s*(?:\d{1,2}月)?\d{1,2}日")
 
 
@@ -45,8 +47,23 @@ def find_dates(text: str, published: date | None) -> list[FoundDate]:
             value = resolve_month_day(int(match.group(1)), int(match.group(2)), published)
             if value:
                 found.append(FoundDate(match.start(), match.end(), value))
+        for match in DAY_ONLY.finditer(text):
+            if match.start() in taken or any(d.start <= match.start() < d.end for d in found):
+                continue
+            value = resolve_day(int(match.group(1)), published)
+            if value:
+                found.append(FoundDate(match.start(), match.end(), value))
     found.sort(key=lambda d: d.start)
     return found
+
+
+def resolve_day(day: int, published: date) -> date | None:
+    """ "13日" in an article of 2025-05-14 is 2025-05-13; "28日" in one of 2025-06-02 is
+    2025-05-28 (a day after the publication date is last month's)."""
+    if day > published.day:
+        first = published.replace(day=1) - timedelta(days=1)
+        return _make(first.year, first.month, day)
+    return _make(published.year, published.month, day)
 
 
 def resolve_month_day(month: int, day: int, published: date) -> date | None:

@@ -559,6 +559,8 @@ def _finish(
     if record.stage is not None:
         stage = record.stage[0]
         stage_date = _date_near(ctx, record.stage_sentence, record.stage[1])
+        if stage_date is None:
+            stage_date = _date_elsewhere(ctx, record, stage)
     amounts = tuple(record.amounts)
     evidence = tuple(_span(text, *s) for s in record.sentences)
     return ExtractedProject(
@@ -705,6 +707,27 @@ def _date_near(ctx: _Context, sentence: tuple[int, int] | None, position: int) -
     if not inside:
         return None
     return min(inside, key=lambda d: abs(d.start - position)).value
+
+
+def _date_elsewhere(ctx: _Context, record: _Project, stage: str) -> date | None:
+    """The date of a stage stated without one in its own sentence: another of the project's
+    sentences that states the same stage with a date, else the date a news lede opens its
+    paragraph with ("8月8日,…项目举行开工仪式。该项目…")."""
+    text = ctx.text
+    for sentence in record.sentences:
+        found = stages.find_stage(text, *sentence)
+        if found and found[0] == stage:
+            near = _date_near(ctx, sentence, found[1])
+            if near is not None:
+                return near
+    for sentence in [record.stage_sentence, *record.sentences]:
+        if sentence is None:
+            continue
+        paragraph = text.rfind("\n", 0, sentence[0]) + 1
+        lede = [d for d in ctx.dates if paragraph <= d.start < paragraph + 12]
+        if lede and stages.find_stage(text, paragraph, text.find("。", paragraph) + 1 or len(text)):
+            return lede[0].value
+    return None
 
 
 def yuan_number(amount: Amount | None) -> Decimal | None:
