@@ -361,10 +361,9 @@ class Classifier:
                     outside |= v_mask
                 if min(noun_end, sub_end) - end >= NOUN:
                     inside = 0  # 食品加工|机械: the keyword's verb is not the item's
-                if outside & (TRADE | INVEST | TECH):
-                    mask = outside  # 芯片封装|批发, 太阳能发电|技术服务: what is done with it
-                else:
-                    mask = outside | inside  # 集成电路封装|测试: both
+                # 芯片封装|批发, 太阳能发电|技术服务: the item's verb says what is done with it;
+                # 集成电路封装|测试: both count
+                mask = outside if outside & (TRADE | INVEST | TECH) else outside | inside
                 # a keyword written with its verb (光伏设备安装, 医疗器械注册代理) is a whole
                 # item of the segment's kind: its own verb cannot say otherwise
                 whole_item = not outside and inside != 0
