@@ -24,7 +24,8 @@ class TestRegistered:
         assert all(template.startswith("projects/panels/") for _slot, template in found)
 
     def test_the_enterprise_page_gets_a_section(self) -> None:
-        assert [p.slot for p in registry.panels_for("enterprises.enterprise")] == ["section"]
+        mine = [p for p in registry.panels_for("enterprises.enterprise") if p.key == "projects"]
+        assert [(p.slot, p.template.split("/")[0]) for p in mine] == [("section", "projects")]
 
     def test_both_lists_sort_by_visible_projects_as_before(self) -> None:
         assert registry.column_sorts("parks.park") == {"projects": "project_total"}
