@@ -720,10 +720,9 @@ def _date_elsewhere(ctx: _Context, record: _Project, stage: str) -> date | None:
             near = _date_near(ctx, sentence, found[1])
             if near is not None:
                 return near
-    for sentence in [record.stage_sentence, *record.sentences]:
-        if sentence is None:
-            continue
-        paragraph = text.rfind("\n", 0, sentence[0]) + 1
+    candidates = [s for s in [record.stage_sentence, *record.sentences] if s is not None]
+    for candidate in candidates:
+        paragraph = text.rfind("\n", 0, candidate[0]) + 1
         lede = [d for d in ctx.dates if paragraph <= d.start < paragraph + 12]
         if lede and stages.find_stage(text, paragraph, text.find("。", paragraph) + 1 or len(text)):
             return lede[0].value
