@@ -189,3 +189,9 @@ def test_a_shop_listing_a_dealers_item_far_down_is_no_dealer(classifier: Classif
     assert accepted(classifier.classify("某某百货有限公司", scope, "5211")) == []
     dealer = classifier.classify("某某汽车销售服务有限公司", "新能源汽车整车销售；二手车经纪", None)
     assert best(dealer) == ("nev", "aftermarket")
+
+
+def test_an_exclusion_cancels_only_its_part_of_the_item(classifier: Classifier) -> None:
+    found = classifier.classify("某某汽车有限公司", "新能源汽车整车制造、汽车销售", None)
+    assert best(found) == ("nev", "vehicle")
+    assert accepted(classifier.classify("某某公司", "汽车销售；二手车经纪", None)) == []

@@ -325,12 +325,13 @@ class Classifier:
             make_verbs = len(lang.MAKING.findall(text))
             invest_verbs = text.count("投资")
             verb_starts = [v[0] for v in verbs]
-            excluded: dict[tuple[int, int], str] = {}
+            excluded: dict[tuple[int, int, int], str] = {}
             for start, _end, entries in hits:
                 for kind, index in entries:
                     if kind == EXCLUSION:
-                        excluded[(index, bisect_left(strong, start))] = lang.as_text(
-                            raw[start:_end]
+                        # by part of an item (、/及/；): 新能源汽车整车制造、汽车销售 keeps the 1st
+                        excluded[(index, bisect_left(weak, start), bisect_left(strong, start))] = (
+                            lang.as_text(raw[start:_end])
                         )
             for number, (start, end, entries) in enumerate(hits):
                 clause = bisect_left(strong, start)
@@ -408,10 +409,9 @@ class Classifier:
                     if kind != KEYWORD:
                         continue
                     target = self.targets[index]
-                    if (index, clause) in excluded:
-                        proof.setdefault(index, []).append(
-                            ("excluded", clause + 1, excluded[(index, clause)])
-                        )
+                    part = (index, sub, clause)
+                    if part in excluded:
+                        proof.setdefault(index, []).append(("excluded", clause + 1, excluded[part]))
                         continue
                     verb, factor = target.best[mask]
                     if whole_item:
