@@ -37,12 +37,12 @@ class TestAssemble:
         assert industry_of("3x85", 2) is None
 
     def test_thresholds_and_grades(self) -> None:
-        rows = [("a", "3911", 1)] * 210 + [("a", "", 1)] * 10  # A: 220, 95 % classified
-        rows += [("b", "3911", 1)] * 40 + [("b", "6511", 1)] * 20  # B: 60, 100 %
-        rows += [("c", "6511", 1)] * 12 + [("c", "", 1)] * 12  # C: 24, 50 %
-        rows += [("d", "6511", 1)] * 5  # too small
-        rows += [("e", "", 1)] * 30 + [("e", "6511", 1)] * 5  # mostly unclassified
-        rows += [("a", "1311", 1)]  # an industry of one place only
+        rows = [("a", "3911", 1, 1)] * 210 + [("a", "", 1, 1)] * 10  # A: 220, 95 % classified
+        rows += [("b", "3911", 1, 1)] * 40 + [("b", "6511", 1, 1)] * 20  # B: 60, 100 %
+        rows += [("c", "6511", 1, 1)] * 12 + [("c", "", 1, 1)] * 12  # C: 24, 50 %
+        rows += [("d", "6511", 1, 1)] * 5  # too small
+        rows += [("e", "", 1, 1)] * 30 + [("e", "6511", 1, 1)] * 5  # mostly unclassified
+        rows += [("a", "1311", 1, 1)]  # an industry of one place only
         m = assemble(rows, min_enterprises=20, min_classified=0.5, min_places=2)
         assert m.places == ["a", "b", "c"] and m.industries == ["39", "65"]
         assert {p: q.grade for p, q in m.quality.items()} == {
@@ -57,8 +57,8 @@ class TestAssemble:
         np.testing.assert_array_equal(m.values, [[210, 0], [40, 20], [0, 12]])
 
     def test_capital_is_summed_exactly(self) -> None:
-        rows = [("a", "39", Decimal("0.10"))] * 10 + [("a", "65", None)] * 15
-        rows += [("b", "39", Decimal("1")), ("b", "65", Decimal("2"))] * 15
+        rows = [("a", "39", Decimal("0.10"), 1)] * 10 + [("a", "65", None, 1)] * 15
+        rows += [("b", "39", Decimal("1"), 1), ("b", "65", Decimal("2"), 1)] * 15
         m = assemble(rows, min_enterprises=20, min_places=1)
         assert m.values[0, 0] == 1.0 and m.values[0, 1] == 0.0
 

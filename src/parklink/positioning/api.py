@@ -1,7 +1,9 @@
 """Positioning API (/api/v1/positioning/): a place's recommended industries from the registry.
 
-The registry is shared by every organisation, so every signed-in caller gets the same figures;
-an unknown place is a 404, a place below the thresholds or bad options a 400 naming the field.
+The registry is shared by every organisation, so every signed-in caller gets the same figures
+from it; a dataset (`dataset=ID`) must be one the caller may see (shared, or its
+organisation's), else it is a 404 like a missing one. An unknown place is a 404, a place below
+the thresholds or bad options a 400 naming the field.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from parklink.accounts.apitools import current_user
+from parklink.positioning.queries import get_dataset
 from parklink.positioning.recommend import Recommendation
 from parklink.positioning.schemas import RecommendOut, RecommendQuery
 from parklink.positioning.services.report import Options, industry_name, place_report
@@ -46,8 +49,10 @@ def _split(text: str) -> list[str]:
 
 @router.get("/recommend", response=RecommendOut, summary="A place's recommended industries")
 def recommend(request: HttpRequest, query: Query[RecommendQuery]) -> dict[str, Any]:
-    current_user(request)
+    user = current_user(request)
+    dataset = get_dataset(user, query.dataset) if query.dataset is not None else None
     options = Options(
+        dataset=dataset,
         measure=query.measure,
         digits=query.digits,
         level=query.level,
@@ -64,6 +69,8 @@ def recommend(request: HttpRequest, query: Query[RecommendQuery]) -> dict[str, A
     report = place_report(query.place, options)
     found, m = report.found, report.placed.matrix
     return {
+        "dataset": dataset.pk if dataset else None,
+        "illustrative": bool(dataset and dataset.illustrative),
         "place": report.place.adcode,
         "place_name": report.place.full_name,
         "level": report.placed.level,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import NavItem, Registry
+from parklink.core.registry import DemoStep, NavItem, Registry, VisibilityScope
 
 
 class PositioningConfig(ParkLinkAppConfig):
@@ -15,7 +15,24 @@ class PositioningConfig(ParkLinkAppConfig):
     url_prefix: str | None = "positioning/"
 
     def register(self, registry: Registry) -> None:
+        _register_scopes(registry)
         _register_pages(registry)
+        _register_demo(registry)
+
+
+def _register_scopes(registry: Registry) -> None:
+    """Datasets: shared ones for everyone, an organisation's own for its members."""
+    from parklink.positioning import queries
+
+    for label, visible in queries.SCOPES.items():
+        registry.scopes.add(VisibilityScope(label, visible))
+
+
+def _register_demo(registry: Registry) -> None:
+    """The synthetic Sichuan county dataset (示例数据)."""
+    from parklink.positioning import demo
+
+    registry.demo_steps.add(DemoStep("positioning", demo.load_dataset, after=("regions",)))
 
 
 def _register_pages(registry: Registry) -> None:

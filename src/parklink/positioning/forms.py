@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parklink.positioning.models import Dataset
+from parklink.positioning.queries import visible_datasets
 from parklink.regions.forms import RegionField
 
 TAG_CHOICES = [
@@ -18,6 +20,12 @@ TAG_CHOICES = [
 
 
 class PositioningForm(forms.Form):
+    dataset = forms.ModelChoiceField(
+        label=_("数据"),
+        queryset=Dataset.objects.none(),
+        required=False,
+        empty_label=_("企业登记册"),
+    )
     place = RegionField(label=_("地区"), help_text=_("行政区划代码或名称,如 什邡市、513330"))
     measure = forms.ChoiceField(
         label=_("度量"),
@@ -40,9 +48,17 @@ class PositioningForm(forms.Form):
         label=_("手工排除的行业代码"), required=False, help_text=_("逗号分隔,如 2614,3011")
     )
 
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            field = self.fields["dataset"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = visible_datasets(user)
+
     def options(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
+            "dataset": data.get("dataset"),
             "measure": data["measure"],
             "digits": data["digits"],
             "exclude_tags": list(data["exclude_tags"]),

@@ -89,26 +89,28 @@ def grade(enterprises: int, classified: int, min_enterprises: int, min_classifie
 
 
 def assemble(
-    rows: Iterable[tuple[str, str, Decimal | int | float | None]],
+    rows: Iterable[tuple[str, str, Decimal | int | float | None, int]],
     *,
     digits: int = 2,
     min_enterprises: int = 20,
     min_classified: float = 0.5,
     min_places: int = 2,
 ) -> RegistryMatrix:
-    """`rows`: (place, industry code, measure) per enterprise; a None measure counts as 0
-    (an enterprise without a registered capital still counts towards size and quality)."""
+    """`rows`: (place, industry code, measure, enterprises) — one row per enterprise of the
+    registry (enterprises = 1), or per figure of a dataset (enterprises = the figure for a count
+    of enterprises, 1 otherwise: the grade then counts records). A None measure counts as 0 (an
+    enterprise without a registered capital still counts towards size and quality)."""
     if digits not in (2, 3, 4):
         raise ValueError("digits must be 2, 3 or 4")
     size: dict[str, int] = defaultdict(int)
     classified: dict[str, int] = defaultdict(int)
     cells: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for place, code, measure in rows:
-        size[place] += 1
+    for place, code, measure, enterprises in rows:
+        size[place] += enterprises
         industry = industry_of(code, digits)
         if industry is None:
             continue
-        classified[place] += 1
+        classified[place] += enterprises
         cells[(place, industry)] += Decimal(measure or 0)  # exact sums, floats only at the end
     quality: dict[str, PlaceQuality] = {}
     kept: list[str] = []

@@ -12,6 +12,9 @@ Adcode = Annotated[str, Field(pattern=r"^\d{6}$", examples=["510682"])]
 
 class RecommendQuery(Schema):
     place: Adcode
+    dataset: (
+        Annotated[int, Field(ge=1, description="a dataset's id; absent: the registry")] | None
+    ) = None
     measure: Literal["count", "capital"] = "count"
     digits: Literal[2, 3, 4] = 2
     level: Literal["province", "city", "county"] | None = None
@@ -69,6 +72,8 @@ class ExcludedOut(Schema):
 
 
 class RecommendOut(Schema):
+    dataset: int | None
+    illustrative: bool
     place: str
     place_name: str
     level: str

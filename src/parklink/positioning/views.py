@@ -64,8 +64,8 @@ def _report(form: PositioningForm) -> Any:
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     """The same report as an .xlsx workbook (the page's query string)."""
-    authenticated(request)
-    form = PositioningForm(request.GET or None)
+    user = authenticated(request)
+    form = PositioningForm(request.GET or None, user=user)
     report = _report(form)
     if report is None:
         raise Http404(_("请先在产业定位页选择地区并计算"))
@@ -79,8 +79,8 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def positioning(request: HttpRequest) -> HttpResponse:
-    authenticated(request)
-    form = PositioningForm(request.GET or None)
+    user = authenticated(request)
+    form = PositioningForm(request.GET or None, user=user)
     context: dict[str, Any] = {"form": form}
     report = _report(form)
     if report is not None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from parklink.chains.industry_codes import table as industry_table
 from parklink.core.errors import Invalid, NotFound
 from parklink.positioning.complexity import ComplexityResult, compute, convention
+from parklink.positioning.models import Dataset
 from parklink.positioning.recommend import PlaceRecommendations, recommend
 from parklink.positioning.registry_matrix import PlaceQuality
 from parklink.positioning.screening import TAGS, screen
@@ -39,6 +40,9 @@ class Options:
     exclude_tags: list[str] = field(default_factory=list)
     whole_only: bool = False
     exclude: list[str] = field(default_factory=list)
+    # A dataset the caller has already checked the user may see (queries.get_dataset);
+    # None: the enterprise registry.
+    dataset: Dataset | None = None
 
 
 @dataclass
@@ -75,6 +79,7 @@ def figures(
         min_enterprises=placed_options.min_enterprises,
         min_classified=placed_options.min_classified,
         min_places=placed_options.min_places,
+        dataset=placed_options.dataset,
     )
     m = placed.matrix
     if len(m.places) < 2 or len(m.industries) < 2:
@@ -110,7 +115,7 @@ def place_report(adcode: str, options: Options) -> PlaceReport:
     m = placed.matrix
     quality = m.quality.get(place.adcode)
     if place.adcode not in m.places:
-        why = str(PLACE_REASONS[quality.reason]) if quality else _("登记册中没有该地区的企业")
+        why = str(PLACE_REASONS[quality.reason]) if quality else _("数据中没有该地区")
         raise Invalid.on(
             "place", _("%(name)s 未参与计算:%(why)s") % {"name": place.full_name, "why": why}
         )

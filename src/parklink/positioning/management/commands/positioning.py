@@ -246,6 +246,27 @@ def registry_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--min-places", type=int, default=2)
     parser.add_argument("--convention", choices=sorted(CONVENTIONS), default="pyecomplexity")
     parser.add_argument("--threshold", type=float, default=1.0)
+    parser.add_argument("--dataset", type=int, help="a dataset's id instead of the registry")
+    parser.add_argument("--as", dest="username", help="the acting user (needed with --dataset)")
+
+
+def dataset_or_error(options: dict[str, Any]) -> Any:
+    """The dataset the acting user may see, or None (the registry)."""
+    if options["dataset"] is None:
+        return None
+    from parklink.accounts.models import User
+    from parklink.core.errors import ParkLinkError
+    from parklink.positioning.queries import get_dataset
+
+    if not options["username"]:
+        raise CommandError(_("--dataset 需要 --as 用户名"))
+    user = User.objects.filter(username=options["username"], is_active=True).first()
+    if user is None:
+        raise CommandError(_("用户“%(name)s”不存在") % {"name": options["username"]})
+    try:
+        return get_dataset(user, options["dataset"])
+    except ParkLinkError as error:
+        raise CommandError(error.message) from error
 
 
 def region_or_error(adcode: str) -> Any:
@@ -270,6 +291,7 @@ def registry_figures(options: dict[str, Any], level: str, within: Any) -> tuple[
         min_places=options["min_places"],
         convention=options["convention"],
         threshold=options["threshold"],
+        dataset=dataset_or_error(options),
     )
     try:
         return figures(chosen, level, within)
@@ -381,6 +403,7 @@ def recommend_place(command: Command, options: dict[str, Any]) -> None:
         exclude_tags=[t.strip() for t in options["exclude_tags"].split(",") if t.strip()],
         whole_only=options["whole_only"],
         exclude=[c.strip() for c in options["exclude"].split(",") if c.strip()],
+        dataset=dataset_or_error(options),
     )
     try:
         report = place_report(options["place"], chosen)
