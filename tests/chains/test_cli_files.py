@@ -138,3 +138,11 @@ def test_the_command_runs_with_the_database_unreachable(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "4 家企业" in done.stderr
     assert len({row["id"] for row in read(target)}) == 4
+
+
+def test_a_missing_input_or_output_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="找不到输入文件"):
+        call_command("chains", "classify-file", str(tmp_path / "none.csv"), "-o", "x.csv")
+    source = write(tmp_path / "in.csv", ROWS)
+    with pytest.raises(CommandError, match="输出目录"):
+        call_command("chains", "classify-file", str(source), "-o", str(tmp_path / "no" / "x.csv"))

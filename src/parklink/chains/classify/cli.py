@@ -94,6 +94,8 @@ class ClassifyFile:
         )
         progress = _Progress(source.stat().st_size) if show else None
         folder = target.resolve().parent
+        if not folder.is_dir():
+            raise CommandError(f"输出目录 {folder} 不存在 (no such folder)")
         handle, temporary = tempfile.mkstemp(prefix=".classify-", suffix=".csv", dir=folder)
         try:
             with (
