@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import shutil
@@ -176,7 +177,9 @@ def session_for(user: Any) -> str:
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The model backend, not the login-throttling one listed before it (it has no get_user).
+    backend = next(b for b in settings.AUTHENTICATION_BACKENDS if b.endswith("ModelBackend"))
+    store[BACKEND_SESSION_KEY] = backend
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
     return str(store.session_key)
@@ -188,7 +191,12 @@ def start_server(world: World, workers: int | None) -> tuple[subprocess.Popen[by
     if workers:
         command += ["--workers", str(workers)]
     env = dict(os.environ, **world.base_env)
-    server = subprocess.Popen(command, env=env, start_new_session=True)
+    log = (Path(world.base_env["PARKLINK_VAR"]) / "server.log").open("wb")
+    world.keep.append(log)
+    print(f"server log: {log.name}", flush=True)
+    server = subprocess.Popen(
+        command, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -261,10 +269,8 @@ async def fetch(port: int, path: str, cookie: str) -> int:
     while await reader.read(65536):
         pass
     writer.close()
-    try:
+    with contextlib.suppress(OSError):
         await writer.wait_closed()
-    except OSError:
-        pass
     parts = status_line.split()
     return int(parts[1]) if len(parts) > 1 else 0
 
