@@ -269,3 +269,15 @@ def test_compare_keeps_the_chain_and_typed_places_selected(world: World) -> None
 def test_the_map_names_project_stages_in_words(world: World) -> None:
     body = client_of(world.users["jinniu"]).get(MAP).content.decode()
     assert "签约 1" in body
+
+
+def test_search_finds_templates_the_user_may_see(world: World) -> None:
+    from parklink.chains.services import templates
+
+    own = templates.copy_template(world.users["jinniu"], world.template)
+    body = client_of(world.users["jinniu"]).get("/search/?q=测试光伏").content.decode()
+    assert f"/chains/templates/{world.template.pk}/" in body
+    assert f"/chains/templates/{own.pk}/" in body
+    body = client_of(world.users["qingbaijiang"]).get("/search/?q=testpv").content.decode()
+    assert f"/chains/templates/{world.template.pk}/" in body
+    assert f"/chains/templates/{own.pk}/" not in body

@@ -10,6 +10,7 @@ from parklink.core.registry import (
     NavItem,
     Panel,
     Registry,
+    SearchProvider,
     TabularKind,
     VisibilityScope,
 )
@@ -48,10 +49,20 @@ def _register_hooks() -> None:
 
 
 def _register_pages(registry: Registry) -> None:
-    """产业链 in the navigation; its panels on a park's and an enterprise's page."""
-    from parklink.chains import panels
+    """产业链 in the navigation and the search; its panels on a park's and an enterprise's page."""
+    from parklink.chains import panels, search
 
     registry.navigation.add(NavItem("chains", _("产业链"), "chains:index", order=45))
+    registry.search.add(
+        SearchProvider(
+            "chain",
+            _("产业链"),
+            "chains:template",
+            matches=search.matches,
+            detail=search.detail,
+            order=60,
+        )
+    )
     registry.panels.add(
         Panel(
             "parks.park",
