@@ -20,10 +20,13 @@ from parklink.cobuild.models import (
     AgreementVersion,
     Allocation,
     Confirmation,
+    Enclave,
+    Introduction,
     Party,
     Record,
     Rule,
     Run,
+    Tenancy,
 )
 from parklink.core.admin import OwnedAdmin
 from parklink.core.registry import registry
@@ -119,3 +122,47 @@ class AllocationAdmin(ScopedAdmin):
 @admin.register(Confirmation)
 class ConfirmationAdmin(ScopedAdmin):
     list_display = ("run", "party", "user", "at")
+
+
+# ---------------------------------------------------------------- innovation enclaves
+
+
+class _OwnersRows(admin.TabularInline):
+    """Rows of an enclave: changed only under an enclave of the staff member's organisation."""
+
+    extra = 0
+    autocomplete_fields = ("enterprise",)
+
+    def _own(self, request: HttpRequest, obj: Any) -> bool:
+        if request.user.is_superuser or obj is None:
+            return True
+        return obj.owner_id == getattr(request.user, "organization_id", None)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._own(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._own(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._own(request, obj) and super().has_delete_permission(request, obj)
+
+
+class TenancyInline(_OwnersRows):
+    model = Tenancy
+
+
+class IntroductionInline(_OwnersRows):
+    model = Introduction
+
+
+@admin.register(Enclave)
+class EnclaveAdmin(OwnedAdmin):
+    """Enclaves with their stays and introductions: listed as the pages show them (the owner
+    and the regions above), changed by the owner's staff only (`OwnedAdmin`)."""
+
+    list_display = ("name", "owner", "home_region", "host_region", "opened_on")
+    search_fields = ("name",)
+    list_select_related = ("owner", "home_region", "host_region")
+    autocomplete_fields = ("home_region", "host_region", "park")
+    inlines = (TenancyInline, IntroductionInline)

@@ -6,6 +6,7 @@ from parklink.cobuild import (
     views,
     views_details,
     views_edit,
+    views_enclave_edit,
     views_enclaves,
     views_forecast,
     views_ledger,
@@ -18,7 +19,9 @@ app_name = "cobuild"
 urlpatterns = [
     path("", views.agreement_list, name="list"),
     path("enclaves/", views_enclaves.enclave_list, name="enclaves"),
+    path("enclaves/new/", views_enclave_edit.enclave_create, name="enclave_create"),
     path("enclaves/<int:pk>/", views_enclaves.enclave_detail, name="enclave"),
+    path("enclaves/<int:pk>/edit/", views_enclave_edit.enclave_edit, name="enclave_edit"),
     path("new/", views_edit.agreement_create, name="create"),
     path("<int:pk>/", views.agreement_detail, name="detail"),
     path("<int:pk>/edit/", views_edit.agreement_edit, name="edit"),

@@ -17,12 +17,22 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from parklink.accounts.services import ensure_can_write
 from parklink.cobuild.services import enclaves
 from parklink.core.charts import PALETTE
+from parklink.core.errors import Forbidden
 from parklink.core.sources import sources_of
 from parklink.core.views import authenticated
 
 FLOW_HEIGHT = 360
+
+
+def _may_write(user: Any, owner_id: int) -> bool:
+    try:
+        ensure_can_write(user, owner_id)
+    except Forbidden:
+        return False
+    return True
 
 
 def exact_yuan(value: Decimal) -> str:
@@ -151,6 +161,7 @@ def enclave_list(request: HttpRequest) -> HttpResponse:
         "cobuild/enclave_list.html",
         {
             "rows": [(e, f, exact_yuan(f.investment)) for e, f in rows],
+            "can_create": user.can_write,
             "flows": flows,
             "flow_height": FLOW_HEIGHT,
         },
@@ -172,5 +183,6 @@ def enclave_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "flow": enclave_flow(enclave, found),
             "flow_height": max(FLOW_HEIGHT, 36 * len(found.rows)),
             "sources": list(sources_of(enclave)),
+            "can_edit": _may_write(user, enclave.owner_id),
         },
     )

@@ -108,33 +108,47 @@ def copy_dtype(kinds: Sequence[str]) -> np.dtype[Any]:
     return np.dtype(fields)
 
 
-def copy_rows(sql: str, dtype: np.dtype[Any], on_chunk: Callable[[int], None] = lambda n: None):
+COPY_BUFFER = 1 << 22  # bytes gathered before numpy reads them (the server sends a row a message)
+
+
+def copy_rows(
+    sql: str, dtype: np.dtype[Any], on_chunk: Callable[[int], None] = lambda n: None
+) -> npt.NDArray[Any]:
     """The rows of `COPY (sql) TO STDOUT (FORMAT binary)` as one structured array."""
     connection.ensure_connection()
     raw = connection.connection
     parts: list[npt.NDArray[Any]] = []
-    pending = b""
-    header_done = False
+    buffer = bytearray()
+    header = True
     done = 0
+
+    def take(final: bool) -> None:
+        nonlocal header, done
+        if header:
+            if len(buffer) < 19:
+                return
+            assert bytes(buffer[:11]) == COPY_SIGNATURE, "not a binary COPY stream"
+            extension = struct.unpack(">i", bytes(buffer[15:19]))[0]
+            if len(buffer) < 19 + extension:
+                return
+            del buffer[: 19 + extension]
+            header = False
+        usable = len(buffer) - (2 if final else 0)  # the trailer (-1) is not a row
+        whole = usable // dtype.itemsize
+        if whole:
+            size = whole * dtype.itemsize
+            parts.append(np.frombuffer(bytes(buffer[:size]), dtype=dtype))
+            del buffer[:size]
+            done += whole
+            on_chunk(done)
+
     with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT binary)") as copy:
         for data in copy:
-            pending += bytes(data)
-            if not header_done:
-                if len(pending) < 19:
-                    continue
-                assert pending[:11] == COPY_SIGNATURE, "not a binary COPY stream"
-                extension = struct.unpack(">i", pending[15:19])[0]
-                if len(pending) < 19 + extension:
-                    continue
-                pending = pending[19 + extension :]
-                header_done = True
-            whole = len(pending) // dtype.itemsize
-            if whole:
-                parts.append(np.frombuffer(pending[: whole * dtype.itemsize], dtype=dtype))
-                pending = pending[whole * dtype.itemsize :]
-                done += whole
-                on_chunk(done)
-    assert pending == b"\xff\xff", "a binary COPY stream ends with -1"
+            buffer += data
+            if len(buffer) >= COPY_BUFFER:
+                take(final=False)
+    take(final=True)
+    assert bytes(buffer) == b"\xff\xff", "a binary COPY stream ends with -1"
     if not parts:
         return np.empty(0, dtype=dtype)
     return np.concatenate(parts)

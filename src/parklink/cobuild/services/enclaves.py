@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,6 +131,143 @@ def create_enclave(
         opened_on=opened_on,
         description=description,
     )
+
+
+def update_enclave(
+    by: User,
+    enclave: Enclave,
+    *,
+    name: str,
+    home_region: Region,
+    host_region: Region,
+    park_id: int | None = None,
+    opened_on: date | None = None,
+    description: str = "",
+) -> Enclave:
+    """Change an enclave's text (the owner's officers only), with the checks of creation."""
+    ensure_can_write(by, enclave.owner_id)
+    name = name.strip()
+    problems: dict[str, str] = {}
+    if not name:
+        problems["name"] = _("请填写名称。")
+    elif (
+        Enclave.objects.filter(owner_id=enclave.owner_id, name=name).exclude(pk=enclave.pk).exists()
+    ):
+        problems["name"] = _("已有同名的科创飞地。")
+    if home_region.contains(host_region):
+        problems["host_region"] = _("飞地应在本县以外的城市。")
+    if park_id is not None:
+        park = Park.objects.filter(pk=park_id).first()
+        if park is None or park.kind != ParkKind.INNOVATION_ENCLAVE:
+            problems["park"] = _("请选择类型为科创飞地的园区。")
+    if problems:
+        raise Invalid(_("科创飞地信息有误。"), detail=problems)
+    enclave.name, enclave.home_region, enclave.host_region = name, home_region, host_region
+    enclave.park_id, enclave.opened_on, enclave.description = park_id, opened_on, description
+    enclave.save()
+    return enclave
+
+
+@dataclass(frozen=True)
+class TenancyItem:
+    """A stay as a page's row: its id when stored."""
+
+    id: int | None
+    enterprise: Enterprise
+    moved_in: date
+    moved_out: date | None = None
+    note: str = ""
+    illustrative: bool = False
+
+
+@dataclass(frozen=True)
+class IntroductionItem:
+    id: int | None
+    enterprise: Enterprise
+    introduced_on: date | None = None
+    note: str = ""
+    illustrative: bool = False
+
+
+@transaction.atomic
+def replace_rows(
+    by: User,
+    enclave: Enclave,
+    tenancies: Sequence[TenancyItem],
+    introductions: Sequence[IntroductionItem],
+) -> None:
+    """The enclave's stays and introductions become the given rows (stored rows absent from
+    them are removed), all or nothing; each refusal is kept under its row
+    (`tenancies.<index>.<field>`, `introductions.<index>.<field>`)."""
+    ensure_can_write(by, enclave.owner_id)
+    enclave = Enclave.objects.select_for_update().get(pk=enclave.pk)
+    problems: dict[str, str] = {}
+    stored_stays = {row.pk: row for row in enclave.tenancies.all()}
+    stored_intros = {row.pk: row for row in enclave.introductions.all()}
+    for index, stay in enumerate(tenancies):
+        where = f"tenancies.{index}"
+        if stay.id is not None and stay.id not in stored_stays:
+            problems[f"{where}.enterprise"] = _("该行已不存在,请刷新页面后再改。")
+        if stay.moved_out is not None and stay.moved_out < stay.moved_in:
+            problems[f"{where}.moved_out"] = _("迁出日期不能早于入驻日期。")
+            continue
+        for other_index, other in enumerate(tenancies[:index]):
+            if other.enterprise.pk == stay.enterprise.pk and _overlap(other, stay):
+                problems[f"{where}.moved_in"] = _(
+                    "该企业在这段时间已入驻此飞地(与第%(row)d行重叠)。"
+                ) % {"row": other_index + 1}
+    seen: dict[int, int] = {}
+    for index, item in enumerate(introductions):
+        where = f"introductions.{index}"
+        if item.id is not None and item.id not in stored_intros:
+            problems[f"{where}.enterprise"] = _("该行已不存在,请刷新页面后再改。")
+        if item.enterprise.pk in seen:
+            problems[f"{where}.enterprise"] = _("该企业已登记为经此飞地引入(第%(row)d行)。") % {
+                "row": seen[item.enterprise.pk] + 1
+            }
+        seen.setdefault(item.enterprise.pk, index)
+    if problems:
+        raise Invalid(_("飞地入驻或引入企业有误。"), detail=problems)
+    keep_stays = {stay.id for stay in tenancies if stay.id is not None}
+    Tenancy.objects.filter(enclave=enclave).exclude(pk__in=keep_stays).delete()
+    keep_intros = {item.id for item in introductions if item.id is not None}
+    Introduction.objects.filter(enclave=enclave).exclude(pk__in=keep_intros).delete()
+    try:
+        with transaction.atomic():
+            _save_rows(enclave, tenancies, introductions, stored_stays, stored_intros)
+    except IntegrityError as error:
+        raise Invalid(
+            _("飞地入驻或引入企业有误:同一企业同一入驻日期或同一引入企业只能有一行。"),
+            detail={"tenancies": _("同一企业同一入驻日期只能有一行。")},
+        ) from error
+
+
+def _save_rows(
+    enclave: Enclave,
+    tenancies: Sequence[TenancyItem],
+    introductions: Sequence[IntroductionItem],
+    stored_stays: dict[int, Tenancy],
+    stored_intros: dict[int, Introduction],
+) -> None:
+    for stay in tenancies:
+        row = stored_stays.get(stay.id) if stay.id is not None else None
+        row = row or Tenancy(enclave=enclave)
+        row.enterprise, row.moved_in, row.moved_out = stay.enterprise, stay.moved_in, stay.moved_out
+        row.note, row.illustrative = stay.note, stay.illustrative
+        row.save()
+    for item in introductions:
+        intro = stored_intros.get(item.id) if item.id is not None else None
+        intro = intro or Introduction(enclave=enclave)
+        intro.enterprise, intro.introduced_on = item.enterprise, item.introduced_on
+        intro.note, intro.illustrative = item.note, item.illustrative
+        intro.save()
+
+
+def _overlap(one: TenancyItem, other: TenancyItem) -> bool:
+    """Whether two stays share a day (an open stay runs on)."""
+    starts_before_other_ends = other.moved_out is None or one.moved_in <= other.moved_out
+    ends_after_other_starts = one.moved_out is None or one.moved_out >= other.moved_in
+    return starts_before_other_ends and ends_after_other_starts
 
 
 def add_tenancy(
