@@ -210,3 +210,9 @@ def test_a_day_alone_resolves_against_the_publication_month() -> None:
     assert plant.stage_date == date(2025, 5, 13)
     earlier = one("28日,凯翼新能源汽车整车项目正式投产,总投资100亿元。", published=date(2025, 6, 2))
     assert earlier.stage_date == date(2025, 5, 28)
+
+
+def test_investment_per_mu_is_not_the_investment() -> None:
+    project = one("蓝岳高端氟硅材料项目总投资15亿元,亩均投资500万元,亩均税收50万元。")
+    assert project.investment is not None and project.investment.value == 15 * YI
+    assert [a.value for a in project.amounts if a.is_investment] == [15 * YI]
