@@ -135,3 +135,28 @@ class TestVisibility:
             stdout=out,
         )
         assert "什邡市:ECI" in out.getvalue()
+
+
+class TestAdmin:
+    def test_staff_list_only_the_datasets_they_may_see(
+        self, private: Dataset, sichuan: Dataset
+    ) -> None:
+        outsider = factories.user("outsider", factories.organization("外地", "110101"))
+        outsider.is_staff = True
+        outsider.is_superuser = False
+        outsider.save()
+        from django.contrib.auth.models import Permission
+
+        outsider.user_permissions.add(
+            *Permission.objects.filter(codename__in=["view_dataset", "change_dataset"])
+        )
+        client = Client()
+        client.force_login(outsider)
+        page = client.get("/admin/positioning/dataset/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert sichuan.name in html and private.name not in html
+        assert client.get(f"/admin/positioning/dataset/{private.pk}/change/").status_code in {
+            302,
+            404,
+        }
