@@ -51,6 +51,8 @@ def page_urls(world: dict[str, Any], run: Run) -> list[str]:
         reverse("cobuild:statement_download", args=[pk, "2025Q1", "jinniu", "pdf"]),
         reverse("cobuild:views", args=[pk]),
         reverse("cobuild:views_download", args=[pk, "xlsx"]),
+        reverse("cobuild:covered", args=[pk]),
+        reverse("cobuild:covered_create", args=[pk]),
     ]
 
 
@@ -118,8 +120,15 @@ class TestOutsiders:
             reverse("cobuild:transition", args=[pk]),
             reverse("cobuild:run_confirm", args=[pk, run.pk]),
             reverse("cobuild:rule_delete", args=[pk, world["rule"].pk]),
+            reverse("cobuild:details", args=[pk]),
+            reverse("cobuild:company_create", args=[pk]),
         ):
             assert outsider.post(url, {"to": "expired"}).status_code == 404, url
+        for url in (
+            reverse("cobuild:details", args=[pk]),
+            reverse("cobuild:company_create", args=[pk]),
+        ):
+            assert outsider.get(url).status_code == 404, url
 
     def test_the_list_does_not_show_it(self, world: dict[str, Any]) -> None:
         page = client_for(world["users"]["qingbaijiang"]).get(reverse("cobuild:list"))
