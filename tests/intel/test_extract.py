@@ -216,3 +216,13 @@ def test_investment_per_mu_is_not_the_investment() -> None:
     project = one("蓝岳高端氟硅材料项目总投资15亿元,亩均投资500万元,亩均税收50万元。")
     assert project.investment is not None and project.investment.value == 15 * YI
     assert [a.value for a in project.amounts if a.is_investment] == [15 * YI]
+
+
+def test_a_range_reads_as_at_least_its_low_end() -> None:
+    for text in (
+        "恒川汽车零部件产业园项目计划投资10-15亿元。",
+        "恒川汽车零部件产业园项目计划投资10至15亿元。",
+    ):
+        amount = one(text).investment
+        assert amount is not None and amount.value == 10 * YI and amount.lower_bound, text
+    assert extract("2020-2025年,全区完成投资300亿元。").projects == ()

@@ -108,6 +108,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_RANGE_LOW = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:-|—|~|～|至|到)\s*$")
 _LOWER_BEFORE = re.compile(r"(?:超过|超|逾|突破|不低于|不少于|至少|高于|大于|以上)$")
 _APPROX_BEFORE = re.compile(r"(?:约合|大约|约|近|将近|接近|近乎|差不多)$")
 _CONVERSION = re.compile(r"^[((]?\s*(?:约合|折合|合计约|约)?\s*(?:人民币)?")
@@ -192,10 +193,16 @@ def find_amounts(text: str) -> list[Figure]:
         if number is None or number == 0:
             continue
         start = match.start()
-        if start and (text[start - 1].isdigit() or text[start - 1] in ".-—~"):
-            continue
-        # A year, a phone number or a code is not money: "2025年", "(0)".
         mult = match.group("mult") or ""
+        low = _RANGE_LOW.search(text, max(0, start - 12), start)
+        if low is not None and not match.group("rmb"):
+            # "投资10-15亿元", "10至15亿元": at least the low end.
+            number, start = parse_number(low.group(1)) or number, low.start()
+            ranged = True
+        elif start and (text[start - 1].isdigit() or text[start - 1] in ".-—~"):
+            continue  # a year, a phone number or a code is not money
+        else:
+            ranged = False
         bare = match.group("bare") is not None
         if bare and mult not in {"亿", "万亿", "千亿", "百亿"}:
             continue
@@ -208,7 +215,8 @@ def find_amounts(text: str) -> list[Figure]:
         before = text[max(0, start - 4) : start]
         after = match.group("after") or ""
         lower = bool(
-            match.group("more1")
+            ranged
+            or match.group("more1")
             or match.group("more2")
             or after in {"以上", "多"}
             or _LOWER_BEFORE.search(before)

@@ -66,8 +66,11 @@ class Amount:
 
     def label(self) -> str:
         """超10亿元 / 约2亿元 / 10亿元: the figure as the article qualified it."""
+        written = self.span.text
+        if any(mark in written for mark in ("以上", "左右", "多", "余", "-", "至", "~", "到")):
+            return written  # the article's own words already say it
         prefix = "超" if self.lower_bound else ("约" if self.approx else "")
-        return f"{prefix}{self.span.text}"
+        return f"{prefix}{written}"
 
 
 @dataclass(frozen=True)
