@@ -157,7 +157,8 @@ def copy_rows(
 def _select(queryset: QuerySet[Any], *columns: str) -> str:
     """The queryset's SELECT of `columns` with its parameters inlined (for COPY)."""
     sql, params = queryset.values_list(*columns).query.sql_with_params()
-    return str(connection.ops.compose_sql(sql, params))
+    ops: Any = connection.ops  # PostgreSQL's operations (COPY is PostgreSQL's)
+    return str(ops.compose_sql(sql, params))
 
 
 def _read_records_copy(queryset: QuerySet[Record], progress: Progress, total: int) -> RecordRows:
