@@ -281,3 +281,19 @@ def test_search_finds_templates_the_user_may_see(world: World) -> None:
     body = client_of(world.users["qingbaijiang"]).get("/search/?q=testpv").content.decode()
     assert f"/chains/templates/{world.template.pk}/" in body
     assert f"/chains/templates/{own.pk}/" not in body
+
+
+def test_the_metro_division_of_labour(world: World) -> None:
+    from parklink.chains.models import MetroArea, MetroLead, MetroMember
+
+    metro = MetroArea.objects.create(key="jinshi", name="金什")
+    MetroMember.objects.create(metro=metro, region_id="510106", order=0)
+    MetroMember.objects.create(metro=metro, region_id="510682", order=1)
+    MetroLead.objects.create(metro=metro, chain_key="testpv", region_id="510106", label="光伏")
+    status, queries, body = count(client_of(world.users["jinniu"]), "/chains/metro/jinshi/")
+    assert status == 200 and queries <= 25
+    page = body.decode()
+    assert 'data-chain="testpv"' in page and 'data-lead="510106"' in page
+    # 金牛 carries 拉晶切片, 电池片 and 电站 (present or strong); 什邡 none.
+    assert 'data-carried="3"' in page and 'data-carried="0"' in page
+    assert 'id="division-chart-options"' in page and "\\u2605 3" in page

@@ -140,3 +140,68 @@ def map_height(found: Any) -> int:
     for item in found.segments:
         per_column[item.depth] += 1
     return max(340, 140 + ROW * max(per_column.values(), default=1))
+
+
+def division_heatmap(
+    chains: list[str], cities: list[str], carried: list[list[int]], leads: list[int | None]
+) -> dict[str, Any]:
+    """Chains × member cities: how many segments each city carries; the lead city marked ★.
+
+    `carried[i][j]` is chain i's segments labelled present or strong in city j; `leads[i]`
+    the lead city's column (None: no lead city stated).
+    """
+    data = []
+    for row, (name, counts) in enumerate(zip(chains, carried, strict=True)):
+        for column, count in enumerate(counts):
+            lead = leads[row] == column
+            data.append(
+                {
+                    "value": [column, row, count],
+                    "label": {"formatter": f"{'★ ' if lead else ''}{count}"},
+                    "tooltip": {
+                        "formatter": tooltip_html(
+                            name,
+                            " · ",
+                            cities[column],
+                            BR,
+                            _("承载环节 %(n)s 个") % {"n": count},
+                            *([BR, _("主导城市")] if lead else []),
+                        )
+                    },
+                }
+            )
+    top = max((count for counts in carried for count in counts), default=0)
+    return {
+        "tooltip": {"trigger": "item"},
+        "grid": {"left": 150, "right": 24, "top": 36, "bottom": 56},
+        "xAxis": {
+            "type": "category",
+            "data": [label_text(city) for city in cities],
+            "position": "top",
+            "splitArea": {"show": True},
+        },
+        "yAxis": {
+            "type": "category",
+            "data": [label_text(name) for name in chains],
+            "inverse": True,
+            "splitArea": {"show": True},
+        },
+        "visualMap": {
+            "min": 0,
+            "max": max(top, 1),
+            "orient": "horizontal",
+            "left": "center",
+            "bottom": 4,
+            "calculable": False,
+            "inRange": {"color": ["#f6f8fa", "#1f6feb"]},
+            "text": [label_text(_("多")), label_text(_("少"))],
+        },
+        "series": [
+            {
+                "type": "heatmap",
+                "data": data,
+                "label": {"show": True},
+                "emphasis": {"itemStyle": {"borderColor": INK, "borderWidth": 1}},
+            }
+        ],
+    }

@@ -302,7 +302,7 @@ def metro(request: HttpRequest, key: str) -> HttpResponse:
     metro_area = MetroArea.objects.get(key=key)
     leads = list(metro_area.leads.select_related("region").order_by("region_id", "chain_key"))
     shipped = {row.chain.key for row in division}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in division:
         rows.append(
             {
@@ -321,14 +321,23 @@ def metro(request: HttpRequest, key: str) -> HttpResponse:
                 ],
             }
         )
+    members = places.member_places(place)
+    heatmap = charts.division_heatmap(
+        [row["item"].chain.name for row in rows],
+        [member.name for member in members],
+        [[len(city["carried"]) for city in row["cities"]] for row in rows],
+        [next((i for i, city in enumerate(row["cities"]) if city["lead"]), None) for row in rows],
+    )
     return render(
         request,
         "chains/metro.html",
         {
+            "heatmap": heatmap,
+            "heatmap_height": 120 + 32 * len(rows),
             "metro": metro_area,
             "place": place,
             "rows": rows,
-            "members": places.member_places(place),
+            "members": members,
             "missing_templates": [lead for lead in leads if lead.chain_key not in shipped],
             "role_names": {
                 "rnd": _("研发"),
