@@ -65,6 +65,7 @@ def recommend(request: HttpRequest, query: Query[RecommendQuery]) -> dict[str, A
         exclude_tags=_split(query.exclude_tags),
         whole_only=query.whole_only,
         exclude=_split(query.exclude),
+        require_resources=query.require_resources,
     )
     report = place_report(query.place, options)
     found, m = report.found, report.placed.matrix
@@ -92,6 +93,9 @@ def recommend(request: HttpRequest, query: Query[RecommendQuery]) -> dict[str, A
         "warnings": sorted(report.result.codes() & {"weak_structure", "disconnected"}),
         "candidates": [_industry(i) for i in found.candidates()[: query.top]],
         "present": [_industry(i) for i in found.items if i.present],
+        "resources": report.resources,
+        "resource_needs_missing": report.resource_fit.missing if report.resource_fit else {},
+        "resource_uses": report.resource_fit.favoured if report.resource_fit else {},
         "excluded": [
             {"industry": code, "name": industry_name(code), "reasons": reasons}
             for code, reasons in sorted(found.excluded.items())

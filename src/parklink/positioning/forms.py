@@ -44,6 +44,11 @@ class PositioningForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    require_resources = forms.BooleanField(
+        label=_("排除缺少所需资源的产业"),
+        required=False,
+        help_text=_("依据本地园区记录的资源禀赋(水、风、光等)"),
+    )
     exclude = forms.CharField(
         label=_("手工排除的行业代码"), required=False, help_text=_("逗号分隔,如 2614,3011")
     )
@@ -62,5 +67,6 @@ class PositioningForm(forms.Form):
             "measure": data["measure"],
             "digits": data["digits"],
             "exclude_tags": list(data["exclude_tags"]),
+            "require_resources": bool(data.get("require_resources")),
             "exclude": [c.strip() for c in data["exclude"].split(",") if c.strip()],
         }

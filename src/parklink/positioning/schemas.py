@@ -33,6 +33,7 @@ class RecommendQuery(Schema):
         ),
     ] = ""
     whole_only: bool = False
+    require_resources: bool = False
     exclude: Annotated[
         str, Field(max_length=2000, description="industry codes, comma separated")
     ] = ""
@@ -90,4 +91,7 @@ class RecommendOut(Schema):
     warnings: list[str]
     candidates: list[IndustryOut]
     present: list[IndustryOut]
+    resources: list[str]
+    resource_needs_missing: dict[str, list[str]]
+    resource_uses: dict[str, list[str]]
     excluded: list[ExcludedOut]

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from parklink.core.errors import ParkLinkError
 from parklink.core.views import authenticated
@@ -16,34 +15,17 @@ from parklink.positioning import exports
 from parklink.positioning.charts import industry_space, scatter
 from parklink.positioning.forms import PositioningForm
 from parklink.positioning.services.report import Options, industry_name, place_report
-
-QUADRANTS = {
-    "strength": gettext_lazy("优势"),
-    "weakness": gettext_lazy("短板"),
-    "opportunity": gettext_lazy("机会"),
-    "entrant": gettext_lazy("可进入"),
-    "threat": gettext_lazy("远景"),
-    "none": gettext_lazy("不推荐"),
-}
-TAGS = {
-    "energy_intensive": gettext_lazy("高耗能行业"),
-    "two_high": gettext_lazy("“两高”行业"),
-    "water_intensive": gettext_lazy("高耗水行业"),
-    "chemical_park": gettext_lazy("须进入化工园区"),
-}
-WARNINGS = {
-    "weak_structure": gettext_lazy("特征值间隔过小,ECI 排序不可靠"),
-    "disconnected": gettext_lazy("地区—产业网络分成互不相连的几块,ECI 反映的是分块而非复杂度"),
-}
+from parklink.positioning.words import QUADRANTS, WARNINGS, reason_text, resource_name
 
 
-def reason_text(reason: str) -> str:
-    kind, _sep, tag = reason.partition(":")
-    if kind == "by_hand":
-        return _("手工排除")
-    if kind == "partly":
-        return _("部分属于%(tag)s") % {"tag": TAGS[tag]}
-    return str(TAGS[tag])
+def resource_note(report: Any, industry: str) -> str:
+    """The resources an industry uses that the place has, and those it needs that it lacks."""
+    if report.resource_fit is None:
+        return ""
+    reasons = report.resource_fit.favoured.get(industry, []) + report.resource_fit.missing.get(
+        industry, []
+    )
+    return "、".join(reason_text(r) for r in reasons)
 
 
 def quadrant_label(key: str) -> str:
@@ -91,9 +73,15 @@ def positioning(request: HttpRequest) -> HttpResponse:
             report=report,
             names=names,
             candidates=[
-                (item, names.get(item.industry, ""), labels[item.quadrant])
+                (
+                    item,
+                    names.get(item.industry, ""),
+                    labels[item.quadrant],
+                    resource_note(report, item.industry),
+                )
                 for item in found.candidates()[:50]
             ],
+            resources=[resource_name(kind) for kind in report.resources],
             present=[
                 (item, names.get(item.industry, ""), labels[item.quadrant])
                 for item in found.items

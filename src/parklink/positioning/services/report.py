@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from parklink.chains.industry_codes import table as industry_table
 from parklink.core.errors import Invalid, NotFound
+from parklink.parks.models import ParkResource
 from parklink.positioning.complexity import ComplexityResult, compute, convention
 from parklink.positioning.models import Dataset
 from parklink.positioning.recommend import PlaceRecommendations, recommend
 from parklink.positioning.registry_matrix import PlaceQuality
+from parklink.positioning.resources import Fit, fit
 from parklink.positioning.screening import TAGS, screen
 from parklink.positioning.services.matrix import PlacedMatrix, registry_matrix
 from parklink.regions.models import Region
@@ -43,6 +45,8 @@ class Options:
     # A dataset the caller has already checked the user may see (queries.get_dataset);
     # None: the enterprise registry.
     dataset: Dataset | None = None
+    # Exclude an industry that needs a resource the place's parks have not recorded.
+    require_resources: bool = False
 
 
 @dataclass
@@ -53,6 +57,8 @@ class PlaceReport:
     result: ComplexityResult
     found: PlaceRecommendations
     quality: PlaceQuality
+    resources: list[str] = field(default_factory=list)  # kinds recorded by the place's parks
+    resource_fit: Fit | None = None
 
 
 def industry_name(code: str) -> str:
@@ -123,5 +129,15 @@ def place_report(adcode: str, options: Options) -> PlaceReport:
     exclusions = screen(
         m.industries, options.exclude_tags, partly=not options.whole_only, by_hand=options.exclude
     )
+    recorded = sorted(
+        set(
+            ParkResource.objects.filter(park__region__path__startswith=place.path).values_list(
+                "kind", flat=True
+            )
+        )
+    )
+    resource_fit = fit(m.industries, recorded, require=options.require_resources)
+    for code, reasons in resource_fit.excluded.items():
+        exclusions.setdefault(code, []).extend(reasons)
     found = recommend(result, m.places.index(place.adcode), m.industries, place.adcode, exclusions)
-    return PlaceReport(place, within, placed, result, found, quality)
+    return PlaceReport(place, within, placed, result, found, quality, recorded, resource_fit)

@@ -381,6 +381,11 @@ def recommend_arguments(parser: ArgumentParser) -> None:
         help="ecological screening: energy_intensive,two_high,water_intensive,chemical_park",
     )
     parser.add_argument("--whole-only", action="store_true", help="ignore tags of parts")
+    parser.add_argument(
+        "--require-resources",
+        action="store_true",
+        help="exclude industries that need a resource the place's parks have not recorded",
+    )
     parser.add_argument("--exclude", default="", help="industry codes excluded by hand")
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("-o", "--output", help="write every industry's row as CSV")
@@ -404,6 +409,7 @@ def recommend_place(command: Command, options: dict[str, Any]) -> None:
         whole_only=options["whole_only"],
         exclude=[c.strip() for c in options["exclude"].split(",") if c.strip()],
         dataset=dataset_or_error(options),
+        require_resources=options["require_resources"],
     )
     try:
         report = place_report(options["place"], chosen)
@@ -459,6 +465,10 @@ def reason_words(reasons: list[str]) -> list[str]:
             words.append(_("手工排除"))
         elif kind == "partly":
             words.append(_("部分属于%(tag)s") % {"tag": REASON_LABELS[tag]})
+        elif kind in ("needs", "uses"):
+            from parklink.positioning.words import reason_text
+
+            words.append(reason_text(reason))
         else:
             words.append(str(REASON_LABELS[tag]))
     return words
