@@ -226,3 +226,9 @@ def test_a_range_reads_as_at_least_its_low_end() -> None:
         amount = one(text).investment
         assert amount is not None and amount.value == 10 * YI and amount.lower_bound, text
     assert extract("2020-2025年,全区完成投资300亿元。").projects == ()
+
+
+def test_labels_say_what_the_article_said() -> None:
+    assert one("惠科显示面板配套项目总投资15亿元以上。").investment.label() == "15亿元以上"  # type: ignore[union-attr]
+    assert one("惠科显示面板配套项目总投资超过15亿元。").investment.label() == "超15亿元"  # type: ignore[union-attr]
+    assert one("惠科显示面板配套项目总投资近15亿元。").investment.label() == "约15亿元"  # type: ignore[union-attr]

@@ -129,3 +129,9 @@ def test_a_run_of_headline_links_goes_wherever_it_sits() -> None:
     text = normalise(raw).text
     assert "宜昌" not in text and "荆门" not in text and "十堰" not in text
     assert "据介绍" in text and "一行要点" in text
+
+
+def test_keycap_numbers_and_emoji_go() -> None:
+    text = normalise("📣重磅\n1️⃣ 中伟新材料前驱体项目总投资超30亿元;\n2️⃣ 欣旺达消费电池项目。").text
+    assert "1" not in text.replace("30", "") and "📣" not in text
+    assert "中伟新材料前驱体项目总投资超30亿元" in text

@@ -163,7 +163,8 @@ _SPACE = re.compile(
     r"|(?<=\d)[ ]+(?=\.\d)|(?<=\d\.)[ ]+(?=\d)"
 )
 _EMOJI = re.compile(
-    "[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d\u2b50\u2b06\u2b07\u2934\u2935]+"
+    "[0-9#*]\ufe0f?\u20e3"  # keycaps: 1️⃣ numbers a list item, it is not a digit of the text
+    "|[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d\u20e3\u2b50\u2b06\u2b07\u2934\u2935]+"
 )
 _DIGIT_VALUE = {ch: str(i) for i, ch in enumerate("零一二三四五六七八九")}
 _DIGIT_VALUE.update({"〇": "0", "两": "2"})
