@@ -256,7 +256,11 @@ class Classifier:
     def _code_targets(self, code: str) -> list[tuple[int, float, str]]:
         cached = self._code_cache.get(code)
         if cached is None:
-            cached = self._code_cache[code] = self._find_code_targets(code)
+            cached = self._find_code_targets(code)
+            if (
+                len(code) <= 4 and code.isdigit()
+            ):  # the standard's codes only: the cache stays small
+                self._code_cache[code] = cached
         return cached
 
     def _find_code_targets(self, code: str) -> list[tuple[int, float, str]]:
