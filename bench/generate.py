@@ -348,17 +348,24 @@ def generate(n: int, seed: int = 0) -> dict[str, Any]:
 @cache
 def _place_names() -> dict[str, str]:
     """City (first 4 digits) → a short place name for company names (成都, 眉山 …)."""
-    from parklink.regions.table import CITY, build_rows
+    from parklink.regions.table import CITY, PLACEHOLDER_NAMES, PROVINCE, build_rows
 
+    rows = build_rows()
+    provinces = {row.adcode[:2]: row.name for row in rows if row.level == PROVINCE}
     names: dict[str, str] = {}
-    for row in build_rows():
-        if row.level == CITY:
-            short = row.name
-            for suffix in ("市", "地区", "盟", "藏族自治州", "彝族自治州", "羌族自治州", "自治州"):
+    for row in rows:
+        if row.level != CITY:
+            continue
+        # 市辖区 and 县 under a municipality stand for the municipality itself
+        short = provinces[row.adcode[:2]] if row.name in PLACEHOLDER_NAMES else row.name
+        if short.endswith("自治州"):
+            short = short[:2]  # 甘孜藏族自治州 → 甘孜, 大理白族自治州 → 大理
+        else:
+            for suffix in ("市", "地区", "盟"):
                 if short.endswith(suffix) and len(short) > len(suffix) + 1:
                     short = short[: -len(suffix)]
                     break
-            names[row.adcode[:4]] = short[:4]
+        names[row.adcode[:4]] = short[:4]
     return names
 
 
