@@ -380,7 +380,14 @@ def _read(
             for column, index, parse in bound
         ]
         positions = {column.key: index for column, index, _parse in bound}
+        repeating = [index for column, index, _parse in bound if column.repeats]
+        shared: dict[str, str] = {}  # one string for a value met on many rows (a region)
         for number, cells in table.rows:
+            if repeating and isinstance(cells, list):
+                for index in repeating:
+                    value = cells[index]
+                    if value.__class__ is str and len(shared) < _MEMO_LIMIT:
+                        cells[index] = shared.setdefault(value, value)
             row, problems = _parse_row(number, cells, bound, defaults, importer, positions)
             rows.append(row)
             if problems:

@@ -38,6 +38,8 @@ from parklink.regions.cells import RegionLookup
 
 # Existing enterprises are looked up this many keys a query.
 _BATCH = 900
+# Rows written together (their derived keys and column values held at once).
+_WRITE_PART = 50_000
 # Rows a bulk INSERT carries where there is no COPY (SQLite: at most 32,766 parameters).
 _INSERT_BATCH = 1_000
 # Sent once the rows of an import are written in bulk (no post_save per enterprise): `ids` are
@@ -59,7 +61,10 @@ FLAGS = (
 
 
 def _uscc(value: Any) -> str:
-    code = uscc_rules.normalise(cells.cell_text(value))
+    text = cells.cell_text(value)
+    code = uscc_rules.normalise(text)
+    if code == text:  # as written: keep the cell's string, not a copy (a million rows)
+        code = text
     found = uscc_rules.problem(code)
     if found is not None:
         raise cells.CellError(found.message_zh, found.message_en)
@@ -265,32 +270,35 @@ class EnterpriseImporter(OwnedImporter):
         """
         ensure_can_write(self.user, self.owner.pk)
         now = timezone.now()
-        names = [row.values["name"] for row in rows]
-        name_keys = pinyin_keys_many(names)
-        shorts = [row.values.get("short_name") or "" for row in rows]
-        short_keys = pinyin_keys_many(shorts)
-        records = [
-            _record(row.values, self.owner.pk, now, name_key, short_key)
-            for row, name_key, short_key in zip(rows, name_keys, short_keys, strict=True)
-        ]
-        ids = _new_ids(len(records))
-        _insert(
-            Enterprise,
-            ENTERPRISE_COLUMNS,
-            ([pk, *record] for pk, record in zip(ids, records, strict=True)),
-        )
         history = Enterprise.history.model
         user_id = self.user.pk
-        _insert(
-            history,
-            HISTORY_COLUMNS,
-            (
-                [pk, *record, now, None, "+", user_id]
-                for pk, record in zip(ids, records, strict=True)
-            ),
-        )
+        ids: list[int] = []
+        # A part at a time: the derived keys and the rows of one part exist at once, not all.
+        for part in _batches(rows, _WRITE_PART):
+            name_keys = pinyin_keys_many([row.values["name"] for row in part])
+            short_keys = pinyin_keys_many([row.values.get("short_name") or "" for row in part])
+            records = [
+                _record(row.values, self.owner.pk, now, name_key, short_key)
+                for row, name_key, short_key in zip(part, name_keys, short_keys, strict=True)
+            ]
+            del name_keys, short_keys
+            new = _new_ids(len(records))
+            _insert(
+                Enterprise,
+                ENTERPRISE_COLUMNS,
+                ([pk, *record] for pk, record in zip(new, records, strict=True)),
+            )
+            _insert(
+                history,
+                HISTORY_COLUMNS,
+                (
+                    [pk, *record, now, None, "+", user_id]
+                    for pk, record in zip(new, records, strict=True)
+                ),
+            )
+            ids.extend(new)
         enterprises_imported.send(Enterprise, ids=ids, user=self.user)
-        return len(records)
+        return len(ids)
 
 
 def validate_enterprises(
