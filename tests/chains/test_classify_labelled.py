@@ -18,7 +18,7 @@ from parklink.chains.catalog import shipped
 from parklink.chains.classify import ACCEPT, Classifier
 
 DATA = Path(__file__).parent / "data"
-FILES = ("scopes.yaml", "scopes_second.yaml")
+FILES = ("scopes.yaml", "scopes_second.yaml", "scopes_third.yaml")
 
 
 def rows() -> list[tuple[str, str, list[tuple[str, str]], str]]:
