@@ -195,3 +195,10 @@ def test_an_exclusion_cancels_only_its_part_of_the_item(classifier: Classifier) 
     found = classifier.classify("某某汽车有限公司", "新能源汽车整车制造、汽车销售", None)
     assert best(found) == ("nev", "vehicle")
     assert accepted(classifier.classify("某某公司", "汽车销售；二手车经纪", None)) == []
+
+
+def test_missing_values_and_numeric_codes_are_accepted(classifier: Classifier) -> None:
+    assert best(classifier.classify("", "锂电池制造", None)) == ("lithium", "cell")
+    by_code = classifier.classify("某某锂电有限公司", "", 3841)  # type: ignore[arg-type]
+    assert {c.chain for c in accepted(by_code)} == {"lithium"}
+    assert classifier.classify("某某有限公司", "", None) == []

@@ -58,10 +58,12 @@ def table() -> dict[str, IndustryCode]:
     return codes
 
 
-def normalise(code: str | None) -> str:
-    """An industry code as written in a registry ("C3841", " 3841 ", "３８４１") → "3841"."""
-    if not code:
+def normalise(code: str | int | None) -> str:
+    """An industry code as written in a registry ("C3841", " 3841 ", "３８４１", 3841) → "3841"."""
+    if code is None or code == "":
         return ""
+    if not isinstance(code, str):
+        code = str(code)
     if len(code) == 4 and code.isdigit() and code.isascii():
         return code
     text = "".join(code.split()).upper().translate(_FULL_WIDTH)
