@@ -83,6 +83,7 @@ class _Context:
     dates: tuple[dates_mod.FoundDate, ...]
     companies: tuple[tuple[int, int, str], ...] = ()
     organisations: bool = False  # ask the LAC tagger for enterprises named without a suffix
+    claimed: list[tuple[int, int, str]] = field(default_factory=list)  # mention clauses
 
 
 def sentences_of(text: str) -> list[tuple[int, int]]:
@@ -104,6 +105,13 @@ def _part(text: str, sentence: tuple[int, int], position: int) -> tuple[int, int
     left = text.rfind(";", sentence[0], position) + 1 or sentence[0]
     right = text.find(";", position, sentence[1])
     return max(left, sentence[0]), (right if right >= 0 else sentence[1])
+
+
+def _comma_clause(text: str, group: tuple[int, int], position: int) -> tuple[int, int]:
+    """The stretch between commas (or colons) of `group` around `position`."""
+    left = max(text.rfind(",", group[0], position), text.rfind(":", group[0], position)) + 1
+    right_candidates = [i for i in (text.find(",", position, group[1]),) if i >= 0]
+    return max(left, group[0]), (right_candidates[0] if right_candidates else group[1])
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -387,6 +395,11 @@ def build(
             # "已完成投资3.2亿元": money is being spent on site, so it is being built.
             record.stage = ("under_construction", spent[0].span.start, spent[0].span.end)
             record.stage_sentence = (spent[0].sentence.start, spent[0].sentence.end)
+    for start, _end, key in mentions_sorted:
+        if key in projects:
+            sentence = sentence_of(start)
+            clause = _comma_clause(text, _part(text, sentence, start), start)
+            ctx.claimed.append((clause[0], clause[1], key))
     article_place = _article_place(text, title, ctx)
     _merge_title_mentions(text, projects, order)
     result: list[ExtractedProject] = []
@@ -419,7 +432,10 @@ def _merge_title_mentions(text: str, projects: dict[str, _Project], order: list[
                 continue
             theirs = headline(other.amounts)
             same_figure = figure is not None and theirs is not None and figure.value == theirs.value
-            shared = _common_run(key, other_key) >= 4 and (
+            contained = len(other_key.removesuffix("项目")) >= 3 and (
+                other_key in key or key in other_key
+            )
+            shared = (_common_run(key, other_key) >= 4 or contained) and (
                 figure is None or theirs is None or same_figure
             )
             if same_figure or shared:
@@ -429,6 +445,8 @@ def _merge_title_mentions(text: str, projects: dict[str, _Project], order: list[
                     other.amounts.extend(record.amounts)
                 if other.stage is None:
                     other.stage, other.stage_sentence = record.stage, record.stage_sentence
+                if contained and len(key) > len(other_key):
+                    other.name = record.name  # the headline's fuller name: 宁德时代…电池厂项目
                 order.remove(key)
                 del projects[key]
                 break
@@ -516,41 +534,44 @@ def _finish(
     )
     # Enterprises: company names in the clause groups of the project's sentences.
     companies: dict[str, Field] = {}
-    windows = []
+    # The narrowest window that names a company wins: the comma clause of a mention (a list
+    # "A项目投资X,B项目投资Y" gives each its own), then its clause group, then the figures'.
+    narrow: list[tuple[int, int]] = []
+    wide: list[tuple[int, int]] = []
     for start, _end in record.mentions:
         sentence = next((s for s in record.sentences if s[0] <= start < s[1]), None)
         if sentence is not None:
-            windows.append(_part(text, sentence, start))
+            group = _part(text, sentence, start)
+            narrow.append(_comma_clause(text, group, start))
+            wide.append(group)
     for amount in record.amounts:
-        windows.append(_part(text, (amount.sentence.start, amount.sentence.end), amount.span.start))
-    for sentence in dict.fromkeys(windows):
-        for start, end, company in ctx.companies:
-            if sentence[0] <= start and end <= sentence[1]:
-                companies.setdefault(
-                    company, Field(company, _span(text, start, end), _span(text, *sentence))
-                )
-        for hit in ctx.hits:
-            if hit.kind == places.ENTERPRISE and sentence[0] <= hit.start < sentence[1]:
-                companies.setdefault(
-                    hit.name,
-                    Field(hit.name, _span(text, hit.start, hit.end), _span(text, *sentence)),
-                )
+        wide.append(_part(text, (amount.sentence.start, amount.sentence.end), amount.span.start))
+    key = _key(record.name.text)
+    others = [(a, b) for a, b, owner in ctx.claimed if owner != key]
+    for windows in (narrow, wide):
+        for window in dict.fromkeys(windows):
+            sentence = next((s for s in record.sentences if s[0] <= window[0] < s[1]), window)
+            for start, end, company in ctx.companies:
+                if windows is wide and any(a <= start < b for a, b in others):
+                    continue  # named in another project's own clause
+                if window[0] <= start and end <= window[1]:
+                    companies.setdefault(
+                        company, Field(company, _span(text, start, end), _span(text, *sentence))
+                    )
+            for hit in ctx.hits:
+                if hit.kind == places.ENTERPRISE and window[0] <= hit.start < window[1]:
+                    companies.setdefault(
+                        hit.name,
+                        Field(hit.name, _span(text, hit.start, hit.end), _span(text, *sentence)),
+                    )
+        if companies:
+            break
     if not companies and ctx.organisations:
-        # No company name in its clauses: ask the tagger about the name, then its clause.
+        # No company name around it: ask the tagger about the name, then its clause.
         start, _end = record.mentions[0]
         sentence = next((s for s in record.sentences if s[0] <= start < s[1]), first_sentence)
-        clause = _part(text, sentence, start)
-        for window in ((record.name.start, record.name.end), clause):
-            for org_start, org_end, org in ner.organisations(text[window[0] : window[1]]):
-                if not _inside_region_name(org, ctx):
-                    companies.setdefault(
-                        org,
-                        Field(
-                            org,
-                            _span(text, window[0] + org_start, window[0] + org_end),
-                            _span(text, *sentence),
-                        ),
-                    )
+        for window in ((record.name.start, record.name.end), _part(text, sentence, start)):
+            _tag_organisations(text, record, window, ctx, companies)
             if companies:
                 break
     place_field, adcode, park_field = _place(record, ctx, article_place)
@@ -668,6 +689,27 @@ def _refine(code: str, context: list[places.Hit], ctx: _Context) -> tuple[places
     return places.resolve(inside, ctx.hits) if inside else None
 
 
+def _tag_organisations(
+    text: str,
+    record: _Project,
+    window: tuple[int, int],
+    ctx: _Context,
+    companies: dict[str, Field],
+) -> None:
+    """Add the organisations the LAC tagger finds in `window` (not mere place names)."""
+    sentence = next((s for s in record.sentences if s[0] <= window[0] < s[1]), window)
+    for org_start, org_end, org in ner.organisations(text[window[0] : window[1]]):
+        if not _inside_region_name(org, ctx):
+            companies.setdefault(
+                org,
+                Field(
+                    org,
+                    _span(text, window[0] + org_start, window[0] + org_end),
+                    _span(text, *sentence),
+                ),
+            )
+
+
 def _inside_region_name(name: str, ctx: _Context) -> bool:
     """A tagged "organisation" that is only a place name (成都高新区) is not an enterprise."""
     return any(h.kind == places.REGION and h.name == name for h in ctx.gazetteer.find(name))
@@ -721,10 +763,20 @@ def _date_elsewhere(ctx: _Context, record: _Project, stage: str) -> date | None:
             if near is not None:
                 return near
     candidates = [s for s in [record.stage_sentence, *record.sentences] if s is not None]
+    cursor = text.find("\n")
+    while cursor >= 0:  # the article's lede: its first paragraph of prose
+        line_end = text.find("\n", cursor + 1)
+        line = text[cursor + 1 : line_end if line_end >= 0 else len(text)]
+        if len(line) > 30 and "。" in line:
+            candidates.append((cursor + 1, cursor + 1))
+            break
+        cursor = line_end
     for candidate in candidates:
         paragraph = text.rfind("\n", 0, candidate[0]) + 1
         lede = [d for d in ctx.dates if paragraph <= d.start < paragraph + 12]
-        if lede and stages.find_stage(text, paragraph, text.find("。", paragraph) + 1 or len(text)):
+        stops = [i for i in (text.find("。", paragraph), text.find("\n", paragraph)) if i >= 0]
+        said = stages.find_stage(text, paragraph, min(stops) if stops else len(text))
+        if lede and said and said[0] == stage:
             return lede[0].value
     return None
 
