@@ -177,6 +177,16 @@ class TestMakeLead:
         mapped = coverage.coverage(user, place, world.template)
         assert mapped.figures("silicon").projects == {"lead": 1}
 
+    def test_a_lower_ranked_target_keeps_its_own_score(self, world: World) -> None:
+        user = world.users["jinniu"]
+        place = places.resolve(user, "region:510106")
+        listed = targets.targets(user, place, world.template, ["silicon"])
+        second = next(t for t in listed.targets if t.enterprise == world.e["small_silicon"])
+        lead = targets.make_lead(
+            user, place, world.template, "silicon", world.e["small_silicon"].pk
+        )
+        assert lead.score == second.score
+
     def test_the_same_lead_twice_is_a_conflict(self, world: World) -> None:
         user = world.users["jinniu"]
         place = places.resolve(user, "region:510106")

@@ -89,8 +89,12 @@ def targets(
     segments: Sequence[str] | None = None,
     limit: int = DEFAULT_LIMIT,
     weights: ranking.Weights = DEFAULT_WEIGHTS,
+    enterprise_id: int | None = None,
 ) -> TargetList:
-    """Ranked enterprises outside the place for its gap segments (or the segments given)."""
+    """Ranked enterprises outside the place for its gap segments (or the segments given).
+
+    `enterprise_id` scores that one enterprise only (a lead is made from it, wherever it ranks).
+    """
     limit = max(1, min(limit, MAX_LIMIT))
     found = coverage_rules.coverage(user, place, template)
     gaps = _gap_keys(found, segments)
@@ -108,11 +112,12 @@ def targets(
     }
     # The enterprises outside the place with a row in a gap segment, read once with every
     # figure the ranking needs (all their rows: a correction elsewhere still wins).
-    outside = (
-        Assignment.objects.filter(template=template, segment__in=gaps)
-        .exclude(enterprise_id__in=place.enterprises().values("pk"))
-        .values("enterprise_id")
+    pool = Assignment.objects.filter(template=template, segment__in=gaps).exclude(
+        enterprise_id__in=place.enterprises().values("pk")
     )
+    if enterprise_id is not None:
+        pool = pool.filter(enterprise_id=enterprise_id)
+    outside = pool.values("enterprise_id")
     width = len(classification.ROW_FIELDS)
     rows = list(
         Assignment.objects.filter(template=template, enterprise_id__in=outside).values_list(
@@ -242,7 +247,7 @@ def make_lead(
     enterprise_id: int,
 ) -> ChainLead:
     """Turn a target into a lead of the user's organisation, the gap recorded as its reason."""
-    found = targets(user, place, template, [segment], limit=MAX_LIMIT)
+    found = targets(user, place, template, [segment], enterprise_id=enterprise_id)
     target = next(
         (
             t
