@@ -169,3 +169,14 @@ def test_a_correction_elsewhere_removes_an_enterprise_from_a_segments_pool(world
         "plant"
     ]
     assert (world.e["poly1"].pk, world.template.pk) not in placed  # … others not read at all
+
+
+def test_an_enterprise_created_through_its_service_is_marked_changed(
+    users: dict[str, User],
+) -> None:
+    from parklink.enterprises import services as enterprise_services
+
+    made = enterprise_services.create_enterprise(
+        users["jinniu"], name="新建多晶硅有限公司", region_id="510106"
+    )
+    assert ChangedEnterprise.objects.filter(enterprise=made).exists()
