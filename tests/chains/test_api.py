@@ -150,3 +150,37 @@ class TestTargets:
         )
         assert again.status_code == 409
         assert ChainLead.objects.count() == 1
+
+
+def test_coverage_and_targets_run_a_fixed_number_of_queries(
+    world: World, api: Callable[[str], Client]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parklink.chains.models import Assignment, Source
+    from tests.support import factories
+
+    client = api("jinniu")
+    urls = [
+        f"{BASE}/coverage?place=region:510106&chain=testpv",
+        f"{BASE}/targets?place=region:510106&chain=testpv",
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    before = counts()
+    for n in range(20):
+        for adcode, segment in (("510106", "wafer"), ("620702", "module")):
+            made = factories.enterprise(world.orgs["jinniu"], f"新增{segment}{n}", adcode)
+            Assignment.objects.create(
+                enterprise=made, template=world.template, version=world.version,
+                segment=segment, score=0.8, source=Source.CLASSIFIER,
+            )  # fmt: skip
+    assert counts() == before
