@@ -232,3 +232,13 @@ def test_labels_say_what_the_article_said() -> None:
     assert one("惠科显示面板配套项目总投资15亿元以上。").investment.label() == "15亿元以上"  # type: ignore[union-attr]
     assert one("惠科显示面板配套项目总投资超过15亿元。").investment.label() == "超15亿元"  # type: ignore[union-attr]
     assert one("惠科显示面板配套项目总投资近15亿元。").investment.label() == "约15亿元"  # type: ignore[union-attr]
+
+
+def test_respectively_pairs_names_and_figures_in_order() -> None:
+    extraction = extract(
+        "6月5日,高新区与华勤技术股份有限公司、杭州海康威视数字技术股份有限公司分别签约,"
+        "华勤智能终端研发制造基地项目和海康威视西南产业基地项目正式落户,"
+        "两个项目总投资分别为30亿元和25亿元。"
+    )
+    found = {p.name.value: p.investment.value for p in extraction.projects if p.investment}
+    assert found == {"华勤智能终端研发制造基地项目": 30 * YI, "海康威视西南产业基地项目": 25 * YI}

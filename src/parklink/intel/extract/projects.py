@@ -107,6 +107,43 @@ def _part(text: str, sentence: tuple[int, int], position: int) -> tuple[int, int
     return max(left, sentence[0]), (right if right >= 0 else sentence[1])
 
 
+_RESPECTIVELY = re.compile(r"分别(?:为|是|达|约为|约|达到)?")
+
+
+def _respectively(
+    text: str,
+    respectively: re.Match[str],
+    sentence: tuple[int, int],
+    figures: list[money.Figure],
+    mentions: list[tuple[int, int, str]],
+    projects: dict[str, _Project],
+    consumed: set[int],
+) -> None:
+    after = [f for f in figures if respectively.end() <= f.start < sentence[1]]
+    if not after or after[0].start - respectively.end() > 4 or after[0].start in consumed:
+        return
+    run = _figure_run(text, after)
+    before = [m for m in mentions if sentence[0] <= m[0] < respectively.start()]
+    if len(run) < 2 or len(before) < len(run):
+        return
+    for (_start, _end, key), figure in zip(before[-len(run) :], run, strict=True):
+        kind = figure.kind if figure.kind != "unknown" else "total_investment"
+        projects[key].amounts.append(_amount(text, figure, sentence, kind=kind))
+        if sentence not in projects[key].sentences:
+            projects[key].sentences.append(sentence)
+        consumed.add(figure.start)
+
+
+def _figure_run(text: str, figures: list[money.Figure]) -> list[money.Figure]:
+    """The figures that follow one another joined by 和/、/及 only (30亿元和25亿元)."""
+    run: list[money.Figure] = []
+    for figure in figures:
+        if run and not re.fullmatch(r"\s*(?:和|、|及|与|,)\s*", text[run[-1].end : figure.start]):
+            break
+        run.append(figure)
+    return run
+
+
 def _comma_clause(text: str, group: tuple[int, int], position: int) -> tuple[int, int]:
     """The stretch between commas (or colons) of `group` around `position`."""
     left = max(text.rfind(",", group[0], position), text.rfind(":", group[0], position)) + 1
@@ -244,6 +281,12 @@ def build(
     def paragraph_start(position: int) -> int:
         return text.rfind("\n", 0, position) + 1
 
+    # "A项目和B项目总投资分别为30亿元和25亿元": the figures go to the names in order.
+    for sentence in sentences:
+        for respectively in _RESPECTIVELY.finditer(text, sentence[0], sentence[1]):
+            _respectively(
+                text, respectively, sentence, figures, mentions_sorted, projects, consumed
+            )
     for figure in figures:
         if figure.start in consumed:
             continue

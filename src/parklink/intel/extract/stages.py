@@ -37,7 +37,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "planned",
-        re.compile(r"拟建|拟投资|拟在|拟于|拟利用|计划建设|规划建设|谋划|策划|筹建|储备|前期工作"),
+        re.compile(
+            r"拟建|拟投资|拟在|拟于|拟利用|计划建设|规划建设|谋划|策划|筹建|储备|前期工作|前期手续|办理前期"
+        ),
     ),
 )
 _FUTURE = re.compile(
