@@ -47,6 +47,17 @@ class TestServerError:
         assert '<html lang="zh-hans">' in response.content.decode()
 
 
+class TestApiServerError:
+    def test_an_api_client_gets_json_with_the_request_id(self) -> None:
+        response = client("zh-hans").get("/api/v1/ops-test/crash/")
+        assert response.status_code == 500
+        assert response["Content-Type"] == "application/json"
+        body = response.json()
+        assert body["error"] == "server_error"
+        assert body["detail"] == {"request_id": response["X-Request-ID"]}
+        assert SECRET_DETAIL not in response.content.decode()
+
+
 class TestNotFound:
     def test_chinese(self) -> None:
         response = client("zh-hans").get("/no-such-page/")

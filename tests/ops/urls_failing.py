@@ -18,6 +18,11 @@ def refuse(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied
 
 
-urlpatterns = [path("ops-test/crash/", crash), path("ops-test/refuse/", refuse), *project_urls]
+urlpatterns = [
+    path("ops-test/crash/", crash),
+    path("api/v1/ops-test/crash/", crash),
+    path("ops-test/refuse/", refuse),
+    *project_urls,
+]
 
 __all__ = ["handler500", "urlpatterns"]

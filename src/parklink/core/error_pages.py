@@ -9,7 +9,7 @@ refused by the CSRF check gets the same 403 page (`csrf_failure`, CSRF_FAILURE_V
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -18,11 +18,20 @@ from django.views.decorators.csrf import requires_csrf_token
 from parklink.core.observability import current_request_id
 
 TEMPLATE = "500.html"
+API_PREFIX = "/api/"
 
 
 @requires_csrf_token
 def server_error(request: HttpRequest, template_name: str = TEMPLATE) -> HttpResponse:
     request_id = getattr(request, "request_id", current_request_id())
+    if request.path.startswith(API_PREFIX):
+        # The API's clients read JSON: the API's error shape, with the id to quote.
+        payload = {
+            "error": "server_error",
+            "message": _("服务器内部错误,请稍后重试。"),
+            "detail": {"request_id": request_id},
+        }
+        return JsonResponse(payload, status=500, json_dumps_params={"ensure_ascii": False})
     try:
         body = loader.get_template(template_name).render({"request_id": request_id})
     except Exception:
