@@ -297,3 +297,14 @@ def test_the_metro_division_of_labour(world: World) -> None:
     # 金牛 carries 拉晶切片, 电池片 and 电站 (present or strong); 什邡 none.
     assert 'data-carried="3"' in page and 'data-carried="0"' in page
     assert 'id="division-chart-options"' in page and "\\u2605 3" in page
+
+
+def test_a_segment_shows_each_enterprises_evidence(world: World) -> None:
+    from parklink.chains.services import classification
+
+    classification.correct(
+        world.users["jinniu"], world.e["wafer1"], world.template, ["wafer"], "走访"
+    )
+    body = client_of(world.users["jinniu"]).get(MAP + "&segment=wafer").content.decode()
+    assert "关键词:wafer" in body  # the classifier's evidence for wafer0 and wafer2
+    assert "人工修正:走访" in body  # the correction's, for wafer1

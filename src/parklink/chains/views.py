@@ -145,8 +145,13 @@ def chain_map(request: HttpRequest) -> HttpResponse:
     if segment is not None:
         ids = found.members.get(segment.key, [])[:SEGMENT_ROWS]
         by_pk = Enterprise.objects.select_related("region").in_bulk(ids)
+        evidence = classification.evidence_for(template.pk, segment.key, ids)
         members = [
-            {"enterprise": by_pk[pk], "placement": found.scores[(pk, segment.key)]}
+            {
+                "enterprise": by_pk[pk],
+                "placement": found.scores[(pk, segment.key)],
+                "evidence": evidence.get(pk, ()),
+            }
             for pk in ids
             if pk in by_pk
         ]

@@ -259,7 +259,8 @@ def classify_registry(
 
 def effective(rows: Iterable[Sequence[Any]]) -> dict[tuple[int, int], list[Placement]]:
     """(enterprise, template) → placements, from rows of
-    (enterprise_id, template_id, segment, score, source, accepted, evidence).
+    (enterprise_id, template_id, segment, score, source, accepted[, evidence]) — `LEAN_FIELDS`
+    where the evidence is not shown (maps, targets), `ROW_FIELDS` where it is.
 
     Corrections win: an enterprise with a correction row on a template is placed by its
     corrections alone (none, when the correction says "no segment"); otherwise by the
@@ -267,8 +268,9 @@ def effective(rows: Iterable[Sequence[Any]]) -> dict[tuple[int, int], list[Place
     """
     corrected: dict[tuple[int, int], list[Placement]] = defaultdict(list)
     classified: dict[tuple[int, int], list[Placement]] = defaultdict(list)
-    for enterprise_id, template_id, segment, score, source, accepted, evidence in rows:
+    for enterprise_id, template_id, segment, score, source, accepted, *rest in rows:
         key = (enterprise_id, template_id)
+        evidence = rest[0] if rest else ()
         if source == Source.CORRECTION:
             placements = corrected[key]
             if segment:
@@ -281,6 +283,24 @@ def effective(rows: Iterable[Sequence[Any]]) -> dict[tuple[int, int], list[Place
 
 
 ROW_FIELDS = ("enterprise_id", "template_id", "segment", "score", "source", "accepted", "evidence")
+LEAN_FIELDS = ROW_FIELDS[:-1]
+
+
+def evidence_for(
+    template_id: int, segment: str, enterprise_ids: Sequence[int]
+) -> dict[int, tuple[str, ...]]:
+    """The evidence shown for a few enterprises in a segment (a correction's first)."""
+    found: dict[int, tuple[str, ...]] = {}
+    rows = (
+        Assignment.objects.filter(
+            template_id=template_id, segment=segment, enterprise_id__in=list(enterprise_ids)
+        )
+        .order_by("-source", "rank")  # "correction" sorts after "classifier": reversed
+        .values_list("enterprise_id", "evidence")
+    )
+    for enterprise_id, evidence in rows:
+        found.setdefault(enterprise_id, tuple(str(item) for item in evidence or ()))
+    return found
 
 
 def placements(

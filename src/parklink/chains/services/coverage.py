@@ -226,12 +226,12 @@ def coverage(
         Assignment.objects.filter(
             template=template, enterprise_id__in=place.enterprises().values("pk")
         ).values_list(
-            *classification.ROW_FIELDS,
+            *classification.LEAN_FIELDS,
             "version__number",
             *(f"enterprise__{name}" for name in ENTERPRISE_FIELDS[1:]),
         )
     )
-    width = len(classification.ROW_FIELDS)
+    width = len(classification.LEAN_FIELDS)
     placed = classification.effective(row[:width] for row in rows)
     info = {row[0]: (row[0], *row[width + 1 :]) for row in rows}
     used_versions = sorted({row[width] for row in rows})

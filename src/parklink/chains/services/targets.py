@@ -118,10 +118,10 @@ def targets(
     if enterprise_id is not None:
         pool = pool.filter(enterprise_id=enterprise_id)
     outside = pool.values("enterprise_id")
-    width = len(classification.ROW_FIELDS)
+    width = len(classification.LEAN_FIELDS)
     rows = list(
         Assignment.objects.filter(template=template, enterprise_id__in=outside).values_list(
-            *classification.ROW_FIELDS, *CANDIDATE_FIELDS
+            *classification.LEAN_FIELDS, *CANDIDATE_FIELDS
         )
     )
     placed = classification.effective(row[:width] for row in rows)
