@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from parklink.core.admin import OwnedAdmin, OwnedChildAdmin
-from parklink.positioning.models import Dataset, DatasetFigure
+from parklink.positioning.models import Dataset, DatasetFigure, DeclaredIndustry, IndustrySystem
 from parklink.positioning.queries import visible_figures
 
 
@@ -34,3 +34,18 @@ class DatasetFigureAdmin(OwnedChildAdmin):
         if request.user.is_superuser:
             return qs
         return qs.filter(pk__in=visible_figures(request.user).values("pk"))  # type: ignore[arg-type]
+
+
+class DeclaredIndustryInline(admin.TabularInline):
+    model = DeclaredIndustry
+    extra = 1
+
+
+@admin.register(IndustrySystem)
+class IndustrySystemAdmin(OwnedAdmin):
+    """Declared systems: read by everyone; staff change their organisation's."""
+
+    list_display = ("name", "region", "declared_by", "owner")
+    search_fields = ("name", "declared_by", "region__name")
+    raw_id_fields = ("region",)
+    inlines = (DeclaredIndustryInline,)

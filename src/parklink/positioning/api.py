@@ -19,6 +19,7 @@ from parklink.positioning.queries import get_dataset
 from parklink.positioning.recommend import Recommendation
 from parklink.positioning.schemas import RecommendOut, RecommendQuery
 from parklink.positioning.services.report import Options, industry_name, place_report
+from parklink.positioning.services.systems import systems_for
 
 router = Router(tags=["positioning"])
 
@@ -99,5 +100,26 @@ def recommend(request: HttpRequest, query: Query[RecommendQuery]) -> dict[str, A
         "excluded": [
             {"industry": code, "name": industry_name(code), "reasons": reasons}
             for code, reasons in sorted(found.excluded.items())
+        ],
+        "systems": [
+            {
+                "id": entry.system.pk,
+                "name": entry.system.name,
+                "declared_by": entry.system.declared_by,
+                "source": entry.system.source,
+                "industries": [
+                    {
+                        "name": v.declared.name,
+                        "role": v.declared.role,
+                        "codes": list(v.declared.codes),
+                        "status": v.status,
+                        "industries": list(v.industries),
+                        "best": v.best.industry if v.best else None,
+                    }
+                    for v in entry.verdicts
+                ],
+                "missing": [m.industry for m in entry.missing],
+            }
+            for entry in systems_for(report)
         ],
     }

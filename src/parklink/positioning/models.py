@@ -70,3 +70,67 @@ class DatasetFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.industry_code}: {self.value}"
+
+
+class IndustryRole(models.TextChoices):
+    REPRESENTATIVE = "representative", _("代表性产业")
+    FOUNDATIONAL = "foundational", _("基础性产业")
+    LEADING = "leading", _("主导产业")
+
+
+class IndustrySystem(TimeStampedModel):
+    """A place's declared industry system (张掖 "2+6": 2 representative, 6 foundational), to be
+    compared with what the numbers say. Declarations are public policy: everyone reads them;
+    the owner organisation (or installation administrators) change them."""
+
+    name = models.CharField(_("名称"), max_length=128)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("地区"), on_delete=models.PROTECT, related_name="+"
+    )
+    declared_by = models.CharField(_("提出者"), max_length=128, blank=True)
+    owner = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("所属机构"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.TextField(_("来源"), blank=True)
+    illustrative = models.BooleanField(_("示例数据"), default=False)
+
+    class Meta:
+        verbose_name = _("产业体系")
+        verbose_name_plural = _("产业体系")
+        ordering = ["region", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeclaredIndustry(models.Model):
+    system = models.ForeignKey(
+        IndustrySystem,
+        verbose_name=_("产业体系"),
+        on_delete=models.CASCADE,
+        related_name="industries",
+    )
+    name = models.CharField(_("产业"), max_length=128)
+    role = models.CharField(_("地位"), max_length=16, choices=IndustryRole.choices)
+    codes = models.CharField(
+        _("国民经济行业代码"),
+        max_length=255,
+        help_text=_("逗号分隔的 GB/T 4754 代码(2 至 4 位),如 4415,3415"),
+    )
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("体系内产业")
+        verbose_name_plural = _("体系内产业")
+        ordering = ["system", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def code_list(self) -> list[str]:
+        return [c.strip() for c in self.codes.replace("，", ",").split(",") if c.strip()]

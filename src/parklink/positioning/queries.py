@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
 from parklink.core.errors import NotFound
-from parklink.positioning.models import Dataset, DatasetFigure
+from parklink.positioning.models import Dataset, DatasetFigure, DeclaredIndustry, IndustrySystem
 
 
 def visible_datasets(user: User) -> QuerySet[Dataset]:
@@ -34,7 +34,18 @@ def get_dataset(user: User, pk: int) -> Dataset:
     return found
 
 
+def visible_systems(user: User) -> QuerySet[IndustrySystem]:
+    """Declared industry systems are public policy statements: everyone reads them."""
+    return IndustrySystem.objects.all()
+
+
+def visible_declared(user: User) -> QuerySet[DeclaredIndustry]:
+    return DeclaredIndustry.objects.all()
+
+
 SCOPES: dict[str, Callable[[User], QuerySet[Any]]] = {
     "positioning.dataset": visible_datasets,
     "positioning.datasetfigure": visible_figures,
+    "positioning.industrysystem": visible_systems,
+    "positioning.declaredindustry": visible_declared,
 }

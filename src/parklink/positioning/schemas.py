@@ -72,6 +72,24 @@ class ExcludedOut(Schema):
     reasons: list[str]
 
 
+class VerdictOut(Schema):
+    name: str
+    role: str
+    codes: list[str]
+    status: str
+    industries: list[str]
+    best: str | None
+
+
+class SystemOut(Schema):
+    id: int
+    name: str
+    declared_by: str
+    source: str
+    industries: list[VerdictOut]
+    missing: list[str]
+
+
 class RecommendOut(Schema):
     dataset: int | None
     illustrative: bool
@@ -95,3 +113,4 @@ class RecommendOut(Schema):
     resource_needs_missing: dict[str, list[str]]
     resource_uses: dict[str, list[str]]
     excluded: list[ExcludedOut]
+    systems: list[SystemOut]

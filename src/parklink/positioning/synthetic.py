@@ -1,12 +1,13 @@
 """Synthetic county × industry figures for the demo (示例数据 / synthetic), no Django.
 
-Sichuan's counties get enterprise counts per GB/T 4754 division with a realistic structure:
-each county has a size (Chengdu's districts large, the plateau's counties small) and a
-capability, each division a difficulty, and a county makes a division more likely the more
-capable it is; a few counties get the profiles the articles describe (德格县: farm products,
-Tibetan medicine, tourism, clean power; 什邡市: phosphorus chemicals, pharmaceuticals,
-machinery), so the demo shows them with recommendations. Deterministic for a seed. The figures
-are not statistics of any real place.
+A province's counties (Sichuan's, Gansu's in the demo) get enterprise counts per GB/T 4754
+division with a realistic structure: each county has a size (Chengdu's districts large, the
+plateau's counties small) and a capability, each division a difficulty, and a county makes a
+division more likely the more capable it is. A few counties get the profiles the articles
+describe (德格县: farm products, Tibetan medicine, tourism, clean power; 什邡市: phosphorus
+chemicals, pharmaceuticals, machinery; 甘州区, home of 张掖经开区: corn seed, farm products,
+wind and solar power, silicon, equipment), so the demo shows them with recommendations.
+Deterministic for a seed. The figures are not statistics of any real place.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ PROFILES: dict[str, tuple[float, float, tuple[str, ...]]] = {
     "510682": (0.55, 0.80, ("26", "27", "34", "25", "30")),  # 什邡市
     "510107": (0.95, 3.00, ("65", "64", "39", "73", "75")),  # 武侯区
     "510116": (0.85, 2.20, ("39", "65", "37", "38", "40")),  # 双流区
+    # 甘州区 (张掖经开区): corn seed, farm products, wind and solar power, silicon, equipment
+    "620702": (0.50, 1.20, ("05", "01", "13", "44", "32", "34")),
 }
 
 

@@ -15,7 +15,15 @@ from parklink.positioning import exports
 from parklink.positioning.charts import industry_space, scatter
 from parklink.positioning.forms import PositioningForm
 from parklink.positioning.services.report import Options, industry_name, place_report
-from parklink.positioning.words import QUADRANTS, WARNINGS, reason_text, resource_name
+from parklink.positioning.services.systems import systems_for
+from parklink.positioning.words import (
+    QUADRANTS,
+    ROLES,
+    STATUS,
+    WARNINGS,
+    reason_text,
+    resource_name,
+)
 
 
 def resource_note(report: Any, industry: str) -> str:
@@ -111,5 +119,24 @@ def positioning(request: HttpRequest) -> HttpResponse:
                 (_("已具优势"), _("尚未具备")),
             ),
             export_query=request.GET.urlencode(),
+            systems=[
+                {
+                    "system": found_system.system,
+                    "rows": [
+                        {
+                            "name": v.declared.name,
+                            "role": str(ROLES.get(v.declared.role, v.declared.role)),
+                            "codes": "、".join(v.declared.codes),
+                            "status": v.status,
+                            "status_text": str(STATUS[v.status]),
+                            "best": v.best,
+                            "best_name": names.get(v.best.industry, "") if v.best else "",
+                        }
+                        for v in found_system.verdicts
+                    ],
+                    "missing": [(m, names.get(m.industry, "")) for m in found_system.missing],
+                }
+                for found_system in systems_for(report)
+            ],
         )
     return render(request, "positioning/positioning.html", context)

@@ -43,3 +43,17 @@ def reason_text(reason: str) -> str:
     if kind == "uses":
         return _("本地有%(resource)s") % {"resource": resource_name(tag)}
     return str(TAGS[tag])
+
+
+STATUS = {
+    "specialised": gettext_lazy("已具优势"),
+    "near": gettext_lazy("接近:有相关能力"),
+    "far": gettext_lazy("较远:与现有能力距离大"),
+    "excluded": gettext_lazy("已被排除"),
+    "unknown": gettext_lazy("数据中没有该产业"),
+}
+ROLES = {
+    "representative": gettext_lazy("代表性产业"),
+    "foundational": gettext_lazy("基础性产业"),
+    "leading": gettext_lazy("主导产业"),
+}
