@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "parklink.positioning",
     "parklink.intel",
     "parklink.matching",
+    "parklink.kpi",
     "parklink.web",
 ]
 
