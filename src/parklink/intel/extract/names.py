@@ -199,6 +199,8 @@ def project_names(text: str) -> list[Name]:
                 continue  # a name ending in 项目 is the project pattern's
             if _CONTENTS.match(raw):
                 continue  # "主要建设X生产线": what a project builds, not a project
+            if how == "subject" and re.search(r"在|于|将|与|向|对", raw):
+                continue  # "荣盛石化在舟山绿色石化基地…": a clause, not a name
             raw, start = trim_modifier(raw, start)
             cleaned = clean(raw, start)
             if cleaned is None:

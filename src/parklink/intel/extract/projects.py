@@ -459,8 +459,11 @@ def build(
 
 
 def _merge_title_mentions(text: str, projects: dict[str, _Project], order: list[str]) -> None:
-    """A project named in the headline and again, fuller, in the body is one project: merge the
-    headline mention into the body's when they share the figure or a run of 4+ characters."""
+    """A project named in the headline and again in the body is one project: merge the
+    headline mention into the body project that has the same figure, shares a run of 4+
+    characters of its name, or is reported in a sentence using 4+ characters of the headline's
+    name ("荣盛石化舟山绿色石化基地新材料项目签约" / "荣盛石化在舟山绿色石化基地投资建设高端新材料
+    项目"); the best such body project wins."""
     title_end = text.find("\n")
     if title_end < 0:
         return
@@ -469,30 +472,44 @@ def _merge_title_mentions(text: str, projects: dict[str, _Project], order: list[
         if any(start > title_end for start, _ in record.mentions):
             continue
         figure = headline(record.amounts)
+        best: tuple[int, str, bool] | None = None  # (score, key, contained)
         for other_key in order:
             other = projects[other_key]
             if other_key == key or not any(s > title_end for s, _ in other.mentions):
                 continue
+            if other.name.how in {"subject", "object"} and not any(
+                a.is_investment for a in other.amounts
+            ):
+                continue  # a name in passing, dropped later: not where a headline belongs
             theirs = headline(other.amounts)
             same_figure = figure is not None and theirs is not None and figure.value == theirs.value
+            if figure is not None and theirs is not None and not same_figure:
+                continue
             contained = len(other_key.removesuffix("项目")) >= 3 and (
                 other_key in key or key in other_key
             )
-            shared = (_common_run(key, other_key) >= 4 or contained) and (
-                figure is None or theirs is None or same_figure
+            in_context = max(
+                (_common_run(key, text[a:b]) for a, b in other.sentences if a > title_end),
+                default=0,
             )
-            if same_figure or shared:
-                other.mentions[:0] = record.mentions
-                other.sentences[:0] = [s for s in record.sentences if s not in other.sentences]
-                if figure is not None and theirs is None:
-                    other.amounts.extend(record.amounts)
-                if other.stage is None:
-                    other.stage, other.stage_sentence = record.stage, record.stage_sentence
-                if contained and len(key) > len(other_key):
-                    other.name = record.name  # the headline's fuller name: 宁德时代…电池厂项目
-                order.remove(key)
-                del projects[key]
-                break
+            score = 100 if same_figure else 0
+            score += max(_common_run(key, other_key) * 2, 20 if contained else 0, in_context)
+            if (same_figure or score >= 4) and (best is None or score > best[0]):
+                best = (score, other_key, contained)
+        if best is None:
+            continue
+        _score, other_key, contained = best
+        other = projects[other_key]
+        other.mentions[:0] = record.mentions
+        other.sentences[:0] = [s for s in record.sentences if s not in other.sentences]
+        if figure is not None and headline(other.amounts) is None:
+            other.amounts.extend(record.amounts)
+        if other.stage is None:
+            other.stage, other.stage_sentence = record.stage, record.stage_sentence
+        if contained and len(key) > len(other_key):
+            other.name = record.name  # the headline's fuller name: 宁德时代…电池厂项目
+        order.remove(key)
+        del projects[key]
 
 
 def _common_run(a: str, b: str) -> int:
