@@ -3,7 +3,7 @@ on onnxruntime), for enterprises an article names without a company suffix: 比�
 中科大旗, 鲁南制药. The extractor asks it only about the clause of a project that no company
 name (…有限公司, …集团) or gazetteer entry covers, so its cost stays small.
 
-On the labelled set it raises enterprise accuracy from 0.53 to 0.88 (docs/intel.md). Without
+On the labelled set it raises enterprise accuracy from 0.53 to 0.87 (docs/intel.md). Without
 the package installed the extractor runs as before, without this fallback.
 """
 
