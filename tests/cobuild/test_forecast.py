@@ -145,6 +145,8 @@ class TestService:
         assert document["scenarios"][0]["present_values"]["jinniu"] == 45_597_295
         text = forecasts.as_csv(found).decode("utf-8-sig")
         assert text.splitlines()[0].lstrip('"').startswith("预测")
+        assert "仅用于考核,不得对外公布" in text.splitlines()[1]
+        assert document["assessment_notice"].startswith("仅用于考核,不得对外公布")
         assert "current,现行规则,total,jinniu,57000000" in text
 
 
@@ -171,6 +173,7 @@ class TestApi:
             f"{BASE}/{made.pk}/forecast", body, content_type="application/json"
         )
         assert response.status_code == 200, response.content
+        assert response.json()["assessment_notice"].startswith("仅用于考核,不得对外公布")
         data = response.json()
         assert [s["totals"]["jinniu"] for s in data["scenarios"]] == [57_000_000, 47_500_000]
         assert data["answer"]["share"] == "3/5" and data["answer"]["reachable"]

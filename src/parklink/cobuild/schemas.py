@@ -484,6 +484,9 @@ class ForecastOut(Schema):
     forecast: bool
     illustrative: bool
     notice: dict[str, str]
+    assessment_notice: str = Field(
+        "", description="the parties' shares of output value are the assessment view (考核口径)"
+    )
     unit: str
     assumptions: dict[str, Any]
     parties: list[dict[str, Any]]

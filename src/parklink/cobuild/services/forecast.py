@@ -30,6 +30,7 @@ from parklink.cobuild.ledger import forecast as engine
 from parklink.cobuild.ledger import types as ledger
 from parklink.cobuild.ledger.solve import FAMILIES, MEASURES, Answer, Question, solve
 from parklink.cobuild.ledger.split import validate_rule_set
+from parklink.cobuild.ledger.twoviews import ASSESSMENT_LABEL
 from parklink.cobuild.models import Agreement, CoveredEnterprise, Party, RunStatus
 from parklink.cobuild.services import documents
 from parklink.cobuild.services.rules import problem_text, rule_spec
@@ -414,6 +415,8 @@ def as_json(found: Forecast) -> dict[str, Any]:
         "forecast": True,
         "illustrative": True,
         "notice": found.notice,
+        # The parties' shares of output value are the assessment view (考核口径).
+        "assessment_notice": ASSESSMENT_LABEL,
         "unit": "fen",
         "assumptions": {
             "first_year": a.first_year,
@@ -498,6 +501,7 @@ def csv_rows(found: Forecast) -> list[list[Any]]:
     """One row per scenario, year and party (fen), after a first line saying it is a forecast."""
     rows: list[list[Any]] = [
         [f"{NOTICE_ZH} / {NOTICE_EN}"],
+        [f"output_share_fen: {ASSESSMENT_LABEL}"],
         ["scenario", "label", "year", "party", "tax_share_fen", "output_share_fen"],
     ]
     for result in found.results:
