@@ -5,14 +5,44 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import Registry
+from parklink.core.registry import DemoStep, NavItem, Registry, VisibilityScope
 
 
 class MatchingConfig(ParkLinkAppConfig):
     default = True
     name = "parklink.matching"
     verbose_name = _("对接")
-    url_prefix: str | None = None
+    url_prefix: str | None = "matching/"
 
     def register(self, registry: Registry) -> None:
-        """Nothing yet: the app's pages, kinds and demo steps are registered as they land."""
+        _register_scopes(registry)
+        _register_pages(registry)
+        _register_demo(registry)
+
+
+def _register_scopes(registry: Registry) -> None:
+    """Listings, events and published policies for every signed-in user; meetings for the
+    organiser and the two parties (queries.py)."""
+    from parklink.matching import queries
+
+    for label, visible in queries.SCOPES.items():
+        registry.scopes.add(VisibilityScope(label, visible))
+
+
+def _register_pages(registry: Registry) -> None:
+    """供需对接 and 政策 in the navigation."""
+    registry.navigation.add(NavItem("matching", _("供需对接"), "matching:listings", order=60))
+    registry.navigation.add(NavItem("policies", _("政策"), "matching:policies", order=61))
+
+
+def _register_demo(registry: Registry) -> None:
+    """The 成都都市圈 supply–demand programme and 金什's shared policies (illustrative)."""
+    from parklink.matching import demo
+
+    registry.demo_steps.add(
+        DemoStep(
+            "matching",
+            demo.load,
+            after=("regions", "organizations", "parks", "enterprises", "agreements", "chains"),
+        )
+    )

@@ -1,0 +1,198 @@
+"""Matching API (/api/v1/matching/): listings, their matches and duplicates, events' figures.
+
+Contacts are blanked unless the user may see them (queries.can_see_contacts); amounts are
+decimal strings of 元.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from parklink.accounts.apitools import current_user
+from parklink.core.errors import NotFound
+from parklink.enterprises.models import Enterprise
+from parklink.matching import queries
+from parklink.matching.models import Listing
+from parklink.matching.services import events, listings
+
+router = Router(tags=["matching"])
+
+
+class ListingOut(Schema):
+    id: int
+    side: str
+    kind: str
+    title: str
+    description: str
+    enterprise: int
+    enterprise_name: str
+    region: str
+    quantity: Decimal | None
+    unit: str
+    period: str
+    chain: str
+    segment: str
+    segment_label: str
+    industry_code: str
+    tags_corrected: bool
+    status: str
+    illustrative: bool
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    contacts_hidden: bool
+
+
+class ListingIn(Schema):
+    enterprise: int
+    side: str = Field(pattern="^(supply|need)$")
+    kind: str
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    quantity: Decimal | None = Field(None, gt=0, max_digits=16, decimal_places=2)
+    unit: str = Field("", max_length=16)
+    period: str = Field("", max_length=64)
+    region_preference: str = "any"
+    contact_name: str = Field("", max_length=64)
+    contact_phone: str = Field("", max_length=32)
+    contact_email: str = Field("", max_length=254)
+
+
+class TagsIn(Schema):
+    chain: str = ""
+    segment: str = ""
+    industry_code: str = ""
+
+
+class MatchOut(Schema):
+    listing: ListingOut
+    score: float
+    parts: dict[str, float]
+    reasons: list[str]
+
+
+class ListingPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ListingOut]
+
+
+class ListingQuery(Schema):
+    side: str | None = Field(None, pattern="^(supply|need)$")
+    q: str | None = Field(None, max_length=100)
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class FiguresOut(Schema):
+    listings: int
+    supply: int
+    need: int
+    enterprises: int
+    cities: int
+    meetings: int
+    contacts: int
+    deals: int
+    amount: Decimal
+    cross_city_enterprises: int
+    cross_city_deals: int
+    illustrative: bool
+
+
+def out(user: Any, listing: Listing) -> dict[str, Any]:
+    shown = queries.can_see_contacts(user, listing)
+    return {
+        "id": listing.pk,
+        "side": listing.side,
+        "kind": listing.kind,
+        "title": listing.title,
+        "description": listing.description,
+        "enterprise": listing.enterprise_id,
+        "enterprise_name": listing.enterprise.name,
+        "region": listing.region_id,
+        "quantity": listing.quantity,
+        "unit": listing.unit,
+        "period": listing.period,
+        "chain": listing.chain,
+        "segment": listing.segment,
+        "segment_label": listings.tag_label(listing),
+        "industry_code": listing.industry_code,
+        "tags_corrected": listing.tags_corrected,
+        "status": listing.status,
+        "illustrative": listing.illustrative,
+        "contact_name": listing.contact_name if shown else "",
+        "contact_phone": listing.contact_phone if shown else "",
+        "contact_email": listing.contact_email if shown else "",
+        "contacts_hidden": not shown,
+    }
+
+
+@router.get("/listings", response=ListingPage, summary="Supply–demand listings")
+def list_listings(request: HttpRequest, query: Query[ListingQuery]) -> dict[str, Any]:
+    user = current_user(request)
+    qs = queries.visible_listings(user).select_related("enterprise").order_by("-id")
+    qs = qs.filter(status="open")
+    if query.side:
+        qs = qs.filter(side=query.side)
+    if query.q:
+        qs = qs.filter(title__icontains=query.q)
+    items = [out(user, x) for x in qs[query.offset : query.offset + query.limit]]
+    return {"count": qs.count(), "limit": query.limit, "offset": query.offset, "items": items}
+
+
+@router.post("/listings", response={201: ListingOut}, summary="Post a listing")
+def create_listing(request: HttpRequest, payload: ListingIn) -> Status:
+    user = current_user(request)
+    enterprise = Enterprise.objects.filter(pk=payload.enterprise).first()
+    if enterprise is None:
+        raise NotFound("企业不存在。")
+    data = payload.model_dump(exclude={"enterprise"})
+    made = listings.create_listing(user, enterprise, data)
+    return Status(201, out(user, listings.get_visible(user, made.pk)))
+
+
+@router.get("/listings/{listing_id}", response=ListingOut, summary="One listing")
+def read_listing(request: HttpRequest, listing_id: int) -> dict[str, Any]:
+    user = current_user(request)
+    return out(user, listings.get_visible(user, listing_id))
+
+
+@router.put("/listings/{listing_id}/tags", response=ListingOut, summary="Correct the tags")
+def correct_tags(request: HttpRequest, listing_id: int, payload: TagsIn) -> dict[str, Any]:
+    user = current_user(request)
+    listing = listings.get_visible(user, listing_id)
+    listings.correct_tags(user, listing, payload.chain, payload.segment, payload.industry_code)
+    return out(user, listings.get_visible(user, listing_id))
+
+
+@router.get(
+    "/listings/{listing_id}/matches",
+    response=list[MatchOut],
+    summary="The other side's listings ranked, with reasons",
+)
+def listing_matches(
+    request: HttpRequest, listing_id: int, top: int = Query(20, ge=1, le=100)
+) -> list[dict[str, Any]]:
+    user = current_user(request)
+    listing = listings.get_visible(user, listing_id)
+    return [
+        {
+            "listing": out(user, m.listing),
+            "score": m.match.score,
+            "parts": m.match.parts,
+            "reasons": m.match.reasons,
+        }
+        for m in listings.matches(user, listing, top)
+    ]
+
+
+@router.get("/events/{event_id}/figures", response=FiguresOut, summary="An event's figures")
+def event_figures(request: HttpRequest, event_id: int) -> Any:
+    user = current_user(request)
+    event = events.get_visible(user, event_id)
+    return events.figures(type(event).objects.filter(pk=event.pk))

@@ -1,0 +1,122 @@
+"""`parklink matching listings|policies ...`: matches, duplicates, figures and eligibility.
+
+  parklink matching listings match ID [--top 20] [--as USER]
+  parklink matching listings duplicates [--as USER]
+  parklink matching listings figures EVENT_ID [--as USER]
+  parklink matching policies enterprise ENTERPRISE_ID [--as USER]
+  parklink matching policies candidates POLICY_ID [--as USER]
+
+Output is tab-separated text (one row per line); amounts are exact 元.
+"""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from parklink.accounts.models import User
+from parklink.core.errors import ParkLinkError
+from parklink.enterprises.models import Enterprise
+from parklink.matching.models import Event
+from parklink.matching.services import events, listings, policies
+
+
+class Command(BaseCommand):
+    help = "Supply–demand matching and policy eligibility (docs/matching.md)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        areas = parser.add_subparsers(dest="area", required=True, metavar="AREA")
+        listing: ArgumentParser = areas.add_parser("listings", help="supply–demand listings")
+        acts = listing.add_subparsers(dest="action", required=True, metavar="ACTION")
+        match = acts.add_parser("match", help="the other side's listings ranked, with reasons")
+        match.add_argument("listing", type=int)
+        match.add_argument("--top", type=int, default=20)
+        acts.add_parser("duplicates", help="groups of reposted listings")
+        figures = acts.add_parser("figures", help="an event's figures from its records")
+        figures.add_argument("event", type=int)
+        policy: ArgumentParser = areas.add_parser("policies", help="policy eligibility")
+        pacts = policy.add_subparsers(dest="action", required=True, metavar="ACTION")
+        ent = pacts.add_parser("enterprise", help="the policies reaching an enterprise")
+        ent.add_argument("enterprise", type=int)
+        cand = pacts.add_parser("candidates", help="who qualifies, who is one condition away")
+        cand.add_argument("policy", type=int)
+        for sub in (match, acts.choices["duplicates"], figures, ent, cand):
+            sub.add_argument("--as", dest="username", default=None, help="the acting user")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = self.acting_user(options["username"])
+        handler = getattr(self, f"{options['area']}_{options['action']}")
+        try:
+            handler(user, options)
+        except ParkLinkError as exc:
+            raise CommandError(exc.message) from exc
+
+    def acting_user(self, username: str | None) -> User:
+        users = User.objects.select_related("organization").filter(is_active=True)
+        user = (
+            users.filter(username=username).first()
+            if username
+            else users.filter(is_superuser=True).order_by("pk").first()
+        )
+        if user is None:
+            raise CommandError(f"用户“{username or '<superuser>'}”不存在")
+        return user
+
+    def out(self, *cells: Any) -> None:
+        self.stdout.write("\t".join("" if c is None else str(c) for c in cells))
+
+    def listings_match(self, user: User, options: dict[str, Any]) -> None:
+        listing = listings.get_visible(user, options["listing"])
+        self.out("id", "score", "enterprise", "title", "reasons")
+        for m in listings.matches(user, listing, options["top"]):
+            self.out(
+                m.listing.pk,
+                f"{m.match.score:.4f}",
+                m.listing.enterprise.name,
+                m.listing.title,
+                ";".join(m.match.reasons),
+            )
+
+    def listings_duplicates(self, user: User, options: dict[str, Any]) -> None:
+        self.out("keep", "duplicates", "enterprise", "title")
+        for group in listings.duplicate_groups():
+            first = group[0]
+            self.out(
+                first.pk,
+                ",".join(str(x.pk) for x in group[1:]),
+                first.enterprise.name,
+                first.title,
+            )
+
+    def listings_figures(self, user: User, options: dict[str, Any]) -> None:
+        event = events.get_visible(user, options["event"])
+        figures = events.figures(Event.objects.filter(pk=event.pk))
+        for name, value in vars(figures).items():
+            self.out(name, value)
+
+    def policies_enterprise(self, user: User, options: dict[str, Any]) -> None:
+        enterprise = Enterprise.objects.filter(pk=options["enterprise"]).first()
+        if enterprise is None:
+            raise CommandError(f"企业 {options['enterprise']} 不存在")
+        self.out("policy", "title", "qualifies", "mode", "estimate_yuan", "conditions", "via")
+        for row in policies.for_enterprise(user, enterprise):
+            self.out(
+                row.policy.pk,
+                row.policy.title,
+                "yes" if row.qualifies else "no",
+                row.readiness.mode,
+                row.estimate,
+                ";".join(f"{s.condition.key}={s.state}" for s in row.states),
+                "、".join(row.via),
+            )
+
+    def policies_candidates(self, user: User, options: dict[str, Any]) -> None:
+        policy = policies.get_visible(user, options["policy"])
+        found = policies.enterprises_for(policy)
+        self.out("enterprise", "name", "status", "estimate_yuan_or_condition")
+        for enterprise, amount in found.qualifying:
+            self.out(enterprise.pk, enterprise.name, "qualifies", amount)
+        for enterprise, condition, state in found.one_away:
+            self.out(enterprise.pk, enterprise.name, "one_away", f"{condition.key}={state}")

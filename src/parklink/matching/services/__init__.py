@@ -1,0 +1,1 @@
+"""The only code that changes matching's records: listings, events, policies."""

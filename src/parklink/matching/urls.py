@@ -1,0 +1,21 @@
+"""Page URLs of matching (namespace "matching", under /matching/)."""
+
+from django.urls import path
+
+from parklink.matching import views, views_policies
+
+app_name = "matching"
+
+urlpatterns = [
+    path("", views.listing_list, name="listings"),
+    path("listings/new/", views.listing_create, name="listing_create"),
+    path("listings/<int:pk>/", views.listing_detail, name="listing"),
+    path("listings/<int:pk>/tags/", views.listing_tags, name="listing_tags"),
+    path("listings/<int:pk>/merge/", views.listing_merge, name="listing_merge"),
+    path("listings/<int:pk>/close/", views.listing_close, name="listing_close"),
+    path("events/<int:pk>/", views.event_detail, name="event"),
+    path("policies/", views_policies.policy_list, name="policies"),
+    path("policies/<int:pk>/", views_policies.policy_detail, name="policy"),
+    path("policies/<int:pk>/test/", views_policies.policy_test, name="policy_test"),
+    path("enterprises/<int:pk>/policies/", views_policies.enterprise_policies, name="enterprise"),
+]

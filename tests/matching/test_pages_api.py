@@ -1,0 +1,142 @@
+"""The matching pages, the API and the command, on a small world."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import Client
+
+from parklink.matching.models import Event, Listing
+from parklink.matching.services import events
+from tests.support import factories
+
+
+def _login(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _pair(world):
+    supply = world.post(
+        "shifang", "cathode", "supply", "磷酸铁锂正极材料", contact_phone="13800000001"
+    )
+    need = world.post("jinniu", "cell", "need", "采购磷酸铁锂正极材料", contact_phone="13900000002")
+    return supply, need
+
+
+def test_listing_pages_show_matches_and_hide_contacts_from_outsiders(world):
+    supply, need = _pair(world)
+    page = _login(world.users["jinniu"]).get(f"/matching/listings/{need.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "磷酸铁锂正极材料" in html and "同一都市圈" in html
+    assert "13800000001" in html  # a participating officer sees the supplier's phone
+    outsider = factories.user("zy_viewer", world.orgs["zhangye"], role="viewer")
+    html = _login(outsider).get(f"/matching/listings/{need.pk}/").content.decode()
+    assert "13900000002" not in html and "13800000001" not in html
+    assert "仅向参与对接机构的专员显示" in html
+    assert Client().get(f"/matching/listings/{need.pk}/").status_code == 302  # login first
+    listing_list = _login(outsider).get("/matching/?side=supply")
+    assert (
+        listing_list.status_code == 200
+        and f'data-listing="{supply.pk}"' in listing_list.content.decode()
+    )
+
+
+def test_posting_correcting_merging_and_closing_on_the_pages(world):
+    client = _login(world.users["shifang"])
+    form = {
+        "enterprise": world.firms["cathode"].pk,
+        "side": "supply",
+        "kind": "material",
+        "title": "磷酸铁锂正极材料",
+        "region_preference": "any",
+    }
+    made = client.post("/matching/listings/new/", form)
+    assert made.status_code == 302
+    first = Listing.objects.get()
+    assert first.segment == "cathode"
+    bad = client.post("/matching/listings/new/", {**form, "quantity": "-3"})
+    assert bad.status_code == 422
+    client.post("/matching/listings/new/", {**form, "title": "供应磷酸铁锂正极材料"})
+    again = Listing.objects.exclude(pk=first.pk).get()
+    page = client.get(f"/matching/listings/{first.pk}/").content.decode()
+    assert "疑似重复发布" in page
+    client.post(f"/matching/listings/{first.pk}/merge/", {"other": again.pk})
+    again.refresh_from_db()
+    assert again.status == "merged"
+    client.post(
+        f"/matching/listings/{first.pk}/tags/",
+        {"chain": "lithium", "segment": "cell", "industry_code": "3841"},
+    )
+    first.refresh_from_db()
+    assert first.tags_corrected and first.segment == "cell"
+    other = _login(world.users["jinniu"])
+    other.post(f"/matching/listings/{first.pk}/close/")
+    first.refresh_from_db()
+    assert first.status == "open"  # another organisation cannot close it
+    client.post(f"/matching/listings/{first.pk}/close/")
+    first.refresh_from_db()
+    assert first.status == "closed"
+
+
+def test_event_page_figures_and_meetings_visibility(world):
+    supply, need = _pair(world)
+    event = Event.objects.create(owner=world.orgs["jinniu"], name="对接会")
+    meeting = events.schedule(world.users["jinniu"], event, supply, need)
+    events.record_outcome(world.users["jinniu"], meeting, "deal", amount=None)
+    html = _login(world.users["meishan"]).get(f"/matching/events/{event.pk}/").content.decode()
+    assert 'data-figure="deals">1<' in html
+    assert "没有可查看的洽谈记录" in html  # not a party
+    html = _login(world.users["shifang"]).get(f"/matching/events/{event.pk}/").content.decode()
+    assert "没有可查看的洽谈记录" not in html
+
+
+def test_api_lists_matches_and_blanks_contacts(world, api_client):
+    supply, need = _pair(world)
+    outsider = factories.user("zy_viewer", world.orgs["zhangye"], role="viewer")
+    body = api_client(outsider).get(f"/api/v1/matching/listings/{supply.pk}").json()
+    assert body["contact_phone"] == "" and body["contacts_hidden"] is True
+    body = api_client(world.users["jinniu"]).get(f"/api/v1/matching/listings/{supply.pk}").json()
+    assert body["contact_phone"] == "13800000001"
+    found = api_client(world.users["jinniu"]).get(f"/api/v1/matching/listings/{need.pk}/matches")
+    assert found.status_code == 200
+    assert [m["listing"]["id"] for m in found.json()] == [supply.pk]
+    assert found.json()[0]["reasons"]
+    made = api_client(world.users["meishan"]).post(
+        "/api/v1/matching/listings",
+        data=json.dumps(
+            {
+                "enterprise": world.firms["gas"].pk,
+                "side": "supply",
+                "kind": "material",
+                "title": "高纯电子特气",
+                "quantity": "12.5",
+                "unit": "吨",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["chain"] == "specialty_gases"
+    bad = api_client(world.users["meishan"]).put(
+        f"/api/v1/matching/listings/{supply.pk}/tags",
+        data=json.dumps({"chain": "lithium", "segment": "cell"}),
+        content_type="application/json",
+    )
+    assert bad.status_code == 403  # another organisation's listing
+    assert api_client(outsider).get("/api/v1/matching/listings/999999").status_code == 404
+
+
+def test_command_prints_matches(world):
+    supply, need = _pair(world)
+    out = StringIO()
+    call_command(
+        "matching", "listings", "match", str(need.pk), "--as", "jinniu_officer", stdout=out
+    )
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("id\tscore") and lines[1].startswith(f"{supply.pk}\t")
+    assert "同一都市圈" in lines[1]
