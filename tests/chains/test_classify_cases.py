@@ -202,3 +202,13 @@ def test_missing_values_and_numeric_codes_are_accepted(classifier: Classifier) -
     by_code = classifier.classify("某某锂电有限公司", "", 3841)  # type: ignore[arg-type]
     assert {c.chain for c in accepted(by_code)} == {"lithium"}
     assert classifier.classify("某某有限公司", "", None) == []
+
+
+def test_generic_catalogue_items_are_no_chain_evidence(classifier: Classifier) -> None:
+    for scope in (
+        "新材料技术推广服务；软件开发；信息系统集成服务",
+        "会议及展览服务；旅游开发项目策划咨询；组织文化艺术交流活动",
+        "蔬菜、水果种植；农业观光；垂钓服务",
+        "数据处理服务；计算机系统服务；网络技术服务",
+    ):
+        assert accepted(classifier.classify("成都某某科技有限公司", scope, None)) == [], scope
