@@ -242,3 +242,14 @@ def test_respectively_pairs_names_and_figures_in_order() -> None:
     )
     found = {p.name.value: p.investment.value for p in extraction.projects if p.investment}
     assert found == {"华勤智能终端研发制造基地项目": 30 * YI, "海康威视西南产业基地项目": 25 * YI}
+
+
+def test_list_items_do_not_take_each_others_enterprises() -> None:
+    extraction = extract(
+        "龙源碳中和产业基地、黑河水电17万吨硅系新材料等11个投资10亿元以上的大项目落地张掖经开区,"
+        "中国天楹重力储能、东方自控绿色智能制造等6个投资5亿元以上示范项目已开工建设。",
+        organisations=True,
+    )
+    found = {p.name.value: [e.value for e in p.enterprises] for p in extraction.projects}
+    assert not any("东方自控" in e for e in found["中国天楹重力储能"])
+    assert not any("天楹" in e for e in found["龙源碳中和产业基地"])

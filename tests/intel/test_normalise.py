@@ -135,3 +135,8 @@ def test_keycap_numbers_and_emoji_go() -> None:
     text = normalise("📣重磅\n1️⃣ 中伟新材料前驱体项目总投资超30亿元;\n2️⃣ 欣旺达消费电池项目。").text
     assert "1" not in text.replace("30", "") and "📣" not in text
     assert "中伟新材料前驱体项目总投资超30亿元" in text
+
+
+def test_spaces_between_latin_and_chinese_go() -> None:
+    text = normalise("3D 打印设备项目与“新能源 + 熊猫专列”项目,比亚迪 IDC 机房。").text
+    assert text == "3D打印设备项目与“新能源+熊猫专列”项目,比亚迪IDC机房。"

@@ -15,6 +15,9 @@ SUFFIX = (
     r"(?:项目|基地|产业园|工业园|科技园|物流园|生产基地|工厂|超级工厂|研发中心|数据中心|运营中心|结算中心"
     r"|总部|总部基地|大厦|电站|生产线|产线|工程|机房|综合体|中心|小镇)"
 )
+SUFFIX_RE = re.compile(
+    r"(?:项目|基地|产业园|工业园|科技园|物流园|工厂|数据中心|研发中心|总部|电站|生产线|工程|综合体)$"
+)
 _PHASE = r"(?:\((?:[一二三四五六首\d]期|[一二三四五]期工程)\)|[一二三四首\d]期(?:工程)?)?"
 # A name's characters: Chinese, Latin letters, digits and the joiners names really use.
 _NAME_CHAR = r"[\u4e00-\u9fffA-Za-z0-9·\-+×.()&%]"

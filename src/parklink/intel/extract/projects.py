@@ -66,6 +66,7 @@ _SECTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
 @dataclass
 class _Project:
     name: names.Name
+    key: str = ""  # its key in the article's table (kept when a headline's name replaces it)
     mentions: list[tuple[int, int]] = field(default_factory=list)  # name spans
     sentences: list[tuple[int, int]] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
@@ -84,6 +85,7 @@ class _Context:
     companies: tuple[tuple[int, int, str], ...] = ()
     organisations: bool = False  # ask the LAC tagger for enterprises named without a suffix
     claimed: list[tuple[int, int, str]] = field(default_factory=list)  # mention clauses
+    named: list[tuple[int, int, str]] = field(default_factory=list)  # mention spans
 
 
 def sentences_of(text: str) -> list[tuple[int, int]]:
@@ -216,7 +218,7 @@ def build(
         key = _key(name.text)
         record = projects.get(key)
         if record is None:
-            record = projects[key] = _Project(name)
+            record = projects[key] = _Project(name, key)
             order.append(key)
         record.mentions.append((name.start, name.end))
         if sentence not in record.sentences:
@@ -438,13 +440,14 @@ def build(
             # "已完成投资3.2亿元": money is being spent on site, so it is being built.
             record.stage = ("under_construction", spent[0].span.start, spent[0].span.end)
             record.stage_sentence = (spent[0].sentence.start, spent[0].sentence.end)
-    for start, _end, key in mentions_sorted:
-        if key in projects:
+    article_place = _article_place(text, title, ctx)
+    _merge_title_mentions(text, projects, order)
+    for key in order:
+        for start, end in projects[key].mentions:
             sentence = sentence_of(start)
             clause = _comma_clause(text, _part(text, sentence, start), start)
             ctx.claimed.append((clause[0], clause[1], key))
-    article_place = _article_place(text, title, ctx)
-    _merge_title_mentions(text, projects, order)
+            ctx.named.append((start, end, key))
     result: list[ExtractedProject] = []
     for key in order:
         record = projects[key]
@@ -606,7 +609,7 @@ def _finish(
             wide.append(group)
     for amount in record.amounts:
         wide.append(_part(text, (amount.sentence.start, amount.sentence.end), amount.span.start))
-    key = _key(record.name.text)
+    key = record.key
     others = [(a, b) for a, b, owner in ctx.claimed if owner != key]
     for windows in (narrow, wide):
         for window in dict.fromkeys(windows):
@@ -627,10 +630,14 @@ def _finish(
         if companies:
             break
     if not companies and ctx.organisations:
-        # No company name around it: ask the tagger about the name, then its clause.
+        # No company name around it: ask the tagger about the name, then (unless it is an item
+        # of a list, whose clause names the other items) its clause.
         start, _end = record.mentions[0]
         sentence = next((s for s in record.sentences if s[0] <= start < s[1]), first_sentence)
-        for window in ((record.name.start, record.name.end), _part(text, sentence, start)):
+        windows = [(record.name.start, record.name.end)]
+        if record.name.how != "list":
+            windows.append(_part(text, sentence, start))
+        for window in windows:
             _tag_organisations(text, record, window, ctx, companies)
             if companies:
                 break
@@ -758,7 +765,13 @@ def _tag_organisations(
 ) -> None:
     """Add the organisations the LAC tagger finds in `window` (not mere place names)."""
     sentence = next((s for s in record.sentences if s[0] <= window[0] < s[1]), window)
+    own = record.key
     for org_start, org_end, org in ner.organisations(text[window[0] : window[1]]):
+        start, end = window[0] + org_start, window[0] + org_end
+        if any(a < end and start < b for a, b, key in ctx.named if key != own):
+            continue  # inside another project's name: that project's enterprise, not this one's
+        if org == record.name.text or names.SUFFIX_RE.search(org):
+            continue  # the tagger read the project itself as an organisation
         if not _inside_region_name(org, ctx):
             companies.setdefault(
                 org,
