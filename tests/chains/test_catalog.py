@@ -127,6 +127,10 @@ def test_a_minimal_template_parses() -> None:
         (lambda d: d.update(colour="red"), "未知字段 (unknown field) colour"),
         (lambda d: d.update(service_segment="zzz"), "service_segment: 环节“zzz”不存在"),
         (
+            lambda d: d["segments"][1].update(generic_items=["乙服务"]),
+            "segments[b].generic_items: “乙服务”已是关键词或排除词",
+        ),
+        (
             lambda d: d["segments"][0].update(weight=2),
             "segments[a]: 未知字段 (unknown field) weight",
         ),

@@ -212,3 +212,18 @@ def test_generic_catalogue_items_are_no_chain_evidence(classifier: Classifier) -
         "数据处理服务；计算机系统服务；网络技术服务",
     ):
         assert accepted(classifier.classify("成都某某科技有限公司", scope, None)) == [], scope
+
+
+def test_a_catalogue_item_counts_where_the_name_names_the_chain(classifier: Classifier) -> None:
+    scope = "一般项目：电池制造；电池销售；电子元器件制造"
+    assert best(classifier.classify("四川某某锂电池有限公司", scope, None)) == ("lithium", "cell")
+    assert best(classifier.classify("眉山某某太阳能科技有限公司", scope, None)) == (
+        "photovoltaics",
+        "cell",
+    )
+    assert accepted(classifier.classify("四川某某新能源有限公司", scope, None)) == []
+    qualified = "基础化学原料制造（不含危险化学品）；气体销售"
+    assert best(classifier.classify("成都某某氢能科技有限公司", qualified, None)) == (
+        "hydrogen",
+        "production",
+    )

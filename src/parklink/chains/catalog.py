@@ -63,6 +63,7 @@ SEGMENT_FIELDS = (
     "exclusions",
     "industry_codes",
     "products",
+    "generic_items",
 )
 
 
@@ -87,6 +88,9 @@ class Segment:
     industry_codes: tuple[str, ...]  # GB/T 4754-2017 codes (2-4 digits)
     products: tuple[str, ...]
     activity: str = ""  # see ACTIVITIES; "" means the role's default
+    # catalogue items many firms write (电池制造, 电子专用材料制造): they count for the segment
+    # only when the company's name names the segment or its chain (某某锂电 + 电池制造)
+    generic_items: tuple[str, ...] = ()
 
     @property
     def effective_activity(self) -> str:
@@ -217,6 +221,13 @@ def _segment(raw: Any, index: int) -> Segment:
         raise CatalogError(
             f"“{sorted(both)[0]}”既是关键词又是排除词 (both keyword and exclusion)", where
         )
+    generic = _words(raw.get("generic_items"), f"{where}.generic_items")
+    shared = set(generic) & (set(keywords) | set(exclusions))
+    if shared:
+        raise CatalogError(
+            f"“{sorted(shared)[0]}”已是关键词或排除词 (already a keyword or exclusion)",
+            f"{where}.generic_items",
+        )
     parent = _text(raw.get("parent"), f"{where}.parent", required=False) or None
     return Segment(
         key=key,
@@ -229,6 +240,7 @@ def _segment(raw: Any, index: int) -> Segment:
         exclusions=exclusions,
         industry_codes=codes,
         products=_words(raw.get("products"), f"{where}.products"),
+        generic_items=generic,
         activity=_choice(raw.get("activity"), ACTIVITIES, f"{where}.activity", required=False),
     )
 
@@ -406,6 +418,8 @@ def _document(chain: Chain) -> dict[str, Any]:
         item["exclusions"] = list(segment.exclusions)
         item["industry_codes"] = list(segment.industry_codes)
         item["products"] = list(segment.products)
+        if segment.generic_items:
+            item["generic_items"] = list(segment.generic_items)
         segments.append(item)
     document["segments"] = segments
     document["edges"] = [list(edge) for edge in chain.edges]

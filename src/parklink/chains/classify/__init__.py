@@ -118,9 +118,10 @@ LABELS = {
     INVEST: "投资",
     NONE: "未写经营方式",
 }
-KEYWORD, EXCLUSION, CHAIN_WORD = 0, 1, 2
+KEYWORD, EXCLUSION, CHAIN_WORD, GENERIC = 0, 1, 2, 3
 PRODUCT_ACTIVITIES = ("make", "grow", "research")
 INSTALLER = 0.9  # installing or repairing a product of the chain: its service segment
+OPEN = (lang.as_bytes("（"), "(")  # a qualifier follows: 专用化学产品制造（不含危险化学品）
 NOUN = 6  # bytes of two Chinese characters in the byte-coded text: a noun's least length
 MODIFIER_GAPS = frozenset(lang.as_bytes(gap) for gap in ("", "用", "的", "专用", "级"))
 
@@ -208,6 +209,8 @@ class Classifier:
                     words.setdefault(lang.normalise(word), []).append((KEYWORD, index))
                 for word in segment.exclusions:
                     words.setdefault(lang.normalise(word), []).append((EXCLUSION, index))
+                for word in segment.generic_items:
+                    words.setdefault(lang.normalise(word), []).append((GENERIC, index))
             for word in chain.keywords:
                 words.setdefault(lang.normalise(word), []).append((CHAIN_WORD, chain_index))
         # segment index → the index of its chain's service segment, for installers of products
@@ -224,7 +227,7 @@ class Classifier:
         for word, entries in words.items():
             coded = lang.as_bytes(word)
             self.automaton.add_word(coded, (len(coded), tuple(entries)))
-            if any(kind == KEYWORD for kind, _ in entries):
+            if any(kind in (KEYWORD, GENERIC) for kind, _ in entries):
                 self._keywords.add(coded)
         self.automaton.make_automaton()
         self.grammar = lang.grammar()
@@ -298,6 +301,17 @@ class Classifier:
         if not hits and not code_hits and not name_hits:
             return []
 
+        name_segments: dict[int, str] = {}
+        name_chains: dict[int, str] = {}
+        for start, end, entries in name_hits:
+            for kind, index in entries:
+                if kind == KEYWORD:
+                    name_segments.setdefault(index, lang.as_text(name_raw[start:end]))
+                elif kind == CHAIN_WORD:
+                    name_chains.setdefault(index, lang.as_text(name_raw[start:end]))
+        for index, word in name_segments.items():
+            chain_index = self.targets[index].chain_index
+            name_chains.setdefault(chain_index, word)
         scope_score: dict[int, float] = {}
         confirmed: set[int] = set()
         proof: dict[int, list[tuple[object, ...]]] = {}
@@ -364,7 +378,7 @@ class Classifier:
                             continue  # begins before the keyword and ends in it: no verb of it
                     # (a verb running on past the keyword is the item's own: 储能系统|集成)
                     outside |= v_mask
-                if min(noun_end, sub_end) - end >= NOUN:
+                if min(noun_end, sub_end) - end >= NOUN and not raw.startswith(OPEN, end):
                     inside = 0  # 食品加工|机械: the keyword's verb is not the item's
                 # 芯片封装|批发, 太阳能发电|技术服务: the item's verb says what is done with it;
                 # 集成电路封装|测试: both count
@@ -410,8 +424,13 @@ class Classifier:
                 if modifier:
                     weight *= MODIFIER
                 for kind, index in entries:
-                    if kind != KEYWORD:
-                        continue
+                    if kind != KEYWORD and not (
+                        kind == GENERIC
+                        and (
+                            index in name_segments or self.targets[index].chain_index in name_chains
+                        )
+                    ):
+                        continue  # a catalogue item counts where the name names the segment
                     target = self.targets[index]
                     part = (index, sub, clause)
                     if part in excluded:
@@ -464,17 +483,6 @@ class Classifier:
             label = industry_codes.name(code) or industry_codes.name(prefix)
             proof.setdefault(index, []).append(("code", code, label))
 
-        name_segments: dict[int, str] = {}
-        name_chains: dict[int, str] = {}
-        for start, end, entries in name_hits:
-            for kind, index in entries:
-                if kind == KEYWORD:
-                    name_segments.setdefault(index, lang.as_text(name_raw[start:end]))
-                elif kind == CHAIN_WORD:
-                    name_chains.setdefault(index, lang.as_text(name_raw[start:end]))
-        for index, word in name_segments.items():
-            chain_index = self.targets[index].chain_index
-            name_chains.setdefault(chain_index, word)
         if not trader:
             for index in list(scores):
                 if index in name_segments:
