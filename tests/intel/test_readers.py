@@ -104,3 +104,15 @@ def test_bad_files_are_refused_with_the_reason() -> None:
     assert "不支持" in caught.value.zh and ".xls" in caught.value.en
     with pytest.raises(readers.ReadError):
         readers.read_bytes("a.txt", b"\xff\xfe\x00" + bytes(range(128, 256)) * 3)
+
+
+def test_html_table_cells_are_kept_apart() -> None:
+    markup = (
+        "<table><tr><td>长虹智能电源产业园项目</td><td>总投资25亿元</td></tr>"
+        "<tr><td>京东方智能显示终端扩能项目</td><td>总投资18亿元</td></tr></table>"
+    )
+    document = readers.read_bytes("t.html", markup.encode())
+    assert document.text.splitlines() == [
+        "长虹智能电源产业园项目,总投资25亿元",
+        "京东方智能显示终端扩能项目,总投资18亿元",
+    ]

@@ -207,6 +207,8 @@ class _Html(HTMLParser):
             self.in_h1 = True
         if tag in _BLOCK_TAGS:
             self._flush()
+        elif tag in ("td", "th") and self.current:
+            self.current.append(",")  # a table row reads as one clause per cell
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
