@@ -57,7 +57,7 @@ def test_docx_paragraphs_and_tables() -> None:
     document = readers.read_bytes("a.docx", buffer.getvalue())
     assert document.title == "集中签约"
     assert ARTICLE in document.text
-    assert "奥能氢能装备产业园项目 总投资50亿元" in document.text
+    assert "奥能氢能装备产业园项目,总投资50亿元" in document.text
 
 
 def _pdf(text: str) -> bytes:
@@ -116,3 +116,21 @@ def test_html_table_cells_are_kept_apart() -> None:
         "长虹智能电源产业园项目,总投资25亿元",
         "京东方智能显示终端扩能项目,总投资18亿元",
     ]
+
+
+def test_a_project_table_lends_its_header_unit_to_the_figures() -> None:
+    markup = (
+        "<p>2025年重点项目表</p><table>"
+        "<tr><th>序号</th><th>项目名称</th><th>建设内容</th><th>总投资(亿元)</th></tr>"
+        "<tr><td>1</td><td>宏达新材料年产20万吨再生铝项目</td><td>再生铝生产线</td><td>9.6</td></tr>"
+        "<tr><td>2</td><td>绿源食品冷链加工园项目</td><td>冷库</td><td>4.2</td></tr>"
+        "</table>"
+    )
+    document = readers.read_bytes("t.html", markup.encode())
+    assert "1,宏达新材料年产20万吨再生铝项目,再生铝生产线,总投资9.6亿元" in document.text
+    from parklink.intel.extract import extract
+
+    found = {
+        p.name.value: p.investment.value for p in extract(document.text).projects if p.investment
+    }
+    assert found["绿源食品冷链加工园项目"] == 420_000_000

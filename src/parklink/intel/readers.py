@@ -208,7 +208,7 @@ class _Html(HTMLParser):
         if tag in _BLOCK_TAGS:
             self._flush()
         elif tag in ("td", "th") and self.current:
-            self.current.append(",")  # a table row reads as one clause per cell
+            self.current.append(CELL)  # a table row reads as one clause per cell
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
@@ -245,6 +245,44 @@ class _Html(HTMLParser):
         self.current = []
 
 
+CELL = "\ue000"  # between table cells until the table is read
+_UNIT_HEADER = re.compile(
+    r"^(?P<label>[^((]*?(?:投资|金额|资金|投资额|总额)[^((]*?)\s*[((](?P<unit>万亿元|亿元|万元|亿|万|元)[))]"
+)
+_BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def table_lines(lines: list[str]) -> list[str]:
+    """Rows of a table as lines of comma-separated cells. A column whose header gives the unit
+    ("总投资(亿元)") lends it to its bare numbers: "12.5" → "总投资12.5亿元", so a project list
+    kept as a table reads like one written out."""
+    result: list[str] = []
+    units: dict[int, tuple[str, str]] = {}
+    width = 0
+    for line in lines:
+        if CELL not in line:
+            units, width = {}, 0
+            result.append(line)
+            continue
+        cells = line.split(CELL)
+        found = {
+            i: (m.group("label").strip(), m.group("unit"))
+            for i, cell in enumerate(cells)
+            if (m := _UNIT_HEADER.match(cell.strip()))
+        }
+        if found:
+            units, width = found, len(cells)
+        elif units and len(cells) == width:
+            cells = [
+                f"{units[i][0]}{cell}{units[i][1]}"
+                if i in units and _BARE_NUMBER.match(cell.strip())
+                else cell
+                for i, cell in enumerate(cells)
+            ]
+        result.append(",".join(c.strip() for c in cells))
+    return result
+
+
 _SITE_SUFFIX = re.compile(r"\s*[_|\-–—]\s*[^_|\-–—]{2,20}$")
 
 
@@ -256,6 +294,7 @@ def read_html(name: str, markup: str) -> Document:
     except (AssertionError, ValueError) as exc:  # pragma: no cover - HTMLParser is lenient
         raise ReadError(name, f"HTML 无法解析:{exc}", f"HTML could not be parsed: {exc}") from exc
     parser._flush()
+    parser.lines = table_lines(parser.lines)
     title = (
         parser.og_title.strip() or parser.h1.strip() or _SITE_SUFFIX.sub("", parser.title.strip())
     )
@@ -287,10 +326,12 @@ def read_docx(name: str, data: bytes) -> Document:
         raise ReadError(name, "不是有效的 Word(.docx)文件", "not a valid .docx file") from exc
     lines = [p.text for p in document.paragraphs if p.text.strip()]
     for table in document.tables:
+        rows = []
         for row in table.rows:
             cells = [c.text.strip() for c in row.cells if c.text.strip()]
             if cells:
-                lines.append(" ".join(dict.fromkeys(cells)))
+                rows.append(CELL.join(dict.fromkeys(cells)))
+        lines.extend(table_lines(rows))
     props = document.core_properties
     created = props.created.date() if props.created else None
     return Document(name, "\n".join(lines), props.title or "", created)
