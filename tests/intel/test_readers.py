@@ -134,3 +134,11 @@ def test_a_project_table_lends_its_header_unit_to_the_figures() -> None:
         p.name.value: p.investment.value for p in extract(document.text).projects if p.investment
     }
     assert found["绿源食品冷链加工园项目"] == 420_000_000
+
+
+def test_a_tab_separated_table_in_a_text_file() -> None:
+    text = "重点项目表\n序号\t项目名称\t总投资(万元)\n1\t县城污水处理厂提标改造项目\t36000\n"
+    document = readers.read_bytes("t.txt", text.encode())
+    assert "1,县城污水处理厂提标改造项目,总投资36000万元" in document.text
+    plain = "没有表格的文章。\n第二段。"
+    assert readers.read_bytes("p.txt", plain.encode()).text == plain

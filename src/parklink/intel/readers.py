@@ -54,7 +54,7 @@ def read_bytes(name: str, data: bytes) -> Document:
     if len(data) > MAX_BYTES:
         raise ReadError(name, "文件超过 20 MB", "file larger than 20 MB")
     if suffix == ".txt":
-        return Document(name, decode_text(name, data))
+        return Document(name, text_tables(decode_text(name, data)))
     if suffix in (".html", ".htm"):
         return read_html(name, decode_text(name, data, html=True))
     if suffix == ".docx":
@@ -281,6 +281,15 @@ def table_lines(lines: list[str]) -> list[str]:
             ]
         result.append(",".join(c.strip() for c in cells))
     return result
+
+
+def text_tables(text: str) -> str:
+    """Tab-separated rows of a plain-text file read as a table (see `table_lines`); a file
+    without tabs is returned as it is, so offsets into it stay the file's own."""
+    if "\t" not in text:
+        return text
+    lines = [re.sub(r"\t+", CELL, line.strip("\t")) for line in text.split("\n")]
+    return "\n".join(table_lines(lines))
 
 
 _SITE_SUFFIX = re.compile(r"\s*[_|\-–—]\s*[^_|\-–—]{2,20}$")
