@@ -121,17 +121,25 @@ def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def score(candidate: Candidate, neighbours: Neighbours, weights: Weights = Weights()) -> Ranked:
-    fit = 1.0 if candidate.confirmed else max(0.0, min(1.0, candidate.fit))
-    parts = {
-        "fit": fit,
+def parts_of(candidate: Candidate, neighbours: Neighbours) -> dict[str, float]:
+    """The six parts of a candidate's score, each between 0 and 1."""
+    return {
+        "fit": 1.0 if candidate.confirmed else max(0.0, min(1.0, candidate.fit)),
         "size": size_part(candidate.capital_fen),
         "flags": flags_part(candidate.flags),
         "links": links_part(neighbours),
         "partner": 1.0 if candidate.partner_region else 0.0,
         "distance": distance_part(candidate.distance_km),
     }
-    total = sum(getattr(weights, name) * value for name, value in parts.items())
+
+
+def total_of(parts: dict[str, float], weights: Weights) -> float:
+    return round(sum(getattr(weights, name) * value for name, value in parts.items()), 4)
+
+
+def score(candidate: Candidate, neighbours: Neighbours, weights: Weights = Weights()) -> Ranked:
+    parts = parts_of(candidate, neighbours)
+    fit = parts["fit"]
     reasons: list[Reason] = [
         Reason("confirmed" if candidate.confirmed else "fit", {"score": round(fit, 2)})
     ]
@@ -146,7 +154,7 @@ def score(candidate: Candidate, neighbours: Neighbours, weights: Weights = Weigh
         reasons.append(Reason("partner_site", {"region": candidate.partner_region}))
     if candidate.distance_km is not None:
         reasons.append(Reason("distance", {"km": round(candidate.distance_km)}))
-    return Ranked(candidate, round(total, 4), parts, tuple(reasons))
+    return Ranked(candidate, total_of(parts, weights), parts, tuple(reasons))
 
 
 def rank(
@@ -157,19 +165,23 @@ def rank(
 ) -> list[Ranked]:
     """Candidates best first (ties: larger capital, then lower enterprise id).
 
-    An enterprise that fits several gap segments appears once, under its best one.
+    An enterprise that fits several gap segments appears once, under its best one. Every
+    candidate is scored; the reasons are written for the ones returned.
     """
-    best: dict[int, Ranked] = {}
+    empty = Neighbours()
+    best: dict[int, tuple[float, Candidate]] = {}
     for candidate in candidates:
-        ranked = score(candidate, neighbours.get(candidate.segment, Neighbours()), weights)
+        around = neighbours.get(candidate.segment, empty)
+        total = total_of(parts_of(candidate, around), weights)
         kept = best.get(candidate.enterprise_id)
-        if kept is None or ranked.score > kept.score:
-            best[candidate.enterprise_id] = ranked
+        if kept is None or total > kept[0]:
+            best[candidate.enterprise_id] = (total, candidate)
     ordered = sorted(
         best.values(),
-        key=lambda r: (-r.score, -(r.candidate.capital_fen or 0), r.candidate.enterprise_id),
+        key=lambda pair: (-pair[0], -(pair[1].capital_fen or 0), pair[1].enterprise_id),
     )
-    return ordered[:limit] if limit is not None else ordered
+    chosen = ordered[:limit] if limit is not None else ordered
+    return [score(c, neighbours.get(c.segment, empty), weights) for _total, c in chosen]
 
 
 def neighbours_of(

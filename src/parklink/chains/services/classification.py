@@ -323,7 +323,7 @@ def placements(
                 template_id__in=ids, segment__in=list(segments)
             ).values("enterprise_id")
         )
-    return effective(rows.values_list(*ROW_FIELDS))
+    return effective(rows.order_by().values_list(*ROW_FIELDS))
 
 
 # ---------------------------------------------------------------- corrections
@@ -465,8 +465,12 @@ def accuracy(user: User) -> Accuracy:
     candidates is.
     """
     visible = template_rules.visible_templates(user)
-    rows = Assignment.objects.filter(template__in=visible.values("pk")).values_list(
-        "enterprise_id", "template_id", "template__key", "segment", "source", "accepted", "rank"
+    rows = (
+        Assignment.objects.filter(template__in=visible.values("pk"))
+        .order_by()
+        .values_list(
+            "enterprise_id", "template_id", "template__key", "segment", "source", "accepted", "rank"
+        )
     )
     truth: dict[tuple[int, int], set[str]] = {}
     ranked: dict[tuple[int, int], list[tuple[int, str, bool]]] = defaultdict(list)

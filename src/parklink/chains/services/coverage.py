@@ -172,14 +172,16 @@ def _project_rows(
 ) -> list[ProjectRow]:
     in_place = visible_projects(user).filter(place.project_q())
     projects = list(
-        in_place.values_list("pk", "name", "stage", "investor_id", "sector", "description")
+        in_place.order_by().values_list(
+            "pk", "name", "stage", "investor_id", "sector", "description"
+        )
     )
     if not projects:
         return []
     leads = dict(
-        ChainLead.objects.filter(
-            project_id__in=in_place.values("pk"), template=template
-        ).values_list("project_id", "segment")
+        ChainLead.objects.filter(project_id__in=in_place.values("pk"), template=template)
+        .order_by()
+        .values_list("project_id", "segment")
     )
     placed = (
         classification.placements(
@@ -225,7 +227,9 @@ def coverage(
     rows = list(
         Assignment.objects.filter(
             template=template, enterprise_id__in=place.enterprises().values("pk")
-        ).values_list(
+        )
+        .order_by()
+        .values_list(
             *classification.LEAN_FIELDS,
             "version__number",
             *(f"enterprise__{name}" for name in ENTERPRISE_FIELDS[1:]),
@@ -302,9 +306,11 @@ def _count_sites(found: Coverage) -> None:
         return
     in_chain = Assignment.objects.filter(template=found.template).values("enterprise_id")
     roles: dict[int, set[str]] = defaultdict(set)
-    for enterprise_id, role in EnterpriseSite.objects.filter(
-        found.place.site_q(), enterprise_id__in=in_chain
-    ).values_list("enterprise_id", "role"):
+    for enterprise_id, role in (
+        EnterpriseSite.objects.filter(found.place.site_q(), enterprise_id__in=in_chain)
+        .order_by()
+        .values_list("enterprise_id", "role")
+    ):
         roles[enterprise_id].add(role)
     for item in found.segments:
         ids = found.members.get(item.key, [])
@@ -357,9 +363,11 @@ def metro_division(user: User, metro: Place) -> list[ChainDivision]:
     cities = member_places(metro)
     templates = template_rules.visible_templates(user).filter(owner__isnull=True)
     versions = template_rules.current_versions(templates)
-    city_members = [set(city.enterprises().values_list("pk", flat=True)) for city in cities]
+    city_members = [
+        set(city.enterprises().order_by().values_list("pk", flat=True)) for city in cities
+    ]
     everyone = metro.enterprises()
-    info = {row[0]: row for row in everyone.values_list(*ENTERPRISE_FIELDS)}
+    info = {row[0]: row for row in everyone.order_by().values_list(*ENTERPRISE_FIELDS)}
     placed = classification.placements(list(versions), everyone)
     by_template: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for (enterprise_id, template_id), items in placed.items():

@@ -120,9 +120,9 @@ def targets(
     outside = pool.values("enterprise_id")
     width = len(classification.LEAN_FIELDS)
     rows = list(
-        Assignment.objects.filter(template=template, enterprise_id__in=outside).values_list(
-            *classification.LEAN_FIELDS, *CANDIDATE_FIELDS
-        )
+        Assignment.objects.filter(template=template, enterprise_id__in=outside)
+        .order_by()
+        .values_list(*classification.LEAN_FIELDS, *CANDIDATE_FIELDS)
     )
     placed = classification.effective(row[:width] for row in rows)
     info = {row[0]: row[width:] for row in rows}
