@@ -49,7 +49,7 @@ _LEAD = re.compile(
     r"^(?:(?:全(?:省|国|市|县|区)|国内|省内|西部|中部|东部|区域)?(?:首个|首座|第一个|最大的?|规模最大的?|单体最大的?)"
     r"|[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[,、]?"
     r"|(?:其中|另外|此外|同时|包括|主要有|分别是|分别为|以及|还有|和|与|及|或|共|该|此|这个|这些|本次|此次"
-    r"|首批|一批|一期|集中|现场|成功|正式|顺利|已经|已|正在|正|将|拟|计划|预计|全面|加快|加紧|推进|推动|助力|带动"
+    r"|首批|一批|一期|集中|现场|成功|正式|顺利|已经|已|正在|将|拟|计划|预计|全面|加快|加紧|推进|推动|助力|带动"
     r"|实施|启动|开工|竣工|签约|签署|签订|落户|落地|引进|招引|投资|建设|新建|扩建|续建|打造|布局|建成|建立|兴建"
     r"|投建|入驻|举行|了|的|是|在|为|由|对|把|被|从|向|于|等|位于|目前|今年|当前|近日|日前|随着|通过|作为|围绕"
     r"|依托|重点|积极|大力|全力|持续|不断|进一步|一个|一座|一批|个|座|家|户|还|也|又|都|便|就|所|其|之|将于"
@@ -302,6 +302,9 @@ def list_items(text: str) -> list[tuple[list[Name], re.Match[str]]]:
                 offset += len(part)
                 continue
             cleaned = clean(part, offset)
+            if cleaned and part[:1] in {"和", "与", "及"} and cleaned[1] == offset + 1:
+                # "…、和利时西北总部基地": after 、 a leading 和 is the name's own character.
+                cleaned = (part, offset) if not is_generic(part) else cleaned
             if cleaned:
                 name, start = cleaned
                 if not ENTERPRISE.fullmatch(name):

@@ -666,6 +666,7 @@ def _finish(
     )
 
 
+_GEOGRAPHY = re.compile(r"[畔边岸旁侧滨]|河畔|江畔|沿岸")  # 青白江畔: the river, not the district
 _ANCHOR = re.compile(
     r"(?:落户|落地|位于|选址|坐落|坐落于|建于|布局|入驻|扎根|安家|定址)(?:在|于)?$"
 )
@@ -698,6 +699,7 @@ def _place(
         if zone:
             park_field = Field(text[zone[0] : zone[1]], _span(text, *zone), _span(text, *sentence))
             break
+    in_sentences = [h for h in in_sentences if not _GEOGRAPHY.match(text, h.end)]
     anchored = [
         h
         for h in in_sentences
