@@ -352,6 +352,19 @@ class Classifier:
                             lang.as_text(raw[start:_end])
                         )
             for number, (start, end, entries) in enumerate(hits):
+                counted = [
+                    index
+                    for kind, index in entries
+                    if kind == KEYWORD
+                    or (
+                        kind == GENERIC
+                        and (
+                            index in name_segments or self.targets[index].chain_index in name_chains
+                        )
+                    )
+                ]
+                if not counted:
+                    continue  # an exclusion, a chain word, a catalogue item the name does not back
                 clause = bisect_left(strong, start)
                 clause_end = strong[clause] if clause < len(strong) else len(raw)
                 clause_start = strong[clause - 1] + 1 if clause else 0
@@ -423,14 +436,7 @@ class Classifier:
                 weight = HIT * position * (SHORT_KEYWORD if len(word) <= 2 else 1.0)
                 if modifier:
                     weight *= MODIFIER
-                for kind, index in entries:
-                    if kind != KEYWORD and not (
-                        kind == GENERIC
-                        and (
-                            index in name_segments or self.targets[index].chain_index in name_chains
-                        )
-                    ):
-                        continue  # a catalogue item counts where the name names the segment
+                for index in counted:  # keywords, and catalogue items the name backs
                     target = self.targets[index]
                     part = (index, sub, clause)
                     if part in excluded:
