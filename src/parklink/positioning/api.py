@@ -67,14 +67,19 @@ def recommend(request: HttpRequest, query: Query[RecommendQuery]) -> dict[str, A
         whole_only=query.whole_only,
         exclude=_split(query.exclude),
         require_resources=query.require_resources,
+        park=query.park,
+        metro=query.metro,
     )
-    report = place_report(query.place, options)
+    report = place_report(query.place or "", options)
     found, m = report.found, report.placed.matrix
     return {
         "dataset": dataset.pk if dataset else None,
         "illustrative": bool(dataset and dataset.illustrative),
-        "place": report.place.adcode,
-        "place_name": report.place.full_name,
+        "place": report.key,
+        "place_name": report.name,
+        "park": report.park.pk if report.park else None,
+        "metro": report.metro.key if report.metro else None,
+        "compared_with": report.compared_with,
         "level": report.placed.level,
         "within": report.within.adcode if report.within else None,
         "places_compared": len(m.places),

@@ -32,7 +32,7 @@ def _register_demo(registry: Registry) -> None:
     """The synthetic Sichuan county dataset (示例数据)."""
     from parklink.positioning import demo
 
-    registry.demo_steps.add(DemoStep("positioning", demo.load_dataset, after=("regions",)))
+    registry.demo_steps.add(DemoStep("positioning", demo.load_dataset, after=("regions", "parks")))
 
 
 def _register_pages(registry: Registry) -> None:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from parklink.core.registry import DemoContext
+from parklink.parks.models import Park
 from parklink.positioning.models import (
     Dataset,
     DatasetFigure,
@@ -21,7 +22,7 @@ from parklink.positioning.models import (
     DeclaredIndustry,
     IndustrySystem,
 )
-from parklink.positioning.synthetic import county_figures
+from parklink.positioning.synthetic import PARK_PROFILES, county_figures, park_figures
 from parklink.regions.models import Region, RegionLevel
 
 NAME = "四川省县域企业数(示例数据)"
@@ -72,10 +73,29 @@ def _dataset(name: str, province: str) -> tuple[Dataset, bool]:
     return dataset, created
 
 
+def _park_rows(ctx: DemoContext, dataset: Dataset) -> int:
+    """The demo parks' synthetic rows (成都高新区), added once to the Sichuan dataset."""
+    parks: dict[str, Park] = {}
+    for key in PARK_PROFILES:
+        found = ctx.lookup("parks", key)
+        if isinstance(found, Park):
+            parks[key] = found
+    if not parks or DatasetFigure.objects.filter(dataset=dataset, park__isnull=False).exists():
+        return 0
+    rows = [
+        DatasetFigure(dataset=dataset, park=parks[key], industry_code=code, value=Decimal(n))
+        for (key, code), n in sorted(park_figures(list(parks)).items())
+    ]
+    DatasetFigure.objects.bulk_create(rows)
+    return len(parks)
+
+
 @transaction.atomic
 def load_dataset(ctx: DemoContext) -> None:
     sichuan, created = _dataset(NAME, "510000")
     ctx.remember("positioning", "sichuan", sichuan)
+    if _park_rows(ctx, sichuan):
+        ctx.count("positioning park tables")
     gansu, _new = _dataset(GANSU, "620000")
     ctx.remember("positioning", "gansu", gansu)
     if created:

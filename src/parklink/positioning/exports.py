@@ -84,7 +84,8 @@ def workbook(
     sheet = book.create_sheet(_("说明"))
     m = report.placed.matrix
     rows: list[list[Any]] = [
-        [_("地区"), f"{report.place.full_name} ({report.place.adcode})"],
+        [_("地点"), f"{report.name} ({report.key})"],
+        [_("比较范围"), report.compared_with],
         [_("比较范围"), report.within.full_name if report.within else _("全国")],
         [_("同级地区数"), len(m.places)],
         [_("产业数"), len(m.industries)],

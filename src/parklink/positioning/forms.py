@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parklink.chains.models import MetroArea
+from parklink.parks.models import Park
 from parklink.positioning.models import Dataset
 from parklink.positioning.queries import visible_datasets
 from parklink.regions.forms import RegionField
@@ -26,7 +28,26 @@ class PositioningForm(forms.Form):
         required=False,
         empty_label=_("企业登记册"),
     )
-    place = RegionField(label=_("地区"), help_text=_("行政区划代码或名称,如 什邡市、513330"))
+    place = RegionField(
+        label=_("地区"),
+        required=False,
+        help_text=_("行政区划代码或名称,如 什邡市、513330;选了园区时可不填"),
+    )
+    park = forms.ModelChoiceField(
+        label=_("园区"),
+        queryset=Park.objects.order_by("name"),
+        required=False,
+        empty_label=_("(不选:按地区)"),
+        help_text=_("园区作为单独的地点,与所在省(或都市圈)的县区及其他园区比较"),
+    )
+    metro = forms.ModelChoiceField(
+        label=_("比较范围:都市圈"),
+        queryset=MetroArea.objects.order_by("name"),
+        to_field_name="key",
+        required=False,
+        empty_label=_("(不选:所在省)"),
+        help_text=_("与都市圈各成员的县区比较"),
+    )
     measure = forms.ChoiceField(
         label=_("度量"),
         choices=[("count", _("企业数")), ("capital", _("注册资本"))],
@@ -60,9 +81,22 @@ class PositioningForm(forms.Form):
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = visible_datasets(user)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("place") and not data.get("park") and not self.errors.get("place"):
+            self.add_error("place", _("请填写地区或选择园区"))
+        return data
+
+    def place_code(self) -> str:
+        place = self.cleaned_data.get("place")
+        return place.adcode if place else ""
+
     def options(self) -> dict[str, Any]:
         data = self.cleaned_data
+        park, metro = data.get("park"), data.get("metro")
         return {
+            "park": park.pk if park else None,
+            "metro": metro.key if metro else None,
             "dataset": data.get("dataset"),
             "measure": data["measure"],
             "digits": data["digits"],

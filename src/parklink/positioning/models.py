@@ -50,8 +50,22 @@ class DatasetFigure(models.Model):
     dataset = models.ForeignKey(
         Dataset, verbose_name=_("数据集"), on_delete=models.CASCADE, related_name="figures"
     )
+    # Exactly one of region and park: a park's figures make it a place of its own.
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("地区"), on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name=_("地区"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    park = models.ForeignKey(
+        "parks.Park",
+        verbose_name=_("园区"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     industry_code = models.CharField(_("国民经济行业代码"), max_length=8)
     value = models.DecimalField(_("数值"), max_digits=20, decimal_places=2)
@@ -63,13 +77,22 @@ class DatasetFigure(models.Model):
             models.UniqueConstraint(
                 fields=["dataset", "region", "industry_code"], name="positioning_figure_unique"
             ),
+            models.UniqueConstraint(
+                fields=["dataset", "park", "industry_code"], name="positioning_park_figure_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(value__gte=0), name="positioning_figure_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(region__isnull=False, park__isnull=True)
+                | models.Q(region__isnull=True, park__isnull=False),
+                name="positioning_figure_region_or_park",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.industry_code}: {self.value}"
+        place = self.region_id or f"park:{self.park_id}"
+        return f"{place} {self.industry_code}: {self.value}"
 
 
 class IndustryRole(models.TextChoices):

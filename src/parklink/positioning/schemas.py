@@ -11,7 +11,14 @@ Adcode = Annotated[str, Field(pattern=r"^\d{6}$", examples=["510682"])]
 
 
 class RecommendQuery(Schema):
-    place: Adcode
+    place: Adcode | None = Field(None, description="a region's adcode; not needed with park")
+    park: Annotated[int, Field(ge=1, description="a park's id: the park as the place")] | None = (
+        None
+    )
+    metro: (
+        Annotated[str, Field(max_length=64, description="compare within a metro area (its key)")]
+        | None
+    ) = None
     dataset: (
         Annotated[int, Field(ge=1, description="a dataset's id; absent: the registry")] | None
     ) = None
@@ -93,8 +100,11 @@ class SystemOut(Schema):
 class RecommendOut(Schema):
     dataset: int | None
     illustrative: bool
-    place: str
+    place: str  # the adcode, or park:<id>
     place_name: str
+    park: int | None
+    metro: str | None
+    compared_with: str
     level: str
     within: str | None
     places_compared: int

@@ -7,6 +7,7 @@ division more likely the more capable it is. A few counties get the profiles the
 describe (德格县: farm products, Tibetan medicine, tourism, clean power; 什邡市: phosphorus
 chemicals, pharmaceuticals, machinery; 甘州区, home of 张掖经开区: corn seed, farm products,
 wind and solar power, silicon, equipment), so the demo shows them with recommendations.
+Parks of the demo get a table of their own (`park_figures`: 成都高新区).
 Deterministic for a seed. The figures are not statistics of any real place.
 """
 
@@ -104,4 +105,34 @@ def county_figures(counties: list[str], seed: int = 2024) -> dict[tuple[str, str
             n = round(float(counts[j]))
             if n > 0:
                 out[(adcode, code)] = n
+    return out
+
+
+# Demo park key → (capability, size, divisions it is known for). 成都高新区: electronics and
+# software, biomedicine (天府国际生物城), finance (盈创动力), research and technical services.
+PARK_PROFILES: dict[str, tuple[float, float, tuple[str, ...]]] = {
+    "cdht": (0.97, 2.50, ("39", "65", "27", "66", "73", "64")),
+}
+
+
+def park_figures(parks: list[str], seed: int = 2024) -> dict[tuple[str, str], int]:
+    """(park key, division) → enterprise count for the parks of PARK_PROFILES among `parks`,
+    on the same division shares as `county_figures` with the same seed (so a park is a peer
+    of the counties it is compared with)."""
+    codes = list(DIVISIONS)
+    base_share = np.random.default_rng(seed).lognormal(0, 0.6, len(codes))
+    difficulty = np.array([DIVISIONS[c] for c in codes])
+    out: dict[tuple[str, str], int] = {}
+    for n, key in enumerate(sorted(k for k in parks if k in PARK_PROFILES)):
+        rng = np.random.default_rng([seed, n + 1])
+        capability, size, known = PARK_PROFILES[key]
+        chance = 1 / (1 + np.exp(-10 * (capability - difficulty)))
+        present = rng.random(len(codes)) < chance
+        counts = size * 60 * base_share * rng.lognormal(0, 0.5, len(codes)) * present
+        for j, code in enumerate(codes):
+            if code in known:
+                counts[j] = max(counts[j], 0) + size * 60 * 1.5 * rng.uniform(0.8, 1.2)
+            value = round(float(counts[j]))
+            if value > 0:
+                out[(key, code)] = value
     return out

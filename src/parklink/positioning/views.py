@@ -45,7 +45,7 @@ def _report(form: PositioningForm) -> Any:
     if not (form.is_bound and form.is_valid()):
         return None
     try:
-        return place_report(form.cleaned_data["place"].adcode, Options(**form.options()))
+        return place_report(form.place_code(), Options(**form.options()))
     except ParkLinkError as error:
         form.add_error(None, error.message)
         return None
@@ -62,7 +62,7 @@ def export(request: HttpRequest) -> HttpResponse:
     data = exports.workbook(report, quadrant_label, reason_text, form.options())
     response = HttpResponse(data, content_type=exports.CONTENT_TYPE)
     response["Content-Disposition"] = (
-        f'attachment; filename="positioning-{report.place.adcode}.xlsx"'
+        f'attachment; filename="positioning-{report.key.replace(":", "-")}.xlsx"'
     )
     return response
 

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from parklink.core.errors import Invalid
-from parklink.enterprises.models import Enterprise
+from parklink.enterprises.models import Enterprise, EnterpriseSite
 from parklink.positioning.models import Dataset, DatasetFigure, DatasetMeasure
 from parklink.positioning.registry_matrix import RegistryMatrix, assemble
 from parklink.regions.models import Region, RegionLevel
@@ -39,21 +40,44 @@ class PlacedMatrix:
     dataset: Dataset | None = None
 
 
+PARK_PREFIX = "park:"
+
+
+def park_key(park_id: int) -> str:
+    """A park's place key in the matrix (regions are keyed by their adcode)."""
+    return f"{PARK_PREFIX}{park_id}"
+
+
+def park_id_of(key: str) -> int | None:
+    return int(key[len(PARK_PREFIX) :]) if key.startswith(PARK_PREFIX) else None
+
+
+def _inside(paths: list[str] | None, field: str) -> Q:
+    """Rows whose region lies in one of `paths` (None: everywhere)."""
+    if paths is None:
+        return Q()
+    found = Q(pk__in=[])
+    for path in paths:
+        found |= Q(**{f"{field}__startswith": path})
+    return found
+
+
 def _rows(
     level: str,
     measure: str,
-    within: Region | None,
+    paths: list[str] | None,
     names: dict[str, str],
     unplaced: list[int],
     dataset: Dataset | None = None,
+    parks: bool = False,
 ) -> Iterator[tuple[str, str, Decimal | int | None, int]]:
     regions = Region.objects.values_list("adcode", "level", "full_name")
     level_of = {adcode: lvl for adcode, lvl, _name in regions}
     full_name = {adcode: name for adcode, _lvl, name in regions}
     if dataset is not None:
-        figures = DatasetFigure.objects.filter(dataset=dataset)
-        if within is not None:
-            figures = figures.filter(region__path__startswith=within.path)
+        figures = DatasetFigure.objects.filter(dataset=dataset, region__isnull=False).filter(
+            _inside(paths, "region__path")
+        )
         counts = dataset.measure == DatasetMeasure.ENTERPRISES
         source: Iterator[tuple[str, str, Decimal | int | None, int]] = (
             (path, code, value, int(value) if counts else 1)
@@ -62,9 +86,7 @@ def _rows(
             ).iterator(chunk_size=5000)
         )
     else:
-        query = Enterprise.objects.all()
-        if within is not None:
-            query = query.filter(region__path__startswith=within.path)
+        query = Enterprise.objects.filter(_inside(paths, "region__path"))
         fields = ("region__path", "industry_code", "registered_capital")
         source = (
             (path, code, 1 if measure == "count" else capital, 1)
@@ -77,6 +99,47 @@ def _rows(
             continue
         names.setdefault(place, full_name.get(place, place))
         yield place, code, value, weight
+    if parks:
+        yield from _park_rows(measure, paths, names, dataset)
+
+
+def _park_rows(
+    measure: str, paths: list[str] | None, names: dict[str, str], dataset: Dataset | None
+) -> Iterator[tuple[str, str, Decimal | int | None, int]]:
+    """Parks as places of their own: a dataset's park figures, or the registry's enterprises
+    with a site in the park (each enterprise once per park, whatever its number of sites)."""
+    inside = _inside(paths, "park__region__path")
+    if dataset is not None:
+        counts = dataset.measure == DatasetMeasure.ENTERPRISES
+        figures = DatasetFigure.objects.filter(dataset=dataset, park__isnull=False).filter(inside)
+        for park_id, park_name, code, value in figures.values_list(
+            "park_id", "park__name", "industry_code", "value"
+        ).iterator(chunk_size=5000):
+            key = park_key(park_id)
+            names.setdefault(key, park_name)
+            yield key, code, value, int(value) if counts else 1
+        return
+    sites = (
+        EnterpriseSite.objects.filter(park__isnull=False)
+        .filter(inside)
+        .values_list(
+            "park_id",
+            "park__name",
+            "enterprise_id",
+            "enterprise__industry_code",
+            "enterprise__registered_capital",
+        )
+        .distinct()
+        .order_by("park_id", "enterprise_id")
+    )
+    seen: set[tuple[int, int]] = set()
+    for park_id, park_name, enterprise_id, code, capital in sites.iterator(chunk_size=5000):
+        if (park_id, enterprise_id) in seen:
+            continue
+        seen.add((park_id, enterprise_id))
+        key = park_key(park_id)
+        names.setdefault(key, park_name)
+        yield key, code, 1 if measure == "count" else capital, 1
 
 
 def registry_matrix(
@@ -89,9 +152,13 @@ def registry_matrix(
     min_classified: float = 0.5,
     min_places: int = 2,
     dataset: Dataset | None = None,
+    areas: list[Region] | None = None,
+    parks: bool = False,
 ) -> PlacedMatrix:
     """The matrix of the registry's enterprises, or of a dataset's figures (its own measure),
-    by the rules of `registry_matrix.assemble`."""
+    by the rules of `registry_matrix.assemble`. The places are the regions at `level` inside
+    `within` (or inside any of `areas`: a metro area's member regions), plus, with `parks`, the
+    parks located there as places of their own."""
     problems = {}
     if level not in LEVELS:
         problems["level"] = _("地区级别应为 %(choices)s 之一") % {"choices": "、".join(LEVELS)}
@@ -105,8 +172,14 @@ def registry_matrix(
         raise Invalid(_("参数有误"), detail=problems)
     names: dict[str, str] = {}
     unplaced = [0]
+    if areas is not None:
+        paths: list[str] | None = [area.path for area in areas]
+    elif within is not None:
+        paths = [within.path]
+    else:
+        paths = None
     matrix = assemble(
-        _rows(level, measure, within, names, unplaced, dataset),
+        _rows(level, measure, paths, names, unplaced, dataset, parks),
         digits=digits,
         min_enterprises=min_enterprises,
         min_classified=min_classified,

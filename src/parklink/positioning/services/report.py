@@ -10,16 +10,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from parklink.chains.industry_codes import table as industry_table
+from parklink.chains.models import MetroArea
 from parklink.core.errors import Invalid, NotFound
-from parklink.parks.models import ParkResource
+from parklink.parks.models import Park, ParkResource
 from parklink.positioning.complexity import ComplexityResult, compute, convention
 from parklink.positioning.models import Dataset
 from parklink.positioning.recommend import PlaceRecommendations, recommend
 from parklink.positioning.registry_matrix import PlaceQuality
 from parklink.positioning.resources import Fit, fit
 from parklink.positioning.screening import TAGS, screen
-from parklink.positioning.services.matrix import PlacedMatrix, registry_matrix
-from parklink.regions.models import Region
+from parklink.positioning.services.matrix import PlacedMatrix, park_key, registry_matrix
+from parklink.regions.models import Region, RegionLevel
 
 PLACE_REASONS = {
     "small_place": _lazy("企业数低于门槛"),
@@ -47,6 +48,11 @@ class Options:
     dataset: Dataset | None = None
     # Exclude an industry that needs a resource the place's parks have not recorded.
     require_resources: bool = False
+    # The place is this park (its id), compared with the regions at `level` (default county)
+    # of its province, or of `metro`, and the other parks there with figures.
+    park: int | None = None
+    # Compare with a metro area's member regions (chains.MetroArea key) instead of `within`.
+    metro: str | None = None
 
 
 @dataclass
@@ -59,6 +65,24 @@ class PlaceReport:
     quality: PlaceQuality
     resources: list[str] = field(default_factory=list)  # kinds recorded by the place's parks
     resource_fit: Fit | None = None
+    park: Park | None = None
+    metro: MetroArea | None = None
+
+    @property
+    def key(self) -> str:
+        """The place's key in the matrix: the adcode, or park:<id>."""
+        return park_key(self.park.pk) if self.park else self.place.adcode
+
+    @property
+    def name(self) -> str:
+        return self.park.name if self.park else self.place.full_name
+
+    @property
+    def compared_with(self) -> str:
+        """Where the other places come from, in words."""
+        if self.metro is not None:
+            return self.metro.name
+        return self.within.full_name if self.within else _("全国")
 
 
 def industry_name(code: str) -> str:
@@ -75,7 +99,10 @@ def region(adcode: str, field_name: str = "place") -> Region:
 
 
 def figures(
-    placed_options: Options, level: str, within: Region | None
+    placed_options: Options,
+    level: str,
+    within: Region | None,
+    areas: list[Region] | None = None,
 ) -> tuple[PlacedMatrix, ComplexityResult]:
     placed = registry_matrix(
         level=level,
@@ -86,6 +113,8 @@ def figures(
         min_classified=placed_options.min_classified,
         min_places=placed_options.min_places,
         dataset=placed_options.dataset,
+        areas=areas,
+        parks=placed_options.park is not None,
     )
     m = placed.matrix
     if len(m.places) < 2 or len(m.industries) < 2:
@@ -101,12 +130,42 @@ def figures(
     return placed, compute(m.values, threshold=placed_options.threshold, convention=chosen)
 
 
+def park(pk: int) -> Park:
+    found = Park.objects.select_related("region").filter(pk=pk).first()
+    if found is None:
+        message = _("园区不存在")
+        raise NotFound(message, detail={"park": message})
+    return found
+
+
+def metro_area(key: str) -> tuple[MetroArea, list[Region]]:
+    found = MetroArea.objects.filter(key=(key or "").strip()).first()
+    if found is None:
+        message = _("都市圈“%(key)s”不存在") % {"key": key}
+        raise NotFound(message, detail={"metro": message})
+    members = [m.region for m in found.members.select_related("region")]
+    return found, members
+
+
 def place_report(adcode: str, options: Options) -> PlaceReport:
-    place = region(adcode)
-    level = options.level or place.level
+    """The report of the region `adcode`, or of the park `options.park` (adcode then unused)."""
+    if options.park is None and not (adcode or "").strip():
+        raise Invalid.on("place", _("请填写地区或选择园区"))
+    chosen_park = park(options.park) if options.park is not None else None
+    place = chosen_park.region if chosen_park else region(adcode)
+    level = options.level or (RegionLevel.COUNTY if chosen_park else place.level)
+    metro, areas = (None, None)
+    if options.metro:
+        metro, areas = metro_area(options.metro)
+        if not any(place.path.startswith(member.path) for member in areas):
+            raise Invalid.on(
+                "metro",
+                _("%(name)s 不在%(metro)s内")
+                % {"name": chosen_park.name if chosen_park else place.full_name, "metro": metro},
+            )
     if options.within:
         within: Region | None = region(options.within, "within")
-    elif level != "province":
+    elif level != "province" and metro is None:
         within = region(place.path.split("/")[0], "within")
     else:
         within = None
@@ -117,27 +176,31 @@ def place_report(adcode: str, options: Options) -> PlaceReport:
             _("未知的生态筛选标签:%(tags)s(可选:%(known)s)")
             % {"tags": "、".join(unknown), "known": "、".join(TAGS)},
         )
-    placed, result = figures(options, level, within)
+    placed, result = figures(options, level, within, areas)
     m = placed.matrix
-    quality = m.quality.get(place.adcode)
-    if place.adcode not in m.places:
+    key = park_key(chosen_park.pk) if chosen_park else place.adcode
+    name = chosen_park.name if chosen_park else place.full_name
+    quality = m.quality.get(key)
+    if key not in m.places:
         why = str(PLACE_REASONS[quality.reason]) if quality else _("数据中没有该地区")
         raise Invalid.on(
-            "place", _("%(name)s 未参与计算:%(why)s") % {"name": place.full_name, "why": why}
+            "park" if chosen_park else "place",
+            _("%(name)s 未参与计算:%(why)s") % {"name": name, "why": why},
         )
     assert quality is not None
     exclusions = screen(
         m.industries, options.exclude_tags, partly=not options.whole_only, by_hand=options.exclude
     )
-    recorded = sorted(
-        set(
-            ParkResource.objects.filter(park__region__path__startswith=place.path).values_list(
-                "kind", flat=True
-            )
-        )
+    resources = (
+        ParkResource.objects.filter(park=chosen_park)
+        if chosen_park
+        else ParkResource.objects.filter(park__region__path__startswith=place.path)
     )
+    recorded = sorted(set(resources.values_list("kind", flat=True)))
     resource_fit = fit(m.industries, recorded, require=options.require_resources)
     for code, reasons in resource_fit.excluded.items():
         exclusions.setdefault(code, []).extend(reasons)
-    found = recommend(result, m.places.index(place.adcode), m.industries, place.adcode, exclusions)
-    return PlaceReport(place, within, placed, result, found, quality, recorded, resource_fit)
+    found = recommend(result, m.places.index(key), m.industries, key, exclusions)
+    return PlaceReport(
+        place, within, placed, result, found, quality, recorded, resource_fit, chosen_park, metro
+    )

@@ -21,7 +21,9 @@ class SystemReport:
 
 
 def systems_for(report: PlaceReport) -> list[SystemReport]:
-    out = []
+    out: list[SystemReport] = []
+    if report.park is not None:
+        return out  # systems are declared for regions; a park's report has none
     systems = IndustrySystem.objects.filter(region=report.place).prefetch_related("industries")
     for system in systems:
         declared = [

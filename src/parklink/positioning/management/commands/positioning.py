@@ -374,7 +374,11 @@ def compute_registry(command: Command, options: dict[str, Any]) -> None:
 
 def recommend_arguments(parser: ArgumentParser) -> None:
     registry_arguments(parser)
-    parser.add_argument("--place", required=True, help="the place's adcode")
+    parser.add_argument("--place", default="", help="the place's adcode (not needed with --park)")
+    parser.add_argument(
+        "--park", type=int, help="a park's id: the park as a place, compared with the counties"
+    )
+    parser.add_argument("--metro", help="compare within a metro area (its key, e.g. chengdu)")
     parser.add_argument(
         "--exclude-tags",
         default="",
@@ -410,6 +414,8 @@ def recommend_place(command: Command, options: dict[str, Any]) -> None:
         exclude=[c.strip() for c in options["exclude"].split(",") if c.strip()],
         dataset=dataset_or_error(options),
         require_resources=options["require_resources"],
+        park=options["park"],
+        metro=options["metro"],
     )
     try:
         report = place_report(options["place"], chosen)
@@ -422,7 +428,7 @@ def recommend_place(command: Command, options: dict[str, Any]) -> None:
             "参与比较的地区 %(places)s 个"
         )
         % {
-            "name": report.place.full_name,
+            "name": report.name,
             "eci": found.eci,
             "grade": quality.grade,
             "n": quality.enterprises,
