@@ -1,0 +1,1 @@
+"""The kpi app's pure engine: periods, formulas, schemes, eligibility and scoring (no Django)."""

@@ -1,0 +1,119 @@
+"""`parklink kpi assess|schemes|load-schemes`: score organisations under a scheme.
+
+    parklink kpi assess --scheme KEY [--version N] --period 2025Q1 [--org NAME] --as USER
+        [--format text|json] [--dry-run]
+    parklink kpi schemes --as USER            # the schemes the user may use
+    parklink kpi load-schemes                 # (re)load the shipped examples of data/kpi/
+
+The acting user assesses its own organisation and those below it, reading only the projects
+it may see (a city reads its counties' signed projects, never their leads).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from parklink.accounts.models import Organization, User
+from parklink.core.errors import ParkLinkError
+from parklink.kpi.queries import visible_schemes
+from parklink.kpi.services import assess as assessing
+from parklink.kpi.services import schemes
+from parklink.kpi.services.targets import parse_period
+
+
+def acting_user(username: str) -> User:
+    user = (
+        User.objects.select_related("organization__region")
+        .filter(username=username, is_active=True)
+        .first()
+    )
+    if user is None:
+        raise CommandError(f"用户“{username}”不存在")
+    return user
+
+
+class Command(BaseCommand):
+    help = "Assess organisations under a KPI scheme, list schemes, load the shipped examples."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        run = actions.add_parser("assess", help="score organisations for a period")
+        run.add_argument("--scheme", required=True, help="the scheme's key, e.g. city-districts")
+        run.add_argument("--version", type=int, help="a version of the scheme (default: newest)")
+        run.add_argument("--period", required=True, help="2025, 2025Q1 or 2025-03")
+        run.add_argument("--org", help="one organisation's name (default: all below the user's)")
+        run.add_argument("--as", dest="username", required=True, help="the acting user")
+        run.add_argument("--format", choices=("text", "json"), default="text")
+        run.add_argument("--dry-run", action="store_true", help="compute without storing")
+        listing = actions.add_parser("schemes", help="the schemes the user may use")
+        listing.add_argument("--as", dest="username", required=True, help="the acting user")
+        actions.add_parser("load-schemes", help="load the shipped example schemes")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            if options["action"] == "load-schemes":
+                for version in schemes.load_shipped():
+                    self.stdout.write(f"{version.key} v{version.version} {version.name}")
+                return
+            user = acting_user(options["username"])
+            if options["action"] == "schemes":
+                schemes.load_shipped()
+                for version in schemes.latest_versions(visible_schemes(user)):
+                    self.stdout.write(f"{version.key}\tv{version.version}\t{version.name}")
+                return
+            self.assess(user, options)
+        except ParkLinkError as exc:
+            raise CommandError(exc.message) from exc
+
+    def assess(self, user: User, options: dict[str, Any]) -> None:
+        version = schemes.get_version(visible_schemes(user), options["scheme"], options["version"])
+        period = parse_period(options["period"])
+        orgs = None
+        if options["org"]:
+            org = Organization.objects.select_related("region").filter(name=options["org"]).first()
+            if org is None:
+                raise CommandError(f"机构“{options['org']}”不存在")
+            orgs = [org]
+        rows: list[tuple[str, Any, Any, str, Any]]
+        if options["dry_run"]:
+            scored = assessing.compute(
+                user, version, period, orgs or assessing.organizations_for(user)
+            )
+            rows = [
+                (s.organization.name, s.result.total, "", "", s.result.as_json()) for s in scored
+            ]
+        else:
+            saved = assessing.assess(user, version, period, orgs)
+            saved.sort(key=lambda a: (a.rank or 0, a.organization.name))
+            rows = [
+                (a.organization.name, a.total, a.rank or "", a.standing, a.result) for a in saved
+            ]
+        if options["format"] == "json":
+            payload = {
+                "scheme": version.key,
+                "version": version.version,
+                "period": period.label,
+                "illustrative": version.illustrative,
+                "organizations": [
+                    {
+                        "name": name,
+                        "total": str(total),
+                        "rank": rank or None,
+                        "standing": standing,
+                        "result": result,
+                    }
+                    for name, total, rank, standing, result in rows
+                ],
+            }
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        note = "(示例方案)" if version.illustrative else ""
+        self.stdout.write(f"{version.name} v{version.version}{note} {period.label}")
+        for name, total, rank, standing, result in rows:
+            self.stdout.write(f"{rank}\t{name}\t{total}\t{standing}")
+            for item in result["items"]:
+                steps = ";".join(item["steps"])
+                self.stdout.write(f"\t\t{item['label']}\t{item['points']}\t{steps}")

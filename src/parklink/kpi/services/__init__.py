@@ -1,0 +1,1 @@
+"""The kpi app's services: targets, actuals from the pipeline, schemes and assessments."""

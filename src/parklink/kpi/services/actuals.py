@@ -1,0 +1,424 @@
+"""Actuals computed from the pipeline, never typed in: one grouped query per kind of figure.
+
+Every figure of an organisation counts only projects the acting user may see
+(`projects.queries.visibility_q`) that have been signed: a lead or a negotiation never
+counts, and a city reads a county's signed projects only. A project entered into the
+library after the period closed (突击上报) counts nowhere when the scheme says so (its
+`ledger_before_close`); it shows as `late_reported`. Funds in place count only entries with
+evidence (a voucher or an invoice reference); the others are summed apart
+(`funds_unevidenced`).
+
+`figures` computes every organisation at once, grouped in the database (a few queries for
+3,000 organisations); `projects_behind` lists the projects under one figure, which the pages
+open from each number.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from parklink.accounts.models import User
+from parklink.kpi.engine import eligibility
+from parklink.kpi.engine.names import BANDS, FIGURES
+from parklink.kpi.engine.periods import Period, months_before
+from parklink.kpi.engine.scheme import MAX_WINDOW_MONTHS, Eligibility, Scheme
+from parklink.kpi.models import Finding, FindingKind
+from parklink.projects.lifecycle import Stage
+from parklink.projects.models import FundsInPlace, Milestone, Project, ProjectTag, StageTransition
+from parklink.projects.queries import visibility_q
+
+STARTED = [
+    Stage.STARTED.value,
+    Stage.UNDER_CONSTRUCTION.value,
+    Stage.COMPLETED.value,
+    Stage.IN_PRODUCTION.value,
+    Stage.FULL_PRODUCTION.value,
+]
+# 制造业: GB/T 4754 divisions 13–43 (the industrial projects of 产业契合度).
+INDUSTRIAL = r"^(1[3-9]|[23][0-9]|4[0-3])"
+EVIDENCED = Q(evidence__regex=r"\S")
+RATE = Decimal("0.0001")
+ZERO = Decimal(0)
+Figures = dict[str, Decimal]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the figures depend on in a scheme (defaults: the county rule's reading)."""
+
+    eligibility: Eligibility = field(default_factory=Eligibility)
+    start_deadline_months: int = 6
+    ledger_grace_days: int = 0
+
+    @classmethod
+    def of(cls, scheme: Scheme | None) -> Rules:
+        if scheme is None:
+            return cls()
+        return cls(scheme.eligibility, scheme.start_deadline_months, scheme.ledger_grace_days)
+
+
+def _close(period: Period, rules: Rules) -> datetime:
+    """The moment the period's ledger closes: the end of its last day (plus the grace)."""
+    day = period.end + timedelta(days=rules.ledger_grace_days + 1)
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def started_on() -> Subquery:
+    """The day a project first reached 开工 or a later stage (its stage history)."""
+    first = (
+        StageTransition.objects.filter(project_id=OuterRef("pk"), to_stage__in=STARTED)
+        .order_by()
+        .values("project_id")
+        .annotate(first=Min("effective_on"))
+        .values("first")
+    )
+    return Subquery(first[:1])
+
+
+def counted_projects(
+    user: User, org_ids: Iterable[int], period: Period, rules: Rules
+) -> QuerySet[Project]:
+    """Signed projects of these organisations that the user sees and that count for `period`."""
+    qs = Project.objects.filter(
+        visibility_q(user), owner_id__in=list(org_ids), signed_on__isnull=False
+    )
+    if rules.eligibility.ledger_before_close:
+        qs = qs.filter(created_at__lt=_close(period, rules))
+    return qs
+
+
+def _tagged(code: str) -> Exists:
+    return Exists(ProjectTag.objects.filter(code=code, projects=OuterRef("pk")))
+
+
+def _band_q(name: str) -> Q:
+    low, high = BANDS[name]
+    condition = Q(total_investment__gte=low)
+    if high is not None:
+        condition &= Q(total_investment__lt=high)
+    return condition
+
+
+def _rows(qs: Any) -> list[dict[str, Any]]:
+    return list(qs)
+
+
+def _rate(part: Decimal | int, whole: Decimal | int) -> Decimal:
+    if not whole:
+        return ZERO
+    return (Decimal(part) / Decimal(whole)).quantize(RATE)
+
+
+def empty() -> Figures:
+    return {f.name: ZERO for f in FIGURES}
+
+
+def _due_window(period: Period, rules: Rules) -> tuple[date, date]:
+    """Signed in (after, up to]: due to have started by the period's end, within two years."""
+    return (
+        months_before(period.end, MAX_WINDOW_MONTHS),
+        months_before(period.end, rules.start_deadline_months),
+    )
+
+
+def figures(
+    user: User,
+    org_ids: Iterable[int],
+    period: Period,
+    scheme: Scheme | None = None,
+    *,
+    need_introduced: bool | None = None,
+) -> dict[int, Figures]:
+    """Every figure of every organisation in `org_ids` for `period`, as `user` may see them."""
+    ids = list(org_ids)
+    rules = Rules.of(scheme)
+    found: dict[int, Figures] = {pk: empty() for pk in ids}
+    base = counted_projects(user, ids, period, rules)
+    in_period = Q(signed_on__gte=period.start, signed_on__lte=period.end)
+
+    signed = (
+        base.filter(in_period)
+        .annotate(first_start=started_on())
+        .values("owner_id")
+        .order_by()
+        .annotate(
+            signed_count=Count("pk"),
+            signed_amount=Sum("total_investment"),
+            key_projects=Count("pk", filter=Q(_tagged("key"))),
+            provincial_major=Count("pk", filter=Q(_tagged("provincial_major"))),
+            industrial=Count("pk", filter=Q(industry_code__regex=INDUSTRIAL)),
+            landed=Count("pk", filter=Q(first_start__lte=period.end, investor__uscc__regex=r"\S")),
+            **{name: Count("pk", filter=_band_q(name)) for name in BANDS},
+        )
+    )
+    for row in _rows(signed):
+        fig = found[row["owner_id"]]
+        count = row["signed_count"]
+        fig["signed_count"] = Decimal(count)
+        fig["signed_amount"] = row["signed_amount"] or ZERO
+        for name in ("key_projects", "provincial_major", *BANDS):
+            fig[name] = Decimal(row[name])
+        fig["industrial_share"] = _rate(row["industrial"], count)
+        fig["landing_rate"] = _rate(row["landed"], count)
+
+    started = (
+        base.annotate(first_start=started_on())
+        .filter(first_start__gte=period.start, first_start__lte=period.end)
+        .values("owner_id")
+        .order_by()
+        .annotate(n=Count("pk"))
+    )
+    for row in _rows(started):
+        found[row["owner_id"]]["started_count"] = Decimal(row["n"])
+
+    after, up_to = _due_window(period, rules)
+    due = (
+        base.filter(signed_on__gt=after, signed_on__lte=up_to)
+        .exclude(stage=Stage.TERMINATED.value)
+        .annotate(first_start=started_on())
+        .values("owner_id")
+        .order_by()
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(first_start__lte=period.end)))
+    )
+    for row in _rows(due):
+        fig = found[row["owner_id"]]
+        fig["start_rate"] = _rate(row["done"], row["n"])
+        fig["overdue_not_started"] = Decimal(row["n"] - row["done"])
+
+    milestones = (
+        Milestone.objects.filter(
+            project__in=base.values("pk"), due_on__gte=period.start, due_on__lte=period.end
+        )
+        .values("project__owner_id")
+        .order_by()
+        .annotate(n=Count("pk"), kept=Count("pk", filter=Q(done_on__lte=F("due_on"))))
+    )
+    for row in _rows(milestones):
+        found[row["project__owner_id"]]["performance_rate"] = _rate(row["kept"], row["n"])
+
+    funds = (
+        FundsInPlace.objects.filter(
+            project__in=base.values("pk"),
+            received_on__gte=period.start,
+            received_on__lte=period.end,
+        )
+        .values("project__owner_id", "project__capital_origin")
+        .order_by()
+        .annotate(
+            evidenced=Sum("amount", filter=EVIDENCED),
+            unevidenced=Sum("amount", filter=~EVIDENCED),
+        )
+    )
+    for row in _rows(funds):
+        fig = found[row["project__owner_id"]]
+        evidenced = row["evidenced"] or ZERO
+        fig["funds_total"] += evidenced
+        fig["funds_unevidenced"] += row["unevidenced"] or ZERO
+        origin = row["project__capital_origin"]
+        if origin:
+            fig[f"funds_{origin}"] += evidenced
+
+    falsified = (
+        Finding.objects.filter(
+            kind=FindingKind.FALSIFIED,
+            noted_on__gte=period.start,
+            noted_on__lte=period.end,
+            project__in=Project.objects.filter(visibility_q(user), owner_id__in=ids).values("pk"),
+        )
+        .values("project__owner_id")
+        .order_by()
+        .annotate(n=Count("project_id", distinct=True))
+    )
+    for row in _rows(falsified):
+        found[row["project__owner_id"]]["falsified"] = Decimal(row["n"])
+
+    if rules.eligibility.ledger_before_close:
+        late = (
+            Project.objects.filter(visibility_q(user), owner_id__in=ids)
+            .filter(in_period, created_at__gte=_close(period, rules))
+            .values("owner_id")
+            .order_by()
+            .annotate(n=Count("pk"))
+        )
+        for row in _rows(late):
+            found[row["owner_id"]]["late_reported"] = Decimal(row["n"])
+
+    if need_introduced is None or need_introduced:
+        for owner, count in introduced(user, ids, period, rules).items():
+            found[owner]["introduced"] = Decimal(count)
+    return found
+
+
+def _candidates(
+    user: User, ids: list[int], period: Period, rules: Rules
+) -> tuple[np.ndarray, np.ndarray, eligibility.Candidates]:
+    """Projects that may count as introduced in `period`: ids, owners and their columns."""
+    rule = rules.eligibility
+    earliest = months_before(period.start, rule.window_months)
+    qs = (
+        Project.objects.filter(
+            visibility_q(user), owner_id__in=ids, signed_on__gte=earliest, signed_on__lte=period.end
+        )
+        .annotate(first_start=started_on())
+        .order_by()
+        .values_list("pk", "owner_id", "signed_on", "first_start", "created_at", "investor__uscc")
+    )
+    rows = list(qs)
+    n = len(rows)
+    pks = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+    owners = np.fromiter((r[1] for r in rows), dtype=np.int64, count=n)
+    signed = np.fromiter(
+        (r[2].toordinal() if r[2] else eligibility.MISSING for r in rows), dtype=np.int64, count=n
+    )
+    starts = np.fromiter(
+        (r[3].toordinal() if r[3] else eligibility.MISSING for r in rows), dtype=np.int64, count=n
+    )
+    recorded = np.fromiter(
+        (timezone.localtime(r[4]).date().toordinal() for r in rows), dtype=np.int64, count=n
+    )
+    registered = np.fromiter((bool((r[5] or "").strip()) for r in rows), dtype=np.bool_, count=n)
+    reached = np.full(n, eligibility.MISSING, dtype=np.int64)
+    if rule.min_actual_investment > 0 and n:
+        reached = _funds_reached(pks, period, rule.min_actual_investment)
+    return (
+        pks,
+        owners,
+        eligibility.Candidates(signed, starts, reached, recorded, registered),
+    )
+
+
+def _funds_reached(pks: np.ndarray, period: Period, minimum: Decimal) -> np.ndarray:
+    """The day each project's evidenced funds first reached `minimum` (MISSING: not by the end).
+
+    Summed in the database per project and day, then accumulated over columns: amounts are
+    whole fen (integers), so the running totals are exact.
+    """
+    rows = list(
+        FundsInPlace.objects.filter(
+            EVIDENCED, project_id__in=pks.tolist(), received_on__lte=period.end
+        )
+        .values("project_id", "received_on")
+        .order_by("project_id", "received_on")
+        .annotate(total=Sum("amount"))
+        .values_list("project_id", "received_on", "total")
+    )
+    reached = np.full(len(pks), eligibility.MISSING, dtype=np.int64)
+    if not rows:
+        return reached
+    project = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    day = np.fromiter((r[1].toordinal() for r in rows), dtype=np.int64, count=len(rows))
+    fen = np.fromiter((int(r[2] * 100) for r in rows), dtype=np.int64, count=len(rows))
+    running = np.cumsum(fen)
+    starts = np.r_[0, np.flatnonzero(np.diff(project)) + 1]
+    offsets = np.repeat(np.r_[0, running[starts[1:] - 1]], np.diff(np.r_[starts, len(rows)]))
+    running = running - offsets
+    hit = running >= int(minimum * 100)
+    # The first day per project with the running total at the minimum.
+    hit_projects, first = np.unique(project[hit], return_index=True)
+    first_days = day[hit][first]
+    index = {int(p): i for i, p in enumerate(pks.tolist())}
+    positions = np.fromiter(
+        (index[int(p)] for p in hit_projects), dtype=np.int64, count=len(hit_projects)
+    )
+    reached[positions] = first_days
+    return reached
+
+
+def introduced_ids(
+    user: User, ids: list[int], period: Period, rules: Rules
+) -> tuple[np.ndarray, np.ndarray]:
+    """(project ids, owners) of the projects counted as introduced in `period`."""
+    pks, owners, candidates = _candidates(user, ids, period, rules)
+    verdict = eligibility.judge(candidates, rules.eligibility, period, rules.ledger_grace_days)
+    return pks[verdict.counted], owners[verdict.counted]
+
+
+def introduced(user: User, ids: list[int], period: Period, rules: Rules) -> dict[int, int]:
+    _pks, owners = introduced_ids(user, ids, period, rules)
+    values, counts = np.unique(owners, return_counts=True)
+    return dict(zip(values.tolist(), counts.tolist(), strict=True))
+
+
+def projects_behind(
+    user: User, org_id: int, period: Period, figure: str, scheme: Scheme | None = None
+) -> QuerySet[Project]:
+    """The projects under one figure of one organisation (what the figure's link opens)."""
+    rules = Rules.of(scheme)
+    base = counted_projects(user, [org_id], period, rules)
+    in_period = Q(signed_on__gte=period.start, signed_on__lte=period.end)
+    with_start = base.annotate(first_start=started_on())
+    if figure in ("signed_count", "signed_amount", "landing_rate", "industrial_share"):
+        return base.filter(in_period)
+    if figure in BANDS:
+        return base.filter(in_period & _band_q(figure))
+    if figure in ("key_projects", "provincial_major"):
+        code = "key" if figure == "key_projects" else "provincial_major"
+        return base.filter(in_period, _tagged(code))
+    if figure == "started_count":
+        return with_start.filter(first_start__gte=period.start, first_start__lte=period.end)
+    if figure in ("start_rate", "overdue_not_started"):
+        after, up_to = _due_window(period, rules)
+        due = with_start.filter(signed_on__gt=after, signed_on__lte=up_to).exclude(
+            stage=Stage.TERMINATED.value
+        )
+        if figure == "overdue_not_started":
+            return due.filter(Q(first_start__isnull=True) | Q(first_start__gt=period.end))
+        return due
+    if figure == "performance_rate":
+        return base.filter(
+            milestones__due_on__gte=period.start, milestones__due_on__lte=period.end
+        ).distinct()
+    if figure.startswith("funds_"):
+        rows = FundsInPlace.objects.filter(
+            received_on__gte=period.start, received_on__lte=period.end
+        )
+        rows = rows.filter(~EVIDENCED) if figure == "funds_unevidenced" else rows.filter(EVIDENCED)
+        qs = base.filter(pk__in=rows.values("project_id"))
+        origin = figure.removeprefix("funds_")
+        if origin in ("in_province", "out_of_province", "foreign"):
+            qs = qs.filter(capital_origin=origin)
+        return qs
+    if figure == "falsified":
+        noted = Finding.objects.filter(
+            kind=FindingKind.FALSIFIED, noted_on__gte=period.start, noted_on__lte=period.end
+        )
+        return Project.objects.filter(
+            visibility_q(user), owner_id=org_id, pk__in=noted.values("project_id")
+        )
+    if figure == "late_reported":
+        return Project.objects.filter(visibility_q(user), owner_id=org_id).filter(
+            in_period, created_at__gte=_close(period, rules)
+        )
+    if figure == "introduced":
+        pks, _owners = introduced_ids(user, [org_id], period, rules)
+        return Project.objects.filter(pk__in=pks.tolist())
+    return Project.objects.none()
+
+
+def funds_behind(
+    user: User, org_id: int, period: Period, figure: str, scheme: Scheme | None = None
+) -> QuerySet[FundsInPlace]:
+    """The funds entries under a funds figure (evidenced, or the unevidenced ones apart)."""
+    projects = projects_behind(user, org_id, period, figure, scheme)
+    rows = FundsInPlace.objects.filter(
+        project__in=projects.values("pk"),
+        received_on__gte=period.start,
+        received_on__lte=period.end,
+    ).select_related("project")
+    return rows.filter(~EVIDENCED) if figure == "funds_unevidenced" else rows.filter(EVIDENCED)
+
+
+def by_org(rows: Iterable[Any]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.owner_id].append(row)
+    return grouped
