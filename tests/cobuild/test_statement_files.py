@@ -105,6 +105,9 @@ class TestStatementPdf:
             reverse("cobuild:statement", args=[world["agreement"].pk, "2025Q1", "jinniu"])
         )
         assert url in page.content.decode()
+        # The page shows the party's two views too: jinniu in place 0, after the split its VAT.
+        html = page.content.decode()
+        assert 'id="two-views-table"' in html and "12,600.01 元" in html
         response = client_for(world["users"]["dege"]).get(url)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"

@@ -77,7 +77,7 @@ def _rows(found: Statement) -> list[list[Any]]:
     return rows
 
 
-def _party_views(found: Statement) -> list[tuple[str, int, int, int, bool]]:
+def party_views(found: Statement) -> list[tuple[str, int, int, int, bool]]:
     """This party's figures of the period in both views: (indicator, in place, after the split,
     difference, assessment) per indicator."""
     rows = []
@@ -152,7 +152,7 @@ def render_xlsx(found: Statement, notice: list[list[str]]) -> bytes:
         views,
         [_("指标"), _("在地统计(分或人)"), _("分成后(分或人)"), _("差额(分或人)"), _("口径说明")],
     )
-    for code, in_place, split, difference, assessment in _party_views(found):
+    for code, in_place, split, difference, assessment in party_views(found):
         xlsx.append(
             views,
             [
@@ -284,7 +284,7 @@ def render_pdf(found: Statement) -> bytes:
                 overview.amount_text(difference, code),
                 ASSESSMENT_LABEL if assessment else "",
             ]
-            for code, in_place, split, difference, assessment in _party_views(found)
+            for code, in_place, split, difference, assessment in party_views(found)
         ],
         numeric=(1, 2, 3),
         widths=[0.2, 0.17, 0.17, 0.16, 0.3],

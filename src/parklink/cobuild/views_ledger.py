@@ -264,6 +264,17 @@ def statement_detail(request: HttpRequest, pk: int, period: str, party: str) -> 
         row["label"] = overview.indicator_label(row["indicator"])
         row["assessment"] = row["indicator"] in overview.ASSESSMENT_INDICATORS
     page = Paginator(found.by_enterprise, 100).get_page(request.GET.get("page"))
+    two_views = [
+        {
+            "indicator": code,
+            "label": overview.indicator_label(code),
+            "in_place": overview.amount_text(in_place, code),
+            "split": overview.amount_text(split, code),
+            "difference": overview.amount_text(difference, code),
+            "assessment": assessment,
+        }
+        for code, in_place, split, difference, assessment in exports.party_views(found)
+    ]
     return render(
         request,
         "cobuild/statement.html",
@@ -277,6 +288,7 @@ def statement_detail(request: HttpRequest, pk: int, period: str, party: str) -> 
             "page": page,
             "assessment": overview.has_assessment(r["indicator"] for r in found.by_indicator),
             "illustrative": found.run.uses_illustrative_data(),
+            "two_views": two_views,
         },
     )
 
