@@ -18,6 +18,7 @@ from parklink.accounts.apitools import current_user
 from parklink.positioning.queries import get_dataset
 from parklink.positioning.recommend import Recommendation
 from parklink.positioning.schemas import RecommendOut, RecommendQuery
+from parklink.positioning.services.links import segments_for, targets_url
 from parklink.positioning.services.report import Options, industry_name, place_report
 from parklink.positioning.services.systems import systems_for
 
@@ -72,6 +73,8 @@ def recommend(request: HttpRequest, query: Query[RecommendQuery]) -> dict[str, A
     )
     report = place_report(query.place or "", options)
     found, m = report.found, report.placed.matrix
+    shown = found.candidates()[: query.top]
+    links = segments_for(user, [item.industry for item in shown])
     return {
         "dataset": dataset.pk if dataset else None,
         "illustrative": bool(dataset and dataset.illustrative),
@@ -97,7 +100,23 @@ def recommend(request: HttpRequest, query: Query[RecommendQuery]) -> dict[str, A
         "eigenvalues": list(report.result.eigenvalues),
         "eigen_gap": _number(report.result.eigen_gap),
         "warnings": sorted(report.result.codes() & {"weak_structure", "disconnected"}),
-        "candidates": [_industry(i) for i in found.candidates()[: query.top]],
+        "candidates": [
+            {
+                **_industry(i),
+                "segments": [
+                    {
+                        "chain": ref.chain,
+                        "chain_key": ref.chain_key,
+                        "chain_name": ref.chain_name,
+                        "segment": ref.segment,
+                        "segment_name": ref.segment_name,
+                        "targets_url": targets_url(report, ref),
+                    }
+                    for ref in links.get(i.industry, [])
+                ],
+            }
+            for i in shown
+        ],
         "present": [_industry(i) for i in found.items if i.present],
         "resources": report.resources,
         "resource_needs_missing": report.resource_fit.missing if report.resource_fit else {},

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parklink.chains.models import MetroArea
 from parklink.parks.models import Park
-from parklink.positioning.models import Dataset
+from parklink.positioning.models import Dataset, IndustryRole
 from parklink.positioning.queries import visible_datasets
 from parklink.regions.forms import RegionField
 
@@ -104,3 +104,24 @@ class PositioningForm(forms.Form):
             "require_resources": bool(data.get("require_resources")),
             "exclude": [c.strip() for c in data["exclude"].split(",") if c.strip()],
         }
+
+
+class SystemForm(forms.Form):
+    """A declared industry system's own fields (its industries are added one by one)."""
+
+    region = RegionField(label=_("地区"), help_text=_("行政区划代码或名称,如 甘州区、620702"))
+    name = forms.CharField(label=_("名称"), max_length=128)
+    declared_by = forms.CharField(label=_("提出者"), max_length=128, required=False)
+    source = forms.CharField(
+        label=_("来源"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DeclaredIndustryForm(forms.Form):
+    name = forms.CharField(label=_("产业"), max_length=128)
+    role = forms.ChoiceField(label=_("地位"), choices=IndustryRole.choices)
+    codes = forms.CharField(
+        label=_("国民经济行业代码"),
+        max_length=255,
+        help_text=_("逗号分隔的 GB/T 4754 代码(2 至 4 位),如 4415,3415"),
+    )

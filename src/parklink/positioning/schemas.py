@@ -59,6 +59,15 @@ class ReasonOut(Schema):
     value: float | None
 
 
+class SegmentOut(Schema):
+    chain: int
+    chain_key: str
+    chain_name: str
+    segment: str
+    segment_name: str
+    targets_url: str
+
+
 class IndustryOut(Schema):
     industry: str
     name: str
@@ -71,6 +80,7 @@ class IndustryOut(Schema):
     pci: float | None
     cog: float | None
     reasons: list[ReasonOut]
+    segments: list[SegmentOut] = []
 
 
 class ExcludedOut(Schema):

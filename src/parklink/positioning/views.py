@@ -10,12 +10,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from parklink.core.errors import ParkLinkError
-from parklink.core.views import authenticated
+from parklink.core.views import authenticated, permitted
 from parklink.positioning import exports
 from parklink.positioning.charts import industry_space, scatter
 from parklink.positioning.forms import PositioningForm
+from parklink.positioning.services.links import segments_for, targets_url
 from parklink.positioning.services.report import Options, industry_name, place_report
-from parklink.positioning.services.systems import systems_for
+from parklink.positioning.services.systems import ensure_can_change, systems_for
 from parklink.positioning.words import (
     QUADRANTS,
     ROLES,
@@ -77,6 +78,8 @@ def positioning(request: HttpRequest) -> HttpResponse:
         found = report.found
         names = {code: industry_name(code) for code in report.placed.matrix.industries}
         labels = {key: str(value) for key, value in QUADRANTS.items()}
+        shown = found.candidates()[:50]
+        segments = segments_for(user, [item.industry for item in shown])
         context.update(
             report=report,
             names=names,
@@ -86,9 +89,15 @@ def positioning(request: HttpRequest) -> HttpResponse:
                     names.get(item.industry, ""),
                     labels[item.quadrant],
                     resource_note(report, item.industry),
+                    [
+                        (f"{ref.chain_name}·{ref.segment_name}", targets_url(report, ref))
+                        for ref in segments.get(item.industry, [])
+                    ],
                 )
-                for item in found.candidates()[:50]
+                for item in shown
             ],
+            can_save=report.park is None and permitted(ensure_can_change, user),
+            here=request.get_full_path(),
             resources=[resource_name(kind) for kind in report.resources],
             present=[
                 (item, names.get(item.industry, ""), labels[item.quadrant])
