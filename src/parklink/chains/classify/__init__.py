@@ -286,11 +286,14 @@ class Classifier:
     def classify(self, name: str, scope: str, industry_code: str | None = None) -> list[Candidate]:
         """Ranked candidates; an empty list = belongs to no chain. Accepted: score >= ACCEPT."""
         text = lang.strip_boilerplate(lang.normalise(scope))
-        raw = lang.as_bytes(text)  # positions below are byte offsets in this form
+        raw = text.encode("utf-8").decode("latin-1")  # lang.as_bytes: offsets below are bytes
         hits = self._hits(raw) if raw else []
-        code = industry_codes.normalise(industry_code)
-        code_hits = self._code_targets(code) if code else []
-        substantive = len(text.strip()) >= 4
+        if industry_code is None or industry_code == "":
+            code, code_hits = "", []
+        else:
+            code = industry_codes.normalise(industry_code)
+            code_hits = self._code_targets(code) if code else []
+        substantive = len(text) >= 4 and not text.isspace()
         if hits and not any(raw[start:end] in self._keywords for start, end, _ in hits):
             hits = []  # only exclusion words and chain words (食品销售, 汽车): nothing to weigh
         if not hits and not code_hits and substantive:
