@@ -125,6 +125,8 @@ class TestActions:
         assert response.status_code == 302
         row = Assignment.objects.get(enterprise=world.e["poly1"], source=Source.CORRECTION)
         assert row.segment == "wafer"
+        body = client.get(f"/enterprises/{world.e['poly1'].pk}/").content.decode()
+        assert 'data-source="correction"' in body and "人工修正" in body
 
     def test_a_viewer_cannot_correct(self, world: World) -> None:
         response = client_of(world.users["jinniu_viewer"]).post(
