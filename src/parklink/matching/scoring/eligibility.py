@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -202,8 +203,31 @@ class Columns:
     arrays: dict[str, np.ndarray]
     lists: dict[str, dict[str, np.ndarray]]
     list_known: dict[str, np.ndarray] | None = None  # rows where a list fact is known at all
+    _cache: dict[str, Any] = dc_field(default_factory=dict, repr=False)
 
     def known(self, name: str) -> np.ndarray:
+        """Rows where the fact is present (computed once per column)."""
+        key = f"known:{name}"
+        if key not in self._cache:
+            self._cache[key] = self._known(name)
+        return self._cache[key]
+
+    def code_ids(self, name: str) -> tuple[np.ndarray, dict[str, int]]:
+        """A code column as small integers and its vocabulary (computed once per column):
+        `in` and `==` on codes become one table lookup instead of string comparisons."""
+        key = f"codes:{name}"
+        if key not in self._cache:
+            array = self.arrays.get(name)
+            if array is None:
+                array = np.full(self.size, "", dtype=str)
+            values, inverse = np.unique(array, return_inverse=True)
+            self._cache[key] = (
+                inverse.astype(np.int32),
+                {str(v): i for i, v in enumerate(values)},
+            )
+        return self._cache[key]
+
+    def _known(self, name: str) -> np.ndarray:
         field = FIELDS[name]
         if field.kind == "list":
             if self.list_known and name in self.list_known:
@@ -296,9 +320,17 @@ def _compile(rule: Any) -> Vector:
         if isinstance(right, dict):  # a literal in a list fact
             name = _var_name(right)
             return lambda cols: cols.member(name, left)
+        if _is_code_var(left):
+            return _code_match(_var_name(left), list(right), negate=False)
         values = list(right)
         get = _compile(left)
         return lambda cols: np.isin(get(cols), np.array(values, dtype=_dtype(values)))
+    if op in ("==", "===", "!=", "!==") and len(args) == 2:
+        left, right = args
+        if _is_code_var(left) and not isinstance(right, (dict, list)):
+            return _code_match(_var_name(left), [right], negate=op in ("!=", "!=="))
+        if _is_code_var(right) and not isinstance(left, (dict, list)):
+            return _code_match(_var_name(right), [left], negate=op in ("!=", "!=="))
     parts = [_compile(a) for a in args]
     ufunc = {
         "==": np.equal,
@@ -319,6 +351,24 @@ def _compile(rule: Any) -> Vector:
         return between
     first, second = parts
     return lambda cols: np.asarray(ufunc(first(cols), second(cols)), dtype=bool)
+
+
+def _is_code_var(node: Any) -> bool:
+    return isinstance(node, dict) and "var" in node and FIELDS[_var_name(node)].kind == "code"
+
+
+def _code_match(name: str, values: list[Any], negate: bool) -> Vector:
+    def run(cols: Columns) -> np.ndarray:
+        ids, vocabulary = cols.code_ids(name)
+        table = np.zeros(len(vocabulary) + 1, dtype=bool)
+        for value in values:
+            found = vocabulary.get(str(value))
+            if found is not None:
+                table[found] = True
+        hit = table[ids]
+        return ~hit if negate else hit
+
+    return run
 
 
 def _dtype(values: list[Any]) -> Any:
@@ -352,27 +402,27 @@ def compile_rule(condition: Condition) -> Compiled:
 class PolicyTally:
     qualifying: np.ndarray  # row indices meeting every condition
     one_away: np.ndarray  # row indices with exactly one condition not met or unknown
-    failing: np.ndarray  # per row: the index of the one missing condition (-1 elsewhere)
+    failing: np.ndarray  # for each one_away row, the index of its missing condition
 
 
 def tally(
     compiled: Sequence[Compiled], cols: Columns, scope: np.ndarray | None = None
 ) -> PolicyTally:
     """Who qualifies for one policy (all conditions met) and who is one condition away."""
-    short = np.zeros(cols.size, dtype=np.int16)
-    last = np.full(cols.size, -1, dtype=np.int16)
-    for index, item in enumerate(compiled):
+    short = np.zeros(cols.size, dtype=np.uint8)
+    met_all: list[np.ndarray] = []
+    for item in compiled:
         met, _known = item.states(cols)
-        missing = ~met
-        short += missing
-        last = np.where(missing, np.int16(index), last)
+        met_all.append(met)
+        short += (~met).view(np.uint8)
     if scope is not None:
-        short = np.where(scope, short, np.int16(len(compiled) + 2))
-    return PolicyTally(
-        qualifying=np.flatnonzero(short == 0),
-        one_away=np.flatnonzero(short == 1),
-        failing=np.where(short == 1, last, -1),
-    )
+        short[~scope] = 255
+    one_away = np.flatnonzero(short == 1)
+    if met_all and len(one_away):
+        failing = np.argmin(np.stack([met[one_away] for met in met_all]), axis=0)
+    else:
+        failing = np.zeros(0, dtype=np.int64)
+    return PolicyTally(qualifying=np.flatnonzero(short == 0), one_away=one_away, failing=failing)
 
 
 # ---------------------------------------------------------------- benefit and readiness

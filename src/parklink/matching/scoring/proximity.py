@@ -52,30 +52,40 @@ def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: float, lon2: float) -
 
 @dataclass
 class PlaceColumns:
-    """The places of many listings as arrays (NaN where a centroid is unknown)."""
+    """The places of many listings: each distinct place once, and each row's place index.
 
-    county: np.ndarray  # int32
+    Listings share a few thousand places (counties), so a query computes distances once per
+    place and gathers them for a million rows (`scores`)."""
+
+    county: np.ndarray  # int32, per distinct place
     city: np.ndarray  # int32
     province: np.ndarray  # int16
     metro: np.ndarray  # int32
-    lat: np.ndarray  # float32
+    lat: np.ndarray  # float32 (NaN: unknown)
     lon: np.ndarray  # float32
+    row_place: np.ndarray  # int32, per row: its index in the arrays above
 
     @classmethod
     def build(cls, places: list[Place]) -> PlaceColumns:
-        triples = np.array([codes(p.adcode) for p in places], dtype=np.int64).reshape(-1, 3)
+        index: dict[Place, int] = {}
+        row_place = np.fromiter(
+            (index.setdefault(p, len(index)) for p in places), dtype=np.int32, count=len(places)
+        )
+        unique = list(index)
+        triples = np.array([codes(p.adcode) for p in unique], dtype=np.int64).reshape(-1, 3)
         return cls(
             county=triples[:, 0].astype(np.int32),
             city=triples[:, 1].astype(np.int32),
             province=triples[:, 2].astype(np.int16),
-            metro=np.array([p.metro for p in places], dtype=np.int32),
-            lat=np.array([np.nan if p.lat is None else p.lat for p in places], dtype=np.float32),
-            lon=np.array([np.nan if p.lon is None else p.lon for p in places], dtype=np.float32),
+            metro=np.array([p.metro for p in unique], dtype=np.int32),
+            lat=np.array([np.nan if p.lat is None else p.lat for p in unique], dtype=np.float32),
+            lon=np.array([np.nan if p.lon is None else p.lon for p in unique], dtype=np.float32),
+            row_place=row_place,
         )
 
 
-def scores(place: Place, cols: PlaceColumns) -> tuple[np.ndarray, np.ndarray]:
-    """(score, level) of every column row for one place; level: 4 county … 1 distance, 0 none."""
+def place_scores(place: Place, cols: PlaceColumns) -> tuple[np.ndarray, np.ndarray]:
+    """(score, level) of every distinct place; level: 5 county … 1 distance, 0 none."""
     county, city, province = codes(place.adcode)
     n = len(cols.county)
     score = np.full(n, UNKNOWN, dtype=np.float32)
@@ -100,6 +110,12 @@ def scores(place: Place, cols: PlaceColumns) -> tuple[np.ndarray, np.ndarray]:
         score = np.where(mask, np.float32(value), score)
         level = np.where(mask, np.int8(lvl), level)
     return score, level
+
+
+def scores(place: Place, cols: PlaceColumns) -> tuple[np.ndarray, np.ndarray]:
+    """(score, level) of every row for one place."""
+    score, level = place_scores(place, cols)
+    return score[cols.row_place], level[cols.row_place]
 
 
 LEVEL_REASONS = {

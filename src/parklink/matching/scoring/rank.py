@@ -48,6 +48,18 @@ class Match:
 
 
 class ListingIndex:
+    """Open and closed listings as columns; `top` ranks one listing's counterparts.
+
+    Only rows that share a word with the query or sit in an adjacent segment can rank (the
+    others score at most region + size). `top` scores the adjacent-segment rows and the
+    best-by-text rows (a pool of at least 256), then checks that no row outside the pool can
+    beat the k-th score: an outside row has no segment part and a text part no higher than the
+    pool's lowest, so its score is at most 0.4 × that + 0.3. If the k-th score is not above
+    that bound, the pool grows fourfold and the step repeats; the answer is exact.
+    """
+
+    POOL = 256
+
     def __init__(self, rows: Sequence[Row], adjacency: Adjacency):
         self.rows = list(rows)
         self.adjacency = adjacency
@@ -63,66 +75,128 @@ class ListingIndex:
         units = sorted({r.unit for r in rows if r.unit})
         self.unit_index = {u: i + 1 for i, u in enumerate(units)}
         self.unit = np.array([self.unit_index.get(r.unit, 0) for r in rows], dtype=np.int32)
-        self.text = TextIndex([r.tokens for r in rows])
+        # one BM25 index per side: a query reads only the other side's words
+        self.side_rows = {side: np.flatnonzero(self.side == side) for side in (SUPPLY, NEED)}
+        self.local = np.zeros(len(rows), dtype=np.int64)  # a row's position within its side
+        for side_rows in self.side_rows.values():
+            self.local[side_rows] = np.arange(len(side_rows))
+        self.texts = {
+            side: TextIndex([self.rows[i].tokens for i in side_rows])
+            for side, side_rows in self.side_rows.items()
+        }
+        self.open_weight = {
+            side: self.open[side_rows].astype(np.float32)
+            for side, side_rows in self.side_rows.items()
+        }
+        order = np.argsort(self.segment, kind="stable")
+        bounds = np.searchsorted(self.segment[order], np.arange(-1, len(adjacency.ids) + 1))
+        self._by_segment = {
+            seg: order[bounds[seg + 1] : bounds[seg + 2]] for seg in range(len(adjacency.ids))
+        }
 
     def __len__(self) -> int:
         return len(self.rows)
 
-    def parts(self, query: Row) -> dict[str, np.ndarray]:
-        """Each part's score for every row (before the side filter)."""
-        text = self.text.scores(query.tokens)
+    def text_scores(self, query: Row) -> tuple[int, np.ndarray]:
+        """(the side wanted, BM25 of each of its rows; 0 for closed ones)."""
         wanted = NEED if query.side == SUPPLY else SUPPLY
-        candidates = (self.side == wanted) & self.open
-        if query.enterprise >= 0:
-            candidates &= self.enterprise != query.enterprise
-        best = float(text[candidates].max()) if candidates.any() else 0.0
-        text_part = text / best if best > 0 else np.zeros_like(text)
+        scores = self.texts[wanted].scores(query.tokens) * self.open_weight[wanted]
+        return wanted, scores
+
+    def _segment_rows(self, query: Row, wanted: int) -> np.ndarray:
         if query.segment < 0:
-            seg = np.zeros(len(self.rows), dtype=np.float32)
-        elif query.side == NEED:
-            seg = self.adjacency.supplier_to(query.segment, self.segment)
+            return np.zeros(0, dtype=np.int64)
+        matrix = self.adjacency.matrix[:-1, :-1]
+        if query.side == NEED:
+            near = np.flatnonzero(matrix[:, query.segment] > 0)
         else:
-            seg = self.adjacency.buyer_of(query.segment, self.segment)
-        region, level = proximity.scores(query.place, self.places)
-        size = np.full(len(self.rows), SIZE_UNKNOWN, dtype=np.float64)
+            near = np.flatnonzero(matrix[query.segment, :] > 0)
+        parts = [self._by_segment[int(s)] for s in near]
+        rows = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return rows[(self.side[rows] == wanted) & self.open[rows]]
+
+    def _score(
+        self, query: Row, pool: np.ndarray, text: np.ndarray, best: float
+    ) -> dict[str, np.ndarray]:
+        """Each part for the pool's rows; `text` holds the wanted side's BM25 scores."""
+        local = text[self.local[pool]]
+        text_part = local / best if best > 0 else np.zeros(len(pool), dtype=np.float32)
+        segs = self.segment[pool]
+        if query.segment < 0:
+            seg = np.zeros(len(pool), dtype=np.float32)
+        elif query.side == NEED:
+            seg = self.adjacency.supplier_to(query.segment, segs)
+        else:
+            seg = self.adjacency.buyer_of(query.segment, segs)
+        place_score, place_level = proximity.place_scores(query.place, self.places)
+        at = self.places.row_place[pool]
+        size = np.full(len(pool), SIZE_UNKNOWN, dtype=np.float64)
         if query.quantity and query.quantity > 0 and query.unit in self.unit_index:
-            same = (self.unit == self.unit_index[query.unit]) & (self.quantity > 0)
-            ratio = np.minimum(self.quantity, query.quantity) / np.maximum(
-                self.quantity, query.quantity
-            )
+            qty = self.quantity[pool]
+            same = (self.unit[pool] == self.unit_index[query.unit]) & (qty > 0)
+            with np.errstate(invalid="ignore"):
+                ratio = np.minimum(qty, query.quantity) / np.maximum(qty, query.quantity)
             size = np.where(same, ratio, size)
-        return {
-            "text": text_part,
-            "segment": seg,
-            "region": region,
+        parts = {
+            "text": text_part.astype(np.float64),
+            "segment": seg.astype(np.float64),
+            "region": place_score[at].astype(np.float64),
             "size": size,
-            "_level": level,
-            "_candidates": candidates,
         }
+        parts["_total"] = sum(WEIGHTS[name] * parts[name] for name in WEIGHTS)
+        parts["_level"] = place_level[at]
+        return parts
+
+    def _not_own(self, rows: np.ndarray, query: Row) -> np.ndarray:
+        return rows[self.enterprise[rows] != query.enterprise] if query.enterprise >= 0 else rows
+
+    def relevant(self, query: Row) -> tuple[np.ndarray, np.ndarray, float]:
+        """Every row that can rank (brute force, for tests): rows, text scores, best."""
+        wanted, text = self.text_scores(query)
+        rows = self.side_rows[wanted][text > 0]
+        rows = self._not_own(np.union1d(rows, self._segment_rows(query, wanted)), query)
+        with_text = self._not_own(self.side_rows[wanted][text > 0], query)
+        best = float(text[self.local[with_text]].max()) if len(with_text) else 0.0
+        return rows, text, best
 
     def top(self, query: Row, k: int = 20) -> list[Match]:
-        parts = self.parts(query)
-        total = (
-            WEIGHTS["text"] * parts["text"]
-            + WEIGHTS["segment"] * parts["segment"]
-            + WEIGHTS["region"] * parts["region"]
-            + WEIGHTS["size"] * parts["size"]
-        )
-        relevant = parts["_candidates"] & ((parts["text"] > 0) | (parts["segment"] > 0))
-        total = np.where(relevant, total, -1.0)
-        n = int(relevant.sum())
-        if n == 0:
-            return []
-        k = min(k, n)
-        head = np.argpartition(-total, k - 1)[:k] if k < len(total) else np.arange(len(total))
-        head = head[np.lexsort((self.ids[head], -total[head]))][:k]
-        return [self._match(query, int(i), float(total[i]), parts) for i in head]
+        wanted, text = self.text_scores(query)
+        own = query.enterprise >= 0
+        side_rows = self.side_rows[wanted]
+        if own:  # the query's own enterprise never matches itself, nor sets the text scale
+            text = np.where(self.enterprise[side_rows] == query.enterprise, 0, text)
+        with_text = int(np.count_nonzero(text))
+        best = float(text.max()) if with_text else 0.0
+        seg_rows = self._not_own(self._segment_rows(query, wanted), query)
+        size = max(self.POOL, 4 * k)
+        while True:
+            if with_text > size:
+                cut = np.argpartition(-text, size - 1)[:size]
+                floor = float(text[cut].min()) / best
+                complete = False
+            else:
+                cut, floor, complete = np.flatnonzero(text), 0.0, True
+            pool = np.union1d(seg_rows, side_rows[cut])
+            if len(pool) == 0:
+                return []
+            parts = self._score(query, pool, text, best)
+            total = parts["_total"]
+            n = min(k, len(pool))
+            head = np.argpartition(-total, n - 1)[:n] if n < len(pool) else np.arange(len(pool))
+            head = head[np.lexsort((self.ids[pool[head]], -total[head]))]
+            kth = float(total[head[-1]]) if n == k else -1.0
+            bound = WEIGHTS["text"] * floor + WEIGHTS["region"] + WEIGHTS["size"]
+            if complete or kth > bound:
+                break
+            size *= 4
+        return [self._match(query, pool, int(i), parts) for i in head]
 
-    def _match(self, query: Row, i: int, score: float, parts: dict[str, np.ndarray]) -> Match:
+    def _match(self, query: Row, pool: np.ndarray, j: int, parts: dict[str, np.ndarray]) -> Match:
+        i = int(pool[j])
         row = self.rows[i]
-        values = {name: round(float(parts[name][i]), 4) for name in WEIGHTS}
+        values = {name: round(float(parts[name][j]), 4) for name in WEIGHTS}
         reasons: list[str] = []
-        words = self.text.matched_words(query.tokens, row.tokens)
+        words = TextIndex.matched_words(query.tokens, row.tokens)
         if words:
             reasons.append("关键词相符:" + "、".join(words[:6]))
         if values["segment"] > 0:
@@ -135,14 +209,15 @@ class ListingIndex:
                 f"{self.adjacency.names.get(names[supplier], '')} → "
                 f"{self.adjacency.names.get(names[buyer], '')})"
             )
-        level = int(parts["_level"][i])
+        level = int(parts["_level"][j])
         if level >= 2:
             reasons.append(proximity.LEVEL_REASONS[level])
         elif level == 1 and query.place.lat is not None:
+            at = self.places.row_place[i]
             km = float(
                 proximity.haversine_km(
-                    np.array([self.places.lat[i]]),
-                    np.array([self.places.lon[i]]),
+                    np.array([self.places.lat[at]]),
+                    np.array([self.places.lon[at]]),
                     query.place.lat,
                     query.place.lon or 0.0,
                 )[0]
@@ -150,4 +225,4 @@ class ListingIndex:
             reasons.append(proximity.LEVEL_REASONS[1].format(km=km))
         if values["size"] != SIZE_UNKNOWN:
             reasons.append(f"数量匹配度 {values['size']:.0%}")
-        return Match(row.id, round(score, 4), values, reasons)
+        return Match(row.id, round(float(parts["_total"][j]), 4), values, reasons)

@@ -31,7 +31,8 @@ class TextIndex:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(words), dtype=np.float32)[: self.size]
 
-    def matched_words(self, query: Sequence[str], document: Sequence[str]) -> list[str]:
+    @staticmethod
+    def matched_words(query: Sequence[str], document: Sequence[str]) -> list[str]:
         """The query's words that the document contains (for the reasons shown)."""
         present = set(document)
         seen: list[str] = []

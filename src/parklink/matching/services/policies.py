@@ -342,8 +342,8 @@ def enterprises_for(policy: Policy, conditions: list[el.Condition] | None = None
     benefit = benefit_of(policy)
     qualifying = [(by_id[ids[i]], el.estimate(benefit, fact_map[ids[i]])) for i in tally.qualifying]
     away: list[tuple[Enterprise, el.Condition, str]] = []
-    for i in tally.one_away:
-        condition = conditions[int(tally.failing[i])]
+    for i, failing in zip(tally.one_away, tally.failing, strict=True):
+        condition = conditions[int(failing)]
         away.append((by_id[ids[i]], condition, el.evaluate(condition, fact_map[ids[i]])))
     return Candidates(qualifying, away, len(ids))
 
