@@ -140,3 +140,75 @@ def test_command_prints_matches(world):
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("id\tscore") and lines[1].startswith(f"{supply.pk}\t")
     assert "同一都市圈" in lines[1]
+
+
+def test_a_policy_officer_writes_tests_and_publishes_on_the_pages(world):
+    from parklink.matching.models import Policy
+
+    client = _login(world.users["shifang"])
+    made = client.post(
+        "/matching/policies/new/",
+        {
+            "title": "什邡市规上企业奖励",
+            "issuer_region": "510682",
+            "benefit_kind": "fixed",
+            "benefit_amount": "100000.00",
+            "documents": "申请表\n营业执照",
+        },
+    )
+    assert made.status_code == 302, made.content.decode()[:2000]
+    policy = Policy.objects.get()
+    assert policy.status == "draft" and policy.documents == ["申请表", "营业执照"]
+    bad = client.post(
+        "/matching/policies/new/",
+        {"title": "x", "issuer_region": "510682", "benefit_kind": "fixed"},
+    )
+    assert bad.status_code == 422 and "定额兑现须填写金额" in bad.content.decode()
+    conditions = json.dumps(
+        [
+            {
+                "key": "scale",
+                "label": "规上企业",
+                "clause": "第二条 规上工业企业",
+                "rule": {"==": [{"var": "is_above_scale"}, True]},
+            }
+        ],
+        ensure_ascii=False,
+    )
+    firm = world.firms["cathode"]
+    firm.is_above_scale = True
+    firm.save()
+    tested = client.post(
+        f"/matching/policies/{policy.pk}/test/",
+        {"conditions": conditions, "enterprises": str(firm.pk), "action": "test"},
+    )
+    html = tested.content.decode()
+    assert tested.status_code == 200 and 'data-state="met"' in html
+    policy.refresh_from_db()
+    assert policy.conditions == []  # a test saves nothing
+    broken = client.post(
+        f"/matching/policies/{policy.pk}/test/", {"conditions": "[{", "action": "save"}
+    )
+    assert broken.status_code == 422 and "第 1 行" in broken.content.decode()
+    published = client.post(
+        f"/matching/policies/{policy.pk}/test/",
+        {"conditions": conditions, "enterprises": "", "action": "publish"},
+    )
+    assert published.status_code == 302
+    policy.refresh_from_db()
+    assert policy.status == "published" and policy.conditions[0]["key"] == "scale"
+    detail = _login(world.users["jinniu"]).get(f"/matching/policies/{policy.pk}/").content.decode()
+    assert "免申即享" in detail and f'data-qualifying="{firm.pk}"' in detail
+    page = _login(world.users["jinniu"]).get(f"/matching/enterprises/{firm.pk}/policies/")
+    assert "什邡市规上企业奖励" in page.content.decode() and "100000.00" in page.content.decode()
+    # another organisation can neither edit nor test it
+    assert (
+        _login(world.users["jinniu"]).get(f"/matching/policies/{policy.pk}/edit/").status_code
+        == 403
+    )
+    assert (
+        _login(world.users["jinniu"])
+        .post(f"/matching/policies/{policy.pk}/test/", {"conditions": conditions, "action": "save"})
+        .status_code
+        == 403
+    )

@@ -15,7 +15,9 @@ urlpatterns = [
     path("listings/<int:pk>/close/", views.listing_close, name="listing_close"),
     path("events/<int:pk>/", views.event_detail, name="event"),
     path("policies/", views_policies.policy_list, name="policies"),
+    path("policies/new/", views_policies.policy_create, name="policy_create"),
     path("policies/<int:pk>/", views_policies.policy_detail, name="policy"),
+    path("policies/<int:pk>/edit/", views_policies.policy_edit, name="policy_edit"),
     path("policies/<int:pk>/test/", views_policies.policy_test, name="policy_test"),
     path("enterprises/<int:pk>/policies/", views_policies.enterprise_policies, name="enterprise"),
 ]
