@@ -58,7 +58,7 @@ class TestLinks:
     def test_candidates_open_their_segments_and_targets(self, sichuan, officer, api_client):
         client, html, page = _page(officer, sichuan)
         rows = page.context["candidates"]
-        linked = [(item, links) for item, _n, _q, _r, links in rows if links]
+        linked = [(item, links) for item, _n, _q, _r, links, _g in rows if links]
         assert linked, "some candidate industry must belong to a shipped chain's segment"
         item, links = linked[0]
         label, url = links[0]

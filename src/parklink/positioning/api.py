@@ -70,14 +70,37 @@ def recommend(request: HttpRequest, query: Query[RecommendQuery]) -> dict[str, A
         require_resources=query.require_resources,
         park=query.park,
         metro=query.metro,
+        compare=get_dataset(user, query.compare) if query.compare is not None else None,
     )
     report = place_report(query.place or "", options)
     found, m = report.found, report.placed.matrix
     shown = found.candidates()[: query.top]
     links = segments_for(user, [item.industry for item in shown])
+    growth = report.change.growth() if report.change else {}
+    change = None
+    if report.change is not None and report.compare is not None:
+        change = {
+            "compare": report.compare.pk,
+            "year_from": report.compare.year,
+            "year_to": dataset.year if dataset else None,
+            "eci_from": _number(report.change.eci_from),
+            "eci_to": _number(report.change.eci_to),
+            "eci_change": _number(report.change.eci_change),
+            "industries": [
+                {
+                    "industry": c.industry,
+                    "rca_from": _number(c.rca_from),
+                    "rca_to": _number(c.rca_to),
+                    "rca_change": _number(c.rca_change),
+                    "growth_elsewhere": _number(c.growth_elsewhere),
+                }
+                for c in report.change.industries
+            ],
+        }
     return {
         "dataset": dataset.pk if dataset else None,
         "illustrative": bool(dataset and dataset.illustrative),
+        "change": change,
         "place": report.key,
         "place_name": report.name,
         "park": report.park.pk if report.park else None,
@@ -103,6 +126,7 @@ def recommend(request: HttpRequest, query: Query[RecommendQuery]) -> dict[str, A
         "candidates": [
             {
                 **_industry(i),
+                "growth_elsewhere": _number(growth.get(i.industry, math.nan)),
                 "segments": [
                     {
                         "chain": ref.chain,

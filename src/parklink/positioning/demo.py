@@ -22,10 +22,16 @@ from parklink.positioning.models import (
     DeclaredIndustry,
     IndustrySystem,
 )
-from parklink.positioning.synthetic import PARK_PROFILES, county_figures, park_figures
+from parklink.positioning.synthetic import (
+    PARK_PROFILES,
+    county_figures,
+    earlier_figures,
+    park_figures,
+)
 from parklink.regions.models import Region, RegionLevel
 
 NAME = "四川省县域企业数(示例数据)"
+EARLIER = "四川省县域企业数 2020(示例数据)"
 GANSU = "甘肃省县域企业数(示例数据)"
 SOURCE = "示例数据 / synthetic:由 parklink.positioning.synthetic 生成,并非真实统计"
 # The seed article's words (003, 2024-10-15), as it is written there.
@@ -73,6 +79,32 @@ def _dataset(name: str, province: str) -> tuple[Dataset, bool]:
     return dataset, created
 
 
+def _earlier(later: Dataset) -> Dataset:
+    """Four years before the Sichuan table (2020), derived from it: two years side by side."""
+    dataset, created = Dataset.objects.get_or_create(
+        name=EARLIER,
+        owner=None,
+        defaults={
+            "measure": DatasetMeasure.ENTERPRISES,
+            "year": 2020,
+            "illustrative": True,
+            "source": SOURCE,
+        },
+    )
+    if created:
+        figures = {
+            (region, code): int(value)
+            for region, code, value in later.figures.filter(region__isnull=False).values_list(
+                "region_id", "industry_code", "value"
+            )
+        }
+        DatasetFigure.objects.bulk_create(
+            DatasetFigure(dataset=dataset, region_id=adcode, industry_code=code, value=Decimal(n))
+            for (adcode, code), n in sorted(earlier_figures(figures).items())
+        )
+    return dataset
+
+
 def _park_rows(ctx: DemoContext, dataset: Dataset) -> int:
     """The demo parks' synthetic rows (成都高新区), added once to the Sichuan dataset."""
     parks: dict[str, Park] = {}
@@ -94,6 +126,7 @@ def _park_rows(ctx: DemoContext, dataset: Dataset) -> int:
 def load_dataset(ctx: DemoContext) -> None:
     sichuan, created = _dataset(NAME, "510000")
     ctx.remember("positioning", "sichuan", sichuan)
+    ctx.remember("positioning", "sichuan_2020", _earlier(sichuan))
     if _park_rows(ctx, sichuan):
         ctx.count("positioning park tables")
     gansu, _new = _dataset(GANSU, "620000")

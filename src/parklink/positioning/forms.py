@@ -28,6 +28,13 @@ class PositioningForm(forms.Form):
         required=False,
         empty_label=_("企业登记册"),
     )
+    compare = forms.ModelChoiceField(
+        label=_("比较年份:较早的数据集"),
+        queryset=Dataset.objects.none(),
+        required=False,
+        empty_label=_("(不比较)"),
+        help_text=_("同一度量、年份更早的数据集:显示变化,并把产业在其他地区的增长计入吸引力"),
+    )
     place = RegionField(
         label=_("地区"),
         required=False,
@@ -77,9 +84,10 @@ class PositioningForm(forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user is not None:
-            field = self.fields["dataset"]
-            assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = visible_datasets(user)
+            for name in ("dataset", "compare"):
+                field = self.fields[name]
+                assert isinstance(field, forms.ModelChoiceField)
+                field.queryset = visible_datasets(user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -98,6 +106,7 @@ class PositioningForm(forms.Form):
             "park": park.pk if park else None,
             "metro": metro.key if metro else None,
             "dataset": data.get("dataset"),
+            "compare": data.get("compare"),
             "measure": data["measure"],
             "digits": data["digits"],
             "exclude_tags": list(data["exclude_tags"]),

@@ -81,8 +81,13 @@ def recommend(
     industries: Sequence[str],
     place: str = "",
     exclusions: Mapping[str, list[str]] | None = None,
+    growth: Mapping[str, float] | None = None,
 ) -> PlaceRecommendations:
-    """Quadrants and ranked candidates of the place in row `place_index` of `result`."""
+    """Quadrants and ranked candidates of the place in row `place_index` of `result`.
+
+    With `growth` (industry → its growth elsewhere between two years, NaN where undefined) the
+    attractiveness half of the score is shared by PCI, COG and growth: score = ½·pct(density)
+    + ⅙·pct(PCI) + ⅙·pct(COG) + ⅙·pct(growth), an undefined growth ranking lowest."""
     exclusions = exclusions or {}
     if not result.kept_places[place_index]:
         raise ValueError("the place was left out of the period")
@@ -102,7 +107,15 @@ def recommend(
     score = np.full(len(industries), np.nan)
     rank = np.zeros(len(industries), dtype=int)
     idx = np.flatnonzero(candidates)
-    if idx.size:
+    grow = np.array([(growth or {}).get(code, np.nan) for code in industries], dtype=float)
+    if idx.size and growth is not None:
+        score[idx] = (
+            0.5 * _percentile(density[idx])
+            + _percentile(pci[idx]) / 6
+            + _percentile(np.nan_to_num(cog[idx], nan=-np.inf)) / 6
+            + _percentile(grow[idx]) / 6
+        )
+    elif idx.size:
         score[idx] = (
             0.5 * _percentile(density[idx])
             + 0.25 * _percentile(pci[idx])
@@ -133,6 +146,8 @@ def recommend(
                 ("pci_median", pci_median),
                 ("cog", float(cog[j])),
             )
+            if growth is not None:
+                reasons += (("growth_elsewhere", float(grow[j])),)
         items.append(
             Recommendation(
                 industry=industries[j],

@@ -15,6 +15,10 @@ class RecommendQuery(Schema):
     park: Annotated[int, Field(ge=1, description="a park's id: the park as the place")] | None = (
         None
     )
+    compare: (
+        Annotated[int, Field(ge=1, description="an earlier year's dataset of the same measure")]
+        | None
+    ) = None
     metro: (
         Annotated[str, Field(max_length=64, description="compare within a metro area (its key)")]
         | None
@@ -59,6 +63,24 @@ class ReasonOut(Schema):
     value: float | None
 
 
+class IndustryChangeOut(Schema):
+    industry: str
+    rca_from: float | None
+    rca_to: float | None
+    rca_change: float | None
+    growth_elsewhere: float | None
+
+
+class ChangeOut(Schema):
+    compare: int
+    year_from: int | None
+    year_to: int | None
+    eci_from: float | None
+    eci_to: float | None
+    eci_change: float | None
+    industries: list[IndustryChangeOut]
+
+
 class SegmentOut(Schema):
     chain: int
     chain_key: str
@@ -81,6 +103,7 @@ class IndustryOut(Schema):
     cog: float | None
     reasons: list[ReasonOut]
     segments: list[SegmentOut] = []
+    growth_elsewhere: float | None = None
 
 
 class ExcludedOut(Schema):
@@ -110,6 +133,7 @@ class SystemOut(Schema):
 class RecommendOut(Schema):
     dataset: int | None
     illustrative: bool
+    change: ChangeOut | None = None
     place: str  # the adcode, or park:<id>
     place_name: str
     park: int | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -52,6 +53,17 @@ def _report(form: PositioningForm) -> Any:
         return None
 
 
+def _changes(report: Any, names: dict[str, str]) -> list[dict[str, Any]]:
+    """The industries whose RCA changed most, both ways (defined in both years)."""
+    if report.change is None:
+        return []
+    rows = [c for c in report.change.industries if math.isfinite(c.rca_change)]
+    rows.sort(key=lambda c: -abs(c.rca_change))
+    return [
+        {"change": c, "name": names.get(c.industry) or industry_name(c.industry)} for c in rows[:20]
+    ]
+
+
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     """The same report as an .xlsx workbook (the page's query string)."""
@@ -79,6 +91,7 @@ def positioning(request: HttpRequest) -> HttpResponse:
         names = {code: industry_name(code) for code in report.placed.matrix.industries}
         labels = {key: str(value) for key, value in QUADRANTS.items()}
         shown = found.candidates()[:50]
+        growth = report.change.growth() if report.change else {}
         segments = segments_for(user, [item.industry for item in shown])
         context.update(
             report=report,
@@ -93,9 +106,11 @@ def positioning(request: HttpRequest) -> HttpResponse:
                         (f"{ref.chain_name}·{ref.segment_name}", targets_url(report, ref))
                         for ref in segments.get(item.industry, [])
                     ],
+                    growth.get(item.industry),
                 )
                 for item in shown
             ],
+            changes=_changes(report, names),
             can_save=report.park is None and permitted(ensure_can_change, user),
             here=request.get_full_path(),
             resources=[resource_name(kind) for kind in report.resources],

@@ -4,7 +4,8 @@ candidates after ecological screening. The command, the API and the page all cal
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -13,10 +14,11 @@ from parklink.chains.industry_codes import table as industry_table
 from parklink.chains.models import MetroArea
 from parklink.core.errors import Invalid, NotFound
 from parklink.parks.models import Park, ParkResource
+from parklink.positioning.change import PlaceChange, growth_elsewhere, place_change
 from parklink.positioning.complexity import ComplexityResult, compute, convention
 from parklink.positioning.models import Dataset
 from parklink.positioning.recommend import PlaceRecommendations, recommend
-from parklink.positioning.registry_matrix import PlaceQuality
+from parklink.positioning.registry_matrix import PlaceQuality, RegistryMatrix
 from parklink.positioning.resources import Fit, fit
 from parklink.positioning.screening import TAGS, screen
 from parklink.positioning.services.matrix import PlacedMatrix, park_key, registry_matrix
@@ -53,6 +55,9 @@ class Options:
     park: int | None = None
     # Compare with a metro area's member regions (chains.MetroArea key) instead of `within`.
     metro: str | None = None
+    # An earlier year's dataset of the same measure (checked visible by the caller): changes
+    # per place and the industries' growth elsewhere, which then counts in the ranking.
+    compare: Dataset | None = None
 
 
 @dataclass
@@ -67,6 +72,8 @@ class PlaceReport:
     resource_fit: Fit | None = None
     park: Park | None = None
     metro: MetroArea | None = None
+    change: PlaceChange | None = None
+    compare: Dataset | None = None
 
     @property
     def key(self) -> str:
@@ -176,6 +183,7 @@ def place_report(adcode: str, options: Options) -> PlaceReport:
             _("未知的生态筛选标签:%(tags)s(可选:%(known)s)")
             % {"tags": "、".join(unknown), "known": "、".join(TAGS)},
         )
+    _check_compare(options)
     placed, result = figures(options, level, within, areas)
     m = placed.matrix
     key = park_key(chosen_park.pk) if chosen_park else place.adcode
@@ -200,7 +208,75 @@ def place_report(adcode: str, options: Options) -> PlaceReport:
     resource_fit = fit(m.industries, recorded, require=options.require_resources)
     for code, reasons in resource_fit.excluded.items():
         exclusions.setdefault(code, []).extend(reasons)
-    found = recommend(result, m.places.index(key), m.industries, key, exclusions)
-    return PlaceReport(
-        place, within, placed, result, found, quality, recorded, resource_fit, chosen_park, metro
+    change = None
+    if options.compare is not None:
+        change = _change(options, level, within, areas, key, m, result)
+    found = recommend(
+        result,
+        m.places.index(key),
+        m.industries,
+        key,
+        exclusions,
+        growth=change.growth() if change else None,
     )
+    return PlaceReport(
+        place,
+        within,
+        placed,
+        result,
+        found,
+        quality,
+        recorded,
+        resource_fit,
+        chosen_park,
+        metro,
+        change,
+        options.compare,
+    )
+
+
+def _check_compare(options: Options) -> None:
+    earlier, later = options.compare, options.dataset
+    if earlier is None:
+        return
+    if later is None:
+        raise Invalid.on("compare", _("比较年份需要选择数据集(企业登记册没有历年快照)"))
+    if earlier.measure != later.measure:
+        raise Invalid.on("compare", _("两个数据集的度量不同,不能比较"))
+    if earlier.year is None or later.year is None or earlier.year >= later.year:
+        raise Invalid.on(
+            "compare",
+            _("比较的数据集应有年份且早于当前数据集(%(a)s 对 %(b)s)")
+            % {"a": earlier.year or "?", "b": later.year or "?"},
+        )
+
+
+def _change(
+    options: Options,
+    level: str,
+    within: Region | None,
+    areas: list[Region] | None,
+    key: str,
+    later: RegistryMatrix,
+    result: ComplexityResult,
+) -> PlaceChange:
+    """The earlier year by the same rules, against the later one."""
+    assert options.compare is not None
+    earlier_placed, earlier_result = figures(
+        replace(options, dataset=options.compare, compare=None), level, within, areas
+    )
+    e = earlier_placed.matrix
+
+    def rca_of(matrix: RegistryMatrix, found: ComplexityResult) -> tuple[float, dict[str, float]]:
+        if key not in matrix.places:
+            return math.nan, {}
+        i = matrix.places.index(key)
+        eci = float(found.eci[i]) if found.kept_places[i] else math.nan
+        return eci, {code: float(found.rca[i, j]) for j, code in enumerate(matrix.industries)}
+
+    eci_from, rca_from = rca_of(e, earlier_result)
+    eci_to, rca_to = rca_of(later, result)
+    growth = growth_elsewhere(
+        key, (e.places, e.industries, e.values), (later.places, later.industries, later.values)
+    )
+    return place_change(key, eci_from, eci_to, rca_from, rca_to, growth)

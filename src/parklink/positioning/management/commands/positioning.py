@@ -250,9 +250,9 @@ def registry_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--as", dest="username", help="the acting user (needed with --dataset)")
 
 
-def dataset_or_error(options: dict[str, Any]) -> Any:
+def dataset_or_error(options: dict[str, Any], name: str = "dataset") -> Any:
     """The dataset the acting user may see, or None (the registry)."""
-    if options["dataset"] is None:
+    if options.get(name) is None:
         return None
     from parklink.accounts.models import User
     from parklink.core.errors import ParkLinkError
@@ -264,7 +264,7 @@ def dataset_or_error(options: dict[str, Any]) -> Any:
     if user is None:
         raise CommandError(_("用户“%(name)s”不存在") % {"name": options["username"]})
     try:
-        return get_dataset(user, options["dataset"])
+        return get_dataset(user, options[name])
     except ParkLinkError as error:
         raise CommandError(error.message) from error
 
@@ -380,6 +380,11 @@ def recommend_arguments(parser: ArgumentParser) -> None:
     )
     parser.add_argument("--metro", help="compare within a metro area (its key, e.g. chengdu)")
     parser.add_argument(
+        "--compare",
+        type=int,
+        help="an earlier year's dataset id (same measure): changes and growth elsewhere",
+    )
+    parser.add_argument(
         "--exclude-tags",
         default="",
         help="ecological screening: energy_intensive,two_high,water_intensive,chemical_park",
@@ -416,6 +421,7 @@ def recommend_place(command: Command, options: dict[str, Any]) -> None:
         require_resources=options["require_resources"],
         park=options["park"],
         metro=options["metro"],
+        compare=dataset_or_error(options, "compare"),
     )
     try:
         report = place_report(options["place"], chosen)
@@ -438,6 +444,11 @@ def recommend_place(command: Command, options: dict[str, Any]) -> None:
     )
     for note in (describe(d) for d in report.result.diagnostics):
         command.stdout.write("  " + note)
+    if report.change is not None and report.compare is not None:
+        command.stdout.write(
+            _("与 %(year)s 年相比:ECI %(a).3f → %(b).3f;得分计入产业在其他地区的增长")
+            % {"year": report.compare.year, "a": report.change.eci_from, "b": report.change.eci_to}
+        )
     command.stdout.write(_("推荐产业(按可行性与吸引力排序):"))
     for r in found.candidates()[: options["top"]]:
         command.stdout.write(
