@@ -212,3 +212,12 @@ def test_a_policy_officer_writes_tests_and_publishes_on_the_pages(world):
         .status_code
         == 403
     )
+
+
+def test_the_enterprise_page_shows_its_listings_and_links_its_policies(world):
+    supply, _need = _pair(world)
+    html = (
+        _login(world.users["jinniu"]).get(f"/enterprises/{supply.enterprise_id}/").content.decode()
+    )
+    assert 'id="matching"' in html and supply.title in html
+    assert f"/matching/enterprises/{supply.enterprise_id}/policies/" in html

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import DemoStep, NavItem, Registry, VisibilityScope
+from parklink.core.registry import DemoStep, NavItem, Panel, Registry, VisibilityScope
 
 
 class MatchingConfig(ParkLinkAppConfig):
@@ -30,9 +30,20 @@ def _register_scopes(registry: Registry) -> None:
 
 
 def _register_pages(registry: Registry) -> None:
-    """供需对接 and 政策 in the navigation."""
+    """供需对接 and 政策 in the navigation; an enterprise's listings and policies on its page."""
+    from parklink.matching import panels
+
     registry.navigation.add(NavItem("matching", _("供需对接"), "matching:listings", order=60))
     registry.navigation.add(NavItem("policies", _("政策"), "matching:policies", order=61))
+    registry.panels.add(
+        Panel(
+            "enterprises.enterprise",
+            "matching",
+            "matching/panels/enterprise_section.html",
+            panels.enterprise_panel,
+            order=170,
+        )
+    )
 
 
 def _register_demo(registry: Registry) -> None:
