@@ -5,14 +5,53 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import Registry
+from parklink.core.registry import DemoStep, NavItem, Registry, TabularKind, VisibilityScope
 
 
 class KpiConfig(ParkLinkAppConfig):
     default = True
     name = "parklink.kpi"
     verbose_name = _("考核与服务")
-    url_prefix: str | None = None
+    url_prefix: str | None = "kpi/"
 
     def register(self, registry: Registry) -> None:
-        """Nothing yet: the app's pages, kinds and demo steps are registered as they land."""
+        _register_scopes(registry)
+        _register_data(registry)
+        _register_pages(registry)
+        _register_demo(registry)
+
+
+def _register_scopes(registry: Registry) -> None:
+    """Targets and assessments: the organisation and those above it; schemes: shipped or own."""
+    from parklink.kpi import queries
+
+    for label, visible in queries.SCOPES.items():
+        registry.scopes.add(VisibilityScope(label, visible))
+
+
+def _register_data(registry: Registry) -> None:
+    """Targets imported from a spreadsheet (the import page, `parklink import kpi-targets`)."""
+    from parklink.kpi import imports
+
+    registry.tabular.add(
+        TabularKind(
+            "kpi-targets",
+            _("考核目标"),
+            noun_zh="条考核目标",
+            noun_en="target(s)",
+            importer=imports.build_importer,
+            list_url_name="kpi:targets",
+            order=60,
+        )
+    )
+
+
+def _register_pages(registry: Registry) -> None:
+    registry.navigation.add(NavItem("kpi", _("考核"), "kpi:ranking", order=60))
+
+
+def _register_demo(registry: Registry) -> None:
+    """The example schemes, illustrative targets and an assessment of the demo organisations."""
+    from parklink.kpi import demo
+
+    registry.demo_steps.add(DemoStep("kpi", demo.load, after=("organizations", "projects")))

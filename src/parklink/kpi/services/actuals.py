@@ -47,6 +47,8 @@ STARTED = [
 INDUSTRIAL = r"^(1[3-9]|[23][0-9]|4[0-3])"
 EVIDENCED = Q(evidence__regex=r"\S")
 RATE = Decimal("0.0001")
+FEN = Decimal("0.01")
+YUAN = [f.name for f in FIGURES if f.unit == "yuan"]
 ZERO = Decimal(0)
 Figures = dict[str, Decimal]
 
@@ -255,6 +257,9 @@ def figures(
     if need_introduced is None or need_introduced:
         for owner, count in introduced(user, ids, period, rules).items():
             found[owner]["introduced"] = Decimal(count)
+    for fig in found.values():  # amounts to the fen, the same on every database
+        for name in YUAN:
+            fig[name] = fig[name].quantize(FEN)
     return found
 
 

@@ -1,0 +1,345 @@
+"""KPI pages: the leader's view (ranking, 三类三色, trend), one assessment's derivation, the
+projects behind a figure, schemes (list, version, write and preview) and targets.
+
+Thin views: the services compute, the queries scope. An assessment or an organisation the
+user may not see is a 404, like a missing one.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parklink.core.charts import label_text, tooltip_html
+from parklink.core.errors import Invalid, NotFound, ParkLinkError
+from parklink.core.views import authenticated
+from parklink.kpi.engine import periods
+from parklink.kpi.engine.names import BY_NAME, FIGURES
+from parklink.kpi.models import SchemeVersion
+from parklink.kpi.queries import (
+    get_assessable,
+    visible_assessments,
+    visible_schemes,
+    visible_targets,
+)
+from parklink.kpi.services import actuals, schemes
+from parklink.kpi.services import assess as assessing
+from parklink.kpi.services.targets import parse_period
+from parklink.projects.queries import with_relations
+
+COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828"}
+STANDING_LABELS = {"green": "绿", "yellow": "黄", "red": "红"}
+TREND_PERIODS = 4
+
+
+def _default_period() -> str:
+    from parklink.projects.queries import today
+
+    day = today()
+    return periods.parse(f"{day.year}Q{(day.month - 1) // 3 + 1}").previous().label
+
+
+def _choice(
+    params: Any, user: Any
+) -> tuple[SchemeVersion | None, periods.Period, list[SchemeVersion], str]:
+    if not SchemeVersion.objects.filter(owner__isnull=True).exists():
+        schemes.load_shipped()
+    versions = schemes.latest_versions(visible_schemes(user))
+    key = params.get("scheme") or (versions[0].key if versions else "")
+    error = ""
+    try:
+        period = parse_period(params.get("period") or _default_period())
+    except Invalid as exc:
+        error = exc.message if not isinstance(exc.detail, dict) else next(iter(exc.detail.values()))
+        period = parse_period(_default_period())
+    version = None
+    if key:
+        try:
+            number = int(params["version"]) if params.get("version") else None
+            version = schemes.get_version(visible_schemes(user), key, number)
+        except (NotFound, ValueError):
+            error = _("考核方案不存在或无权查看")
+    return version, period, versions, str(error)
+
+
+def _figure_value(name: str, value: Decimal) -> str:
+    unit = BY_NAME[name].unit if name in BY_NAME else "count"
+    if unit == "rate":
+        return f"{value * 100:.1f}%"
+    if unit == "yuan":
+        return f"{value:,.2f}"
+    return f"{value:,.0f}"
+
+
+def _trend(
+    user: Any, version: SchemeVersion, period: periods.Period, org_ids: list[int]
+) -> dict[str, Any]:
+    labels = [p.label for p in periods.trailing(period, TREND_PERIODS)]
+    rows = (
+        visible_assessments(user)
+        .filter(scheme__key=version.key, period__in=labels, organization_id__in=org_ids)
+        .select_related("organization")
+    )
+    if not user.is_superuser:
+        rows = rows.filter(assessor=user.organization)
+    series: dict[str, dict[str, float]] = {}
+    for row in rows:
+        series.setdefault(row.organization.name, {})[row.period] = float(row.total)
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"type": "scroll", "data": [label_text(name) for name in series]},
+        "grid": {"left": 48, "right": 24, "top": 40, "bottom": 32},
+        "xAxis": {"type": "category", "data": labels},
+        "yAxis": {"type": "value", "name": label_text(_("得分"))},
+        "series": [
+            {
+                "type": "line",
+                "name": label_text(name),
+                "data": [points.get(label) for label in labels],
+                "connectNulls": False,
+            }
+            for name, points in sorted(series.items())
+        ],
+        "aria": {
+            "enabled": True,
+            "label": {"description": tooltip_html(_("各机构近几期得分走势"))},
+        },
+    }
+
+
+@login_required
+def ranking(request: HttpRequest) -> HttpResponse:
+    """领导驾驶舱: the stored ranking of a period, or a preview when none is stored."""
+    user = authenticated(request)
+    version, period, versions, error = _choice(request.GET, user)
+    rows: list[dict[str, Any]] = []
+    stored = False
+    chart = None
+    if version is not None:
+        saved = visible_assessments(user).filter(scheme=version, period=period.label)
+        if not user.is_superuser:
+            saved = saved.filter(assessor=user.organization)
+        saved_list = list(
+            saved.select_related("organization").order_by("rank", "organization__name")
+        )
+        if saved_list:
+            stored = True
+            rows = [
+                {
+                    "org": a.organization,
+                    "total": a.total,
+                    "rank": a.rank,
+                    "standing": a.standing,
+                    "assessment": a,
+                }
+                for a in saved_list
+            ]
+        else:
+            scheme = schemes.scheme_of(version)
+            from parklink.kpi.engine import scoring
+
+            scored = assessing.compute(user, version, period, assessing.organizations_for(user))
+            totals = [s.result.total for s in scored]
+            for s, place, colour in zip(
+                scored, scoring.rank(totals), scoring.standings(scheme, totals), strict=True
+            ):
+                rows.append(
+                    {
+                        "org": s.organization,
+                        "total": s.result.total,
+                        "rank": place,
+                        "standing": colour,
+                        "assessment": None,
+                    }
+                )
+        chart = _trend(user, version, period, [r["org"].pk for r in rows])
+    return render(
+        request,
+        "kpi/ranking.html",
+        {
+            "version": version,
+            "versions": versions,
+            "period": period,
+            "rows": rows,
+            "stored": stored,
+            "error": error,
+            "chart": chart,
+            "colours": COLOURS,
+            "can_assess": user.can_write,
+        },
+    )
+
+
+@login_required
+@require_POST
+def run_assessment(request: HttpRequest) -> HttpResponse:
+    user = authenticated(request)
+    version, period, _versions, error = _choice(request.POST, user)
+    if version is None or error:
+        raise Invalid(error or _("请选择考核方案"))
+    if not user.can_write:
+        from parklink.core.errors import Forbidden
+
+        raise Forbidden(_("当前角色只能查看,不能保存考核结果"))
+    assessing.assess(user, version, period)
+    return redirect(
+        f"{reverse('kpi:ranking')}?scheme={version.key}&version={version.version}&period={period.label}"
+    )
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One stored assessment: every item's points with its derivation, and the figures used."""
+    user = authenticated(request)
+    assessment = (
+        visible_assessments(user)
+        .select_related("organization", "scheme", "assessor")
+        .filter(pk=pk)
+        .first()
+    )
+    if assessment is None:
+        raise NotFound(_("考核结果不存在或无权查看。"))
+    figures = {k: v for k, v in assessment.figures.items() if k != "__ytd__"}
+    shown = [
+        {
+            "name": f.name,
+            "label": f.zh,
+            "value": _figure_value(f.name, Decimal(figures[f.name])),
+            "target": _figure_value(f.name, Decimal(assessment.targets[f.name]))
+            if f.name in assessment.targets
+            else "",
+        }
+        for f in FIGURES
+        if f.name in figures
+    ]
+    replayed = assessing.replay(assessment)
+    return render(
+        request,
+        "kpi/assessment.html",
+        {
+            "a": assessment,
+            "items": assessment.result["items"],
+            "figures": shown,
+            "replay_matches": replayed.total == assessment.total,
+            "colours": COLOURS,
+        },
+    )
+
+
+@login_required
+def figure_projects(request: HttpRequest, org: int, name: str) -> HttpResponse:
+    """The projects (and, for funds, the entries) behind one figure of one organisation."""
+    user = authenticated(request)
+    organization = get_assessable(user, org)
+    if name not in BY_NAME:
+        raise NotFound(_("未知的指标"))
+    period = parse_period(request.GET.get("period") or _default_period())
+    scheme = None
+    if request.GET.get("scheme"):
+        try:
+            number = int(request.GET["version"]) if request.GET.get("version") else None
+        except ValueError:
+            number = None
+        scheme = schemes.scheme_of(
+            schemes.get_version(visible_schemes(user), request.GET["scheme"], number)
+        )
+    projects = with_relations(
+        actuals.projects_behind(user, organization.pk, period, name, scheme)
+    ).order_by("-signed_on", "-id")
+    page = Paginator(projects, 50).get_page(request.GET.get("page"))
+    funds = None
+    if name.startswith("funds_"):
+        funds = list(
+            actuals.funds_behind(user, organization.pk, period, name, scheme).order_by(
+                "received_on"
+            )[:200]
+        )
+    return render(
+        request,
+        "kpi/figure.html",
+        {
+            "org": organization,
+            "figure": BY_NAME[name],
+            "period": period,
+            "page": page,
+            "funds": funds,
+        },
+    )
+
+
+@login_required
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    user = authenticated(request)
+    if not SchemeVersion.objects.filter(owner__isnull=True).exists():
+        schemes.load_shipped()
+    return render(
+        request,
+        "kpi/schemes.html",
+        {"versions": schemes.latest_versions(visible_schemes(user)), "can_write": user.can_write},
+    )
+
+
+@login_required
+def scheme_detail(request: HttpRequest, key: str) -> HttpResponse:
+    """A scheme version: its YAML, its items, its older versions and a preview on live figures."""
+    user = authenticated(request)
+    version, period, _versions, error = _choice(request.GET, user)
+    if version is None or version.key != key:
+        version = schemes.get_version(visible_schemes(user), key)
+    preview = assessing.compute(user, version, period, assessing.organizations_for(user))
+    return render(
+        request,
+        "kpi/scheme.html",
+        {
+            "version": version,
+            "scheme": schemes.scheme_of(version),
+            "history": visible_schemes(user).filter(key=key).order_by("-version"),
+            "period": period,
+            "preview": preview,
+            "error": error,
+        },
+    )
+
+
+@login_required
+def scheme_edit(request: HttpRequest) -> HttpResponse:
+    """Write a scheme (YAML); saving checks it and stores the next version."""
+    user = authenticated(request)
+    text = request.POST.get("text", "") if request.method == "POST" else ""
+    if request.method == "GET" and request.GET.get("from"):
+        text = schemes.get_version(visible_schemes(user), request.GET["from"]).text
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            saved = schemes.save_scheme(user, text)
+        except ParkLinkError as exc:
+            detail = exc.detail if isinstance(exc.detail, dict) else {}
+            found = detail.get("text")
+            problems = list(found) if isinstance(found, list) else [str(found or exc.message)]
+        else:
+            return redirect("kpi:scheme", key=saved.key)
+    return render(request, "kpi/scheme_form.html", {"text": text, "problems": problems})
+
+
+@login_required
+def target_list(request: HttpRequest) -> HttpResponse:
+    user = authenticated(request)
+    qs = (
+        visible_targets(user)
+        .select_related("organization", "set_by", "person")
+        .order_by("-period_start", "organization__name", "kind")
+    )
+    period = (request.GET.get("period") or "").strip()
+    if period:
+        qs = qs.filter(period=parse_period(period).label)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [(t, _figure_value(t.kind, t.value)) for t in page]
+    return render(request, "kpi/targets.html", {"page": page, "rows": rows, "period": period})
