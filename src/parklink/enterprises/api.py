@@ -26,7 +26,7 @@ from parklink.regions.services import require_region, within
 
 router = Router(tags=["enterprises"])
 
-_TEXT = ("name", "short_name", "industry_code", "description")
+_TEXT = ("name", "short_name", "industry_code", "description", "business_scope")
 _FLAGS = ("is_chain_leader", "is_listed", "is_high_tech", "is_above_scale", "is_specialised_sme")
 
 

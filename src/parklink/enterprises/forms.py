@@ -109,8 +109,12 @@ class EnterpriseForm(ServiceModelForm):
             "is_above_scale",
             "is_specialised_sme",
             "description",
+            "business_scope",
         )
-        widgets: ClassVar[dict[str, Any]] = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets: ClassVar[dict[str, Any]] = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "business_scope": forms.Textarea(attrs={"rows": 6}),
+        }
 
     owner = forms.ModelChoiceField(
         label=_("所属机构"), queryset=Organization.objects.none(), required=False
@@ -143,7 +147,7 @@ class EnterpriseForm(ServiceModelForm):
             data["owner_id"] = owner.pk
         wan = data.pop("registered_capital_wan", None)
         data["registered_capital"] = None if wan is None else (wan * WAN).quantize(Decimal("0.01"))
-        for name in ("short_name", "industry_code", "description"):
+        for name in ("short_name", "industry_code", "description", "business_scope"):
             data[name] = data.get(name) or ""
         return data
 

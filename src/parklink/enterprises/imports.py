@@ -32,7 +32,7 @@ from parklink.core.imports import Column, ImportReport, Problem, Row, Source
 from parklink.core.tabular import Limits
 from parklink.core.text import _PUNCT_MAP, _SPACES, to_simplified
 from parklink.enterprises import uscc as uscc_rules
-from parklink.enterprises.models import Enterprise
+from parklink.enterprises.models import BUSINESS_SCOPE_MAX_LENGTH, Enterprise
 from parklink.enterprises.services import create_enterprise, duplicate_message
 from parklink.regions.cells import RegionLookup
 
@@ -81,7 +81,7 @@ def _existing_message_en(existing: Enterprise, code: str | None) -> str:
 
 
 def _detail_columns() -> list[Column]:
-    """What describes the enterprise: industry, short name, flags, capital, description."""
+    """What describes the enterprise: industry, short name, flags, capital, scope, description."""
     return [
         Column(
             "industry_code",
@@ -113,6 +113,14 @@ def _detail_columns() -> list[Column]:
             unit_parser=cells.amount,
         ),
         Column(
+            "business_scope",
+            "经营范围",
+            "business_scope",
+            cells.text(BUSINESS_SCOPE_MAX_LENGTH),
+            aliases=("经营范围(一般项目)", "许可经营范围", "scope"),
+            default="",
+        ),
+        Column(
             "description",
             "简介",
             "description",
@@ -124,7 +132,7 @@ def _detail_columns() -> list[Column]:
 
 
 class EnterpriseImporter(OwnedImporter):
-    """企业名称, 统一社会信用代码, 注册地, 行业代码, flags, 注册资本(万元), 简介."""
+    """企业名称, 统一社会信用代码, 注册地, 行业代码, flags, 注册资本(万元), 经营范围, 简介."""
 
     kind = "enterprises"
     ignored_headers = ("编号", "id", "所属机构", "owner")
@@ -462,6 +470,7 @@ ENTERPRISE_COLUMNS = [
     "uscc",
     "industry_code",
     "description",
+    "business_scope",
     "is_chain_leader",
     "is_listed",
     "is_high_tech",
@@ -506,6 +515,7 @@ def _record(
         uscc_rules.normalise(code) if code else None,
         values.get("industry_code") or "",
         values.get("description") or "",
+        values.get("business_scope") or "",
         bool(values.get("is_chain_leader")),
         bool(values.get("is_listed")),
         bool(values.get("is_high_tech")),

@@ -25,6 +25,11 @@ def validate_uscc(value: str) -> None:
         raise ValidationError(message, code=f"uscc_{found.code}")
 
 
+# 经营范围 as registered: real scopes run to 2,000 characters and more (long 一般项目/许可项目
+# lists); twice that leaves room, and anything longer is not a scope but a pasted document.
+BUSINESS_SCOPE_MAX_LENGTH = 5000
+
+
 class Enterprise(PinyinSearchable, OwnedModel):
     PINYIN_ALIAS_FIELD = "short_name"
 
@@ -50,6 +55,12 @@ class Enterprise(PinyinSearchable, OwnedModel):
     )
     industry_code = models.CharField(_("国民经济行业代码"), max_length=8, blank=True)
     description = models.TextField(_("简介"), blank=True)
+    business_scope = models.TextField(
+        _("经营范围"),
+        max_length=BUSINESS_SCOPE_MAX_LENGTH,
+        blank=True,
+        help_text=_("营业执照上登记的经营范围原文(一般项目、许可项目)"),
+    )
     is_chain_leader = models.BooleanField(_("链主企业"), default=False)
     is_listed = models.BooleanField(_("上市企业"), default=False)
     is_high_tech = models.BooleanField(_("高新技术企业"), default=False)

@@ -12,7 +12,12 @@ from pydantic import ConfigDict, Field, model_validator
 from parklink.accounts.schemas import OrgRef
 from parklink.core.apitools import NOT_BLANK, RecordId, Wan, Yuan, one_unit_only
 from parklink.core.money import format_amount, to_yuan
-from parklink.enterprises.models import Enterprise, EnterpriseSite, SiteRole
+from parklink.enterprises.models import (
+    BUSINESS_SCOPE_MAX_LENGTH,
+    Enterprise,
+    EnterpriseSite,
+    SiteRole,
+)
 from parklink.parks.schemas import ParkRef
 from parklink.regions.schemas import RegionRef
 
@@ -61,6 +66,7 @@ class SiteOut(Schema):
 
 class EnterpriseDetailOut(EnterpriseOut):
     description: str
+    business_scope: str
     sites: list[SiteOut]
 
 
@@ -96,6 +102,9 @@ class EnterprisePatch(Schema):
     )
     industry_code: str | None = Field(None, max_length=8)
     description: str | None = None
+    business_scope: str | None = Field(
+        None, max_length=BUSINESS_SCOPE_MAX_LENGTH, description="经营范围 as registered"
+    )
     is_chain_leader: bool = Field(None)  # type: ignore[assignment]  # no null
     is_listed: bool = Field(None)  # type: ignore[assignment]  # no null
     is_high_tech: bool = Field(None)  # type: ignore[assignment]  # no null

@@ -15,7 +15,7 @@ from parklink.core.columns import column_problems
 from parklink.core.errors import Duplicate, Invalid
 from parklink.core.text import normalise_name
 from parklink.enterprises import uscc as uscc_rules
-from parklink.enterprises.models import Enterprise, EnterpriseSite
+from parklink.enterprises.models import BUSINESS_SCOPE_MAX_LENGTH, Enterprise, EnterpriseSite
 
 EDITABLE_FIELDS = (
     "name",
@@ -24,6 +24,7 @@ EDITABLE_FIELDS = (
     "region",
     "industry_code",
     "description",
+    "business_scope",
     "is_chain_leader",
     "is_listed",
     "is_high_tech",
@@ -66,6 +67,14 @@ def duplicate_message(existing: Enterprise, uscc: str | None) -> str:
     }
 
 
+def scope_too_long(length: int) -> str:
+    """The message for a 经营范围 longer than the column takes."""
+    return _("经营范围最多 %(limit)d 个字(现有 %(length)d 个)") % {
+        "limit": BUSINESS_SCOPE_MAX_LENGTH,
+        "length": length,
+    }
+
+
 COLUMN_CHECKED = ("name", "short_name", "industry_code", "registered_capital")
 
 
@@ -73,6 +82,9 @@ def validate(values: dict[str, Any], exclude_pk: int | None = None) -> None:
     problems = column_problems(
         Enterprise, {key: values[key] for key in COLUMN_CHECKED if key in values}
     )
+    scope = values.get("business_scope") or ""
+    if len(scope) > BUSINESS_SCOPE_MAX_LENGTH:
+        problems["business_scope"] = scope_too_long(len(scope))
     name = (values.get("name") or "").strip()
     if not name:
         problems["name"] = _("企业名称不能为空")
@@ -155,6 +167,7 @@ def update_enterprise(
             "uscc": enterprise.uscc,
             "region_id": enterprise.region_id,
             "registered_capital": enterprise.registered_capital,
+            "business_scope": enterprise.business_scope,
         },
         exclude_pk=enterprise.pk,
     )
