@@ -42,10 +42,17 @@ def _register_hooks() -> None:
     """An enterprise saved or imported is classified again by the next `--changed` run."""
     from django.db.models.signals import post_save
 
-    from parklink.chains.services.classification import on_enterprise_saved
+    from parklink.chains.services.classification import (
+        on_enterprise_saved,
+        on_enterprises_imported,
+    )
+    from parklink.enterprises.imports import enterprises_imported
     from parklink.enterprises.models import Enterprise
 
     post_save.connect(on_enterprise_saved, sender=Enterprise, dispatch_uid="chains-changed")
+    enterprises_imported.connect(
+        on_enterprises_imported, sender=Enterprise, dispatch_uid="chains-imported"
+    )
 
 
 def _register_pages(registry: Registry) -> None:

@@ -2,7 +2,8 @@
 
 `classify_registry` runs the classifier (one Aho–Corasick automaton over every template's
 keywords, `chains.classify`) over the whole registry or over the enterprises saved or
-imported since the last run (`ChangedEnterprise`, filled by a post-save hook), in batches:
+imported since the last run (`ChangedEnterprise`, filled by the enterprise's post_save and by
+the bulk import's `enterprises_imported` signal), in batches:
 one read, one delete and one bulk insert per batch, never a query per enterprise. It keeps each
 chain's top three candidates per enterprise with their rank, score and evidence; a candidate
 whose score reaches the classifier's threshold (`classify.ACCEPT`) counts on the maps.
@@ -72,21 +73,50 @@ class RunSummary:
         }
 
 
+# ---------------------------------------------------------------- the text classified
+
+
+def scope_text(business_scope: str | None, description: str | None) -> str:
+    """What the classifier reads besides the name: the 经营范围, or the 简介 when it is blank.
+
+    A registry loaded before the scope column existed (or a source without scopes) still
+    classifies from the description; a scope, once given, is read alone.
+    """
+    scope = (business_scope or "").strip()
+    return scope if scope else (description or "")
+
+
 # ---------------------------------------------------------------- the changed enterprises
 
 
+MARK_BATCH = 900  # ids a query (SQLite's parameter limit is far above; a million in parts)
+
+
 def mark_changed(enterprise_ids: Iterable[int]) -> None:
+    """Queue the enterprises for the next `--changed` run (an import: up to a million at once)."""
     ids = list(enterprise_ids)
-    ChangedEnterprise.objects.filter(enterprise_id__in=ids).update(changed_at=timezone.now())
-    ChangedEnterprise.objects.bulk_create(
-        [ChangedEnterprise(enterprise_id=pk) for pk in ids], ignore_conflicts=True
-    )
+    now = timezone.now()
+    for start in range(0, len(ids), MARK_BATCH):
+        part = ids[start : start + MARK_BATCH]
+        ChangedEnterprise.objects.filter(enterprise_id__in=part).update(changed_at=now)
+        ChangedEnterprise.objects.bulk_create(
+            [ChangedEnterprise(enterprise_id=pk, changed_at=now) for pk in part],
+            ignore_conflicts=True,
+        )
 
 
 def on_enterprise_saved(sender: Any, instance: Enterprise, raw: bool = False, **_: Any) -> None:
     """post_save of Enterprise (pages, API, imports): classify it again on the next run."""
     if not raw:
         mark_changed([instance.pk])
+
+
+def on_enterprises_imported(sender: Any, ids: Sequence[int] = (), **_: Any) -> None:
+    """`enterprises_imported` (the bulk import, no post_save per row): queue every new one.
+
+    Sent inside the import's transaction, so an import that fails queues nothing.
+    """
+    mark_changed(ids)
 
 
 def pending() -> int:
@@ -230,12 +260,16 @@ def classify_registry(
         chunk = list(
             enterprises.filter(pk__gt=last)
             .order_by("pk")
-            .values_list("pk", "name", "description", "industry_code")[:batch]
+            .values_list("pk", "name", "business_scope", "description", "industry_code")[:batch]
         )
         if not chunk:
             break
         ids = [row[0] for row in chunk]
-        rows = [row for enterprise in chunk for row in _rows_for(groups, enterprise)]
+        rows = [
+            row
+            for pk, name, scope, description, code in chunk
+            for row in _rows_for(groups, (pk, name, scope_text(scope, description), code))
+        ]
         with transaction.atomic():
             Assignment.objects.filter(
                 source=Source.CLASSIFIER, enterprise_id__in=ids, template_id__in=template_pks
