@@ -21,7 +21,7 @@ from parklink.core.errors import Forbidden
 from parklink.core.models import Job
 
 KIND = "chains-classify"
-ACTION = Job.Action.RUN  # a job of this kind runs the classifier over the registry
+ACTION = Job.Action.CLASSIFY  # a job of this kind runs the classifier over the registry (分类)
 
 
 def ensure_can_start(user: User) -> None:

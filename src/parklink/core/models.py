@@ -97,6 +97,7 @@ class Job(models.Model):
         VALIDATE = "validate", _("校验")
         IMPORT = "import", _("导入")
         RUN = "run", _("结算")
+        CLASSIFY = "classify", _("分类")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")
