@@ -221,3 +221,26 @@ def test_the_enterprise_page_shows_its_listings_and_links_its_policies(world):
     )
     assert 'id="matching"' in html and supply.title in html
     assert f"/matching/enterprises/{supply.enterprise_id}/policies/" in html
+
+
+def test_match_list_export_is_a_workbook_without_hidden_contacts(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    supply, need = _pair(world)
+    world.post(
+        "zhangye", "far_cathode", "supply", "=1+2 磷酸铁锂正极材料", contact_phone="13700000003"
+    )
+    outsider = factories.user("zy_viewer", world.orgs["zhangye"], role="viewer")
+    response = _login(outsider).get(f"/matching/listings/{need.pk}/matches.xlsx")
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    header = rows.index(next(r for r in rows if r[0] == "名次"))
+    body = rows[header + 1 :]
+    assert body[0][1] == supply.pk
+    assert body[0][15] in (None, "")  # a viewer sees no other organisation's phone
+    assert any(isinstance(r[2], str) and r[2].startswith("=") for r in body)  # text, not a formula
+    mine = _login(world.users["jinniu"]).get(f"/matching/listings/{need.pk}/matches.xlsx")
+    rows = list(load_workbook(io.BytesIO(mine.content)).active.iter_rows(values_only=True))
+    assert "13800000001" in [r[15] for r in rows]

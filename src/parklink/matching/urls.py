@@ -11,6 +11,7 @@ urlpatterns = [
     path("listings/new/", views.listing_create, name="listing_create"),
     path("listings/<int:pk>/", views.listing_detail, name="listing"),
     path("listings/<int:pk>/tags/", views.listing_tags, name="listing_tags"),
+    path("listings/<int:pk>/matches.xlsx", views.listing_export, name="listing_export"),
     path("listings/<int:pk>/merge/", views.listing_merge, name="listing_merge"),
     path("listings/<int:pk>/close/", views.listing_close, name="listing_close"),
     path("events/<int:pk>/", views.event_detail, name="event"),

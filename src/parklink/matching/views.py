@@ -156,3 +156,18 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "gathered": event.listings.select_related("enterprise", "region").order_by("side", "id"),
     }
     return render(request, "matching/event_detail.html", context)
+
+
+@login_required
+def listing_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The listing's match list (up to 100) as .xlsx."""
+    from parklink.matching import exports
+
+    user = authenticated(request)
+    listing = listings.get_visible(user, pk)
+    response = HttpResponse(
+        exports.match_list(user, listing),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="matches-{listing.pk}.xlsx"'
+    return response
