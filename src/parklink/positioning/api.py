@@ -15,11 +15,12 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from parklink.accounts.apitools import current_user
+from parklink.chains.services.templates import get_visible
 from parklink.positioning.queries import get_dataset
 from parklink.positioning.recommend import Recommendation
 from parklink.positioning.schemas import RecommendOut, RecommendQuery
-from parklink.positioning.services.links import segments_for, targets_url
-from parklink.positioning.services.report import Options, industry_name, place_report
+from parklink.positioning.services.links import links_for, targets_url
+from parklink.positioning.services.report import Options, place_report
 from parklink.positioning.services.systems import systems_for
 
 router = Router(tags=["positioning"])
@@ -29,10 +30,10 @@ def _number(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _industry(item: Recommendation) -> dict[str, Any]:
+def _industry(item: Recommendation, names: dict[str, str]) -> dict[str, Any]:
     return {
         "industry": item.industry,
-        "name": industry_name(item.industry),
+        "name": names.get(item.industry, ""),
         "quadrant": item.quadrant,
         "present": item.present,
         "rank": item.rank,
@@ -71,11 +72,13 @@ def recommend(request: HttpRequest, query: Query[RecommendQuery]) -> dict[str, A
         park=query.park,
         metro=query.metro,
         compare=get_dataset(user, query.compare) if query.compare is not None else None,
+        chain=get_visible(user, query.chain) if query.chain is not None else None,
     )
     report = place_report(query.place or "", options)
     found, m = report.found, report.placed.matrix
     shown = found.candidates()[: query.top]
-    links = segments_for(user, [item.industry for item in shown])
+    links = links_for(user, report, [item.industry for item in shown])
+    names = report.product_names()
     growth = report.change.growth() if report.change else {}
     change = None
     if report.change is not None and report.compare is not None:
@@ -112,6 +115,7 @@ def recommend(request: HttpRequest, query: Query[RecommendQuery]) -> dict[str, A
         "industries": len(m.industries),
         "measure": query.measure,
         "digits": query.digits,
+        "chain": report.placed.chain.pk if report.placed.chain else None,
         "convention": query.convention,
         "eci": _number(found.eci),
         "quality": {
@@ -125,7 +129,7 @@ def recommend(request: HttpRequest, query: Query[RecommendQuery]) -> dict[str, A
         "warnings": sorted(report.result.codes() & {"weak_structure", "disconnected"}),
         "candidates": [
             {
-                **_industry(i),
+                **_industry(i, names),
                 "growth_elsewhere": _number(growth.get(i.industry, math.nan)),
                 "segments": [
                     {
@@ -141,12 +145,12 @@ def recommend(request: HttpRequest, query: Query[RecommendQuery]) -> dict[str, A
             }
             for i in shown
         ],
-        "present": [_industry(i) for i in found.items if i.present],
+        "present": [_industry(i, names) for i in found.items if i.present],
         "resources": report.resources,
         "resource_needs_missing": report.resource_fit.missing if report.resource_fit else {},
         "resource_uses": report.resource_fit.favoured if report.resource_fit else {},
         "excluded": [
-            {"industry": code, "name": industry_name(code), "reasons": reasons}
+            {"industry": code, "name": names.get(code, ""), "reasons": reasons}
             for code, reasons in sorted(found.excluded.items())
         ],
         "systems": [

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from parklink.core import xlsx
-from parklink.positioning.services.report import PlaceReport, industry_name
+from parklink.positioning.services.report import PlaceReport
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,6 +30,7 @@ def workbook(
     reason_label: Callable[[str], str],
     options: dict[str, Any],
 ) -> bytes:
+    names = report.product_names()
     book = Workbook(write_only=True)
     found = report.found
     sheet = book.create_sheet(_("推荐产业"))
@@ -53,7 +54,7 @@ def workbook(
             [
                 item.rank,
                 item.industry,
-                industry_name(item.industry),
+                names.get(item.industry, ""),
                 quadrant_label(item.quadrant),
                 _number(item.score),
                 _number(item.density),
@@ -70,7 +71,7 @@ def workbook(
                 sheet,
                 [
                     item.industry,
-                    industry_name(item.industry),
+                    names.get(item.industry, ""),
                     quadrant_label(item.quadrant),
                     _number(item.rca),
                     _number(item.pci),
@@ -80,7 +81,7 @@ def workbook(
     sheet = book.create_sheet(_("已排除"))
     xlsx.append(sheet, [_("行业代码"), _("行业名称"), _("原因")])
     for code, reasons in sorted(found.excluded.items()):
-        xlsx.append(sheet, [code, industry_name(code), "、".join(reason_label(r) for r in reasons)])
+        xlsx.append(sheet, [code, names.get(code, ""), "、".join(reason_label(r) for r in reasons)])
     sheet = book.create_sheet(_("说明"))
     m = report.placed.matrix
     rows: list[list[Any]] = [

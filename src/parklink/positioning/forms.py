@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parklink.chains.models import MetroArea
+from parklink.chains.models import ChainTemplate, MetroArea
+from parklink.chains.services.templates import visible_templates
 from parklink.parks.models import Park
 from parklink.positioning.models import Dataset, IndustryRole
 from parklink.positioning.queries import visible_datasets
@@ -66,6 +67,13 @@ class PositioningForm(forms.Form):
         coerce=int,
         initial=2,
     )
+    chain = forms.ModelChoiceField(
+        label=_("产品维度:产业链环节"),
+        queryset=ChainTemplate.objects.none(),
+        required=False,
+        empty_label=_("(不选:国民经济行业代码)"),
+        help_text=_("以产业链的环节代替行业代码计算(企业按产业链归类结果计入各环节)"),
+    )
     exclude_tags = forms.MultipleChoiceField(
         label=_("生态筛选:排除"),
         choices=TAG_CHOICES,
@@ -88,6 +96,9 @@ class PositioningForm(forms.Form):
                 field = self.fields[name]
                 assert isinstance(field, forms.ModelChoiceField)
                 field.queryset = visible_datasets(user)
+            chain = self.fields["chain"]
+            assert isinstance(chain, forms.ModelChoiceField)
+            chain.queryset = visible_templates(user).order_by("name", "pk")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -107,6 +118,7 @@ class PositioningForm(forms.Form):
             "metro": metro.key if metro else None,
             "dataset": data.get("dataset"),
             "compare": data.get("compare"),
+            "chain": data.get("chain"),
             "measure": data["measure"],
             "digits": data["digits"],
             "exclude_tags": list(data["exclude_tags"]),

@@ -8,7 +8,7 @@ a 2-digit industry `39` matches every segment listing a code that starts with 39
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 
@@ -39,3 +39,22 @@ def segments_by_industry(
                 if matches(industry, cleaned):
                     out[industry].append(SegmentRef(pk, key, name, segment_key, segment_name))
     return out
+
+
+def segments_of_code(code: str, segments: Iterable[tuple[str, Sequence[str]]]) -> list[str]:
+    """The segments a figure's GB/T code falls in: those listing a code the figure's code starts
+    with (a figure of 3973 is in a segment listing 397 or 3973; a figure of the whole division 39
+    is in no segment listing 3973, since it cannot be split)."""
+    text = (code or "").strip()
+    return [key for key, codes in segments if any(text.startswith(c) for c in codes if c)]
+
+
+def spread(
+    rows: Iterable[tuple[str, str, object, int]], products_of: Callable[[str], list[str]]
+) -> Iterator[tuple[str, str, object, int]]:
+    """Rows keyed by code (or enterprise) → rows keyed by segment. A row in several segments
+    counts in each, but towards its place's size once (its weight on the first only); a row in
+    none is outside the chain and left out."""
+    for place, code, value, weight in rows:
+        for n, key in enumerate(products_of(code)):
+            yield place, key, value, weight if n == 0 else 0

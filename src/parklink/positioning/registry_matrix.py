@@ -28,7 +28,7 @@ Grade (shown next to every figure of the place):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -95,11 +95,14 @@ def assemble(
     min_enterprises: int = 20,
     min_classified: float = 0.5,
     min_places: int = 2,
+    product: Callable[[str], str | None] | None = None,
 ) -> RegistryMatrix:
     """`rows`: (place, industry code, measure, enterprises) — one row per enterprise of the
     registry (enterprises = 1), or per figure of a dataset (enterprises = the figure for a count
     of enterprises, 1 otherwise: the grade then counts records). A None measure counts as 0 (an
-    enterprise without a registered capital still counts towards size and quality)."""
+    enterprise without a registered capital still counts towards size and quality).
+    `product` turns a row's code into its product (default: the code cut to `digits`), e.g.
+    the identity for rows already keyed by chain segment ("" = in the chain, no segment)."""
     if digits not in (2, 3, 4):
         raise ValueError("digits must be 2, 3 or 4")
     size: dict[str, int] = defaultdict(int)
@@ -107,7 +110,7 @@ def assemble(
     cells: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for place, code, measure, enterprises in rows:
         size[place] += enterprises
-        industry = industry_of(code, digits)
+        industry = product(code) if product is not None else industry_of(code, digits)
         if industry is None:
             continue
         classified[place] += enterprises

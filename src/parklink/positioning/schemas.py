@@ -15,6 +15,10 @@ class RecommendQuery(Schema):
     park: Annotated[int, Field(ge=1, description="a park's id: the park as the place")] | None = (
         None
     )
+    chain: (
+        Annotated[int, Field(ge=1, description="a chain template's id: its segments as products")]
+        | None
+    ) = None
     compare: (
         Annotated[int, Field(ge=1, description="an earlier year's dataset of the same measure")]
         | None
@@ -145,6 +149,7 @@ class RecommendOut(Schema):
     industries: int
     measure: str
     digits: int
+    chain: int | None = None
     convention: str
     eci: float | None
     quality: QualityOut

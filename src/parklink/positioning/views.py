@@ -15,7 +15,7 @@ from parklink.core.views import authenticated, permitted
 from parklink.positioning import exports
 from parklink.positioning.charts import industry_space, scatter
 from parklink.positioning.forms import PositioningForm
-from parklink.positioning.services.links import segments_for, targets_url
+from parklink.positioning.services.links import links_for, targets_url
 from parklink.positioning.services.report import Options, industry_name, place_report
 from parklink.positioning.services.systems import ensure_can_change, systems_for
 from parklink.positioning.words import (
@@ -88,11 +88,11 @@ def positioning(request: HttpRequest) -> HttpResponse:
     report = _report(form)
     if report is not None:
         found = report.found
-        names = {code: industry_name(code) for code in report.placed.matrix.industries}
+        names = report.product_names()
         labels = {key: str(value) for key, value in QUADRANTS.items()}
         shown = found.candidates()[:50]
         growth = report.change.growth() if report.change else {}
-        segments = segments_for(user, [item.industry for item in shown])
+        segments = links_for(user, report, [item.industry for item in shown])
         context.update(
             report=report,
             names=names,

@@ -44,3 +44,17 @@ def segments_for(user: User, industries: Sequence[str]) -> dict[str, list[Segmen
             )
         )
     return segments_by_industry(industries, chains)
+
+
+def links_for(
+    user: User, report: PlaceReport, products: Sequence[str]
+) -> dict[str, list[SegmentRef]]:
+    """Each product's segments: on the chain-segment axis the product is the segment itself."""
+    chain = report.placed.chain
+    if chain is None:
+        return segments_for(user, products)
+    names = report.product_names()
+    return {
+        key: [SegmentRef(chain.pk, chain.key, chain.name, key, names.get(key, key))]
+        for key in products
+    }

@@ -18,8 +18,12 @@ from typing import Literal
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from parklink.chains.models import ChainTemplate
+from parklink.chains.services.classification import placements
+from parklink.chains.services.templates import chain_of, current_version
 from parklink.core.errors import Invalid
 from parklink.enterprises.models import Enterprise, EnterpriseSite
+from parklink.positioning.links import segments_of_code, spread
 from parklink.positioning.models import Dataset, DatasetFigure, DatasetMeasure
 from parklink.positioning.registry_matrix import RegistryMatrix, assemble
 from parklink.regions.models import Region, RegionLevel
@@ -38,6 +42,7 @@ class PlacedMatrix:
     names: dict[str, str]  # adcode → full name, for every place seen
     unplaced: int
     dataset: Dataset | None = None
+    chain: ChainTemplate | None = None  # products are its segments, not GB/T codes
 
 
 PARK_PREFIX = "park:"
@@ -70,7 +75,10 @@ def _rows(
     unplaced: list[int],
     dataset: Dataset | None = None,
     parks: bool = False,
+    by_enterprise: bool = False,
 ) -> Iterator[tuple[str, str, Decimal | int | None, int]]:
+    """(place, GB/T code, measure, weight) rows; with `by_enterprise` the registry's rows carry
+    the enterprise's id instead of its code (the chain-segment axis places it by id)."""
     regions = Region.objects.values_list("adcode", "level", "full_name")
     level_of = {adcode: lvl for adcode, lvl, _name in regions}
     full_name = {adcode: name for adcode, _lvl, name in regions}
@@ -87,9 +95,9 @@ def _rows(
         )
     else:
         query = Enterprise.objects.filter(_inside(paths, "region__path"))
-        fields = ("region__path", "industry_code", "registered_capital")
+        fields = ("region__path", "pk" if by_enterprise else "industry_code", "registered_capital")
         source = (
-            (path, code, 1 if measure == "count" else capital, 1)
+            (path, str(code), 1 if measure == "count" else capital, 1)
             for path, code, capital in query.values_list(*fields).iterator(chunk_size=5000)
         )
     for path, code, value, weight in source:
@@ -100,11 +108,15 @@ def _rows(
         names.setdefault(place, full_name.get(place, place))
         yield place, code, value, weight
     if parks:
-        yield from _park_rows(measure, paths, names, dataset)
+        yield from _park_rows(measure, paths, names, dataset, by_enterprise)
 
 
 def _park_rows(
-    measure: str, paths: list[str] | None, names: dict[str, str], dataset: Dataset | None
+    measure: str,
+    paths: list[str] | None,
+    names: dict[str, str],
+    dataset: Dataset | None,
+    by_enterprise: bool = False,
 ) -> Iterator[tuple[str, str, Decimal | int | None, int]]:
     """Parks as places of their own: a dataset's park figures, or the registry's enterprises
     with a site in the park (each enterprise once per park, whatever its number of sites)."""
@@ -139,7 +151,40 @@ def _park_rows(
         seen.add((park_id, enterprise_id))
         key = park_key(park_id)
         names.setdefault(key, park_name)
+        code = str(enterprise_id) if by_enterprise else code
         yield key, code, 1 if measure == "count" else capital, 1
+
+
+def chain_segments(chain: ChainTemplate) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The template's current segments: (key, name, GB/T codes)."""
+    found = chain_of(current_version(chain))
+    return [(s.key, s.name, tuple(s.industry_codes)) for s in found.segments]
+
+
+def _segment_rows(
+    rows: Iterator[tuple[str, str, Decimal | int | None, int]],
+    chain: ChainTemplate,
+    dataset: Dataset | None,
+) -> Iterator[tuple[str, str, Decimal | int | None, int]]:
+    """Rows by chain segment: a dataset's figures by their codes (links.segments_of_code), the
+    registry's enterprises by chains' effective placements (corrections win)."""
+    if dataset is not None:
+        segments = [(key, codes) for key, _name, codes in chain_segments(chain)]
+        cache: dict[str, list[str]] = {}
+
+        def of_code(code: str) -> list[str]:
+            if code not in cache:
+                cache[code] = segments_of_code(code, segments)
+            return cache[code]
+
+        yield from spread(rows, of_code)  # type: ignore[misc]
+        return
+    placed = placements([chain.pk])
+    by_id = {
+        str(enterprise_id): sorted({p.segment for p in found if p.segment})
+        for (enterprise_id, _template), found in placed.items()
+    }
+    yield from spread(rows, lambda code: by_id.get(code, []))  # type: ignore[misc]
 
 
 def registry_matrix(
@@ -154,11 +199,13 @@ def registry_matrix(
     dataset: Dataset | None = None,
     areas: list[Region] | None = None,
     parks: bool = False,
+    chain: ChainTemplate | None = None,
 ) -> PlacedMatrix:
     """The matrix of the registry's enterprises, or of a dataset's figures (its own measure),
     by the rules of `registry_matrix.assemble`. The places are the regions at `level` inside
     `within` (or inside any of `areas`: a metro area's member regions), plus, with `parks`, the
-    parks located there as places of their own."""
+    parks located there as places of their own. With `chain` (a template the caller has checked
+    the user may see) the products are its segments instead of GB/T codes."""
     problems = {}
     if level not in LEVELS:
         problems["level"] = _("地区级别应为 %(choices)s 之一") % {"choices": "、".join(LEVELS)}
@@ -178,12 +225,16 @@ def registry_matrix(
         paths = [within.path]
     else:
         paths = None
+    rows = _rows(level, measure, paths, names, unplaced, dataset, parks, chain is not None)
+    if chain is not None:
+        rows = _segment_rows(rows, chain, dataset)
     matrix = assemble(
-        _rows(level, measure, paths, names, unplaced, dataset, parks),
+        rows,
         digits=digits,
+        product=(lambda key: key or None) if chain is not None else None,
         min_enterprises=min_enterprises,
         min_classified=min_classified,
         min_places=min_places,
     )
     chosen_measure = dataset.measure if dataset is not None else measure
-    return PlacedMatrix(matrix, level, chosen_measure, digits, names, unplaced[0], dataset)
+    return PlacedMatrix(matrix, level, chosen_measure, digits, names, unplaced[0], dataset, chain)

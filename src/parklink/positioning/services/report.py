@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from parklink.chains.industry_codes import table as industry_table
-from parklink.chains.models import MetroArea
+from parklink.chains.models import ChainTemplate, MetroArea
 from parklink.core.errors import Invalid, NotFound
 from parklink.parks.models import Park, ParkResource
 from parklink.positioning.change import PlaceChange, growth_elsewhere, place_change
@@ -21,7 +21,12 @@ from parklink.positioning.recommend import PlaceRecommendations, recommend
 from parklink.positioning.registry_matrix import PlaceQuality, RegistryMatrix
 from parklink.positioning.resources import Fit, fit
 from parklink.positioning.screening import TAGS, screen
-from parklink.positioning.services.matrix import PlacedMatrix, park_key, registry_matrix
+from parklink.positioning.services.matrix import (
+    PlacedMatrix,
+    chain_segments,
+    park_key,
+    registry_matrix,
+)
 from parklink.regions.models import Region, RegionLevel
 
 PLACE_REASONS = {
@@ -58,6 +63,9 @@ class Options:
     # An earlier year's dataset of the same measure (checked visible by the caller): changes
     # per place and the industries' growth elsewhere, which then counts in the ranking.
     compare: Dataset | None = None
+    # Chain segments instead of GB/T codes as the products: a template the caller has checked
+    # the user may see (chains.services.templates.get_visible).
+    chain: ChainTemplate | None = None
 
 
 @dataclass
@@ -74,6 +82,13 @@ class PlaceReport:
     metro: MetroArea | None = None
     change: PlaceChange | None = None
     compare: Dataset | None = None
+    segments: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
+
+    def product_names(self) -> dict[str, str]:
+        """Each product's name: the segment's on the chain axis, else the GB/T 4754 name."""
+        if self.placed.chain is not None:
+            return {key: name for key, name, _codes in self.segments}
+        return {code: industry_name(code) for code in self.placed.matrix.industries}
 
     @property
     def key(self) -> str:
@@ -122,6 +137,7 @@ def figures(
         dataset=placed_options.dataset,
         areas=areas,
         parks=placed_options.park is not None,
+        chain=placed_options.chain,
     )
     m = placed.matrix
     if len(m.places) < 2 or len(m.industries) < 2:
@@ -196,18 +212,27 @@ def place_report(adcode: str, options: Options) -> PlaceReport:
             _("%(name)s 未参与计算:%(why)s") % {"name": name, "why": why},
         )
     assert quality is not None
-    exclusions = screen(
-        m.industries, options.exclude_tags, partly=not options.whole_only, by_hand=options.exclude
-    )
+    segments = chain_segments(options.chain) if options.chain is not None else []
+    if options.chain is None:
+        exclusions = screen(
+            m.industries,
+            options.exclude_tags,
+            partly=not options.whole_only,
+            by_hand=options.exclude,
+        )
+    else:
+        exclusions = _screen_segments(m.industries, segments, options)
     resources = (
         ParkResource.objects.filter(park=chosen_park)
         if chosen_park
         else ParkResource.objects.filter(park__region__path__startswith=place.path)
     )
     recorded = sorted(set(resources.values_list("kind", flat=True)))
-    resource_fit = fit(m.industries, recorded, require=options.require_resources)
-    for code, reasons in resource_fit.excluded.items():
-        exclusions.setdefault(code, []).extend(reasons)
+    resource_fit = None
+    if options.chain is None:  # resource needs are keyed by GB/T codes
+        resource_fit = fit(m.industries, recorded, require=options.require_resources)
+        for code, reasons in resource_fit.excluded.items():
+            exclusions.setdefault(code, []).extend(reasons)
     change = None
     if options.compare is not None:
         change = _change(options, level, within, areas, key, m, result)
@@ -232,7 +257,29 @@ def place_report(adcode: str, options: Options) -> PlaceReport:
         metro,
         change,
         options.compare,
+        segments,
     )
+
+
+def _screen_segments(
+    products: list[str], segments: list[tuple[str, str, tuple[str, ...]]], options: Options
+) -> dict[str, list[str]]:
+    """Ecological screening of chain segments through their GB/T codes: a segment carries the
+    reasons of any of its codes (so a segment with a 两高 code is excluded with that reason);
+    `exclude` names segment keys or codes."""
+    codes_of = {key: codes for key, _name, codes in segments}
+    every = sorted({c for codes in codes_of.values() for c in codes})
+    by_code = screen(every, options.exclude_tags, partly=not options.whole_only)
+    out: dict[str, list[str]] = {}
+    for key in products:
+        reasons: list[str] = []
+        for code in codes_of.get(key, ()):
+            reasons += [r for r in by_code.get(code, []) if r not in reasons]
+        if key in options.exclude or any(c in options.exclude for c in codes_of.get(key, ())):
+            reasons.append("by_hand")
+        if reasons:
+            out[key] = reasons
+    return out
 
 
 def _check_compare(options: Options) -> None:

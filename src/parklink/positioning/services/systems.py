@@ -29,8 +29,9 @@ class SystemReport:
 
 def systems_for(report: PlaceReport) -> list[SystemReport]:
     out: list[SystemReport] = []
-    if report.park is not None:
-        return out  # systems are declared for regions; a park's report has none
+    if report.park is not None or report.placed.chain is not None:
+        # systems are declared for regions, in GB/T codes: not for a park or the segment axis
+        return out
     systems = IndustrySystem.objects.filter(region=report.place).prefetch_related("industries")
     for system in systems:
         declared = [

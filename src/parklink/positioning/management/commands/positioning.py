@@ -269,6 +269,23 @@ def dataset_or_error(options: dict[str, Any], name: str = "dataset") -> Any:
         raise CommandError(error.message) from error
 
 
+def chain_or_error(options: dict[str, Any]) -> Any:
+    """The chain template the acting user (--as) may see, or None."""
+    if options.get("chain") is None:
+        return None
+    from parklink.accounts.models import User
+    from parklink.chains.services.templates import get_visible
+    from parklink.core.errors import ParkLinkError
+
+    user = User.objects.filter(username=options["username"] or "", is_active=True).first()
+    if user is None:
+        raise CommandError(_("--chain 需要 --as 用户名"))
+    try:
+        return get_visible(user, options["chain"])
+    except ParkLinkError as error:
+        raise CommandError(error.message) from error
+
+
 def region_or_error(adcode: str) -> Any:
     from parklink.core.errors import ParkLinkError
     from parklink.positioning.services.report import region
@@ -380,6 +397,9 @@ def recommend_arguments(parser: ArgumentParser) -> None:
     )
     parser.add_argument("--metro", help="compare within a metro area (its key, e.g. chengdu)")
     parser.add_argument(
+        "--chain", type=int, help="a chain template's id: its segments instead of GB/T codes"
+    )
+    parser.add_argument(
         "--compare",
         type=int,
         help="an earlier year's dataset id (same measure): changes and growth elsewhere",
@@ -422,12 +442,14 @@ def recommend_place(command: Command, options: dict[str, Any]) -> None:
         park=options["park"],
         metro=options["metro"],
         compare=dataset_or_error(options, "compare"),
+        chain=chain_or_error(options),
     )
     try:
         report = place_report(options["place"], chosen)
     except ParkLinkError as error:
         raise CommandError(error.message) from error
     found, quality, m = report.found, report.quality, report.placed.matrix
+    names = report.product_names()
     command.stdout.write(
         _(
             "%(name)s:ECI %(eci).3f,数据质量 %(grade)s(%(n)s 家企业,已分类 %(share).0f%%);"
@@ -452,7 +474,7 @@ def recommend_place(command: Command, options: dict[str, Any]) -> None:
     command.stdout.write(_("推荐产业(按可行性与吸引力排序):"))
     for r in found.candidates()[: options["top"]]:
         command.stdout.write(
-            f"  {r.rank:>3}. {r.industry} {industry_name(r.industry)} "
+            f"  {r.rank:>3}. {r.industry} {names.get(r.industry, '')} "
             f"[{QUADRANT_LABELS[r.quadrant]}] "
             + _("密度 %(d).3f,PCI %(p).2f,COG %(g).2f,得分 %(s).2f")
             % {"d": r.density, "p": r.pci, "g": r.cog, "s": r.score}
@@ -461,15 +483,15 @@ def recommend_place(command: Command, options: dict[str, Any]) -> None:
     if strengths:
         command.stdout.write(
             _("优势产业:")
-            + "、".join(f"{r.industry} {industry_name(r.industry)}" for r in strengths)
+            + "、".join(f"{r.industry} {names.get(r.industry, '')}" for r in strengths)
         )
     for code, reasons in sorted(found.excluded.items()):
         command.stdout.write(
             _("已排除 %(code)s %(name)s:%(why)s")
-            % {"code": code, "name": industry_name(code), "why": "、".join(reason_words(reasons))}
+            % {"code": code, "name": names.get(code, ""), "why": "、".join(reason_words(reasons))}
         )
     if options["output"]:
-        write_recommendations(Path(options["output"]), found)
+        write_recommendations(Path(options["output"]), found, names)
         command.stdout.write(_("已导出到 %(path)s") % {"path": options["output"]})
 
 
@@ -491,7 +513,7 @@ def reason_words(reasons: list[str]) -> list[str]:
     return words
 
 
-def write_recommendations(path: Path, found: Any) -> None:
+def write_recommendations(path: Path, found: Any, names: dict[str, str]) -> None:
     import csv
 
     with path.open("w", encoding="utf-8", newline="") as stream:
@@ -515,7 +537,7 @@ def write_recommendations(path: Path, found: Any) -> None:
             out.writerow(
                 [
                     r.industry,
-                    industry_name(r.industry),
+                    names.get(r.industry, ""),
                     r.quadrant,
                     int(r.present),
                     r.rank,
@@ -529,7 +551,7 @@ def write_recommendations(path: Path, found: Any) -> None:
             )
         for code, reasons in sorted(found.excluded.items()):
             out.writerow(
-                [code, industry_name(code), "", "", "", "", "", "", "", "", ";".join(reasons)]
+                [code, names.get(code, ""), "", "", "", "", "", "", "", "", ";".join(reasons)]
             )
 
 
