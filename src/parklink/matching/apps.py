@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import DemoStep, NavItem, Panel, Registry, VisibilityScope
+from parklink.core.registry import (
+    DemoStep,
+    NavItem,
+    Panel,
+    Registry,
+    TabularKind,
+    VisibilityScope,
+)
 
 
 class MatchingConfig(ParkLinkAppConfig):
@@ -16,6 +23,7 @@ class MatchingConfig(ParkLinkAppConfig):
 
     def register(self, registry: Registry) -> None:
         _register_scopes(registry)
+        _register_data(registry)
         _register_pages(registry)
         _register_demo(registry)
 
@@ -27,6 +35,23 @@ def _register_scopes(registry: Registry) -> None:
 
     for label, visible in queries.SCOPES.items():
         registry.scopes.add(VisibilityScope(label, visible))
+
+
+def _register_data(registry: Registry) -> None:
+    """Supply–demand listings from a spreadsheet (`parklink import matching-listings`)."""
+    from parklink.matching import imports
+
+    registry.tabular.add(
+        TabularKind(
+            "matching-listings",
+            _("供需清单"),
+            noun_zh="条供需信息",
+            noun_en="listing(s)",
+            importer=imports.build_importer,
+            list_url_name="matching:listings",
+            order=60,
+        )
+    )
 
 
 def _register_pages(registry: Registry) -> None:

@@ -106,7 +106,7 @@ def correct_tags(
     listing.tags_corrected = True
     listing.tag_evidence = [_("人工更正")]
     listing.save()
-    _changed()
+    changed()
     return listing
 
 
@@ -146,7 +146,7 @@ def create_listing(
     )
     auto_tag(listing)
     listing.save()
-    _changed()
+    changed()
     return listing
 
 
@@ -157,7 +157,7 @@ def update_listing(user: User, listing: Listing, data: Mapping[str, Any]) -> Lis
         setattr(listing, key, value)
     auto_tag(listing)
     listing.save()
-    _changed()
+    changed()
     return listing
 
 
@@ -165,7 +165,7 @@ def close_listing(user: User, listing: Listing) -> Listing:
     ensure_can_write(user, listing.owner_id)
     listing.status = ListingStatus.CLOSED
     listing.save(update_fields=["status", "updated_at"])
-    _changed()
+    changed()
     return listing
 
 
@@ -258,7 +258,7 @@ def merge(user: User, keep: Listing, other: Listing) -> Listing:
     other.status = ListingStatus.MERGED
     other.merged_into = keep
     other.save(update_fields=["status", "merged_into", "updated_at"])
-    _changed()
+    changed()
     return keep
 
 
@@ -279,7 +279,7 @@ _lock = threading.Lock()
 _cache: dict[str, Any] = {}
 
 
-def _changed() -> None:
+def changed() -> None:
     with _lock:
         _cache.clear()
 
