@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from parklink.chains import views, views_templates
+from parklink.chains import views, views_metros, views_templates
 
 app_name = "chains"
 
@@ -14,7 +14,12 @@ urlpatterns = [
     path("targets/", views.target_list, name="targets"),
     path("targets/targets.xlsx", views.targets_download, name="targets_download"),
     path("targets/lead/", views.make_lead, name="make_lead"),
+    path("metros/", views_metros.metro_list, name="metros"),
+    path("metros/new/", views_metros.metro_create, name="metro_create"),
     path("metro/<slug:key>/", views.metro, name="metro"),
+    path("metro/<slug:key>/edit/", views_metros.metro_edit, name="metro_edit"),
+    path("focus/", views_metros.focus, name="focus"),
+    path("focus/<int:pk>/remove/", views_metros.focus_remove, name="focus_remove"),
     path("accuracy/", views.accuracy, name="accuracy"),
     path("rules/", views.rules, name="rules"),
     path("classify/", views.classify, name="classify"),

@@ -26,6 +26,7 @@ from parklink.chains.forms import PlaceForm, RulesForm
 from parklink.chains.models import ChainTemplate, FocusChain, MetroArea
 from parklink.chains.services import (
     classification,
+    metros,
     places,
     templates,
 )
@@ -340,6 +341,7 @@ def metro(request: HttpRequest, key: str) -> HttpResponse:
             "heatmap": heatmap,
             "heatmap_height": 120 + 32 * len(rows),
             "metro": metro_area,
+            "can_edit": metros.can_edit_metro(user, metro_area),
             "place": place,
             "rows": rows,
             "members": members,
