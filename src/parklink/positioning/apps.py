@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import DemoStep, NavItem, Registry, VisibilityScope
+from parklink.core.registry import DemoStep, NavItem, Registry, TabularKind, VisibilityScope
 
 
 class PositioningConfig(ParkLinkAppConfig):
@@ -18,6 +18,7 @@ class PositioningConfig(ParkLinkAppConfig):
         _register_scopes(registry)
         _register_pages(registry)
         _register_demo(registry)
+        _register_data(registry)
 
 
 def _register_scopes(registry: Registry) -> None:
@@ -26,6 +27,22 @@ def _register_scopes(registry: Registry) -> None:
 
     for label, visible in queries.SCOPES.items():
         registry.scopes.add(VisibilityScope(label, visible))
+
+
+def _register_data(registry: Registry) -> None:
+    """Datasets imported from a spreadsheet (`parklink import positioning-figures`, the page)."""
+    from parklink.positioning import imports
+
+    registry.tabular.add(
+        TabularKind(
+            "positioning-figures",
+            _("产业定位数据集"),
+            noun_zh="条产业数据",
+            noun_en="figure(s)",
+            importer=imports.build_importer,
+            order=70,
+        )
+    )
 
 
 def _register_demo(registry: Registry) -> None:
