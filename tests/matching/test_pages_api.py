@@ -244,3 +244,42 @@ def test_match_list_export_is_a_workbook_without_hidden_contacts(world):
     mine = _login(world.users["jinniu"]).get(f"/matching/listings/{need.pk}/matches.xlsx")
     rows = list(load_workbook(io.BytesIO(mine.content)).active.iter_rows(values_only=True))
     assert "13800000001" in [r[15] for r in rows]
+
+
+def test_the_organiser_runs_an_event_on_its_page(world):
+    supply, need = _pair(world)
+    client = _login(world.users["jinniu"])
+    made = client.post(
+        "/matching/events/new/", {"name": "成德眉资供需对接会", "held_on": "2024-01-19"}
+    )
+    assert made.status_code == 302
+    event = Event.objects.get()
+    url = f"/matching/events/{event.pk}/action/"
+    client.post(url, {"action": "gather", "listing": supply.pk})
+    client.post(url, {"action": "gather", "listing": need.pk})
+    assert event.listings.count() == 2
+    client.post(url, {"action": "schedule", "supply": supply.pk, "need": need.pk})
+    meeting = event.meetings.get()
+    bad = client.post(
+        url,
+        {"action": "outcome", "meeting": meeting.pk, "outcome": "deal", "amount": "1.005"},
+        follow=True,
+    )
+    assert "精确到分" in bad.content.decode()
+    client.post(
+        url,
+        {
+            "action": "outcome",
+            "meeting": meeting.pk,
+            "outcome": "deal",
+            "amount": "1,250,000.50",
+            "signed_on": "2024-01-19",
+        },
+    )
+    meeting.refresh_from_db()
+    assert meeting.outcome == "deal" and str(meeting.amount) == "1250000.50"
+    html = client.get(f"/matching/events/{event.pk}/").content.decode()
+    assert 'data-figure="amount">1250000.50<' in html
+    # a party to the meeting sees it but cannot change the event
+    other = _login(world.users["shifang"])
+    assert other.post(url, {"action": "gather", "listing": supply.pk}).status_code == 403

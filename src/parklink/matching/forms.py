@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parklink.cobuild.models import SharedPolicy
 from parklink.enterprises.models import Enterprise
-from parklink.matching.models import BenefitKind, Listing
+from parklink.matching.models import BenefitKind, Event, Listing
 from parklink.matching.scoring.eligibility import FIELDS
 from parklink.regions.forms import RegionField
 
@@ -35,6 +35,13 @@ class ListingForm(forms.ModelForm):
             "contact_phone",
             "contact_email",
         ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["name", "held_on", "place", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -14,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parklink.accounts.services import ensure_can_write
-from parklink.core.errors import ParkLinkError
+from parklink.core.errors import Forbidden, Invalid, ParkLinkError
 from parklink.core.views import INVALID, authenticated, permitted
 from parklink.matching import queries
-from parklink.matching.forms import ListingForm, TagsForm
-from parklink.matching.models import Event, ListingStatus, Side
+from parklink.matching.forms import EventForm, ListingForm, TagsForm
+from parklink.matching.models import Event, ListingStatus, Meeting, Outcome, Side
 from parklink.matching.services import events, listings
 
 
@@ -149,13 +151,83 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(event=event)
         .select_related("supply__enterprise", "need__enterprise")
     )
+    gathered = list(event.listings.select_related("enterprise", "region").order_by("side", "id"))
     context: dict[str, Any] = {
         "event": event,
         "figures": events.figures(Event.objects.filter(pk=event.pk)),
         "meetings": meetings,
-        "gathered": event.listings.select_related("enterprise", "region").order_by("side", "id"),
+        "gathered": gathered,
+        "supplies": [x for x in gathered if x.side == Side.SUPPLY],
+        "needs": [x for x in gathered if x.side == Side.NEED],
+        "outcomes": Outcome.choices,
+        "can_edit": permitted(ensure_can_write, user, event.owner_id),
     }
     return render(request, "matching/event_detail.html", context)
+
+
+@login_required
+def event_create(request: HttpRequest) -> HttpResponse:
+    user = authenticated(request)
+    ensure_can_write(user, user.organization_id)
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        event = form.save(commit=False)
+        event.owner_id = user.organization_id
+        event.save()
+        messages.success(request, _("对接会已创建。"))
+        return HttpResponseRedirect(reverse("matching:event", args=[event.pk]))
+    status = INVALID if request.method == "POST" else 200
+    return render(request, "matching/event_form.html", {"form": form}, status=status)
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise Invalid(_("编号应为整数:%(value)s") % {"value": value}) from None
+
+
+@login_required
+@require_POST
+def event_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organiser gathers a listing, schedules a meeting, or records a meeting's outcome."""
+    user = authenticated(request)
+    event = events.get_visible(user, pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "gather":
+            listing = listings.get_visible(user, _int(request.POST.get("listing")))
+            events.gather(user, event, [listing])
+        elif action == "schedule":
+            supply = listings.get_visible(user, _int(request.POST.get("supply")))
+            need = listings.get_visible(user, _int(request.POST.get("need")))
+            events.schedule(user, event, supply, need)
+        elif action == "outcome":
+            meeting = Meeting.objects.filter(
+                event=event, pk=_int(request.POST.get("meeting"))
+            ).first()
+            if meeting is None:
+                raise Invalid(_("洽谈记录不存在。"))
+            raw = (request.POST.get("amount") or "").strip().replace(",", "")
+            try:
+                amount = Decimal(raw) if raw else None
+            except InvalidOperation:
+                raise Invalid(_("签约金额应为数字(元)。")) from None
+            signed = (request.POST.get("signed_on") or "").strip()
+            try:
+                signed_on = date.fromisoformat(signed) if signed else None
+            except ValueError:
+                raise Invalid(_("签约日期应为 YYYY-MM-DD。")) from None
+            events.record_outcome(user, meeting, request.POST.get("outcome", ""), amount, signed_on)
+        else:
+            raise Invalid(_("未知的操作。"))
+    except Forbidden:
+        raise
+    except ParkLinkError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已保存。"))
+    return HttpResponseRedirect(reverse("matching:event", args=[pk]))
 
 
 @login_required
