@@ -197,3 +197,21 @@ def test_drafts_stay_with_their_organisation(world):
     assert not visible_policies(world.users["shifang"]).filter(pk=draft.pk).exists()
     policies.publish(world.users["jinniu"], draft)
     assert visible_policies(world.users["shifang"]).filter(pk=draft.pk).exists()
+
+
+def test_policy_api(world, jinshi, api_client):
+    _park, _agreement, shared = jinshi
+    policy = _policy(world, "jinniu", "510106", shared_as=[shared["jinniu"]])
+    client = api_client(world.users["shifang"])
+    body = client.get(f"/api/v1/matching/policies/{policy.pk}").json()
+    assert body["mode"] == "free" and body["conditions"][0]["clause"]
+    rows = client.get(f"/api/v1/matching/enterprises/{world.firms['gas'].pk}/policies").json()
+    assert [r["policy"]["id"] for r in rows] == [policy.pk]
+    assert rows[0]["via"] == ["金什合作协议"] and rows[0]["estimate"] == "200000.00"
+    assert [s["state"] for s in rows[0]["states"]] == ["met", "met"]
+    found = client.get(f"/api/v1/matching/policies/{policy.pk}/candidates").json()
+    assert [(r["enterprise"], r["qualifies"]) for r in found] == [(world.firms["gas"].pk, True)]
+    draft = policies.create_policy(
+        world.users["jinniu"], title="草稿", issuer_region_id="510106", conditions=[SCALE]
+    )
+    assert client.get(f"/api/v1/matching/policies/{draft.pk}").status_code == 404

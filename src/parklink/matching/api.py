@@ -17,7 +17,7 @@ from parklink.core.errors import NotFound
 from parklink.enterprises.models import Enterprise
 from parklink.matching import queries
 from parklink.matching.models import Listing
-from parklink.matching.services import events, listings
+from parklink.matching.services import events, listings, policies
 
 router = Router(tags=["matching"])
 
@@ -196,3 +196,133 @@ def event_figures(request: HttpRequest, event_id: int) -> Any:
     user = current_user(request)
     event = events.get_visible(user, event_id)
     return events.figures(type(event).objects.filter(pk=event.pk))
+
+
+class ConditionStateOut(Schema):
+    key: str
+    label: str
+    clause: str
+    state: str
+
+
+class PolicyOut(Schema):
+    id: int
+    title: str
+    issuer_region: str
+    owner: int
+    status: str
+    valid_from: str | None
+    valid_to: str | None
+    mode: str
+    problems: list[str]
+    documents: list[str]
+    conditions: list[dict[str, Any]]
+    illustrative: bool
+
+
+class EnterprisePolicyOut(Schema):
+    policy: PolicyOut
+    qualifies: bool
+    estimate: Decimal | None
+    via: list[str]
+    states: list[ConditionStateOut]
+
+
+class CandidateOut(Schema):
+    enterprise: int
+    name: str
+    qualifies: bool
+    estimate: Decimal | None
+    missing: str
+    missing_state: str
+
+
+def policy_out(policy: Any) -> dict[str, Any]:
+    ready = policies.readiness(policy)
+    return {
+        "id": policy.pk,
+        "title": policy.title,
+        "issuer_region": policy.issuer_region_id,
+        "owner": policy.owner_id,
+        "status": policy.status,
+        "valid_from": policy.valid_from.isoformat() if policy.valid_from else None,
+        "valid_to": policy.valid_to.isoformat() if policy.valid_to else None,
+        "mode": ready.mode,
+        "problems": ready.problems,
+        "documents": ready.documents,
+        "conditions": policy.conditions,
+        "illustrative": policy.illustrative,
+    }
+
+
+@router.get("/policies", response=list[PolicyOut], summary="Policies the user may see")
+def list_policies(request: HttpRequest) -> list[dict[str, Any]]:
+    user = current_user(request)
+    return [policy_out(p) for p in queries.visible_policies(user).order_by("-id")[:500]]
+
+
+@router.get("/policies/{policy_id}", response=PolicyOut, summary="One policy and its readiness")
+def read_policy(request: HttpRequest, policy_id: int) -> dict[str, Any]:
+    return policy_out(policies.get_visible(current_user(request), policy_id))
+
+
+@router.get(
+    "/policies/{policy_id}/candidates",
+    response=list[CandidateOut],
+    summary="Enterprises that qualify, and those one condition away",
+)
+def policy_candidates(request: HttpRequest, policy_id: int) -> list[dict[str, Any]]:
+    found = policies.enterprises_for(policies.get_visible(current_user(request), policy_id))
+    rows = [
+        {
+            "enterprise": e.pk,
+            "name": e.name,
+            "qualifies": True,
+            "estimate": amount,
+            "missing": "",
+            "missing_state": "",
+        }
+        for e, amount in found.qualifying
+    ]
+    rows += [
+        {
+            "enterprise": e.pk,
+            "name": e.name,
+            "qualifies": False,
+            "estimate": None,
+            "missing": condition.key,
+            "missing_state": state,
+        }
+        for e, condition, state in found.one_away
+    ]
+    return rows
+
+
+@router.get(
+    "/enterprises/{enterprise_id}/policies",
+    response=list[EnterprisePolicyOut],
+    summary="The published policies reaching an enterprise, condition by condition",
+)
+def enterprise_policies(request: HttpRequest, enterprise_id: int) -> list[dict[str, Any]]:
+    user = current_user(request)
+    enterprise = Enterprise.objects.select_related("region").filter(pk=enterprise_id).first()
+    if enterprise is None:
+        raise NotFound("企业不存在。")
+    return [
+        {
+            "policy": policy_out(row.policy),
+            "qualifies": row.qualifies,
+            "estimate": row.estimate,
+            "via": row.via,
+            "states": [
+                {
+                    "key": s.condition.key,
+                    "label": s.condition.label,
+                    "clause": s.condition.clause,
+                    "state": s.state,
+                }
+                for s in row.states
+            ],
+        }
+        for row in policies.for_enterprise(user, enterprise)
+    ]
