@@ -19,6 +19,7 @@ class PositioningConfig(ParkLinkAppConfig):
         _register_pages(registry)
         _register_demo(registry)
         _register_data(registry)
+        _register_hooks()
 
 
 def _register_scopes(registry: Registry) -> None:
@@ -27,6 +28,26 @@ def _register_scopes(registry: Registry) -> None:
 
     for label, visible in queries.SCOPES.items():
         registry.scopes.add(VisibilityScope(label, visible))
+
+
+def _register_hooks() -> None:
+    """A saved or deleted enterprise, site, chain placement or figure makes cached matrices
+    stale (services/matrix.py also keys them by a fingerprint of the data)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from parklink.chains.models import Assignment
+    from parklink.enterprises.imports import enterprises_imported
+    from parklink.enterprises.models import Enterprise, EnterpriseSite
+    from parklink.positioning.models import DatasetFigure
+    from parklink.positioning.services.matrix import bump_generation
+
+    for model in (Enterprise, EnterpriseSite, Assignment, DatasetFigure):
+        uid = f"positioning-matrix-{model._meta.label_lower}"
+        post_save.connect(bump_generation, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(bump_generation, sender=model, dispatch_uid=uid + "-delete")
+    enterprises_imported.connect(
+        bump_generation, sender=Enterprise, dispatch_uid="positioning-matrix-imported"
+    )
 
 
 def _register_data(registry: Registry) -> None:

@@ -10,15 +10,17 @@ caller has checked that the user may see it (queries.get_dataset).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
-from parklink.chains.models import ChainTemplate
+from parklink.chains.models import Assignment, ChainTemplate
 from parklink.chains.services.classification import placements
 from parklink.chains.services.templates import chain_of, current_version
 from parklink.core.errors import Invalid
@@ -43,6 +45,7 @@ class PlacedMatrix:
     unplaced: int
     dataset: Dataset | None = None
     chain: ChainTemplate | None = None  # products are its segments, not GB/T codes
+    cached: bool = False  # read from the cache, not computed now
 
 
 PARK_PREFIX = "park:"
@@ -187,6 +190,55 @@ def _segment_rows(
     yield from spread(rows, lambda code: by_id.get(code, []))  # type: ignore[misc]
 
 
+# The matrix is kept in Django's cache (the default backend) for a day, under a key made of the
+# options and a fingerprint of the data it reads, so a change to that data gives a new key and
+# the stale entry is never read (it expires). Saving or deleting an enterprise, a site, a chain
+# placement or a figure also bumps a generation number that is part of every key (updates that
+# change no timestamp and no count, e.g. a site moved to another park, are caught that way).
+CACHE_SECONDS = 24 * 3600
+GENERATION_KEY = "positioning:matrix-generation"
+
+
+def bump_generation(*_args: Any, **_kwargs: Any) -> None:
+    """Signal receiver: every cached matrix is stale."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def _fingerprint(
+    dataset: Dataset | None, parks: bool, chain: ChainTemplate | None
+) -> tuple[Any, ...]:
+    """What the matrix reads, in one aggregate per table: counts, largest ids, last changes."""
+    if dataset is not None:
+        figures = DatasetFigure.objects.filter(dataset=dataset).aggregate(
+            n=Count("pk"), top=Max("pk")
+        )
+        parts: list[Any] = ["dataset", dataset.pk, dataset.updated_at, figures["n"], figures["top"]]
+    else:
+        found = Enterprise.objects.aggregate(
+            n=Count("pk"), top=Max("pk"), changed=Max("updated_at")
+        )
+        parts = ["registry", found["n"], found["top"], found["changed"]]
+        if parks:
+            sites = EnterpriseSite.objects.filter(park__isnull=False).aggregate(
+                n=Count("pk"), top=Max("pk")
+            )
+            parts += [sites["n"], sites["top"]]
+    if chain is not None:
+        rows = Assignment.objects.filter(template=chain).aggregate(
+            n=Count("pk"), top=Max("pk"), corrected=Max("corrected_at")
+        )
+        parts += ["chain", chain.pk, rows["n"], rows["top"], rows["corrected"]]
+    return tuple(parts)
+
+
+def cache_key(**options: Any) -> str:
+    text = repr(sorted(options.items()))
+    return "positioning:matrix:" + hashlib.sha256(text.encode()).hexdigest()
+
+
 def registry_matrix(
     *,
     level: str = RegionLevel.COUNTY,
@@ -225,6 +277,20 @@ def registry_matrix(
         paths = [within.path]
     else:
         paths = None
+    key = cache_key(
+        level=level,
+        measure=measure,
+        digits=digits,
+        paths=paths,
+        thresholds=(min_enterprises, min_classified, min_places),
+        parks=parks,
+        data=_fingerprint(dataset, parks, chain),
+        generation=cache.get(GENERATION_KEY, 0),
+    )
+    kept = cache.get(key)
+    if isinstance(kept, PlacedMatrix):
+        kept.cached = True
+        return kept
     rows = _rows(level, measure, paths, names, unplaced, dataset, parks, chain is not None)
     if chain is not None:
         rows = _segment_rows(rows, chain, dataset)
@@ -237,4 +303,6 @@ def registry_matrix(
         min_places=min_places,
     )
     chosen_measure = dataset.measure if dataset is not None else measure
-    return PlacedMatrix(matrix, level, chosen_measure, digits, names, unplaced[0], dataset, chain)
+    placed = PlacedMatrix(matrix, level, chosen_measure, digits, names, unplaced[0], dataset, chain)
+    cache.set(key, placed, CACHE_SECONDS)
+    return placed
