@@ -107,3 +107,31 @@ class TestTwoYears:
         assert body["change"]["year_from"] == 2020 and body["change"]["year_to"] == 2024
         assert body["change"]["eci_change"] is not None
         assert any(c["growth_elsewhere"] is not None for c in body["candidates"])
+
+
+def test_the_export_has_the_change_sheet(years) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    earlier, later = years
+    user = factories.user("sx", factories.organization("什邡市经信局", "510682"))
+    client = Client()
+    client.force_login(user)
+    answer = client.get(
+        "/positioning/export.xlsx",
+        {
+            "dataset": later.pk,
+            "compare": earlier.pk,
+            "place": "什邡市",
+            "measure": "count",
+            "digits": 2,
+        },
+    )
+    assert answer.status_code == 200
+    book = load_workbook(io.BytesIO(answer.content))
+    assert book.sheetnames == ["推荐产业", "已具优势", "已排除", "变化", "说明"]
+    notes = {row[0]: row[1] for row in book["说明"].iter_rows(values_only=True)}
+    assert notes["比较年份"] == 2020 and "示例数据 / synthetic" in notes
+    header = next(book["变化"].iter_rows(values_only=True))
+    assert header[:2] == ("行业代码", "行业名称") and header[-1] == "其他地区增长"

@@ -82,13 +82,37 @@ def workbook(
     xlsx.append(sheet, [_("行业代码"), _("行业名称"), _("原因")])
     for code, reasons in sorted(found.excluded.items()):
         xlsx.append(sheet, [code, names.get(code, ""), "、".join(reason_label(r) for r in reasons)])
+    if report.change is not None:
+        sheet = book.create_sheet(_("变化"))
+        xlsx.append(
+            sheet,
+            [
+                _("行业代码"),
+                _("行业名称"),
+                _("RCA(较早)"),
+                _("RCA(当前)"),
+                _("RCA 变化"),
+                _("其他地区增长"),
+            ],
+        )
+        for change in report.change.industries:
+            xlsx.append(
+                sheet,
+                [
+                    change.industry,
+                    names.get(change.industry, ""),
+                    _number(change.rca_from),
+                    _number(change.rca_to),
+                    _number(change.rca_change),
+                    _number(change.growth_elsewhere),
+                ],
+            )
     sheet = book.create_sheet(_("说明"))
     m = report.placed.matrix
     rows: list[list[Any]] = [
         [_("地点"), f"{report.name} ({report.key})"],
         [_("比较范围"), report.compared_with],
-        [_("比较范围"), report.within.full_name if report.within else _("全国")],
-        [_("同级地区数"), len(m.places)],
+        [_("参与比较的地点数"), len(m.places)],
         [_("产业数"), len(m.industries)],
         [_("度量"), options["measure"]],
         [_("行业层级(位)"), options["digits"]],
@@ -98,7 +122,13 @@ def workbook(
         [_("已分类占比"), report.quality.classified_share],
         [_("特征值"), ", ".join(f"{v:.6f}" for v in report.result.eigenvalues)],
         [_("约定"), report.result.convention.name],
+        [_("产品维度"), report.placed.chain.name if report.placed.chain else _("国民经济行业代码")],
     ]
+    if report.placed.dataset is not None and report.placed.dataset.illustrative:
+        rows.insert(0, [_("示例数据 / synthetic"), _("生成的演示数据,并非真实统计")])
+    if report.change is not None and report.compare is not None:
+        rows.append([_("比较年份"), report.compare.year])
+        rows.append([_("ECI 变化"), _number(report.change.eci_change)])
     for row in rows:
         xlsx.append(sheet, row)
     out = io.BytesIO()
