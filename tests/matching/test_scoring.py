@@ -329,3 +329,17 @@ def test_pruned_top_equals_scoring_every_row():
         parts = index._score(query, relevant, text, best)
         order = np.lexsort((index.ids[relevant], -parts["_total"]))[:10]
         assert found == [int(index.ids[relevant[j]]) for j in order]
+
+
+def test_a_region_preference_halves_the_region_part_outside_it():
+    index, rows = _rows()
+    query = rows[3]
+    plain = {m.id: m for m in index.top(query, k=10)}
+    from dataclasses import replace
+
+    city_only = {m.id: m for m in index.top(replace(query, prefer=4), k=10)}
+    # row 1 (德阳, same metro, not the same city) keeps half its region part
+    assert city_only[1].parts["region"] == pytest.approx(plain[1].parts["region"] / 2)
+    assert any("不在偏好地域(同城)内" in r for r in city_only[1].reasons)
+    metro = {m.id: m for m in index.top(replace(query, prefer=3), k=10)}
+    assert metro[1].parts["region"] == pytest.approx(plain[1].parts["region"])

@@ -21,6 +21,8 @@ from parklink.matching.scoring.text import TextIndex
 
 WEIGHTS = {"text": 0.40, "segment": 0.30, "region": 0.20, "size": 0.10}
 SIZE_UNKNOWN = 0.5
+PREFERENCE_FACTOR = 0.5
+PREFERENCE_NAMES = {2: "省内", 3: "同一都市圈", 4: "同城"}
 SUPPLY, NEED = 0, 1
 
 
@@ -37,6 +39,9 @@ class Row:
     unit: str = ""
     enterprise: int = -1
     open: bool = True
+    # the query's region preference as a proximity level: 0 none, 2 province, 3 metro, 4 city;
+    # a counterpart below it keeps half its region part (PREFERENCE_FACTOR)
+    prefer: int = 0
 
 
 @dataclass
@@ -137,14 +142,18 @@ class ListingIndex:
             with np.errstate(invalid="ignore"):
                 ratio = np.minimum(qty, query.quantity) / np.maximum(qty, query.quantity)
             size = np.where(same, ratio, size)
+        region = place_score[at].astype(np.float64)
+        level = place_level[at]
+        if query.prefer > 0:
+            region = np.where(level < query.prefer, region * PREFERENCE_FACTOR, region)
         parts = {
             "text": text_part.astype(np.float64),
             "segment": seg.astype(np.float64),
-            "region": place_score[at].astype(np.float64),
+            "region": region,
             "size": size,
         }
         parts["_total"] = sum(WEIGHTS[name] * parts[name] for name in WEIGHTS)
-        parts["_level"] = place_level[at]
+        parts["_level"] = level
         return parts
 
     def _not_own(self, rows: np.ndarray, query: Row) -> np.ndarray:
@@ -223,6 +232,8 @@ class ListingIndex:
                 )[0]
             )
             reasons.append(proximity.LEVEL_REASONS[1].format(km=km))
+        if query.prefer > 0 and level < query.prefer:
+            reasons.append(f"不在偏好地域({PREFERENCE_NAMES.get(query.prefer, '')})内")
         if values["size"] != SIZE_UNKNOWN:
             reasons.append(f"数量匹配度 {values['size']:.0%}")
         return Match(row.id, round(float(parts["_total"][j]), 4), values, reasons)

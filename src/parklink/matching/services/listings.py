@@ -19,7 +19,7 @@ from parklink.chains import industry_codes
 from parklink.chains.models import MetroMember
 from parklink.core.errors import Invalid, NotFound
 from parklink.enterprises.models import Enterprise
-from parklink.matching.models import Listing, ListingStatus, Meeting, Side
+from parklink.matching.models import Listing, ListingStatus, Meeting, RegionPreference, Side
 from parklink.matching.queries import visible_listings
 from parklink.matching.scoring import proximity
 from parklink.matching.scoring.rank import NEED, SUPPLY, ListingIndex, Match, Row
@@ -303,7 +303,8 @@ def _place(
 
 
 def _row(values: tuple[Any, ...], metros: dict[str, int]) -> Row:
-    pk, side, title, description, chain, segment, adcode, lat, lon, qty, unit, ent, status = values
+    (pk, side, title, description, chain, segment, adcode, lat, lon, qty, unit, ent, status,
+     preference) = values  # fmt: skip
     adjacency = catalog.adjacency()
     return Row(
         id=pk,
@@ -315,6 +316,7 @@ def _row(values: tuple[Any, ...], metros: dict[str, int]) -> Row:
         unit=unit or "",
         enterprise=ent,
         open=status == ListingStatus.OPEN,
+        prefer=PREFERENCE_LEVELS.get(preference, 0),
     )
 
 
@@ -332,7 +334,13 @@ FIELDS = (
     "unit",
     "enterprise_id",
     "status",
+    "region_preference",
 )
+PREFERENCE_LEVELS = {
+    RegionPreference.PROVINCE: 2,
+    RegionPreference.METRO: 3,
+    RegionPreference.CITY: 4,
+}
 
 
 def index() -> ListingIndex:
