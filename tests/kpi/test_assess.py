@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from parklink.core.errors import Forbidden, Invalid
 from parklink.kpi.engine import periods
 from parklink.kpi.models import Assessment, SchemeVersion
-from parklink.kpi.queries import visible_assessments, visible_schemes
+from parklink.kpi.queries import visible_assessments, visible_schemes, visible_targets
 from parklink.kpi.services import assess, schemes, targets
 from tests.kpi.support import YI, World
 
@@ -91,6 +91,10 @@ def test_who_may_set_targets_and_see_assessments(world: World) -> None:
     assess.assess(world.city, version, Q1)
     assert visible_assessments(world.jinniu).count() == 1  # its own, not its neighbour's
     assert visible_assessments(world.outsider).count() == 0
+    targets.set_target(world.city, world.orgs["jinniu"], "2025Q1", "signed_count", 3)
+    assert visible_targets(world.outsider).count() == 0
+    assert visible_targets(world.qingbaijiang).count() == 0
+    assert visible_targets(world.jinniu).count() == visible_targets(world.city).count() == 1
     assert visible_assessments(world.city).count() == 2
     with pytest.raises(Invalid):
         assess.assess(world.jinniu, version, Q1, [world.orgs["qingbaijiang"]])

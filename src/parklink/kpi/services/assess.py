@@ -123,30 +123,38 @@ def assess(
     ranks = scoring.rank(totals)
     colours = scoring.standings(scheme, totals)
     assessor = user.organization if not user.is_superuser else None
-    saved = []
-    with transaction.atomic():
-        for item, place, colour in zip(scored, ranks, colours, strict=True):
-            figures = _json(item.figures)
-            if item.year_to_date is not None:
-                figures = {**figures, "__ytd__": _json(item.year_to_date)}  # type: ignore[dict-item]
-            assessment, _created = Assessment.objects.update_or_create(
+    rows = []
+    for item, place, colour in zip(scored, ranks, colours, strict=True):
+        figures: dict[str, Any] = _json(item.figures)
+        if item.year_to_date is not None:
+            figures["__ytd__"] = _json(item.year_to_date)
+        rows.append(
+            Assessment(
                 organization=item.organization,
                 assessor=assessor,
                 scheme=version,
                 period=period.label,
-                defaults={
-                    "period_start": period.start,
-                    "period_end": period.end,
-                    "figures": figures,
-                    "targets": _json(item.targets),
-                    "result": item.result.as_json(),
-                    "total": item.result.total,
-                    "rank": place if len(scored) > 1 else None,
-                    "standing": colour,
-                    "computed_by": user,
-                },
+                period_start=period.start,
+                period_end=period.end,
+                figures=figures,
+                targets=_json(item.targets),
+                result=item.result.as_json(),
+                total=item.result.total,
+                rank=place if len(scored) > 1 else None,
+                standing=colour,
+                computed_by=user,
             )
-            saved.append(assessment)
+        )
+    # One delete and one bulk insert: an organisation assessed again in the period under the
+    # same version by the same assessor is replaced.
+    with transaction.atomic():
+        Assessment.objects.filter(
+            assessor=assessor,
+            scheme=version,
+            period=period.label,
+            organization_id__in=[o.pk for o in chosen],
+        ).delete()
+        saved = Assessment.objects.bulk_create(rows, batch_size=500)
     return saved
 
 
