@@ -283,3 +283,29 @@ def test_the_organiser_runs_an_event_on_its_page(world):
     # a party to the meeting sees it but cannot change the event
     other = _login(world.users["shifang"])
     assert other.post(url, {"action": "gather", "listing": supply.pk}).status_code == 403
+
+
+def test_the_owner_edits_a_listing_and_others_cannot(world):
+    supply, _need = _pair(world)
+    form = {
+        "side": "supply",
+        "kind": "material",
+        "title": "三元正极材料",
+        "region_preference": "metro",
+        "quantity": "20",
+        "unit": "吨",
+    }
+    assert (
+        _login(world.users["jinniu"])
+        .post(f"/matching/listings/{supply.pk}/edit/", form)
+        .status_code
+        == 403
+    )
+    saved = _login(world.users["shifang"]).post(f"/matching/listings/{supply.pk}/edit/", form)
+    assert saved.status_code == 302
+    supply.refresh_from_db()
+    assert (supply.title, supply.region_preference, supply.enterprise_id) == (
+        "三元正极材料",
+        "metro",
+        world.firms["cathode"].pk,
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.listing_list, name="listings"),
     path("listings/new/", views.listing_create, name="listing_create"),
     path("listings/<int:pk>/", views.listing_detail, name="listing"),
+    path("listings/<int:pk>/edit/", views.listing_edit, name="listing_edit"),
     path("listings/<int:pk>/tags/", views.listing_tags, name="listing_tags"),
     path("listings/<int:pk>/matches.xlsx", views.listing_export, name="listing_export"),
     path("listings/<int:pk>/merge/", views.listing_merge, name="listing_merge"),

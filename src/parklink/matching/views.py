@@ -103,6 +103,30 @@ def listing_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner's officers change a listing (not its enterprise); tags follow, unless set."""
+    user = authenticated(request)
+    listing = listings.get_visible(user, pk)
+    ensure_can_write(user, listing.owner_id)
+    form = ListingForm(request.POST or None, instance=listing)
+    form.fields["enterprise"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "enterprise"}
+        listing.refresh_from_db()
+        try:
+            listings.update_listing(user, listing, data)
+        except ParkLinkError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已保存。"))
+            return HttpResponseRedirect(reverse("matching:listing", args=[pk]))
+    status = INVALID if request.method == "POST" else 200
+    return render(
+        request, "matching/listing_form.html", {"form": form, "listing": listing}, status=status
+    )
+
+
+@login_required
 @require_POST
 def listing_tags(request: HttpRequest, pk: int) -> HttpResponse:
     user = authenticated(request)
