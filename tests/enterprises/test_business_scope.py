@@ -178,3 +178,16 @@ class TestApi:
         assert response.status_code in (400, 422)
         assert "business_scope" in response.content.decode()
         assert not Enterprise.objects.filter(name="成都超长接口有限公司").exists()
+
+
+class TestAdmin:
+    def test_the_admin_shows_and_caps_the_scope(self, users: dict[str, User]) -> None:
+        enterprise = create_enterprise(
+            users["jinniu"], name=NAME, region_id="510106", business_scope=SCOPE
+        )
+        page = _client(users["root"]).get(f"/admin/enterprises/enterprise/{enterprise.pk}/change/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert 'name="business_scope"' in html
+        assert f'maxlength="{BUSINESS_SCOPE_MAX_LENGTH}"' in html
+        assert "电池制造;电池销售" in html
