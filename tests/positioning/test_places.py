@@ -65,6 +65,16 @@ class TestParkInTheDemo:
         eci = report.result.eci
         assert report.found.eci > sorted(eci)[len(eci) // 2]
 
+    def test_the_park_has_an_earlier_year_too(self, sichuan: Dataset, gaoxin) -> None:
+        import math
+
+        from parklink.positioning.models import Dataset as DatasetModel
+
+        earlier = DatasetModel.objects.get(name=demo.EARLIER)
+        assert DatasetFigure.objects.filter(dataset=earlier, park=gaoxin).count() >= 10
+        report = place_report("", Options(dataset=sichuan, compare=earlier, park=gaoxin.pk))
+        assert report.change is not None and math.isfinite(report.change.eci_change)
+
     def test_a_region_report_leaves_the_parks_out(self, sichuan: Dataset, gaoxin) -> None:
         report = place_report("510682", Options(dataset=sichuan))
         assert not any(p.startswith("park:") for p in report.placed.matrix.places)

@@ -3,6 +3,7 @@ the ranking (pure functions, then the demo's 2020 and 2024 tables on a real data
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -43,7 +44,10 @@ def test_growth_moves_the_ranking() -> None:
     last = candidates[-1]
     boosted = recommend(result, 0, codes, growth={c: (10.0 if c == last else -0.5) for c in codes})
     ranks = {c.industry: c.rank for c in boosted.candidates()}
+    assert sorted(ranks.values()) == list(range(1, len(candidates) + 1))
     assert ranks[last] < len(candidates)  # the only growing industry climbs
+    ordered = boosted.candidates()
+    assert all(a.score >= b.score for a, b in itertools.pairwise(ordered))
     item = next(c for c in boosted.candidates() if c.industry == last)
     assert ("growth_elsewhere", 10.0) in item.reasons
     assert all(r[0] != "growth_elsewhere" for c in plain.candidates() for r in c.reasons)
@@ -76,9 +80,9 @@ class TestTwoYears:
         assert sum(math.isfinite(g) for g in growth.values()) >= 30
         # harder divisions grew faster in the demo: software (65) faster than farming (01)
         assert growth["65"] > growth["01"]
-        assert all(
-            any(r[0] == "growth_elsewhere" for r in c.reasons) for c in report.found.candidates()
-        )
+        candidates = report.found.candidates()
+        assert all(any(r[0] == "growth_elsewhere" for r in c.reasons) for c in candidates)
+        assert [c.rank for c in candidates] == list(range(1, len(candidates) + 1))
 
     def test_refusals(self, years) -> None:
         earlier, later = years

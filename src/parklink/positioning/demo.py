@@ -80,7 +80,8 @@ def _dataset(name: str, province: str) -> tuple[Dataset, bool]:
 
 
 def _earlier(later: Dataset) -> Dataset:
-    """Four years before the Sichuan table (2020), derived from it: two years side by side."""
+    """Four years before the Sichuan table (2020), derived from it (its parks' rows too): two
+    years side by side."""
     dataset, created = Dataset.objects.get_or_create(
         name=EARLIER,
         owner=None,
@@ -93,14 +94,20 @@ def _earlier(later: Dataset) -> Dataset:
     )
     if created:
         figures = {
-            (region, code): int(value)
-            for region, code, value in later.figures.filter(region__isnull=False).values_list(
-                "region_id", "industry_code", "value"
+            (region or f"park:{park}", code): int(value)
+            for region, park, code, value in later.figures.values_list(
+                "region_id", "park_id", "industry_code", "value"
             )
         }
         DatasetFigure.objects.bulk_create(
-            DatasetFigure(dataset=dataset, region_id=adcode, industry_code=code, value=Decimal(n))
-            for (adcode, code), n in sorted(earlier_figures(figures).items())
+            DatasetFigure(
+                dataset=dataset,
+                region_id=None if place.startswith("park:") else place,
+                park_id=int(place[5:]) if place.startswith("park:") else None,
+                industry_code=code,
+                value=Decimal(n),
+            )
+            for (place, code), n in sorted(earlier_figures(figures).items())
         )
     return dataset
 
@@ -126,9 +133,9 @@ def _park_rows(ctx: DemoContext, dataset: Dataset) -> int:
 def load_dataset(ctx: DemoContext) -> None:
     sichuan, created = _dataset(NAME, "510000")
     ctx.remember("positioning", "sichuan", sichuan)
-    ctx.remember("positioning", "sichuan_2020", _earlier(sichuan))
     if _park_rows(ctx, sichuan):
         ctx.count("positioning park tables")
+    ctx.remember("positioning", "sichuan_2020", _earlier(sichuan))
     gansu, _new = _dataset(GANSU, "620000")
     ctx.remember("positioning", "gansu", gansu)
     if created:

@@ -121,6 +121,7 @@ def recommend(
             + 0.25 * _percentile(pci[idx])
             + 0.25 * _percentile(np.nan_to_num(cog[idx], nan=-np.inf))
         )
+    if idx.size:
         order = idx[np.lexsort((-pci[idx], -score[idx]))]
         rank[order] = np.arange(1, idx.size + 1)
     items = []
