@@ -1,7 +1,8 @@
-"""`parklink kpi assess|schemes|load-schemes`: score organisations under a scheme.
+"""`parklink kpi assess|report|schemes|load-schemes`: score organisations, write reports.
 
     parklink kpi assess --scheme KEY [--version N] --period 2025Q1 [--org NAME] --as USER
         [--format text|json] [--dry-run]
+    parklink kpi report --org NAME --period 2025-03 --format xlsx|pdf -o FILE --as USER
     parklink kpi schemes --as USER            # the schemes the user may use
     parklink kpi load-schemes                 # (re)load the shipped examples of data/kpi/
 
@@ -18,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from parklink.accounts.models import Organization, User
 from parklink.core.errors import ParkLinkError
+from parklink.kpi import reports
 from parklink.kpi.queries import visible_schemes
 from parklink.kpi.services import assess as assessing
 from parklink.kpi.services import schemes
@@ -48,6 +50,12 @@ class Command(BaseCommand):
         run.add_argument("--as", dest="username", required=True, help="the acting user")
         run.add_argument("--format", choices=("text", "json"), default="text")
         run.add_argument("--dry-run", action="store_true", help="compute without storing")
+        report = actions.add_parser("report", help="the monthly report of one organisation")
+        report.add_argument("--org", required=True, help="the organisation's name")
+        report.add_argument("--period", required=True, help="2025-03, 2025Q1 or 2025")
+        report.add_argument("--format", choices=reports.FORMATS, default="xlsx")
+        report.add_argument("-o", "--output", required=True, help="the file to write")
+        report.add_argument("--as", dest="username", required=True, help="the acting user")
         listing = actions.add_parser("schemes", help="the schemes the user may use")
         listing.add_argument("--as", dest="username", required=True, help="the acting user")
         actions.add_parser("load-schemes", help="load the shipped example schemes")
@@ -64,9 +72,23 @@ class Command(BaseCommand):
                 for version in schemes.latest_versions(visible_schemes(user)):
                     self.stdout.write(f"{version.key}\tv{version.version}\t{version.name}")
                 return
+            if options["action"] == "report":
+                self.report(user, options)
+                return
             self.assess(user, options)
         except ParkLinkError as exc:
             raise CommandError(exc.message) from exc
+
+    def report(self, user: User, options: dict[str, Any]) -> None:
+        org = Organization.objects.filter(name=options["org"]).first()
+        if org is None:
+            raise CommandError(f"机构“{options['org']}”不存在")
+        parse_period(options["period"])
+        made = reports.build(user, org.pk, options["period"])
+        data = reports.render(made, options["format"])
+        with open(options["output"], "wb") as out:
+            out.write(data)
+        self.stdout.write(f"{reports.title(made)} → {options['output']} ({len(data):,} bytes)")
 
     def assess(self, user: User, options: dict[str, Any]) -> None:
         version = schemes.get_version(visible_schemes(user), options["scheme"], options["version"])
