@@ -18,9 +18,12 @@ from typing import Any
 import pytest
 
 from parklink.accounts.models import User
-from parklink.cobuild.models import Run
+from parklink.chains.models import ChainTemplate
+from parklink.cobuild.models import Enclave, Run
 from parklink.enterprises.models import Enterprise
+from parklink.intel.models import Document, Item
 from parklink.parks.models import Park, ParkLinkage
+from parklink.positioning.models import Dataset
 from parklink.projects.models import Project
 from tests.browser.conftest import DemoReader, World
 
@@ -82,6 +85,36 @@ def _statement() -> str:
     return f"/cobuild/{run.agreement_id}/statements/{run.period_label}/{party.key}/"
 
 
+def _enclave() -> Enclave:
+    enclave = Enclave.objects.order_by("pk").first()
+    assert enclave is not None, "the demo has the 仙居 innovation enclave"
+    return enclave
+
+
+def _hydrogen() -> ChainTemplate:
+    template = ChainTemplate.objects.filter(key="hydrogen").order_by("pk").first()
+    assert template is not None, "the shipped hydrogen template is installed"
+    return template
+
+
+def _article() -> Document:
+    document = Document.objects.order_by("pk").first()
+    assert document is not None, "the demo queues one illustrative article"
+    return document
+
+
+def _queued_item() -> Item:
+    item = Item.objects.order_by("pk").first()
+    assert item is not None
+    return item
+
+
+def _dataset() -> Dataset:
+    dataset = Dataset.objects.order_by("pk").first()
+    assert dataset is not None, "the demo has a synthetic county table"
+    return dataset
+
+
 NAV = "header nav a"
 PAGES = [
     Page("login", lambda: "/login/", ("input[name=username]", "#login-form button"), False),
@@ -118,6 +151,44 @@ PAGES = [
         ("h1", ".pl-chart"),
     ),
     Page("statement", _statement, ("h1", "table")),
+    Page("two views", lambda: f"/cobuild/{_confirmed_run().agreement_id}/views/", ("h1",)),
+    Page(
+        "covered enterprises",
+        lambda: f"/cobuild/{_confirmed_run().agreement_id}/enterprises/",
+        ("h1",),
+    ),
+    Page("enclave list", lambda: "/cobuild/enclaves/", ("h1",)),
+    Page("enclave form", lambda: f"/cobuild/enclaves/{_enclave().pk}/edit/", ("h1", "form")),
+    Page("chains", lambda: "/chains/", ("h1",)),
+    Page(
+        "chain map",
+        lambda: f"/chains/map/?place=park:{_busiest_park().pk}&chain=hydrogen",
+        ("h1", ".pl-chart"),
+    ),
+    Page(
+        "chain targets",
+        lambda: "/chains/targets/?place=region:510106&chain=photovoltaics",
+        ("h1",),
+    ),
+    Page(
+        "chain compare",
+        lambda: "/chains/compare/?chain=aviation&place=region:510106&place=region:510682",
+        ("h1",),
+    ),
+    Page("metro area", lambda: "/chains/metro/chengdu_metro/", ("h1",)),
+    Page("chain accuracy", lambda: "/chains/accuracy/", ("h1",)),
+    Page("chain template", lambda: f"/chains/templates/{_hydrogen().pk}/", ("h1",)),
+    Page("positioning", lambda: "/positioning/", ("h1",)),
+    Page(
+        "positioning place",
+        lambda: f"/positioning/?dataset={_dataset().pk}&place=510682&measure=count&digits=2",
+        ("h1", ".pl-chart"),
+    ),
+    Page("intel queue", lambda: "/intel/", ("h1",)),
+    Page("intel articles", lambda: "/intel/documents/", ("h1",)),
+    Page("intel ingest", lambda: "/intel/ingest/", ("h1", "textarea")),
+    Page("intel article", lambda: f"/intel/documents/{_article().pk}/", ("h1",)),
+    Page("intel item", lambda: f"/intel/items/{_queued_item().pk}/", ("h1", "form")),
 ]
 
 # Charts are ready once each has an ECharts instance and its entry animation has ended.
@@ -179,9 +250,18 @@ def phone(browser: Any, server: Any) -> Iterator[Any]:
 # What sticks out past the right edge of a 390 px page: the outermost such elements.
 OVERFLOWING = """() => {
   const width = document.documentElement.clientWidth;
+  // An element inside a container that scrolls or clips sideways cannot widen the page.
+  const clipped = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(up).overflowX)) {
+        return true;
+      }
+    }
+    return false;
+  };
   const wide = [...document.querySelectorAll('body *')].filter((el) => {
     const box = el.getBoundingClientRect();
-    return box.width > 0 && box.right > width + 0.5;
+    return box.width > 0 && box.right > width + 0.5 && !clipped(el);
   });
   return wide.filter((el) => !wide.includes(el.parentElement)).slice(0, 8).map(
     (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' +
