@@ -115,9 +115,18 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
+# Each prints its figures as ratios against a baseline measured in the same run; the
+# positioning bench reads the CBP table from PARKLINK_COMPLEXITY_DIR (../shared/data/complexity).
 bench: install
 	$(PY) -m bench
 	$(PY) -m bench.ledger
+	$(PY) -m bench.chains
+	$(PY) -m bench.chains_coverage
+	$(PY) -m bench.intel
+	$(PY) -m bench.positioning cbp 3000x1000 40000x1000
+	$(PY) -m bench.scale --pages
+	$(PY) -m bench.scale --import 1000000
+	$(PY) -m bench.load --clients 50 --seconds 30
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
