@@ -93,6 +93,9 @@ class ListingIndex:
             side: self.open[side_rows].astype(np.float32)
             for side, side_rows in self.side_rows.items()
         }
+        # rows by enterprise, to drop a query's own rows without scanning every row
+        self._by_enterprise = np.argsort(self.enterprise, kind="stable")
+        self._enterprise_sorted = self.enterprise[self._by_enterprise]
         order = np.argsort(self.segment, kind="stable")
         bounds = np.searchsorted(self.segment[order], np.arange(-1, len(adjacency.ids) + 1))
         self._by_segment = {
@@ -173,7 +176,11 @@ class ListingIndex:
         own = query.enterprise >= 0
         side_rows = self.side_rows[wanted]
         if own:  # the query's own enterprise never matches itself, nor sets the text scale
-            text = np.where(self.enterprise[side_rows] == query.enterprise, 0, text)
+            lo, hi = np.searchsorted(
+                self._enterprise_sorted, [query.enterprise, query.enterprise + 1]
+            )
+            mine = self._by_enterprise[lo:hi]
+            text[self.local[mine[self.side[mine] == wanted]]] = 0
         with_text = int(np.count_nonzero(text))
         best = float(text.max()) if with_text else 0.0
         seg_rows = self._not_own(self._segment_rows(query, wanted), query)
