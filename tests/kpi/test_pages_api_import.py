@@ -176,3 +176,26 @@ def test_targets_import_is_all_or_nothing(world: World, xlsx: Callable[..., Path
     # A county cannot import targets for its neighbour.
     report = imports.run(TargetImporter(world.jinniu, world.orgs["jinniu"]), good)
     assert not report.written and any("[机构]" in p.render("zh") for p in report.problems)
+
+
+def test_bad_periods_are_explained_not_server_errors(world: World) -> None:
+    city = login(world.city)
+    page = city.get("/kpi/?scheme=city-districts&period=2025Q9")
+    assert page.status_code == 200 and "考核期应写作" in page.content.decode()
+    assert city.get("/kpi/targets/?period=Q1").status_code == 400
+    figure = city.get(f"/kpi/orgs/{world.orgs['jinniu'].pk}/figures/signed_count/?period=x")
+    assert figure.status_code == 400 and "考核期应写作" in figure.content.decode()
+    posted = city.post("/kpi/assess/", {"scheme": "city-districts", "period": "2025Q9"})
+    assert posted.status_code == 302 and not Assessment.objects.exists()
+    viewer = login(
+        User.objects.create_user("viewer", organization=world.orgs["city"], role="viewer")
+    )
+    assert (
+        viewer.post("/kpi/assess/", {"scheme": "city-districts", "period": "2025Q1"}).status_code
+        == 403
+    )
+    assert city.get("/kpi/orgs/999999/figures/signed_count/?period=2025Q1").status_code == 404
+    assert (
+        city.get(f"/kpi/orgs/{world.orgs['jinniu'].pk}/figures/nope/?period=2025Q1").status_code
+        == 404
+    )

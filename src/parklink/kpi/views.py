@@ -15,11 +15,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parklink.core.charts import label_text, tooltip_html
-from parklink.core.errors import Invalid, NotFound, ParkLinkError
+from parklink.core.errors import Forbidden, Invalid, NotFound, ParkLinkError
 from parklink.core.views import authenticated
 from parklink.kpi.engine import periods
 from parklink.kpi.engine.names import BY_NAME, FIGURES
@@ -115,6 +116,13 @@ def _trend(
     }
 
 
+def _bad_request(request: HttpRequest, error: Invalid) -> HttpResponse:
+    """A bad period or choice in the address: the page says why (400), not a server error."""
+    detail = error.detail if isinstance(error.detail, dict) else {}
+    message = str(next(iter(detail.values()), error.message)) if detail else error.message
+    return render(request, "kpi/bad_request.html", {"message": message}, status=400)
+
+
 @login_required
 def ranking(request: HttpRequest) -> HttpResponse:
     """领导驾驶舱: the stored ranking of a period, or a preview when none is stored."""
@@ -183,11 +191,11 @@ def ranking(request: HttpRequest) -> HttpResponse:
 def run_assessment(request: HttpRequest) -> HttpResponse:
     user = authenticated(request)
     version, period, _versions, error = _choice(request.POST, user)
+    chosen = {key: request.POST.get(key, "") for key in ("scheme", "period")}
+    back = f"{reverse('kpi:ranking')}?{urlencode(chosen)}"
     if version is None or error:
-        raise Invalid(error or _("请选择考核方案"))
+        return redirect(back)  # the ranking page says what is wrong with the choice
     if not user.can_write:
-        from parklink.core.errors import Forbidden
-
         raise Forbidden(_("当前角色只能查看,不能保存考核结果"))
     assessing.assess(user, version, period)
     return redirect(
@@ -241,7 +249,10 @@ def figure_projects(request: HttpRequest, org: int, name: str) -> HttpResponse:
     organization = get_assessable(user, org)
     if name not in BY_NAME:
         raise NotFound(_("未知的指标"))
-    period = parse_period(request.GET.get("period") or _default_period())
+    try:
+        period = parse_period(request.GET.get("period") or _default_period())
+    except Invalid as exc:
+        return _bad_request(request, exc)
     scheme = None
     if request.GET.get("scheme"):
         try:
@@ -339,7 +350,10 @@ def target_list(request: HttpRequest) -> HttpResponse:
     )
     period = (request.GET.get("period") or "").strip()
     if period:
-        qs = qs.filter(period=parse_period(period).label)
+        try:
+            qs = qs.filter(period=parse_period(period).label)
+        except Invalid as exc:
+            return _bad_request(request, exc)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [(t, _figure_value(t.kind, t.value)) for t in page]
     return render(request, "kpi/targets.html", {"page": page, "rows": rows, "period": period})
