@@ -233,3 +233,35 @@ def test_county_scheme_by_hand() -> None:
     assert [i.points for i in got.items] == [D("60.00"), D("20.00")]
     assert got.total == D("80.00")
     assert scoring.standings(s, [got.total]) == ["yellow"]
+
+
+def test_binary_items_and_the_year_to_date_window() -> None:
+    s = scheme.read(
+        {
+            "key": "t",
+            "name": "t",
+            "items": [
+                {
+                    "key": "any-major",
+                    "type": "binary",
+                    "weight": 5,
+                    "rule": {">=": [{"var": "provincial_major"}, 1]},
+                },
+                {
+                    "key": "ytd",
+                    "type": "positive",
+                    "metric": "signed_count",
+                    "target": "signed_count",
+                    "weight": 10,
+                    "window": "year_to_date",
+                },
+            ],
+        }
+    )
+    got = scoring.score(
+        s, figures(provincial_major=1, signed_count=1), {"signed_count": D(10)},
+        figures(signed_count=6),
+    )  # fmt: skip
+    # The binary rule holds: 5; the year to date (6 of 10), not the period (1): 6.
+    assert [i.points for i in got.items] == [D("5.00"), D("6.00")]
+    assert got.items[0].steps == ["条件成立"]
