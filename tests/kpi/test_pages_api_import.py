@@ -183,6 +183,8 @@ def test_bad_periods_are_explained_not_server_errors(world: World) -> None:
     page = city.get("/kpi/?scheme=city-districts&period=2025Q9")
     assert page.status_code == 200 and "考核期应写作" in page.content.decode()
     assert city.get("/kpi/targets/?period=Q1").status_code == 400
+    targets_page = city.get("/kpi/targets/?period=2025Q1")
+    assert targets_page.status_code == 200 and "从 Excel 导入目标" in targets_page.content.decode()
     figure = city.get(f"/kpi/orgs/{world.orgs['jinniu'].pk}/figures/signed_count/?period=x")
     assert figure.status_code == 400 and "考核期应写作" in figure.content.decode()
     posted = city.post("/kpi/assess/", {"scheme": "city-districts", "period": "2025Q9"})
