@@ -22,6 +22,7 @@ from parklink.chains.models import ChainTemplate
 from parklink.cobuild.models import Enclave, Run
 from parklink.enterprises.models import Enterprise
 from parklink.intel.models import Document, Item
+from parklink.matching.models import Event, Listing, Policy
 from parklink.parks.models import Park, ParkLinkage
 from parklink.positioning.models import Dataset
 from parklink.projects.models import Project
@@ -115,6 +116,24 @@ def _dataset() -> Dataset:
     return dataset
 
 
+def _listing() -> Listing:
+    listing = Listing.objects.order_by("pk").first()
+    assert listing is not None, "the demo posts illustrative supply and demand listings"
+    return listing
+
+
+def _event() -> Event:
+    event = Event.objects.order_by("pk").first()
+    assert event is not None
+    return event
+
+
+def _policy() -> Policy:
+    policy = Policy.objects.order_by("pk").first()
+    assert policy is not None, "the demo links the 金什 shared policies"
+    return policy
+
+
 NAV = "header nav a"
 PAGES = [
     Page("login", lambda: "/login/", ("input[name=username]", "#login-form button"), False),
@@ -184,11 +203,19 @@ PAGES = [
         lambda: f"/positioning/?dataset={_dataset().pk}&place=510682&measure=count&digits=2",
         ("h1", ".pl-chart"),
     ),
+    Page("industry systems", lambda: "/positioning/systems/", ("h1",)),
+    Page("metro areas", lambda: "/chains/metros/", ("h1",)),
     Page("intel queue", lambda: "/intel/", ("h1",)),
     Page("intel articles", lambda: "/intel/documents/", ("h1",)),
     Page("intel ingest", lambda: "/intel/ingest/", ("h1", "textarea")),
     Page("intel article", lambda: f"/intel/documents/{_article().pk}/", ("h1",)),
     Page("intel item", lambda: f"/intel/items/{_queued_item().pk}/", ("h1", "form")),
+    Page("matching", lambda: "/matching/", ("h1",)),
+    Page("listing", lambda: f"/matching/listings/{_listing().pk}/", ("h1",)),
+    Page("listing form", lambda: "/matching/listings/new/", ("h1", "form")),
+    Page("matchmaking event", lambda: f"/matching/events/{_event().pk}/", ("h1",)),
+    Page("policies", lambda: "/matching/policies/", ("h1",)),
+    Page("policy", lambda: f"/matching/policies/{_policy().pk}/", ("h1",)),
 ]
 
 # Charts are ready once each has an ECharts instance and its entry animation has ended.
