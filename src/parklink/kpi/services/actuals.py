@@ -269,13 +269,34 @@ def _candidates(
     """Projects that may count as introduced in `period`: ids, owners and their columns."""
     rule = rules.eligibility
     earliest = months_before(period.start, rule.window_months)
-    qs = (
+    # A success day is the latest of signing, start and the day funds reached the minimum, so
+    # one inside the period needs an event inside it: signed in it, started in it, or evidenced
+    # funds received in it. Projects with none are not read (most of the library).
+    funds_in_period = Exists(
+        FundsInPlace.objects.filter(
+            EVIDENCED,
+            project_id=OuterRef("pk"),
+            received_on__gte=period.start,
+            received_on__lte=period.end,
+        )
+    )
+    candidates = (
         Project.objects.filter(
             visibility_q(user), owner_id__in=ids, signed_on__gte=earliest, signed_on__lte=period.end
         )
         .annotate(first_start=started_on())
-        .order_by()
-        .values_list("pk", "owner_id", "signed_on", "first_start", "created_at", "investor__uscc")
+        .filter(
+            Q(signed_on__gte=period.start)
+            | Q(first_start__gte=period.start, first_start__lte=period.end)
+            | Q(funds_in_period)
+        )
+    )
+    if rule.started:
+        candidates = candidates.filter(first_start__lte=period.end)
+    if rule.registered:
+        candidates = candidates.filter(investor__uscc__regex=r"\S")
+    qs = candidates.order_by("pk").values_list(
+        "pk", "owner_id", "signed_on", "first_start", "created_at", "investor__uscc"
     )
     rows = list(qs)
     n = len(rows)
@@ -293,7 +314,7 @@ def _candidates(
     registered = np.fromiter((bool((r[5] or "").strip()) for r in rows), dtype=np.bool_, count=n)
     reached = np.full(n, eligibility.MISSING, dtype=np.int64)
     if rule.min_actual_investment > 0 and n:
-        reached = _funds_reached(pks, period, rule.min_actual_investment)
+        reached = _funds_reached(pks, candidates.values("pk"), period, rule.min_actual_investment)
     return (
         pks,
         owners,
@@ -301,16 +322,16 @@ def _candidates(
     )
 
 
-def _funds_reached(pks: np.ndarray, period: Period, minimum: Decimal) -> np.ndarray:
+def _funds_reached(
+    pks: np.ndarray, projects: QuerySet[Any], period: Period, minimum: Decimal
+) -> np.ndarray:
     """The day each project's evidenced funds first reached `minimum` (MISSING: not by the end).
 
     Summed in the database per project and day, then accumulated over columns: amounts are
     whole fen (integers), so the running totals are exact.
     """
     rows = list(
-        FundsInPlace.objects.filter(
-            EVIDENCED, project_id__in=pks.tolist(), received_on__lte=period.end
-        )
+        FundsInPlace.objects.filter(EVIDENCED, project_id__in=projects, received_on__lte=period.end)
         .values("project_id", "received_on")
         .order_by("project_id", "received_on")
         .annotate(total=Sum("amount"))
@@ -330,10 +351,8 @@ def _funds_reached(pks: np.ndarray, period: Period, minimum: Decimal) -> np.ndar
     # The first day per project with the running total at the minimum.
     hit_projects, first = np.unique(project[hit], return_index=True)
     first_days = day[hit][first]
-    index = {int(p): i for i, p in enumerate(pks.tolist())}
-    positions = np.fromiter(
-        (index[int(p)] for p in hit_projects), dtype=np.int64, count=len(hit_projects)
-    )
+    # `pks` is sorted (the candidates are read in key order): positions by binary search.
+    positions = np.searchsorted(pks, hit_projects)
     reached[positions] = first_days
     return reached
 
