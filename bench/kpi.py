@@ -35,6 +35,7 @@ from bench.ledger import insert_like, insert_rows, peak_mb, reset_peak
 
 DATABASES = ("sqlite", "postgresql")
 TARGET_SECONDS = 10.0
+INVESTORS = 10_000
 STARTED_LATER = ["started", "under_construction", "completed", "in_production"]
 
 
@@ -65,6 +66,22 @@ def build(projects: int, orgs: int) -> tuple[Any, float]:
     Organization.objects.bulk_create(made, batch_size=1000)
     ids = list(Organization.objects.order_by("pk").values_list("pk", "region_id"))
     admin = User.objects.create_superuser("bench", "bench@example.org", "x" * 12)
+    from parklink.enterprises.models import Enterprise
+
+    Enterprise.objects.bulk_create(
+        [
+            Enterprise(
+                name=f"投资企业{i:05d}",
+                normalized_name=f"投资企业{i:05d}",
+                uscc=f"91510100MA{i:08d}",
+                region_id=ids[0][1],
+                owner_id=ids[0][0],
+            )
+            for i in range(INVESTORS)
+        ],
+        batch_size=1000,
+    )
+    investors = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True))
     rng = random.Random(13)
     first = date(2023, 1, 1)
     tz = timezone.get_current_timezone()
@@ -101,6 +118,8 @@ def build(projects: int, orgs: int) -> tuple[Any, float]:
                 origin,
                 entered,
                 entered,
+                # Three projects in five have a registered investor.
+                investors[index % len(investors)] if index % 5 < 3 else None,
             )
 
     varying = [
@@ -115,6 +134,7 @@ def build(projects: int, orgs: int) -> tuple[Any, float]:
         "capital_origin",
         "created_at",
         "updated_at",
+        "investor_id",
     ]
     insert_like(template, varying, rows())
     first_pk = Project.objects.order_by("pk").values_list("pk", flat=True).first() or 0
