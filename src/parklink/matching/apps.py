@@ -35,6 +35,10 @@ def _register_scopes(registry: Registry) -> None:
 
     for label, visible in queries.SCOPES.items():
         registry.scopes.add(VisibilityScope(label, visible))
+    from parklink.matching.services import finance
+
+    for label, finance_visible in finance.SCOPES.items():
+        registry.scopes.add(VisibilityScope(label, finance_visible))
 
 
 def _register_data(registry: Registry) -> None:

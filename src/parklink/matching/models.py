@@ -290,3 +290,29 @@ class EnterpriseFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}"
+
+
+# Financing matchmaking (银企对接) lives in its own module; imported here so Django finds it.
+from parklink.matching.models_finance import (  # noqa: E402
+    Bank,
+    FinanceProduct,
+    FinancingNeed,
+    NeedEvent,
+    NeedMatch,
+    NeedStatus,
+    ProductKind,
+    Programme,
+    Urgency,
+)
+
+__all__ = [
+    "Bank",
+    "FinanceProduct",
+    "FinancingNeed",
+    "NeedEvent",
+    "NeedMatch",
+    "NeedStatus",
+    "ProductKind",
+    "Programme",
+    "Urgency",
+]
