@@ -86,3 +86,6 @@ def _register_demo(registry: Registry) -> None:
             after=("regions", "organizations", "parks", "enterprises", "agreements", "chains"),
         )
     )
+    from parklink.matching import demo_finance
+
+    registry.demo_steps.add(DemoStep("matching-finance", demo_finance.load, after=("matching",)))

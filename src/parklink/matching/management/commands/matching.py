@@ -5,6 +5,8 @@
   parklink matching listings figures EVENT_ID [--as USER]
   parklink matching policies enterprise ENTERPRISE_ID [--as USER]
   parklink matching policies candidates POLICY_ID [--as USER]
+  parklink matching finance match NEED_ID [--save] [--as USER]
+  parklink matching finance figures [--event EVENT_ID] [--by day|event|programme] [--as USER]
 
 Output is tab-separated text (one row per line); amounts are exact 元.
 """
@@ -20,7 +22,7 @@ from parklink.accounts.models import User
 from parklink.core.errors import ParkLinkError
 from parklink.enterprises.models import Enterprise
 from parklink.matching.models import Event
-from parklink.matching.services import events, listings, policies
+from parklink.matching.services import events, finance, listings, policies
 
 
 class Command(BaseCommand):
@@ -42,7 +44,17 @@ class Command(BaseCommand):
         ent.add_argument("enterprise", type=int)
         cand = pacts.add_parser("candidates", help="who qualifies, who is one condition away")
         cand.add_argument("policy", type=int)
-        for sub in (match, acts.choices["duplicates"], figures, ent, cand):
+        fin: ArgumentParser = areas.add_parser("finance", help="financing matchmaking")
+        facts = fin.add_subparsers(dest="action", required=True, metavar="ACTION")
+        fmatch = facts.add_parser("match", help="every bank product's fit for a need")
+        fmatch.add_argument("need", type=int)
+        fmatch.add_argument(
+            "--save", action="store_true", help="store the matches and move the need to 已匹配"
+        )
+        ffig = facts.add_parser("figures", help="the programme's figures from the records")
+        ffig.add_argument("--event", type=int, default=None)
+        ffig.add_argument("--by", choices=("total", "day", "event", "programme"), default="total")
+        for sub in (match, acts.choices["duplicates"], figures, ent, cand, fmatch, ffig):
             sub.add_argument("--as", dest="username", default=None, help="the acting user")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -120,3 +132,38 @@ class Command(BaseCommand):
             self.out(enterprise.pk, enterprise.name, "qualifies", amount)
         for enterprise, condition, state in found.one_away:
             self.out(enterprise.pk, enterprise.name, "one_away", f"{condition.key}={state}")
+
+    def finance_match(self, user: User, options: dict[str, Any]) -> None:
+        need = finance.get_need(user, options["need"])
+        if options["save"]:
+            finance.match(user, need)
+        self.out("product", "bank", "name", "eligible", "score", "conditions", "reasons")
+        for product, fit in finance.fit_need(need):
+            self.out(
+                product.pk,
+                product.bank.name,
+                product.name,
+                "yes" if fit.eligible else "no",
+                f"{fit.score:.4f}",
+                ";".join(f"{c.key}={state}" for c, state in fit.states),
+                ";".join(fit.reasons if fit.eligible else fit.blockers),
+            )
+
+    def finance_figures(self, user: User, options: dict[str, Any]) -> None:
+        needs = finance.visible_needs(user)
+        if options["event"] is not None:
+            needs = needs.filter(event_id=options["event"])
+        report = finance.figures(needs)
+        names = list(report.total.as_dict())
+        if options["by"] == "total":
+            for name, value in report.total.as_dict().items():
+                self.out(name, value)
+        else:
+            groups = {"day": report.by_day, "event": report.by_event}.get(
+                options["by"], report.by_programme
+            )
+            self.out(options["by"], *names)
+            for key, row in groups.items():
+                self.out(key, *row.as_dict().values())
+        if report.illustrative:
+            self.out("note", "含示例数据")
