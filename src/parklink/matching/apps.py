@@ -56,6 +56,30 @@ def _register_data(registry: Registry) -> None:
             order=60,
         )
     )
+    from parklink.matching import imports_finance
+
+    registry.tabular.add(
+        TabularKind(
+            "matching-finance-products",
+            _("金融产品"),
+            noun_zh="个金融产品",
+            noun_en="bank product(s)",
+            importer=imports_finance.build_product_importer,
+            list_url_name="matching:finance-products",
+            order=62,
+        )
+    )
+    registry.tabular.add(
+        TabularKind(
+            "matching-finance-needs",
+            _("融资需求"),
+            noun_zh="条融资需求",
+            noun_en="financing need(s)",
+            importer=imports_finance.build_need_importer,
+            list_url_name="matching:finance-needs",
+            order=63,
+        )
+    )
 
 
 def _register_pages(registry: Registry) -> None:
@@ -64,6 +88,7 @@ def _register_pages(registry: Registry) -> None:
 
     registry.navigation.add(NavItem("matching", _("供需对接"), "matching:listings", order=60))
     registry.navigation.add(NavItem("policies", _("政策"), "matching:policies", order=61))
+    registry.navigation.add(NavItem("finance", _("银企对接"), "matching:finance-needs", order=62))
     registry.panels.add(
         Panel(
             "enterprises.enterprise",

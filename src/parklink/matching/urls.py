@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from parklink.matching import views, views_policies
+from parklink.matching import views, views_finance, views_policies
 
 app_name = "matching"
 
@@ -24,4 +24,12 @@ urlpatterns = [
     path("policies/<int:pk>/edit/", views_policies.policy_edit, name="policy_edit"),
     path("policies/<int:pk>/test/", views_policies.policy_test, name="policy_test"),
     path("enterprises/<int:pk>/policies/", views_policies.enterprise_policies, name="enterprise"),
+    path("finance/", views_finance.products, name="finance-products"),
+    path("finance/products/<int:pk>/", views_finance.product_detail, name="finance-product"),
+    path("finance/needs/", views_finance.needs, name="finance-needs"),
+    path("finance/needs/new/", views_finance.need_create, name="finance-need-create"),
+    path("finance/needs/<int:pk>/", views_finance.need_detail, name="finance-need"),
+    path("finance/needs/<int:pk>/edit/", views_finance.need_edit, name="finance-need-edit"),
+    path("finance/needs/<int:pk>/action/", views_finance.need_action, name="finance-need-action"),
+    path("finance/figures/", views_finance.figures, name="finance-figures"),
 ]

@@ -159,9 +159,13 @@ class Command(BaseCommand):
             for name, value in report.total.as_dict().items():
                 self.out(name, value)
         else:
-            groups = {"day": report.by_day, "event": report.by_event}.get(
-                options["by"], report.by_programme
-            )
+            groups: dict[Any, finance.Figures]
+            if options["by"] == "day":
+                groups = dict(report.by_day)
+            elif options["by"] == "event":
+                groups = dict(report.by_event)
+            else:
+                groups = dict(report.by_programme)
             self.out(options["by"], *names)
             for key, row in groups.items():
                 self.out(key, *row.as_dict().values())

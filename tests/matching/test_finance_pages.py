@@ -1,0 +1,132 @@
+"""Financing pages and imports: lifecycle buttons, matches with reasons, figures, visibility,
+and all-or-nothing Excel imports of bank products and needs."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from parklink.matching.models import FinanceProduct, FinancingNeed
+from tests.matching.test_finance import Fin, fin, need
+
+__all__ = ["fin"]
+
+
+def _login(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_need_pages_walk_the_lifecycle_and_hide_needs_from_others(fin: Fin) -> None:
+    officer = _login(fin.users["gaoxin"])
+    page = officer.get("/matching/finance/needs/new/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "成都示例芯片有限公司" in html and "眉山示例特种气体有限公司" not in html
+    bad = officer.post(
+        "/matching/finance/needs/new/",
+        {"enterprise": fin.firms["chip"].pk, "amount": "0", "term": "12", "purpose": "x",
+         "urgency": "normal"},
+    )  # fmt: skip
+    assert bad.status_code == 422 and not FinancingNeed.objects.exists()
+    made = officer.post(
+        "/matching/finance/needs/new/",
+        {"enterprise": fin.firms["chip"].pk, "amount": "5000000", "term": "12",
+         "purpose": "采购设备", "urgency": "urgent", "registered_on": "2026-05-20"},
+    )  # fmt: skip
+    chip = FinancingNeed.objects.get()
+    assert made.status_code == 302 and made["Location"].endswith(f"/finance/needs/{chip.pk}/")
+    url = f"/matching/finance/needs/{chip.pk}/"
+    officer.post(url + "action/", {"action": "match"})
+    html = officer.get(url).content.decode()
+    assert "成长贷" in html and "信用贷款,无需抵押" in html and 'data-state="met"' in html
+    officer.post(url + "action/", {"action": "contact", "product": fin.products["growth"].pk})
+    bank = _login(fin.users["bank_a"])
+    bank.post(url + "action/", {"action": "approve", "amount": "9000000", "on": "2026-05-25"})
+    chip.refresh_from_db()
+    assert chip.status == "contacted"  # refused: more than requested
+    bank.post(url + "action/", {"action": "approve", "amount": "5000000", "on": "2026-05-25"})
+    bank.post(url + "action/", {"action": "disburse", "amount": "5000000", "on": "2026-05-28"})
+    chip.refresh_from_db()
+    assert chip.status == "disbursed" and chip.disbursed_amount == 5_000_000
+    figures = officer.get("/matching/finance/figures/").content.decode()
+    assert 'data-figure="disbursed_amount">5000000<' in figures
+    # another region's officer and an unmatched bank cannot read it
+    assert _login(fin.users["meishan"]).get(url).status_code == 404
+    gas = need(fin, "gas", by="meishan", event=None)
+    assert _login(fin.users["gaoxin"]).get(f"/matching/finance/needs/{gas.pk}/").status_code == 404
+    listing = _login(fin.users["meishan"]).get("/matching/finance/needs/").content.decode()
+    assert "眉山示例特种气体有限公司" in listing and "成都示例芯片有限公司" not in listing
+    assert _login(fin.users["bank_b"]).get(url).status_code == 200  # 园保贷 was matched too
+    products = officer.get("/matching/finance/").content.decode()
+    assert "成长贷" in products and "园保贷" in products
+
+
+def _import(kind: str, path: Any, who: str) -> str:
+    out = io.StringIO()
+    call_command("import", kind, str(path), "--as", who, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_product_import_is_all_or_nothing_and_for_bank_staff_only(fin: Fin, xlsx: Any) -> None:
+    header = ["产品名称", "类型", "最低额度(元)", "最高额度(元)", "最短期限(月)", "最长期限(月)",
+              "最低年利率(%)", "最高年利率(%)", "政府金融服务项目", "准入条件(JSON)"]  # fmt: skip
+    good = [
+        "壮大贷",
+        "抵质押贷款",
+        "500万元",
+        "3000万元",
+        "12",
+        "60",
+        "3.45",
+        "4.2",
+        "盈创动力",
+        "",
+    ]
+    bad_rate = ["新创贷", "信用贷款", "300000", "3000000", "6", "24", "4.6", "3.9", "", ""]
+    bad_json = ["科创贷", "信用贷款", "300000", "3000000", "6", "24", "3.9", "4.6", "", "{oops"]
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import", "matching-finance-products", str(xlsx(header, [good, bad_rate, bad_json])),
+            "--as", "bank_a_officer", stdout=io.StringIO(), stderr=err,
+        )  # fmt: skip
+    text = err.getvalue()
+    assert "第3行" in text and "最高利率不能低于最低利率" in text
+    assert "第4行" in text and "不是有效的 JSON" in text
+    assert FinanceProduct.objects.count() == 2
+    with pytest.raises(CommandError):
+        _import("matching-finance-products", xlsx(header, [good]), "gaoxin_officer")
+    assert "1" in _import("matching-finance-products", xlsx(header, [good]), "bank_a_officer")
+    made = FinanceProduct.objects.get(name="壮大贷")
+    assert (made.bank, made.amount_min, made.amount_max) == (fin.banks["a"], 5_000_000, 30_000_000)
+    assert made.programme is not None and made.programme.name == "盈创动力"
+
+
+def test_need_import_names_the_row_and_keeps_to_the_region(fin: Fin, xlsx: Any) -> None:
+    header = ["企业", "融资金额(元)", "期限(月)", "用途", "紧急程度"]
+    rows = [
+        ["成都示例芯片有限公司", "500万元", "12", "采购设备", "紧急"],
+        ["眉山示例特种气体有限公司", "100000", "12", "周转", "一般"],
+        ["成都示例贸易有限公司", "12.5", "12", "周转", "一般"],
+    ]
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import", "matching-finance-needs", str(xlsx(header, rows)), "--as", "gaoxin_officer",
+            stdout=io.StringIO(), stderr=err,
+        )  # fmt: skip
+    text = err.getvalue()
+    assert "第3行" in text and "不在本机构所辖地区" in text
+    assert "第4行" in text and "整数元" in text
+    assert not FinancingNeed.objects.exists()
+    _import("matching-finance-needs", xlsx(header, [rows[0]]), "gaoxin_officer")
+    made = FinancingNeed.objects.get()
+    assert (made.amount, made.urgency, made.status) == (5_000_000, "urgent", "registered")
+    assert made.history.count() == 1
