@@ -130,3 +130,49 @@ def test_need_import_names_the_row_and_keeps_to_the_region(fin: Fin, xlsx: Any) 
     made = FinancingNeed.objects.get()
     assert (made.amount, made.urgency, made.status) == (5_000_000, "urgent", "registered")
     assert made.history.count() == 1
+
+
+def test_api_registers_matches_moves_and_hides_needs(fin: Fin, api_client: Any) -> None:
+    officer = api_client(fin.users["gaoxin"])
+    made = officer.post(
+        "/api/v1/matching/finance/needs",
+        data={"enterprise": fin.firms["chip"].pk, "amount": 5_000_000, "term": 12,
+              "purpose": "采购设备", "urgency": "urgent"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert made.status_code == 201, made.content
+    pk = made.json()["id"]
+    bad = officer.post(
+        "/api/v1/matching/finance/needs",
+        data={"enterprise": fin.firms["gas"].pk, "amount": 1, "term": 12, "purpose": "x"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 403
+    moved = officer.post(
+        f"/api/v1/matching/finance/needs/{pk}/actions",
+        data={"action": "match"},
+        content_type="application/json",
+    )
+    assert moved.json()["status"] == "matched"
+    matches = officer.get(f"/api/v1/matching/finance/needs/{pk}/matches").json()
+    assert matches[0]["product"]["name"] == "成长贷" and matches[0]["reasons"]
+    assert matches[0]["product"]["rate_min"] == "3.450"
+    assert matches[0]["conditions"][0]["state"] == "met"
+    wrong = officer.post(
+        f"/api/v1/matching/finance/needs/{pk}/actions",
+        data={"action": "disburse", "amount": 1},
+        content_type="application/json",
+    )
+    assert wrong.status_code == 409
+    bank_b = api_client(fin.users["bank_b"]).get(f"/api/v1/matching/finance/needs/{pk}/matches")
+    assert [m["product"]["name"] for m in bank_b.json()] == ["园保贷"]
+    assert (
+        api_client(fin.users["meishan"]).get(f"/api/v1/matching/finance/needs/{pk}").status_code
+        == 404
+    )
+    assert api_client(fin.users["meishan"]).get("/api/v1/matching/finance/needs").json() == []
+    report = officer.get("/api/v1/matching/finance/figures").json()
+    assert report["total"]["needs"] == 1 and report["total"]["needs_amount"] == 5_000_000
+    assert (
+        len(api_client(fin.users["meishan"]).get("/api/v1/matching/finance/products").json()) == 2
+    )

@@ -326,3 +326,9 @@ def enterprise_policies(request: HttpRequest, enterprise_id: int) -> list[dict[s
         }
         for row in policies.for_enterprise(user, enterprise)
     ]
+
+
+# Financing matchmaking (银企对接): /api/v1/matching/finance/...
+from parklink.matching.api_finance import router as finance_router  # noqa: E402
+
+router.add_router("/finance", finance_router)
