@@ -10,8 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
+from openpyxl import load_workbook
 
 from parklink.matching.models import FinanceProduct, FinancingNeed
+from parklink.matching.services import finance
 from tests.matching.test_finance import Fin, fin, need
 
 __all__ = ["fin"]
@@ -176,3 +178,22 @@ def test_api_registers_matches_moves_and_hides_needs(fin: Fin, api_client: Any) 
     assert (
         len(api_client(fin.users["meishan"]).get("/api/v1/matching/finance/products").json()) == 2
     )
+
+
+def test_export_lists_only_visible_needs_and_own_bank_matches(fin: Fin) -> None:
+    chip = need(fin)
+    finance.match(fin.users["gaoxin"], chip)
+    need(fin, "gas", by="meishan", event=None)
+
+    def rows(user: Any) -> list[tuple[Any, ...]]:
+        response = _login(user).get("/matching/finance/needs.xlsx")
+        assert response.status_code == 200
+        book = load_workbook(io.BytesIO(response.content), read_only=True)
+        return [tuple(r) for r in book.active.iter_rows(min_row=2, values_only=True)]
+
+    officer = rows(fin.users["gaoxin"])
+    assert [r[8] for r in officer] == ["成长贷", "园保贷"]
+    assert officer[0][2] == 5_000_000 and "高新技术企业:满足" in officer[0][11]
+    assert all(r[1] == "成都示例芯片有限公司" for r in officer)
+    bank_b = rows(fin.users["bank_b"])
+    assert [r[8] for r in bank_b] == ["园保贷"]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("finance/", views_finance.products, name="finance-products"),
     path("finance/products/<int:pk>/", views_finance.product_detail, name="finance-product"),
     path("finance/needs/", views_finance.needs, name="finance-needs"),
+    path("finance/needs.xlsx", views_finance.needs_export, name="finance-needs-export"),
     path("finance/needs/new/", views_finance.need_create, name="finance-need-create"),
     path("finance/needs/<int:pk>/", views_finance.need_detail, name="finance-need"),
     path("finance/needs/<int:pk>/edit/", views_finance.need_edit, name="finance-need-edit"),

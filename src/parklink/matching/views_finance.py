@@ -218,3 +218,16 @@ def figures(request: HttpRequest) -> HttpResponse:
         "matching/finance/figures.html",
         {"report": report, "programmes": programmes},
     )
+
+
+@login_required
+def needs_export(request: HttpRequest) -> HttpResponse:
+    """The needs the user may see with their matched products, as .xlsx."""
+    from parklink.matching import exports_finance
+
+    response = HttpResponse(
+        exports_finance.needs_workbook(authenticated(request)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="financing-needs.xlsx"'
+    return response
