@@ -17,7 +17,7 @@ from django.utils import timezone
 from parklink.core import demo
 from parklink.core.registry import DemoContext
 from parklink.kpi.engine import periods
-from parklink.kpi.models import SchemeVersion
+from parklink.kpi.models import Assessment, SchemeVersion, SubjectKind, Target
 from parklink.kpi.services import assess, schemes, targets
 from parklink.projects.models import Project
 
@@ -47,6 +47,14 @@ def load(ctx: DemoContext) -> None:
     for record in records:
         org = demo.require(ctx, "organizations", record["org"])
         for kind, value in record["targets"].items():
+            if Target.objects.filter(
+                organization=org,
+                subject_kind=SubjectKind.ORGANIZATION,
+                period=record["period"],
+                kind=kind,
+                value=Decimal(str(value)),
+            ).exists():
+                continue  # loaded before: a second `parklink demo` changes nothing
             targets.set_target(
                 ctx.admin,
                 org,
@@ -63,6 +71,14 @@ def load(ctx: DemoContext) -> None:
         key = ASSESSMENTS[label]
         latest = SchemeVersion.objects.filter(key=key).order_by("-version").first()
         if latest is None:
+            continue
+        done = set(
+            Assessment.objects.filter(scheme=latest, period=label).values_list(
+                "organization_id", flat=True
+            )
+        )
+        orgs = [org for org in orgs if org.pk not in done]
+        if not orgs:
             continue
         saved = assess.assess(ctx.admin, latest, periods.parse(label), orgs)
         ctx.count("kpi assessments", len(saved))
