@@ -15,6 +15,7 @@ from typing import Any
 
 from parklink.accounts.demo import officer
 from parklink.accounts.models import Organization, OrganizationKind
+from parklink.chains.services import classification
 from parklink.core import demo
 from parklink.core.registry import DemoContext
 from parklink.enterprises.models import Enterprise
@@ -33,6 +34,11 @@ def load(ctx: DemoContext) -> None:
     for kind in ("programme", "bank", "product", "enterprise", "need"):
         for rec in by_kind.get(kind, []):
             globals()[f"_{kind}"](ctx, rec)
+    # Enterprises added after the chains step are placed on the chains now, as the chains step
+    # would on the next load; a second load then finds nothing pending and changes nothing.
+    if classification.pending():
+        summary = classification.classify_registry(changed_only=True)
+        ctx.count("chain assignments", summary.assignments)
 
 
 def _programme(ctx: DemoContext, rec: dict[str, Any]) -> None:
