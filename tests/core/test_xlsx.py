@@ -28,9 +28,14 @@ def read_back(write_only: bool, values: list[object]) -> list[tuple[object, str,
 class TestAppend:
     @pytest.mark.parametrize("write_only", [True, False])
     def test_formula_like_text_is_written_as_quoted_text(self, write_only: bool) -> None:
-        # XML reads a carriage return back as a line feed; the text is otherwise unchanged.
+        # Some openpyxl versions read a carriage return back as a line feed (XML's line-end
+        # handling); the text is otherwise unchanged.
         expected = [(value.replace("\r", "\n"), "s", True) for value in RISKY]
-        assert read_back(write_only, RISKY) == expected
+        found = [
+            (str(v).replace("\r", "\n"), kind, quoted)
+            for v, kind, quoted in read_back(write_only, RISKY)
+        ]
+        assert found == expected
 
     def test_plain_text_numbers_and_blanks_keep_their_types(self) -> None:
         assert read_back(True, ["甲", 12, None]) == [("甲", "s", False), (12, "n", False)]
@@ -45,6 +50,15 @@ class TestCsvText:
         assert [xlsx.csv_text(v) for v in ("甲=1", 5, None)] == ["甲=1", 5, None]
 
 
+# Machine-readable outputs of the file commands: their columns are a contract read back by
+# programs (`chains classify-file`, `positioning compute-file`), written verbatim, not a
+# spreadsheet for people, so no apostrophe is put before text that starts like a formula.
+DATA_FILES = {
+    "chains/classify/files.py",
+    "positioning/management/commands/positioning.py",
+}
+
+
 class TestEveryExportUsesTheHelper:
     def test_no_module_writes_spreadsheet_cells_or_csv_rows_around_it(self) -> None:
         """A new export must go through core.xlsx: no direct cells, CSV writers or workbooks."""
@@ -53,8 +67,11 @@ class TestEveryExportUsesTheHelper:
         for path in SOURCE.rglob("*.py"):
             if path.name == "xlsx.py" and path.parent.name == "core":
                 continue
+            if str(path.relative_to(SOURCE)) in DATA_FILES:
+                continue
             code = path.read_text(encoding="utf-8")
-            if direct.search(code) or ("Workbook(" in code and "core import xlsx" not in code):
+            helper = re.search(r"from parklink\.core(?: import [^\n]*\bxlsx\b|\.xlsx import)", code)
+            if direct.search(code) or ("Workbook(" in code and not helper):
                 offenders.append(str(path.relative_to(SOURCE)))
         assert offenders == []
 
