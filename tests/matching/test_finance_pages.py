@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -197,3 +198,21 @@ def test_export_lists_only_visible_needs_and_own_bank_matches(fin: Fin) -> None:
     assert all(r[1] == "成都示例芯片有限公司" for r in officer)
     bank_b = rows(fin.users["bank_b"])
     assert [r[8] for r in bank_b] == ["园保贷"]
+
+
+def test_admin_lists_only_the_staff_members_visible_needs_and_changes_nothing(fin: Fin) -> None:
+    chip = need(fin)
+    gas = need(fin, "gas", by="meishan", event=None)
+    staff = fin.users["meishan"]
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.add(*Permission.objects.filter(codename__endswith="financingneed"))
+    client = _login(staff)
+    page = client.get("/admin/matching/financingneed/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"/admin/matching/financingneed/{gas.pk}/" in html
+    assert f"/admin/matching/financingneed/{chip.pk}/" not in html
+    assert client.get(f"/admin/matching/financingneed/{chip.pk}/change/").status_code in (302, 404)
+    client.post(f"/admin/matching/financingneed/{gas.pk}/delete/", {"post": "yes"})
+    assert FinancingNeed.objects.filter(pk=gas.pk).exists()
