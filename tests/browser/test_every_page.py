@@ -22,6 +22,7 @@ from parklink.chains.models import ChainTemplate
 from parklink.cobuild.models import Enclave, Run
 from parklink.enterprises.models import Enterprise
 from parklink.intel.models import Document, Item
+from parklink.kpi.models import Assessment
 from parklink.matching.models import Event, Listing, Policy
 from parklink.parks.models import Park, ParkLinkage
 from parklink.positioning.models import Dataset
@@ -134,6 +135,12 @@ def _policy() -> Policy:
     return policy
 
 
+def _assessment() -> Assessment:
+    assessment = Assessment.objects.order_by("pk").first()
+    assert assessment is not None, "the demo assesses its organisations (illustrative targets)"
+    return assessment
+
+
 NAV = "header nav a"
 PAGES = [
     Page("login", lambda: "/login/", ("input[name=username]", "#login-form button"), False),
@@ -216,6 +223,23 @@ PAGES = [
     Page("matchmaking event", lambda: f"/matching/events/{_event().pk}/", ("h1",)),
     Page("policies", lambda: "/matching/policies/", ("h1",)),
     Page("policy", lambda: f"/matching/policies/{_policy().pk}/", ("h1",)),
+    Page("financing", lambda: "/matching/finance/", ("h1",)),
+    Page("financing needs", lambda: "/matching/finance/needs/", ("h1",)),
+    Page("financing figures", lambda: "/matching/finance/figures/", ("h1",)),
+    Page("kpi ranking", lambda: "/kpi/?scheme=city-districts&period=2025Q1", ("h1",)),
+    Page("assessment", lambda: f"/kpi/assessments/{_assessment().pk}/", ("h1",)),
+    Page(
+        "figure projects",
+        lambda: (
+            f"/kpi/orgs/{_assessment().organization_id}/figures/signed_count/"
+            f"?period={_assessment().period}"
+        ),
+        ("h1",),
+    ),
+    Page("schemes", lambda: "/kpi/schemes/", ("h1",)),
+    Page("scheme", lambda: "/kpi/schemes/city-districts/?period=2025Q1", ("h1",)),
+    Page("scheme form", lambda: "/kpi/schemes/new/?from=county-introduced", ("h1", "form")),
+    Page("targets", lambda: "/kpi/targets/", ("h1",)),
 ]
 
 # Charts are ready once each has an ECharts instance and its entry animation has ended.

@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parklink.core.charts import label_text, tooltip_html
+from parklink.core.charts import label_text
 from parklink.core.errors import Forbidden, Invalid, NotFound, ParkLinkError
 from parklink.core.views import authenticated
 from parklink.kpi.engine import periods
@@ -96,8 +96,13 @@ def _trend(
         series.setdefault(row.organization.name, {})[row.period] = float(row.total)
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"type": "scroll", "data": [label_text(name) for name in series]},
-        "grid": {"left": 48, "right": 24, "top": 40, "bottom": 32},
+        "legend": {
+            "type": "scroll",
+            "top": 0,
+            "left": "center",
+            "data": [label_text(name) for name in series],
+        },
+        "grid": {"left": 48, "right": 24, "top": 48, "bottom": 32},
         "xAxis": {"type": "category", "data": labels},
         "yAxis": {"type": "value", "name": label_text(_("得分"))},
         "series": [
@@ -109,10 +114,6 @@ def _trend(
             }
             for name, points in sorted(series.items())
         ],
-        "aria": {
-            "enabled": True,
-            "label": {"description": tooltip_html(_("各机构近几期得分走势"))},
-        },
     }
 
 

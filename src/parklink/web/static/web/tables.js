@@ -1,5 +1,5 @@
-/* ParkLink tables: a table wider than its wrapper scrolls inside `.pl-table-wrap`; such a
-   wrapper must be reachable by keyboard (WCAG 2.1.1, axe "scrollable-region-focusable"), so
+/* ParkLink tables: a table wider than its wrapper scrolls inside `.pl-table-wrap` (and long
+   preformatted text inside its `pre`); such a box must be reachable by keyboard (WCAG 2.1.1, axe "scrollable-region-focusable"), so
    it becomes a focusable, named region whenever it actually overflows, on every page and
    after every htmx swap and resize. */
 (function () {
@@ -27,7 +27,7 @@
 
   function markWithin(root) {
     var scope = root && root.querySelectorAll ? root : document;
-    scope.querySelectorAll(".pl-table-wrap").forEach(mark);
+    scope.querySelectorAll(".pl-table-wrap, pre").forEach(mark);
     if (scope.classList && scope.classList.contains("pl-table-wrap")) mark(scope);
   }
 
