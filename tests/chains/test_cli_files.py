@@ -146,3 +146,18 @@ def test_a_missing_input_or_output_folder_is_refused(tmp_path: Path) -> None:
     source = write(tmp_path / "in.csv", ROWS)
     with pytest.raises(CommandError, match="输出目录"):
         call_command("chains", "classify-file", str(source), "-o", str(tmp_path / "no" / "x.csv"))
+
+
+def test_reading_a_file_puts_the_csv_field_limit_back() -> None:
+    """The csv module's field limit is the whole process's: raised to read long scopes, then
+    restored, so other readers (the import engine's own limits) see what they set."""
+    from parklink.chains.classify import Classifier
+    from parklink.chains.classify.files import classify_stream
+
+    before = csv.field_size_limit()
+    scope = "锂离子电池制造;" + "技术服务、" * 40_000  # longer than the default limit
+    source = io.BytesIO(f"id,name,scope\n1,某某电池有限公司,{scope}\n".encode())
+    target = io.StringIO()
+    summary = classify_stream(source, target, Classifier(shipped().values()))
+    assert summary.enterprises == 1
+    assert csv.field_size_limit() == before

@@ -60,10 +60,16 @@ def _rows_counts() -> dict[Any, int]:
 def clear_demo(before: dict[Any, int]) -> None:
     """Delete every row the demo added (a key above what each table held before it), whatever
     app made it: rows that protect others go once those are gone."""
+    clear_cobuild()
+    _sweep(before)
+    # Deleting a tracked row writes a history row ("-"): a second sweep removes those too.
+    _sweep(before)
+
+
+def _sweep(before: dict[Any, int]) -> None:
     from django.db import IntegrityError, transaction
     from django.db.models import ProtectedError, RestrictedError
 
-    clear_cobuild()
     pending = [model for model in before]
     blockers: dict[Any, set[str]] = {}
     for _round in range(20):

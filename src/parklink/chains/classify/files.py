@@ -25,7 +25,9 @@ from parklink.chains.classify import ACCEPT, Classifier
 REQUIRED = ("id", "name", "scope")
 OPTIONAL = ("industry_code",)
 OUTPUT = ("id", "chain", "segment", "score", "evidence")
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a scope may be long; the stream is not
+# A scope may be long (the stream is not held whole): the csv module's field limit is raised
+# while a file is read and put back afterwards, since it is the whole process's setting.
+LONG_FIELD = min(sys.maxsize, 2**31 - 1)
 
 
 class FileProblem(ValueError):
@@ -77,6 +79,19 @@ def classify_stream(
     progress: Callable[[int, int], None] | None = None,
 ) -> Summary:
     """Read enterprises from `source`, write assignments to `target`; `progress(bytes, rows)`."""
+    previous = csv.field_size_limit(LONG_FIELD)
+    try:
+        return _classify_stream(source, target, classifier, progress)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _classify_stream(
+    source: BinaryIO,
+    target: TextIO,
+    classifier: Classifier,
+    progress: Callable[[int, int], None] | None,
+) -> Summary:
     lines = _Lines(source)
     reader = csv.reader(lines)
     try:
