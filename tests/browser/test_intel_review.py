@@ -12,16 +12,7 @@ from parklink.accounts.models import Organization, User
 from parklink.intel.models import Item
 from parklink.projects.models import Project
 from parklink.regions.models import Region
-from tests.browser.conftest import (
-    _reference_data_survives_flushes,
-    browser,
-    login,
-    page,
-    server,
-)
 from tests.intel.conftest import ARTICLE
-
-__all__ = ["_reference_data_survives_flushes", "browser", "login", "page", "server"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
