@@ -102,13 +102,16 @@ def industry_space(
             if phi[i, j] > 0 and i != j:
                 edges.add((min(i, j), max(i, j)))
     has, lacks = labels
+    x, y = _spectral_layout(phi, edges)
     nodes = [
         {
             "name": f"{code} {names.get(code, '')}".strip(),
             "category": 0 if code in present else 1,
             "symbolSize": 14 if code in present else 8,
+            "x": x[index],
+            "y": y[index],
         }
-        for code in industries
+        for index, code in enumerate(industries)
     ]
     links = [
         {
@@ -125,9 +128,14 @@ def industry_space(
         "series": [
             {
                 "type": "graph",
-                "layout": "force",
+                # Positions computed here (deterministic, the same on every visit); ECharts fits
+                # them into the box below the legend.
+                "layout": "none",
+                "top": 40,
+                "bottom": 12,
+                "left": 12,
+                "right": 12,
                 "roam": True,
-                "force": {"repulsion": 120, "edgeLength": [20, 80]},
                 "categories": [
                     {"name": label_text(has), "itemStyle": {"color": PALETTE[1]}},
                     {"name": label_text(lacks), "itemStyle": {"color": MUTED}},
@@ -137,3 +145,25 @@ def industry_space(
             }
         ],
     }
+
+
+def _spectral_layout(phi: Any, edges: set[tuple[int, int]]) -> tuple[list[float], list[float]]:
+    """Two coordinates per industry from the drawn network's Laplacian (its second and third
+    eigenvectors): strongly linked industries sit close together; scaled to 0..1000."""
+    import numpy as np
+    from scipy.linalg import eigh
+
+    n = phi.shape[0]
+    weights = np.zeros((n, n))
+    for i, j in edges:
+        weights[i, j] = weights[j, i] = phi[i, j]
+    laplacian = np.diag(weights.sum(axis=1)) - weights
+    if n < 3:
+        return [float(i) * 1000.0 for i in range(n)], [500.0] * n
+    _values, vectors = eigh(laplacian, subset_by_index=[1, 2])
+    coords = []
+    for column in (vectors[:, 0], vectors[:, 1]):
+        low, high = float(column.min()), float(column.max())
+        span = high - low or 1.0
+        coords.append([round((float(v) - low) / span * 1000.0, 2) for v in column])
+    return coords[0], coords[1]
