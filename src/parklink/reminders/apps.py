@@ -1,0 +1,17 @@
+"""The reminders app's config: where its pages live and what it adds to the registry."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from parklink.core.apps import ParkLinkAppConfig
+from parklink.core.registry import Registry
+
+
+class RemindersConfig(ParkLinkAppConfig):
+    default = True
+    name = "parklink.reminders"
+    verbose_name = _("提醒")
+
+    def register(self, registry: Registry) -> None:
+        pass
