@@ -1,7 +1,8 @@
 """The one registry every app fills in its AppConfig; core and web read it and name no app.
 
 An app contributes typed entries (demo steps, tabular kinds, search providers, dashboard cards,
-navigation items, panels and list columns on other apps' pages, visibility scopes) from its
+navigation items, panels and list columns on other apps' pages, visibility scopes, reminder
+sources, attachable records) from its
 `ParkLinkAppConfig.register` hook. Readers ask the registry, never the app, so a new app is added
 by writing the app and its `register`, without editing core, web, `urls.py` or `api.py`.
 """
@@ -206,6 +207,57 @@ class VisibilityScope:
     visible: Callable[[Any], QuerySet[Any]]
 
 
+@dataclass(frozen=True)
+class DueItem:
+    """One thing due or overdue for someone: what a reminder source reports.
+
+    `kind` is the source's key (users mute reminders by kind); `key` tells this item apart
+    within its kind (a milestone's or problem's id) so a digest can say what is new since the
+    last one; `responsible` are the ids of the users it is for (owner, leader, …).
+    """
+
+    kind: str
+    key: str
+    title: str
+    reason: str
+    url: str
+    due: Any = None  # datetime.date | None
+    severity: str = "warning"  # "info" | "warning" | "danger"
+    responsible: tuple[int, ...] = ()
+    organization_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ReminderSource:
+    """Something that can fall due (overdue milestones, problems, follow-ups, red projects).
+
+    `collect(today)` yields every item due on `today` across the installation; the reminders
+    app routes each to its `responsible` users, the attention list and the digests.
+    """
+
+    key: str
+    label: Any
+    collect: Callable[[Any], Iterator[DueItem] | Sequence[DueItem]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Attachable:
+    """A model whose records carry attachments (agreements, photos, vouchers…).
+
+    `visible(user)` is the queryset of records the user may see (the attachment is shown to
+    exactly those users); `can_change(user, record)` says who may add or remove files;
+    `url(record)` is the record's page.
+    """
+
+    model: str
+    label: Any
+    visible: Callable[[Any], QuerySet[Any]]
+    can_change: Callable[[Any, Any], bool]
+    url: Callable[[Any], str]
+    order: int = 100
+
+
 class Section(Generic[Entry]):
     """The entries of one type, keyed and kept in registration order."""
 
@@ -269,6 +321,8 @@ class Registry:
         self.panels: Section[Panel] = Section("panel", lambda e: f"{e.target}:{e.slot}:{e.key}")
         self.columns: Section[ListColumn] = Section("list column", lambda e: f"{e.target}:{e.key}")
         self.scopes: Section[VisibilityScope] = Section("visibility scope", lambda e: e.model)
+        self.reminders: Section[ReminderSource] = Section("reminder source", lambda e: e.key)
+        self.attachables: Section[Attachable] = Section("attachable", lambda e: e.model)
 
     # ------------------------------------------------------------ readers
 
