@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +157,22 @@ class Project(PinyinSearchable, OwnedModel):
     )
     floor_area_m2 = models.DecimalField(
         _("建筑面积(平方米)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    latitude = models.DecimalField(
+        _("纬度"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     remarks = models.TextField(_("备注"), blank=True)
     maturity = models.CharField(_("成熟度"), max_length=1, choices=Maturity.choices, blank=True)
