@@ -153,30 +153,40 @@ def main(argv: list[str]) -> int:
     count = int(argv[0]) if argv else 10_000
     articles = [article(i) for i in range(count)]
     chars = sum(len(a) for a in articles)
-    from parklink.intel.extract import extract
+    from parklink.intel.extract import extract, ner
 
     start = time.perf_counter()
     extract(articles[0])
     warm = time.perf_counter() - start
-    results = []
-    for organisations in (False, True):
+    extract(articles[0], organisations=True)  # load the tagger's model outside the timing
+    ner.clear_memo()
+    passes = [
+        ("engine", False, False),
+        ("with the LAC tagger, every article new to it", True, True),
+        ("with the LAC tagger", True, False),
+    ]
+    rates: list[float] = []
+    for label, organisations, forget in passes:
+        ner.clear_memo()
         start, cpu_start = time.perf_counter(), time.process_time()
         projects = 0
         for text in articles:
+            if forget:
+                ner.clear_memo()
             projects += len(extract(text, organisations=organisations).projects)
         wall = time.perf_counter() - start
         seconds = time.process_time() - cpu_start  # CPU time: per core, whatever else runs
         rate = count / seconds
-        results.append(rate)
+        rates.append(rate)
         verdict = "ok" if rate >= TARGET else f"BELOW target {TARGET}"
-        label = "with the LAC tagger" if organisations else "engine"
+        ratio = f"; {rate / rates[0]:.2f} × the engine's rate in this run" if rates[1:] else ""
         print(
             f"intel extract ({label}): {count} articles ({chars / count:.0f} chars on average) "
             f"in {seconds:.2f} CPU s ({wall:.2f} s wall): {rate:.0f} articles/s per core "
-            f"({verdict}), {chars / seconds / 1e6:.2f} M chars/s, {projects} projects; "
+            f"({verdict}{ratio}), {chars / seconds / 1e6:.2f} M chars/s, {projects} projects; "
             f"first call {warm * 1000:.0f} ms; peak memory {_high_water_mb():.0f} MB"
         )
-    return 0 if results[0] >= TARGET else 1
+    return 0 if rates[0] >= TARGET and rates[-1] >= TARGET else 1
 
 
 if __name__ == "__main__":

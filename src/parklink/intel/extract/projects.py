@@ -448,7 +448,7 @@ def build(
             clause = _comma_clause(text, _part(text, sentence, start), start)
             ctx.claimed.append((clause[0], clause[1], key))
             ctx.named.append((start, end, key))
-    result: list[ExtractedProject] = []
+    selected: list[_Project] = []
     for key in order:
         record = projects[key]
         if not record.amounts and record.stage is None:
@@ -457,8 +457,39 @@ def build(
             a.is_investment for a in record.amounts
         ):
             continue  # a park or building named in passing, not a project the article reports
-        result.append(_finish(record, ctx, article_place))
+        selected.append(record)
+    enterprises_of = [_companies(record, ctx) for record in selected]
+    if ctx.organisations:
+        _tag_unnamed(selected, enterprises_of, ctx)
+    result = [
+        _finish(record, ctx, article_place, companies)
+        for record, companies in zip(selected, enterprises_of, strict=True)
+    ]
     return tuple(result), tuple(totals)
+
+
+def _tag_unnamed(selected: list[_Project], found: list[dict[str, Field]], ctx: _Context) -> None:
+    """No company name around a project: ask the tagger about its name, then (unless it is an
+    item of a list, whose clause names the other items) its clause. Each round asks about all
+    the article's projects still without an enterprise at once."""
+    pending: list[tuple[_Project, dict[str, Field], list[tuple[int, int]]]] = []
+    for record, companies in zip(selected, found, strict=True):
+        if companies:
+            continue
+        start, _end = record.mentions[0]
+        sentence = next((s for s in record.sentences if s[0] <= start < s[1]), record.sentences[0])
+        windows = [(record.name.start, record.name.end)]
+        if record.name.how != "list":
+            windows.append(_part(ctx.text, sentence, start))
+        pending.append((record, companies, windows))
+    while pending:
+        answers = ner.organisations_many([ctx.text[w[0][0] : w[0][1]] for _, _, w in pending])
+        later = []
+        for (record, companies, windows), answer in zip(pending, answers, strict=True):
+            _tag_organisations(ctx.text, record, windows[0], ctx, companies, answer)
+            if not companies and len(windows) > 1:
+                later.append((record, companies, windows[1:]))
+        pending = later
 
 
 def _merge_title_mentions(text: str, projects: dict[str, _Project], order: list[str]) -> None:
@@ -585,17 +616,9 @@ def _article_place(text: str, title: str, ctx: _Context) -> tuple[places.Hit, st
     return places.resolve(head_hits, ctx.hits)
 
 
-def _finish(
-    record: _Project, ctx: _Context, article_place: tuple[places.Hit, str] | None
-) -> ExtractedProject:
+def _companies(record: _Project, ctx: _Context) -> dict[str, Field]:
+    """Enterprises: company names in the clause groups of the project's sentences."""
     text = ctx.text
-    first_sentence = record.sentences[0]
-    name = Field(
-        record.name.text,
-        _span(text, record.name.start, record.name.end),
-        _span(text, *first_sentence),
-    )
-    # Enterprises: company names in the clause groups of the project's sentences.
     companies: dict[str, Field] = {}
     # The narrowest window that names a company wins: the comma clause of a mention (a list
     # "A项目投资X,B项目投资Y" gives each its own), then its clause group, then the figures'.
@@ -629,18 +652,22 @@ def _finish(
                     )
         if companies:
             break
-    if not companies and ctx.organisations:
-        # No company name around it: ask the tagger about the name, then (unless it is an item
-        # of a list, whose clause names the other items) its clause.
-        start, _end = record.mentions[0]
-        sentence = next((s for s in record.sentences if s[0] <= start < s[1]), first_sentence)
-        windows = [(record.name.start, record.name.end)]
-        if record.name.how != "list":
-            windows.append(_part(text, sentence, start))
-        for window in windows:
-            _tag_organisations(text, record, window, ctx, companies)
-            if companies:
-                break
+    return companies
+
+
+def _finish(
+    record: _Project,
+    ctx: _Context,
+    article_place: tuple[places.Hit, str] | None,
+    companies: dict[str, Field],
+) -> ExtractedProject:
+    text = ctx.text
+    first_sentence = record.sentences[0]
+    name = Field(
+        record.name.text,
+        _span(text, record.name.start, record.name.end),
+        _span(text, *first_sentence),
+    )
     place_field, adcode, park_field = _place(record, ctx, article_place)
     sector = _sector(text, record)
     stage, stage_date = "unknown", None
@@ -764,11 +791,13 @@ def _tag_organisations(
     window: tuple[int, int],
     ctx: _Context,
     companies: dict[str, Field],
+    answer: list[tuple[int, int, str]],
 ) -> None:
-    """Add the organisations the LAC tagger finds in `window` (not mere place names)."""
+    """Add the organisations the LAC tagger found in `window` (`answer`, offsets within the
+    window), not mere place names."""
     sentence = next((s for s in record.sentences if s[0] <= window[0] < s[1]), window)
     own = record.key
-    for org_start, org_end, org in ner.organisations(text[window[0] : window[1]]):
+    for org_start, org_end, org in answer:
         start, end = window[0] + org_start, window[0] + org_end
         if any(a < end and start < b for a, b, key in ctx.named if key != own):
             continue  # inside another project's name: that project's enterprise, not this one's
