@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from parklink.core.demo import load_demo
-from parklink.kpi.models import Assessment, SchemeVersion, Target
+from parklink.kpi.models import (
+    Assessment,
+    HelpRequest,
+    SchemeVersion,
+    Survey,
+    SurveyRecipient,
+    Target,
+)
+from parklink.kpi.services import surveys
 
 
 @pytest.mark.django_db
@@ -23,6 +31,37 @@ def test_demo_assesses_the_demo_organisations() -> None:
     assert dege.figures["signed_count"] == "5"
     assert dege.scheme.illustrative and dege.result["items"]
     assert Assessment.objects.filter(period="2024Q4", scheme__key="county-introduced").exists()
+    _the_resumption_survey_reproduces_the_article()
     # Loading again changes nothing.
+    counts = _counts()
     load_demo()
     assert SchemeVersion.objects.count() == 3
+    assert _counts() == counts
+
+
+def _counts() -> tuple[int, ...]:
+    return (
+        Target.objects.count(),
+        Assessment.objects.count(),
+        Survey.objects.count(),
+        SurveyRecipient.objects.count(),
+        HelpRequest.objects.count(),
+    )
+
+
+def _the_resumption_survey_reproduces_the_article() -> None:
+    """德阳高新区: 350余家 resumed, 96%, 100% for 规上 and key projects; answers illustrative."""
+    survey = Survey.objects.get(owner__name="德阳高新区管委会")
+    assert survey.illustrative and "350余家" in survey.source_note
+    found = surveys.rates(survey)
+    resumed = found[("all", "resumption")]
+    assert len(resumed.counted) > 350
+    assert f"{resumed.value * 100:.0f}" == "96"
+    assert found[("above_scale", "resumption")].value == 1
+    assert found[("key_projects", "resumption")].value == 1
+    assert found[("key_projects", "resumption")].base  # not an empty group
+    assert not survey.recipients.filter(illustrative=False).exists()
+    # The article's own firms are among the recipients, and all of them resumed.
+    real = survey.recipients.exclude(enterprise=None)
+    assert real.exists() and not real.exclude(status__in=["resumed", "partial"]).exists()
+    assert HelpRequest.objects.filter(survey=survey, illustrative=True).exists()

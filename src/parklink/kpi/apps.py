@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
-from parklink.core.registry import DemoStep, NavItem, Registry, TabularKind, VisibilityScope
+from parklink.core.registry import (
+    DemoStep,
+    NavItem,
+    Registry,
+    ReminderSource,
+    TabularKind,
+    VisibilityScope,
+)
 
 
 class KpiConfig(ParkLinkAppConfig):
@@ -18,6 +27,7 @@ class KpiConfig(ParkLinkAppConfig):
         _register_scopes(registry)
         _register_data(registry)
         _register_pages(registry)
+        _register_reminders(registry)
         _register_demo(registry)
 
 
@@ -47,7 +57,22 @@ def _register_data(registry: Registry) -> None:
 
 
 def _register_pages(registry: Registry) -> None:
-    registry.navigation.add(NavItem("kpi", _("考核"), "kpi:ranking", order=60))
+    registry.navigation.add(
+        NavItem("kpi", _("考核"), "kpi:ranking", order=60, group=("kpi", _("绩效")))
+    )
+
+
+def _register_reminders(registry: Registry) -> None:
+    """诉求 (requests for help raised in surveys) not resolved by their deadline."""
+
+    def collect(day: Any) -> Any:
+        from parklink.kpi.services.surveys import overdue_help
+
+        return overdue_help(day)
+
+    registry.reminders.add(
+        ReminderSource("kpi-help-requests", _("逾期未办结的企业诉求"), collect, order=60)
+    )
 
 
 def _register_demo(registry: Registry) -> None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from parklink.core import demo
 from parklink.core.registry import DemoContext
+from parklink.kpi import demo_surveys
 from parklink.kpi.engine import periods
 from parklink.kpi.models import Assessment, SchemeVersion, SubjectKind, Target
 from parklink.kpi.services import assess, schemes, targets
@@ -39,6 +40,11 @@ def _on_ledger_since_signing(org_ids: list[int]) -> None:
 
 
 def load(ctx: DemoContext) -> None:
+    _load_assessments(ctx)
+    demo_surveys.load(ctx)
+
+
+def _load_assessments(ctx: DemoContext) -> None:
     for version in schemes.load_shipped():
         if version.version == 1 and version.assessments.count() == 0:
             ctx.count("kpi schemes")

@@ -214,3 +214,29 @@ class Finding(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.project} {self.get_kind_display()}"
+
+
+from parklink.kpi.models_surveys import (  # noqa: E402  (the models of the surveys part)
+    Audience,
+    HelpRequest,
+    HelpStatus,
+    Survey,
+    SurveyKind,
+    SurveyRecipient,
+)
+
+__all__ = [
+    "Assessment",
+    "Audience",
+    "Finding",
+    "FindingKind",
+    "HelpRequest",
+    "HelpStatus",
+    "PeriodKind",
+    "SchemeVersion",
+    "SubjectKind",
+    "Survey",
+    "SurveyKind",
+    "SurveyRecipient",
+    "Target",
+]

@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 
 from parklink.accounts.models import Organization, User
 from parklink.core.errors import NotFound
-from parklink.kpi.models import Assessment, Finding, SchemeVersion, Target
+from parklink.kpi.models import (
+    Assessment,
+    Finding,
+    HelpRequest,
+    SchemeVersion,
+    Survey,
+    SurveyRecipient,
+    Target,
+)
 
 
 def below_q(org: Organization, prefix: str = "") -> Q:
@@ -78,9 +86,37 @@ def visible_findings(user: User) -> QuerySet[Finding]:
     return Finding.objects.filter(project__in=visible_projects(user).values("pk"))
 
 
+def visible_surveys(user: User) -> QuerySet[Survey]:
+    """Surveys of the user's organisation and of the organisations below it.
+
+    Answers (orders, workforce, problems) are confidential to the surveying organisation and
+    those above it: an organisation outside never reads them.
+    """
+    if user.is_superuser:
+        return Survey.objects.all()
+    if user.organization is None:
+        return Survey.objects.none()
+    return Survey.objects.filter(below_q(user.organization, "owner__"))
+
+
+def visible_recipients(user: User) -> QuerySet[SurveyRecipient]:
+    return SurveyRecipient.objects.filter(survey__in=visible_surveys(user).values("pk"))
+
+
+def visible_help_requests(user: User) -> QuerySet[HelpRequest]:
+    if user.is_superuser:
+        return HelpRequest.objects.all()
+    if user.organization is None:
+        return HelpRequest.objects.none()
+    return HelpRequest.objects.filter(below_q(user.organization, "owner__"))
+
+
 SCOPES: dict[str, Any] = {
     "kpi.target": visible_targets,
     "kpi.assessment": visible_assessments,
     "kpi.schemeversion": visible_schemes,
     "kpi.finding": visible_findings,
+    "kpi.survey": visible_surveys,
+    "kpi.surveyrecipient": visible_recipients,
+    "kpi.helprequest": visible_help_requests,
 }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from parklink.kpi import views
+from parklink.kpi import views, views_surveys
 
 app_name = "kpi"
 
@@ -15,4 +15,30 @@ urlpatterns = [
     path("schemes/new/", views.scheme_edit, name="scheme_edit"),
     path("schemes/<slug:key>/", views.scheme_detail, name="scheme"),
     path("targets/", views.target_list, name="targets"),
+    path("surveys/", views_surveys.survey_list, name="surveys"),
+    path("surveys/new/", views_surveys.survey_new, name="survey_new"),
+    path("surveys/<int:pk>/", views_surveys.survey_detail, name="survey"),
+    path(
+        "surveys/<int:pk>/recipients/",
+        views_surveys.add_recipients,
+        name="survey_recipients",
+    ),
+    path(
+        "surveys/<int:pk>/rates/<str:group>/<str:rate>/",
+        views_surveys.rate_behind,
+        name="survey_rate",
+    ),
+    path(
+        "surveys/<int:pk>/recipients/<int:rid>/answer/",
+        views_surveys.answer,
+        name="survey_answer",
+    ),
+    path(
+        "surveys/<int:pk>/recipients/<int:rid>/link/",
+        views_surveys.issue_link,
+        name="survey_issue_link",
+    ),
+    path("s/<str:token>/", views_surveys.survey_link, name="survey_link"),
+    path("help/", views_surveys.help_list, name="helps"),
+    path("help/<int:pk>/", views_surveys.help_detail, name="help"),
 ]

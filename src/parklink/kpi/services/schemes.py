@@ -32,12 +32,16 @@ def parse_text(text: str) -> Any:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark is not None else ""
-        raise Invalid.on(
-            "text",
-            _("YAML 格式错误%(where)s:%(reason)s")
-            % {"where": where, "reason": getattr(exc, "problem", exc)},
-        ) from exc
+        reason = getattr(exc, "problem", None) or str(exc)
+        if mark is None:
+            message = _("YAML 格式错误:%(reason)s") % {"reason": reason}
+        else:
+            message = _("YAML 格式错误(第%(line)d行第%(column)d列):%(reason)s") % {
+                "line": mark.line + 1,
+                "column": mark.column + 1,
+                "reason": reason,
+            }
+        raise Invalid.on("text", message) from exc
 
 
 def read_document(document: Any) -> Scheme:
