@@ -10,7 +10,7 @@ import os
 import sys
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -305,6 +305,53 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Attachments (docs/attachments.md): the largest file accepted, and the kinds of file accepted,
+# named by what their bytes are sniffed as (pdf, ofd, docx, xlsx, pptx, doc, xls, ppt, jpeg,
+# png, gif, webp, txt, csv, zip); HTML, SVG and programs are refused whatever this says.
+PARKLINK_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("PARKLINK_ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024))
+)
+PARKLINK_ATTACHMENT_TYPES = env_list("PARKLINK_ATTACHMENT_TYPES") or [
+    *("pdf", "ofd", "docx", "xlsx", "pptx", "doc", "xls", "ppt"),
+    *("jpeg", "png", "gif", "webp", "txt", "csv"),
+]
+
+# Reminders (docs/reminders.md): digests by email through Django's email backends. Empty: the
+# console backend (development: printed, nothing sent); smtp://USER:PASSWORD@HOST:PORT
+# (STARTTLS with ?tls=1) or smtps://USER:PASSWORD@HOST:PORT (TLS from the start) sends them.
+PARKLINK_EMAIL_URL = os.environ.get("PARKLINK_EMAIL_URL", "")
+
+
+def email_backend(url: str) -> dict[str, object]:
+    """EMAIL_* settings from PARKLINK_EMAIL_URL (user and password percent-encoded)."""
+    if not url:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"PARKLINK_EMAIL_URL must be empty, smtp://… or smtps://…, not {parts.scheme}://…"
+        )
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "EMAIL_USE_TLS": parts.scheme == "smtp" and query.get("tls") in {"1", "true", "yes"},
+        "EMAIL_TIMEOUT": 20,
+    }
+
+
+globals().update(email_backend(PARKLINK_EMAIL_URL))
+DEFAULT_FROM_EMAIL = os.environ.get("PARKLINK_EMAIL_FROM", "ParkLink <noreply@localhost>")
+# The address links in digests and robot messages start with (`parklink demo` names it too).
+PARKLINK_SITE_URL = os.environ.get("PARKLINK_URL", "http://127.0.0.1:8000/")
+# Seconds a group robot's webhook (WeCom, DingTalk) may take to answer before the delivery
+# counts as failed (it is tried again on the next run).
+PARKLINK_WEBHOOK_TIMEOUT = int(os.environ.get("PARKLINK_WEBHOOK_TIMEOUT", "10"))
 
 # Shared state: Django's cache (sessions, throttling counters, cached aggregates).
 # PARKLINK_CACHE_URL: empty or locmem:// = this process only (one process, development);

@@ -31,6 +31,9 @@ class ProjectsConfig(ParkLinkAppConfig):
         _register_columns(registry)
         _register_search_and_scopes(registry)
         _register_data(registry)
+        from parklink.projects import attachables  # files on projects and funds entries
+
+        attachables.register(registry)
 
 
 def _register_dashboard(registry: Registry) -> None:

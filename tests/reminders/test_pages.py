@@ -1,0 +1,75 @@
+"""我的提醒, 提醒设置, 群机器人 and the home page's card."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from parklink.accounts.models import User
+from parklink.reminders import services
+from parklink.reminders.models import Webhook
+from tests.reminders.conftest import KIND, Source
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_my_reminders_and_the_dashboard_card_show_the_users_items(
+    source: Source, people: dict[str, User]
+) -> None:
+    amy = people["amy"]
+    source.items = [{"key": 7, "to": [amy.pk], "title": "节点逾期"}]
+    client = logged_in(amy)
+    page = client.get("/reminders/").content.decode()
+    assert "节点逾期" in page and 'data-reminder="test-overdue:7"' in page
+    home = client.get("/").content.decode()
+    assert 'id="my-reminders"' in home and "节点逾期" in home
+    other = logged_in(people["bo"]).get("/").content.decode()
+    assert "节点逾期" not in other
+
+
+def test_settings_mute_a_kind(source: Source, people: dict[str, User]) -> None:
+    amy = people["amy"]
+    source.items = [{"key": 7, "to": [amy.pk], "title": "节点逾期"}]
+    client = logged_in(amy)
+    form = client.get("/reminders/settings/").content.decode()
+    assert "测试逾期事项" in form
+    response = client.post(
+        "/reminders/settings/", {"muted": [KIND], "email_digest": "on", "language": "en"}
+    )
+    assert response.status_code == 302
+    assert services.preference(amy).muted == [KIND]
+    page = client.get("/reminders/").content.decode()
+    assert "节点逾期" not in page and "data-muted" in page
+
+
+def test_robots_page_is_for_organisation_admins(people: dict[str, User]) -> None:
+    assert logged_in(people["amy"]).get("/reminders/webhooks/").status_code == 403
+    admin = logged_in(people["admin"])
+    assert admin.get("/reminders/webhooks/").status_code == 200
+    response = admin.post(
+        "/reminders/webhooks/",
+        {
+            "name": "招商群",
+            "kind": "dingtalk",
+            "url": "https://oapi.dingtalk.com/robot/send?access_token=x",
+            "secret": "SECx",
+            "language": "zh-hans",
+        },
+    )
+    assert response.status_code == 302
+    robot = Webhook.objects.get()
+    assert robot.organization == people["admin"].organization
+    page = admin.get("/reminders/webhooks/").content.decode()
+    assert "招商群" in page and "SECx" not in page
+    assert (
+        logged_in(people["other"]).post(f"/reminders/webhooks/{robot.pk}/delete/").status_code
+        == 403
+    )
+    assert admin.post(f"/reminders/webhooks/{robot.pk}/delete/").status_code == 302
+    assert not Webhook.objects.exists()
