@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -73,3 +75,24 @@ def test_robots_page_is_for_organisation_admins(people: dict[str, User]) -> None
     )
     assert admin.post(f"/reminders/webhooks/{robot.pk}/delete/").status_code == 302
     assert not Webhook.objects.exists()
+
+
+def test_the_api_lists_the_users_reminders(
+    source: Source, people: dict[str, User], api_client: Any
+) -> None:
+    source.items = [{"key": 7, "to": [people["amy"].pk], "title": "节点逾期"}]
+    body = api_client(people["amy"]).get("/api/v1/reminders/").json()
+    assert [item["key"] for item in body["items"]] == ["7"] and body["muted"] == 0
+    assert api_client(people["bo"]).get("/api/v1/reminders/").json()["items"] == []
+
+
+def test_scopes_keep_digests_and_robots_to_their_owners(people: dict[str, User]) -> None:
+    from parklink.core.registry import registry
+    from parklink.reminders.models import Digest
+
+    Digest.objects.create(user=people["amy"], day="2025-06-02", status="sent")
+    services.add_webhook(people["admin"], name="群", kind="wecom", url="https://q.example/x")
+    assert registry.visible(Digest, people["amy"]).count() == 1
+    assert registry.visible(Digest, people["bo"]).count() == 0
+    assert registry.visible(Webhook, people["admin"]).count() == 1
+    assert registry.visible(Webhook, people["amy"]).count() == 0

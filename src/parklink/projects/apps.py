@@ -31,9 +31,10 @@ class ProjectsConfig(ParkLinkAppConfig):
         _register_columns(registry)
         _register_search_and_scopes(registry)
         _register_data(registry)
-        from parklink.projects import attachables  # files on projects and funds entries
+        from parklink.projects import attachables, reminder_colours  # files; yellow/red
 
         attachables.register(registry)
+        reminder_colours.register(registry)
 
 
 def _register_dashboard(registry: Registry) -> None:
