@@ -15,6 +15,7 @@ from parklink.core.errors import Invalid, NotFound
 from parklink.enterprises.models import Enterprise
 from parklink.parks.models import Park
 from parklink.projects import services
+from parklink.projects.api_outputs import router as outputs_router
 from parklink.projects.models import Milestone, Project, StageTransition
 from parklink.projects.queries import (
     ProjectFilters,
@@ -44,6 +45,8 @@ from parklink.projects.schemas import (
 from parklink.regions.services import require_region
 
 router = Router(tags=["projects"])
+# The ledger file, a project's brief and the map's points (projects/api_outputs.py).
+router.add_router("", outputs_router)
 
 
 def _changes(data: dict[str, Any]) -> dict[str, Any]:

@@ -31,6 +31,7 @@ class ProjectsConfig(ParkLinkAppConfig):
         _register_columns(registry)
         _register_search_and_scopes(registry)
         _register_data(registry)
+        _register_outputs(registry)
         from parklink.projects import attachables, reminder_colours  # files; yellow/red
 
         attachables.register(registry)
@@ -154,3 +155,22 @@ def _register_data(registry: Registry) -> None:
             after=("regions", "organizations", "parks", "enterprises"),
         )
     )
+
+
+def _register_outputs(registry: Registry) -> None:
+    """The ledger (项目台账) as `parklink export project-ledger`, and the map in the navigation."""
+    from parklink.projects import ledger
+
+    registry.tabular.add(
+        TabularKind(
+            "project-ledger",
+            _("项目台账"),
+            noun_zh="个项目",
+            noun_en="project(s)",
+            exporter=ledger.export_from_options,
+            export_arguments=ledger.export_arguments,
+            list_url_name="projects:list",
+            order=23,
+        )
+    )
+    registry.navigation.add(NavItem("map", _("地图"), "projects:map", order=12))

@@ -15,6 +15,7 @@ from parklink.accounts.models import Organization, User
 from parklink.core.forms import WanField
 from parklink.core.money import in_unit, to_yuan
 from parklink.enterprises.models import Enterprise
+from parklink.parks.coordinates import clean_coordinates, coordinate_field
 from parklink.parks.models import Park
 from parklink.projects.ageing import Colour
 from parklink.projects.models import (
@@ -202,6 +203,8 @@ class ProjectForm(forms.ModelForm):
     phase_investment_wan = WanField(label=_("一期投资"), required=False)
     expected_annual_revenue_wan = WanField(label=_("达产年销售收入/产值"), required=False)
     expected_annual_tax_wan = WanField(label=_("达产年税收"), required=False)
+    longitude = coordinate_field("longitude")
+    latitude = coordinate_field("latitude")
     tags = forms.ModelMultipleChoiceField(
         label=_("标签"),
         required=False,
@@ -304,6 +307,7 @@ class ProjectForm(forms.ModelForm):
         cleaned = super().clean() or {}
         for name, message in check_amounts(self.yuan()).items():
             self.add_error(f"{name}_wan", message)
+        clean_coordinates(self)
         return cleaned
 
     def service_fields(self) -> dict[str, Any]:

@@ -2,13 +2,18 @@
 
 from django.urls import path
 
-from parklink.projects import views
+from parklink.projects import views, views_outputs
 
 app_name = "projects"
 
 urlpatterns = [
     path("", views.project_list, name="list"),
     path("export/", views.project_export, name="export"),
+    path("ledger/", views_outputs.ledger_page, name="ledger"),
+    path("ledger/export/", views_outputs.ledger_export, name="ledger_export"),
+    path("map/", views_outputs.map_page, name="map"),
+    path("map/data/", views_outputs.map_json, name="map_data"),
+    path("<int:pk>/brief.pdf", views_outputs.brief_pdf, name="brief"),
     path("new/", views.project_create, name="create"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),

@@ -14,6 +14,7 @@ from parklink.accounts.models import Organization
 from parklink.core.forms import ServiceModelForm, set_choices
 from parklink.core.money import WAN
 from parklink.core.registry import registry
+from parklink.parks.coordinates import clean_coordinates, coordinate_field
 from parklink.parks.models import Park, ParkKind
 from parklink.regions.forms import RegionField
 
@@ -63,6 +64,8 @@ class ParkForm(ServiceModelForm):
     owner = forms.ModelChoiceField(
         label=_("所属机构"), queryset=Organization.objects.none(), required=False
     )
+    longitude = coordinate_field("longitude")
+    latitude = coordinate_field("latitude")
 
     field_aliases: ClassVar[Mapping[str, str]] = {
         "carrier_built_m2": "carrier_built_wan",
@@ -82,6 +85,8 @@ class ParkForm(ServiceModelForm):
             "planned_area_mu",
             "available_land_mu",
             "description",
+            "longitude",
+            "latitude",
         )
         widgets: ClassVar[dict[str, Any]] = {
             "established": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -108,6 +113,11 @@ class ParkForm(ServiceModelForm):
             owner.required = not self.instance.pk
         else:
             del self.fields["owner"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        clean_coordinates(self)
+        return cleaned
 
     def service_fields(self) -> dict[str, Any]:
         """The cleaned values as the park services take them (carriers back in m²)."""

@@ -14,6 +14,7 @@ from parklink.accounts.services import ensure_can_write
 from parklink.core import dates
 from parklink.core.columns import column_problems
 from parklink.core.errors import Duplicate, Invalid
+from parklink.parks.coordinates import coordinate_problems
 from parklink.parks.models import Park
 
 EDITABLE_FIELDS = (
@@ -28,6 +29,8 @@ EDITABLE_FIELDS = (
     "carrier_built_m2",
     "carrier_occupied_m2",
     "available_land_mu",
+    "longitude",
+    "latitude",
 )
 NUMBER_FIELDS = ("planned_area_mu", "carrier_built_m2", "carrier_occupied_m2", "available_land_mu")
 
@@ -79,6 +82,8 @@ def _validate(park: Park) -> None:
         and park.carrier_occupied_m2 > park.carrier_built_m2
     ):
         problems["carrier_occupied_m2"] = _("已入驻载体不能大于已建载体")
+    for name, problem in coordinate_problems(park.longitude, park.latitude).items():
+        problems.setdefault(name, problem)
     if problems:
         raise Invalid(_("园区信息有误"), detail=problems)
     clash = Park.objects.filter(name=park.name, region_id=park.region_id).exclude(pk=park.pk)

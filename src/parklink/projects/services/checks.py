@@ -41,6 +41,8 @@ EDITABLE_FIELDS = (
     "leader_user",
     "task_force",
     "mechanism",
+    "longitude",
+    "latitude",
 )
 # Money fields, held in 元 (entered as 万元/亿元 at the edges).
 AMOUNT_FIELDS = (
