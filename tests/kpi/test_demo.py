@@ -8,6 +8,7 @@ from parklink.core.demo import load_demo
 from parklink.kpi.models import (
     Assessment,
     HelpRequest,
+    LiaisonOffice,
     SchemeVersion,
     Survey,
     SurveyRecipient,
@@ -32,6 +33,14 @@ def test_demo_assesses_the_demo_organisations() -> None:
     assert dege.scheme.illustrative and dege.result["items"]
     assert Assessment.objects.filter(period="2024Q4", scheme__key="county-introduced").exists()
     _the_resumption_survey_reproduces_the_article()
+    # 张掖: the three liaison points the article names, with its sentence (11 cities, 12 parks).
+    offices = LiaisonOffice.objects.filter(organization__name="张掖经开区管委会")
+    assert offices.count() == 3 and {o.region.name for o in offices if o.region} == {
+        "上海市",
+        "广州市",
+        "成都市",
+    }
+    assert all("11个城市" in o.source_quote and "12家" in o.source_quote for o in offices)
     # Loading again changes nothing.
     counts = _counts()
     load_demo()
@@ -46,6 +55,7 @@ def _counts() -> tuple[int, ...]:
         Survey.objects.count(),
         SurveyRecipient.objects.count(),
         HelpRequest.objects.count(),
+        LiaisonOffice.objects.count(),
     )
 
 

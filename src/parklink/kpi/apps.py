@@ -10,6 +10,7 @@ from parklink.core.apps import ParkLinkAppConfig
 from parklink.core.registry import (
     DemoStep,
     NavItem,
+    Panel,
     Registry,
     ReminderSource,
     TabularKind,
@@ -57,6 +58,17 @@ def _register_data(registry: Registry) -> None:
 
 
 def _register_pages(registry: Registry) -> None:
+    from parklink.kpi import views_liaison
+
+    registry.panels.add(
+        Panel(
+            "projects.project",
+            "kpi-office",
+            "kpi/panels/project_office.html",
+            views_liaison.project_panel,
+            order=160,
+        )
+    )
     registry.navigation.add(
         NavItem("kpi", _("考核"), "kpi:ranking", order=60, group=("kpi", _("绩效")))
     )

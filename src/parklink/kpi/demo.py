@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from parklink.core import demo
 from parklink.core.registry import DemoContext
-from parklink.kpi import demo_surveys
+from parklink.kpi import demo_liaison, demo_surveys
 from parklink.kpi.engine import periods
 from parklink.kpi.models import Assessment, SchemeVersion, SubjectKind, Target
 from parklink.kpi.services import assess, schemes, targets
@@ -42,6 +42,7 @@ def _on_ledger_since_signing(org_ids: list[int]) -> None:
 def load(ctx: DemoContext) -> None:
     _load_assessments(ctx)
     demo_surveys.load(ctx)
+    demo_liaison.load(ctx)
 
 
 def _load_assessments(ctx: DemoContext) -> None:

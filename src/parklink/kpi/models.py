@@ -16,6 +16,7 @@ class SubjectKind(models.TextChoices):
     ORGANIZATION = "organization", _("机构")
     TASK_FORCE = "task_force", _("工作专班")
     PERSON = "person", _("责任人")
+    OFFICE = "office", _("驻点招商机构")
 
 
 class PeriodKind(models.TextChoices):
@@ -59,6 +60,14 @@ class Target(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="kpi_targets",
     )
+    office = models.ForeignKey(
+        "kpi.LiaisonOffice",
+        verbose_name=_("驻点招商机构"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="targets",
+    )
     period = models.CharField(_("考核期"), max_length=8, db_index=True)
     period_kind = models.CharField(_("期间类型"), max_length=8, choices=PeriodKind.choices)
     period_start = models.DateField(_("起始日期"))
@@ -74,7 +83,15 @@ class Target(TimeStampedModel):
         ordering = ["organization", "period_start", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "subject_kind", "task_force", "person", "period", "kind"],
+                fields=[
+                    "organization",
+                    "subject_kind",
+                    "task_force",
+                    "person",
+                    "office",
+                    "period",
+                    "kind",
+                ],
                 name="kpi_target_unique",
             )
         ]
@@ -216,7 +233,8 @@ class Finding(TimeStampedModel):
         return f"{self.project} {self.get_kind_display()}"
 
 
-from parklink.kpi.models_surveys import (  # noqa: E402  (the models of the surveys part)
+from parklink.kpi.models_liaison import LiaisonOffice, OfficeKind, OfficeLead  # noqa: E402
+from parklink.kpi.models_surveys import (  # noqa: E402
     Audience,
     HelpRequest,
     HelpStatus,
@@ -232,6 +250,9 @@ __all__ = [
     "FindingKind",
     "HelpRequest",
     "HelpStatus",
+    "LiaisonOffice",
+    "OfficeKind",
+    "OfficeLead",
     "PeriodKind",
     "SchemeVersion",
     "SubjectKind",

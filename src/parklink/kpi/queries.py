@@ -19,6 +19,8 @@ from parklink.kpi.models import (
     Assessment,
     Finding,
     HelpRequest,
+    LiaisonOffice,
+    OfficeLead,
     SchemeVersion,
     Survey,
     SurveyRecipient,
@@ -111,6 +113,24 @@ def visible_help_requests(user: User) -> QuerySet[HelpRequest]:
     return HelpRequest.objects.filter(below_q(user.organization, "owner__"))
 
 
+def visible_offices(user: User) -> QuerySet[LiaisonOffice]:
+    """Liaison offices of the user's organisation and of those below it."""
+    if user.is_superuser:
+        return LiaisonOffice.objects.all()
+    if user.organization is None:
+        return LiaisonOffice.objects.none()
+    return LiaisonOffice.objects.filter(below_q(user.organization, "organization__"))
+
+
+def visible_office_leads(user: User) -> QuerySet[OfficeLead]:
+    from parklink.projects.queries import visible_projects
+
+    return OfficeLead.objects.filter(
+        office__in=visible_offices(user).values("pk"),
+        project__in=visible_projects(user).values("pk"),
+    )
+
+
 SCOPES: dict[str, Any] = {
     "kpi.target": visible_targets,
     "kpi.assessment": visible_assessments,
@@ -119,4 +139,6 @@ SCOPES: dict[str, Any] = {
     "kpi.survey": visible_surveys,
     "kpi.surveyrecipient": visible_recipients,
     "kpi.helprequest": visible_help_requests,
+    "kpi.liaisonoffice": visible_offices,
+    "kpi.officelead": visible_office_leads,
 }

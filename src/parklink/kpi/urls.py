@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from parklink.kpi import views, views_surveys
+from parklink.kpi import views, views_liaison, views_surveys
 
 app_name = "kpi"
 
@@ -41,4 +41,10 @@ urlpatterns = [
     path("s/<str:token>/", views_surveys.survey_link, name="survey_link"),
     path("help/", views_surveys.help_list, name="helps"),
     path("help/<int:pk>/", views_surveys.help_detail, name="help"),
+    path("offices/", views_liaison.office_list, name="offices"),
+    path("offices/new/", views_liaison.office_edit, name="office_new"),
+    path("offices/<int:pk>/", views_liaison.office_detail, name="office"),
+    path("offices/<int:pk>/edit/", views_liaison.office_edit, name="office_edit"),
+    path("offices/<int:pk>/link/", views_liaison.link_by_name, name="office_link"),
+    path("projects/<int:project>/office/", views_liaison.link_project, name="project_office"),
 ]

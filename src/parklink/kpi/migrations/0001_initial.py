@@ -6,115 +6,299 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('projects', '0007_list_order_indexes'),
+        ("accounts", "0001_initial"),
+        ("projects", "0007_list_order_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('falsified', '弄虚作假')], max_length=16, verbose_name='类型')),
-                ('noted_on', models.DateField(verbose_name='认定日期')),
-                ('note', models.CharField(max_length=255, verbose_name='说明')),
-                ('noted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organization', verbose_name='认定机构')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kpi_findings', to='projects.project', verbose_name='项目')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("falsified", "弄虚作假")], max_length=16, verbose_name="类型"
+                    ),
+                ),
+                ("noted_on", models.DateField(verbose_name="认定日期")),
+                ("note", models.CharField(max_length=255, verbose_name="说明")),
+                (
+                    "noted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organization",
+                        verbose_name="认定机构",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kpi_findings",
+                        to="projects.project",
+                        verbose_name="项目",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '核查认定',
-                'verbose_name_plural': '核查认定',
-                'ordering': ['-noted_on', 'id'],
+                "verbose_name": "核查认定",
+                "verbose_name_plural": "核查认定",
+                "ordering": ["-noted_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SchemeVersion',
+            name="SchemeVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=64, verbose_name='方案代码')),
-                ('version', models.PositiveIntegerField(verbose_name='版本')),
-                ('name', models.CharField(max_length=200, verbose_name='方案名称')),
-                ('document', models.JSONField(verbose_name='方案内容')),
-                ('text', models.TextField(blank=True, verbose_name='方案原文(YAML)')),
-                ('illustrative', models.BooleanField(default=False, verbose_name='示例')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='保存时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='保存人')),
-                ('owner', models.ForeignKey(blank=True, help_text='为空表示随系统提供的示例方案', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='kpi_schemes', to='accounts.organization', verbose_name='所属机构')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=64, verbose_name="方案代码")),
+                ("version", models.PositiveIntegerField(verbose_name="版本")),
+                ("name", models.CharField(max_length=200, verbose_name="方案名称")),
+                ("document", models.JSONField(verbose_name="方案内容")),
+                ("text", models.TextField(blank=True, verbose_name="方案原文(YAML)")),
+                ("illustrative", models.BooleanField(default=False, verbose_name="示例")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="保存时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="保存人",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="为空表示随系统提供的示例方案",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kpi_schemes",
+                        to="accounts.organization",
+                        verbose_name="所属机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '考核方案版本',
-                'verbose_name_plural': '考核方案版本',
-                'ordering': ['key', '-version'],
+                "verbose_name": "考核方案版本",
+                "verbose_name_plural": "考核方案版本",
+                "ordering": ["key", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(db_index=True, max_length=8, verbose_name='考核期')),
-                ('period_start', models.DateField(verbose_name='起始日期')),
-                ('period_end', models.DateField(verbose_name='截止日期')),
-                ('figures', models.JSONField(verbose_name='实绩')),
-                ('targets', models.JSONField(verbose_name='目标')),
-                ('result', models.JSONField(verbose_name='得分明细')),
-                ('total', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='总分')),
-                ('rank', models.PositiveIntegerField(blank=True, null=True, verbose_name='排名')),
-                ('standing', models.CharField(blank=True, max_length=8, verbose_name='三色')),
-                ('computed_at', models.DateTimeField(auto_now_add=True, verbose_name='计算时间')),
-                ('assessor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='kpi_assessments_made', to='accounts.organization', verbose_name='考核机构')),
-                ('computed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='计算人')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kpi_assessments', to='accounts.organization', verbose_name='考核对象')),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='kpi.schemeversion', verbose_name='方案版本')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(db_index=True, max_length=8, verbose_name="考核期")),
+                ("period_start", models.DateField(verbose_name="起始日期")),
+                ("period_end", models.DateField(verbose_name="截止日期")),
+                ("figures", models.JSONField(verbose_name="实绩")),
+                ("targets", models.JSONField(verbose_name="目标")),
+                ("result", models.JSONField(verbose_name="得分明细")),
+                (
+                    "total",
+                    models.DecimalField(decimal_places=2, max_digits=10, verbose_name="总分"),
+                ),
+                ("rank", models.PositiveIntegerField(blank=True, null=True, verbose_name="排名")),
+                ("standing", models.CharField(blank=True, max_length=8, verbose_name="三色")),
+                ("computed_at", models.DateTimeField(auto_now_add=True, verbose_name="计算时间")),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kpi_assessments_made",
+                        to="accounts.organization",
+                        verbose_name="考核机构",
+                    ),
+                ),
+                (
+                    "computed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="计算人",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kpi_assessments",
+                        to="accounts.organization",
+                        verbose_name="考核对象",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="kpi.schemeversion",
+                        verbose_name="方案版本",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '考核结果',
-                'verbose_name_plural': '考核结果',
-                'ordering': ['period_start', 'rank', 'organization'],
+                "verbose_name": "考核结果",
+                "verbose_name_plural": "考核结果",
+                "ordering": ["period_start", "rank", "organization"],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('subject_kind', models.CharField(choices=[('organization', '机构'), ('task_force', '工作专班'), ('person', '责任人')], default='organization', max_length=16, verbose_name='对象类型')),
-                ('task_force', models.CharField(blank=True, max_length=255, verbose_name='工作专班')),
-                ('period', models.CharField(db_index=True, max_length=8, verbose_name='考核期')),
-                ('period_kind', models.CharField(choices=[('year', '年度'), ('quarter', '季度'), ('month', '月度')], max_length=8, verbose_name='期间类型')),
-                ('period_start', models.DateField(verbose_name='起始日期')),
-                ('period_end', models.DateField(verbose_name='截止日期')),
-                ('kind', models.CharField(choices=[('signed_count', '签约项目个数'), ('signed_amount', '签约金额'), ('funds_total', '到位资金(有凭证)'), ('funds_in_province', '省内到位资金'), ('funds_out_of_province', '省外到位资金'), ('funds_foreign', '外资到位资金'), ('started_count', '开工项目个数'), ('landing_rate', '项目落地率'), ('start_rate', '开工率'), ('performance_rate', '履约率'), ('band_3_10', '3–10亿元项目个数'), ('band_10_20', '10–20亿元项目个数'), ('band_20_plus', '20亿元以上项目个数'), ('key_projects', '重点项目个数'), ('provincial_major', '省级重大项目个数'), ('industrial_share', '产业项目占比(产业契合度)'), ('introduced', '引进成功项目个数')], max_length=32, verbose_name='目标类型')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='目标值')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='说明')),
-                ('illustrative', models.BooleanField(default=False, verbose_name='示例数据')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kpi_targets', to='accounts.organization', verbose_name='考核对象机构')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='kpi_targets', to=settings.AUTH_USER_MODEL, verbose_name='责任人')),
-                ('set_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='kpi_targets_set', to='accounts.organization', verbose_name='下达机构')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "subject_kind",
+                    models.CharField(
+                        choices=[
+                            ("organization", "机构"),
+                            ("task_force", "工作专班"),
+                            ("person", "责任人"),
+                        ],
+                        default="organization",
+                        max_length=16,
+                        verbose_name="对象类型",
+                    ),
+                ),
+                (
+                    "task_force",
+                    models.CharField(blank=True, max_length=255, verbose_name="工作专班"),
+                ),
+                ("period", models.CharField(db_index=True, max_length=8, verbose_name="考核期")),
+                (
+                    "period_kind",
+                    models.CharField(
+                        choices=[("year", "年度"), ("quarter", "季度"), ("month", "月度")],
+                        max_length=8,
+                        verbose_name="期间类型",
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="起始日期")),
+                ("period_end", models.DateField(verbose_name="截止日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("signed_count", "签约项目个数"),
+                            ("signed_amount", "签约金额"),
+                            ("funds_total", "到位资金(有凭证)"),
+                            ("funds_in_province", "省内到位资金"),
+                            ("funds_out_of_province", "省外到位资金"),
+                            ("funds_foreign", "外资到位资金"),
+                            ("started_count", "开工项目个数"),
+                            ("landing_rate", "项目落地率"),
+                            ("start_rate", "开工率"),
+                            ("performance_rate", "履约率"),
+                            ("band_3_10", "3–10亿元项目个数"),
+                            ("band_10_20", "10–20亿元项目个数"),
+                            ("band_20_plus", "20亿元以上项目个数"),
+                            ("key_projects", "重点项目个数"),
+                            ("provincial_major", "省级重大项目个数"),
+                            ("industrial_share", "产业项目占比(产业契合度)"),
+                            ("introduced", "引进成功项目个数"),
+                        ],
+                        max_length=32,
+                        verbose_name="目标类型",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=4, max_digits=20, verbose_name="目标值"),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="说明")),
+                ("illustrative", models.BooleanField(default=False, verbose_name="示例数据")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kpi_targets",
+                        to="accounts.organization",
+                        verbose_name="考核对象机构",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kpi_targets",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="责任人",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="kpi_targets_set",
+                        to="accounts.organization",
+                        verbose_name="下达机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '考核目标',
-                'verbose_name_plural': '考核目标',
-                'ordering': ['organization', 'period_start', 'kind'],
+                "verbose_name": "考核目标",
+                "verbose_name_plural": "考核目标",
+                "ordering": ["organization", "period_start", "kind"],
             },
         ),
         migrations.AddConstraint(
-            model_name='schemeversion',
-            constraint=models.UniqueConstraint(fields=('key', 'version'), name='kpi_scheme_version_unique'),
+            model_name="schemeversion",
+            constraint=models.UniqueConstraint(
+                fields=("key", "version"), name="kpi_scheme_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.UniqueConstraint(fields=('organization', 'assessor', 'scheme', 'period'), name='kpi_assessment_unique'),
+            model_name="assessment",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "assessor", "scheme", "period"),
+                name="kpi_assessment_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('organization', 'subject_kind', 'task_force', 'person', 'period', 'kind'), name='kpi_target_unique'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "subject_kind", "task_force", "person", "period", "kind"),
+                name="kpi_target_unique",
+            ),
         ),
     ]

@@ -64,6 +64,7 @@ def set_target(
     subject_kind: str = SubjectKind.ORGANIZATION,
     task_force: str = "",
     person: User | None = None,
+    office: Any = None,
     note: str = "",
     illustrative: bool = False,
 ) -> Target:
@@ -77,12 +78,15 @@ def set_target(
         raise Invalid.on("task_force", _("请填写工作专班名称"))
     if subject_kind == SubjectKind.PERSON and (person is None or person.organization_id != org.pk):
         raise Invalid.on("person", _("责任人应为该机构的用户"))
+    if subject_kind == SubjectKind.OFFICE and (office is None or office.organization_id != org.pk):
+        raise Invalid.on("office", _("驻点招商机构应属于该机构"))
     with transaction.atomic():
         target, _created = Target.objects.update_or_create(
             organization=org,
             subject_kind=subject_kind,
             task_force=task_force.strip() if subject_kind == SubjectKind.TASK_FORCE else "",
             person=person if subject_kind == SubjectKind.PERSON else None,
+            office=office if subject_kind == SubjectKind.OFFICE else None,
             period=period.label,
             kind=kind,
             defaults={
