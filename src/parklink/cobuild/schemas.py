@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeAlias
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
@@ -112,7 +112,7 @@ class AgreementPatch(Schema):
     division_note: str | None = Field(None, max_length=5000)
     term_start: IsoDate | None = None
     term_end: IsoDate | None = None
-    description: str | None = Field(None, max_length=5000)
+    description: str | None = None
     parks: list[RecordId] | None = Field(None, max_length=50, description="park ids")
 
 
@@ -651,6 +651,7 @@ class EnclaveLandingOut(Schema):
 
 
 class EnclaveTenantOut(Schema):
+    id: int = Field(description="the stay's id (for PUT …/rows and DELETE …/tenancies/{id})")
     enterprise: EnterpriseRef
     moved_in: date
     moved_out: date | None = None
@@ -658,10 +659,12 @@ class EnclaveTenantOut(Schema):
     landed: bool
     landed_on: date | None = None
     illustrative: bool
+    note: str
     landings: list[EnclaveLandingOut]
 
 
 class EnclaveIntroductionOut(Schema):
+    id: int
     enterprise: EnterpriseRef
     introduced_on: date | None = None
     note: str
@@ -672,3 +675,63 @@ class EnclaveDetailOut(EnclaveOut):
     description: str
     tenants: list[EnclaveTenantOut]
     introductions: list[EnclaveIntroductionOut]
+
+
+# An enterprise as the enclave pages take it: its id, or its 统一社会信用代码 or full name.
+EnterpriseChoice: TypeAlias = (
+    RecordId | Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK)]
+)
+Adcode = Annotated[str, Field(pattern=r"^\d{6}$", examples=["331024"])]
+
+
+class EnclavePatch(Schema):
+    """What the enclave's edit page changes; an omitted field keeps its value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(None, min_length=1, max_length=200, pattern=NOT_BLANK)  # type: ignore[assignment]
+    home_region: Adcode = Field(None, description="adcode of the home county")  # type: ignore[assignment]
+    host_region: Adcode = Field(None, description="adcode of the host city")  # type: ignore[assignment]
+    park: RecordId | None = Field(None, description="an innovation-enclave park's id, or null")
+    opened_on: IsoDate | None = None
+    description: str | None = None
+
+
+class EnclaveIn(EnclavePatch):
+    name: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
+    home_region: Adcode = Field(description="adcode of the home county")
+    host_region: Adcode = Field(description="adcode of the host city")
+    owner: RecordId | None = Field(
+        None, description="the owning organisation (installation administrators only)"
+    )
+
+
+class EnclaveTenancyIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    id: RecordId | None = Field(None, description="a stored stay's id (PUT …/rows); none: new")
+    enterprise: EnterpriseChoice = Field(description="enterprise id, USCC or full name")
+    moved_in: IsoDate
+    moved_out: IsoDate | None = None
+    note: str = Field("", max_length=1000)
+    illustrative: bool = Field(False, description="示例数据: illustrative facts")
+
+
+class EnclaveIntroductionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    id: RecordId | None = Field(None, description="a stored row's id (PUT …/rows); none: new")
+    enterprise: EnterpriseChoice = Field(description="enterprise id, USCC or full name")
+    introduced_on: IsoDate | None = None
+    note: str = Field("", max_length=1000)
+    illustrative: bool = Field(False, description="示例数据: illustrative facts")
+
+
+class EnclaveRowsIn(Schema):
+    """Every stay and introduction of the enclave, as its edit page saves them: stored rows
+    absent from the lists are removed; all or nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tenancies: list[EnclaveTenancyIn] = Field(default_factory=list, max_length=200)
+    introductions: list[EnclaveIntroductionIn] = Field(default_factory=list, max_length=200)

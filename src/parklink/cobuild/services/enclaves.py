@@ -323,6 +323,22 @@ def add_introduction(
     )
 
 
+def remove_tenancy(by: User, enclave: Enclave, tenancy_id: int) -> None:
+    """Remove one stay of the enclave (the owner's officers only); another enclave's is a 404."""
+    ensure_can_write(by, enclave.owner_id)
+    deleted, _kinds = Tenancy.objects.filter(enclave=enclave, pk=tenancy_id).delete()
+    if not deleted:
+        raise NotFound(_("该入驻记录不存在。"), detail={"tenancy": tenancy_id})
+
+
+def remove_introduction(by: User, enclave: Enclave, introduction_id: int) -> None:
+    """Remove one introduction of the enclave (the owner's officers only)."""
+    ensure_can_write(by, enclave.owner_id)
+    deleted, _kinds = Introduction.objects.filter(enclave=enclave, pk=introduction_id).delete()
+    if not deleted:
+        raise NotFound(_("该引入记录不存在。"), detail={"introduction": introduction_id})
+
+
 # ---------------------------------------------------------------- figures
 
 
