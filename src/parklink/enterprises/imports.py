@@ -60,7 +60,33 @@ FLAGS = (
 )
 
 
+_USCC_VALUES = {char: index for index, char in enumerate(uscc_rules.ALPHABET)}
+_USCC_AUTHORITIES = frozenset(uscc_rules.REGISTRATION_AUTHORITIES)
+
+
+def _valid_as_written(value: Any) -> bool:
+    """Whether a cell is a valid USCC exactly as written (the usual case, checked fast).
+
+    Only a string of 18 characters of the code's alphabet qualifies: `normalise` leaves such a
+    string unchanged, so `uscc.problem` would check the same code. Anything else (spaces, lower
+    case, full width, a wrong character) goes the long way, which says what is wrong.
+    """
+    if value.__class__ is not str or len(value) != 18:
+        return False
+    values = _USCC_VALUES
+    try:
+        numbers = [values[char] for char in value]
+    except KeyError:
+        return False
+    if value[0] not in _USCC_AUTHORITIES or not value[2:8].isdigit():
+        return False
+    total = sum(n * w for n, w in zip(numbers[:17], uscc_rules.WEIGHTS, strict=True))
+    return numbers[17] == (31 - total % 31) % 31
+
+
 def _uscc(value: Any) -> str:
+    if _valid_as_written(value):
+        return str(value)
     text = cells.cell_text(value)
     code = uscc_rules.normalise(text)
     if code == text:  # as written: keep the cell's string, not a copy (a million rows)
@@ -291,19 +317,30 @@ class EnterpriseImporter(OwnedImporter):
             ]
             del name_keys, short_keys
             new = _new_ids(len(records))
-            _insert(
-                Enterprise,
-                ENTERPRISE_COLUMNS,
-                ([pk, *record] for pk, record in zip(new, records, strict=True)),
-            )
-            _insert(
-                history,
-                HISTORY_COLUMNS,
-                (
-                    [pk, *record, now, None, "+", user_id]
-                    for pk, record in zip(new, records, strict=True)
-                ),
-            )
+            if connection.vendor == "postgresql":
+                # Each enterprise's columns as COPY text once, for its row and its history row.
+                lines = [
+                    _copy_enterprise(pk, record) for pk, record in zip(new, records, strict=True)
+                ]
+                del records
+                _copy(Enterprise, ENTERPRISE_COLUMNS, [line + "\n" for line in lines])
+                suffix = "\t".join(["", now.isoformat(), "\\N", "+", str(user_id)]) + "\n"
+                _copy(history, HISTORY_COLUMNS, [line + suffix for line in lines])
+                del lines
+            else:
+                _insert(
+                    Enterprise,
+                    ENTERPRISE_COLUMNS,
+                    ([pk, *record] for pk, record in zip(new, records, strict=True)),
+                )
+                _insert(
+                    history,
+                    HISTORY_COLUMNS,
+                    (
+                        [pk, *record, now, None, "+", user_id]
+                        for pk, record in zip(new, records, strict=True)
+                    ),
+                )
             ids.extend(new)
         enterprises_imported.send(Enterprise, ids=ids, user=self.user)
         return len(ids)
@@ -412,12 +449,36 @@ def normalise_names(names: Sequence[str]) -> list[str]:
     ]
 
 
-class _Pinyin:
-    """Pinyin keys of words met before come from memory.
+@lru_cache(maxsize=1)
+def _pieces() -> re.Pattern[str]:
+    """Runs of characters with pinyin and runs without, as pypinyin's first cut makes them.
 
-    pypinyin reads a text as runs of Han characters cut into words (its phrase dictionary),
-    and each word's pinyin depends on that word alone; enterprise names are made of few
-    distinct words (places, 科技, 有限公司), so a file's names cost a lookup per word.
+    pypinyin (`seg.simpleseg.simple_seg`) splits a text into maximal runs of characters that
+    match its `RE_HANS` class and runs that do not, then cuts each Han run into words; the
+    class is read from pypinyin itself, so the runs are the same ones.
+    """
+    from pypinyin.constants import RE_HANS
+
+    pattern = RE_HANS.pattern
+    start, end = "^(?:[", "])+$"
+    if not (pattern.startswith(start) and pattern.endswith(end)):  # a pypinyin we do not know
+        raise RuntimeError("pypinyin's RE_HANS has an unexpected form")
+    inner = pattern[len(start) : -len(end)]
+    return re.compile(f"([{inner}]+)|[^{inner}]+")
+
+
+# Runs and words remembered at most (a province's register: a few hundred thousand distinct).
+_PINYIN_MEMO = 300_000
+
+
+class _Pinyin:
+    """Pinyin keys of runs and words met before come from memory.
+
+    pypinyin reads a text as runs of Han characters and runs of other characters; a run of
+    other characters is kept as it is (its initial: its first character), a Han run is cut
+    into words (its phrase dictionary, forward maximum matching, so a run's words depend on the
+    run alone) and each word's pinyin depends on that word alone. Enterprise names repeat their
+    runs (places, brands, 科技, 有限公司), so a file's names cost a lookup per run.
     """
 
     def __init__(self) -> None:
@@ -428,6 +489,8 @@ class _Pinyin:
         self._lazy = lazy_pinyin
         self._first = Style.FIRST_LETTER
         self._words: dict[str, tuple[str, str]] = {}
+        self._runs: dict[str, tuple[str, str]] = {}
+        self._split = _pieces().finditer
 
     def word(self, word: str) -> tuple[str, str]:
         found = self._words.get(word)
@@ -435,15 +498,36 @@ class _Pinyin:
             full = "".join(self._lazy(word, errors="default"))
             first = self._lazy(word, style=self._first, errors="default")
             found = (full, "".join(syllable[:1] for syllable in first))
-            if len(self._words) < 200_000:
+            if len(self._words) < _PINYIN_MEMO:
                 self._words[word] = found
         return found
 
+    def run(self, run: str) -> tuple[str, str]:
+        """A Han run's (pinyin, initials), its words cut as pypinyin cuts them."""
+        found = self._runs.get(run)
+        if found is None:
+            parts = [self.word(word) for word in self._cut(run)]
+            found = ("".join(part[0] for part in parts), "".join(part[1] for part in parts))
+            if len(self._runs) < _PINYIN_MEMO:
+                self._runs[run] = found
+        return found
+
     def keys(self, simplified: str) -> tuple[str, str]:
-        parts = [self.word(word) for word in self._cut(simplified)]
-        full = "".join(part[0] for part in parts).lower()
-        initials = "".join(part[1] for part in parts).lower()
-        return _NOT_LATIN.sub("", full)[:255], _NOT_LATIN.sub("", initials)[:64]
+        full: list[str] = []
+        initials: list[str] = []
+        for match in self._split(simplified):
+            piece = match.group()
+            if match.group(1) is None:  # no pinyin: kept as written, one "syllable"
+                full.append(piece)
+                initials.append(piece[:1])
+            else:
+                pinyin, first = self.run(piece)
+                full.append(pinyin)
+                initials.append(first)
+        return (
+            _NOT_LATIN.sub("", "".join(full).lower())[:255],
+            _NOT_LATIN.sub("", "".join(initials).lower())[:64],
+        )
 
 
 def pinyin_keys_many(texts: Sequence[str]) -> list[tuple[str, str]]:
@@ -552,25 +636,32 @@ def _new_ids(count: int) -> list[int]:
 
 def _insert(model: Any, columns: list[str], rows: Iterable[list[Any]]) -> None:
     """Rows into `model`'s table: COPY on PostgreSQL, batched INSERTs elsewhere."""
+    if connection.vendor == "postgresql":
+        _copy(model, columns, map(_copy_line, rows))
+        return
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        iterator = iter(rows)
-        with (
-            connection.wrap_database_errors,  # a clash arrives as Django's IntegrityError
-            connection.connection.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-        ):
-            while batch := list(islice(iterator, _COPY_BATCH)):
-                copy.write("".join(map(_copy_line, batch)).encode())
-        return
     marks = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
     iterator = iter(rows)
     with connection.cursor() as cursor:
         while batch := list(islice(iterator, _INSERT_BATCH)):
             cursor.executemany(sql, [_adapted(row) for row in batch])
+
+
+def _copy(model: Any, columns: list[str], lines: Iterable[str]) -> None:
+    """Lines of COPY text (each ending in a newline) into `model`'s table (PostgreSQL)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    connection.ensure_connection()
+    iterator = iter(lines)
+    with (
+        connection.wrap_database_errors,  # a clash arrives as Django's IntegrityError
+        connection.connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+    ):
+        while batch := list(islice(iterator, _COPY_BATCH)):
+            copy.write("".join(batch).encode())
 
 
 _COPY_BATCH = 20_000
@@ -605,3 +696,54 @@ def _adapted(row: list[Any]) -> list[Any]:
         else (ops.adapt_decimalfield_value(value, 18, 2) if isinstance(value, Decimal) else value)
         for value in row
     ]
+
+
+def _copy_enterprise(pk: int, record: list[Any]) -> str:
+    """`_copy_line([pk, *record])` without its newline, written out for ENTERPRISE_COLUMNS.
+
+    The same text as the general `_copy_line` (a test compares them on awkward values), built
+    without a call per value: a million rows have twenty-two million values.
+    """
+    (
+        created,
+        updated,
+        name_pinyin,
+        name_initials,
+        alias_pinyin,
+        alias_initials,
+        name,
+        short_name,
+        normalized,
+        code,
+        industry,
+        description,
+        scope,
+        *flags,
+        capital,
+        region,
+        owner,
+    ) = record
+    escape = _COPY_ESCAPES
+    stamp = created.isoformat() if created is updated else None
+    return "\t".join(
+        [
+            str(pk),
+            stamp or created.isoformat(),
+            stamp or updated.isoformat(),
+            name_pinyin.translate(escape),
+            name_initials.translate(escape),
+            alias_pinyin.translate(escape),
+            alias_initials.translate(escape),
+            name.translate(escape),
+            short_name.translate(escape),
+            normalized.translate(escape),
+            "\\N" if code is None else code.translate(escape),
+            industry.translate(escape),
+            description.translate(escape),
+            scope.translate(escape),
+            *["t" if flag else "f" for flag in flags],
+            "\\N" if capital is None else str(capital),
+            str(region),
+            str(owner),
+        ]
+    )
