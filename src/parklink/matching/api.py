@@ -332,3 +332,8 @@ def enterprise_policies(request: HttpRequest, enterprise_id: int) -> list[dict[s
 from parklink.matching.api_finance import router as finance_router  # noqa: E402
 
 router.add_router("/finance", finance_router)
+
+# Park siting (项目选址): /api/v1/matching/siting/...
+from parklink.matching.api_siting import router as siting_router  # noqa: E402
+
+router.add_router("/siting", siting_router)

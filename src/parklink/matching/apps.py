@@ -86,9 +86,42 @@ def _register_pages(registry: Registry) -> None:
     """供需对接 and 政策 in the navigation; an enterprise's listings and policies on its page."""
     from parklink.matching import panels
 
-    registry.navigation.add(NavItem("matching", _("供需对接"), "matching:listings", order=60))
-    registry.navigation.add(NavItem("policies", _("政策"), "matching:policies", order=61))
-    registry.navigation.add(NavItem("finance", _("银企对接"), "matching:finance-needs", order=62))
+    registry.navigation.add(
+        NavItem(
+            "matching",
+            _("供需对接"),
+            "matching:listings",
+            order=60,
+            group=("matching", _("对接与政策")),
+        )
+    )
+    registry.navigation.add(
+        NavItem(
+            "policies",
+            _("政策"),
+            "matching:policies",
+            order=61,
+            group=("matching", _("对接与政策")),
+        )
+    )
+    registry.navigation.add(
+        NavItem(
+            "finance",
+            _("银企对接"),
+            "matching:finance-needs",
+            order=62,
+            group=("matching", _("对接与政策")),
+        )
+    )
+    registry.navigation.add(
+        NavItem(
+            "siting",
+            _("项目选址"),
+            "matching:siting",
+            order=63,
+            group=("matching", _("对接与政策")),
+        )
+    )
     registry.panels.add(
         Panel(
             "enterprises.enterprise",
@@ -96,6 +129,26 @@ def _register_pages(registry: Registry) -> None:
             "matching/panels/enterprise_section.html",
             panels.enterprise_panel,
             order=170,
+        )
+    )
+    registry.panels.add(
+        Panel(
+            "projects.project",
+            "siting",
+            "matching/panels/project_siting.html",
+            panels.project_siting,
+            slot="actions",
+            order=60,
+        )
+    )
+    registry.panels.add(
+        Panel(
+            "parks.park",
+            "capacity",
+            "matching/panels/park_capacity.html",
+            panels.park_capacity,
+            slot="actions",
+            order=60,
         )
     )
 
@@ -114,3 +167,10 @@ def _register_demo(registry: Registry) -> None:
     from parklink.matching import demo_finance
 
     registry.demo_steps.add(DemoStep("matching-finance", demo_finance.load, after=("matching",)))
+    from parklink.matching import demo_siting
+
+    registry.demo_steps.add(
+        DemoStep(
+            "matching-siting", demo_siting.load, after=("matching-finance", "projects", "parks")
+        )
+    )

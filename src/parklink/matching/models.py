@@ -304,6 +304,7 @@ from parklink.matching.models_finance import (  # noqa: E402
     Programme,
     Urgency,
 )
+from parklink.matching.models_siting import ParkCapacity, SitingNeeds  # noqa: E402
 
 __all__ = [
     "Bank",
@@ -312,7 +313,9 @@ __all__ = [
     "NeedEvent",
     "NeedMatch",
     "NeedStatus",
+    "ParkCapacity",
     "ProductKind",
     "Programme",
+    "SitingNeeds",
     "Urgency",
 ]

@@ -20,3 +20,20 @@ def enterprise_panel(request: HttpRequest, enterprise: Enterprise) -> dict[str, 
         .order_by("side", "-id")[:20]
     )
     return {"enterprise": enterprise, "listings": rows}
+
+
+def project_siting(request: HttpRequest, project: Any) -> dict[str, Any] | None:
+    """A button to the project's siting page (项目选址) among the project page's actions."""
+    authenticated(request)
+    return {"project": project}
+
+
+def park_capacity(request: HttpRequest, park: Any) -> dict[str, Any] | None:
+    """The park's organisation may write its spare power and water for siting."""
+    from parklink.accounts.services import ensure_can_write
+    from parklink.core.views import permitted
+
+    user = authenticated(request)
+    if not permitted(ensure_can_write, user, park.owner_id):
+        return None
+    return {"park": park}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from parklink.matching import views, views_finance, views_policies
+from parklink.matching import views, views_finance, views_policies, views_siting
 
 app_name = "matching"
 
@@ -33,4 +33,9 @@ urlpatterns = [
     path("finance/needs/<int:pk>/edit/", views_finance.need_edit, name="finance-need-edit"),
     path("finance/needs/<int:pk>/action/", views_finance.need_action, name="finance-need-action"),
     path("finance/figures/", views_finance.figures, name="finance-figures"),
+    path("siting/", views_siting.index, name="siting"),
+    path("siting/projects/<int:pk>/", views_siting.project, name="siting-project"),
+    path("siting/projects/<int:pk>/compare/", views_siting.compare, name="siting-compare"),
+    path("siting/projects/<int:pk>/needs/", views_siting.needs, name="siting-needs"),
+    path("siting/parks/<int:pk>/capacity/", views_siting.capacity, name="siting-capacity"),
 ]

@@ -7,6 +7,7 @@
   parklink matching policies candidates POLICY_ID [--as USER]
   parklink matching finance match NEED_ID [--save] [--as USER]
   parklink matching finance figures [--event EVENT_ID] [--by day|event|programme] [--as USER]
+  parklink matching siting PROJECT_ID [--top 20] [--parts] [--as USER]
 
 Output is tab-separated text (one row per line); amounts are exact 元.
 """
@@ -22,7 +23,7 @@ from parklink.accounts.models import User
 from parklink.core.errors import ParkLinkError
 from parklink.enterprises.models import Enterprise
 from parklink.matching.models import Event
-from parklink.matching.services import events, finance, listings, policies
+from parklink.matching.services import events, finance, listings, policies, siting
 
 
 class Command(BaseCommand):
@@ -54,12 +55,19 @@ class Command(BaseCommand):
         ffig = facts.add_parser("figures", help="the programme's figures from the records")
         ffig.add_argument("--event", type=int, default=None)
         ffig.add_argument("--by", choices=("total", "day", "event", "programme"), default="total")
-        for sub in (match, acts.choices["duplicates"], figures, ent, cand, fmatch, ffig):
+        site: ArgumentParser = areas.add_parser("siting", help="parks ranked for a project")
+        site.add_argument("project", type=int)
+        site.add_argument("--top", type=int, default=20)
+        site.add_argument(
+            "--parts", action="store_true", help="also print each part's value (0..1)"
+        )
+        for sub in (match, acts.choices["duplicates"], figures, ent, cand, fmatch, ffig, site):
             sub.add_argument("--as", dest="username", default=None, help="the acting user")
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = self.acting_user(options["username"])
-        handler = getattr(self, f"{options['area']}_{options['action']}")
+        action = options.get("action")
+        handler = getattr(self, f"{options['area']}_{action}" if action else options["area"])
         try:
             handler(user, options)
         except ParkLinkError as exc:
@@ -171,3 +179,17 @@ class Command(BaseCommand):
                 self.out(key, *row.as_dict().values())
         if report.illustrative:
             self.out("note", "含示例数据")
+
+    def siting(self, user: User, options: dict[str, Any]) -> None:
+        found = siting.rank(user, siting.get_project(user, options["project"]), options["top"])
+        parts = list(siting.score.PARTS) if options["parts"] else []
+        self.out("rank", "park", "name", "score", *parts, "reasons")
+        for position, f in enumerate(found.fits, start=1):
+            self.out(
+                position,
+                f.park.pk,
+                f.park.name,
+                f"{f.score:.4f}",
+                *(f"{f.fit.parts[p]:.2f}" for p in parts),
+                ";".join(text for text, _good in f.reasons()),
+            )
