@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parklink.accounts.models import User
 from parklink.core.errors import Forbidden, IllegalTransition, Invalid, NotFound
@@ -36,7 +37,7 @@ from parklink.matching.models_finance import (
     Programme,
 )
 from parklink.matching.scoring import eligibility as el
-from parklink.matching.services import policies
+from parklink.matching.services import policies, words
 
 MAX_MATCHES = 5
 
@@ -315,11 +316,29 @@ def match(user: User, need: FinancingNeed) -> list[NeedMatch]:
 # ---------------------------------------------------------------- lifecycle
 
 
+# The lifecycle's button labels as translatable strings (finance/lifecycle.py has no Django):
+# the same words, so the page's {% translate t.label %} and these share their catalogue entries.
+ACTION_LABELS = {
+    "match": gettext_lazy("匹配产品"),
+    "rematch": gettext_lazy("重新匹配"),
+    "contact": gettext_lazy("银行已对接"),
+    "approve": gettext_lazy("审批通过"),
+    "decline": gettext_lazy("审批未通过"),
+    "disburse": gettext_lazy("已放款"),
+    "withdraw": gettext_lazy("撤回需求"),
+}
+
+
+def action_label(transition: lifecycle.Transition) -> str:
+    """The transition's label in the user's language."""
+    return str(ACTION_LABELS.get(transition.action, transition.label))
+
+
 def _step(need: FinancingNeed, action: str) -> lifecycle.Transition:
     try:
         return lifecycle.find(need.status, action)
     except lifecycle.IllegalMove:
-        allowed = "、".join(t.label for t in lifecycle.allowed(need.status)) or _("无")
+        allowed = words.join(action_label(t) for t in lifecycle.allowed(need.status)) or _("无")
         raise IllegalTransition(
             _("需求当前为“%(state)s”,不能执行该操作(可执行:%(allowed)s)。")
             % {"state": NeedStatus(need.status).label, "allowed": allowed}

@@ -489,7 +489,7 @@ def describe(reason: score.Reason) -> str:
     if code == "industries_unknown":
         return _("园区未登记主导产业")
     if code == "industries_other":
-        return _("园区产业(%(names)s)与项目领域不符") % {"names": p("names")}
+        return _("园区产业(%(names)s)与项目领域不符") % {"names": _list(p("names"))}
     if code == "industry_match":
         return _("与园区%(role)s“%(name)s”相符") % {
             "role": ROLE_LABELS.get(p("role"), p("role")),

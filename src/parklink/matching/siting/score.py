@@ -229,7 +229,7 @@ def industries(needs: Needs, offer: Offer) -> tuple[float, list[Reason]]:
     if best_industry is None:
         if not offer.industries:
             return UNKNOWN, [Reason("industries", "industries_unknown", good=None)]
-        names = "、".join(i.name for i in offer.industries[:4])
+        names = tuple(i.name for i in offer.industries[:4])
         return 0.0, [Reason("industries", "industries_other", (("names", names),), good=False)]
     return best, [
         Reason(
