@@ -59,7 +59,9 @@ def _register_pages(registry: Registry) -> None:
     """产业链 in the navigation and the search; its panels on a park's and an enterprise's page."""
     from parklink.chains import panels, search
 
-    registry.navigation.add(NavItem("chains", _("产业链"), "chains:index", order=45))
+    registry.navigation.add(
+        NavItem("chains", _("产业链"), "chains:index", order=45, group=("parks", _("园区与产业")))
+    )
     registry.search.add(
         SearchProvider(
             "chain",

@@ -58,8 +58,20 @@ def _register_pages(registry: Registry) -> None:
     """共建园区 and 科创飞地 in the navigation; a park's page lists the agreements the user sees."""
     from parklink.cobuild import views
 
-    registry.navigation.add(NavItem("cobuild", _("共建园区"), "cobuild:list", order=40))
-    registry.navigation.add(NavItem("enclaves", _("科创飞地"), "cobuild:enclaves", order=41))
+    registry.navigation.add(
+        NavItem(
+            "cobuild", _("共建园区"), "cobuild:list", order=40, group=("parks", _("园区与产业"))
+        )
+    )
+    registry.navigation.add(
+        NavItem(
+            "enclaves",
+            _("科创飞地"),
+            "cobuild:enclaves",
+            order=41,
+            group=("parks", _("园区与产业")),
+        )
+    )
     registry.panels.add(
         Panel(
             "parks.park",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from argparse import ArgumentParser
@@ -141,15 +141,33 @@ class DashboardCard:
     slot: str = "body"
 
 
+class NavGroup(NamedTuple):
+    """A menu of the top navigation: the items naming the same `key` are listed under `label`
+    (the first registered item's label wins). A plain `(key, label)` tuple is read as one."""
+
+    key: str
+    label: Any
+
+
 @dataclass(frozen=True)
 class NavItem:
-    """A link in the top navigation; `section` is the URL namespace that marks it active."""
+    """A link in the top navigation; the URL namespace `key` (or the page `url_name` itself)
+    marks it active. With a `group` (`("projects", _("项目"))`) it is listed in that group's
+    menu, which takes the place of the group's first item; without one it stays on the bar."""
 
     key: str
     label: Any
     url_name: str
     order: int = 100
     visible: Callable[[Any], bool] | None = None
+    group: NavGroup | tuple[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.group is not None and not isinstance(self.group, NavGroup):
+            key, label = self.group
+            if not key:
+                raise RegistryError(f"navigation item {self.key!r}: a group needs a key")
+            object.__setattr__(self, "group", NavGroup(str(key), label))
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,15 @@ class EnterprisesConfig(ParkLinkAppConfig):
         from parklink.enterprises import demo, panels, search
         from parklink.enterprises.imports import EnterpriseImporter
 
-        registry.navigation.add(NavItem("enterprises", _("企业"), "enterprises:list", order=30))
+        registry.navigation.add(
+            NavItem(
+                "enterprises",
+                _("企业"),
+                "enterprises:list",
+                order=30,
+                group=("parks", _("园区与产业")),
+            )
+        )
         # A park's page: the enterprises in the park and its sub-parks, below the projects.
         registry.panels.add(
             Panel(

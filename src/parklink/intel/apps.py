@@ -41,7 +41,9 @@ def _register_pages(registry: Registry) -> None:
     search page finds queued items by name."""
     from parklink.intel import dashboard, search
 
-    registry.navigation.add(NavItem("intel", _("招商情报"), "intel:queue", order=45))
+    registry.navigation.add(
+        NavItem("intel", _("招商情报"), "intel:queue", order=45, group=("intel", _("情报")))
+    )
     registry.dashboard.add(
         DashboardCard("intel", "intel/dashboard.html", dashboard.card_context, order=150)
     )

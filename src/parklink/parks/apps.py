@@ -17,7 +17,9 @@ class ParksConfig(ParkLinkAppConfig):
     def register(self, registry: Registry) -> None:
         from parklink.parks import demo, search
 
-        registry.navigation.add(NavItem("parks", _("园区"), "parks:list", order=20))
+        registry.navigation.add(
+            NavItem("parks", _("园区"), "parks:list", order=20, group=("parks", _("园区与产业")))
+        )
         registry.search.add(
             SearchProvider(
                 "park",

@@ -75,4 +75,12 @@ def _register_demo(registry: Registry) -> None:
 
 def _register_pages(registry: Registry) -> None:
     """产业定位 in the navigation."""
-    registry.navigation.add(NavItem("positioning", _("产业定位"), "positioning:index", order=47))
+    registry.navigation.add(
+        NavItem(
+            "positioning",
+            _("产业定位"),
+            "positioning:index",
+            order=47,
+            group=("parks", _("园区与产业")),
+        )
+    )

@@ -25,7 +25,9 @@ class ProjectsConfig(ParkLinkAppConfig):
     url_prefix = "projects/"
 
     def register(self, registry: Registry) -> None:
-        registry.navigation.add(NavItem("projects", _("项目"), "projects:list", order=10))
+        registry.navigation.add(
+            NavItem("projects", _("项目"), "projects:list", order=10, group=("projects", _("项目")))
+        )
         _register_dashboard(registry)
         _register_panels(registry)
         _register_columns(registry)
@@ -173,4 +175,6 @@ def _register_outputs(registry: Registry) -> None:
             order=23,
         )
     )
-    registry.navigation.add(NavItem("map", _("地图"), "projects:map", order=12))
+    registry.navigation.add(
+        NavItem("map", _("地图"), "projects:map", order=12, group=("projects", _("项目")))
+    )

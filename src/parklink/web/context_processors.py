@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from parklink.core.registry import registry
+from parklink.core.registry import NavGroup, registry
 
 
 @dataclass(frozen=True)
@@ -19,14 +19,30 @@ class NavLink:
     active: bool
 
 
+@dataclass
+class NavMenu:
+    """A group of links shown as one menu of the bar, where its first item would stand."""
+
+    key: str
+    label: Any
+    links: list[NavLink] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return any(link.active for link in self.links)
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """`nav_links`: the registered navigation items this user may follow, the current one active."""
+    """`nav_links`: the registered navigation items this user may follow, the current one
+    active; `nav_entries`: the same as the bar shows them, each a `NavLink` (an item without a
+    group, or the only item of its group this user sees) or a `NavMenu` (a group of several)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_links": []}
+        return {"nav_links": [], "nav_entries": []}
     match = getattr(request, "resolver_match", None)
     section = (match.namespace or match.url_name or "") if match else ""
-    links = []
+    view_name = match.view_name if match else ""
+    items = []
     for item in registry.navigation:
         if item.visible is not None and not item.visible(user):
             continue
@@ -34,5 +50,24 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        links.append(NavLink(item.key, item.label, url, active=section == item.key))
-    return {"nav_links": links}
+        items.append((item, url))
+    # The page's own item is active (policies, not the matching listings, on the policies page);
+    # else the item whose key is the page's namespace.
+    current = next((i.key for i, _url in items if i.url_name == view_name), None)
+    if current is None:
+        current = next((i.key for i, _url in items if i.key == section), None)
+    links = [NavLink(i.key, i.label, url, active=i.key == current) for i, url in items]
+    entries: list[NavLink | NavMenu] = []
+    menus: dict[str, NavMenu] = {}
+    for (item, _url), link in zip(items, links, strict=True):
+        group = item.group
+        if not isinstance(group, NavGroup):
+            entries.append(link)
+            continue
+        menu = menus.get(group.key)
+        if menu is None:
+            menu = menus[group.key] = NavMenu(group.key, group.label)
+            entries.append(menu)
+        menu.links.append(link)
+    entries = [e.links[0] if isinstance(e, NavMenu) and len(e.links) == 1 else e for e in entries]
+    return {"nav_links": links, "nav_entries": entries}
