@@ -234,6 +234,7 @@ class Finding(TimeStampedModel):
 
 
 from parklink.kpi.models_liaison import LiaisonOffice, OfficeKind, OfficeLead  # noqa: E402
+from parklink.kpi.models_reports import GeneratedReport, ReportKind  # noqa: E402
 from parklink.kpi.models_surveys import (  # noqa: E402
     Audience,
     HelpRequest,
@@ -248,12 +249,14 @@ __all__ = [
     "Audience",
     "Finding",
     "FindingKind",
+    "GeneratedReport",
     "HelpRequest",
     "HelpStatus",
     "LiaisonOffice",
     "OfficeKind",
     "OfficeLead",
     "PeriodKind",
+    "ReportKind",
     "SchemeVersion",
     "SubjectKind",
     "Survey",

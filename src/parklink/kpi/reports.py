@@ -23,6 +23,7 @@ from parklink.kpi.engine import periods
 from parklink.kpi.engine.names import FIGURES
 from parklink.kpi.queries import get_assessable
 from parklink.kpi.services import actuals
+from parklink.kpi.services import visits as aftercare
 from parklink.kpi.services.assess import year_to_date
 from parklink.projects.models import Project
 
@@ -41,6 +42,7 @@ class Report:
     unevidenced: list[Row]
     key_projects: list[Row]
     problems: list[Row]
+    visits: list[Row]
 
 
 def _shown(unit: str, value: Decimal) -> str:
@@ -65,6 +67,17 @@ def build(user: User, org_id: int, label: str) -> Report:
     now = actuals.figures(user, [org.pk], period)[org.pk]
     ytd = actuals.figures(user, [org.pk], year_to_date(period))[org.pk]
     figures = [[f.zh, _shown(f.unit, now[f.name]), _shown(f.unit, ytd[f.name])] for f in FIGURES]
+    visit_now = aftercare.counts([org.pk], period)[org.pk]
+    visit_ytd = aftercare.counts([org.pk], year_to_date(period))[org.pk]
+    figures.append(["安商稳商走访次数", f"{visit_now:,}", f"{visit_ytd:,}"])
+    visit_rows = [
+        [
+            _day(v.held_on),
+            v.title,
+            "、".join(e.name for e in v.enterprises.all()) or "—",
+        ]
+        for v in aftercare.listed(user, org.pk, period)
+    ]
     signed = actuals.projects_behind(user, org.pk, period, "signed_count").order_by(
         "signed_on", "pk"
     )
@@ -112,7 +125,16 @@ def build(user: User, org_id: int, label: str) -> Report:
         for p in troubled.distinct().order_by("name")
     ]
     return Report(
-        org, period, figures, signings, starts, funds, unevidenced, key_projects, problems
+        org,
+        period,
+        figures,
+        signings,
+        starts,
+        funds,
+        unevidenced,
+        key_projects,
+        problems,
+        visit_rows,
     )
 
 
@@ -124,6 +146,7 @@ SECTIONS = (
     ("unevidenced", "无凭证的到位资金(不计入实绩)", ["项目", "到位日期", "金额(元)"]),
     ("key_projects", "重点项目进展", ["项目", "当前阶段", "最近进展", "总投资(元)"]),
     ("problems", "问题项目", ["项目", "当前阶段", "问题", "签约日期"]),
+    ("visits", "安商稳商走访", ["日期", "主题", "走访企业"]),
 )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from parklink.kpi import views, views_liaison, views_surveys
+from parklink.kpi import views, views_liaison, views_reports, views_surveys
 
 app_name = "kpi"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("schemes/new/", views.scheme_edit, name="scheme_edit"),
     path("schemes/<slug:key>/", views.scheme_detail, name="scheme"),
     path("targets/", views.target_list, name="targets"),
+    path("reports/", views_reports.report_page, name="reports"),
+    path("reports/<int:pk>/file/", views_reports.report_download, name="report_file"),
     path("surveys/", views_surveys.survey_list, name="surveys"),
     path("surveys/new/", views_surveys.survey_new, name="survey_new"),
     path("surveys/<int:pk>/", views_surveys.survey_detail, name="survey"),

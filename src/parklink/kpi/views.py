@@ -33,6 +33,7 @@ from parklink.kpi.queries import (
 )
 from parklink.kpi.services import actuals, schemes
 from parklink.kpi.services import assess as assessing
+from parklink.kpi.services import visits as aftercare
 from parklink.kpi.services.targets import parse_period
 from parklink.projects.queries import with_relations
 
@@ -170,6 +171,9 @@ def ranking(request: HttpRequest) -> HttpResponse:
                     }
                 )
         chart = _trend(user, version, period, [r["org"].pk for r in rows])
+        visits = aftercare.counts([r["org"].pk for r in rows], period)
+        for row in rows:
+            row["visits"] = visits[row["org"].pk]
     return render(
         request,
         "kpi/ranking.html",

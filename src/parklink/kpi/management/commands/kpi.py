@@ -3,6 +3,9 @@
     parklink kpi assess --scheme KEY [--version N] --period 2025Q1 [--org NAME] --as USER
         [--format text|json] [--dry-run]
     parklink kpi report --org NAME --period 2025-03 --format xlsx|pdf -o FILE --as USER
+    parklink kpi report --kind quarterly --scheme KEY --org NAME --period 2025Q1 ...
+    parklink kpi reports --due [--today 2025-04-01] [--format xlsx] [--scheme KEY] [--force]
+                                              # write the due reports into storage (cron)
     parklink kpi schemes --as USER            # the schemes the user may use
     parklink kpi load-schemes                 # (re)load the shipped examples of data/kpi/
 
@@ -22,7 +25,7 @@ from parklink.core.errors import ParkLinkError
 from parklink.kpi import reports
 from parklink.kpi.queries import visible_schemes
 from parklink.kpi.services import assess as assessing
-from parklink.kpi.services import schemes
+from parklink.kpi.services import generated, schemes
 from parklink.kpi.services.targets import parse_period
 
 
@@ -56,12 +59,26 @@ class Command(BaseCommand):
         report.add_argument("--format", choices=reports.FORMATS, default="xlsx")
         report.add_argument("-o", "--output", required=True, help="the file to write")
         report.add_argument("--as", dest="username", required=True, help="the acting user")
+        report.add_argument(
+            "--kind", choices=("monthly", "quarterly"), default="monthly", help="which report"
+        )
+        report.add_argument("--scheme", default="city-districts", help="quarterly: the scheme")
+        due = actions.add_parser("reports", help="write the due reports of every organisation")
+        due.add_argument("--due", action="store_true", required=True, help="the due period's")
+        due.add_argument("--today", help="the day to judge by (default: today), 2025-04-01")
+        due.add_argument("--format", choices=reports.FORMATS, action="append", dest="formats")
+        due.add_argument("--scheme", default="city-districts", help="quarterly: the scheme")
+        due.add_argument("--org", help="one organisation's name (default: every one)")
+        due.add_argument("--force", action="store_true", help="write again what exists")
         listing = actions.add_parser("schemes", help="the schemes the user may use")
         listing.add_argument("--as", dest="username", required=True, help="the acting user")
         actions.add_parser("load-schemes", help="load the shipped example schemes")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
+            if options["action"] == "reports":
+                self.due(options)
+                return
             if options["action"] == "load-schemes":
                 for version in schemes.load_shipped():
                     self.stdout.write(f"{version.key} v{version.version} {version.name}")
@@ -84,11 +101,42 @@ class Command(BaseCommand):
         if org is None:
             raise CommandError(f"机构“{options['org']}”不存在")
         parse_period(options["period"])
-        made = reports.build(user, org.pk, options["period"])
-        data = reports.render(made, options["format"])
+        made = generated.make(
+            user, org.pk, options["kind"], options["period"], options["format"], options["scheme"]
+        )
         with open(options["output"], "wb") as out:
-            out.write(data)
-        self.stdout.write(f"{reports.title(made)} → {options['output']} ({len(data):,} bytes)")
+            out.write(made.data)
+        self.stdout.write(f"{made.title} → {options['output']} ({len(made.data):,} bytes)")
+
+    def due(self, options: dict[str, Any]) -> None:
+        from datetime import date
+
+        from parklink.projects.queries import today
+
+        try:
+            day = date.fromisoformat(options["today"]) if options["today"] else today()
+        except ValueError as exc:
+            raise CommandError(f"日期格式应为 2025-04-01:{options['today']}") from exc
+        orgs = None
+        if options["org"]:
+            org = Organization.objects.filter(name=options["org"]).first()
+            if org is None:
+                raise CommandError(f"机构“{options['org']}”不存在")
+            orgs = [org]
+        outcome = generated.run_due(
+            day,
+            tuple(options["formats"] or reports.FORMATS),
+            options["scheme"],
+            options["force"],
+            orgs,
+        )
+        for row in outcome.written:
+            self.stdout.write(
+                f"{row.organization.name}\t{row.get_kind_display()}\t{row.period}\t{row.file.name}"
+            )
+        for note in outcome.skipped:
+            self.stderr.write(note)
+        self.stdout.write(f"{len(outcome.written)} 份报告已写入存储")
 
     def assess(self, user: User, options: dict[str, Any]) -> None:
         version = schemes.get_version(visible_schemes(user), options["scheme"], options["version"])
