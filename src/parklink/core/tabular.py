@@ -147,14 +147,20 @@ def _limited(
 ) -> Iterator[tuple[int, list[Any]]]:
     """The rows as read, refused at the first row past the limit or cell past its length."""
     last = limits.max_rows + 1  # the header (normally row 1) and max_rows rows below it
+    longest = limits.max_cell_chars
     for number, cells in numbered:
         if number > last:
             raise _too_many_rows(limits)
         if len(cells) > MAX_COLUMNS:
             raise _too_many_columns(number)
-        for index, cell in enumerate(cells, start=1):
-            if isinstance(cell, str) and len(cell) > limits.max_cell_chars:
-                raise _cell_too_long(number, index, len(cell), limits.max_cell_chars)
+        try:  # a CSV row: only strings, measured at once
+            fits = max(map(len, cells), default=0) <= longest
+        except TypeError:  # a sheet's numbers and dates have no length: cell by cell
+            fits = False
+        if not fits:
+            for index, cell in enumerate(cells, start=1):
+                if isinstance(cell, str) and len(cell) > longest:
+                    raise _cell_too_long(number, index, len(cell), longest)
         yield number, cells
 
 

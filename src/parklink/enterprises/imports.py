@@ -17,6 +17,7 @@ from datetime import datetime
 from decimal import Context, Decimal
 from functools import lru_cache
 from itertools import islice
+from operator import mul
 from pathlib import Path
 from typing import Any
 
@@ -73,14 +74,13 @@ def _valid_as_written(value: Any) -> bool:
     """
     if value.__class__ is not str or len(value) != 18:
         return False
-    values = _USCC_VALUES
     try:
-        numbers = [values[char] for char in value]
+        numbers = list(map(_USCC_VALUES.__getitem__, value))
     except KeyError:
         return False
     if value[0] not in _USCC_AUTHORITIES or not value[2:8].isdigit():
         return False
-    total = sum(n * w for n, w in zip(numbers[:17], uscc_rules.WEIGHTS, strict=True))
+    total = sum(map(mul, numbers, uscc_rules.WEIGHTS))  # the first 17 (17 weights)
     return numbers[17] == (31 - total % 31) % 31
 
 
@@ -137,6 +137,7 @@ def _detail_columns() -> list[Column]:
             cells.amount("万元"),
             aliases=("注册资本",),
             unit_parser=cells.amount,
+            repeats=True,  # registers repeat round capitals (100, 500, 1000万元)
         ),
         Column(
             "business_scope",
