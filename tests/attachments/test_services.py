@@ -127,3 +127,34 @@ def test_unknown_records_and_huge_ids_are_not_found(world: dict[str, Any]) -> No
 def test_stored_files_are_in_the_backup(world: dict[str, Any]) -> None:
     made = put(world, pdf_bytes(), "a.pdf")
     assert made.file.name in set(backup.stored_files(default_storage))
+
+
+def test_the_project_panel_lists_the_funds_entries_files_with_their_entry(
+    world: dict[str, Any], rf: Any
+) -> None:
+    from parklink.core.registry import registry
+
+    project = world["signed"]
+    entry = FundsInPlace.objects.create(
+        project=project, received_on="2025-03-01", amount="1000000.00"
+    )
+    owner = world["users"]["jinniu"]
+    found = services.target(owner, "projects.fundsinplace", entry.pk)
+    voucher = services.upload(owner, found, io.BytesIO(pdf_bytes()), name="凭证.pdf")
+    agreement = put(world, pdf_bytes(), "协议.pdf")
+    (panel,) = [p for p in registry.panels_for(project, "section") if p.key == "attachments"]
+    request = rf.get("/")
+    request.user = owner
+    context = panel.context(request, project)
+    assert context is not None
+    listed = {a.original_name: a for a in context["attachments"]}
+    assert set(listed) == {"凭证.pdf", "协议.pdf"}
+    assert "2025" in listed["凭证.pdf"].shown_on and listed["协议.pdf"].shown_on == ""
+    assert [key for key, _label in context["writable"]] == [
+        f"projects.project:{project.pk}",
+        f"projects.fundsinplace:{entry.pk}",
+    ]
+    request.user = world["users"]["jinniu_viewer"]
+    read_only = panel.context(request, project)
+    assert read_only is not None and read_only["form"] is None
+    assert {a.pk for a in read_only["attachments"]} == {voucher.pk, agreement.pk}

@@ -25,7 +25,22 @@ def test_each_item_goes_to_its_responsible_users(source: Source, people: dict[st
     assert [i.key for i in services.items_for(amy, DAY).items] == ["2", "1"]  # danger first
     assert [i.key for i in services.items_for(bo, DAY).items] == ["2"]
     assert services.items_for(people["other"], DAY).items == []
-    assert source.days == [DAY, DAY, DAY]
+    assert source.days == [DAY]  # pages share one gathering for a minute
+
+
+def test_pages_share_a_gathering_and_the_daily_send_gathers_anew(
+    source: Source, people: dict[str, User]
+) -> None:
+    from django.core.cache import cache
+
+    amy = people["amy"]
+    source.items = [{"key": 1, "to": [amy.pk]}]
+    assert len(services.items_for(amy, DAY).items) == 1
+    source.items = [{"key": 1, "to": [amy.pk]}, {"key": 2, "to": [amy.pk]}]
+    assert len(services.items_for(amy, DAY).items) == 1
+    assert services.send_daily(DAY, dry_run=True).items == 2
+    cache.clear()  # what CACHE_SECONDS later brings
+    assert len(services.items_for(amy, DAY).items) == 2
 
 
 def test_a_muted_kind_is_hidden_and_counted(source: Source, people: dict[str, User]) -> None:

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -31,6 +32,8 @@ from parklink.reminders.models import Delivery, Digest, Preference, Status, Webh
 
 log = logging.getLogger(__name__)
 SEVERITY_ORDER = {"danger": 0, "warning": 1, "info": 2}
+# How long pages share one gathering of the day's items (the daily send always gathers anew).
+CACHE_SECONDS = 60
 
 
 def today() -> date:
@@ -87,9 +90,21 @@ def route(items: Iterable[DueItem], muted: dict[int, set[str]]) -> dict[int, lis
     return routed
 
 
+def gathered(day: date) -> list[DueItem]:
+    """`gather(day)` in the active language, shared by every page for CACHE_SECONDS: the home
+    page of each user reads the installation's items once a minute, not once a request."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    key = f"reminders:items:{day.isoformat()}:{language}"
+    found = cache.get(key)
+    if found is None:
+        found = gather(day, language)
+        cache.set(key, found, CACHE_SECONDS)
+    return list(found)
+
+
 def items_for(user: User, day: date | None = None) -> Mine:
     """The user's current reminders (for the page, the dashboard and the attention list)."""
-    mine = [i for i in gather(day or today()) if user.pk in i.responsible]
+    mine = [i for i in gathered(day or today()) if user.pk in i.responsible]
     muted = set(preference(user).muted)
     shown = [i for i in mine if i.kind not in muted]
     return Mine(shown, len(mine) - len(shown))
