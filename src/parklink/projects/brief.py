@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
 from parklink.core.errors import NotFound
@@ -214,7 +215,7 @@ def project_brief(user: User, pk: int) -> tuple[Project, bytes]:
         with_relations(visible_projects(user)).select_related("leader_user").filter(pk=pk).first()
     )
     if project is None:
-        raise NotFound("项目不存在或无权查看。")
+        raise NotFound(_("项目不存在或无权查看。"))
     on = today()
     facts = facts_for([project], on)[project.pk]
     return project, render_brief(facts, on=on, author=str(user))

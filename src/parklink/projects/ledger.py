@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
 from parklink.core import xlsx
@@ -612,11 +613,11 @@ def parse_columns(keys: Iterable[str]) -> tuple[str, ...]:
         if key not in BY_KEY:
             raise Invalid.on(
                 "columns",
-                f"未知的台账列“{key}”;可选:{'、'.join(BY_KEY)}",
+                _("未知的台账列“%(key)s”;可选:%(keys)s") % {"key": key, "keys": "、".join(BY_KEY)},
             )
         chosen.append(key)
     if not chosen:
-        raise Invalid.on("columns", "请至少选择一列")
+        raise Invalid.on("columns", _("请至少选择一列"))
     return tuple(chosen)
 
 
@@ -632,7 +633,9 @@ class LedgerOptions:
 
     def __post_init__(self) -> None:
         if self.unit not in UNIT_CHOICES:
-            raise Invalid.on("unit", f"金额单位只能是{'或'.join(UNIT_CHOICES)}")
+            raise Invalid.on(
+                "unit", _("金额单位只能是%(units)s") % {"units": "或".join(UNIT_CHOICES)}
+            )
         parse_columns(self.columns)
 
 
