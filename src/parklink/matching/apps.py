@@ -144,6 +144,16 @@ def _register_pages(registry: Registry) -> None:
     registry.panels.add(
         Panel(
             "parks.park",
+            "promotion",
+            "matching/panels/park_promotion.html",
+            panels.park_promotion,
+            slot="actions",
+            order=61,
+        )
+    )
+    registry.panels.add(
+        Panel(
+            "parks.park",
             "capacity",
             "matching/panels/park_capacity.html",
             panels.park_capacity,
@@ -173,4 +183,9 @@ def _register_demo(registry: Registry) -> None:
         DemoStep(
             "matching-siting", demo_siting.load, after=("matching-finance", "projects", "parks")
         )
+    )
+    from parklink.matching import demo_promotion
+
+    registry.demo_steps.add(
+        DemoStep("matching-promotion", demo_promotion.load, after=("matching", "projects"))
     )

@@ -304,10 +304,16 @@ from parklink.matching.models_finance import (  # noqa: E402
     Programme,
     Urgency,
 )
+from parklink.matching.models_promotion import (  # noqa: E402
+    Enquiry,
+    Publication,
+    PublicationKind,
+)
 from parklink.matching.models_siting import ParkCapacity, SitingNeeds  # noqa: E402
 
 __all__ = [
     "Bank",
+    "Enquiry",
     "FinanceProduct",
     "FinancingNeed",
     "NeedEvent",
@@ -316,6 +322,8 @@ __all__ = [
     "ParkCapacity",
     "ProductKind",
     "Programme",
+    "Publication",
+    "PublicationKind",
     "SitingNeeds",
     "Urgency",
 ]

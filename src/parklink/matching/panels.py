@@ -37,3 +37,12 @@ def park_capacity(request: HttpRequest, park: Any) -> dict[str, Any] | None:
     if not permitted(ensure_can_write, user, park.owner_id):
         return None
     return {"park": park}
+
+
+def park_promotion(request: HttpRequest, park: Any) -> dict[str, Any] | None:
+    """A link to the park's public page (招商推介) once its organisation published something."""
+    from parklink.matching.services.promotion import live
+
+    authenticated(request)
+    shown = live().filter(owner_id=park.owner_id, park=park).exists()
+    return {"park": park} if shown else None

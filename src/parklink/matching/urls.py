@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from parklink.matching import views, views_finance, views_policies, views_siting
+from parklink.matching import (
+    views,
+    views_finance,
+    views_policies,
+    views_promotion,
+    views_siting,
+)
 
 app_name = "matching"
 
@@ -38,4 +44,14 @@ urlpatterns = [
     path("siting/projects/<int:pk>/compare/", views_siting.compare, name="siting-compare"),
     path("siting/projects/<int:pk>/needs/", views_siting.needs, name="siting-needs"),
     path("siting/parks/<int:pk>/capacity/", views_siting.capacity, name="siting-capacity"),
+    path("promote/", views_promotion.manage, name="promote"),
+    path("promote/<int:pk>/withdraw/", views_promotion.withdraw, name="promote-withdraw"),
+    path("promote/enquiries/", views_promotion.enquiries, name="promote-enquiries"),
+    path(
+        "promote/enquiries/<int:pk>/handled/",
+        views_promotion.enquiry_handled,
+        name="promote-enquiry-handled",
+    ),
+    path("promote/parks/<int:pk>/", views_promotion.public_park, name="promote-park"),
+    path("promote/orgs/<int:pk>/", views_promotion.public_organization, name="promote-org"),
 ]
