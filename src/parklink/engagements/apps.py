@@ -165,8 +165,16 @@ def _url(record: Any) -> str:
     return reverse("engagements:detail", args=[record.pk])
 
 
+def _attachments_panel(request: Any, record: Any) -> Any:
+    from parklink.attachments.panels import panel_context
+
+    return panel_context(request, record)
+
+
 def _register_attachments(registry: Registry) -> None:
-    """Files on an engagement: seen by its readers, changed by the owner's officers."""
+    """Files on an engagement: seen by its readers, changed by the owner's officers; listed
+    (with the upload form) on the record's page."""
+    from parklink.attachments.panels import PANEL_KEY, PANEL_TEMPLATE
     from parklink.engagements import queries
 
     registry.attachables.add(
@@ -178,6 +186,9 @@ def _register_attachments(registry: Registry) -> None:
             url=_url,
             order=40,
         )
+    )
+    registry.panels.add(
+        Panel("engagements.engagement", PANEL_KEY, PANEL_TEMPLATE, _attachments_panel, order=50)
     )
 
 

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
 from parklink.core import xlsx
+from parklink.core.errors import Invalid
 from parklink.engagements import queries
-from parklink.engagements.models import Contact, Engagement, FollowUp
+from parklink.engagements.models import Contact, Engagement, EngagementKind, FollowUp
 
 SEPARATOR = "、"
 
@@ -141,13 +142,20 @@ def export_contacts(user: User, options: Mapping[str, Any]) -> bytes:
 
 def export_engagements(user: User, options: Mapping[str, Any]) -> bytes:
     qs = queries.visible_engagements(user)
-    if options.get("kind"):
-        qs = qs.filter(kind=options["kind"])
+    if options.get("engagement_kind"):
+        qs = qs.filter(kind=options["engagement_kind"])
     if options.get("since"):
-        qs = qs.filter(held_on__gte=date.fromisoformat(str(options["since"])))
+        qs = qs.filter(held_on__gte=_day(options["since"], "since"))
     if options.get("until"):
-        qs = qs.filter(held_on__lte=date.fromisoformat(str(options["until"])))
+        qs = qs.filter(held_on__lte=_day(options["until"], "until"))
     return engagements_workbook(user, qs)
+
+
+def _day(value: Any, name: str) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise Invalid.on(name, _("日期应写作 YYYY-MM-DD:%(value)s") % {"value": value}) from None
 
 
 def contact_arguments(parser: ArgumentParser) -> None:
@@ -156,7 +164,9 @@ def contact_arguments(parser: ArgumentParser) -> None:
 
 def engagement_arguments(parser: ArgumentParser) -> None:
     parser.add_argument(
-        "--kind",
+        "--type",
+        dest="engagement_kind",
+        choices=[kind.value for kind in EngagementKind],
         help="visit_out, visit_in, meeting, call, promotion, signing, matchmaking, aftercare",
     )
     parser.add_argument("--since", help="first day, YYYY-MM-DD")

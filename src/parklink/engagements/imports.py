@@ -148,6 +148,8 @@ class ContactImporter(OwnedImporter):
                 )
             ]
         self.in_file[pair] = row.number
+        if row.failed:
+            return []
         data = {**row.values, "enterprise": enterprise}
         try:
             contact_services._clean(data)
@@ -307,7 +309,7 @@ class EngagementImporter(OwnedImporter):
     def check(self, row: Row) -> list[Problem]:
         data, problems = self._resolve(row)
         problems += self._follow_up(row)
-        if problems:
+        if problems or row.failed:  # a cell already refused is not reported twice
             return problems
         try:
             records._clean(self.user, self.owner.pk, data)
