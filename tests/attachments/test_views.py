@@ -143,3 +143,13 @@ def test_api_upload_list_download_delete(
     assert bad.status_code == 400 and "网页" in bad.json()["message"]
     assert client.delete(f"/api/v1/attachments/{body['id']}").status_code == 204
     assert not Attachment.objects.exists()
+
+
+def test_the_admin_lists_attachments_read_only(world: dict[str, Any]) -> None:
+    owner = logged_in(world["users"]["jinniu"])
+    post_file(owner, f"projects.project:{world['signed'].pk}", pdf_bytes(), "协议.pdf")
+    admin = logged_in(world["users"]["root"])
+    listing = admin.get("/admin/attachments/attachment/")
+    assert listing.status_code == 200 and "协议.pdf" in listing.content.decode()
+    assert admin.get("/admin/attachments/event/").status_code == 200
+    assert admin.get("/admin/attachments/attachment/add/").status_code == 403

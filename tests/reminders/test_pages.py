@@ -96,3 +96,14 @@ def test_scopes_keep_digests_and_robots_to_their_owners(people: dict[str, User])
     assert registry.visible(Digest, people["bo"]).count() == 0
     assert registry.visible(Webhook, people["admin"]).count() == 1
     assert registry.visible(Webhook, people["amy"]).count() == 0
+
+
+def test_the_admin_lists_digests_deliveries_and_robots(people: dict[str, User]) -> None:
+    from tests.support import factories
+
+    services.add_webhook(people["admin"], name="招商群", kind="wecom", url="https://q.example/x")
+    client = logged_in(factories.superuser())
+    for model in ("webhook", "digest", "delivery"):
+        assert client.get(f"/admin/reminders/{model}/").status_code == 200
+    page = client.get(f"/admin/reminders/webhook/{Webhook.objects.get().pk}/change/")
+    assert page.status_code == 200 and "q.example" in page.content.decode()
