@@ -16,8 +16,11 @@ from parklink.projects.models import (
     Approval,
     FundsInPlace,
     Milestone,
+    Problem,
+    ProgressEntry,
     Project,
     ProjectTag,
+    ProjectYearPlan,
     StageTransition,
 )
 from parklink.projects.queries import visibility_q
@@ -129,8 +132,17 @@ class ProjectChildAdmin(admin.ModelAdmin):
 
 # Stage history has no admin page of its own: it is written by services.transition alone
 # and shown read-only inside each project (TransitionInline).
-for model in (Milestone, Approval, FundsInPlace):
+for model in (Milestone, Approval, FundsInPlace, ProgressEntry, ProjectYearPlan):
     admin.site.register(model, ProjectChildAdmin)
+
+
+@admin.register(Problem)
+class ProblemAdmin(ProjectChildAdmin):
+    """A problem's status moves only through services.change_status (which records it)."""
+
+    list_display = ("project", "category", "status", "deadline", "owner")
+    list_filter = ("status", "category")
+    readonly_fields = ("status", "solved_on", "resolution")
 
 
 @admin.register(ProjectTag)
@@ -142,7 +154,15 @@ class ProjectTagAdmin(admin.ModelAdmin):
 class AgeingPolicyAdmin(admin.ModelAdmin):
     """Officers set their own organisation's thresholds; installation administrators any."""
 
-    list_display = ("organization", "yellow_months", "red_months", "removal_months")
+    list_display = (
+        "organization",
+        "yellow_months",
+        "red_months",
+        "removal_months",
+        "unstarted_months",
+        "production_rule",
+        "funds_percent",
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AgeingPolicy]:
         qs = super().get_queryset(request)

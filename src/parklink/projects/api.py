@@ -16,7 +16,21 @@ from parklink.enterprises.models import Enterprise
 from parklink.parks.models import Park
 from parklink.projects import services
 from parklink.projects.api_outputs import router as outputs_router
-from parklink.projects.models import Milestone, Project, StageTransition
+from parklink.projects.daily_schemas import (
+    ProblemIn,
+    ProblemOut,
+    ProblemPage,
+    ProblemPatch,
+    ProblemQuery,
+    ProblemStatusIn,
+    ProgressIn,
+    ProgressOut,
+    ProgressPatch,
+    StandingOut,
+    YearPlanIn,
+    YearPlanOut,
+)
+from parklink.projects.models import Milestone, Problem, ProgressEntry, Project, StageTransition
 from parklink.projects.queries import (
     ProjectFilters,
     apply_filters,
@@ -42,6 +56,7 @@ from parklink.projects.schemas import (
     TransitionIn,
     without_wan,
 )
+from parklink.projects.services.problems import ProblemFilters, filter_problems, visible_problems
 from parklink.regions.services import require_region
 
 router = Router(tags=["projects"])
@@ -186,3 +201,176 @@ def add_funds(request: HttpRequest, project_id: int, payload: FundsIn) -> Status
     return Status(
         201, services.add_funds(user, project, **payload.model_dump(exclude={"amount_wan"}))
     )
+
+
+# ---------------------------------------------------------------- daily work
+
+
+def _entry(project: Project, entry_id: int) -> ProgressEntry:
+    entry = ProgressEntry.objects.filter(project=project, pk=entry_id).first()
+    if entry is None:
+        raise NotFound(_("进展记录不存在。"), detail={"id": entry_id})
+    entry.project = project
+    return entry
+
+
+def _problem(user: User, problem_id: int) -> Problem:
+    problem = (
+        visible_problems(user)
+        .select_related("project", "owner", "leader")
+        .filter(pk=problem_id)
+        .first()
+    )
+    if problem is None:
+        raise NotFound(_("问题不存在或无权查看。"), detail={"id": problem_id})
+    return problem
+
+
+def _people(data: dict[str, Any]) -> dict[str, Any]:
+    """User ids → users (owner, leader) for the problem services."""
+    for name in ("owner", "leader"):
+        if data.get(name) is not None:
+            person = User.objects.filter(pk=data[name]).first()
+            if person is None:
+                raise Invalid.on(name, _("用户不存在: %(id)s") % {"id": data[name]})
+            data[name] = person
+    for name in ("department", "leader_name"):
+        if name in data and data[name] is None:
+            data[name] = ""
+    return data
+
+
+@router.get(
+    "/{project_id}/progress", response=list[ProgressOut], summary="A project's progress log"
+)
+def list_progress(request: HttpRequest, project_id: int) -> Any:
+    project = get_visible(current_user(request), project_id)
+    return project.progress_entries.select_related("author")
+
+
+@router.post("/{project_id}/progress", response={201: ProgressOut}, summary="Log progress")
+def add_progress(request: HttpRequest, project_id: int, payload: ProgressIn) -> Status:
+    user = current_user(request)
+    project = get_visible(user, project_id)
+    return Status(201, services.add_entry(user, project, **payload.model_dump()))
+
+
+@router.patch(
+    "/{project_id}/progress/{entry_id}", response=ProgressOut, summary="Change a progress entry"
+)
+def change_progress(
+    request: HttpRequest, project_id: int, entry_id: int, payload: ProgressPatch
+) -> Any:
+    user = current_user(request)
+    entry = _entry(get_visible(user, project_id), entry_id)
+    changes = payload.model_dump(exclude_unset=True)
+    for name in ("next_step", "reporter"):
+        if name in changes and changes[name] is None:
+            changes[name] = ""
+    return services.update_entry(user, entry, **changes)
+
+
+@router.delete(
+    "/{project_id}/progress/{entry_id}", response={204: None}, summary="Delete a progress entry"
+)
+def remove_progress(request: HttpRequest, project_id: int, entry_id: int) -> Status:
+    user = current_user(request)
+    services.delete_entry(user, _entry(get_visible(user, project_id), entry_id))
+    return Status(204, None)
+
+
+# Two segments: a one-segment path would be taken by "/{project_id}" above.
+@router.get(
+    "/problems/all", response=ProblemPage, summary="Problems across the visible projects"
+)
+def list_problems(request: HttpRequest, filters: Query[ProblemQuery]) -> dict[str, Any]:
+    user = current_user(request)
+    wanted = ProblemFilters(
+        status=[str(s) for s in filters.status] or None,
+        overdue=filters.overdue,
+        category=str(filters.category) if filters.category else None,
+        owner=filters.owner,
+        mine=filters.mine,
+        project=filters.project,
+        q=filters.q,
+    )
+    qs = filter_problems(user, wanted).prefetch_related("events__actor")
+    rows = list(qs[filters.offset : filters.offset + filters.limit])
+    return {"count": qs.count(), "limit": filters.limit, "offset": filters.offset, "items": rows}
+
+
+@router.get("/problems/{problem_id}", response=ProblemOut, summary="One problem")
+def read_problem(request: HttpRequest, problem_id: int) -> Problem:
+    return _problem(current_user(request), problem_id)
+
+
+@router.get("/{project_id}/problems", response=list[ProblemOut], summary="A project's problems")
+def project_problems(request: HttpRequest, project_id: int) -> Any:
+    project = get_visible(current_user(request), project_id)
+    return project.problems.select_related("project", "owner", "leader").prefetch_related(
+        "events__actor"
+    )
+
+
+@router.post("/{project_id}/problems", response={201: ProblemOut}, summary="Raise a problem")
+def raise_problem(request: HttpRequest, project_id: int, payload: ProblemIn) -> Status:
+    user = current_user(request)
+    project = get_visible(user, project_id)
+    problem = services.raise_problem(user, project, **_people(payload.model_dump()))
+    return Status(201, _problem(user, problem.pk))
+
+
+@router.patch("/problems/{problem_id}", response=ProblemOut, summary="Change a problem")
+def change_problem(request: HttpRequest, problem_id: int, payload: ProblemPatch) -> Problem:
+    user = current_user(request)
+    problem = _problem(user, problem_id)
+    services.update_problem(user, problem, **_people(payload.model_dump(exclude_unset=True)))
+    return _problem(user, problem_id)
+
+
+@router.post(
+    "/problems/{problem_id}/status",
+    response=ProblemOut,
+    summary="Move a problem on (open → coordinating → solved / escalated)",
+)
+def problem_status(request: HttpRequest, problem_id: int, payload: ProblemStatusIn) -> Problem:
+    user = current_user(request)
+    problem = _problem(user, problem_id)
+    services.change_status(user, problem, str(payload.to), payload.note, on=payload.date)
+    return _problem(user, problem_id)
+
+
+@router.get(
+    "/{project_id}/year-plans", response=list[YearPlanOut], summary="Annual investment plans"
+)
+def list_year_plans(request: HttpRequest, project_id: int) -> Any:
+    return get_visible(current_user(request), project_id).year_plans.all()
+
+
+@router.put(
+    "/{project_id}/year-plans/{year}",
+    response={200: YearPlanOut, 204: None},
+    summary="Set a year's plan (both figures null: remove it)",
+)
+def put_year_plan(request: HttpRequest, project_id: int, year: int, payload: YearPlanIn) -> Any:
+    user = current_user(request)
+    project = get_visible(user, project_id)
+    row = services.set_year_plan(user, project, year, payload.planned, payload.completed)
+    return Status(204, None) if row is None else row
+
+
+@router.get(
+    "/{project_id}/standing",
+    response=StandingOut,
+    summary="Ageing colour and contract-date warnings, with their reasons",
+)
+def read_standing(request: HttpRequest, project_id: int) -> dict[str, Any]:
+    standing = services.standing_of(get_visible(current_user(request), project_id))
+    return {
+        "colour": standing.colour_value,
+        "reasons": list(standing.reasons),
+        "warnings": [
+            {"rule": rule, "label": label, "reason": reason}
+            for rule, label, reason in standing.warning_items
+        ],
+    }

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parklink.core.apps import ParkLinkAppConfig
 from parklink.core.registry import (
+    Attachable,
     DashboardCard,
     DemoStep,
     ListColumn,
     NavItem,
     Panel,
     Registry,
+    ReminderSource,
     SearchProvider,
     TabularKind,
     VisibilityScope,
@@ -34,6 +39,7 @@ class ProjectsConfig(ParkLinkAppConfig):
         _register_search_and_scopes(registry)
         _register_data(registry)
         _register_outputs(registry)
+        _register_daily_work(registry)
         from parklink.projects import attachables, reminder_colours  # files; yellow/red
 
         attachables.register(registry)
@@ -157,6 +163,87 @@ def _register_data(registry: Registry) -> None:
             after=("regions", "organizations", "parks", "enterprises"),
         )
     )
+    registry.demo_steps.add(DemoStep("projects-daily", demo.load_daily_work, after=("projects",)))
+
+
+def _register_daily_work(registry: Registry) -> None:
+    """The daily work: progress log and problem list (who sees them, what falls due, which
+    records carry files), their imports, the annual plans' import and the problem list's
+    place in the navigation.
+    """
+    from parklink.accounts.imports import importer_factory
+    from parklink.accounts.services import ensure_can_write
+    from parklink.core.views import permitted
+    from parklink.projects import reminders
+    from parklink.projects.daily_imports import ProgressImporter, YearPlanImporter
+    from parklink.projects.models import (
+        Problem,
+        ProblemEvent,
+        ProgressEntry,
+        Project,
+        ProjectYearPlan,
+    )
+    from parklink.projects.queries import visible_project_rows
+    from parklink.projects.services.problems import visible_problems
+
+    for child in (ProgressEntry, Problem, ProjectYearPlan):
+        registry.scopes.add(VisibilityScope(child._meta.label_lower, visible_project_rows(child)))
+    registry.scopes.add(
+        VisibilityScope(
+            "projects.problemevent",
+            lambda user: ProblemEvent.objects.filter(problem__in=visible_problems(user)),
+        )
+    )
+    registry.navigation.add(
+        NavItem("problems", _("问题"), "projects:problems", order=11, group=("projects", _("项目")))
+    )
+    registry.reminders.add(
+        ReminderSource(reminders.PROBLEMS, _("逾期未办结的项目问题"), reminders.overdue_problems)
+    )
+    registry.reminders.add(
+        ReminderSource(
+            reminders.MILESTONES, _("逾期未完成的项目节点"), reminders.overdue_milestones
+        )
+    )
+
+    def project_of(record: Any) -> Project:
+        return record.project
+
+    def can_change(user: Any, record: Any) -> bool:
+        return permitted(ensure_can_write, user, project_of(record).owner_id)
+
+    def url(record: Any) -> str:
+        if isinstance(record, Problem):
+            return reverse("projects:detail", args=[record.project_id]) + f"#problem-{record.pk}"
+        return reverse("projects:detail", args=[record.project_id]) + f"#progress-{record.pk}"
+
+    # Projects and funds entries are registered with their attachments panel (attachables.py).
+    for model, label in ((Problem, _("项目问题")), (ProgressEntry, _("项目进展"))):
+        registry.attachables.add(
+            Attachable(model._meta.label_lower, label, visible_project_rows(model), can_change, url)
+        )
+    for code, label, noun_zh, noun_en, importer, order in (
+        ("progress", _("项目进展"), "条进展", "progress entr(ies)", ProgressImporter, 21),
+        (
+            "project-year-plans",
+            _("年度投资计划"),
+            "条年度计划",
+            "year plan(s)",
+            YearPlanImporter,
+            22,
+        ),
+    ):
+        registry.tabular.add(
+            TabularKind(
+                code,
+                label,
+                noun_zh=noun_zh,
+                noun_en=noun_en,
+                importer=importer_factory(importer),
+                list_url_name="projects:list",
+                order=order,
+            )
+        )
 
 
 def _register_outputs(registry: Registry) -> None:

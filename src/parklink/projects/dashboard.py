@@ -38,7 +38,7 @@ from parklink.projects.dashboard_charts import (
     stage_name,
 )
 from parklink.projects.lifecycle import FINAL, PIPELINE, Stage
-from parklink.projects.models import FundsInPlace, Project
+from parklink.projects.models import FundsInPlace, Problem, Project
 from parklink.projects.queries import today, visible_projects
 from parklink.projects.services import (
     AgeingSummary,
@@ -46,6 +46,7 @@ from parklink.projects.services import (
     attention_list,
     colours_of,
 )
+from parklink.projects.services.problems import overdue_for, overdue_q
 
 MAX_MONTHS = 96
 TOP_PARKS = 12
@@ -65,6 +66,8 @@ class Totals:
     signed_amount_this_year: Decimal
     funds_this_year: Decimal
     warned: int
+    # Unsettled problems past their deadline on the projects the user sees (问题清单).
+    problems_overdue: int = 0
 
 
 def stage_buckets(qs: QuerySet[Project]) -> dict[str, Bucket]:
@@ -192,6 +195,7 @@ def totals(qs: QuerySet[Project], summary: AgeingSummary, on: date) -> Totals:
         row["signed_amount"] or Decimal(0),
         funds or Decimal(0),
         summary.warned,
+        Problem.objects.filter(overdue_q(on), project__in=qs.order_by().values("pk")).count(),
     )
 
 
@@ -262,6 +266,9 @@ class Dashboard:
     off_line: list[Bucket]
     attention: list[Attention]
     attention_total: int
+    # The user's own overdue problems (as owner or coordinating leader), oldest deadline first.
+    problems: list[Problem] = field(default_factory=list)
+    problems_total: int = 0
     charts: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Sectors left out of the ring (no disclosed investment, or 0), listed beside it.
     sectors_off_ring: list[Bucket] = field(default_factory=list)
@@ -299,6 +306,10 @@ def build(user: User) -> Dashboard:
     on = today()
     dashboard = replace(figures(user, on))
     dashboard.attention, dashboard.attention_total = attention_items(user, on)
+    # A user owns or coordinates few overdue problems: one query reads them all.
+    mine = list(overdue_for(user, on))
+    dashboard.problems_total = len(mine)
+    dashboard.problems = mine[:ATTENTION_LIMIT]
     return dashboard
 
 
@@ -355,7 +366,13 @@ def connect_invalidation() -> None:
     """Every model whose rows the figures read says so when it is saved or deleted."""
     from parklink.accounts.models import Organization
     from parklink.parks.models import Park
-    from parklink.projects.models import AgeingPolicy, Approval, Milestone, StageTransition
+    from parklink.projects.models import (
+        AgeingPolicy,
+        Approval,
+        Milestone,
+        ProgressEntry,
+        StageTransition,
+    )
 
     # Approvals and milestones move a project's last progress (services.progress), which the
     # ageing colours read; organisations and parks change who sees what and the parks' names.
@@ -368,6 +385,8 @@ def connect_invalidation() -> None:
         AgeingPolicy,
         Organization,
         Park,
+        ProgressEntry,  # moves the last progress
+        Problem,  # the overdue problems figure
     )
     for model in watched:
         uid = f"projects.dashboard.{model._meta.label_lower}"

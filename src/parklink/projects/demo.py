@@ -118,3 +118,100 @@ def _milestones_and_approvals(project: Project, rec: dict[str, Any]) -> None:
             due_on=demo.to_date(item.get("due_date")),
             note=demo.text(item, "note"),
         )
+
+
+# ---------------------------------------------------------------- the daily work (示例数据)
+
+# A few projects of the articles, with an illustrative progress log and problems: the articles
+# report signings and starts, not the weekly follow-up, so none of this is quoted from them and
+# every record is stored as illustrative (示例数据) and shown so. Dates are counted from the
+# project's current stage date (the article's), never beyond the demo's today.
+DAILY: tuple[dict[str, Any], ...] = (
+    {
+        "project": "沃飞长空全球总部基地",
+        "progress": (
+            (12, "(示例)主体结构施工过半,设备采购招标完成", "协调供电部门确定双回路接入方案"),
+            (40, "(示例)专班现场调度,解决塔吊用电临时增容", "月底前完成三层封顶"),
+        ),
+        "problems": (("power", "(示例)双回路供电接入方案待供电公司批复", "区经信局", 30, "open"),),
+    },
+    {
+        "project": "正威电子项目",
+        "progress": ((20, "(示例)厂房钢结构吊装完成", "启动设备基础施工"),),
+        "problems": (
+            ("staffing", "(示例)一线技术工人招聘缺口约200人", "区人社局", 45, "coordinating"),
+        ),
+    },
+    {
+        "project": "冷链物联网设备生产企业入驻项目",
+        "progress": ((15, "(示例)环评报告已报送,等待专家评审", "跟进评审会时间"),),
+        "problems": (("approvals", "(示例)环评专家评审会排期较晚", "市生态环境局", 20, "solved"),),
+    },
+    {
+        "project": "光伏及配套储能项目",
+        "progress": ((30, "(示例)完成项目选址踏勘,对接用地预审", "准备用地预审材料"),),
+        "problems": (
+            ("land", "(示例)项目用地涉及林地,需办理使用林地审核", "县自然资源局", 60, "escalated"),
+        ),
+    },
+)
+
+
+def load_daily_work(ctx: DemoContext) -> None:
+    """Illustrative progress entries and problems on a handful of the demo projects."""
+    from datetime import timedelta
+
+    from parklink.projects.models import ProgressEntry
+    from parklink.projects.queries import today
+
+    on = today()
+    for rec in DAILY:
+        project = Project.objects.filter(name=rec["project"]).order_by("pk").first()
+        if (
+            project is None
+            or ProgressEntry.objects.filter(project=project, illustrative=True).exists()
+        ):
+            continue
+        officer = project.leader_user or ctx.admin
+        for days, summary, next_step in rec["progress"]:
+            when = min(project.stage_since + timedelta(days=days), on)
+            services.add_entry(
+                ctx.admin, project, when, summary, next_step, str(officer), illustrative=True
+            )
+            ctx.count("progress entries")
+        for category, text, department, days, status in rec["problems"]:
+            raised = min(project.stage_since + timedelta(days=5), on)
+            problem = services.raise_problem(
+                ctx.admin,
+                project,
+                category=category,
+                description=text,
+                department=department,
+                owner=project.leader_user,
+                deadline=raised + timedelta(days=days),
+                raised_on=raised,
+                illustrative=True,
+            )
+            _walk_problem(ctx, problem, status, raised)
+            ctx.count("problems")
+
+
+def _walk_problem(ctx: DemoContext, problem: Any, status: str, raised: date) -> None:
+    """Move a demo problem to `status` the way a user would."""
+    from datetime import timedelta
+
+    from parklink.projects.queries import today
+
+    if status == "open":
+        return
+    services.change_status(ctx.admin, problem, "coordinating", "(示例)专班已召开协调会")
+    if status == "solved":
+        services.change_status(
+            ctx.admin,
+            problem,
+            "solved",
+            "(示例)经协调已落实",
+            on=min(raised + timedelta(days=10), today()),
+        )
+    elif status == "escalated":
+        services.change_status(ctx.admin, problem, "escalated", "(示例)提请市级领导协调")

@@ -221,6 +221,8 @@ class ProjectForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "mechanism": forms.Textarea(attrs={"rows": 2}),
             "remarks": forms.Textarea(attrs={"rows": 2}),
+            "contract_start_date": DateInput,
+            "contract_production_date": DateInput,
         }
         # The unit sits beside the input, so the labels leave it out.
         labels = {

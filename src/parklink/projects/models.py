@@ -208,6 +208,10 @@ class Project(PinyinSearchable, OwnedModel):
         _("停滞前阶段"), max_length=32, choices=ProjectStage.choices, blank=True
     )
     signed_on = models.DateField(_("签约日期"), null=True, blank=True, db_index=True)
+    # What the investment agreement promises; the contract-date warnings (projects.warnings)
+    # compare the project's stage and funds with them.
+    contract_start_date = models.DateField(_("合同约定开工日期"), null=True, blank=True)
+    contract_production_date = models.DateField(_("合同约定投产日期"), null=True, blank=True)
     last_progress_on = models.DateField(_("最近进展日期"), db_index=True)
     history = HistoricalRecords(excluded_fields=["last_progress_on"])
 
@@ -363,6 +367,24 @@ class AgeingPolicy(models.Model):
     yellow_months = models.PositiveSmallIntegerField(_("黄色预警(月)"), default=2)
     red_months = models.PositiveSmallIntegerField(_("红色预警(月)"), default=3)
     removal_months = models.PositiveSmallIntegerField(_("建议出库(月)"), default=6)
+    # The contract-date rules (projects.warnings.ContractRules); 0 switches a rule off.
+    unstarted_months = models.PositiveSmallIntegerField(
+        _("签约未开工预警(月)"),
+        default=6,
+        validators=[MaxValueValidator(120)],
+        help_text=_("签约满这么多个月仍未开工即预警;填0不启用(合同约定开工日期逾期仍预警)"),
+    )
+    production_rule = models.BooleanField(
+        _("开工未投产预警"),
+        default=True,
+        help_text=_("已开工、过了合同约定投产日期仍未投产即预警"),
+    )
+    funds_percent = models.PositiveSmallIntegerField(
+        _("资金到位预警(%)"),
+        default=80,
+        validators=[MaxValueValidator(100)],
+        help_text=_("累计到位资金低于按合同进度应到位金额的这一比例即预警;填0不启用"),
+    )
 
     class Meta:
         verbose_name = _("项目预警阈值")
@@ -376,3 +398,173 @@ class AgeingPolicy(models.Model):
         # colours this organisation's projects; refuse them when they are entered instead.
         if not 0 < self.yellow_months < self.red_months < self.removal_months:
             raise ValidationError(_("阈值必须逐级递增:0 < 黄色预警 < 红色预警 < 建议出库"))
+
+
+class ProgressEntry(TimeStampedModel):
+    """One dated entry of a project's progress log (进展情况 / 周调度)."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="progress_entries", verbose_name=_("项目")
+    )
+    happened_on = models.DateField(_("进展日期"), db_index=True)
+    summary = models.TextField(_("进展情况"))
+    next_step = models.TextField(_("下一步工作"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reporter = models.CharField(
+        _("填报人"), max_length=64, blank=True, help_text=_("实际跟进人姓名(可与填报账号不同)")
+    )
+    transition = models.ForeignKey(
+        StageTransition,
+        verbose_name=_("关联阶段变更"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="progress_entries",
+    )
+    illustrative = models.BooleanField(_("示例数据"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("项目进展")
+        verbose_name_plural = _("项目进展")
+        ordering = ["project", "-happened_on", "-id"]
+        indexes = [models.Index(fields=["project", "happened_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.happened_on}"
+
+
+class ProblemCategory(models.TextChoices):
+    LAND = "land", _("用地")
+    APPROVALS = "approvals", _("审批手续")
+    POWER = "power", _("用电")
+    WATER = "water", _("用水")
+    FINANCING = "financing", _("融资")
+    STAFFING = "staffing", _("用工")
+    DEMOLITION = "demolition", _("征地拆迁")
+    ENVIRONMENT = "environment", _("环保")
+    OTHER = "other", _("其他")
+
+
+class ProblemStatus(models.TextChoices):
+    OPEN = "open", _("待协调")
+    COORDINATING = "coordinating", _("协调中")
+    SOLVED = "solved", _("已解决")
+    ESCALATED = "escalated", _("已提级")
+
+
+class Problem(TimeStampedModel):
+    """A problem raised for a project (问题清单 / 协调事项); its status changes in
+    services.problems only, each one recorded as a `ProblemEvent`."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="problems", verbose_name=_("项目")
+    )
+    category = models.CharField(_("问题类别"), max_length=16, choices=ProblemCategory.choices)
+    description = models.TextField(_("问题描述"))
+    department = models.CharField(_("责任部门"), max_length=128, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("责任人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_problems",
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("协调领导账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_problems",
+    )
+    leader_name = models.CharField(_("协调领导"), max_length=64, blank=True)
+    raised_on = models.DateField(_("提出日期"))
+    deadline = models.DateField(_("办结时限"), null=True, blank=True, db_index=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=ProblemStatus.choices,
+        default=ProblemStatus.OPEN,
+        db_index=True,
+    )
+    solved_on = models.DateField(_("解决日期"), null=True, blank=True)
+    resolution = models.TextField(_("解决情况"), blank=True)
+    illustrative = models.BooleanField(_("示例数据"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("项目问题")
+        verbose_name_plural = _("项目问题")
+        ordering = ["deadline", "id"]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"{self.project}·{self.get_category_display()}"
+
+
+class ProblemEvent(models.Model):
+    """One status change of a problem: who, when, from what to what, and why."""
+
+    problem = models.ForeignKey(
+        Problem, on_delete=models.CASCADE, related_name="events", verbose_name=_("问题")
+    )
+    from_status = models.CharField(
+        _("原状态"), max_length=16, choices=ProblemStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("新状态"), max_length=16, choices=ProblemStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("说明"), blank=True)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("问题状态变更")
+        verbose_name_plural = _("问题状态变更")
+        ordering = ["problem", "recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.problem}: {self.from_status or '—'} → {self.to_status}"
+
+
+class ProjectYearPlan(TimeStampedModel):
+    """A project's investment plan and completion for one year (年度计划投资 / 完成投资), in 元."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="year_plans", verbose_name=_("项目")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    planned = models.DecimalField(
+        _("年度计划投资(元)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    completed = models.DecimalField(
+        _("年度完成投资(元)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年度投资计划")
+        verbose_name_plural = _("年度投资计划")
+        ordering = ["project", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year"], name="year_plan_unique_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.year}"

@@ -214,6 +214,8 @@ class ProjectDetailOut(ProjectOut):
     task_force: str
     mechanism: str
     stalled_from: str
+    contract_start_date: date | None = None
+    contract_production_date: date | None = None
     allowed_next: list[str]
     milestones: list[MilestoneOut]
     overdue_milestones: int
@@ -328,6 +330,8 @@ class ProjectPatch(Schema):
         None, description="tag codes; replaces the project's tags"
     )
     lead_source: LeadSource | None = None
+    contract_start_date: date | None = Field(None, description="合同约定开工日期")
+    contract_production_date: date | None = Field(None, description="合同约定投产日期")
     lead_source_detail: str | None = Field(None, max_length=255)
     responsible_leader: str | None = Field(None, max_length=64)
     leader_user: RecordId | None = Field(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from parklink.projects import views, views_outputs
+from parklink.projects import views, views_daily, views_outputs
 
 app_name = "projects"
 
@@ -25,4 +25,30 @@ urlpatterns = [
     ),
     path("<int:pk>/approvals/", views.approval_set, name="approval_set"),
     path("<int:pk>/funds/", views.funds_add, name="funds_add"),
+    path("<int:pk>/progress/", views_daily.progress_add, name="progress_add"),
+    path(
+        "<int:pk>/progress/<int:entry_pk>/edit/",
+        views_daily.progress_edit,
+        name="progress_edit",
+    ),
+    path(
+        "<int:pk>/progress/<int:entry_pk>/delete/",
+        views_daily.progress_delete,
+        name="progress_delete",
+    ),
+    path("<int:pk>/problems/", views_daily.problem_add, name="problem_add"),
+    path(
+        "<int:pk>/problems/<int:problem_pk>/edit/",
+        views_daily.problem_edit,
+        name="problem_edit",
+    ),
+    path(
+        "<int:pk>/problems/<int:problem_pk>/status/",
+        views_daily.problem_status,
+        name="problem_status",
+    ),
+    path("<int:pk>/year-plans/", views_daily.year_plan_set, name="year_plan_set"),
+    path("problems/", views_daily.problem_list, name="problems"),
+    path("problems/export/", views_daily.problem_export, name="problem_export"),
+    path("warning-rules/", views_daily.warning_rules, name="warning_rules"),
 ]

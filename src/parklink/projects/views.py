@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -19,13 +19,14 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from parklink.accounts.models import User
-from parklink.accounts.services import ensure_can_write
+from parklink.accounts.services import can_manage_members, ensure_can_write
 from parklink.core.errors import ConfirmationRequired, Forbidden, Invalid, ParkLinkError
 from parklink.core.forms import refusals_on, show_service_error
 from parklink.core.sources import sources_of
 from parklink.core.views import INVALID, authenticated, is_fragment, permitted
 from parklink.projects import services
 from parklink.projects.ageing import Colour
+from parklink.projects.daily_pages import daily_context
 from parklink.projects.forms import (
     DEFAULT_SORT,
     ApprovalForm,
@@ -71,6 +72,7 @@ def _value(colour: Colour | None) -> str | None:
 class Row:
     project: Project
     colour: str | None
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)  # rule, label, reason
 
 
 def _filter_form(request: HttpRequest, user: User) -> ProjectFilterForm:
@@ -94,15 +96,19 @@ def project_list(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request, user)
     filters, qs = _filtered(user, form)
     page = Paginator(with_relations(qs), PAGE_SIZE).get_page(request.GET.get("page"))
-    colours = services.colours_of(page.object_list)
+    standings = services.standings_of(page.object_list)
     context = {
         "form": form,
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "rows": [Row(p, _value(colours[p.pk])) for p in page.object_list],
+        "rows": [
+            Row(p, standings[p.pk].colour_value, standings[p.pk].warning_items)
+            for p in page.object_list
+        ],
         "sort": filters.sort,
         "export_query": request.GET.urlencode(),
         "can_create": user.can_write and user.organization_id is not None,
+        "can_set_rules": user.organization is not None and can_manage_members(user),
     }
     template = "projects/_results.html" if is_fragment(request) else "projects/list.html"
     return render(request, template, context)
@@ -144,7 +150,7 @@ def _steps(project: Project) -> list[tuple[str, str]]:
     return steps
 
 
-def _detail_context(request: HttpRequest, project: Project, **forms: Form) -> dict[str, Any]:
+def _detail_context(request: HttpRequest, project: Project, **forms: Any) -> dict[str, Any]:
     user = authenticated(request)
     on = today()
     can_write = permitted(ensure_can_write, user, project.owner_id)
@@ -174,6 +180,7 @@ def _detail_context(request: HttpRequest, project: Project, **forms: Form) -> di
         "funds_form": forms.get("funds_form") or FundsForm(),
         "transition_form": forms.get("transition_form"),
         "today": on,
+        **daily_context(project, can_write, on, forms),
     }
 
 

@@ -43,6 +43,8 @@ EDITABLE_FIELDS = (
     "mechanism",
     "longitude",
     "latitude",
+    "contract_start_date",
+    "contract_production_date",
 )
 # Money fields, held in 元 (entered as 万元/亿元 at the edges).
 AMOUNT_FIELDS = (

@@ -26,6 +26,18 @@ def _date_messages(field: str) -> tuple[str, str]:
         "submitted_on": decided,
         "decided_on": decided,
         "received_on": (_("到位日期不能早于%(date)s"), _("到位日期不能晚于今天")),
+        "happened_on": (_("进展日期不能早于%(date)s"), _("进展日期不能晚于今天")),
+        "raised_on": (_("提出日期不能早于%(date)s"), _("提出日期不能晚于今天")),
+        "deadline": (_("办结时限不能早于%(date)s"), _("办结时限不能晚于%(date)s")),
+        "solved_on": (_("解决日期不能早于%(date)s"), _("解决日期不能晚于今天")),
+        "contract_start_date": (
+            _("合同约定开工日期不能早于%(date)s"),
+            _("合同约定开工日期不能晚于%(date)s"),
+        ),
+        "contract_production_date": (
+            _("合同约定投产日期不能早于%(date)s"),
+            _("合同约定投产日期不能晚于%(date)s"),
+        ),
     }[field]
 
 

@@ -24,7 +24,7 @@ from parklink.projects.services.checks import (
     check_amounts,
     field_problems,
 )
-from parklink.projects.services.date_checks import check_date
+from parklink.projects.services.date_checks import check_date, date_problem
 
 
 def _unknown(fields: dict[str, Any]) -> set[str]:
@@ -46,6 +46,14 @@ def _validate(project: Project) -> None:
     leader = project.leader_user
     if leader is not None and leader.organization_id != project.owner_id:
         problems["leader_user"] = _("责任人必须是项目所属机构的用户")
+    start, production = project.contract_start_date, project.contract_production_date
+    for name in ("contract_start_date", "contract_production_date"):
+        day = getattr(project, name)
+        problem = date_problem(name, DateKind.PLANNED, day) if day else None
+        if problem:
+            problems[name] = problem
+    if start and production and production < start:
+        problems["contract_production_date"] = _("合同约定投产日期不能早于约定开工日期")
     for name, problem in field_problems(project, EDITABLE_FIELDS).items():
         problems.setdefault(name, problem)
     if problems:
