@@ -6,18 +6,21 @@ decimal strings of 元.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from parklink.accounts.apitools import current_user
-from parklink.core.errors import NotFound
+from parklink.core.errors import Invalid, NotFound
 from parklink.enterprises.models import Enterprise
 from parklink.matching import queries
 from parklink.matching.models import Listing
 from parklink.matching.services import events, listings, policies
+from parklink.regions.models import Region
 
 router = Router(tags=["matching"])
 
@@ -264,6 +267,84 @@ def list_policies(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/policies/{policy_id}", response=PolicyOut, summary="One policy and its readiness")
 def read_policy(request: HttpRequest, policy_id: int) -> dict[str, Any]:
     return policy_out(policies.get_visible(current_user(request), policy_id))
+
+
+class PolicyIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    issuer_region: str = Field(pattern=r"^\d{6}$", description="adcode of the region it applies to")
+    document_number: str = Field("", max_length=100)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    text: str = Field("", max_length=20000)
+    conditions: list[Any] = Field(default_factory=list)
+    benefit_kind: str = Field("other", pattern="^(fixed|rate|other)$")
+    benefit_amount: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
+    benefit_rate: Decimal | None = Field(None, gt=0, le=1, max_digits=8, decimal_places=6)
+    benefit_base: str = Field("", max_length=32)
+    benefit_cap: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
+    benefit_note: str = Field("", max_length=255)
+    documents: list[str] = Field(default_factory=list)
+
+
+class PolicyPatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    issuer_region: str | None = Field(None, pattern=r"^\d{6}$")
+    document_number: str | None = Field(None, max_length=100)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    text: str | None = Field(None, max_length=20000)
+    conditions: list[Any] | None = None
+    benefit_kind: str | None = Field(None, pattern="^(fixed|rate|other)$")
+    benefit_amount: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
+    benefit_rate: Decimal | None = Field(None, gt=0, le=1, max_digits=8, decimal_places=6)
+    benefit_base: str | None = Field(None, max_length=32)
+    benefit_cap: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
+    benefit_note: str | None = Field(None, max_length=255)
+    documents: list[str] | None = None
+
+
+def _policy_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema fields → model fields: the region by its adcode (an unknown one is refused)."""
+    if "issuer_region" in data:
+        code = data.pop("issuer_region")
+        region = Region.objects.filter(adcode=code).first()
+        if region is None:
+            raise Invalid.on("issuer_region", _("行政区划代码“%(code)s”不存在") % {"code": code})
+        data["issuer_region"] = region
+    return data
+
+
+@router.post("/policies", response={201: PolicyOut}, summary="Draft a policy (officers)")
+def create_policy(request: HttpRequest, payload: PolicyIn) -> Status:
+    user = current_user(request)
+    made = policies.create_policy(user, **_policy_fields(payload.model_dump()))
+    return Status(201, policy_out(policies.get_visible(user, made.pk)))
+
+
+@router.put("/policies/{policy_id}", response=PolicyOut, summary="Change a policy (its owner)")
+def update_policy(request: HttpRequest, policy_id: int, payload: PolicyPatch) -> dict[str, Any]:
+    user = current_user(request)
+    policy = policies.get_visible(user, policy_id)
+    changes = _policy_fields(payload.model_dump(exclude_unset=True))
+    for name in ("title", "document_number", "text", "benefit_base", "benefit_note"):
+        if name in changes and changes[name] is None:
+            changes[name] = ""
+    for name in ("conditions", "documents"):
+        if name in changes and changes[name] is None:
+            changes[name] = []
+    if changes.get("benefit_kind") is None:
+        changes.pop("benefit_kind", None)
+    policies.update_policy(user, policy, **changes)
+    return policy_out(policies.get_visible(user, policy_id))
+
+
+@router.post(
+    "/policies/{policy_id}/publish", response=PolicyOut, summary="Publish a policy (its owner)"
+)
+def publish_policy(request: HttpRequest, policy_id: int) -> dict[str, Any]:
+    user = current_user(request)
+    policies.publish(user, policies.get_visible(user, policy_id))
+    return policy_out(policies.get_visible(user, policy_id))
 
 
 @router.get(

@@ -56,6 +56,19 @@ def _register_data(registry: Registry) -> None:
             order=60,
         )
     )
+    from parklink.matching import imports_policies
+
+    registry.tabular.add(
+        TabularKind(
+            "matching-policies",
+            _("政策"),
+            noun_zh="项政策",
+            noun_en="policy(ies)",
+            importer=imports_policies.build_importer,
+            list_url_name="matching:policies",
+            order=61,
+        )
+    )
     from parklink.matching import imports_finance
 
     registry.tabular.add(

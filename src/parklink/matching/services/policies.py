@@ -102,6 +102,14 @@ def _validate(data: dict[str, Any]) -> None:
     documents = data.get("documents", [])
     if not isinstance(documents, list) or not all(isinstance(d, str) for d in documents):
         raise Invalid.on("documents", _("申报材料应为文字列表。"))
+    start, end = data.get("valid_from"), data.get("valid_to")
+    if start is not None and end is not None and end < start:
+        raise Invalid.on("valid_to", _("有效期止不能早于有效期起。"))
+
+
+def validate(data: dict[str, Any]) -> None:
+    """The checks a policy's fields pass before it is saved (pages, API and imports)."""
+    _validate(data)
 
 
 @transaction.atomic
@@ -128,6 +136,8 @@ def update_policy(user: User, policy: Policy, **changes: Any) -> Policy:
         "benefit_rate": policy.benefit_rate,
         "benefit_base": policy.benefit_base,
         "documents": policy.documents,
+        "valid_from": policy.valid_from,
+        "valid_to": policy.valid_to,
         **changes,
     }
     _validate(merged)
