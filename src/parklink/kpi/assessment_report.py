@@ -60,6 +60,8 @@ def _shown(name: str, value: Any) -> str:
         return f"{number * 100:.1f}%"
     if unit == "yuan":
         return f"{number:,.2f}"
+    if unit == "usd":
+        return f"US${number:,.2f}"
     return f"{number:,.0f}"
 
 

@@ -18,7 +18,7 @@ from parklink.core import demo
 from parklink.core.registry import DemoContext
 from parklink.kpi import demo_liaison, demo_surveys
 from parklink.kpi.engine import periods
-from parklink.kpi.models import Assessment, SchemeVersion, SubjectKind, Target
+from parklink.kpi.models import Assessment, ExchangeRate, SchemeVersion, SubjectKind, Target
 from parklink.kpi.services import assess, schemes, targets
 from parklink.projects.models import Project
 
@@ -45,7 +45,27 @@ def load(ctx: DemoContext) -> None:
     demo_liaison.load(ctx)
 
 
+# Illustrative US$ rates (示例数据, not an official rate): the articles give none, and the
+# installation ships none; these let the demo show foreign funds in US$ for 2025Q1.
+DEMO_RATES = {"2025-01": "7.20", "2025-02": "7.20", "2025-03": "7.20"}
+
+
+def _load_rates(ctx: DemoContext) -> None:
+    for month, rate in DEMO_RATES.items():
+        if ExchangeRate.objects.filter(month=month).exists():
+            continue
+        ExchangeRate.objects.create(
+            month=month,
+            rate=Decimal(rate),
+            source="示例数据:演示用汇率,并非官方公布值",
+            illustrative=True,
+            entered_by=ctx.admin,
+        )
+        ctx.count("kpi exchange rates")
+
+
 def _load_assessments(ctx: DemoContext) -> None:
+    _load_rates(ctx)
     for version in schemes.load_shipped():
         if version.version == 1 and version.assessments.count() == 0:
             ctx.count("kpi schemes")

@@ -203,6 +203,7 @@ class Assessment(models.Model):
 
 class FindingKind(models.TextChoices):
     FALSIFIED = "falsified", _("弄虚作假")
+    OVERDUE = "overdue", _("超时限未开工")
 
 
 class Finding(TimeStampedModel):
@@ -223,6 +224,15 @@ class Finding(TimeStampedModel):
         related_name="+",
     )
     note = models.CharField(_("说明"), max_length=255)
+    evidence = models.TextField(_("证据"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("核查认定")
@@ -233,6 +243,7 @@ class Finding(TimeStampedModel):
         return f"{self.project} {self.get_kind_display()}"
 
 
+from parklink.kpi.models_fx import ExchangeRate  # noqa: E402
 from parklink.kpi.models_liaison import LiaisonOffice, OfficeKind, OfficeLead  # noqa: E402
 from parklink.kpi.models_reports import GeneratedReport, ReportKind  # noqa: E402
 from parklink.kpi.models_surveys import (  # noqa: E402
@@ -247,6 +258,7 @@ from parklink.kpi.models_surveys import (  # noqa: E402
 __all__ = [
     "Assessment",
     "Audience",
+    "ExchangeRate",
     "Finding",
     "FindingKind",
     "GeneratedReport",

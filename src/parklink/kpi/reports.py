@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from parklink.accounts.models import Organization, User
 from parklink.core import pdf, xlsx
-from parklink.kpi.engine import periods
+from parklink.kpi.engine import fx, periods
 from parklink.kpi.engine.names import FIGURES
 from parklink.kpi.queries import get_assessable
 from parklink.kpi.services import actuals
@@ -50,6 +50,8 @@ def _shown(unit: str, value: Decimal) -> str:
         return f"{value * 100:.1f}%"
     if unit == "yuan":
         return f"{value:,.2f}"
+    if unit == "usd":
+        return f"US${value:,.2f}"
     return f"{value:,.0f}"
 
 
@@ -59,6 +61,13 @@ def _amount(value: Decimal | None) -> str:
 
 def _day(value: date | None) -> str:
     return value.isoformat() if value else "—"
+
+
+def _in_usd(origin: str, amount: Decimal, rate: Decimal | None) -> str:
+    """A foreign entry in US$ at its month's rate, or 无汇率; domestic money: —."""
+    if origin != "foreign":
+        return "—"
+    return "无汇率" if rate is None else f"US${fx.usd(amount, rate):,.2f}"
 
 
 def build(user: User, org_id: int, label: str) -> Report:
@@ -89,8 +98,15 @@ def build(user: User, org_id: int, label: str) -> Report:
     started: Any = actuals.projects_behind(user, org.pk, period, "started_count")
     started = started.order_by("first_start", "pk")
     starts = [[p.name, _day(p.first_start), _amount(p.total_investment)] for p in started]
+    rates = actuals.exchange_rates()
     funds = [
-        [f.project.name, _day(f.received_on), _amount(f.amount), f.evidence]
+        [
+            f.project.name,
+            _day(f.received_on),
+            _amount(f.amount),
+            _in_usd(f.project.capital_origin, f.amount, rates.get(f"{f.received_on:%Y-%m}")),
+            f.evidence,
+        ]
         for f in actuals.funds_behind(user, org.pk, period, "funds_total").order_by(
             "received_on", "pk"
         )
@@ -142,7 +158,7 @@ SECTIONS = (
     ("figures", "本期与本年累计实绩", ["指标", "本期", "本年累计"]),
     ("signings", "本期签约项目", ["项目", "签约日期", "总投资(元)", "当前阶段"]),
     ("starts", "本期开工项目", ["项目", "开工日期", "总投资(元)"]),
-    ("funds", "本期到位资金(有凭证)", ["项目", "到位日期", "金额(元)", "凭证"]),
+    ("funds", "本期到位资金(有凭证)", ["项目", "到位日期", "金额(元)", "外资折合美元", "凭证"]),
     ("unevidenced", "无凭证的到位资金(不计入实绩)", ["项目", "到位日期", "金额(元)"]),
     ("key_projects", "重点项目进展", ["项目", "当前阶段", "最近进展", "总投资(元)"]),
     ("problems", "问题项目", ["项目", "当前阶段", "问题", "签约日期"]),

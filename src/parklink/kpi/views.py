@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from parklink.core.charts import label_text
 from parklink.core.errors import Forbidden, Invalid, NotFound, ParkLinkError
 from parklink.core.views import authenticated
-from parklink.kpi.engine import periods
+from parklink.kpi.engine import fx, periods
 from parklink.kpi.engine.names import BY_NAME, FIGURES
 from parklink.kpi.models import SchemeVersion
 from parklink.kpi.queries import (
@@ -78,7 +78,19 @@ def _figure_value(name: str, value: Decimal) -> str:
         return f"{value * 100:.1f}%"
     if unit == "yuan":
         return f"{value:,.2f}"
+    if unit == "usd":
+        return f"US${value:,.2f}"
     return f"{value:,.0f}"
+
+
+def _with_usd_note(name: str, value: str, figures: dict[str, Any]) -> str:
+    """The US$ figure says how much foreign money had no rate to convert it (无汇率)."""
+    if name != "funds_foreign_usd":
+        return value
+    apart = Decimal(str(figures.get("funds_foreign_unconverted") or 0))
+    if not apart:
+        return value
+    return _("%(usd)s(另有 %(yuan)s 元无汇率)") % {"usd": value, "yuan": f"{apart:,.2f}"}
 
 
 def _trend(
@@ -225,7 +237,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "name": f.name,
             "label": f.zh,
-            "value": _figure_value(f.name, Decimal(figures[f.name])),
+            "value": _with_usd_note(
+                f.name, _figure_value(f.name, Decimal(figures[f.name])), figures
+            ),
             "target": _figure_value(f.name, Decimal(assessment.targets[f.name]))
             if f.name in assessment.targets
             else "",
@@ -272,12 +286,20 @@ def figure_projects(request: HttpRequest, org: int, name: str) -> HttpResponse:
     ).order_by("-signed_on", "-id")
     page = Paginator(projects, 50).get_page(request.GET.get("page"))
     funds = None
+    usd = name in ("funds_foreign", "funds_foreign_usd", "funds_foreign_unconverted")
     if name.startswith("funds_"):
         funds = list(
             actuals.funds_behind(user, organization.pk, period, name, scheme).order_by(
                 "received_on"
             )[:200]
         )
+        if usd:
+            rates = actuals.exchange_rates()
+            for entry in funds:
+                rate = rates.get(f"{entry.received_on:%Y-%m}")
+                entry.usd = (  # type: ignore[attr-defined]
+                    f"US${fx.usd(entry.amount, rate):,.2f}" if rate else None
+                )
     return render(
         request,
         "kpi/figure.html",
@@ -287,6 +309,7 @@ def figure_projects(request: HttpRequest, org: int, name: str) -> HttpResponse:
             "period": period,
             "page": page,
             "funds": funds,
+            "usd": usd,
         },
     )
 

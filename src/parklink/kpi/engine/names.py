@@ -15,7 +15,7 @@ class Figure:
     name: str
     zh: str
     en: str
-    unit: str  # "count" | "yuan" | "rate"
+    unit: str  # "count" | "yuan" | "usd" | "rate"
     target: bool = True  # a target may be set for it
 
 
@@ -28,6 +28,14 @@ FIGURES: tuple[Figure, ...] = (
         "funds_out_of_province", "省外到位资金", "funds in place from outside the province", "yuan"
     ),
     Figure("funds_foreign", "外资到位资金", "foreign funds in place", "yuan"),
+    Figure("funds_foreign_usd", "外资到位资金(美元)", "foreign funds in place (US$)", "usd"),
+    Figure(
+        "funds_foreign_unconverted",
+        "无汇率的外资到位资金",
+        "foreign funds in months without an exchange rate",
+        "yuan",
+        False,
+    ),
     Figure(
         "funds_unevidenced", "无凭证的到位资金", "funds reported without evidence", "yuan", False
     ),

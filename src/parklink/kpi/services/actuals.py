@@ -24,12 +24,14 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from parklink.accounts.models import User
-from parklink.kpi.engine import eligibility
+from parklink.kpi.engine import eligibility, fx
 from parklink.kpi.engine.names import BANDS, FIGURES
 from parklink.kpi.engine.periods import Period, months_before
+from parklink.kpi.engine.periods import parse as periods_parse
 from parklink.kpi.engine.scheme import MAX_WINDOW_MONTHS, Eligibility, Scheme
 from parklink.kpi.models import Finding, FindingKind
 from parklink.projects.lifecycle import Stage
@@ -239,6 +241,31 @@ def figures(
         if origin:
             fig[f"funds_{origin}"] += evidenced
 
+    # Foreign funds in US$: each month's evidenced entries at that month's rate; months
+    # without a rate are summed apart in 元 (`funds_foreign_unconverted`), never guessed.
+    foreign = (
+        FundsInPlace.objects.filter(
+            EVIDENCED,
+            project__in=base.values("pk"),
+            project__capital_origin="foreign",
+            received_on__gte=period.start,
+            received_on__lte=period.end,
+        )
+        .annotate(month=TruncMonth("received_on"))
+        .values("project__owner_id", "month")
+        .order_by()
+        .annotate(total=Sum("amount"))
+    )
+    by_month: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for row in _rows(foreign):
+        by_month[row["project__owner_id"]][f"{row['month']:%Y-%m}"] = row["total"] or ZERO
+    if by_month:
+        rates = exchange_rates()
+        for owner, amounts in by_month.items():
+            converted = fx.convert(amounts, rates)
+            found[owner]["funds_foreign_usd"] = converted.usd
+            found[owner]["funds_foreign_unconverted"] = converted.unconverted
+
     falsified = (
         Finding.objects.filter(
             kind=FindingKind.FALSIFIED,
@@ -418,6 +445,11 @@ def projects_behind(
         rows = rows.filter(~EVIDENCED) if figure == "funds_unevidenced" else rows.filter(EVIDENCED)
         qs = base.filter(pk__in=rows.values("project_id"))
         origin = figure.removeprefix("funds_")
+        if origin == "foreign_unconverted":
+            rows = rows.exclude(rated_months())
+            qs = base.filter(pk__in=rows.values("project_id"))
+        if origin in ("foreign_usd", "foreign_unconverted"):
+            origin = "foreign"
         if origin in ("in_province", "out_of_province", "foreign"):
             qs = qs.filter(capital_origin=origin)
         return qs
@@ -438,6 +470,22 @@ def projects_behind(
     return Project.objects.none()
 
 
+def exchange_rates() -> dict[str, Decimal]:
+    """Month ("2025-03") → 元 per US$, as entered by an administrator."""
+    from parklink.kpi.models import ExchangeRate
+
+    return dict(ExchangeRate.objects.values_list("month", "rate"))
+
+
+def rated_months() -> Q:
+    """Funds entries received in a month that has an exchange rate."""
+    wanted = Q(pk__in=[])
+    for month in exchange_rates():
+        start = periods_parse(month)
+        wanted |= Q(received_on__gte=start.start, received_on__lte=start.end)
+    return wanted
+
+
 def funds_behind(
     user: User, org_id: int, period: Period, figure: str, scheme: Scheme | None = None
 ) -> QuerySet[FundsInPlace]:
@@ -448,6 +496,8 @@ def funds_behind(
         received_on__gte=period.start,
         received_on__lte=period.end,
     ).select_related("project")
+    if figure == "funds_foreign_unconverted":
+        rows = rows.exclude(rated_months())
     return rows.filter(~EVIDENCED) if figure == "funds_unevidenced" else rows.filter(EVIDENCED)
 
 
