@@ -71,3 +71,58 @@ def test_a_red_project_is_a_reminder_on_the_home_page(
     page.goto(f"{live_server.url}/reminders/")
     assert page.locator(f"[data-reminder^='{KIND}:']").count() == 0
     assert page.locator("[data-muted]").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_pages_fit_a_phone_and_pass_axe(
+    browser: Any, live_server: Any, login: Callable[..., None], tmp_path: Path
+) -> None:
+    import io
+    import json
+
+    from PIL import Image
+
+    from parklink.accounts.models import Role
+    from parklink.attachments import services as attachment_services
+    from parklink.reminders import services as reminder_services
+    from parklink.reminders.models import Delivery
+    from tests.browser.test_every_page import serious_violations
+
+    org = factories.organization("金牛区投资促进局", "510106")
+    admin = factories.user("jinniu_admin", org, role=Role.ADMIN, email="a@example.org")
+    project = factories.project(admin, "三月无进展项目", days_ago=100, leader_user=admin)
+    photo = io.BytesIO()
+    Image.new("RGB", (60, 40), (20, 90, 160)).save(photo, "PNG")
+    context = browser.new_context(
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        base_url=live_server.url,
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    with override_settings(MEDIA_ROOT=tmp_path / "media"):
+        found = attachment_services.target(admin, "projects.project", project.pk)
+        for name, data in (("现场照片.png", photo.getvalue()), ("投资协议.pdf", PDF)):
+            attachment_services.upload(admin, found, io.BytesIO(data), name=name, kind="photo")
+        robot = reminder_services.add_webhook(
+            admin, name="招商群", kind="wecom", url="https://qyapi.example/send?key=x"
+        )
+        Delivery.objects.create(webhook=robot, day="2025-06-02", status="failed", error="HTTP 502")
+        login(page, admin)
+        paths = [  # the home page (with its reminders card) is in test_every_page.py
+            f"/attachments/projects.project/{project.pk}/",
+            "/reminders/",
+            "/reminders/settings/",
+            "/reminders/webhooks/",
+        ]
+        for path in paths:
+            response = page.goto(f"{live_server.url}{path}")
+            assert response is not None and response.status == 200, path
+            page.locator("details").evaluate_all("(all) => all.forEach((d) => d.open = true)")
+            width = page.evaluate("document.scrollingElement.scrollWidth")
+            assert width <= 390, (path, width)
+            results = serious_violations(page)
+            assert not results, (path, json.dumps(results, ensure_ascii=False, indent=1))
+    context.close()
