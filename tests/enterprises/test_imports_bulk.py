@@ -181,3 +181,32 @@ def test_imported_rows_are_stored_as_the_one_by_one_save_stores_them(
         assert history.description == enterprise.description
         assert history.registered_capital == enterprise.registered_capital
         assert history.history_date == enterprise.created_at
+
+
+@pytest.mark.django_db
+def test_rows_naming_stored_enterprises_are_refused_whatever_their_characters(
+    users: dict[str, User], tmp_path: Path
+) -> None:
+    from parklink.enterprises.services import create_enterprise
+    from parklink.regions.models import Region
+
+    user = users["jinniu"]
+    region = Region.objects.get(adcode="510106")
+    by_name = create_enterprise(user, name="反斜杠\\（成都）有限公司", region=region)
+    by_code = create_enterprise(user, name="长虹代码有限公司", region=region, uscc=make_uscc(7))
+    rows = [
+        ["反斜杠\\(成都) 有限公司", "", "510106", "", "", "", "", ""],  # the same key once folded
+        ["另一家有限公司", make_uscc(7), "510106", "", "", "", "", ""],
+        ["新的有限公司", make_uscc(8), "510106", "", "", "", "", ""],
+    ]
+    report = imports.run(
+        EnterpriseImporter(user, user.organization), _write(tmp_path / "d.csv", rows)
+    )
+    assert not report.written
+    assert [(p.row, p.column) for p in report.problems] == [
+        (2, "企业名称"),
+        (3, "统一社会信用代码"),
+    ]
+    assert str(by_name.pk) in report.problems[0].reason_zh
+    assert str(by_code.pk) in report.problems[1].reason_zh
+    assert Enterprise.objects.filter(owner=user.organization).count() == 2
