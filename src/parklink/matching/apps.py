@@ -146,6 +146,15 @@ def _register_pages(registry: Registry) -> None:
     )
     registry.panels.add(
         Panel(
+            "enterprises.enterprise",
+            "finance",
+            "matching/panels/enterprise_finance.html",
+            panels.enterprise_finance,
+            order=171,
+        )
+    )
+    registry.panels.add(
+        Panel(
             "projects.project",
             "siting",
             "matching/panels/project_siting.html",

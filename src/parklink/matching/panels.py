@@ -46,3 +46,29 @@ def park_promotion(request: HttpRequest, park: Any) -> dict[str, Any] | None:
     authenticated(request)
     shown = live().filter(owner_id=park.owner_id, park=park).exists()
     return {"park": park} if shown else None
+
+
+def enterprise_finance(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any] | None:
+    """The enterprise's financing needs and their matched products, as far as the user may see
+    them (its region's officers; the staff of banks it was matched with, their own bank's
+    matches only); nothing for anyone else."""
+    from parklink.matching.services import finance
+
+    user = authenticated(request)
+    needs = list(
+        finance.visible_needs(user)
+        .filter(enterprise=enterprise)
+        .select_related("product__bank")
+        .order_by("-registered_on", "-pk")[:20]
+    )
+    if not needs:
+        return None
+    matches: dict[int, list[Any]] = {}
+    for match in (
+        finance.visible_matches(user)
+        .filter(need__in=needs)
+        .select_related("product__bank")
+        .order_by("need_id", "rank")
+    ):
+        matches.setdefault(match.need_id, []).append(match)
+    return {"enterprise": enterprise, "rows": [(need, matches.get(need.pk, [])) for need in needs]}

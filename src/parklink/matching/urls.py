@@ -6,6 +6,7 @@ from parklink.matching import (
     views,
     views_finance,
     views_policies,
+    views_products,
     views_promotion,
     views_siting,
 )
@@ -32,6 +33,15 @@ urlpatterns = [
     path("enterprises/<int:pk>/policies/", views_policies.enterprise_policies, name="enterprise"),
     path("finance/", views_finance.products, name="finance-products"),
     path("finance/products/<int:pk>/", views_finance.product_detail, name="finance-product"),
+    path("finance/products/new/", views_products.product_create, name="finance-product-create"),
+    path(
+        "finance/products/<int:pk>/edit/", views_products.product_edit, name="finance-product-edit"
+    ),
+    path(
+        "finance/products/<int:pk>/active/",
+        views_products.product_active,
+        name="finance-product-active",
+    ),
     path("finance/needs/", views_finance.needs, name="finance-needs"),
     path("finance/needs.xlsx", views_finance.needs_export, name="finance-needs-export"),
     path("finance/needs/new/", views_finance.need_create, name="finance-need-create"),

@@ -65,7 +65,11 @@ def products(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "matching/finance/products.html",
-        {"products": rows, "banks": finance.visible_banks(user)},
+        {
+            "products": rows,
+            "banks": finance.visible_banks(user),
+            "can_keep": finance.may_keep_products(user),
+        },
     )
 
 
@@ -76,7 +80,12 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "matching/finance/product_detail.html",
-        {"product": product, "conditions": finance.conditions_of(product)},
+        {
+            "product": product,
+            "conditions": finance.conditions_of(product),
+            "can_keep": user.is_superuser
+            or (finance.may_keep_products(user) and finance.bank_of(user) == product.bank),
+        },
     )
 
 

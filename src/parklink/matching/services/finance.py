@@ -178,6 +178,42 @@ def save_product(user: User, bank: Bank, values: dict[str, Any]) -> FinanceProdu
     return product
 
 
+def bank_of(user: Any) -> Bank | None:
+    """The bank whose staff the user is (None for everyone else)."""
+    return _bank_of(user)
+
+
+def may_keep_products(user: Any) -> bool:
+    """Bank staff who may write (officers and admins of a bank's organisation)."""
+    return bool(getattr(user, "can_write", False)) and _bank_of(user) is not None
+
+
+@transaction.atomic
+def update_product(user: User, product: FinanceProduct, values: dict[str, Any]) -> FinanceProduct:
+    """Change a product's terms (its bank's staff); a new name must not repeat another's."""
+    _ensure_bank_staff(user, product.bank)
+    validate_product(values)
+    name = str(values.get("name") or "").strip()
+    if not name:
+        raise Invalid.on("name", _("请填写产品名称。"))
+    clash = FinanceProduct.objects.filter(bank=product.bank, name=name).exclude(pk=product.pk)
+    if clash.exists():
+        raise Invalid.on("name", _("本行已有名为“%(name)s”的产品。") % {"name": name})
+    for key, value in {**values, "name": name}.items():
+        setattr(product, key, value)
+    product.save()
+    return product
+
+
+@transaction.atomic
+def set_active(user: User, product: FinanceProduct, active: bool) -> FinanceProduct:
+    """Retire a product (no longer matched to new needs) or put it on sale again."""
+    _ensure_bank_staff(user, product.bank)
+    product.active = active
+    product.save(update_fields=["active", "updated_at"])
+    return product
+
+
 # ---------------------------------------------------------------- needs
 
 

@@ -37,6 +37,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 WEIGHTS: dict[str, float] = {
@@ -204,7 +205,8 @@ _WORD = re.compile(r"[\u4e00-\u9fff]{2,}|[A-Za-z]{3,}")
 _FILLER = {"产业", "项目", "园区", "基地", "相关", "配套", "优势", "其他", "制造", "行业"}
 
 
-def _words(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _words(text: str) -> frozenset[str]:
     """Two-character pieces of the Chinese runs (材料, 气体 …) and the Latin words."""
     words: set[str] = set()
     for run in _WORD.findall(text or ""):
@@ -212,7 +214,7 @@ def _words(text: str) -> set[str]:
             words.add(run.lower())
             continue
         words.update(run[i : i + 2] for i in range(len(run) - 1))
-    return words - _FILLER
+    return frozenset(words - _FILLER)
 
 
 def industries(needs: Needs, offer: Offer) -> tuple[float, list[Reason]]:
