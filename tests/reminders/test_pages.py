@@ -107,3 +107,18 @@ def test_the_admin_lists_digests_deliveries_and_robots(people: dict[str, User]) 
         assert client.get(f"/admin/reminders/{model}/").status_code == 200
     page = client.get(f"/admin/reminders/webhook/{Webhook.objects.get().pk}/change/")
     assert page.status_code == 200 and "q.example" in page.content.decode()
+
+
+def test_installation_admins_see_every_organisations_robots(people: dict[str, User]) -> None:
+    from tests.support import factories
+
+    services.add_webhook(
+        people["admin"], name="金牛招商群", kind="wecom", url="https://q.example/x"
+    )
+    root = logged_in(factories.superuser())
+    page = root.get("/reminders/webhooks/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "金牛招商群" in html and "金牛区投资促进局" in html
+    assert 'id="robot-form"' not in html
+    refused = root.post("/reminders/webhooks/", {"kind": "wecom", "url": "https://q.example/y"})
+    assert refused.status_code == 403 and Webhook.objects.count() == 1

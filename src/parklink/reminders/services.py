@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -132,14 +133,28 @@ def save_preference(
 
 def ensure_org_admin(user: User) -> Organization:
     """The organisation whose robots the user manages (its admins only)."""
-    if user.organization_id is None or user.role != "admin":
+    if user.organization_id is None or (user.role != "admin" and not user.is_superuser):
         raise Forbidden(_("只有本机构的管理员可以设置群机器人。"))
     assert user.organization is not None
     return user.organization
 
 
+def managed_webhooks(user: User) -> QuerySet[Webhook]:
+    """The robots the user manages: an organisation admin's own; every organisation's for
+    installation administrators (who add robots only as an organisation's admin)."""
+    if user.is_superuser:
+        return Webhook.objects.select_related("organization")
+    return Webhook.objects.filter(organization=ensure_org_admin(user)).select_related(
+        "organization"
+    )
+
+
 def webhooks_of(user: User) -> list[Webhook]:
-    return list(Webhook.objects.filter(organization=ensure_org_admin(user)))
+    return list(managed_webhooks(user))
+
+
+def can_add_webhook(user: User) -> bool:
+    return user.organization_id is not None and (user.role == "admin" or user.is_superuser)
 
 
 def add_webhook(
@@ -164,7 +179,7 @@ def add_webhook(
 
 
 def get_webhook(user: User, pk: int) -> Webhook:
-    found = Webhook.objects.filter(organization=ensure_org_admin(user), pk=pk).first()
+    found = managed_webhooks(user).filter(pk=pk).first()
     if found is None:
         raise NotFound(_("群机器人不存在。"))
     return found
@@ -321,13 +336,16 @@ def send_daily(day: date | None = None, *, dry_run: bool = False) -> Report:
     report.items = len(base)
     muted = {uid: set(p.muted) for uid, p in prefs.items()}
     routed = route(base, muted)
+    routed_in = {settings.LANGUAGE_CODE: routed}
     users = User.objects.filter(pk__in=list(routed), is_active=True).exclude(email="")
     for user in users.order_by("pk"):
         pref = prefs.get(user.pk)
         if pref is not None and not pref.email_digest:
             continue
         language = pref.language if pref else settings.LANGUAGE_CODE
-        items = route(worded(language), muted).get(user.pk, [])
+        if language not in routed_in:
+            routed_in[language] = route(worded(language), muted)
+        items = routed_in[language].get(user.pk, [])
         if items:
             send_digest(user, items, day, report, dry_run)
     robots = Webhook.objects.filter(active=True).select_related("organization").order_by("pk")

@@ -82,7 +82,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 
 def _is_admin(user: Any) -> bool:
-    return bool(user.organization_id and user.role == "admin")
+    return bool(user.is_superuser or (user.organization_id and user.role == "admin"))
 
 
 @login_required
@@ -90,9 +90,11 @@ def webhooks_page(request: HttpRequest) -> HttpResponse:
     """群机器人: the organisation's robots (its admins only) and the last deliveries."""
     user = authenticated(request)
     robots = services.webhooks_of(user)
+    can_add = services.can_add_webhook(user)
     form = WebhookForm(request.POST or None, initial={"kind": "wecom", "language": "zh-hans"})
     status = 200
     if request.method == "POST":
+        services.ensure_org_admin(user)
         if form.is_valid():
             try:
                 services.add_webhook(user, **form.cleaned_data)
@@ -106,7 +108,7 @@ def webhooks_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reminders/webhooks.html",
-        {"robots": robots, "form": form, "deliveries": deliveries},
+        {"robots": robots, "form": form if can_add else None, "deliveries": deliveries},
         status=status,
     )
 
