@@ -47,8 +47,10 @@ class TestDailyWorkInTheBrowser:
     ) -> None:
         officer, project = _officer_and_project()
         login(page, officer)
-        page.goto(f"{live_server.url}/projects/{project.pk}/")
-        assert page.locator('#project-status [data-colour="yellow"]').count() == 1
+        # The first page a fresh live server renders may be slow on a busy machine.
+        page.goto(f"{live_server.url}/projects/{project.pk}/", timeout=60_000)
+        # Four months without progress: red.
+        assert page.locator('#project-status [data-colour="red"]').count() == 1
 
         page.locator("#timeline #progress summary").click()
         page.fill("#timeline [data-progress-form] textarea[name=summary]", "完成土地摘牌")
@@ -72,7 +74,8 @@ class TestDailyWorkInTheBrowser:
     ) -> None:
         officer, project = _officer_and_project()
         login(page, officer)
-        page.goto(f"{live_server.url}/projects/{project.pk}/")
+        # The first page a fresh live server renders may be slow on a busy machine.
+        page.goto(f"{live_server.url}/projects/{project.pk}/", timeout=60_000)
 
         form = page.locator("#problems [data-problem-form]")
         page.locator("#problems > details > summary").last.click()

@@ -128,3 +128,25 @@ def test_year_plan_rows_are_checked_before_anything_is_written(users, projects, 
     assert "请至少填写" in found[(5, "年度计划投资(万元)")]
     assert found[(6, "年度计划投资(万元)")] == "金额不能为负数"
     assert not ProjectYearPlan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "headers"),
+    [
+        ("progress", ["项目名称", "进展日期", "进展情况", "下一步工作", "填报人"]),
+        ("project-year-plans", ["项目名称", "年度", "年度计划投资(万元)", "年度完成投资(万元)"]),
+    ],
+)
+def test_the_import_page_offers_a_template(users, projects, kind, headers):  # type: ignore[no-untyped-def]
+    import io
+
+    from django.test import Client
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    client = Client()
+    client.force_login(users["jinniu"])
+    response = client.get(reverse("import_template", args=[kind]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert [cell.value for cell in next(sheet.iter_rows(max_row=1))] == headers

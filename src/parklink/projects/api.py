@@ -280,9 +280,7 @@ def remove_progress(request: HttpRequest, project_id: int, entry_id: int) -> Sta
 
 
 # Two segments: a one-segment path would be taken by "/{project_id}" above.
-@router.get(
-    "/problems/all", response=ProblemPage, summary="Problems across the visible projects"
-)
+@router.get("/problems/all", response=ProblemPage, summary="Problems across the visible projects")
 def list_problems(request: HttpRequest, filters: Query[ProblemQuery]) -> dict[str, Any]:
     user = current_user(request)
     wanted = ProblemFilters(

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
@@ -241,7 +241,11 @@ def filter_problems(user: User, f: ProblemFilters, on: date | None = None) -> Qu
             | Q(project__name__icontains=f.q)
             | Q(department__icontains=f.q)
         )
-    return qs.select_related("project", "owner", "leader").order_by("status", "deadline", "id")
+    # Unsettled first, the nearest deadline first (none last), on SQLite and PostgreSQL alike.
+    settled = Case(When(status__in=UNSETTLED, then=Value(0)), default=Value(1))
+    return qs.select_related("project", "owner", "leader").order_by(
+        settled, F("deadline").asc(nulls_last=True), "id"
+    )
 
 
 def overdue_for(user: User, on: date | None = None) -> QuerySet[Problem]:
