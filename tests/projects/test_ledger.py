@@ -353,3 +353,13 @@ class TestApi:
         )
         assert response.status_code == 400
         assert "salary" in response.json()["message"]
+
+
+def test_the_picker_refuses_an_impossible_date_range_with_a_page(
+    users: dict[str, User], world: LedgerWorld
+) -> None:
+    client = Client()
+    client.force_login(users["jinniu"])
+    response = client.get("/projects/ledger/?signed_from=2025-05-01&signed_to=2025-01-01")
+    assert response.status_code == 400
+    assert "晚于截止日期" in response.content.decode()

@@ -132,12 +132,25 @@ class PickerRow:
     header: str
 
 
+def _refused(request: HttpRequest, exc: Invalid) -> HttpResponse:
+    """The ledger cannot be made as asked: say why (which column, which filter), 400."""
+    return render(
+        request,
+        "projects/outputs/ledger_refused.html",
+        {"message": exc.message, "detail": exc.detail, "back": reverse("projects:ledger")},
+        status=400,
+    )
+
+
 @login_required
 @require_GET
 def ledger_page(request: HttpRequest) -> HttpResponse:
     """The ledger's column picker: which columns, in which order, which unit, sheets by stage."""
     user = authenticated(request)
-    form, filters = _filters(request, user)
+    try:
+        form, filters = _filters(request, user)
+    except Invalid as exc:
+        return _refused(request, exc)
     options = remembered(request, user)
     chosen_at = {key: index for index, key in enumerate(options.columns, start=1)}
     rows = sorted(
@@ -177,12 +190,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
         options, given = chosen(request, user)
         _form, filters = _filters(request, user)
     except Invalid as exc:
-        return render(
-            request,
-            "projects/outputs/ledger_refused.html",
-            {"message": exc.message, "detail": exc.detail, "back": reverse("projects:ledger")},
-            status=400,
-        )
+        return _refused(request, exc)
     options = ledger.LedgerOptions(options.columns, options.unit, options.by_stage, today())
     content = ledger.export_ledger(user, filters, options)
     response = HttpResponse(content, content_type=XLSX)
