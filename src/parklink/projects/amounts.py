@@ -80,6 +80,14 @@ def combine(qualifiers: Iterable[str | Qualifier | None]) -> Qualifier:
     return Qualifier.EXACT
 
 
+def from_counts(at_least: int | None, about: int | None) -> Qualifier:
+    """The qualifier of a sum from how many of its figures are lower bounds and how many are
+    estimates (what a database aggregate counts): `combine` without the figures themselves."""
+    return combine(
+        ([Qualifier.AT_LEAST] if at_least else []) + ([Qualifier.ABOUT] if about else [])
+    )
+
+
 def prefix(qualifier: str | Qualifier | None, language: str = "zh") -> str:
     words = PREFIX["en"] if language.startswith("en") else PREFIX["zh"]
     return words[qualifier_of(qualifier)]

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from parklink.accounts.models import User
 from parklink.projects import queries
 from parklink.projects.ageing import Colour
+from parklink.projects.amounts import Qualifier, combine, format_qualified, from_counts
 from parklink.projects.dashboard_charts import (
     MONTHS,
     Bucket,
@@ -68,13 +69,53 @@ class Totals:
     warned: int
     # Unsettled problems past their deadline on the projects the user sees (问题清单).
     problems_overdue: int = 0
+    # The sums' qualifiers: 超 when one of the figures summed is a lower bound (超10亿元), 约
+    # when one is an estimate; `qualified` fills them from the stage and month buckets.
+    active_qualifier: str = Qualifier.EXACT
+    signed_qualifier: str = Qualifier.EXACT
+
+    @property
+    def active_amount_text(self) -> str:
+        """在库项目总投资 as the card shows it: 超120亿元 when a part is a lower bound."""
+        language = get_language() or "zh"
+        return format_qualified(self.active_amount, self.active_qualifier, 1, language)
+
+    @property
+    def signed_amount_text(self) -> str:
+        """This year's signed investment as the card shows it (超 / 约 as for the library)."""
+        language = get_language() or "zh"
+        return format_qualified(self.signed_amount_this_year, self.signed_qualifier, 1, language)
+
+
+def _counted(qualifier: Qualifier) -> Count:
+    """How many stated 总投资 figures carry `qualifier` (lower bounds, estimates): a sum's
+    qualifier follows from these counts (amounts.from_counts)."""
+    return Count(
+        "id", filter=Q(total_investment__isnull=False, total_investment_qualifier=qualifier)
+    )
+
+
+def qualified(totals: Totals, stages: dict[str, Bucket], months: list[Bucket], on: date) -> Totals:
+    """The totals with their qualifiers, read from the buckets over the same projects: the
+    library's stages for the active amount, this year's months for the signed amount."""
+    return replace(
+        totals,
+        active_qualifier=combine(b.qualifier for k, b in stages.items() if k in IN_LIBRARY),
+        signed_qualifier=combine(b.qualifier for b in months if b.key.startswith(f"{on.year}-")),
+    )
 
 
 def stage_buckets(qs: QuerySet[Project]) -> dict[str, Bucket]:
     rows = (
         qs.order_by()
         .values("stage")
-        .annotate(n=Count("id"), amount=Sum("total_investment"), known=Count("total_investment"))
+        .annotate(
+            n=Count("id"),
+            amount=Sum("total_investment"),
+            known=Count("total_investment"),
+            least=_counted(Qualifier.AT_LEAST),
+            about=_counted(Qualifier.ABOUT),
+        )
     )
     return {
         row["stage"]: Bucket(
@@ -84,6 +125,7 @@ def stage_buckets(qs: QuerySet[Project]) -> dict[str, Bucket]:
             row["amount"] or Decimal(0),
             list_url(stage=row["stage"]),
             row["known"],
+            from_counts(row["least"], row["about"]),
         )
         for row in rows
     }
@@ -106,7 +148,12 @@ def month_buckets(qs: QuerySet[Project], on: date, months: int = MONTHS) -> list
         .order_by()
         .annotate(month=TruncMonth("signed_on"))
         .values("month")
-        .annotate(n=Count("id"), amount=Sum("total_investment"))
+        .annotate(
+            n=Count("id"),
+            amount=Sum("total_investment"),
+            least=_counted(Qualifier.AT_LEAST),
+            about=_counted(Qualifier.ABOUT),
+        )
     )
     found = {(row["month"].year, row["month"].month): row for row in rows}
     buckets = []
@@ -123,6 +170,7 @@ def month_buckets(qs: QuerySet[Project], on: date, months: int = MONTHS) -> list
                 list_url(
                     signed_from=start.isoformat(), signed_to=end.isoformat(), sort="-signed_on"
                 ),
+                qualifier=from_counts(row["least"], row["about"]) if row else Qualifier.EXACT,
             )
         )
     return buckets
@@ -137,7 +185,13 @@ def sector_buckets(qs: QuerySet[Project]) -> list[Bucket]:
     rows = (
         qs.order_by()
         .values("sector")
-        .annotate(n=Count("id"), amount=Sum("total_investment"), known=Count("total_investment"))
+        .annotate(
+            n=Count("id"),
+            amount=Sum("total_investment"),
+            known=Count("total_investment"),
+            least=_counted(Qualifier.AT_LEAST),
+            about=_counted(Qualifier.ABOUT),
+        )
         .order_by("-amount", "-n", "sector")
     )
     return [
@@ -148,6 +202,7 @@ def sector_buckets(qs: QuerySet[Project]) -> list[Bucket]:
             row["amount"] or Decimal(0),
             list_url(sector=row["sector"]) if row["sector"] else "",
             row["known"],
+            from_counts(row["least"], row["about"]),
         )
         for row in rows
     ]
@@ -158,7 +213,13 @@ def park_buckets(qs: QuerySet[Project], limit: int = TOP_PARKS) -> list[Bucket]:
         qs.filter(park__isnull=False)
         .order_by()
         .values("park_id", "park__name", "park__short_name")
-        .annotate(n=Count("id"), amount=Sum("total_investment"), known=Count("total_investment"))
+        .annotate(
+            n=Count("id"),
+            amount=Sum("total_investment"),
+            known=Count("total_investment"),
+            least=_counted(Qualifier.AT_LEAST),
+            about=_counted(Qualifier.ABOUT),
+        )
         .order_by("-amount", "-n", "park__name")[:limit]
     )
     return [
@@ -168,6 +229,7 @@ def park_buckets(qs: QuerySet[Project], limit: int = TOP_PARKS) -> list[Bucket]:
             row["n"],
             row["amount"] or Decimal(0),
             known=row["known"],
+            qualifier=from_counts(row["least"], row["about"]),
         )
         for row in rows
     ]
@@ -330,9 +392,11 @@ def compute(user: User, on: date) -> Dashboard:
     )
     sectors = sector_buckets(qs)
     dashboard.sectors_off_ring = [b for b in sectors if not in_ring(b)]
+    months = month_buckets(qs, on, month_window(qs, on))
+    dashboard.totals = qualified(dashboard.totals, stages, months, on)
     dashboard.charts = {
         "funnel": funnel_options(stages),
-        "monthly": monthly_options(month_buckets(qs, on, month_window(qs, on))),
+        "monthly": monthly_options(months),
         "sectors": sector_options(sectors),
         "parks": park_options(park_buckets(qs)),
         "ageing": ageing_options(summary),

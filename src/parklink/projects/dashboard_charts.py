@@ -12,10 +12,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from parklink.core.charts import MUTED, label_text, text_on, tooltip_html
+from parklink.core.charts import MUTED, Markup, html_text, label_text, text_on, tooltip_html
 from parklink.core.money import YI
+from parklink.projects.amounts import Qualifier, combine, prefix
 from parklink.projects.lifecycle import PIPELINE
 from parklink.projects.models import ProjectStage
 from parklink.projects.services import AgeingSummary
@@ -78,6 +80,14 @@ class Bucket:
     amount: Decimal
     url: str = ""
     known: int | None = None  # how many of `count` state their investment (None: not counted)
+    # The sum's qualifier: at least (超) when one of its figures is a lower bound, about (约)
+    # when one is an estimate (projects.amounts.combine).
+    qualifier: str = Qualifier.EXACT
+
+    @property
+    def word(self) -> str:
+        """超 / 约 (over / about) before the sum in the active language; '' for an exact sum."""
+        return prefix(self.qualifier, get_language() or "zh")
 
     @property
     def undisclosed(self) -> int:
@@ -98,7 +108,7 @@ def funnel_options(buckets: dict[str, Bucket]) -> dict[str, Any]:
         tip = _("%(stage)s:%(count)s个项目,总投资%(amount)s亿元") % {
             "stage": stage_name(stage.value),
             "count": count,
-            "amount": f"{yi(amount):,.2f}",
+            "amount": (bucket.word if bucket else "") + f"{yi(amount):,.2f}",
         }
         data.append(
             {
@@ -237,6 +247,7 @@ def sector_options(buckets: list[Bucket], top: int = TOP_SECTORS) -> dict[str, A
             "value": yi(b.amount),
             "count": b.count,
             **({"url": list_url(sector=b.key)} if b.key else {}),
+            **_ring_tip(b.qualifier),
         }
         for b in shown
     ]
@@ -246,6 +257,7 @@ def sector_options(buckets: list[Bucket], top: int = TOP_SECTORS) -> dict[str, A
                 "name": _("其他"),
                 "value": yi(sum((b.amount for b in rest), Decimal(0))),
                 "count": sum(b.count for b in rest),
+                **_ring_tip(combine(b.qualifier for b in rest)),
             }
         )
     return {
@@ -266,6 +278,15 @@ def sector_options(buckets: list[Bucket], top: int = TOP_SECTORS) -> dict[str, A
             }
         ],
     }
+
+
+def _ring_tip(qualifier: str) -> dict[str, Any]:
+    """A sector's own tooltip when its sum is a bound or an estimate: 超{c}亿元 / 约{c}亿元."""
+    word = prefix(qualifier, get_language() or "zh")
+    if not word:
+        return {}
+    template = str(_("{b}<br/>{c}亿元({d}%)"))
+    return {"tooltip": {"formatter": Markup(template.replace("{c}", html_text(word) + "{c}"))}}
 
 
 def park_options(buckets: list[Bucket]) -> dict[str, Any]:
@@ -307,7 +328,7 @@ def park_label(bucket: Bucket) -> str:
     if bucket.count and bucket.known == 0:
         return _("未披露 · %(count)s个") % {"count": bucket.count}
     return _("%(amount)s亿元 · %(count)s个") % {
-        "amount": f"{yi(bucket.amount):,.2f}",
+        "amount": bucket.word + f"{yi(bucket.amount):,.2f}",
         "count": bucket.count,
     }
 
@@ -325,7 +346,13 @@ def ageing_options(summary: AgeingSummary) -> dict[str, Any]:
         "title": empty_title(not any(counts.values())),
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "grid": {"left": 8, "right": 16, "top": 16, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "category", "data": [colour_label(c) for c in counts]},
+        # Every category is labelled (ECharts would hide a long one, such as English "Propose
+        # removal", where labels touch on a narrow card): a label wraps within its bar's width.
+        "xAxis": {
+            "type": "category",
+            "data": [colour_label(c) for c in counts],
+            "axisLabel": {"interval": 0, "hideOverlap": False, "width": 56, "overflow": "break"},
+        },
         "yAxis": {"type": "value", "minInterval": 1},
         "series": [
             {
