@@ -53,3 +53,41 @@ class TestParkPanel:
             park = Park.objects.get(pk=world.parks["jinniu"].pk)
             counts[who] = panels.park_panel(request, park)["projects"]["count"]
         assert counts["city"] < counts["jinniu"]
+
+
+class TestProjectPagePanels:
+    """Other apps put buttons and sections on the project page by registering panels."""
+
+    def test_both_slots_render_what_is_registered_and_nothing_for_none(  # type: ignore[no-untyped-def]
+        self, users, today, client, tmp_path, settings
+    ) -> None:
+        from parklink.core.registry import Panel
+
+        (tmp_path / "probe").mkdir()
+        (tmp_path / "probe" / "button.html").write_text('<a id="probe-button">探针按钮</a>')
+        (tmp_path / "probe" / "section.html").write_text('<section id="probe-section">{{ n }}</section>')
+        settings.TEMPLATES = [
+            {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], str(tmp_path)]}
+        ]
+        world = projectworld.build(users, today)
+        project = world.projects["signed"]
+        added = [
+            registry.panels.add(
+                Panel("projects.project", "probe", "probe/button.html", lambda r, o: {}, "actions")
+            ),
+            registry.panels.add(
+                Panel("projects.project", "probe", "probe/section.html", lambda r, o: {"n": o.pk})
+            ),
+            registry.panels.add(
+                Panel("projects.project", "hidden", "probe/section.html", lambda r, o: None)
+            ),
+        ]
+        try:
+            client.force_login(users["jinniu"])
+            html = client.get(f"/projects/{project.pk}/").content.decode()
+        finally:
+            for panel in added:
+                registry.panels.remove(f"{panel.target}:{panel.slot}:{panel.key}")
+        assert 'id="probe-button"' in html
+        assert f'<section id="probe-section">{project.pk}</section>' in html
+        assert html.count('id="probe-section"') == 1
