@@ -153,3 +153,11 @@ def test_the_admin_lists_attachments_read_only(world: dict[str, Any]) -> None:
     assert listing.status_code == 200 and "协议.pdf" in listing.content.decode()
     assert admin.get("/admin/attachments/event/").status_code == 200
     assert admin.get("/admin/attachments/attachment/add/").status_code == 403
+
+
+def test_the_project_page_shows_the_panel_with_the_upload_form(world: dict[str, Any]) -> None:
+    client = logged_in(world["users"]["jinniu"])
+    key = f"projects.project:{world['signed'].pk}"
+    post_file(client, key, pdf_bytes(), "投资协议.pdf")
+    page = client.get(f"/projects/{world['signed'].pk}/").content.decode()
+    assert 'id="attachments"' in page and "投资协议.pdf" in page and "data-upload-form" in page
