@@ -146,6 +146,8 @@ class TestApi:
         url = f"/api/v1/matching/policies/{data['id']}"
         refused = client.post(url + "/publish")
         assert refused.status_code == 400 and "至少一个享受条件" in refused.json()["message"]
+        kept = client.put(url, {"title": None}, content_type="application/json")
+        assert kept.status_code == 200 and kept.json()["title"] == "什邡市落户奖励"
         changed = client.put(url, {"conditions": [REVENUE]}, content_type="application/json")
         assert changed.status_code == 200 and changed.json()["conditions"][0]["key"] == "revenue"
         published = client.post(url + "/publish")

@@ -326,7 +326,9 @@ def update_policy(request: HttpRequest, policy_id: int, payload: PolicyPatch) ->
     user = current_user(request)
     policy = policies.get_visible(user, policy_id)
     changes = _policy_fields(payload.model_dump(exclude_unset=True))
-    for name in ("title", "document_number", "text", "benefit_base", "benefit_note"):
+    if "title" in changes and changes["title"] is None:
+        changes.pop("title")  # a policy keeps its title; null means "unchanged"
+    for name in ("document_number", "text", "benefit_base", "benefit_note"):
         if name in changes and changes[name] is None:
             changes[name] = ""
     for name in ("conditions", "documents"):
