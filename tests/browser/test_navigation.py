@@ -45,6 +45,7 @@ class TestDesktop:
     def test_menus_open_by_keyboard_one_at_a_time_and_close_with_escape(
         self, page: Any, live_server: Any, login: Callable[..., Any], users: dict[str, User]
     ) -> None:
+        page.set_default_timeout(30_000)  # a busy machine
         login(page, users["jinniu"])
         page.goto(f"{live_server.url}/projects/map/")
         assert page.locator(".pl-nav__toggle").is_hidden()  # wide enough: no 菜单 button
@@ -83,6 +84,7 @@ class TestDesktop:
     def test_the_bar_fits_and_an_open_menu_passes_axe(
         self, page: Any, live_server: Any, login: Callable[..., Any], users: dict[str, User]
     ) -> None:
+        page.set_default_timeout(30_000)
         login(page, users["jinniu"])
         for width in (1440, 1280, 1101):
             page.set_viewport_size({"width": width, "height": 900})

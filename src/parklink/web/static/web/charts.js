@@ -109,7 +109,9 @@
     var xAxes = list(options.xAxis);
     if (xAxes.length) {
       narrow.xAxis = xAxes.map(function (axis) {
-        return axis.type === "category" ? { axisLabel: { interval: "auto", hideOverlap: true } } : {};
+        // A chart that labels every category itself (interval 0, labels wrapping) keeps them.
+        var every = axis.axisLabel && axis.axisLabel.interval === 0;
+        return axis.type === "category" && !every ? { axisLabel: { interval: "auto", hideOverlap: true } } : {};
       });
     }
     return narrow;
