@@ -20,10 +20,16 @@ import pytest
 from parklink.accounts.models import User
 from parklink.chains.models import ChainTemplate
 from parklink.cobuild.models import Enclave, Run
+from parklink.engagements.models import Engagement, EngagementKind
 from parklink.enterprises.models import Enterprise
 from parklink.intel.models import Document, Item
 from parklink.kpi.models import Assessment
+from parklink.kpi.models_liaison import LiaisonOffice
+from parklink.kpi.models_surveys import Survey
 from parklink.matching.models import Event, Listing, Policy
+from parklink.matching.models_finance import Bank
+from parklink.matching.models_promotion import Publication
+from parklink.matching.models_siting import SitingNeeds
 from parklink.parks.models import Park, ParkLinkage
 from parklink.positioning.models import Dataset
 from parklink.projects.models import Project
@@ -43,6 +49,7 @@ class Page:
     path: Callable[[], str]
     controls: tuple[str, ...]
     logged_in: bool = True
+    user: Callable[[], User] | None = None  # who signs in (the installation admin by default)
 
 
 def _largest_project() -> Project:
@@ -142,6 +149,46 @@ def _assessment() -> Assessment:
 
 
 NAV = "header nav a"
+
+
+def _bank_staff() -> User:
+    bank = Bank.objects.exclude(organization=None).order_by("pk").first()
+    assert bank is not None, "the demo has no bank with an organisation"
+    found = User.objects.filter(organization_id=bank.organization_id).order_by("pk").first()
+    assert found is not None, "the demo bank has no staff"
+    return found
+
+
+def _ceremony() -> Engagement:
+    found = Engagement.objects.filter(kind=EngagementKind.SIGNING).first()
+    assert found is not None, "the demo has no signing ceremony"
+    return found
+
+
+def _survey() -> Survey:
+    found = Survey.objects.order_by("pk").first()
+    assert found is not None, "the demo has no survey"
+    return found
+
+
+def _office() -> LiaisonOffice:
+    found = LiaisonOffice.objects.order_by("pk").first()
+    assert found is not None, "the demo has no liaison office"
+    return found
+
+
+def _sited_project_id() -> int:
+    found = SitingNeeds.objects.order_by("pk").first()
+    assert found is not None, "the demo sites no project"
+    return int(found.project_id)
+
+
+def _published_park_id() -> int:
+    found = Publication.objects.filter(park__isnull=False).order_by("pk").first()
+    assert found is not None, "the demo publishes no park"
+    return int(found.park_id)
+
+
 PAGES = [
     Page("login", lambda: "/login/", ("input[name=username]", "#login-form button"), False),
     Page("dashboard", lambda: "/", ("h1", NAV, ".pl-chart")),
@@ -240,6 +287,52 @@ PAGES = [
     Page("scheme", lambda: "/kpi/schemes/city-districts/?period=2025Q1", ("h1",)),
     Page("scheme form", lambda: "/kpi/schemes/new/?from=county-introduced", ("h1", "form")),
     Page("targets", lambda: "/kpi/targets/", ("h1",)),
+    Page("problem list", lambda: "/projects/problems/", ("h1",)),
+    Page("project ledger", lambda: "/projects/ledger/", ("h1", "form")),
+    Page("project map", lambda: "/projects/map/", ("h1", ".pl-chart")),
+    Page("engagements", lambda: "/engagements/", ("h1",)),
+    Page("engagement form", lambda: "/engagements/new/", ("h1", "form")),
+    Page("engagement", lambda: f"/engagements/{_ceremony().pk}/", ("h1",)),
+    Page("follow-ups", lambda: "/engagements/follow-ups/?all=1", ("h1",)),
+    Page("contacts", lambda: "/engagements/contacts/", ("h1",)),
+    Page("contact form", lambda: "/engagements/contacts/new/", ("h1", "form")),
+    Page(
+        "attachments",
+        lambda: f"/attachments/projects.project/{_largest_project().pk}/",
+        ("h1", "form"),
+    ),
+    Page("reminders", lambda: "/reminders/", ("h1",)),
+    Page("reminder settings", lambda: "/reminders/settings/", ("h1", "form")),
+    Page("robots", lambda: "/reminders/webhooks/", ("h1",)),
+    Page("surveys", lambda: "/kpi/surveys/", ("h1",)),
+    Page("survey", lambda: f"/kpi/surveys/{_survey().pk}/", ("h1",)),
+    Page("help requests", lambda: "/kpi/help/", ("h1",)),
+    Page("liaison offices", lambda: "/kpi/offices/", ("h1",)),
+    Page("liaison office", lambda: f"/kpi/offices/{_office().pk}/", ("h1",)),
+    Page("kpi reports", lambda: "/kpi/reports/", ("h1",)),
+    Page("exchange rates", lambda: "/kpi/rates/", ("h1",)),
+    Page("findings", lambda: "/kpi/findings/", ("h1",)),
+    Page("siting", lambda: "/matching/siting/", ("h1",)),
+    Page("siting ranks", lambda: f"/matching/siting/projects/{_sited_project_id()}/", ("h1",)),
+    Page(
+        "siting compare",
+        lambda: f"/matching/siting/projects/{_sited_project_id()}/compare/",
+        ("h1",),
+    ),
+    Page("promotion", lambda: "/matching/promote/", ("h1",)),
+    Page("enquiries", lambda: "/matching/promote/enquiries/", ("h1",)),
+    Page(
+        "public park page",
+        lambda: f"/matching/promote/parks/{_published_park_id()}/",
+        ("h1", "form"),
+        False,
+    ),
+    Page(
+        "bank product form",
+        lambda: "/matching/finance/products/new/",
+        ("h1", "form"),
+        user=_bank_staff,
+    ),
 ]
 
 # Charts are ready once each has an ECharts instance and its entry animation has ended.
@@ -276,7 +369,7 @@ def _admin() -> User:
 
 def _open(page: Any, server: Any, login: Callable[..., None], target: Page) -> None:
     if target.logged_in:
-        login(page, _admin())
+        login(page, target.user() if target.user else _admin())
     response = page.goto(f"{server.url}{target.path()}")
     assert response is not None and response.status == 200, target.name
     page.wait_for_load_state("load")
