@@ -18,7 +18,7 @@ from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
@@ -280,14 +280,17 @@ class Attention:
         elif self.colour in {"yellow", "red", "removal"}:
             found.append(_("%(idle)s未见进展") % {"idle": _duration(self.idle_days)})
         if self.overdue:
-            found.append(_("%(n)s个节点逾期") % {"n": self.overdue})
+            found.append(
+                ngettext("%(n)s个节点逾期", "%(n)s个节点逾期", self.overdue) % {"n": self.overdue}
+            )
         return found
 
 
 def _duration(days: int) -> str:
     if days >= 30:
-        return _("%(n)s个月") % {"n": days // 30}
-    return _("%(n)s天") % {"n": days}
+        months = days // 30
+        return ngettext("%(n)s个月", "%(n)s个月", months) % {"n": months}
+    return ngettext("%(n)s天", "%(n)s天", days) % {"n": days}
 
 
 def attention_items(
