@@ -65,7 +65,9 @@ class TestProjectPagePanels:
 
         (tmp_path / "probe").mkdir()
         (tmp_path / "probe" / "button.html").write_text('<a id="probe-button">探针按钮</a>')
-        (tmp_path / "probe" / "section.html").write_text('<section id="probe-section">{{ n }}</section>')
+        (tmp_path / "probe" / "section.html").write_text(
+            '<section id="probe-section">{{ n }}</section>'
+        )
         settings.TEMPLATES = [
             {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], str(tmp_path)]}
         ]
