@@ -91,6 +91,9 @@ class TestDashboard(DemoReader):
         page.goto(f"{server.url}/")
         funnel = page.locator('.pl-chart[data-options="chart-funnel"]')
         page.wait_for_function(f"({COLOURED_PIXELS})()[0] > 200")
+        # Cards above it (reminders, problems) may push it below the fold: the mouse clicks
+        # in the viewport's coordinates.
+        funnel.scroll_into_view_if_needed()
         box = funnel.bounding_box()
         options = page.evaluate("JSON.parse(document.getElementById('chart-funnel').textContent)")
         series = options["series"][0]

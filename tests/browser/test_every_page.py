@@ -148,7 +148,8 @@ def _assessment() -> Assessment:
     return assessment
 
 
-NAV = "header nav a"
+# The navigation is reachable: the 菜单 button on a phone, a menu or a link on a wide screen.
+NAV = "header :is(.pl-nav__toggle, nav summary, nav a):visible"
 
 
 def _bank_staff() -> User:
