@@ -352,6 +352,14 @@ PARKLINK_SITE_URL = os.environ.get("PARKLINK_URL", "http://127.0.0.1:8000/")
 # Seconds a group robot's webhook (WeCom, DingTalk) may take to answer before the delivery
 # counts as failed (it is tried again on the next run).
 PARKLINK_WEBHOOK_TIMEOUT = int(os.environ.get("PARKLINK_WEBHOOK_TIMEOUT", "10"))
+# Robot addresses never reach the server's own network (loopback, private, link-local such as
+# cloud metadata) and redirects are not followed; hosts listed here (comma-separated names or
+# addresses, e.g. an intranet robot gateway) are allowed even though they are internal.
+PARKLINK_WEBHOOK_INTERNAL_HOSTS = [
+    h.strip().lower()
+    for h in os.environ.get("PARKLINK_WEBHOOK_INTERNAL_HOSTS", "").split(",")
+    if h.strip()
+]
 
 # Shared state: Django's cache (sessions, throttling counters, cached aggregates).
 # PARKLINK_CACHE_URL: empty or locmem:// = this process only (one process, development);

@@ -74,10 +74,13 @@ class Robot:
     received: list[dict[str, Any]] = field(default_factory=list)
     answer: dict[str, Any] = field(default_factory=lambda: {"errcode": 0, "errmsg": "ok"})
     status: int = 200
+    location: str = ""
 
 
 @pytest.fixture
-def robot() -> Iterator[Robot]:
+def robot(settings: Any) -> Iterator[Robot]:
+    """The robot listens on loopback, which robot addresses may reach only when allowed."""
+    settings.PARKLINK_WEBHOOK_INTERNAL_HOSTS = ["127.0.0.1"]
     state: dict[str, Robot] = {}
 
     class Handler(BaseHTTPRequestHandler):
@@ -89,6 +92,8 @@ def robot() -> Iterator[Robot]:
             data = json.dumps(current.answer).encode()
             self.send_response(current.status)
             self.send_header("Content-Type", "application/json")
+            if current.location:
+                self.send_header("Location", current.location)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

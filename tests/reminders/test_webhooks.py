@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 from datetime import date
+from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import pytest
@@ -93,7 +94,10 @@ def test_a_refusing_robot_is_recorded_and_tried_again_without_stopping_the_email
     assert len(robot.received) == 2 and len(mail.outbox) == 1
 
 
-def test_an_unreachable_robot_fails_quietly(source: Source, people: dict[str, User]) -> None:
+def test_an_unreachable_robot_fails_quietly(
+    source: Source, people: dict[str, User], settings: Any
+) -> None:
+    settings.PARKLINK_WEBHOOK_INTERNAL_HOSTS = ["127.0.0.1"]
     services.add_webhook(
         people["admin"], name="x", kind="wecom", url="http://127.0.0.1:9/send?key=gone"
     )
@@ -123,3 +127,53 @@ def test_only_an_organisations_admin_manages_its_robots(people: dict[str, User])
         services.add_webhook(
             people["admin"], name="x", kind="wecom", url="https://q.example/x", secret="SEC1"
         )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/admin/",
+        "http://localhost/x",
+        "http://[::1]/x",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://10.1.2.3/send",
+        "https://192.168.0.8/send",
+        "http://0.0.0.0/",
+        "http://[::ffff:127.0.0.1]/x",
+    ],
+)
+def test_a_robot_address_may_not_point_into_the_servers_network(
+    people: dict[str, User], url: str
+) -> None:
+    from parklink.core.errors import Invalid
+
+    with pytest.raises(Invalid) as refused:
+        services.add_webhook(people["admin"], name="x", kind="wecom", url=url)
+    assert "内网" in str(refused.value)
+    with pytest.raises(webhooks.DeliveryFailed, match="internal"):
+        webhooks.post(url, {"msgtype": "text"}, 1)
+
+
+def test_a_host_name_is_judged_by_the_addresses_it_resolves_to() -> None:
+    def resolver(addresses: list[str]) -> Any:
+        return lambda host: addresses
+
+    webhooks.check_destination("https://qyapi.weixin.qq.com/x", resolve=resolver(["101.91.1.2"]))
+    for inside in (["10.0.0.7"], ["101.91.1.2", "127.0.0.1"], ["fd00::1"], []):
+        with pytest.raises(webhooks.DeliveryFailed):
+            webhooks.check_destination("https://robot.example/x", resolve=resolver(inside))
+    # An operator may allow one intranet gateway by name; it is then not resolved at all.
+    webhooks.check_destination(
+        "http://robot.intranet/x", allowed=["robot.intranet"], resolve=resolver(["10.0.0.7"])
+    )
+
+
+def test_a_robot_that_redirects_is_not_followed(
+    source: Source, people: dict[str, User], robot: Robot
+) -> None:
+    robot.status, robot.location = 302, "http://169.254.169.254/latest/meta-data/"
+    add(people, robot, "wecom")
+    source.items = [{"key": 1, "to": [], "org": people["amy"].organization_id}]
+    assert services.send_daily(DAY).robots_failed == 1
+    assert "302" in Delivery.objects.get().error
+    assert len(robot.received) == 1

@@ -165,6 +165,10 @@ def add_webhook(
         raise Invalid.on("kind", _("不支持的机器人类型。"))
     if not url.lower().startswith(("https://", "http://")):
         raise Invalid.on("url", _("Webhook 地址须以 https:// 开头。"))
+    if webhooks.literal_internal(url, settings.PARKLINK_WEBHOOK_INTERNAL_HOSTS):
+        raise Invalid.on(
+            "url", _("Webhook 地址不能指向本机或内网地址(如确需使用,请管理员在部署设置中放行)。")
+        )
     if secret and kind != Webhook.Kind.DINGTALK:
         raise Invalid.on("secret", _("只有钉钉机器人使用加签密钥。"))
     return Webhook.objects.create(
@@ -278,7 +282,10 @@ def deliver(webhook: Webhook, items: list[DueItem], day: date) -> None:
     if webhook.kind == Webhook.Kind.DINGTALK and webhook.secret:
         url = webhooks.signed_url(url, webhook.secret, int(time.time() * 1000))
     webhooks.post(
-        url, webhooks.payload(webhook.kind, title, text), settings.PARKLINK_WEBHOOK_TIMEOUT
+        url,
+        webhooks.payload(webhook.kind, title, text),
+        settings.PARKLINK_WEBHOOK_TIMEOUT,
+        allowed=settings.PARKLINK_WEBHOOK_INTERNAL_HOSTS,
     )
 
 
