@@ -17,6 +17,7 @@ class SubjectKind(models.TextChoices):
     TASK_FORCE = "task_force", _("工作专班")
     PERSON = "person", _("责任人")
     OFFICE = "office", _("驻点招商机构")
+    DEPARTMENT = "department", _("部门")
 
 
 class PeriodKind(models.TextChoices):
@@ -68,6 +69,14 @@ class Target(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="targets",
     )
+    department = models.ForeignKey(
+        "kpi.Department",
+        verbose_name=_("部门"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="targets",
+    )
     period = models.CharField(_("考核期"), max_length=8, db_index=True)
     period_kind = models.CharField(_("期间类型"), max_length=8, choices=PeriodKind.choices)
     period_start = models.DateField(_("起始日期"))
@@ -89,10 +98,11 @@ class Target(TimeStampedModel):
                     "task_force",
                     "person",
                     "office",
+                    "department",
                     "period",
                     "kind",
                 ],
-                name="kpi_target_unique",
+                name="kpi_target_subject_unique",
             )
         ]
 
@@ -167,6 +177,16 @@ class Assessment(models.Model):
         on_delete=models.PROTECT,
         related_name="assessments",
     )
+    subject_kind = models.CharField(
+        _("对象类型"),
+        max_length=16,
+        choices=SubjectKind.choices,
+        default=SubjectKind.ORGANIZATION,
+    )
+    # Which subject of the organisation: blank for the organisation itself, else the task
+    # force's name, the person's, department's or office's id (as text).
+    subject_key = models.CharField(_("对象标识"), max_length=255, blank=True, default="")
+    subject_name = models.CharField(_("考核对象名称"), max_length=255, blank=True, default="")
     period = models.CharField(_("考核期"), max_length=8, db_index=True)
     period_start = models.DateField(_("起始日期"))
     period_end = models.DateField(_("截止日期"))
@@ -192,13 +212,27 @@ class Assessment(models.Model):
         ordering = ["period_start", "rank", "organization"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "assessor", "scheme", "period"],
-                name="kpi_assessment_unique",
+                fields=[
+                    "organization",
+                    "assessor",
+                    "scheme",
+                    "period",
+                    "subject_kind",
+                    "subject_key",
+                ],
+                name="kpi_assessment_subject_unique",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization} {self.period} {self.total}"
+        return f"{self.subject} {self.period} {self.total}"
+
+    @property
+    def subject(self) -> str:
+        """Whom the assessment scores: the organisation, or its department, person …"""
+        if self.subject_kind == SubjectKind.ORGANIZATION or not self.subject_name:
+            return str(self.organization)
+        return f"{self.organization} · {self.subject_name}"
 
 
 class FindingKind(models.TextChoices):
@@ -243,9 +277,14 @@ class Finding(TimeStampedModel):
         return f"{self.project} {self.get_kind_display()}"
 
 
+from parklink.kpi.models_departments import (  # noqa: E402
+    Department,
+    DepartmentMember,
+    DepartmentProject,
+)
 from parklink.kpi.models_fx import ExchangeRate  # noqa: E402
 from parklink.kpi.models_liaison import LiaisonOffice, OfficeKind, OfficeLead  # noqa: E402
-from parklink.kpi.models_reports import GeneratedReport, ReportKind  # noqa: E402
+from parklink.kpi.models_reports import GeneratedReport, ReportKind, ReportStatus  # noqa: E402
 from parklink.kpi.models_surveys import (  # noqa: E402
     Audience,
     HelpRequest,
@@ -258,6 +297,9 @@ from parklink.kpi.models_surveys import (  # noqa: E402
 __all__ = [
     "Assessment",
     "Audience",
+    "Department",
+    "DepartmentMember",
+    "DepartmentProject",
     "ExchangeRate",
     "Finding",
     "FindingKind",
@@ -269,6 +311,7 @@ __all__ = [
     "OfficeLead",
     "PeriodKind",
     "ReportKind",
+    "ReportStatus",
     "SchemeVersion",
     "SubjectKind",
     "Survey",

@@ -12,6 +12,12 @@ class ReportKind(models.TextChoices):
     QUARTERLY = "quarterly", _("季度考核结果")
 
 
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", _("生成中")
+    READY = "ready", _("已生成")
+    FAILED = "failed", _("生成失败")
+
+
 class GeneratedReport(models.Model):
     """One generated report file; generating the same one again replaces it."""
 
@@ -25,7 +31,11 @@ class GeneratedReport(models.Model):
     period = models.CharField(_("期间"), max_length=8)
     scheme_key = models.CharField(_("考核方案"), max_length=64, blank=True)
     format = models.CharField(_("格式"), max_length=8)
-    file = models.FileField(_("文件"), upload_to="kpi/reports/%Y/%m/", max_length=300)
+    file = models.FileField(_("文件"), upload_to="kpi/reports/%Y/%m/", max_length=300, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.READY
+    )
+    error = models.CharField(_("失败原因"), max_length=500, blank=True)
     size = models.PositiveIntegerField(_("大小(字节)"), default=0)
     generated_at = models.DateTimeField(_("生成时间"), auto_now=True)
     generated_by = models.ForeignKey(

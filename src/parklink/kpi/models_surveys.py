@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parklink.core.models import TimeStampedModel
 from parklink.kpi.engine.surveys import CATEGORIES, STATUSES
@@ -42,7 +43,7 @@ class Survey(TimeStampedModel):
     period_start = models.DateField(_("起始日期"))
     period_end = models.DateField(_("截止日期"))
     closes_on = models.DateField(_("填报截止日"))
-    questions = models.JSONField(_("问题"))
+    questions = models.JSONField(pgettext_lazy("survey", "问题"))
     park = models.ForeignKey(
         "parks.Park",
         verbose_name=_("园区"),

@@ -17,6 +17,7 @@ from parklink.accounts.models import Organization, User
 from parklink.core.errors import NotFound
 from parklink.kpi.models import (
     Assessment,
+    Department,
     Finding,
     HelpRequest,
     LiaisonOffice,
@@ -131,7 +132,17 @@ def visible_office_leads(user: User) -> QuerySet[OfficeLead]:
     )
 
 
+def visible_departments(user: User) -> QuerySet[Department]:
+    """Departments of the user's organisation and of the organisations below it."""
+    if user.is_superuser:
+        return Department.objects.all()
+    if user.organization is None:
+        return Department.objects.none()
+    return Department.objects.filter(below_q(user.organization, "organization__"))
+
+
 SCOPES: dict[str, Any] = {
+    "kpi.department": visible_departments,
     "kpi.target": visible_targets,
     "kpi.assessment": visible_assessments,
     "kpi.schemeversion": visible_schemes,

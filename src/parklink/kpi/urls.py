@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from parklink.kpi import views, views_liaison, views_reports, views_surveys
+from parklink.kpi import views, views_departments, views_liaison, views_reports, views_surveys
 
 app_name = "kpi"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("schemes/new/", views.scheme_edit, name="scheme_edit"),
     path("schemes/<slug:key>/", views.scheme_detail, name="scheme"),
     path("targets/", views.target_list, name="targets"),
+    path("departments/", views_departments.department_list, name="departments"),
+    path("departments/<int:pk>/", views_departments.department_detail, name="department"),
     path("reports/", views_reports.report_page, name="reports"),
     path("reports/<int:pk>/file/", views_reports.report_download, name="report_file"),
     path("rates/", views_reports.exchange_rates, name="rates"),

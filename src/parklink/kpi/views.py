@@ -22,16 +22,18 @@ from django.views.decorators.http import require_POST
 from parklink.core.charts import label_text
 from parklink.core.errors import Forbidden, Invalid, NotFound, ParkLinkError
 from parklink.core.views import authenticated
+from parklink.kpi import shown
 from parklink.kpi.engine import fx, periods
 from parklink.kpi.engine.names import BY_NAME, FIGURES
-from parklink.kpi.models import SchemeVersion
+from parklink.kpi.models import SchemeVersion, SubjectKind
 from parklink.kpi.queries import (
+    assessable,
     get_assessable,
     visible_assessments,
     visible_schemes,
     visible_targets,
 )
-from parklink.kpi.services import actuals, schemes
+from parklink.kpi.services import actuals, schemes, subjects
 from parklink.kpi.services import assess as assessing
 from parklink.kpi.services import visits as aftercare
 from parklink.kpi.services.targets import parse_period
@@ -72,15 +74,25 @@ def _choice(
     return version, period, versions, str(error)
 
 
-def _figure_value(name: str, value: Decimal) -> str:
-    unit = BY_NAME[name].unit if name in BY_NAME else "count"
-    if unit == "rate":
-        return f"{value * 100:.1f}%"
-    if unit == "yuan":
-        return f"{value:,.2f}"
-    if unit == "usd":
-        return f"US${value:,.2f}"
-    return f"{value:,.0f}"
+def _figure_value(name: str, value: Decimal, qualifiers: dict[str, str] | None = None) -> str:
+    return shown.figure(name, value, qualifiers)
+
+
+def _subject_choice(params: Any, user: Any) -> tuple[str, Any, list[Any], str]:
+    """(subject kind, the organisation whose subjects are scored or None, the organisations
+    the user may pick, an error) from the address."""
+    kind = params.get("subject") or SubjectKind.ORGANIZATION
+    if kind not in SubjectKind.values:
+        return SubjectKind.ORGANIZATION, None, [], _("未知的考核对象类型")
+    home = None
+    orgs: list[Any] = []
+    if kind != SubjectKind.ORGANIZATION:
+        orgs = list(assessable(user).order_by("name")[:500])
+        wanted = str(params.get("org") or user.organization_id or "")
+        home = next((o for o in orgs if str(o.pk) == wanted), None)
+        if home is None:
+            return kind, None, orgs, _("机构不存在或无权查看。")
+    return kind, home, orgs, ""
 
 
 def _with_usd_note(name: str, value: str, figures: dict[str, Any]) -> str:
@@ -142,21 +154,32 @@ def ranking(request: HttpRequest) -> HttpResponse:
     """领导驾驶舱: the stored ranking of a period, or a preview when none is stored."""
     user = authenticated(request)
     version, period, versions, error = _choice(request.GET, user)
+    kind, home, homes, subject_error = _subject_choice(request.GET, user)
+    error = error or subject_error
     rows: list[dict[str, Any]] = []
     stored = False
     chart = None
-    if version is not None:
-        saved = visible_assessments(user).filter(scheme=version, period=period.label)
+    by_org = kind == SubjectKind.ORGANIZATION
+    if version is not None and not subject_error:
+        saved = visible_assessments(user).filter(
+            scheme=version, period=period.label, subject_kind=kind
+        )
+        if home is not None:
+            saved = saved.filter(organization=home)
         if not user.is_superuser:
             saved = saved.filter(assessor=user.organization)
         saved_list = list(
-            saved.select_related("organization").order_by("rank", "organization__name")
+            saved.select_related("organization").order_by(
+                "rank", "organization__name", "subject_name"
+            )
         )
         if saved_list:
             stored = True
             rows = [
                 {
                     "org": a.organization,
+                    "name": a.subject,
+                    "key": a.subject_key,
                     "total": a.total,
                     "rank": a.rank,
                     "standing": a.standing,
@@ -168,7 +191,8 @@ def ranking(request: HttpRequest) -> HttpResponse:
             scheme = schemes.scheme_of(version)
             from parklink.kpi.engine import scoring
 
-            scored = assessing.compute(user, version, period, assessing.organizations_for(user))
+            chosen = subjects.subjects_of(user, kind, home)
+            scored = assessing.compute(user, version, period, chosen)
             totals = [s.result.total for s in scored]
             for s, place, colour in zip(
                 scored, scoring.rank(totals), scoring.standings(scheme, totals), strict=True
@@ -176,16 +200,19 @@ def ranking(request: HttpRequest) -> HttpResponse:
                 rows.append(
                     {
                         "org": s.organization,
+                        "name": s.subject.label,
+                        "key": s.subject.key_text,
                         "total": s.result.total,
                         "rank": place,
                         "standing": colour,
                         "assessment": None,
                     }
                 )
-        chart = _trend(user, version, period, [r["org"].pk for r in rows])
-        visits = aftercare.counts([r["org"].pk for r in rows], period)
-        for row in rows:
-            row["visits"] = visits[row["org"].pk]
+        if by_org:
+            chart = _trend(user, version, period, [r["org"].pk for r in rows])
+            visits = aftercare.counts([r["org"].pk for r in rows], period)
+            for row in rows:
+                row["visits"] = visits[row["org"].pk]
     return render(
         request,
         "kpi/ranking.html",
@@ -199,6 +226,11 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "colours": COLOURS,
             "can_assess": user.can_write,
+            "subject": kind,
+            "subject_kinds": SubjectKind.choices,
+            "home": home,
+            "homes": homes,
+            "by_org": by_org,
         },
     )
 
@@ -208,16 +240,22 @@ def ranking(request: HttpRequest) -> HttpResponse:
 def run_assessment(request: HttpRequest) -> HttpResponse:
     user = authenticated(request)
     version, period, _versions, error = _choice(request.POST, user)
-    chosen = {key: request.POST.get(key, "") for key in ("scheme", "period")}
+    kind, home, _homes, subject_error = _subject_choice(request.POST, user)
+    chosen = {key: request.POST.get(key, "") for key in ("scheme", "period", "subject", "org")}
     back = f"{reverse('kpi:ranking')}?{urlencode(chosen)}"
-    if version is None or error:
+    if version is None or error or subject_error:
         return redirect(back)  # the ranking page says what is wrong with the choice
     if not user.can_write:
         raise Forbidden(_("当前角色只能查看,不能保存考核结果"))
-    assessing.assess(user, version, period)
-    return redirect(
-        f"{reverse('kpi:ranking')}?scheme={version.key}&version={version.version}&period={period.label}"
-    )
+    assessing.assess(user, version, period, subjects.subjects_of(user, kind, home))
+    again = {
+        "scheme": version.key,
+        "version": version.version,
+        "period": period.label,
+        "subject": kind,
+        "org": home.pk if home else "",
+    }
+    return redirect(f"{reverse('kpi:ranking')}?{urlencode(again)}")
 
 
 @login_required
@@ -232,13 +270,14 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if assessment is None:
         raise NotFound(_("考核结果不存在或无权查看。"))
-    figures = {k: v for k, v in assessment.figures.items() if k != "__ytd__"}
-    shown = [
+    figures = {k: v for k, v in assessment.figures.items() if not k.startswith("__")}
+    words = assessment.figures.get("__qualifiers__") or {}
+    rows = [
         {
             "name": f.name,
             "label": f.zh,
             "value": _with_usd_note(
-                f.name, _figure_value(f.name, Decimal(figures[f.name])), figures
+                f.name, _figure_value(f.name, Decimal(figures[f.name]), words), figures
             ),
             "target": _figure_value(f.name, Decimal(assessment.targets[f.name]))
             if f.name in assessment.targets
@@ -254,20 +293,38 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "a": assessment,
             "items": assessment.result["items"],
-            "figures": shown,
+            "figures": rows,
+            "subject_query": _subject_query(assessment.subject_kind, assessment.subject_key),
             "replay_matches": replayed.total == assessment.total,
             "colours": COLOURS,
         },
     )
 
 
+def _subject_query(kind: str, key: str) -> str:
+    """The address part naming a subject other than the organisation itself."""
+    if kind == SubjectKind.ORGANIZATION:
+        return ""
+    return "&" + urlencode({"subject": kind, "key": key})
+
+
 @login_required
 def figure_projects(request: HttpRequest, org: int, name: str) -> HttpResponse:
-    """The projects (and, for funds, the entries) behind one figure of one organisation."""
+    """The projects (and, for funds, the entries) behind one figure of one organisation, or of
+    one of its subjects (`?subject=department&key=5`)."""
     user = authenticated(request)
     organization = get_assessable(user, org)
     if name not in BY_NAME:
         raise NotFound(_("未知的指标"))
+    kind = request.GET.get("subject") or SubjectKind.ORGANIZATION
+    if kind not in SubjectKind.values:
+        raise NotFound(_("考核对象不存在或无权查看。"))
+    subject = (
+        None
+        if kind == SubjectKind.ORGANIZATION
+        else subjects.find(user, kind, request.GET.get("key", ""), organization)
+    )
+    whose: Any = organization.pk if subject is None else subjects.grouping([subject])
     try:
         period = parse_period(request.GET.get("period") or _default_period())
     except Invalid as exc:
@@ -281,17 +338,15 @@ def figure_projects(request: HttpRequest, org: int, name: str) -> HttpResponse:
         scheme = schemes.scheme_of(
             schemes.get_version(visible_schemes(user), request.GET["scheme"], number)
         )
-    projects = with_relations(
-        actuals.projects_behind(user, organization.pk, period, name, scheme)
-    ).order_by("-signed_on", "-id")
+    projects = with_relations(actuals.projects_behind(user, whose, period, name, scheme)).order_by(
+        "-signed_on", "-id"
+    )
     page = Paginator(projects, 50).get_page(request.GET.get("page"))
     funds = None
     usd = name in ("funds_foreign", "funds_foreign_usd", "funds_foreign_unconverted")
     if name.startswith("funds_"):
         funds = list(
-            actuals.funds_behind(user, organization.pk, period, name, scheme).order_by(
-                "received_on"
-            )[:200]
+            actuals.funds_behind(user, whose, period, name, scheme).order_by("received_on")[:200]
         )
         if usd:
             rates = actuals.exchange_rates()
@@ -305,6 +360,7 @@ def figure_projects(request: HttpRequest, org: int, name: str) -> HttpResponse:
         "kpi/figure.html",
         {
             "org": organization,
+            "subject": subject,
             "figure": BY_NAME[name],
             "period": period,
             "page": page,

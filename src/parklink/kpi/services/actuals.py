@@ -16,7 +16,7 @@ open from each number.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from parklink.accounts.models import User
@@ -33,7 +33,8 @@ from parklink.kpi.engine.names import BANDS, FIGURES
 from parklink.kpi.engine.periods import Period, months_before
 from parklink.kpi.engine.periods import parse as periods_parse
 from parklink.kpi.engine.scheme import MAX_WINDOW_MONTHS, Eligibility, Scheme
-from parklink.kpi.models import Finding, FindingKind
+from parklink.kpi.models import Finding, FindingKind, SubjectKind
+from parklink.projects.amounts import Qualifier, from_counts
 from parklink.projects.lifecycle import Stage
 from parklink.projects.models import FundsInPlace, Milestone, Project, ProjectTag, StageTransition
 from parklink.projects.queries import visibility_q
@@ -70,6 +71,94 @@ class Rules:
         return cls(scheme.eligibility, scheme.start_deadline_months, scheme.ledger_grace_days)
 
 
+@dataclass(frozen=True)
+class Grouping:
+    """Whose figures: which projects belong to which subject (an organisation, a department …).
+
+    `scope(prefix)` selects the subjects' projects and `key(prefix)` is the expression giving
+    a project's subject, both over a path to the project (`""` on projects, `"project__"` on
+    their funds and milestones). The visibility rule and the signed-only rule apply on top of
+    the scope, whatever the subject: a higher level reads only signed projects below it.
+    """
+
+    kind: str
+    keys: tuple[Any, ...]
+    scope: Callable[[str], Q]
+    key: Callable[[str], Any]
+
+    @property
+    def textual(self) -> bool:
+        return self.kind == SubjectKind.TASK_FORCE
+
+
+def by_organizations(ids: Iterable[int]) -> Grouping:
+    keys = tuple(ids)
+    return Grouping(
+        SubjectKind.ORGANIZATION,
+        keys,
+        lambda p: Q(**{f"{p}owner_id__in": list(keys)}),
+        lambda p: F(f"{p}owner_id"),
+    )
+
+
+def by_task_forces(org_id: int, names: Iterable[str]) -> Grouping:
+    keys = tuple(names)
+    return Grouping(
+        SubjectKind.TASK_FORCE,
+        keys,
+        lambda p: Q(**{f"{p}owner_id": org_id, f"{p}task_force__in": list(keys)}),
+        lambda p: F(f"{p}task_force"),
+    )
+
+
+def by_persons(org_id: int, user_ids: Iterable[int]) -> Grouping:
+    keys = tuple(user_ids)
+    return Grouping(
+        SubjectKind.PERSON,
+        keys,
+        lambda p: Q(**{f"{p}owner_id": org_id, f"{p}leader_user_id__in": list(keys)}),
+        lambda p: F(f"{p}leader_user_id"),
+    )
+
+
+def department_of(prefix: str = "") -> Coalesce:
+    """A project's department: its explicit link, else its leader's membership."""
+    return Coalesce(
+        F(f"{prefix}kpi_department_link__department_id"),
+        F(f"{prefix}leader_user__kpi_department_member__department_id"),
+    )
+
+
+def by_departments(department_ids: Iterable[int]) -> Grouping:
+    keys = tuple(department_ids)
+
+    def scope(p: str) -> Q:
+        linked = Q(**{f"{p}kpi_department_link__department_id__in": list(keys)})
+        led = Q(
+            **{
+                f"{p}kpi_department_link__isnull": True,
+                f"{p}leader_user__kpi_department_member__department_id__in": list(keys),
+            }
+        )
+        return linked | led
+
+    return Grouping(SubjectKind.DEPARTMENT, keys, scope, department_of)
+
+
+def by_offices(office_ids: Iterable[int]) -> Grouping:
+    keys = tuple(office_ids)
+    return Grouping(
+        SubjectKind.OFFICE,
+        keys,
+        lambda p: Q(**{f"{p}kpi_office_lead__office_id__in": list(keys)}),
+        lambda p: F(f"{p}kpi_office_lead__office_id"),
+    )
+
+
+def grouping_of(subjects: Iterable[int] | Grouping) -> Grouping:
+    return subjects if isinstance(subjects, Grouping) else by_organizations(subjects)
+
+
 def _close(period: Period, rules: Rules) -> datetime:
     """The moment the period's ledger closes: the end of its last day (plus the grace)."""
     day = period.end + timedelta(days=rules.ledger_grace_days + 1)
@@ -101,12 +190,11 @@ def started_by(day: date, *, before: bool = False) -> Exists:
 
 
 def counted_projects(
-    user: User, org_ids: Iterable[int], period: Period, rules: Rules
+    user: User, subjects: Iterable[int] | Grouping, period: Period, rules: Rules
 ) -> QuerySet[Project]:
-    """Signed projects of these organisations that the user sees and that count for `period`."""
-    qs = Project.objects.filter(
-        visibility_q(user), owner_id__in=list(org_ids), signed_on__isnull=False
-    )
+    """Signed projects of these subjects that the user sees and that count for `period`."""
+    group = grouping_of(subjects)
+    qs = Project.objects.filter(visibility_q(user), group.scope(""), signed_on__isnull=False)
     if rules.eligibility.ledger_before_close:
         qs = qs.filter(created_at__lt=_close(period, rules))
     return qs
@@ -146,37 +234,69 @@ def _due_window(period: Period, rules: Rules) -> tuple[date, date]:
     )
 
 
+def _grouped(qs: QuerySet[Any], group: Grouping, prefix: str, *more: str) -> QuerySet[Any]:
+    """`qs` grouped by subject (the column `subject`) and `more`."""
+    return qs.annotate(subject=group.key(prefix)).values("subject", *more).order_by()
+
+
+def _counted(qualifier: Qualifier) -> Count:
+    """Signed 总投资 figures carrying `qualifier`: the sum's own qualifier follows from them."""
+    return Count(
+        "pk", filter=Q(total_investment__isnull=False, total_investment_qualifier=qualifier)
+    )
+
+
+def qualifiers(
+    user: User, subjects: Iterable[int] | Grouping, period: Period, scheme: Scheme | None = None
+) -> dict[Any, dict[str, str]]:
+    """The qualifier of each subject's summed amounts (超: a lower bound among them; 约: an
+    estimate): `signed_amount` reads the 总投资 figures' own qualifiers; funds in place are
+    exact entries. One grouped query; subjects with exact sums are left out."""
+    group = grouping_of(subjects)
+    rules = Rules.of(scheme)
+    rows = _grouped(
+        counted_projects(user, group, period, rules).filter(
+            signed_on__gte=period.start, signed_on__lte=period.end
+        ),
+        group,
+        "",
+    ).annotate(least=_counted(Qualifier.AT_LEAST), about=_counted(Qualifier.ABOUT))
+    found: dict[Any, dict[str, str]] = {}
+    for row in rows:
+        word = from_counts(row["least"], row["about"])
+        if word != Qualifier.EXACT:
+            found[row["subject"]] = {"signed_amount": word.value}
+    return found
+
+
 def figures(
     user: User,
-    org_ids: Iterable[int],
+    subjects: Iterable[int] | Grouping,
     period: Period,
     scheme: Scheme | None = None,
     *,
     need_introduced: bool | None = None,
-) -> dict[int, Figures]:
-    """Every figure of every organisation in `org_ids` for `period`, as `user` may see them."""
-    ids = list(org_ids)
+) -> dict[Any, Figures]:
+    """Every figure of every subject (organisations by default) for `period`, as `user` may
+    see them."""
+    group = grouping_of(subjects)
+    ids = list(group.keys)
     rules = Rules.of(scheme)
-    found: dict[int, Figures] = {pk: empty() for pk in ids}
-    base = counted_projects(user, ids, period, rules)
+    found: dict[Any, Figures] = {pk: empty() for pk in ids}
+    base = counted_projects(user, group, period, rules)
     in_period = Q(signed_on__gte=period.start, signed_on__lte=period.end)
 
-    signed = (
-        base.filter(in_period)
-        .values("owner_id")
-        .order_by()
-        .annotate(
-            signed_count=Count("pk"),
-            signed_amount=Sum("total_investment"),
-            key_projects=Count("pk", filter=Q(_tagged("key"))),
-            provincial_major=Count("pk", filter=Q(_tagged("provincial_major"))),
-            industrial=Count("pk", filter=Q(industry_code__regex=INDUSTRIAL)),
-            landed=Count("pk", filter=Q(started_by(period.end)) & Q(investor__uscc__regex=r"\S")),
-            **{name: Count("pk", filter=_band_q(name)) for name in BANDS},
-        )
+    signed = _grouped(base.filter(in_period), group, "").annotate(
+        signed_count=Count("pk"),
+        signed_amount=Sum("total_investment"),
+        key_projects=Count("pk", filter=Q(_tagged("key"))),
+        provincial_major=Count("pk", filter=Q(_tagged("provincial_major"))),
+        industrial=Count("pk", filter=Q(industry_code__regex=INDUSTRIAL)),
+        landed=Count("pk", filter=Q(started_by(period.end)) & Q(investor__uscc__regex=r"\S")),
+        **{name: Count("pk", filter=_band_q(name)) for name in BANDS},
     )
     for row in _rows(signed):
-        fig = found[row["owner_id"]]
+        fig = found[row["subject"]]
         count = row["signed_count"]
         fig["signed_count"] = Decimal(count)
         fig["signed_amount"] = row["signed_amount"] or ZERO
@@ -186,54 +306,50 @@ def figures(
         fig["landing_rate"] = _rate(row["landed"], count)
 
     # First started in the period: a start inside it and none before it (semi- and anti-joins).
-    started = (
-        base.filter(started_by(period.end), ~Q(started_by(period.start, before=True)))
-        .values("owner_id")
-        .order_by()
-        .annotate(n=Count("pk"))
-    )
+    started = _grouped(
+        base.filter(started_by(period.end), ~Q(started_by(period.start, before=True))), group, ""
+    ).annotate(n=Count("pk"))
     for row in _rows(started):
-        found[row["owner_id"]]["started_count"] = Decimal(row["n"])
+        found[row["subject"]]["started_count"] = Decimal(row["n"])
 
     after, up_to = _due_window(period, rules)
-    due = (
-        base.filter(signed_on__gt=after, signed_on__lte=up_to)
-        .exclude(stage=Stage.TERMINATED.value)
-        .values("owner_id")
-        .order_by()
-        .annotate(n=Count("pk"), done=Count("pk", filter=Q(started_by(period.end))))
-    )
+    due = _grouped(
+        base.filter(signed_on__gt=after, signed_on__lte=up_to).exclude(
+            stage=Stage.TERMINATED.value
+        ),
+        group,
+        "",
+    ).annotate(n=Count("pk"), done=Count("pk", filter=Q(started_by(period.end))))
     for row in _rows(due):
-        fig = found[row["owner_id"]]
+        fig = found[row["subject"]]
         fig["start_rate"] = _rate(row["done"], row["n"])
         fig["overdue_not_started"] = Decimal(row["n"] - row["done"])
 
-    milestones = (
+    milestones = _grouped(
         Milestone.objects.filter(
             project__in=base.values("pk"), due_on__gte=period.start, due_on__lte=period.end
-        )
-        .values("project__owner_id")
-        .order_by()
-        .annotate(n=Count("pk"), kept=Count("pk", filter=Q(done_on__lte=F("due_on"))))
-    )
+        ),
+        group,
+        "project__",
+    ).annotate(n=Count("pk"), kept=Count("pk", filter=Q(done_on__lte=F("due_on"))))
     for row in _rows(milestones):
-        found[row["project__owner_id"]]["performance_rate"] = _rate(row["kept"], row["n"])
+        found[row["subject"]]["performance_rate"] = _rate(row["kept"], row["n"])
 
-    funds = (
+    funds = _grouped(
         FundsInPlace.objects.filter(
             project__in=base.values("pk"),
             received_on__gte=period.start,
             received_on__lte=period.end,
-        )
-        .values("project__owner_id", "project__capital_origin")
-        .order_by()
-        .annotate(
-            evidenced=Sum("amount", filter=EVIDENCED),
-            unevidenced=Sum("amount", filter=~EVIDENCED),
-        )
+        ),
+        group,
+        "project__",
+        "project__capital_origin",
+    ).annotate(
+        evidenced=Sum("amount", filter=EVIDENCED),
+        unevidenced=Sum("amount", filter=~EVIDENCED),
     )
     for row in _rows(funds):
-        fig = found[row["project__owner_id"]]
+        fig = found[row["subject"]]
         evidenced = row["evidenced"] or ZERO
         fig["funds_total"] += evidenced
         fig["funds_unevidenced"] += row["unevidenced"] or ZERO
@@ -243,22 +359,21 @@ def figures(
 
     # Foreign funds in US$: each month's evidenced entries at that month's rate; months
     # without a rate are summed apart in 元 (`funds_foreign_unconverted`), never guessed.
-    foreign = (
+    foreign = _grouped(
         FundsInPlace.objects.filter(
             EVIDENCED,
             project__in=base.values("pk"),
             project__capital_origin="foreign",
             received_on__gte=period.start,
             received_on__lte=period.end,
-        )
-        .annotate(month=TruncMonth("received_on"))
-        .values("project__owner_id", "month")
-        .order_by()
-        .annotate(total=Sum("amount"))
-    )
-    by_month: dict[int, dict[str, Decimal]] = defaultdict(dict)
+        ).annotate(month=TruncMonth("received_on")),
+        group,
+        "project__",
+        "month",
+    ).annotate(total=Sum("amount"))
+    by_month: dict[Any, dict[str, Decimal]] = defaultdict(dict)
     for row in _rows(foreign):
-        by_month[row["project__owner_id"]][f"{row['month']:%Y-%m}"] = row["total"] or ZERO
+        by_month[row["subject"]][f"{row['month']:%Y-%m}"] = row["total"] or ZERO
     if by_month:
         rates = exchange_rates()
         for owner, amounts in by_month.items():
@@ -266,33 +381,32 @@ def figures(
             found[owner]["funds_foreign_usd"] = converted.usd
             found[owner]["funds_foreign_unconverted"] = converted.unconverted
 
-    falsified = (
+    falsified = _grouped(
         Finding.objects.filter(
             kind=FindingKind.FALSIFIED,
             noted_on__gte=period.start,
             noted_on__lte=period.end,
-            project__in=Project.objects.filter(visibility_q(user), owner_id__in=ids).values("pk"),
-        )
-        .values("project__owner_id")
-        .order_by()
-        .annotate(n=Count("project_id", distinct=True))
-    )
+            project__in=Project.objects.filter(visibility_q(user), group.scope("")).values("pk"),
+        ),
+        group,
+        "project__",
+    ).annotate(n=Count("project_id", distinct=True))
     for row in _rows(falsified):
-        found[row["project__owner_id"]]["falsified"] = Decimal(row["n"])
+        found[row["subject"]]["falsified"] = Decimal(row["n"])
 
     if rules.eligibility.ledger_before_close:
-        late = (
-            Project.objects.filter(visibility_q(user), owner_id__in=ids)
-            .filter(in_period, created_at__gte=_close(period, rules))
-            .values("owner_id")
-            .order_by()
-            .annotate(n=Count("pk"))
-        )
+        late = _grouped(
+            Project.objects.filter(visibility_q(user), group.scope("")).filter(
+                in_period, created_at__gte=_close(period, rules)
+            ),
+            group,
+            "",
+        ).annotate(n=Count("pk"))
         for row in _rows(late):
-            found[row["owner_id"]]["late_reported"] = Decimal(row["n"])
+            found[row["subject"]]["late_reported"] = Decimal(row["n"])
 
     if need_introduced is None or need_introduced:
-        for owner, count in introduced(user, ids, period, rules).items():
+        for owner, count in introduced(user, group, period, rules).items():
             found[owner]["introduced"] = Decimal(count)
     for fig in found.values():  # amounts to the fen, the same on every database
         for name in YUAN:
@@ -301,7 +415,7 @@ def figures(
 
 
 def _candidates(
-    user: User, ids: list[int], period: Period, rules: Rules
+    user: User, group: Grouping, period: Period, rules: Rules
 ) -> tuple[np.ndarray, np.ndarray, eligibility.Candidates]:
     """Projects that may count as introduced in `period`: ids, owners and their columns."""
     rule = rules.eligibility
@@ -319,9 +433,12 @@ def _candidates(
     )
     candidates = (
         Project.objects.filter(
-            visibility_q(user), owner_id__in=ids, signed_on__gte=earliest, signed_on__lte=period.end
+            visibility_q(user),
+            group.scope(""),
+            signed_on__gte=earliest,
+            signed_on__lte=period.end,
         )
-        .annotate(first_start=started_on())
+        .annotate(first_start=started_on(), subject=group.key(""))
         .filter(
             Q(signed_on__gte=period.start)
             | Q(first_start__gte=period.start, first_start__lte=period.end)
@@ -333,12 +450,16 @@ def _candidates(
     if rule.registered:
         candidates = candidates.filter(investor__uscc__regex=r"\S")
     qs = candidates.order_by("pk").values_list(
-        "pk", "owner_id", "signed_on", "first_start", "created_at", "investor__uscc"
+        "pk", "subject", "signed_on", "first_start", "created_at", "investor__uscc"
     )
     rows = list(qs)
     n = len(rows)
     pks = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-    owners = np.fromiter((r[1] for r in rows), dtype=np.int64, count=n)
+    owners = (
+        np.array([r[1] for r in rows], dtype=object)
+        if group.textual
+        else np.fromiter((r[1] for r in rows), dtype=np.int64, count=n)
+    )
     signed = np.fromiter(
         (r[2].toordinal() if r[2] else eligibility.MISSING for r in rows), dtype=np.int64, count=n
     )
@@ -395,26 +516,34 @@ def _funds_reached(
 
 
 def introduced_ids(
-    user: User, ids: list[int], period: Period, rules: Rules
+    user: User, subjects: Iterable[int] | Grouping, period: Period, rules: Rules
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(project ids, owners) of the projects counted as introduced in `period`."""
-    pks, owners, candidates = _candidates(user, ids, period, rules)
+    """(project ids, subjects) of the projects counted as introduced in `period`."""
+    pks, owners, candidates = _candidates(user, grouping_of(subjects), period, rules)
     verdict = eligibility.judge(candidates, rules.eligibility, period, rules.ledger_grace_days)
     return pks[verdict.counted], owners[verdict.counted]
 
 
-def introduced(user: User, ids: list[int], period: Period, rules: Rules) -> dict[int, int]:
-    _pks, owners = introduced_ids(user, ids, period, rules)
+def introduced(
+    user: User, subjects: Iterable[int] | Grouping, period: Period, rules: Rules
+) -> dict[Any, int]:
+    _pks, owners = introduced_ids(user, subjects, period, rules)
     values, counts = np.unique(owners, return_counts=True)
     return dict(zip(values.tolist(), counts.tolist(), strict=True))
 
 
 def projects_behind(
-    user: User, org_id: int, period: Period, figure: str, scheme: Scheme | None = None
+    user: User,
+    org_id: int | Grouping,
+    period: Period,
+    figure: str,
+    scheme: Scheme | None = None,
 ) -> QuerySet[Project]:
-    """The projects under one figure of one organisation (what the figure's link opens)."""
+    """The projects under one figure of one subject (what the figure's link opens):
+    an organisation by id, or one subject's `Grouping`."""
     rules = Rules.of(scheme)
-    base = counted_projects(user, [org_id], period, rules)
+    group = org_id if isinstance(org_id, Grouping) else by_organizations([org_id])
+    base = counted_projects(user, group, period, rules)
     in_period = Q(signed_on__gte=period.start, signed_on__lte=period.end)
     with_start = base.annotate(first_start=started_on())
     if figure in ("signed_count", "signed_amount", "landing_rate", "industrial_share"):
@@ -458,14 +587,14 @@ def projects_behind(
             kind=FindingKind.FALSIFIED, noted_on__gte=period.start, noted_on__lte=period.end
         )
         return Project.objects.filter(
-            visibility_q(user), owner_id=org_id, pk__in=noted.values("project_id")
+            visibility_q(user), group.scope(""), pk__in=noted.values("project_id")
         )
     if figure == "late_reported":
-        return Project.objects.filter(visibility_q(user), owner_id=org_id).filter(
+        return Project.objects.filter(visibility_q(user), group.scope("")).filter(
             in_period, created_at__gte=_close(period, rules)
         )
     if figure == "introduced":
-        pks, _owners = introduced_ids(user, [org_id], period, rules)
+        pks, _owners = introduced_ids(user, group, period, rules)
         return Project.objects.filter(pk__in=pks.tolist())
     return Project.objects.none()
 
@@ -487,7 +616,11 @@ def rated_months() -> Q:
 
 
 def funds_behind(
-    user: User, org_id: int, period: Period, figure: str, scheme: Scheme | None = None
+    user: User,
+    org_id: int | Grouping,
+    period: Period,
+    figure: str,
+    scheme: Scheme | None = None,
 ) -> QuerySet[FundsInPlace]:
     """The funds entries under a funds figure (evidenced, or the unevidenced ones apart)."""
     projects = projects_behind(user, org_id, period, figure, scheme)

@@ -9,7 +9,7 @@ version it used: the same result, whatever changed since.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -22,11 +22,11 @@ from parklink.core.errors import Invalid
 from parklink.kpi.engine import scoring
 from parklink.kpi.engine.periods import Period
 from parklink.kpi.engine.scheme import Scheme
-from parklink.kpi.models import Assessment, SchemeVersion
+from parklink.kpi.models import Assessment, SchemeVersion, SubjectKind
 from parklink.kpi.queries import assessable
-from parklink.kpi.services import actuals
+from parklink.kpi.services import actuals, subjects
 from parklink.kpi.services.schemes import scheme_of
-from parklink.kpi.services.targets import targets_for
+from parklink.kpi.services.subjects import Subject
 
 
 def _json(figures: dict[str, Decimal]) -> dict[str, str]:
@@ -59,39 +59,57 @@ def uses_introduced(scheme: Scheme) -> bool:
 
 @dataclass
 class Scored:
-    organization: Organization
+    subject: Subject
     figures: dict[str, Decimal]
     year_to_date: dict[str, Decimal] | None
     targets: dict[str, Decimal]
     result: scoring.Result
+    qualifiers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def organization(self) -> Organization:
+        return self.subject.organization
+
+
+def _as_subjects(chosen: Iterable[Organization | Subject]) -> list[Subject]:
+    return [
+        c if isinstance(c, Subject) else Subject(SubjectKind.ORGANIZATION, c.pk, c, c.name)
+        for c in chosen
+    ]
 
 
 def compute(
-    user: User, version: SchemeVersion, period: Period, orgs: Iterable[Organization]
+    user: User,
+    version: SchemeVersion,
+    period: Period,
+    orgs: Iterable[Organization | Subject],
 ) -> list[Scored]:
-    """Every organisation's score, best first (nothing stored)."""
+    """Every subject's score (organisations, or one kind of subject), best first; nothing
+    stored. The figures of all subjects are computed together (`actuals.figures`)."""
     scheme = scheme_of(version)
-    orgs = list(orgs)
-    ids = [o.pk for o in orgs]
+    chosen = _as_subjects(orgs)
+    group = subjects.grouping(chosen)
     need = uses_introduced(scheme)
-    found = actuals.figures(user, ids, period, scheme, need_introduced=need)
+    found = actuals.figures(user, group, period, scheme, need_introduced=need)
     ytd = (
-        actuals.figures(user, ids, year_to_date(period), scheme, need_introduced=need)
+        actuals.figures(user, group, year_to_date(period), scheme, need_introduced=need)
         if needs_year_to_date(scheme)
         else None
     )
-    goals = targets_for(ids, period)
+    words = actuals.qualifiers(user, group, period, scheme) if chosen else {}
+    goals = subjects.targets(chosen, period)
     scored = [
         Scored(
-            org,
-            found[org.pk],
-            ytd[org.pk] if ytd else None,
-            goals[org.pk],
-            scoring.score(scheme, found[org.pk], goals[org.pk], ytd[org.pk] if ytd else None),
+            s,
+            found[s.key],
+            ytd[s.key] if ytd else None,
+            goals[s.key],
+            scoring.score(scheme, found[s.key], goals[s.key], ytd[s.key] if ytd else None),
+            words.get(s.key, {}),
         )
-        for org in orgs
+        for s in chosen
     ]
-    scored.sort(key=lambda s: (-s.result.total, s.organization.name))
+    scored.sort(key=lambda s: (-s.result.total, s.subject.label))
     return scored
 
 
@@ -105,18 +123,26 @@ def organizations_for(user: User, org: Organization | None = None) -> list[Organ
 
 
 def assess(
-    user: User, version: SchemeVersion, period: Period, orgs: Iterable[Organization] | None = None
+    user: User,
+    version: SchemeVersion,
+    period: Period,
+    orgs: Iterable[Organization | Subject] | None = None,
 ) -> list[Assessment]:
-    """Score, rank and store; an organisation assessed again in the period is replaced."""
-    chosen = list(orgs) if orgs is not None else organizations_for(user)
-    allowed = set(
-        assessable(user).filter(pk__in=[o.pk for o in chosen]).values_list("pk", flat=True)
-    )
-    refused = [o.name for o in chosen if o.pk not in allowed]
+    """Score, rank and store; a subject assessed again in the period is replaced.
+
+    `orgs`: organisations, or subjects of one kind (`subjects.subjects_of`); by default every
+    organisation the user may assess.
+    """
+    chosen = _as_subjects(orgs if orgs is not None else organizations_for(user))
+    owners = {s.organization.pk: s.organization for s in chosen}
+    allowed = set(assessable(user).filter(pk__in=list(owners)).values_list("pk", flat=True))
+    refused = [o.name for pk, o in owners.items() if pk not in allowed]
     if refused:
         raise Invalid(_("无权考核:%(names)s") % {"names": "、".join(refused)})
     if not chosen:
-        raise Invalid(_("没有可考核的机构"))
+        raise Invalid(_("没有可考核的对象"))
+    if len({s.kind for s in chosen}) > 1:
+        raise Invalid(_("一次考核只能针对一类考核对象"))
     scheme = scheme_of(version)
     scored = compute(user, version, period, chosen)
     totals = [s.result.total for s in scored]
@@ -128,9 +154,14 @@ def assess(
         figures: dict[str, Any] = _json(item.figures)
         if item.year_to_date is not None:
             figures["__ytd__"] = _json(item.year_to_date)
+        if item.qualifiers:
+            figures["__qualifiers__"] = dict(item.qualifiers)
         rows.append(
             Assessment(
                 organization=item.organization,
+                subject_kind=item.subject.kind,
+                subject_key=item.subject.key_text,
+                subject_name=item.subject.name,
                 assessor=assessor,
                 scheme=version,
                 period=period.label,
@@ -145,15 +176,20 @@ def assess(
                 computed_by=user,
             )
         )
-    # One delete and one bulk insert: an organisation assessed again in the period under the
-    # same version by the same assessor is replaced.
+    # One delete and one bulk insert: a subject assessed again in the period under the same
+    # version by the same assessor is replaced.
+    kind = chosen[0].kind
     with transaction.atomic():
-        Assessment.objects.filter(
+        stale = Assessment.objects.filter(
             assessor=assessor,
             scheme=version,
             period=period.label,
-            organization_id__in=[o.pk for o in chosen],
-        ).delete()
+            subject_kind=kind,
+            organization_id__in=list(owners),
+        )
+        if kind != SubjectKind.ORGANIZATION:
+            stale = stale.filter(subject_key__in=[s.key_text for s in chosen])
+        stale.delete()
         saved = Assessment.objects.bulk_create(rows, batch_size=500)
     return saved
 
@@ -162,6 +198,7 @@ def replay(assessment: Assessment) -> scoring.Result:
     """The stored assessment computed again from what it stored and its scheme version."""
     figures = dict(assessment.figures)
     ytd = figures.pop("__ytd__", None)
+    figures.pop("__qualifiers__", None)
     return scoring.score(
         scheme_of(assessment.scheme),
         _decimals(figures),

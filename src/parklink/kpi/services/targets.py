@@ -65,6 +65,7 @@ def set_target(
     task_force: str = "",
     person: User | None = None,
     office: Any = None,
+    department: Any = None,
     note: str = "",
     illustrative: bool = False,
 ) -> Target:
@@ -80,6 +81,10 @@ def set_target(
         raise Invalid.on("person", _("责任人应为该机构的用户"))
     if subject_kind == SubjectKind.OFFICE and (office is None or office.organization_id != org.pk):
         raise Invalid.on("office", _("驻点招商机构应属于该机构"))
+    if subject_kind == SubjectKind.DEPARTMENT and (
+        department is None or department.organization_id != org.pk
+    ):
+        raise Invalid.on("department", _("部门应属于该机构"))
     with transaction.atomic():
         target, _created = Target.objects.update_or_create(
             organization=org,
@@ -87,6 +92,7 @@ def set_target(
             task_force=task_force.strip() if subject_kind == SubjectKind.TASK_FORCE else "",
             person=person if subject_kind == SubjectKind.PERSON else None,
             office=office if subject_kind == SubjectKind.OFFICE else None,
+            department=department if subject_kind == SubjectKind.DEPARTMENT else None,
             period=period.label,
             kind=kind,
             defaults={

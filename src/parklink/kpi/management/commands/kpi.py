@@ -1,6 +1,7 @@
 """`parklink kpi assess|report|schemes|load-schemes`: score organisations, write reports.
 
     parklink kpi assess --scheme KEY [--version N] --period 2025Q1 [--org NAME] --as USER
+        [--subject organization|department|task_force|person|office]
         [--format text|json] [--dry-run]
     parklink kpi report --org NAME --period 2025-03 --format xlsx|pdf -o FILE --as USER
     parklink kpi report --kind quarterly --scheme KEY --org NAME --period 2025Q1 ...
@@ -25,7 +26,7 @@ from parklink.core.errors import ParkLinkError
 from parklink.kpi import reports
 from parklink.kpi.queries import visible_schemes
 from parklink.kpi.services import assess as assessing
-from parklink.kpi.services import generated, schemes
+from parklink.kpi.services import generated, schemes, subjects
 from parklink.kpi.services.targets import parse_period
 
 
@@ -49,7 +50,18 @@ class Command(BaseCommand):
         run.add_argument("--scheme", required=True, help="the scheme's key, e.g. city-districts")
         run.add_argument("--version", type=int, help="a version of the scheme (default: newest)")
         run.add_argument("--period", required=True, help="2025, 2025Q1 or 2025-03")
-        run.add_argument("--org", help="one organisation's name (default: all below the user's)")
+        run.add_argument(
+            "--org",
+            help="one organisation's name (default: all below the user's); with --subject, "
+            "the organisation whose subjects are scored (default: the user's)",
+        )
+        run.add_argument(
+            "--subject",
+            choices=subjects.KINDS,
+            default="organization",
+            help="whom to score: organisations (default), or one organisation's departments, "
+            "task forces, persons (project leaders) or liaison offices",
+        )
         run.add_argument("--as", dest="username", required=True, help="the acting user")
         run.add_argument("--format", choices=("text", "json"), default="text")
         run.add_argument("--dry-run", action="store_true", help="compute without storing")
@@ -147,26 +159,25 @@ class Command(BaseCommand):
             if org is None:
                 raise CommandError(f"机构“{options['org']}”不存在")
             orgs = [org]
+        kind = options["subject"]
+        chosen = subjects.subjects_of(user, kind, orgs[0] if orgs else None)
+        if not chosen:
+            raise CommandError("没有可考核的对象")
         rows: list[tuple[str, Any, Any, str, Any]]
         if options["dry_run"]:
-            scored = assessing.compute(
-                user, version, period, orgs or assessing.organizations_for(user)
-            )
-            rows = [
-                (s.organization.name, s.result.total, "", "", s.result.as_json()) for s in scored
-            ]
+            scored = assessing.compute(user, version, period, chosen)
+            rows = [(s.subject.label, s.result.total, "", "", s.result.as_json()) for s in scored]
         else:
-            saved = assessing.assess(user, version, period, orgs)
-            saved.sort(key=lambda a: (a.rank or 0, a.organization.name))
-            rows = [
-                (a.organization.name, a.total, a.rank or "", a.standing, a.result) for a in saved
-            ]
+            saved = assessing.assess(user, version, period, chosen)
+            saved.sort(key=lambda a: (a.rank or 0, a.subject))
+            rows = [(a.subject, a.total, a.rank or "", a.standing, a.result) for a in saved]
         if options["format"] == "json":
             payload = {
                 "scheme": version.key,
                 "version": version.version,
                 "period": period.label,
                 "illustrative": version.illustrative,
+                "subject": kind,
                 "organizations": [
                     {
                         "name": name,
