@@ -8,17 +8,28 @@ and a 2024 signing never started; 青白江区 one 2亿 signing.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal as D
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
 from parklink.accounts.models import User
+from parklink.core import imports
 from parklink.core.errors import Forbidden, Invalid, NotFound
 from parklink.kpi.engine import periods
-from parklink.kpi.models import Assessment, Department, LiaisonOffice, OfficeKind, SubjectKind
+from parklink.kpi.imports import TargetImporter
+from parklink.kpi.models import (
+    Assessment,
+    Department,
+    LiaisonOffice,
+    OfficeKind,
+    SubjectKind,
+    Target,
+)
 from parklink.kpi.queries import visible_schemes
 from parklink.kpi.services import actuals, departments, liaison, schemes, subjects, targets
 from parklink.kpi.services import assess as assessing
@@ -248,3 +259,37 @@ def test_department_pages_are_managed_by_their_own_organisation_only(world: Worl
         departments.link_project(world.jinniu, dept, world.projects["qbj"])
     with pytest.raises(Forbidden):
         departments.save_department(world.city, dept, name="改名")
+
+
+def test_targets_import_by_department(world: World, xlsx: Callable[..., Path]) -> None:
+    first = departments.save_department(world.jinniu, None, name="招商一局")
+    jinniu, qbj = world.orgs["jinniu"].name, world.orgs["qingbaijiang"].name
+    header = ["机构", "考核期", "目标类型", "目标值(万元)", "工作专班", "部门"]
+    bad = xlsx(
+        header,
+        [
+            [jinniu, "2025Q1", "签约金额", "50000", "", "招商一局"],
+            [qbj, "2025Q1", "签约金额", "1", "", "招商一局"],  # not 青白江区's department
+            [jinniu, "2025Q1", "签约个数", "2", "专班", "招商一局"],
+        ],
+    )
+    report = imports.run(TargetImporter(world.city, world.orgs["city"]), bad)
+    assert not report.written and not Target.objects.exists()
+    rendered = [p.render("zh") for p in report.problems]
+    assert any(r.startswith("第3行 [部门]") and "没有这个部门" in r for r in rendered)
+    assert any(r.startswith("第4行 [部门]") for r in rendered)
+    good = xlsx(
+        header,
+        [
+            [jinniu, "2025Q1", "签约金额", "50000", "", "招商一局"],
+            [jinniu, "2025Q1", "签约金额", "90000", "", ""],
+        ],
+        name="good.xlsx",
+    )
+    report = imports.run(TargetImporter(world.city, world.orgs["city"]), good)
+    assert report.written, [p.render("zh") for p in report.problems]
+    target = Target.objects.get(subject_kind="department")
+    assert (target.department, target.value) == (first, 5 * YI)
+    chosen = subjects.subjects_of(world.city, SubjectKind.DEPARTMENT, world.orgs["jinniu"])
+    assert subjects.targets(chosen, Q1) == {first.pk: {"signed_amount": 5 * YI}}
+    assert Target.objects.get(subject_kind="organization").value == 9 * YI

@@ -3,7 +3,8 @@
 Columns: 机构 (an organisation the importing user may set targets for: its own or one below
 it), 考核期 (2025, 2025Q1, 2025-03), 目标类型 (the name, 签约金额, or the code,
 signed_amount), 目标值 (amounts in 元, or in the header's unit: 目标值(万元); rates as
-0.85 or 85%), optional 工作专班 (a task force's target), 说明. A row that names a target
+0.85 or 85%), optional 工作专班 (a task force's target) or 部门 (a department of that
+organisation, by name: the department's target), 说明. A row that names a target
 already set replaces it. Every row is checked before anything is written.
 """
 
@@ -76,7 +77,15 @@ class TargetImporter(OwnedImporter):
     kind = "kpi-targets"
 
     def load(self) -> None:
+        from parklink.kpi.models import Department
+
         self.allowed = {o.name: o for o in assessable(self.user)}
+        self.departments = {
+            (d.organization_id, d.name): d
+            for d in Department.objects.filter(
+                organization_id__in=[o.pk for o in self.allowed.values()]
+            )
+        }
 
     def columns(self) -> Sequence[Column]:
         return [
@@ -94,6 +103,7 @@ class TargetImporter(OwnedImporter):
                 unit_parser=_value_parser,
             ),
             Column("task_force", "工作专班", "task force", cells.text(255)),
+            Column("department", "部门", "department", cells.text(100), aliases=("处室",)),
             Column("note", "说明", "note", cells.text(255), aliases=("备注",)),
         ]
 
@@ -120,6 +130,26 @@ class TargetImporter(OwnedImporter):
                     "no such organisation, or not this organisation or one below it",
                 )
             )
+        department = (row.values.get("department") or "").strip()
+        if department and name in self.allowed:
+            if (self.allowed[name].pk, department) not in self.departments:
+                problems.append(
+                    self.problem(
+                        row,
+                        "department",
+                        "该机构没有这个部门(请先在“部门”页面建立)",
+                        "the organisation has no such department (add it on the departments page)",
+                    )
+                )
+            if (row.values.get("task_force") or "").strip():
+                problems.append(
+                    self.problem(
+                        row,
+                        "department",
+                        "一行只能填写部门或工作专班之一",
+                        "a row names a department or a task force, not both",
+                    )
+                )
         if "period" not in row.failed:
             try:
                 periods.parse(row.values["period"])
@@ -136,7 +166,10 @@ class TargetImporter(OwnedImporter):
         seen: dict[tuple[Any, ...], int] = {}
         problems = []
         for row in rows:
-            key = tuple(row.values.get(k) for k in ("organization", "period", "kind", "task_force"))
+            key = tuple(
+                row.values.get(k)
+                for k in ("organization", "period", "kind", "task_force", "department")
+            )
             if key in seen:
                 problems.append(
                     self.problem(
@@ -151,14 +184,19 @@ class TargetImporter(OwnedImporter):
 
     def save(self, row: Row) -> Any:
         task_force = (row.values.get("task_force") or "").strip()
+        org = self.allowed[row.values["organization"]]
+        named = (row.values.get("department") or "").strip()
+        department = self.departments.get((org.pk, named)) if named else None
+        kind = "task_force" if task_force else "organization"
         return targets.set_target(
             self.user,
-            self.allowed[row.values["organization"]],
+            org,
             row.values["period"],
             row.values["kind"],
             self._number(row),
-            subject_kind="task_force" if task_force else "organization",
+            subject_kind="department" if department else kind,
             task_force=task_force,
+            department=department,
             note=row.values.get("note") or "",
         )
 
