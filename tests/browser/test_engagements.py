@@ -36,7 +36,10 @@ def test_record_an_engagement_and_follow_it_up(
     page.goto(f"{live_server.url}/engagements/new/", timeout=60_000)
     page.select_option("#id_kind", "visit_out")
     page.fill("#id_title", "拜访示例航空")
-    page.select_option("#id_enterprises", str(firm.pk))
+    # The enterprise is found by typing (a province has too many to list), in pinyin here.
+    page.fill("#id_enterprises", "shili")
+    page.locator(f"#id_enterprises_results [data-pick='{firm.pk}']").click()
+    assert page.locator("#id_enterprises_chosen option:checked").count() == 1
     box = page.locator("[data-who-met]")
     box.wait_for()
     assert "德格县人民政府" in box.inner_text() and "德格走访" not in box.inner_text()

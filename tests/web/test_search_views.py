@@ -114,3 +114,52 @@ class TestSearchSuggest:
     def test_empty_query_returns_an_empty_fragment(self, users: dict[str, User]) -> None:
         response = client_for(users["jinniu"]).get(reverse("search_suggest"), {"q": ""})
         assert response.content.decode() == ""
+
+
+@pytest.mark.django_db
+class TestPick:
+    """The choices of a picker (core/pickers.py): one kind, what the user may see."""
+
+    def test_enterprises_are_found_by_pinyin_as_buttons_carrying_their_key(
+        self, users: dict[str, User], orgs: dict[str, Organization]
+    ) -> None:
+        from tests.support import factories
+
+        firm = factories.enterprise(orgs["jinniu"], "示例航空科技有限公司")
+        response = client_for(users["jinniu"]).get(
+            reverse("search_pick", args=["enterprise"]), {"q": "shili"}
+        )
+        body = response.content.decode()
+        assert response.status_code == 200 and "<html" not in body
+        assert f'data-pick="{firm.pk}"' in body and 'data-label="示例航空科技有限公司"' in body
+
+    def test_a_project_the_user_may_not_see_is_never_offered(
+        self, users: dict[str, User], hidden_project: Project
+    ) -> None:
+        url = reverse("search_pick", args=["project"])
+        assert hidden_project.name not in client_for(users["jinniu"]).get(url, {"q": "氢能"}).text
+        owner = client_for(users["qingbaijiang"]).get(url, {"q": "氢能"}).text
+        assert f'data-pick="{hidden_project.pk}"' in owner
+
+    def test_unknown_kinds_are_not_found_and_visitors_must_log_in(
+        self, users: dict[str, User]
+    ) -> None:
+        assert (
+            client_for(users["jinniu"]).get("/search/pick/nothing/", {"q": "x"}).status_code == 404
+        )
+        anonymous = Client().get(reverse("search_pick", args=["enterprise"]), {"q": "x"})
+        assert anonymous.status_code == 302
+
+    def test_a_long_list_says_how_many_more_there_are(
+        self, users: dict[str, User], orgs: dict[str, Organization]
+    ) -> None:
+        from tests.support import factories
+
+        for n in range(12):
+            factories.enterprise(orgs["jinniu"], f"示例{n:02d}制造有限公司")
+        body = (
+            client_for(users["jinniu"])
+            .get(reverse("search_pick", args=["enterprise"]), {"q": "示例"})
+            .text
+        )
+        assert body.count("data-pick=") == 10 and "共 12 条" in body

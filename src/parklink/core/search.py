@@ -148,3 +148,14 @@ def search(user: Any, raw: str | None, limit: int = DEFAULT_LIMIT) -> SearchResu
         _group(provider, provider.matches(user, query), limit) for provider in registry.search
     ]
     return SearchResult(query=query, groups=groups)
+
+
+def pick(user: Any, kind: str, raw: str | None, limit: int = DEFAULT_LIMIT) -> Group | None:
+    """The best `limit` rows of one registered kind for a picker; None for an unknown kind."""
+    provider = next((p for p in registry.search if p.kind == kind), None)
+    if provider is None:
+        return None
+    query = parse_query(raw)
+    if query.is_empty:
+        return Group(kind=provider.kind, label=str(provider.label), count=0)
+    return _group(provider, provider.matches(user, query), limit)

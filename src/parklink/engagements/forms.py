@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parklink.accounts.models import User
+from parklink.core.pickers import MultiPicker, Picker
 from parklink.engagements import queries
 from parklink.engagements.models import Contact, EngagementKind, FollowUpStatus
 from parklink.enterprises.models import Enterprise
@@ -57,6 +58,7 @@ class EngagementForm(forms.Form):
     enterprises = forms.ModelMultipleChoiceField(
         label=_("对接企业"),
         queryset=Enterprise.objects.order_by("name"),
+        widget=MultiPicker("enterprise"),
         required=False,
         help_text=_("按住 Ctrl(Mac 上为 Command)可多选;选中后下方显示谁最近接触过这些企业"),
     )
@@ -71,12 +73,16 @@ class EngagementForm(forms.Form):
         label=_("企业诉求"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     projects = forms.ModelMultipleChoiceField(
-        label=_("相关项目"), queryset=Project.objects.none(), required=False
+        label=_("相关项目"),
+        queryset=Project.objects.none(),
+        required=False,
+        widget=MultiPicker("project"),
     )
     signed_projects = forms.ModelMultipleChoiceField(
         label=_("现场签约项目"),
         queryset=Project.objects.none(),
         required=False,
+        widget=MultiPicker("project"),
         help_text=_("仅招商推介会、签约仪式、对接会"),
     )
     signed_count = forms.IntegerField(
@@ -108,7 +114,7 @@ class EngagementForm(forms.Form):
         self.fields["projects"].queryset = seen  # type: ignore[attr-defined]
         self.fields["signed_projects"].queryset = seen  # type: ignore[attr-defined]
         self.fields["participants"].queryset = people()  # type: ignore[attr-defined]
-        for name in ("enterprises", "contacts", "projects", "signed_projects", "participants"):
+        for name in ("contacts", "participants"):
             self.fields[name].widget.attrs["size"] = 6
 
 
@@ -151,7 +157,9 @@ class FollowUpStatusForm(forms.Form):
 
 class ContactForm(forms.Form):
     enterprise = forms.ModelChoiceField(
-        label=_("所在企业"), queryset=Enterprise.objects.order_by("name")
+        label=_("所在企业"),
+        queryset=Enterprise.objects.order_by("name"),
+        widget=Picker("enterprise"),
     )
     name = forms.CharField(label=_("姓名"), max_length=64)
     title = forms.CharField(label=_("职务"), max_length=64, required=False)

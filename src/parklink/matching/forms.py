@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parklink.cobuild.models import SharedPolicy
+from parklink.core.pickers import Picker
 from parklink.enterprises.models import Enterprise
 from parklink.matching.models import BenefitKind, Event, Listing
 from parklink.matching.scoring.eligibility import FIELDS
@@ -16,7 +17,9 @@ from parklink.regions.forms import RegionField
 
 class ListingForm(forms.ModelForm):
     enterprise = forms.ModelChoiceField(
-        queryset=Enterprise.objects.order_by("name"), label=_("企业")
+        queryset=Enterprise.objects.order_by("name"),
+        label=_("企业"),
+        widget=Picker("enterprise"),
     )
 
     class Meta:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from parklink.accounts.models import Organization, User
 from parklink.core.forms import WanField
 from parklink.core.money import in_unit, to_yuan
+from parklink.core.pickers import Picker
 from parklink.enterprises.models import Enterprise
 from parklink.parks.coordinates import clean_coordinates, coordinate_field
 from parklink.parks.models import Park
@@ -223,6 +224,7 @@ class ProjectForm(forms.ModelForm):
             "remarks": forms.Textarea(attrs={"rows": 2}),
             "contract_start_date": DateInput,
             "contract_production_date": DateInput,
+            "investor": Picker("enterprise"),  # found by typing: a province has a million
         }
         # The unit sits beside the input, so the labels leave it out.
         labels = {

@@ -10,6 +10,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("search/", search_views.search_page, name="search"),
     path("search/suggest/", search_views.search_suggest, name="search_suggest"),
+    path("search/pick/<slug:kind>/", search_views.search_pick, name="search_pick"),
     path("import/", import_views.import_page, name="import"),
     path("import/validate/", import_views.import_validate, name="import_validate"),
     path("import/confirm/", import_views.import_confirm, name="import_confirm"),
