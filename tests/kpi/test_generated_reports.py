@@ -43,31 +43,73 @@ def visit(world: World, on: date, title: str) -> None:
     )
 
 
-def test_monthly_report_downloads_from_the_page_with_visits(world: World) -> None:
+def test_monthly_report_is_made_in_the_background_then_downloaded(
+    world: World, media: Path
+) -> None:
     visit(world, date(2025, 2, 10), "走访新材料企业")
     visit(world, date(2025, 5, 1), "下季度走访")
     client = Client()
     client.force_login(world.jinniu)
     url = reverse("kpi:reports")
-    response = client.get(
-        url,
-        {"download": 1, "org": world.orgs["jinniu"].pk, "kind": "monthly",
-         "period": "2025Q1", "format": "xlsx"},
-    )  # fmt: skip
-    assert response.status_code == 200
-    assert "attachment" in response["Content-Disposition"]
-    book = load_workbook(io.BytesIO(response.content))
+    asked = {"org": world.orgs["jinniu"].pk, "kind": "monthly", "period": "2025Q1",
+             "format": "xlsx"}  # fmt: skip
+    response = client.post(url, asked)
+    assert response.status_code == 302
+    # The tests' task backend runs the queued task at once: the row is ready, with its file.
+    row = GeneratedReport.objects.get(organization=world.orgs["jinniu"], period="2025Q1")
+    assert (row.status, row.generated_by, row.scheduled) == ("ready", world.jinniu, False)
+    listing = client.get(response["Location"]).content.decode()
+    assert 'data-status="ready"' in listing and reverse("kpi:report_file", args=[row.pk]) in listing
+    assert 'http-equiv="refresh"' not in listing
+    download = client.get(reverse("kpi:report_file", args=[row.pk]))
+    assert download.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     rows = list(book["安商稳商走访"].iter_rows(values_only=True))[3:]
     assert rows == [("2025-02-10", "走访新材料企业", "成都某新材料有限公司")]
     figures = {r[0]: r[1] for r in book["本期与本年累计实绩"].iter_rows(values_only=True)}
     assert figures["安商稳商走访次数"] == "1"
-    bad = client.get(url, {"download": 1, "org": world.orgs["jinniu"].pk, "kind": "quarterly",
-                           "period": "2025-03", "format": "pdf"})  # fmt: skip
+    # Asking again replaces the report rather than adding a second one.
+    assert client.post(url, asked).status_code == 302
+    assert GeneratedReport.objects.filter(organization=world.orgs["jinniu"]).count() == 1
+    bad = client.post(url, {"org": world.orgs["jinniu"].pk, "kind": "quarterly",
+                            "period": "2025-03", "format": "pdf"})  # fmt: skip
     assert bad.status_code == 400 and "季度" in bad.content.decode()
-    # A neighbour's report is refused (404), not written.
-    other = client.get(url, {"download": 1, "org": world.orgs["qingbaijiang"].pk,
-                             "kind": "monthly", "period": "2025-03"})  # fmt: skip
+    # A neighbour's report is refused (404), not queued.
+    other = client.post(url, {"org": world.orgs["qingbaijiang"].pk, "kind": "monthly",
+                              "period": "2025-03", "format": "xlsx"})  # fmt: skip
     assert other.status_code == 404
+    assert not GeneratedReport.objects.filter(organization=world.orgs["qingbaijiang"]).exists()
+    qbj = Client()
+    qbj.force_login(world.qingbaijiang)
+    assert qbj.get(reverse("kpi:report_file", args=[row.pk])).status_code == 404
+
+
+def test_a_pending_report_shows_its_status_and_a_failed_one_its_reason(
+    world: World, media: Path
+) -> None:
+    from parklink.kpi.tasks import make_report
+
+    pending = GeneratedReport.objects.create(
+        organization=world.orgs["jinniu"], kind="monthly", period="2025-03", format="pdf",
+        status="pending", generated_by=world.jinniu,
+    )  # fmt: skip
+    client = Client()
+    client.force_login(world.jinniu)
+    page = client.get(reverse("kpi:reports")).content.decode()
+    assert 'data-status="pending"' in page and "生成中" in page
+    assert 'http-equiv="refresh"' in page  # the page looks again until it is ready
+    assert client.get(reverse("kpi:report_file", args=[pending.pk])).status_code == 404
+    make_report.call(pending.pk, world.jinniu.pk)
+    pending.refresh_from_db()
+    assert pending.status == "ready" and pending.size > 0
+    # A worker told to make what the user may not see fails with the reason, writes nothing.
+    refused = GeneratedReport.objects.create(
+        organization=world.orgs["qingbaijiang"], kind="monthly", period="2025-03",
+        format="xlsx", status="pending", generated_by=world.jinniu,
+    )  # fmt: skip
+    make_report.call(refused.pk, world.jinniu.pk)
+    refused.refresh_from_db()
+    assert refused.status == "failed" and refused.error and not refused.file
 
 
 def test_ranking_counts_aftercare_visits(world: World) -> None:

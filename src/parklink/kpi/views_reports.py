@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from parklink.core.errors import Invalid, NotFound
 from parklink.core.views import authenticated
-from parklink.kpi.models import ExchangeRate, ReportKind
+from parklink.kpi.models import ExchangeRate, ReportKind, ReportStatus
 from parklink.kpi.queries import assessable, visible_schemes
 from parklink.kpi.services import generated, rates, schemes
 from parklink.kpi.views import _default_period
@@ -30,9 +32,10 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "scheme": request.GET.get("scheme") or generated.DEFAULT_SCHEME,
     }
     error = ""
-    if request.GET.get("download"):
+    if request.method == "POST":
+        values = {key: request.POST.get(key, values[key]) for key in values}
         try:
-            made = generated.make(
+            generated.request_report(
                 user,
                 int(values["org"]) if values["org"].isdigit() else 0,
                 values["kind"],
@@ -44,13 +47,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             detail = exc.detail if isinstance(exc.detail, dict) else {}
             error = str(next(iter(detail.values()), exc.message))
         else:
-            response = HttpResponse(
-                made.data, content_type=generated.CONTENT_TYPES[values["format"]]
-            )
-            response["Content-Disposition"] = (
-                f"attachment; filename*=UTF-8''{_quote(made.filename)}"
-            )
-            return response
+            return redirect(f"{reverse('kpi:reports')}?{urlencode(values)}")
     listing = (
         generated.visible_reports(user)
         .select_related("organization", "generated_by")
@@ -67,22 +64,17 @@ def report_page(request: HttpRequest) -> HttpResponse:
             "kinds": ReportKind.choices,
             "error": error,
             "page": page,
+            "pending": any(r.status == ReportStatus.PENDING for r in page),
         },
         status=400 if error else 200,
     )
 
 
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
-
-
 @login_required
 def report_download(request: HttpRequest, pk: int) -> FileResponse:
     user = authenticated(request)
-    row = generated.visible_reports(user).filter(pk=pk).first()
-    if row is None:
+    row = generated.visible_reports(user).filter(pk=pk, status=ReportStatus.READY).first()
+    if row is None or not row.file:
         raise NotFound(_("报告不存在或无权查看。"))
     handle = row.file.open("rb")
     return FileResponse(

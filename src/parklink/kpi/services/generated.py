@@ -18,10 +18,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from parklink.accounts.models import Organization, Role, User
-from parklink.core.errors import Invalid
+from parklink.core.errors import Invalid, NotFound
 from parklink.kpi import assessment_report, reports
 from parklink.kpi.engine import periods
-from parklink.kpi.models import GeneratedReport, ReportKind
+from parklink.kpi.models import GeneratedReport, ReportKind, ReportStatus
 from parklink.kpi.queries import assessable
 
 FORMATS = ("xlsx", "pdf")
@@ -81,7 +81,8 @@ def store(
             organization=org, kind=kind, period=label, scheme_key=key, format=fmt
         ).first()
         if old is not None:
-            old.file.delete(save=False)
+            if old.file:
+                old.file.delete(save=False)
             old.delete()
         row = GeneratedReport(
             organization=org,
@@ -95,6 +96,70 @@ def store(
         )
         row.file.save(made.filename, ContentFile(made.data), save=False)
         row.save()
+    return row
+
+
+def _checked(user: User, org_id: int, kind: str, label: str, fmt: str) -> str:
+    """The period's label, once the request is one `make` would accept (else Invalid)."""
+    from parklink.kpi.services.targets import parse_period
+
+    if fmt not in FORMATS:
+        raise Invalid.on("format", _("格式应为 xlsx 或 pdf"))
+    if kind not in ReportKind.values:
+        raise Invalid.on("kind", _("未知的报告类型"))
+    period = parse_period(label)
+    if kind == ReportKind.QUARTERLY and period.kind != "quarter":
+        raise Invalid.on("period", _("季度考核结果的期间应为季度,如 2025Q1"))
+    if not assessable(user).filter(pk=org_id).exists():
+        raise NotFound(_("机构不存在或无权查看。"))
+    return period.label
+
+
+def request_report(
+    user: User, org_id: int, kind: str, label: str, fmt: str, scheme: str = DEFAULT_SCHEME
+) -> GeneratedReport:
+    """Record a pending report and queue its making (`kpi.tasks.make_report`); a report of
+    the same organisation, kind, period and format made before is replaced."""
+    from parklink.kpi.tasks import make_report
+
+    label = _checked(user, org_id, kind, label, fmt)
+    key = scheme if kind == ReportKind.QUARTERLY else ""
+    with transaction.atomic():
+        for old in GeneratedReport.objects.filter(
+            organization_id=org_id, kind=kind, period=label, scheme_key=key, format=fmt
+        ):
+            if old.file:
+                old.file.delete(save=False)
+            old.delete()
+        row = GeneratedReport.objects.create(
+            organization_id=org_id,
+            kind=kind,
+            period=label,
+            scheme_key=key,
+            format=fmt,
+            generated_by=user,
+            status=ReportStatus.PENDING,
+        )
+    make_report.enqueue(row.pk, user.pk)
+    row.refresh_from_db()  # the immediate backend (tests) has made it already
+    return row
+
+
+def fill(row: GeneratedReport, acting: User) -> GeneratedReport:
+    """Make a pending report's file (as `acting` sees the work) and mark it ready."""
+    made = make(
+        acting,
+        row.organization_id,
+        row.kind,
+        row.period,
+        row.format,
+        row.scheme_key or DEFAULT_SCHEME,
+    )
+    row.file.save(made.filename, ContentFile(made.data), save=False)
+    row.size = len(made.data)
+    row.status = ReportStatus.READY
+    row.error = ""
+    row.save()
     return row
 
 
