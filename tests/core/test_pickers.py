@@ -47,6 +47,8 @@ def test_only_the_chosen_row_is_rendered(
     assert 'id="id_firm"' in html and 'type="search"' in html
     assert 'id="id_firm_chosen"' in html and 'name="firm"' in html
     assert 'hx-get="/search/pick/enterprise/"' in html and "required" not in html.split("<input")[0]
+    # Its own swap and values: a picker inside an htmx block inherits nothing from it.
+    assert 'hx-swap="innerHTML"' in html and 'hx-params="q"' in html
 
 
 def test_an_empty_picker_renders_no_option_and_asks_no_query(
