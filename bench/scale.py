@@ -289,6 +289,9 @@ def import_child(count: int) -> int:
     before = peak_mb()
     marks: dict[str, float] = {}
     listeners = _time_listeners(marks)
+    backend = _backend_pid()
+    cpu_before, backend_before = time.process_time(), _cpu_seconds(backend)
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
 
     def progress(phase: str, _rows: int) -> None:
@@ -297,6 +300,9 @@ def import_child(count: int) -> int:
 
     report = imports.run(EnterpriseImporter(user, county), path, limits=limits, progress=progress)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_before
+    backend_cpu = _cpu_seconds(backend) - backend_before
+    load_after = os.getloadavg()[0]
     listeners()
     assert report.written, report.problems[:5]
     stored = Enterprise.objects.count()
@@ -314,7 +320,30 @@ def import_child(count: int) -> int:
         f"  read and parse {read:.1f} s, check {check - read:.1f} s, write {written:.1f} s "
         f"(keys, COPY, commit), enterprises_imported listeners {listened:.1f} s"
     )
+    print(
+        f"  CPU time: the import process {cpu:.1f} s, its PostgreSQL backend {backend_cpu:.1f} s "
+        f"(a machine with two free cores needs about the larger of the two, or their sum on "
+        f"one); load average {load_before:.1f} before, {load_after:.1f} after"
+    )
     return 0 if seconds < 60 and peak < 2048 else 1
+
+
+def _backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    return int(pid)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process (the PostgreSQL backend serving this one)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_child(*args: str) -> int:

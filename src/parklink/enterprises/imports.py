@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Context, Decimal
 from functools import lru_cache
@@ -43,6 +44,9 @@ _BATCH = 900
 _WRITE_PART = 50_000
 # Rows a bulk INSERT carries where there is no COPY (SQLite: at most 32,766 parameters).
 _INSERT_BATCH = 1_000
+# From this many rows on, PostgreSQL builds the tables' secondary indexes once after the COPY
+# instead of updating each of them row by row (see `_indexes_built_after`).
+REBUILD_INDEXES_FROM = 50_000
 # Sent once the rows of an import are written in bulk (no post_save per enterprise): `ids` are
 # the new enterprises' primary keys. Whatever follows an enterprise's post_save should follow
 # this too.
@@ -304,8 +308,18 @@ class EnterpriseImporter(OwnedImporter):
         derives (duplicate key, normalised USCC, pinyin keys) is derived here for all rows.
         """
         ensure_can_write(self.user, self.owner.pk)
-        now = timezone.now()
         history = Enterprise.history.model
+        tables = [Enterprise._meta.db_table, history._meta.db_table]
+        rebuild = connection.vendor == "postgresql" and len(rows) >= REBUILD_INDEXES_FROM
+        with _indexes_built_after(tables) if rebuild else _nothing():
+            ids = self._write(rows, history)
+            # Inside: the listeners' own bulk writes (the chains queue) land before the
+            # indexes are built, and their checks against the enterprises read them built.
+            enterprises_imported.send(Enterprise, ids=ids, user=self.user)
+        return len(ids)
+
+    def _write(self, rows: list[Row], history: Any) -> list[int]:
+        now = timezone.now()
         user_id = self.user.pk
         ids: list[int] = []
         # A part at a time: the derived keys and the rows of one part exist at once, not all.
@@ -343,8 +357,7 @@ class EnterpriseImporter(OwnedImporter):
                     ),
                 )
             ids.extend(new)
-        enterprises_imported.send(Enterprise, ids=ids, user=self.user)
-        return len(ids)
+        return ids
 
 
 def validate_enterprises(
@@ -773,3 +786,84 @@ def _copy_enterprise(pk: int, record: list[Any]) -> str:
             str(owner),
         ]
     )
+
+
+# ---------------------------------------------------------------- indexes built once
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+@contextmanager
+def _indexes_built_after(tables: Sequence[str]) -> Iterator[None]:
+    """PostgreSQL: the tables' secondary indexes and keys dropped, then built again at the end.
+
+    A COPY of a million rows into a table with a dozen indexes (a B-tree and a `LIKE` index
+    per pinyin column, the duplicate key, the unique keys, the foreign keys) updates each of
+    them row by row; built after the rows, each index is one sort, each foreign key one join.
+    Everything happens in the import's transaction: should a row clash with a unique key when
+    it is built again, or the import fail anywhere else, the rollback restores the indexes
+    as they were, so the import stays all or nothing.
+
+    The tables are locked first (ACCESS EXCLUSIVE, which dropping an index takes anyway) until
+    the import commits: other sessions' reads and writes of the enterprises and their history
+    wait for the write phase instead of seeing the tables without their indexes or adding
+    rows no unique key checks. Adding the foreign keys back briefly takes a SHARE ROW
+    EXCLUSIVE lock on the tables they reference (regions, organisations, users): writes to
+    those wait for the check. The primary keys stay (other tables' foreign keys need them).
+    """
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        # A key cannot be dropped while checks deferred to the commit are pending on the tables
+        # (rows this transaction wrote before): those checks are made now, and the keys, all
+        # deferred to the commit as Django makes them, are deferred again afterwards.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute(f"LOCK TABLE {', '.join(map(quote, tables))} IN ACCESS EXCLUSIVE MODE")
+        constraints: list[tuple[str, str, str]] = []
+        indexes: list[str] = []
+        for table in tables:
+            # Unique and foreign keys of the table itself; a unique key another table's
+            # foreign key relies on stays (it could not be dropped).
+            cursor.execute(
+                """
+                SELECT c.conname, pg_get_constraintdef(c.oid)
+                FROM pg_constraint c
+                WHERE c.conrelid = %s::regclass AND c.contype IN ('u', 'f')
+                  AND NOT (c.contype = 'u' AND EXISTS (
+                      SELECT 1 FROM pg_constraint r
+                      WHERE r.contype = 'f' AND r.conindid = c.conindid
+                  ))
+                ORDER BY c.contype DESC, c.conname  -- 'u' before 'f'
+                """,
+                [table],
+            )
+            constraints += [(table, name, definition) for name, definition in cursor.fetchall()]
+            # Indexes of no constraint (the pinyin, LIKE and plain keys, partial uniques).
+            cursor.execute(
+                """
+                SELECT pg_get_indexdef(i.indexrelid), i.indexrelid::regclass::text
+                FROM pg_index i
+                WHERE i.indrelid = %s::regclass AND NOT i.indisprimary
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+                ORDER BY 2
+                """,
+                [table],
+            )
+            found = cursor.fetchall()
+            indexes += [definition for definition, _name in found]
+            for _definition, name in found:
+                cursor.execute(f"DROP INDEX {name}")  # regclass text: quoted as needed
+        for table, name, _definition in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+    yield
+    with connection.cursor() as cursor:
+        # Each index one sort in memory rather than on disk (for this transaction only).
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for definition in indexes:
+            cursor.execute(definition)
+        # Unique keys first (a clash is an IntegrityError: the file is refused, rechecked).
+        for table, name, definition in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")

@@ -89,19 +89,37 @@ def scope_text(business_scope: str | None, description: str | None) -> str:
 # ---------------------------------------------------------------- the changed enterprises
 
 
-MARK_BATCH = 900  # ids a query (SQLite's parameter limit is far above; a million in parts)
+MARK_BATCH = 900  # ids a statement outside PostgreSQL (SQLite: a million in parts)
 
 
 def mark_changed(enterprise_ids: Iterable[int]) -> None:
-    """Queue the enterprises for the next `--changed` run (an import: up to a million at once)."""
+    """Queue the enterprises for the next `--changed` run (an import: up to a million at once).
+
+    One set-based statement: each id inserted, or its time moved on when it is queued
+    already. On PostgreSQL the ids go as one array (`unnest`), however many; elsewhere in
+    parts of `MARK_BATCH`, one upsert each.
+    """
     ids = list(enterprise_ids)
+    if not ids:
+        return
     now = timezone.now()
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(ChangedEnterprise._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (enterprise_id, changed_at) "
+                "SELECT DISTINCT pk, %s FROM unnest(%s::bigint[]) AS ids (pk) "
+                "ON CONFLICT (enterprise_id) DO UPDATE SET changed_at = EXCLUDED.changed_at",
+                [now, ids],
+            )
+        return
     for start in range(0, len(ids), MARK_BATCH):
-        part = ids[start : start + MARK_BATCH]
-        ChangedEnterprise.objects.filter(enterprise_id__in=part).update(changed_at=now)
+        part = list(dict.fromkeys(ids[start : start + MARK_BATCH]))
         ChangedEnterprise.objects.bulk_create(
             [ChangedEnterprise(enterprise_id=pk, changed_at=now) for pk in part],
-            ignore_conflicts=True,
+            update_conflicts=True,
+            unique_fields=["enterprise"],
+            update_fields=["changed_at"],
         )
 
 
