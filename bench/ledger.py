@@ -462,7 +462,7 @@ def build_world(count: int) -> tuple[Any, Any, dict[str, float]]:
     batch = records.start_batch(user, made, party["jinniu"], PERIOD, replace=False)
     enterprise_ids = np.array(ids, dtype=np.int64)[columns_.enterprise]
     indicators = [INDICATORS[code] for code in columns_.indicator.tolist()]
-    template = Record(
+    record_template = Record(
         agreement=made,
         batch=batch,
         period_label=PERIOD.label,
@@ -472,12 +472,29 @@ def build_world(count: int) -> tuple[Any, Any, dict[str, float]]:
     )
     with transaction.atomic():
         insert_like(
-            template,
+            record_template,
             ["enterprise_id", "indicator", "amount"],
             zip(enterprise_ids.tolist(), indicators, columns_.amount.tolist(), strict=True),
         )
     seconds["records"] = time.perf_counter() - started
     return user, made, seconds
+
+
+def backend_cpu() -> float | None:
+    """CPU seconds (user + system) of this connection's PostgreSQL backend so far, read from
+    /proc (the embedded server runs on this machine); None elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def child(database: str, count: int, profile: bool = False) -> int:
@@ -525,9 +542,18 @@ def child(database: str, count: int, profile: bool = False) -> int:
 
         profiler = cProfile.Profile()
         profiler.enable()
+    server_before = backend_cpu()
+    cpu_started = time.process_time()
     started = time.perf_counter()
     run = runs.run_period(user, made, PERIOD.label, progress=progress)
     ended = time.perf_counter()
+    run_cpu = time.process_time() - cpu_started
+    server_after = backend_cpu()
+    server_cpu = (
+        server_after - server_before
+        if server_before is not None and server_after is not None
+        else None
+    )
     if profiler is not None:
         import pstats
 
@@ -549,7 +575,10 @@ def child(database: str, count: int, profile: bool = False) -> int:
     parts = run.allocations.count()
 
     inputs, _previous = runs.gather(made, PERIOD)
+    cpu_started = time.process_time()
     split_seconds = timed(lambda: runs.settle(inputs), 1)
+    split_cpu = time.process_time() - cpu_started
+    load = os.getloadavg()[0]
     sample = inputs.records()[:SAMPLE]
     sample_facts = {r.enterprise: inputs.facts[r.enterprise] for r in sample}
     decimal_seconds = timed(lambda: decimal_baseline(sample, sample_facts, inputs.rules), 1)
@@ -561,9 +590,15 @@ def child(database: str, count: int, profile: bool = False) -> int:
     )
     print(f"  run_period {whole:6.1f} s  {rows / whole:>10,.0f} records/s")
     print("    " + ", ".join(f"{name} {value:.1f} s" for name, value in phases.items()))
+    server_text = "" if server_cpu is None else f" + database backend {server_cpu:.1f} s"
+    print(
+        f"    CPU: this process {run_cpu:.1f} s{server_text}; wall ÷ split alone "
+        f"{whole / split_seconds:.2f}×, process CPU ÷ split CPU {run_cpu / split_cpu:.2f}× "
+        f"(load average {load:.1f} on {os.cpu_count()} cores)"
+    )
     print(f"    allocations sha256 {run.allocations_digest}")
     print(f"  split alone (settle: split_columns + allocation table) {split_seconds:.1f} s  "
-          f"{rows / split_seconds:>10,.0f} records/s")  # fmt: skip
+          f"(CPU {split_cpu:.1f} s) {rows / split_seconds:>10,.0f} records/s")  # fmt: skip
     print(
         f"  baseline: Decimal loop {len(sample) / decimal_seconds:>10,.0f} records/s "
         f"({len(sample):,}-record sample; {rows / (len(sample) / decimal_seconds):.1f} s "

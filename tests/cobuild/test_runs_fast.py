@@ -249,6 +249,57 @@ class TestBothPaths:
         assert positions == list(range(count))
 
 
+class TestStoredInputs:
+    def test_a_run_keeps_its_record_ids_and_facts_as_columns(self, mixed: dict[str, Any]) -> None:
+        run = runs.run_period(mixed["users"]["dege"], mixed["agreement"], "2025Q1")
+        inputs = _inputs(mixed)
+        run.refresh_from_db()
+        assert (run.record_ids, run.facts) == ([], [])  # no million-entry documents
+        stored = run.inputs()
+        assert stored is not None
+        assert run.input_record_ids() == inputs.record_ids
+        assert stored.facts.facts() == inputs.facts
+        assert len(bytes(run.inputs_columns)) < 2_000  # 160 ids and 40 firms' facts, packed
+
+    def test_a_run_stored_with_documents_still_reproduces(self, mixed: dict[str, Any]) -> None:
+        """A run stored before the columns (record ids and facts as JSON, digest format
+        inputs/2) reproduces as it was; changing one fact of its document is noticed."""
+        run = runs.run_period(mixed["users"]["dege"], mixed["agreement"], "2025Q1")
+        inputs = _inputs(mixed)
+        legacy = runs.Inputs(
+            inputs.period,
+            inputs.version,
+            inputs.parties,
+            inputs.rules,
+            inputs.rows,
+            inputs.facts,
+            inputs.state,
+        )
+        assert legacy.header()["format"] == "inputs/2"
+        assert legacy.digest() != inputs.digest()
+        run.record_ids = inputs.record_ids
+        run.facts = runs.facts_json(inputs.facts)
+        run.inputs_columns = b""
+        run.inputs_digest = legacy.digest()
+        run.save()
+        run.refresh_from_db()
+        assert run.inputs() is None and run.input_record_ids() == inputs.record_ids
+        assert runs.reproduce(run, fast=True) and runs.reproduce(run, fast=False)
+        run.facts[0][2] = "2001-01-01"  # another settlement date
+        run.save()
+        assert not runs.reproduce(run)
+
+    def test_a_changed_fact_changes_the_input_digest(self, mixed: dict[str, Any]) -> None:
+        before = _inputs(mixed).digest()
+        firm = mixed["firms"][5]
+        CoveredEnterprise.objects.filter(agreement=mixed["agreement"], enterprise=firm).update(
+            production_on=date(2024, 2, 29)
+        )
+        after = _inputs(mixed)
+        assert after.facts[str(firm.pk)].production_on == date(2024, 2, 29)
+        assert after.digest() != before
+
+
 class TestReading:
     def test_records_are_read_as_columns_in_id_order(self, mixed: dict[str, Any]) -> None:
         inputs = _inputs(mixed)
@@ -284,8 +335,16 @@ class TestReading:
             assert getattr(copied, name).tolist() == getattr(orm, name).tolist(), name
             assert getattr(copied, name).dtype == getattr(orm, name).dtype, name
         assert copied.indicators == orm.indicators
-        assert runs._facts_copy(made, copied) == runs._facts_orm(made, orm.enterprise_ids())
-        facts = runs._facts_copy(made, copied)[str(firms[0].pk)]
+        by_copy, by_orm = (
+            runs._facts_copy(made, copied),
+            runs._facts_orm(made, orm.enterprise_ids()),
+        )
+        assert by_copy.facts() == by_orm.facts()
+        assert by_copy.parties == by_orm.parties
+        for name in ("enterprise", "introducer", "days"):
+            assert getattr(by_copy, name).tolist() == getattr(by_orm, name).tolist(), name
+            assert getattr(by_copy, name).dtype == getattr(by_orm, name).dtype, name
+        facts = by_copy.facts()[str(firms[0].pk)]
         assert (facts.introduced_by, facts.settled_on, facts.moved_on) == (None, None, None)
         assert facts.production_on is None
         # Rows split across the reader's buffers (7 bytes: never a whole row) read the same.

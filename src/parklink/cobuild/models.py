@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from parklink.cobuild.ledger import packing
 from parklink.cobuild.lifecycle import Status
 from parklink.core.models import OwnedModel
 
@@ -541,8 +542,11 @@ class Run(models.Model):
     )
     inputs_digest = models.CharField(_("输入摘要"), max_length=64)
     allocations_digest = models.CharField(_("结果摘要"), max_length=64)
+    # Runs stored before `inputs_columns` kept their record ids and facts as documents here.
     record_ids = models.JSONField(_("输入数据"), default=list)
     facts = models.JSONField(_("企业情况"), default=list)
+    # The record ids and facts as compact integer columns (`ledger.packing`).
+    inputs_columns = models.BinaryField(_("输入数据(列)"), default=b"", blank=True)
     state_before = models.JSONField(_("期初状态"), default=list)
     state_after = models.JSONField(_("期末状态"), default=list)
     unmatched = models.JSONField(_("未匹配数据"), default=list)
@@ -572,11 +576,23 @@ class Run(models.Model):
     def __str__(self) -> str:
         return f"{self.agreement} {self.period_label} #{self.pk}"
 
+    def inputs(self) -> packing.RunInputs | None:
+        """The record ids and facts as columns (None for a run stored before them)."""
+        data = bytes(self.inputs_columns or b"")
+        return packing.unpack(data) if data else None
+
+    def input_record_ids(self) -> list[int]:
+        """The ids of the records the run read, in its input order."""
+        stored = self.inputs()
+        return stored.record_ids.tolist() if stored else list(self.record_ids)
+
     def uses_illustrative_data(self) -> bool:
         """True when a rule of its version or a figure it read is illustrative (示例数据)."""
         return (
             self.version.rules.filter(illustrative=True).exists()
-            or Record.objects.filter(pk__in=self.record_ids, batch__illustrative=True).exists()
+            or Record.objects.filter(
+                pk__in=self.input_record_ids(), batch__illustrative=True
+            ).exists()
         )
 
 

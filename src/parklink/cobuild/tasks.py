@@ -90,7 +90,7 @@ def run_ledger(job_id: int, agreement_id: int, period: str) -> None:
             "unmatched": len(run.unmatched),
             "allocations_digest": run.allocations_digest,
         }
-        status, done = Job.Status.DONE, len(run.record_ids)
+        status, done = Job.Status.DONE, len(run.input_record_ids())
     except ParkLinkError as error:
         result, status, done = {"error": error_texts(error)}, Job.Status.FAILED, 0
     except Exception:

@@ -31,6 +31,7 @@ import numpy.typing as npt
 from django.db import connection
 from django.db.models import QuerySet
 
+from parklink.cobuild.ledger import packing
 from parklink.cobuild.ledger.columns import ColumnResult, RecordColumns
 from parklink.cobuild.ledger.types import Allocation as EngineAllocation
 from parklink.cobuild.models import Allocation, Record
@@ -96,8 +97,8 @@ def _chunks(rows: Iterable[Any], size: int) -> Iterable[list[Any]]:
 # structured array, with no Python object per row.
 
 COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
-NULL_DAY = -(2**31)  # a NULL date in the facts reader
-PG_EPOCH_ORDINAL = 730120  # date(2000, 1, 1).toordinal(): PostgreSQL's day zero
+NULL_DAY = packing.NULL_DAY  # a NULL date in the facts reader
+PG_EPOCH_ORDINAL = packing.EPOCH_ORDINAL  # date(2000, 1, 1): PostgreSQL's day zero
 
 
 def copy_dtype(kinds: Sequence[str]) -> np.dtype[Any]:
@@ -195,10 +196,11 @@ def _read_records_copy(queryset: QuerySet[Record], progress: Progress, total: in
 
 
 def read_facts_copy(
-    queryset: QuerySet[Any], party_keys: Mapping[int, str], enterprise_ids: Int64Array
-) -> list[tuple[int, str | None, list[int]]]:
-    """(enterprise id, introducing party's key, [settled, production, full production, moved]
-    as days since 2000-01-01 or NULL_DAY) of the covered enterprises among `enterprise_ids`."""
+    queryset: QuerySet[Any], enterprise_ids: Int64Array
+) -> tuple[Int64Array, Int64Array, Int32Array]:
+    """(enterprise ids, introducing party ids or -1, dates as an (n, 4) array of days since
+    2000-01-01 or NULL_DAY: settled, production, full production, moved) of the covered
+    enterprises among `enterprise_ids`, as columns."""
     quote = connection.ops.quote_name
     dates = ("settled_on", "production_on", "full_production_on", "moved_on")
     inner = _select(queryset.order_by(), "enterprise_id", "introduced_by_id", *dates)
@@ -210,13 +212,12 @@ def read_facts_copy(
     )
     rows = copy_rows(sql, copy_dtype([">i8", ">i8", ">i4", ">i4", ">i4", ">i4"]))
     wanted = rows[np.isin(rows["c0"].astype(np.int64), enterprise_ids)]
-    days = np.stack([wanted[f"c{i}"].astype(np.int64) for i in range(2, 6)], axis=1)
-    return [
-        (enterprise, party_keys.get(introducer), day_row)
-        for enterprise, introducer, day_row in zip(
-            wanted["c0"].tolist(), wanted["c1"].tolist(), days.tolist(), strict=True
-        )
-    ]
+    days = np.stack([wanted[f"c{i}"].astype(np.int32) for i in range(2, 6)], axis=1)
+    return (
+        wanted["c0"].astype(np.int64),
+        wanted["c1"].astype(np.int64),
+        days.reshape(-1, len(dates)).astype(np.int32),
+    )
 
 
 def read_records(

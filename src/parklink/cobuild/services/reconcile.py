@@ -169,7 +169,7 @@ def side(run: Run) -> diff.Side:
 
 def figures(run: Run) -> Iterable[diff.Figure]:
     """The figures the run read (one range query over the agreement's records, no huge IN)."""
-    ids = set(run.record_ids)
+    ids = set(run.input_record_ids())
     if not ids:
         return
     rows = Record.objects.filter(

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
 from parklink.cobuild import lifecycle, periods
-from parklink.cobuild.ledger import explain
+from parklink.cobuild.ledger import explain, packing
 from parklink.cobuild.ledger import types as ledger
 from parklink.cobuild.ledger.columns import split_columns
 from parklink.cobuild.ledger.kinds import KINDS
@@ -87,6 +87,7 @@ class Inputs:
     rows: bulk.RecordRows
     facts: dict[str, ledger.EnterpriseFacts]
     state: ledger.LedgerState
+    fact_columns: packing.FactColumns | None = None  # None: a run stored before columns
     _facts_document: list[list[Any]] | None = field(default=None, repr=False)
 
     @property
@@ -115,32 +116,51 @@ class Inputs:
         return self._facts_document
 
     def header(self) -> dict[str, Any]:
+        """What the digest reads first: with `fact_columns` (format `inputs/3`) the facts
+        follow as integer columns; a run stored before them kept its facts as a document
+        (format `inputs/2`, still reproduced as it was)."""
+        if self.fact_columns is not None:
+            return {
+                "format": "inputs/3",
+                "period": [self.period.label, self.period.start, self.period.end],
+                "version": self.version.number,
+                "parties": [[p.key, p.order] for p in self.parties],
+                "rules": self._rules_document(),
+                "indicators": self.rows.indicators,
+                "records": len(self.rows),
+                **self.fact_columns.header(),
+                "state": self.state.to_json(),
+            }
         return {
             "format": "inputs/2",
             "period": [self.period.label, self.period.start, self.period.end],
             "version": self.version.number,
             "parties": [[p.key, p.order] for p in self.parties],
-            "rules": [
-                [
-                    r.key,
-                    r.indicator,
-                    r.scope.kind,
-                    r.scope.party,
-                    sorted(r.scope.enterprises),
-                    r.kind,
-                    r.params,
-                ]
-                for r in self.rules
-            ],
+            "rules": self._rules_document(),
             "indicators": self.rows.indicators,
             "records": len(self.rows),
             "facts": self.facts_document(),
             "state": self.state.to_json(),
         }
 
+    def _rules_document(self) -> list[list[Any]]:
+        return [
+            [
+                r.key,
+                r.indicator,
+                r.scope.kind,
+                r.scope.party,
+                sorted(r.scope.enterprises),
+                r.kind,
+                r.params,
+            ]
+            for r in self.rules
+        ]
+
     def digest(self) -> str:
         """SHA-256 of the header as canonical JSON, then the records' columns (enterprise,
-        indicator code, amount) as little-endian integers, in input order."""
+        indicator code, amount) as little-endian integers, in input order, then (format
+        `inputs/3`) the facts' columns (enterprise, introducer, dates)."""
         sha = hashlib.sha256(canonical(self.header()))
         for column, dtype in (
             (self.rows.enterprise, "<i8"),
@@ -148,7 +168,15 @@ class Inputs:
             (self.rows.amount, "<i8"),
         ):
             sha.update(np.ascontiguousarray(column, dtype=dtype).tobytes())
+        if self.fact_columns is not None:
+            for chunk in self.fact_columns.digest_bytes():
+                sha.update(chunk)
         return sha.hexdigest()
+
+    def packed(self) -> bytes:
+        """The record ids and facts as the run stores them (`Run.inputs_columns`)."""
+        assert self.fact_columns is not None
+        return packing.pack(self.rows.ids, self.fact_columns)
 
 
 def facts_json(facts: dict[str, ledger.EnterpriseFacts]) -> list[list[Any]]:
@@ -187,40 +215,34 @@ def facts_from_json(rows: Iterable[Sequence[Any]]) -> dict[str, ledger.Enterpris
     }
 
 
-def _facts(agreement: Agreement, rows: bulk.RecordRows) -> dict[str, ledger.EnterpriseFacts]:
-    """The facts of the enterprises with records (the agreement's list read once, no IN):
-    a binary COPY on PostgreSQL, the ORM elsewhere (the same facts)."""
+def _facts(agreement: Agreement, rows: bulk.RecordRows) -> packing.FactColumns:
+    """The facts of the enterprises with records, as columns (the agreement's list read once,
+    no IN): a binary COPY on PostgreSQL, the ORM elsewhere (the same columns)."""
     if connection.vendor == "postgresql":
         return _facts_copy(agreement, rows)
     return _facts_orm(agreement, rows.enterprise_ids())
 
 
-def _facts_copy(agreement: Agreement, rows: bulk.RecordRows) -> dict[str, ledger.EnterpriseFacts]:
+def _facts_copy(agreement: Agreement, rows: bulk.RecordRows) -> packing.FactColumns:
     keys = dict(agreement.parties.values_list("pk", "key"))
-    days: dict[int, date | None] = {bulk.NULL_DAY: None}
-
-    def day(value: int) -> date | None:
-        found = days.get(value, ABSENT_DAY)
-        if found is ABSENT_DAY:
-            found = days[value] = date.fromordinal(bulk.PG_EPOCH_ORDINAL + value)
-        return found  # type: ignore[return-value]
-
-    facts = {}
     covered = CoveredEnterprise.objects.filter(agreement=agreement)
-    for enterprise, introducer, (settled, production, full, moved) in bulk.read_facts_copy(
-        covered, keys, np.unique(rows.enterprise)
-    ):
-        key = str(enterprise)
-        facts[key] = ledger.EnterpriseFacts(
-            key, introducer, day(settled), day(production), day(full), day(moved)
-        )
-    return facts
+    enterprise, introducer, days = bulk.read_facts_copy(covered, np.unique(rows.enterprise))
+    present, inverse = np.unique(introducer, return_inverse=True)
+    names = [keys.get(pk) for pk in present.tolist()]
+    parties = sorted({name for name in names if name is not None})
+    code = np.array(
+        [-1 if name is None else parties.index(name) for name in names] or [-1], dtype=np.int32
+    )
+    order = np.argsort(enterprise, kind="stable")
+    return packing.FactColumns(
+        enterprise=enterprise[order],
+        introducer=code[inverse.reshape(-1)][order] if enterprise.size else code[:0],
+        days=days[order],
+        parties=parties,
+    )
 
 
-ABSENT_DAY = object()
-
-
-def _facts_orm(agreement: Agreement, enterprise_ids: set[int]) -> dict[str, ledger.EnterpriseFacts]:
+def _facts_orm(agreement: Agreement, enterprise_ids: set[int]) -> packing.FactColumns:
     """The facts through the ORM (`values_list`, chunk by chunk)."""
     covered = CoveredEnterprise.objects.filter(agreement=agreement).values_list(
         "enterprise_id",
@@ -230,21 +252,27 @@ def _facts_orm(agreement: Agreement, enterprise_ids: set[int]) -> dict[str, ledg
         "full_production_on",
         "moved_on",
     )
-    shared: dict[Any, Any] = {None: None}  # one object per distinct date and party key
+    numbers: dict[date | None, int] = {}
 
-    def one(value: Any) -> Any:
-        return shared.setdefault(value, value)
+    def number(day: date | None) -> int:
+        found = numbers.get(day)
+        if found is None:
+            found = numbers[day] = packing.day_number(day)
+        return found
 
-    facts = {}
-    for enterprise, introducer, settled, production, full, moved in covered.iterator(
-        chunk_size=bulk.READ_CHUNK
-    ):
+    enterprises: list[int] = []
+    introducers: list[str | None] = []
+    days: list[list[int]] = []
+    for enterprise, introducer, *dates in covered.iterator(chunk_size=bulk.READ_CHUNK):
         if enterprise in enterprise_ids:
-            key = str(enterprise)
-            facts[key] = ledger.EnterpriseFacts(
-                key, one(introducer), one(settled), one(production), one(full), one(moved)
-            )
-    return facts
+            enterprises.append(enterprise)
+            introducers.append(introducer)
+            days.append([number(day) for day in dates])
+    return packing.FactColumns.build(
+        np.array(enterprises, dtype=np.int64),
+        introducers,
+        np.array(days, dtype=np.int32).reshape(-1, len(packing.DATES)),
+    )
 
 
 def _rules(version: AgreementVersion) -> list[ledger.RuleSpec]:
@@ -275,8 +303,17 @@ def gather(
     state = ledger.LedgerState.from_json(previous.state_after) if previous else ledger.LedgerState()
     queryset = current_records(agreement, period)
     rows = bulk.read_records(queryset, progress)
-    facts = _facts(agreement, rows)
-    inputs = Inputs(period, version, _parties(agreement), _rules(version), rows, facts, state)
+    columns = _facts(agreement, rows)
+    inputs = Inputs(
+        period,
+        version,
+        _parties(agreement),
+        _rules(version),
+        rows,
+        columns.facts(),
+        state,
+        fact_columns=columns,
+    )
     return inputs, previous
 
 
@@ -389,7 +426,7 @@ def run_period(
     progress("split", 0, len(inputs.rows))
     outcome = settle(inputs, fast=fast)
     progress("split", len(inputs.rows), len(inputs.rows))
-    record_ids = inputs.record_ids
+    record_ids = inputs.rows.ids
     run = Run.objects.create(
         agreement=agreement,
         period_label=period.label,
@@ -399,13 +436,14 @@ def run_period(
         previous=previous,
         inputs_digest=inputs_digest,
         allocations_digest=outcome.table.digest(),
-        record_ids=record_ids,
-        facts=inputs.facts_document(),
+        record_ids=[],
+        facts=[],
+        inputs_columns=inputs.packed(),
         state_before=inputs.state.to_json(),
         state_after=outcome.state.to_json(),
         unmatched=[
             {
-                "record": record_ids[index],
+                "record": int(record_ids[index]),
                 "zh": outcome.reasons[index].zh if index in outcome.reasons else "",
                 "en": outcome.reasons[index].en if index in outcome.reasons else "",
             }
@@ -433,8 +471,9 @@ def _records_by_id(agreement: Agreement, ids: Sequence[int]) -> Any:
 def reproduce(run: Run, *, fast: bool | None = None) -> bool:
     """Split the run's stored input again: True when the allocations are byte-identical."""
     period = ledger.Period(run.period_label, run.period_start, run.period_end)
-    rows = bulk.read_records(_records_by_id(run.agreement, run.record_ids))
-    wanted = np.array(run.record_ids, dtype=np.int64)
+    stored = run.inputs()
+    wanted = stored.record_ids if stored else np.array(run.record_ids, dtype=np.int64)
+    rows = bulk.read_records(_records_by_id(run.agreement, wanted.tolist()))
     position = np.searchsorted(rows.ids, wanted)
     if position.size and (
         position.max() >= rows.ids.size or not np.array_equal(rows.ids[position], wanted)
@@ -453,8 +492,9 @@ def reproduce(run: Run, *, fast: bool | None = None) -> bool:
         _parties(run.agreement),
         _rules(run.version),
         rows,
-        facts_from_json(run.facts),
+        stored.facts.facts() if stored else facts_from_json(run.facts),
         ledger.LedgerState.from_json(run.state_before),
+        fact_columns=stored.facts if stored else None,
     )
     if inputs.digest() != run.inputs_digest:
         return False
@@ -463,13 +503,12 @@ def reproduce(run: Run, *, fast: bool | None = None) -> bool:
 
 def ensure_current(run: Run) -> None:
     """Refuse to confirm a run whose figures were replaced since it was made."""
+    wanted = run.input_record_ids()
     replaced = (
-        _records_by_id(run.agreement, run.record_ids)
-        .filter(replaced=True)
-        .values_list("id", flat=True)
+        _records_by_id(run.agreement, wanted).filter(replaced=True).values_list("id", flat=True)
     )
     ids = np.fromiter(replaced.iterator(chunk_size=ID_CHUNK), dtype=np.int64)
-    if ids.size and np.isin(ids, np.array(run.record_ids, dtype=np.int64)).any():
+    if ids.size and np.isin(ids, np.array(wanted, dtype=np.int64)).any():
         raise Conflict(_("该结算所用的数据已被替换,请重新结算。"), detail={"run": run.pk})
 
 
