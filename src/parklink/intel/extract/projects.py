@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -469,27 +470,81 @@ def build(
 
 
 def _tag_unnamed(selected: list[_Project], found: list[dict[str, Field]], ctx: _Context) -> None:
-    """No company name around a project: ask the tagger about its name, then (unless it is an
-    item of a list, whose clause names the other items) its clause. Each round asks about all
-    the article's projects still without an enterprise at once."""
-    pending: list[tuple[_Project, dict[str, Field], list[tuple[int, int]]]] = []
+    """No company name around a project: ask the tagger about its name; for those still without
+    an enterprise (unless an item of a list, whose clause names the other items), about their
+    clause group, without the names of the projects that are not asked about: an organisation
+    inside another project's name is that project's, never this one's, so those characters need
+    not be read, and a group shared by several projects is read once. Each round asks about all
+    the article's projects at once (one padded run of the encoder)."""
+    pending: list[tuple[_Project, dict[str, Field], tuple[int, int] | None]] = []
     for record, companies in zip(selected, found, strict=True):
         if companies:
             continue
-        start, _end = record.mentions[0]
-        sentence = next((s for s in record.sentences if s[0] <= start < s[1]), record.sentences[0])
-        windows = [(record.name.start, record.name.end)]
+        group = None
         if record.name.how != "list":
-            windows.append(_part(ctx.text, sentence, start))
-        pending.append((record, companies, windows))
-    while pending:
-        answers = ner.organisations_many([ctx.text[w[0][0] : w[0][1]] for _, _, w in pending])
-        later = []
-        for (record, companies, windows), answer in zip(pending, answers, strict=True):
-            _tag_organisations(ctx.text, record, windows[0], ctx, companies, answer)
-            if not companies and len(windows) > 1:
-                later.append((record, companies, windows[1:]))
-        pending = later
+            start = record.mentions[0][0]
+            sentence = next(
+                (s for s in record.sentences if s[0] <= start < s[1]), record.sentences[0]
+            )
+            group = _part(ctx.text, sentence, start)
+        pending.append((record, companies, group))
+    names = [(r.name.start, r.name.end) for r, _, _ in pending]
+    answers = ner.organisations_many([ctx.text[a:b] for a, b in names])
+    later = []
+    for (record, companies, group), window, answer in zip(pending, names, answers, strict=True):
+        _tag_organisations(ctx.text, record, window, ctx, companies, answer)
+        if not companies and group is not None:
+            later.append((record, companies, group))
+    if not later:
+        return
+    asking = {record.key for record, _, _ in later}
+    sharing = Counter(group for _, _, group in later)
+    pieces = {
+        # a group asked for one project keeps that project's name (an organisation inside it
+        # may show only in context); a group of several (a list) is read between all names
+        group: _outside_names(ctx, asking if count == 1 else set(), group)
+        for group, count in sharing.items()
+    }
+    asked = list(dict.fromkeys(piece for group in pieces.values() for piece in group))
+    answered = dict(
+        zip(asked, ner.organisations_many([ctx.text[a:b] for a, b in asked]), strict=True)
+    )
+    for record, companies, group in later:
+        for piece in pieces[group]:
+            _tag_organisations(ctx.text, record, piece, ctx, companies, answered[piece])
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _outside_names(
+    ctx: _Context, asking: set[str], window: tuple[int, int]
+) -> list[tuple[int, int]]:
+    """The stretches of `window` outside the names of projects not in `asking`, each with at
+    least two Chinese characters besides the words figures are written with."""
+    cuts = sorted(
+        (max(a, window[0]), min(b, window[1])) for a, b, key in ctx.named if key not in asking
+    )
+    pieces, position = [], window[0]
+    for cut_start, cut_end in cuts:
+        if cut_end <= position or cut_start >= window[1]:
+            continue
+        if cut_start > position:
+            pieces.append((position, cut_start))
+        position = max(position, cut_end)
+    if position < window[1]:
+        pieces.append((position, window[1]))
+    return [
+        (a, b) for a, b in pieces if len(_CJK.findall(_FIGURE_WORDS.sub("", ctx.text[a:b]))) >= 2
+    ]
+
+
+# What a figure between two names of a list is written with ("(总投资超72亿元)、"): a piece
+# holding nothing else names no organisation and is not read.
+_FIGURE_WORDS = re.compile(
+    r"计划总投资|总投资|计划投资|投资总额|投资额|投资|总额|金额|一期|二期|三期|分别为|分别|人民币"
+    r"|[万亿]?(?:元|美元|欧元|日元|港元|英镑)|亿|以上|左右|[约超逾近达为等及和、]"
+)
 
 
 def _merge_title_mentions(text: str, projects: dict[str, _Project], order: list[str]) -> None:
