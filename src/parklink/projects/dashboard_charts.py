@@ -214,6 +214,9 @@ def monthly_series(buckets: list[Bucket]) -> list[dict[str, Any]]:
             "barMaxWidth": 22,
             "itemStyle": {"borderRadius": [3, 3, 0, 0]},
             "data": [{"value": yi(b.amount), "url": b.url} for b in buckets],
+            # The tooltip's figure of each month (charts.js): 超12.5亿元 when the month's sum
+            # holds a lower bound, 约 when it holds an estimate.
+            "valueTexts": [month_text(b) for b in buckets],
         },
         {
             "type": "line",
@@ -223,6 +226,13 @@ def monthly_series(buckets: list[Bucket]) -> list[dict[str, Any]]:
             "data": [b.count for b in buckets],
         },
     ]
+
+
+def month_text(bucket: Bucket) -> str:
+    """A month's signed investment as its bar's tooltip says it: 超12.5亿元, 约3亿元, 8亿元."""
+    amount = f"{yi(bucket.amount):,.2f}".rstrip("0").rstrip(".")
+    # Translators: a month's signed investment in the chart's tooltip; word is 超/约 or empty.
+    return _("%(word)s%(amount)s亿元") % {"word": bucket.word, "amount": amount}
 
 
 def in_ring(bucket: Bucket) -> bool:

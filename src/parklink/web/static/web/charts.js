@@ -65,6 +65,21 @@
     return node;
   }
 
+  // A series may give the figure its tooltip shows for each point ("valueTexts", by data
+  // index: 超12.5亿元 where a month's sum holds a lower bound); ECharts escapes what it returns.
+  function valueTexts(options) {
+    list(options.series).forEach(function (series) {
+      var texts = series && series.valueTexts;
+      if (!Array.isArray(texts)) return;
+      series.tooltip = series.tooltip || {};
+      series.tooltip.valueFormatter = function (value, index) {
+        var text = texts[index];
+        return typeof text === "string" ? text : value;
+      };
+    });
+    return options;
+  }
+
   // A chart's card is narrower than this (a phone) → its narrow layout (ECharts media query).
   var NARROW = 480;
 
@@ -161,6 +176,7 @@
     if (existing) return existing;
     var options = tameTooltips(readOptions(element), false);
     if (!options) return null;
+    valueTexts(options);
     registerTheme();
     var chart = window.echarts.init(element, THEME, { renderer: "canvas", locale: locale() });
     if (options.animationDuration === undefined) options.animationDuration = 400;
