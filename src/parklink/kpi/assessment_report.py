@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from parklink.accounts.models import Organization, User
 from parklink.core import pdf, xlsx
+from parklink.kpi import shown
 from parklink.kpi.engine import periods, scoring
 from parklink.kpi.engine.names import BY_NAME, FIGURES
 from parklink.kpi.models import SchemeVersion
@@ -77,9 +78,15 @@ def _items(result: dict[str, Any]) -> list[Row]:
     ]
 
 
-def _figures(figures: dict[str, Any], targets: dict[str, Any]) -> list[Row]:
+def _figures(
+    figures: dict[str, Any], targets: dict[str, Any], qualifiers: dict[str, str] | None = None
+) -> list[Row]:
     return [
-        [f.zh, _shown(f.name, figures.get(f.name)), _shown(f.name, targets.get(f.name))]
+        [
+            f.zh,
+            shown.figure(f.name, figures.get(f.name), qualifiers, "zh"),
+            _shown(f.name, targets.get(f.name)),
+        ]
         for f in FIGURES
         if f.name in figures
     ]
@@ -93,7 +100,7 @@ def build(
     chosen = schemes.get_version(visible_schemes(user), scheme_key, version)
     stored = (
         visible_assessments(user)
-        .filter(organization=org, scheme=chosen, period=period.label)
+        .filter(organization=org, scheme=chosen, period=period.label, subject_kind="organization")
         .select_related("assessor")
         .order_by("-computed_at", "-pk")
         .first()
@@ -101,10 +108,16 @@ def build(
     if stored is not None:
         peers = (
             visible_assessments(user)
-            .filter(scheme=chosen, period=period.label, assessor_id=stored.assessor_id)
+            .filter(
+                scheme=chosen,
+                period=period.label,
+                assessor_id=stored.assessor_id,
+                subject_kind="organization",
+            )
             .count()
         )
-        figures = {k: v for k, v in stored.figures.items() if k != "__ytd__"}
+        figures = {k: v for k, v in stored.figures.items() if not k.startswith("__")}
+        words = stored.figures.get("__qualifiers__") or {}
         who = stored.assessor.name if stored.assessor else "系统管理员"
         return AssessmentReport(
             org,
@@ -117,7 +130,7 @@ def build(
             True,
             f"已保存的考核结果:{who}于{timezone.localtime(stored.computed_at):%Y-%m-%d %H:%M}计算",
             _items(stored.result),
-            _figures(figures, stored.targets),
+            _figures(figures, stored.targets, words),
         )
     group = assessing.organizations_for(user)
     if org.pk not in {o.pk for o in group}:
@@ -142,6 +155,7 @@ def build(
         _figures(
             {k: str(v) for k, v in mine.figures.items()},
             {k: str(v) for k, v in mine.targets.items()},
+            mine.qualifiers,
         ),
     )
 

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 
 from parklink.accounts.models import Organization, User
 from parklink.core import pdf, xlsx
+from parklink.kpi import shown
 from parklink.kpi.engine import fx, periods
 from parklink.kpi.engine.names import FIGURES
 from parklink.kpi.queries import get_assessable
@@ -45,18 +46,9 @@ class Report:
     visits: list[Row]
 
 
-def _shown(unit: str, value: Decimal) -> str:
-    if unit == "rate":
-        return f"{value * 100:.1f}%"
-    if unit == "yuan":
-        return f"{value:,.2f}"
-    if unit == "usd":
-        return f"US${value:,.2f}"
-    return f"{value:,.0f}"
-
-
-def _amount(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:,.2f}"
+def _amount(value: Decimal | None, qualifier: str | None = None) -> str:
+    """元 to the fen; an amount that is a lower bound or an estimate: 超X亿元 / 约X亿元."""
+    return shown.amount(value, qualifier, "zh")
 
 
 def _day(value: date | None) -> str:
@@ -75,7 +67,16 @@ def build(user: User, org_id: int, label: str) -> Report:
     period = periods.parse(label)
     now = actuals.figures(user, [org.pk], period)[org.pk]
     ytd = actuals.figures(user, [org.pk], year_to_date(period))[org.pk]
-    figures = [[f.zh, _shown(f.unit, now[f.name]), _shown(f.unit, ytd[f.name])] for f in FIGURES]
+    words_now = actuals.qualifiers(user, [org.pk], period).get(org.pk, {})
+    words_ytd = actuals.qualifiers(user, [org.pk], year_to_date(period)).get(org.pk, {})
+    figures = [
+        [
+            f.zh,
+            shown.figure(f.name, now[f.name], words_now, "zh"),
+            shown.figure(f.name, ytd[f.name], words_ytd, "zh"),
+        ]
+        for f in FIGURES
+    ]
     visit_now = aftercare.counts([org.pk], period)[org.pk]
     visit_ytd = aftercare.counts([org.pk], year_to_date(period))[org.pk]
     figures.append(["安商稳商走访次数", f"{visit_now:,}", f"{visit_ytd:,}"])
@@ -91,13 +92,21 @@ def build(user: User, org_id: int, label: str) -> Report:
         "signed_on", "pk"
     )
     signings = [
-        [p.name, _day(p.signed_on), _amount(p.total_investment), p.get_stage_display()]
+        [
+            p.name,
+            _day(p.signed_on),
+            _amount(p.total_investment, p.total_investment_qualifier),
+            p.get_stage_display(),
+        ]
         for p in signed
     ]
     # Annotated with `first_start` by the actuals (the typing does not follow annotations).
     started: Any = actuals.projects_behind(user, org.pk, period, "started_count")
     started = started.order_by("first_start", "pk")
-    starts = [[p.name, _day(p.first_start), _amount(p.total_investment)] for p in started]
+    starts = [
+        [p.name, _day(p.first_start), _amount(p.total_investment, p.total_investment_qualifier)]
+        for p in started
+    ]
     rates = actuals.exchange_rates()
     funds = [
         [
@@ -120,7 +129,12 @@ def build(user: User, org_id: int, label: str) -> Report:
     base = actuals.counted_projects(user, [org.pk], period, actuals.Rules())
     key = base.filter(tags__code__in=["key", "provincial_major"]).distinct().order_by("name")
     key_projects = [
-        [p.name, p.get_stage_display(), _day(p.last_progress_on), _amount(p.total_investment)]
+        [
+            p.name,
+            p.get_stage_display(),
+            _day(p.last_progress_on),
+            _amount(p.total_investment, p.total_investment_qualifier),
+        ]
         for p in key
     ]
     overdue = set(

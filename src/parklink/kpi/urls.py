@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from parklink.kpi import views, views_departments, views_liaison, views_reports, views_surveys
+from parklink.kpi import (
+    views,
+    views_departments,
+    views_exports,
+    views_liaison,
+    views_reports,
+    views_surveys,
+)
 
 app_name = "kpi"
 
@@ -21,6 +28,9 @@ urlpatterns = [
     path("reports/<int:pk>/file/", views_reports.report_download, name="report_file"),
     path("rates/", views_reports.exchange_rates, name="rates"),
     path("findings/", views_reports.findings, name="findings"),
+    path("findings/export/", views_exports.findings_export, name="findings_export"),
+    path("surveys/<int:pk>/export/", views_exports.survey_export, name="survey_export"),
+    path("offices/export/", views_exports.offices_export, name="offices_export"),
     path("surveys/", views_surveys.survey_list, name="surveys"),
     path("surveys/new/", views_surveys.survey_new, name="survey_new"),
     path("surveys/<int:pk>/", views_surveys.survey_detail, name="survey"),

@@ -111,7 +111,12 @@ def _trend(
     labels = [p.label for p in periods.trailing(period, TREND_PERIODS)]
     rows = (
         visible_assessments(user)
-        .filter(scheme__key=version.key, period__in=labels, organization_id__in=org_ids)
+        .filter(
+            scheme__key=version.key,
+            period__in=labels,
+            organization_id__in=org_ids,
+            subject_kind=SubjectKind.ORGANIZATION,
+        )
         .select_related("organization")
     )
     if not user.is_superuser:

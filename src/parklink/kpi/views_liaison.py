@@ -19,6 +19,7 @@ from parklink.accounts.models import User
 from parklink.core.errors import Invalid, NotFound
 from parklink.core.forms import show_service_error
 from parklink.core.views import authenticated
+from parklink.kpi import shown
 from parklink.kpi.engine import periods
 from parklink.kpi.engine.names import BY_NAME
 from parklink.kpi.models import LiaisonOffice, OfficeKind, OfficeLead
@@ -71,9 +72,8 @@ def _period(request: HttpRequest) -> periods.Period:
     return parse_period(label)
 
 
-def _value(kind: str, value: Any) -> str:
-    unit = BY_NAME[kind].unit if kind in BY_NAME else "count"
-    return f"{value:,.2f}" if unit == "yuan" else f"{value:,.0f}"
+def _value(kind: str, value: Any, qualifiers: dict[str, str] | None = None) -> str:
+    return shown.figure(kind, value, qualifiers)
 
 
 @login_required
@@ -96,7 +96,9 @@ def office_list(request: HttpRequest) -> HttpResponse:
             "office": o,
             "results": found[o.pk],
             "signed": _value("signed_count", found[o.pk].values["signed_count"]),
-            "amount": _value("signed_amount", found[o.pk].values["signed_amount"]),
+            "amount": _value(
+                "signed_amount", found[o.pk].values["signed_amount"], found[o.pk].qualifiers
+            ),
             "funds": _value("funds_total", found[o.pk].values["funds_total"]),
             "targets": len(goals[o.pk]),
         }
@@ -135,7 +137,7 @@ def office_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "kind": kind,
                 "label": _(BY_NAME[kind].zh),
-                "actual": _value(kind, actual),
+                "actual": _value(kind, actual, found.qualifiers),
                 "target": _value(kind, goal) if goal is not None else "—",
                 "completion": f"{actual / goal * 100:.1f}%" if goal else "—",
             }

@@ -26,6 +26,7 @@ from parklink.kpi.engine import periods
 from parklink.kpi.models import LiaisonOffice, OfficeKind, OfficeLead, SubjectKind, Target
 from parklink.kpi.queries import visible_offices
 from parklink.parks.models import Park
+from parklink.projects.amounts import Qualifier, from_counts
 from parklink.projects.models import FundsInPlace, Project, StageTransition
 from parklink.projects.queries import visible_projects
 from parklink.regions.models import Region
@@ -172,6 +173,21 @@ class Results:
     leads: int = 0
     leads_in_period: int = 0
     values: dict[str, Decimal] = field(default_factory=dict)
+    # A summed amount's qualifier (超: a lower bound among its parts; 约: an estimate).
+    qualifiers: dict[str, str] = field(default_factory=dict)
+
+
+def _qualified(qualifier: Qualifier, start: date, end: date) -> Count:
+    """The period's signed 总投资 figures carrying `qualifier` (the sum's qualifier)."""
+    return Count(
+        "pk",
+        filter=Q(
+            signed_on__gte=start,
+            signed_on__lte=end,
+            total_investment__isnull=False,
+            total_investment_qualifier=qualifier,
+        ),
+    )
 
 
 def results(user: User, office_ids: list[int], period: periods.Period) -> dict[int, Results]:
@@ -189,11 +205,16 @@ def results(user: User, office_ids: list[int], period: periods.Period) -> dict[i
         new=Count("pk", filter=Q(created_at__date__gte=start, created_at__date__lte=end)),
         signed=Count("pk", filter=Q(signed_on__gte=start, signed_on__lte=end)),
         amount=Sum("total_investment", filter=Q(signed_on__gte=start, signed_on__lte=end)),
+        least=_qualified(Qualifier.AT_LEAST, start, end),
+        about=_qualified(Qualifier.ABOUT, start, end),
     ):
         r = out[row["kpi_office_lead__office_id"]]
         r.leads, r.leads_in_period = row["n"], row["new"]
         r.values["signed_count"] = Decimal(row["signed"])
         r.values["signed_amount"] = row["amount"] or Decimal(0)
+        word = from_counts(row["least"], row["about"])
+        if word != Qualifier.EXACT:
+            r.qualifiers["signed_amount"] = word.value
     signed = seen.filter(signed_on__isnull=False).values("pk")
     funds = (
         FundsInPlace.objects.filter(
