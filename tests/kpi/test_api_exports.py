@@ -223,3 +223,15 @@ def test_departments_api(world: World, api_client: Callable[[User], Client]) -> 
             == 404
         )
     assert Department.objects.get(pk=pk).memberships.count() == 1
+
+
+def test_monthly_report_keeps_the_qualifier_of_its_sums(world: World) -> None:
+    from parklink.kpi import reports
+
+    Project.objects.filter(pk=world.projects["alpha"].pk).update(total_investment_qualifier="about")
+    built = reports.build(world.city, world.orgs["jinniu"].pk, "2025Q1")
+    figures = {row[0]: row[1] for row in built.figures}
+    assert figures["签约金额"] == "约17亿元"  # 约5亿 + 12亿
+    signings = {row[0]: row[2] for row in built.signings}
+    assert signings["新材料产业园"] == "约5亿元"
+    assert signings["外资整车项目"] == "1,200,000,000.00"
