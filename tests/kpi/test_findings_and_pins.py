@@ -72,10 +72,20 @@ def test_kpi_pages_have_pinned_query_counts(
     schemes.load_shipped()
     version = get_version(schemes.SchemeVersion.objects.all(), "city-districts")
     saved = assessing.assess(world.city, version, periods.parse("2025Q1"))
+    from parklink.kpi.services import departments
+    from parklink.projects.models import Project
+
+    dept = departments.save_department(world.jinniu, None, name="招商一局")
+    departments.set_members(world.jinniu, dept, [world.jinniu])
+    Project.objects.filter(owner=world.orgs["jinniu"]).update(leader_user=world.jinniu)
     client = Client()
     client.force_login(world.city)
     org = world.orgs["jinniu"].pk
     pins = {
+        reverse("kpi:departments"): 8,
+        reverse("kpi:department", args=[dept.pk]) + "?period=2025Q1": 26,
+        reverse("kpi:ranking")
+        + f"?scheme=city-districts&period=2025Q1&subject=department&org={org}": 30,
         reverse("kpi:ranking") + "?scheme=city-districts&period=2025Q1": 30,
         reverse("kpi:assessment", args=[saved[0].pk]): 12,
         reverse("kpi:figure", args=[org, "signed_count"]) + "?period=2025Q1": 14,
