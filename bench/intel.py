@@ -8,7 +8,9 @@ prints articles per CPU second, i.e. per core (target ≥ 200; CPU time, so othe
 machine does not count against it), characters per second, projects found,
 and the process's peak resident memory (VmHWM), first for the engine alone, then with the LAC
 organisation tagger that `parklink intel extract` uses by default (it runs onnxruntime on the
-names of projects whose clauses name no company, so it costs more; the target is the engine's).
+names of projects whose clauses name no company): article by article, and as the command reads
+a folder (extract_many, `BATCH` articles at a time), which is the product path the target is
+checked on, beside the engine's.
 The first article's one-off start-up (region table, automata) is timed separately.
 """
 
@@ -153,31 +155,54 @@ def main(argv: list[str]) -> int:
     count = int(argv[0]) if argv else 10_000
     articles = [article(i) for i in range(count)]
     chars = sum(len(a) for a in articles)
-    from parklink.intel.extract import extract, ner
+    from parklink.intel.extract import BATCH, Article, extract, extract_many, ner
 
     start = time.perf_counter()
     extract(articles[0])
     warm = time.perf_counter() - start
     extract(articles[0], organisations=True)  # load the tagger's model outside the timing
     ner.clear_memo()
+    # (label, tagger, how): "one" extracts article by article (the queue's ingest), with the
+    # tagger's memory cleared before each article when `forget`; "folder" is what `parklink
+    # intel extract` does with a folder (its default, with the tagger): extract_many, BATCH
+    # articles at a time, the memory cleared before each batch (so only the articles of one
+    # batch share answers: a name asked in two of them is read once).
     passes = [
-        ("engine", False, False),
-        ("with the LAC tagger, every article new to it", True, True),
-        ("with the LAC tagger", True, False),
+        ("engine", False, "one", False),
+        ("with the LAC tagger, article by article, each new to it", True, "one", True),
+        (
+            f"the extract command's path: tagger, {BATCH} articles at a time, new to it",
+            True,
+            "folder",
+            True,
+        ),
+        ("the same with the tagger's memory kept, as in a long run", True, "folder", False),
     ]
     rates: list[float] = []
-    for label, organisations, forget in passes:
+    product = 0.0
+    for label, organisations, how, forget in passes:
         ner.clear_memo()
         start, cpu_start = time.perf_counter(), time.process_time()
         projects = 0
-        for text in articles:
-            if forget:
-                ner.clear_memo()
-            projects += len(extract(text, organisations=organisations).projects)
+        if how == "one":
+            for text in articles:
+                if forget:
+                    ner.clear_memo()
+                projects += len(extract(text, organisations=organisations).projects)
+        else:
+            for first in range(0, count, BATCH):
+                if forget:
+                    ner.clear_memo()
+                batch = [Article(text) for text in articles[first : first + BATCH]]
+                for result in extract_many(batch, organisations=organisations):
+                    assert not isinstance(result, Exception), result
+                    projects += len(result.projects)
         wall = time.perf_counter() - start
         seconds = time.process_time() - cpu_start  # CPU time: per core, whatever else runs
         rate = count / seconds
         rates.append(rate)
+        if how == "folder" and forget:
+            product = rate
         verdict = "ok" if rate >= TARGET else f"BELOW target {TARGET}"
         ratio = f"; {rate / rates[0]:.2f} × the engine's rate in this run" if rates[1:] else ""
         print(
@@ -186,7 +211,7 @@ def main(argv: list[str]) -> int:
             f"({verdict}{ratio}), {chars / seconds / 1e6:.2f} M chars/s, {projects} projects; "
             f"first call {warm * 1000:.0f} ms; peak memory {_high_water_mb():.0f} MB"
         )
-    return 0 if rates[0] >= TARGET and rates[-1] >= TARGET else 1
+    return 0 if rates[0] >= TARGET and product >= TARGET else 1
 
 
 if __name__ == "__main__":

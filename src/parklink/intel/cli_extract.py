@@ -28,7 +28,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from parklink.intel import readers
-from parklink.intel.extract import Amount, Extraction, extract
+from parklink.intel.extract import BATCH, Amount, Article, Extraction, extract_many
 
 HELP = "extract projects from articles into JSON lines (no database)"
 
@@ -143,34 +143,47 @@ def read_file(path: Path) -> readers.Document:
 def run(
     paths: list[str], out: Any, err: Any, *, progress: bool, organisations: bool = True
 ) -> tuple[int, int, int]:
-    """(files read, projects written, files failed)."""
+    """(files read, projects written, files failed). Files are read and extracted `BATCH` at a
+    time (extract_many: the tagger reads the names of all of them in one run of its encoder);
+    each file's projects are written in order as its batch ends."""
     files = list(files_of(paths))
     bar = _Bar(err, progress)
-    written = failed = 0
-    for index, path in enumerate(files, start=1):
-        try:
-            document = read_file(path)
-            extraction = extract(
-                document.text,
-                title=document.title,
-                published=document.published,
+    written = failed = done = 0
+    for first in range(0, len(files), BATCH):
+        chunk = files[first : first + BATCH]
+        read: list[readers.Document | readers.ReadError] = []
+        for path in chunk:
+            try:
+                read.append(read_file(path))
+            except readers.ReadError as error:
+                read.append(error)
+        documents = [d for d in read if not isinstance(d, readers.ReadError)]
+        extracted = iter(
+            extract_many(
+                [Article(d.text, d.title, d.published) for d in documents],
                 organisations=organisations,
             )
-        except readers.ReadError as error:
-            failed += 1
-            err.write(("\n" if progress else "") + f"{path}: 出错:{error.zh} ({error.en})\n")
-        except Exception as error:  # a defect in the extractor must not stop the other files
-            failed += 1
-            detail = f"{type(error).__name__}: {error}"
-            err.write(
-                ("\n" if progress else "")
-                + f"{path}: 出错:提取失败 (extraction failed: {detail})\n"
+        )
+        for path, document in zip(chunk, read, strict=True):
+            result: Extraction | Exception = (
+                document if isinstance(document, readers.ReadError) else next(extracted)
             )
-        else:
-            for record in records(path.name, extraction):
-                out.write(dumps(record) + "\n")
-                written += 1
-        bar(index, len(files), path.name)
+            done += 1
+            if isinstance(result, readers.ReadError):
+                failed += 1
+                err.write(("\n" if progress else "") + f"{path}: 出错:{result.zh} ({result.en})\n")
+            elif isinstance(result, Exception):  # a defect in the extractor: the others go on
+                failed += 1
+                detail = f"{type(result).__name__}: {result}"
+                err.write(
+                    ("\n" if progress else "")
+                    + f"{path}: 出错:提取失败 (extraction failed: {detail})\n"
+                )
+            else:
+                for record in records(path.name, result):
+                    out.write(dumps(record) + "\n")
+                    written += 1
+            bar(done, len(files), path.name)
     return len(files), written, failed
 
 

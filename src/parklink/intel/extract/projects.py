@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from parklink.intel.extract import dates as dates_mod
 from parklink.intel.extract import money, names, ner, places, stages
@@ -177,6 +177,14 @@ def _key(name: str) -> str:
     return re.sub(r"[“”\"'\s]", "", name)
 
 
+Found = tuple[tuple[ExtractedProject, ...], tuple[ArticleTotal, ...]]
+Answers = list[list[tuple[int, int, str]]]
+# An extraction that stops to ask the tagger: it yields the texts to tag, is sent their
+# organisations (ner.organisations_many's answer) and returns what it found. Several articles'
+# questions can so be answered together (extract_many).
+Steps = Generator[list[str], Answers, Found]
+
+
 def build(
     text: str,
     *,
@@ -184,7 +192,43 @@ def build(
     gazetteer: places.Gazetteer,
     title: str = "",
     organisations: bool = False,
-) -> tuple[tuple[ExtractedProject, ...], tuple[ArticleTotal, ...]]:
+) -> Found:
+    """Every project of the article and its totals (the tagger asked directly)."""
+    return answer(
+        steps(
+            text,
+            published=published,
+            gazetteer=gazetteer,
+            title=title,
+            organisations=organisations,
+        ),
+        ner.organisations_many,
+    )
+
+
+_Result = TypeVar("_Result")
+
+
+def answer(
+    asking: Generator[list[str], Answers, _Result], tagger: Callable[[list[str]], Answers]
+) -> _Result:
+    """Run `asking` to its end, answering each of its questions with `tagger`."""
+    try:
+        question = next(asking)
+        while True:
+            question = asking.send(tagger(question))
+    except StopIteration as done:
+        return done.value
+
+
+def steps(
+    text: str,
+    *,
+    published: date | None,
+    gazetteer: places.Gazetteer,
+    title: str = "",
+    organisations: bool = False,
+) -> Steps:
     companies_found = tuple(names.enterprises(text))
     company_spans = [(start, end) for start, end, _ in companies_found]
     hits = tuple(
@@ -461,7 +505,7 @@ def build(
         selected.append(record)
     enterprises_of = [_companies(record, ctx) for record in selected]
     if ctx.organisations:
-        _tag_unnamed(selected, enterprises_of, ctx)
+        yield from _tag_unnamed(selected, enterprises_of, ctx)
     result = [
         _finish(record, ctx, article_place, companies)
         for record, companies in zip(selected, enterprises_of, strict=True)
@@ -469,7 +513,9 @@ def build(
     return tuple(result), tuple(totals)
 
 
-def _tag_unnamed(selected: list[_Project], found: list[dict[str, Field]], ctx: _Context) -> None:
+def _tag_unnamed(
+    selected: list[_Project], found: list[dict[str, Field]], ctx: _Context
+) -> Generator[list[str], Answers, None]:
     """No company name around a project: ask the tagger about its name; for those still without
     an enterprise (unless an item of a list, whose clause names the other items), about their
     clause group, without the names of the projects that are not asked about: an organisation
@@ -489,7 +535,7 @@ def _tag_unnamed(selected: list[_Project], found: list[dict[str, Field]], ctx: _
             group = _part(ctx.text, sentence, start)
         pending.append((record, companies, group))
     names = [(r.name.start, r.name.end) for r, _, _ in pending]
-    answers = ner.organisations_many([ctx.text[a:b] for a, b in names])
+    answers = yield [ctx.text[a:b] for a, b in names]
     later = []
     for (record, companies, group), window, answer in zip(pending, names, answers, strict=True):
         _tag_organisations(ctx.text, record, window, ctx, companies, answer)
@@ -498,17 +544,12 @@ def _tag_unnamed(selected: list[_Project], found: list[dict[str, Field]], ctx: _
     if not later:
         return
     asking = {record.key for record, _, _ in later}
-    sharing = Counter(group for _, _, group in later)
-    pieces = {
-        # a group asked for one project keeps that project's name (an organisation inside it
-        # may show only in context); a group of several (a list) is read between all names
-        group: _outside_names(ctx, asking if count == 1 else set(), group)
-        for group, count in sharing.items()
-    }
+    # The projects asked about keep their names in the text read: an organisation inside a
+    # name may show only in its sentence (蓝岳 in a list of four projects, not in its name alone).
+    pieces = {group: _outside_names(ctx, asking, group) for _, _, group in later}
     asked = list(dict.fromkeys(piece for group in pieces.values() for piece in group))
-    answered = dict(
-        zip(asked, ner.organisations_many([ctx.text[a:b] for a, b in asked]), strict=True)
-    )
+    told = yield [ctx.text[a:b] for a, b in asked]
+    answered = dict(zip(asked, told, strict=True))
     for record, companies, group in later:
         for piece in pieces[group]:
             _tag_organisations(ctx.text, record, piece, ctx, companies, answered[piece])
