@@ -571,7 +571,7 @@ def child(database: str, count: int, profile: bool = False) -> int:
     }
     peaks["end"] = peak_mb()
     peak = max(peaks.values())
-    rows = len(run.record_ids)
+    rows = len(run.input_record_ids())
     parts = run.allocations.count()
 
     inputs, _previous = runs.gather(made, PERIOD)

@@ -63,6 +63,20 @@ class TestImportRecords:
             ("jobs", 12, "jinniu"),
         ]
 
+    def test_a_csv_with_english_headers(self, world: dict[str, Any], tmp_path: Path) -> None:
+        firms = world["enterprises"]
+        path = tmp_path / "figures.csv"
+        path.write_text(
+            f"uscc,indicator,amount\n{firms[0].uscc},vat_local,1000.01\n{firms[1].uscc},output,2\n",
+            "utf-8",
+        )
+        assert "已导入 2 条分账数据" in _import(world, path, "dege_officer")
+        rows = Record.objects.filter(period_label="2025Q2").order_by("id")
+        assert [(r.enterprise_id, r.indicator, r.amount, r.contributed_by.key) for r in rows] == [
+            (firms[0].pk, "vat_local", 100_001, "dege"),
+            (firms[1].pk, "output", 200, "dege"),
+        ]
+
     def test_fractions_of_a_fen_are_refused(
         self, world: dict[str, Any], xlsx: Callable[..., Path]
     ) -> None:
@@ -130,6 +144,32 @@ class TestLedgerRun:
         assert made.allocations_digest in out
         assert list(made.confirmations.values_list("party__key", flat=True)) == ["dege"]
         assert made.status == RunStatus.DRAFT
+
+    def test_the_commands_as_the_issue_names_them(
+        self, world: dict[str, Any], tmp_path: Path
+    ) -> None:
+        """Without --as the installation administrator acts: runs, statements, forecasts."""
+        pk = str(world["agreement"].pk)
+        out = run("ledger", "run", "--agreement", pk, "--period", "2025Q1")
+        made = Run.objects.get(agreement=world["agreement"])
+        assert made.allocations_digest in out and made.created_by == world["users"]["root"]
+        target = tmp_path / "s.json"
+        run(
+            "ledger", "statement", "--agreement", pk, "--period", "2025Q1", "--party", "jinniu",
+            "--format", "json", "-o", str(target),
+        )  # fmt: skip
+        assert json.loads(target.read_text("utf-8"))
+        assert json.loads(run("ledger", "forecast", "--agreement", pk, "--format", "json"))
+
+    def test_confirming_needs_a_party_and_nothing_is_run_without_one(
+        self, world: dict[str, Any]
+    ) -> None:
+        message, _err = fail(
+            "ledger", "run", "--agreement", str(world["agreement"].pk), "--period", "2025Q1",
+            "--confirm",
+        )  # fmt: skip
+        assert "协议方" in message
+        assert not Run.objects.exists()
 
     def test_an_outsider_is_refused(self, world: dict[str, Any]) -> None:
         message, _err = fail(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -168,6 +169,58 @@ def minimal(orgs: dict[str, Organization], **changes: Any) -> dict[str, Any]:
     }
     doc.update(changes)
     return doc
+
+
+def _keys(node: Any, path: str = "") -> set[str]:
+    """Every field path of a document ("versions[].rules[].scope"), rule params left out (the
+    rule kinds' parameters have their own table in docs/cobuild.md)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else key
+            found.add(here)
+            if key not in ("params", "sources"):
+                found |= _keys(value, here)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _keys(item, f"{path}[]")
+    return found
+
+
+@pytest.mark.django_db
+class TestDocumented:
+    def test_every_field_dump_writes_is_in_the_docs_table(self, users, orgs) -> None:  # type: ignore[no-untyped-def]
+        """docs/cobuild.md documents the YAML format field by field: every field of a full
+        document appears in its table (as `field`, under its list's row)."""
+        doc = Path(__file__).resolve().parents[2] / "docs" / "cobuild.md"
+        section = doc.read_text("utf-8").split("## The YAML format", 1)[1].split("\n## ", 1)[0]
+        table = "\n".join(line for line in section.splitlines() if line.startswith("| `"))
+        document = documents.read_text(documents.dump(full_agreement(users, orgs)))
+        missing = []
+        lines = table.splitlines()
+
+        def named(text: str) -> set[str]:  # `field`, `field[]` and the keys of `{a, b: …}`
+            return set(re.findall(r"`(\w+)(?:\[\])?`", text)) | set(
+                re.findall(r"[{,]\s*(\w+)", text)
+            )
+
+        for path in sorted(_keys(document)):
+            *parents, leaf = path.split(".")
+            if not parents:  # a top-level field: named in the first column
+                words = named(" ".join(line.split(" | ", 1)[0] for line in lines))
+            elif leaf == "sources":  # one row for every part that may cite its sources
+                words = named(" ".join(line for line in lines if line.startswith("| `sources[]`")))
+            elif parents[-1] in ("enterprise", "list[]", "parks[]", "organization"):
+                words = named(section)  # a reference: `{uscc}` or `{name, region}`, in prose
+            else:  # a nested one: in the row of the list (or sub-list) it belongs to
+                prefixes = {".".join(parents[: n + 1]) for n in range(len(parents))}
+                words = named(
+                    " ".join(line for line in lines if any(f"| `{p}`" in line for p in prefixes))
+                )
+            if leaf.removesuffix("[]") not in words:
+                missing.append(path)
+        assert not missing, f"fields without a row in docs/cobuild.md: {missing}"
+        assert {"companies[].shares[].share", "versions[].rules[].scope"} <= _keys(document)
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from parklink.cobuild.ledger.split import split
 from parklink.cobuild.ledger.types import (
@@ -57,10 +57,13 @@ def run(
     indicator: str = "vat_local",
     version: str = "2",
 ) -> SplitResult:
-    records = [
-        item if isinstance(item, Record) else Record(i, item[0], indicator, item[1])
-        for i, item in enumerate(amounts)
-    ]
+    records: list[Record] = []
+    for i, item in enumerate(amounts):
+        if isinstance(item, Record):
+            records.append(item)
+        else:
+            key, amount = cast(tuple[str, int], item)
+            records.append(Record(i, key, indicator, amount))
     return split(
         records,
         {f.key: f for f in facts},

@@ -1,16 +1,18 @@
 """`parklink ledger run|statement|forecast`: settle a period of a co-built park, a party's
 statement, and the forecast (预测) of each party's share from the project pipeline.
 
-    parklink ledger run --agreement ID --period 2025Q1 [--confirm | --background] --as USER
+    parklink ledger run --agreement ID --period 2025Q1 [--confirm | --background] [--as USER]
     parklink ledger statement --agreement ID --period 2025Q1 --party KEY
-        --format xlsx|pdf|csv|json -o FILE --as USER
+        --format xlsx|pdf|csv|json -o FILE [--as USER]
     parklink ledger forecast --agreement ID [--alternative FILE] --format csv|json
         [--first-year Y] [--years N] [--ramp 30%,60%,100%] [--mix vat_local=25%,...]
         [--discount-rate 5%] [--solve ratio|cap|window --rule KEY --party KEY --target YUAN
-        --over N [--measure total|present_value]] [-o FILE] --as USER
+        --over N [--measure total|present_value]] [-o FILE] [--as USER]
 
-The acting user sees only the agreements their organisation is a party to (installation
-administrators see all); another agreement is "not found", as on the API.
+The acting user (--as; by default the installation administrator, who sees every agreement
+but confirms for no party) sees only the agreements their organisation is a party to; another
+agreement is "not found", as on the API. `--confirm` confirms for the acting user's party, so
+it needs --as an officer of a party.
 """
 
 from __future__ import annotations
@@ -27,19 +29,21 @@ from parklink.accounts.models import User
 from parklink.cobuild import exports, tasks
 from parklink.cobuild.ledger import solve
 from parklink.cobuild.queries import get_visible
-from parklink.cobuild.services import confirmations, documents, runs, statements
+from parklink.cobuild.services import access, confirmations, documents, runs, statements
 from parklink.cobuild.services import forecast as forecasts
 from parklink.core.errors import ParkLinkError
 
 
-def acting_user(username: str) -> User:
-    user = (
-        User.objects.select_related("organization")
-        .filter(username=username, is_active=True)
-        .first()
-    )
+def acting_user(username: str | None) -> User:
+    """The user named by --as; without it the installation administrator (the operator at the
+    server's shell), as `parklink cobuild` and `parklink import` do."""
+    users = User.objects.select_related("organization").filter(is_active=True)
+    if username:
+        user = users.filter(username=username).first()
+    else:
+        user = users.filter(is_superuser=True).order_by("pk").first()
     if user is None:
-        raise CommandError(f"用户“{username}”不存在")
+        raise CommandError(f"用户“{username or '<superuser>'}”不存在")
     return user
 
 
@@ -68,7 +72,12 @@ class Command(BaseCommand):
     def common(self, parser: ArgumentParser) -> None:
         parser.add_argument("--agreement", type=int, required=True, help="the agreement's id")
         parser.add_argument("--period", required=True, help="2025, 2025Q1 or 2025-03")
-        parser.add_argument("--as", dest="username", required=True, help="the acting user")
+        parser.add_argument(
+            "--as",
+            dest="username",
+            default=None,
+            help="the acting user (default: the installation administrator)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = acting_user(options["username"])
@@ -92,6 +101,8 @@ class Command(BaseCommand):
             if job.finished:
                 self.stdout.write(json.dumps(job.result, ensure_ascii=False, sort_keys=True))
             return
+        if options["confirm"]:
+            access.party_officer(user, agreement)  # refused before anything is run
         run = runs.run_period(user, agreement, options["period"])
         self.stdout.write(
             f"结算 #{run.pk}:{run.period_label},第{run.version.number}版,"
@@ -115,7 +126,12 @@ class Command(BaseCommand):
 
     def forecast_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--agreement", type=int, required=True, help="the agreement's id")
-        parser.add_argument("--as", dest="username", required=True, help="the acting user")
+        parser.add_argument(
+            "--as",
+            dest="username",
+            default=None,
+            help="the acting user (default: the installation administrator)",
+        )
         parser.add_argument(
             "--alternative", help="a YAML/JSON file of alternative rule sets ({label, rules})"
         )
