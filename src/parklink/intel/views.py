@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from parklink.accounts.models import User
@@ -32,7 +34,8 @@ from parklink.intel.forms import (
     RejectForm,
     UploadForm,
 )
-from parklink.intel.models import Document, Item, ItemStatus
+from parklink.intel.models import DecisionAction, Document, Item, ItemStatus
+from parklink.intel.quality import labelled_score, labels
 from parklink.intel.services import accept, edit_item, ingest_text, merge, reject
 from parklink.projects.amounts import format_qualified
 
@@ -55,6 +58,7 @@ def _can_review(user: User) -> bool:
     return permitted(ensure_can_write, user, user.organization_id)
 
 
+@login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """The review queue: pending items first, filtered by status, keyword, article, kind."""
     user = authenticated(request)
@@ -89,6 +93,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
 def ingest(request: HttpRequest) -> HttpResponse:
     """Paste an article, or upload files (a zip too) that a background job reads."""
     user = authenticated(request)
@@ -132,6 +137,7 @@ def ingest(request: HttpRequest) -> HttpResponse:
     return render(request, "intel/ingest.html", {"paste": paste, "upload": upload}, status=status)
 
 
+@login_required
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     """An ingest job's progress, then each file's outcome; another user's job is a 404."""
     user = authenticated(request)
@@ -142,6 +148,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"job": found, "result": found.result or {}})
 
 
+@login_required
 def documents(request: HttpRequest) -> HttpResponse:
     """The ingested articles with what was found in each and what the reviewers decided."""
     user = authenticated(request)
@@ -186,6 +193,7 @@ def _totals(document: Document) -> list[dict[str, Any]]:
     return out
 
 
+@login_required
 def document(request: HttpRequest, pk: int) -> HttpResponse:
     user = authenticated(request)
     found = with_counts(queries.visible_documents(user)).filter(pk=pk).first()
@@ -230,12 +238,14 @@ def _item_context(user: User, item: Item, **forms: Any) -> dict[str, Any]:
     }
 
 
+@login_required
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     user = authenticated(request)
     found = queries.get_item(user, pk)
     return render(request, "intel/item.html", _item_context(user, found))
 
 
+@login_required
 @require_POST
 def item_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the fields, then: nothing more (save), accept (new or update), merge or reject."""
@@ -318,3 +328,92 @@ def _next_pending(user: User, done: Item) -> str:
     if following is not None:
         return reverse("intel:item", args=[following.pk])
     return reverse("intel:document", args=[done.document_id])
+
+
+# Fields a reviewer may correct, in groups as the quality page shows them.
+CORRECTABLE: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
+    ("name", _lazy("项目名称"), ("name",)),
+    ("enterprise", _lazy("投资企业"), ("enterprise",)),
+    (
+        "amount",
+        _lazy("投资额及口径"),
+        ("amount", "qualifier", "kind", "currency", "foreign_amount"),
+    ),
+    ("place", _lazy("地点与园区"), ("place", "adcode", "park", "park_id")),
+    ("stage", _lazy("阶段与日期"), ("stage", "stage_date")),
+    ("sector", _lazy("产业领域"), ("sector",)),
+)
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+@login_required
+def quality(request: HttpRequest) -> HttpResponse:
+    """How good the extraction is: measured on the reviews of the user's organisation (what
+    reviewers kept, corrected and rejected) and on the labelled set shipped with the package."""
+    user = authenticated(request)
+    items = queries.visible_items(user)
+    counts = items.aggregate(
+        n=Count("pk"),
+        pending=Count("pk", filter=Q(status=ItemStatus.PENDING)),
+        accepted=Count("pk", filter=Q(status=ItemStatus.ACCEPTED)),
+        merged=Count("pk", filter=Q(status=ItemStatus.MERGED)),
+        rejected=Count("pk", filter=Q(status=ItemStatus.REJECTED)),
+    )
+    kept = counts["accepted"] + counts["merged"]
+    decided = kept + counts["rejected"]
+    corrected: dict[str, set[int]] = {key: set() for key, _, _ in CORRECTABLE}
+    edits = queries.visible_decisions(user).filter(
+        action=DecisionAction.EDIT,
+        item__in=items.filter(status__in=[ItemStatus.ACCEPTED, ItemStatus.MERGED]),
+    )
+    for item_id, after in edits.values_list("item_id", "after"):
+        for key, _label, names in CORRECTABLE:
+            if any(name in (after or {}) for name in names):
+                corrected[key].add(item_id)
+    fields = [
+        {
+            "key": key,
+            "label": label,
+            "corrected": len(corrected[key]),
+            "kept": kept - len(corrected[key]),
+            "rate": _percent(kept - len(corrected[key]), kept),
+        }
+        for key, label, _ in CORRECTABLE
+    ]
+    score = labelled_score()
+    pp, pr, pf = score.projects()
+    ap, ar, af = score.pairs()
+    labelled = {
+        "projects": [round(v, 3) for v in (pp, pr, pf)],
+        "pairs": [round(v, 3) for v in (ap, ar, af)],
+        "articles": len(_labelled_articles()),
+        "gold": score.projects_gold,
+        "pairs_gold": score.pairs_gold,
+        "accuracy": [
+            (key, label, round(score.accuracy(values), 3), len(values))
+            for key, label, values in (
+                ("enterprise", _("投资企业"), score.enterprise),
+                ("place", _("地点"), score.place),
+                ("stage", _("阶段"), score.stage),
+                ("stage_date", _("阶段日期"), score.date),
+            )
+        ],
+    }
+    return render(
+        request,
+        "intel/quality.html",
+        {
+            "counts": counts,
+            "decided": decided,
+            "kept_rate": _percent(kept, decided),
+            "fields": fields,
+            "labelled": labelled,
+        },
+    )
+
+
+def _labelled_articles() -> list[str]:
+    return [name for name in labels() if not name.startswith("seed:")]
