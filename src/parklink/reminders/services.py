@@ -104,8 +104,19 @@ def gathered(day: date) -> list[DueItem]:
 
 
 def items_for(user: User, day: date | None = None) -> Mine:
-    """The user's current reminders (for the page, the dashboard and the attention list)."""
-    mine = [i for i in gathered(day or today()) if user.pk in i.responsible]
+    """The user's current reminders (for the page, the dashboard and the attention list).
+
+    Kept per user for CACHE_SECONDS too: the installation's items are many (every yellow or
+    red project of a province), and reading them all from the cache on every page costs more
+    than the rest of the home page.
+    """
+    day = day or today()
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    key = f"reminders:mine:{day.isoformat()}:{language}:{user.pk}"
+    mine = cache.get(key)
+    if mine is None:
+        mine = [i for i in gathered(day) if user.pk in i.responsible]
+        cache.set(key, mine, CACHE_SECONDS)
     muted = set(preference(user).muted)
     shown = [i for i in mine if i.kind not in muted]
     return Mine(shown, len(mine) - len(shown))
