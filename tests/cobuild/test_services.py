@@ -307,6 +307,28 @@ class TestReimport:
                 [(firm, "vat_local", 5)],
             )
 
+    def test_a_side_contributes_and_replaces_only_its_own_figures(
+        self, world: dict[str, Any]
+    ) -> None:
+        made, users, firm = world["agreement"], world["users"], world["enterprises"][0]
+        dege_before = list(
+            Record.objects.filter(agreement=made, replaced=False).values_list("id", flat=True)
+        )
+        with pytest.raises(Forbidden):  # 金牛's officer cannot import 德格's figures
+            support.add_records(users["jinniu"], made, "dege", "2025Q1", [(firm, "vat_local", 5)])
+        with pytest.raises(Forbidden):  # nor can an outsider
+            support.add_records(users["qingbaijiang"], made, "dege", "2025Q1", [])
+        support.add_records(users["jinniu"], made, "jinniu", "2025Q1", [(firm, "vat_local", 7)])
+        support.add_records(users["jinniu"], made, "jinniu", "2025Q1", [(firm, "vat_local", 8)])
+        current = Record.objects.filter(agreement=made, replaced=False)
+        # 金牛's second import replaced its first one and left 德格's figures as they were.
+        assert sorted(current.filter(contributed_by__key="dege").values_list("id", flat=True)) == (
+            sorted(dege_before)
+        )
+        assert list(
+            current.filter(contributed_by__key="jinniu").values_list("amount", flat=True)
+        ) == [8]
+
     def test_replacing_keeps_the_old_records_and_run_in_the_history(
         self, world: dict[str, Any]
     ) -> None:

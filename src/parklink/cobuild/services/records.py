@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from parklink.accounts.models import User
 from parklink.cobuild.ledger.types import Period
 from parklink.cobuild.models import Agreement, Party, Record, RecordBatch, Run, RunStatus
-from parklink.core.errors import Conflict
+from parklink.cobuild.services.access import party_officer
+from parklink.core.errors import Conflict, Forbidden
 
 
 def current_records(agreement: Agreement, period: Period) -> QuerySet[Record]:
@@ -63,7 +64,11 @@ def start_batch(
     """A new batch of `party`'s figures for `period`; its earlier ones are marked replaced.
 
     With `replace`, the confirmed runs of the period are marked superseded (kept as they are).
+    A party's officers contribute their own side's figures only (an installation administrator
+    may act for any side).
     """
+    if not user.is_superuser and party_officer(user, agreement).pk != party.pk:
+        raise Forbidden(_("只能导入本方的数据。"), detail={"party": party.key})
     ensure_may_import(agreement, period, replace)
     batch = RecordBatch.objects.create(
         agreement=agreement,
