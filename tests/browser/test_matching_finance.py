@@ -64,7 +64,8 @@ def test_register_match_contact_approve_disburse(
     login(page, officer)
     # The live server's first request imports and compiles what every page needs.
     page.goto(f"{live_server.url}/matching/finance/needs/new/", timeout=60_000)
-    page.select_option("#id_enterprise", str(firm.pk))
+    page.fill("#id_enterprise", firm.name[:4])
+    page.locator(f"#id_enterprise_results [data-pick='{firm.pk}']").click()
     page.fill("#id_amount", "5000000")
     page.fill("#id_term", "12")
     page.fill("#id_purpose", "采购测试设备")

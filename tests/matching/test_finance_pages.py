@@ -31,7 +31,15 @@ def test_need_pages_walk_the_lifecycle_and_hide_needs_from_others(fin: Fin) -> N
     page = officer.get("/matching/finance/needs/new/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "成都示例芯片有限公司" in html and "眉山示例特种气体有限公司" not in html
+    # The enterprise is found by typing (a picker lists no rows); one outside the officer's
+    # region is refused by name.
+    assert "成都示例芯片有限公司" not in html and 'hx-get="/search/pick/enterprise/"' in html
+    elsewhere = officer.post(
+        "/matching/finance/needs/new/",
+        {"enterprise": fin.firms["gas"].pk, "amount": "5000000", "term": "12",
+         "purpose": "x", "urgency": "normal"},
+    )  # fmt: skip
+    assert elsewhere.status_code == 422 and "只能为本辖区的企业登记融资需求" in elsewhere.text
     bad = officer.post(
         "/matching/finance/needs/new/",
         {"enterprise": fin.firms["chip"].pk, "amount": "0", "term": "12", "purpose": "x",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from parklink.core.errors import NotFound, ParkLinkError
+from parklink.core.pickers import Picker
 from parklink.core.views import INVALID, authenticated
 from parklink.enterprises.models import Enterprise
 from parklink.matching.finance import lifecycle
@@ -28,7 +29,10 @@ STATE_LABELS = {"met": _("满足"), "not_met": _("不满足"), "unknown": _("待
 
 class NeedForm(forms.Form):
     enterprise = forms.ModelChoiceField(
-        label=gettext_lazy("企业"), queryset=Enterprise.objects.none()
+        label=gettext_lazy("企业"),
+        queryset=Enterprise.objects.none(),
+        widget=Picker("enterprise"),  # found by typing: a province has too many to list
+        error_messages={"invalid_choice": gettext_lazy("只能为本辖区的企业登记融资需求。")},
     )
     amount = forms.IntegerField(label=gettext_lazy("融资金额(元)"), min_value=1)
     term = forms.IntegerField(label=gettext_lazy("期限(月)"), min_value=1, max_value=360)
