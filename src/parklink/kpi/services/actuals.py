@@ -276,9 +276,11 @@ def figures(
     scheme: Scheme | None = None,
     *,
     need_introduced: bool | None = None,
+    qualified: dict[Any, dict[str, str]] | None = None,
 ) -> dict[Any, Figures]:
     """Every figure of every subject (organisations by default) for `period`, as `user` may
-    see them."""
+    see them. `qualified`, when given, receives the summed amounts' qualifiers (as
+    `qualifiers` computes them) from the same grouped query as the signings."""
     group = grouping_of(subjects)
     ids = list(group.keys)
     rules = Rules.of(scheme)
@@ -294,9 +296,18 @@ def figures(
         industrial=Count("pk", filter=Q(industry_code__regex=INDUSTRIAL)),
         landed=Count("pk", filter=Q(started_by(period.end)) & Q(investor__uscc__regex=r"\S")),
         **{name: Count("pk", filter=_band_q(name)) for name in BANDS},
+        **(
+            {"least": _counted(Qualifier.AT_LEAST), "about": _counted(Qualifier.ABOUT)}
+            if qualified is not None
+            else {}
+        ),
     )
     for row in _rows(signed):
         fig = found[row["subject"]]
+        if qualified is not None:
+            word = from_counts(row["least"], row["about"])
+            if word != Qualifier.EXACT:
+                qualified[row["subject"]] = {"signed_amount": word.value}
         count = row["signed_count"]
         fig["signed_count"] = Decimal(count)
         fig["signed_amount"] = row["signed_amount"] or ZERO

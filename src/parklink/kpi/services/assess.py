@@ -90,13 +90,13 @@ def compute(
     chosen = _as_subjects(orgs)
     group = subjects.grouping(chosen)
     need = uses_introduced(scheme)
-    found = actuals.figures(user, group, period, scheme, need_introduced=need)
+    words: dict[Any, dict[str, str]] = {}
+    found = actuals.figures(user, group, period, scheme, need_introduced=need, qualified=words)
     ytd = (
         actuals.figures(user, group, year_to_date(period), scheme, need_introduced=need)
         if needs_year_to_date(scheme)
         else None
     )
-    words = actuals.qualifiers(user, group, period, scheme) if chosen else {}
     goals = subjects.targets(chosen, period)
     scored = [
         Scored(

@@ -139,8 +139,10 @@ def targets(subjects: Iterable[Subject], period: Period) -> dict[Any, dict[str, 
         return found
     kind = chosen[0].kind
     column = TARGET_FIELD[SubjectKind(kind)]
-    rows = Target.objects.filter(subject_kind=kind, period=period.label).filter(
-        **{f"{column}__in": list(found)}
+    rows = (
+        Target.objects.filter(subject_kind=kind, period=period.label)
+        .filter(**{f"{column}__in": list(found)})
+        .order_by()  # the model's ordering would join the organisations for nothing
     )
     if kind in (SubjectKind.TASK_FORCE, SubjectKind.PERSON):
         rows = rows.filter(organization=chosen[0].organization)
