@@ -209,6 +209,7 @@ class Gazetteer:
                 if len(short) >= 2:
                     self.enterprises.setdefault(short, full)
         self._words, self._lengths = self._build()
+        self._singles = any(len(surface) == 1 for surface in self._words)
 
     def _build(self) -> tuple[dict[str, tuple[str, str, Any]], dict[str, tuple[int, ...]]]:
         """Every surface (later entries win: parks and enterprises over regions), and per
@@ -231,8 +232,7 @@ class Gazetteer:
 
     def _occurrences(self, text: str) -> Iterator[tuple[int, tuple[str, str, Any]]]:
         """(end index, entry) of every occurrence of every surface in `text`."""
-        words, lengths = self._words, self._lengths
-        singles = any(len(surface) == 1 for surface in words)
+        words, lengths, singles = self._words, self._lengths, self._singles
         for start in range(len(text)):
             if singles and text[start] in words:
                 yield start, words[text[start]]
