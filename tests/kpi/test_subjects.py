@@ -293,3 +293,16 @@ def test_targets_import_by_department(world: World, xlsx: Callable[..., Path]) -
     chosen = subjects.subjects_of(world.city, SubjectKind.DEPARTMENT, world.orgs["jinniu"])
     assert subjects.targets(chosen, Q1) == {first.pk: {"signed_amount": 5 * YI}}
     assert Target.objects.get(subject_kind="organization").value == 9 * YI
+
+
+def test_targets_page_names_the_department_and_the_office(world: World) -> None:
+    dept = departments.save_department(world.jinniu, None, name="招商一局")
+    departments.set_department_target(world.jinniu, dept, "2025Q1", "signed_count", 3)
+    office = LiaisonOffice.objects.create(
+        organization=world.orgs["jinniu"], kind=OfficeKind.CITY_OFFICE, name="驻上海联络点"
+    )
+    liaison.set_office_target(world.jinniu, office, "2025Q1", "signed_count", 2)
+    text = login(world.city).get("/kpi/targets/?period=2025Q1").content.decode()
+    assert f'href="/kpi/departments/{dept.pk}/">招商一局' in text
+    assert f'href="/kpi/offices/{office.pk}/">驻上海联络点' in text
+    assert "招商一局" not in login(world.qingbaijiang).get("/kpi/targets/").content.decode()

@@ -434,7 +434,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
     user = authenticated(request)
     qs = (
         visible_targets(user)
-        .select_related("organization", "set_by", "person")
+        .select_related("organization", "set_by", "person", "department", "office")
         .order_by("-period_start", "organization__name", "kind")
     )
     period = (request.GET.get("period") or "").strip()
