@@ -23,12 +23,14 @@ class Picker(forms.Select):
 
     template_name = "core/widgets/picker.html"
 
-    def __init__(self, kind: str, attrs: dict[str, Any] | None = None, placeholder: Any = None):
+    def __init__(
+        self, kind: str, attrs: dict[str, Any] | None = None, placeholder: Any = None
+    ) -> None:
         super().__init__(attrs)
         self.kind = kind
         self.placeholder = placeholder
 
-    def id_for_label(self, id_: str) -> str:
+    def id_for_label(self, id_: str, index: str = "0") -> str:
         return id_  # the label names the search box, which carries the field's id
 
     def _chosen(self, values: list[str]) -> list[tuple[str, str]]:
