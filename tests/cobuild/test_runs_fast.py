@@ -18,7 +18,7 @@ from parklink.accounts.models import Organization, User
 from parklink.cobuild import tasks
 from parklink.cobuild.ledger import explain
 from parklink.cobuild.ledger.split import split
-from parklink.cobuild.models import Allocation, CoveredEnterprise, Party, ScopeKind
+from parklink.cobuild.models import Allocation, CoveredEnterprise, Party, Record, ScopeKind
 from parklink.cobuild.services import bulk, confirmations, overview, rules, runs
 from parklink.core.errors import Conflict
 from parklink.core.models import Job
@@ -260,6 +260,20 @@ class TestStoredInputs:
         assert run.input_record_ids() == inputs.record_ids
         assert stored.facts.facts() == inputs.facts
         assert len(bytes(run.inputs_columns)) < 2_000  # 160 ids and 40 firms' facts, packed
+
+    def test_the_runs_records_without_a_list_of_ids(self, mixed: dict[str, Any]) -> None:
+        """`records_q`: the records split (through the allocations) and the unmatched ones
+        (jobs have no rule here), exactly the ids the run read."""
+        run = runs.run_period(mixed["users"]["dege"], mixed["agreement"], "2025Q1")
+        assert len(run.unmatched) == FIRMS
+        found = Record.objects.filter(run.records_q()).values_list("id", flat=True)
+        assert sorted(found) == sorted(run.input_record_ids())
+        # Another period's figures are not the run's.
+        add_records(
+            mixed["users"]["dege"], mixed["agreement"], "dege", "2025Q2",
+            [(mixed["firms"][0], "vat_local", 1)],
+        )  # fmt: skip
+        assert Record.objects.filter(run.records_q()).count() == 4 * FIRMS
 
     def test_a_run_stored_with_documents_still_reproduces(self, mixed: dict[str, Any]) -> None:
         """A run stored before the columns (record ids and facts as JSON, digest format

@@ -586,13 +586,19 @@ class Run(models.Model):
         stored = self.inputs()
         return stored.record_ids.tolist() if stored else list(self.record_ids)
 
+    def records_q(self) -> Q:
+        """The records the run read, as a condition without a list of every id: those its
+        allocations name (a subquery) and those no rule split (`unmatched`). A large run's ids
+        as an IN list would be millions of parameters (SQLite refuses more than 32,766)."""
+        split = Q(pk__in=Allocation.objects.filter(run=self).values("record_id"))
+        unmatched = [item["record"] for item in self.unmatched]
+        return split | Q(pk__in=unmatched) if unmatched else split
+
     def uses_illustrative_data(self) -> bool:
         """True when a rule of its version or a figure it read is illustrative (示例数据)."""
         return (
             self.version.rules.filter(illustrative=True).exists()
-            or Record.objects.filter(
-                pk__in=self.input_record_ids(), batch__illustrative=True
-            ).exists()
+            or Record.objects.filter(self.records_q(), batch__illustrative=True).exists()
         )
 
 

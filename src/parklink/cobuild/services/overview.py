@@ -192,7 +192,7 @@ def run_totals(run: Run) -> list[IndicatorTotals]:
     }
     recorded: dict[str, int] = {
         row["indicator"]: row["amount"]
-        for row in Record.objects.filter(pk__in=run.input_record_ids())
+        for row in Record.objects.filter(run.records_q())
         .values("indicator")
         .annotate(amount=Sum("amount"))
     }
