@@ -7,6 +7,8 @@ import pytest
 from parklink.core.demo import load_demo
 from parklink.kpi.models import (
     Assessment,
+    Department,
+    DepartmentMember,
     HelpRequest,
     LiaisonOffice,
     SchemeVersion,
@@ -56,6 +58,8 @@ def _counts() -> tuple[int, ...]:
         SurveyRecipient.objects.count(),
         HelpRequest.objects.count(),
         LiaisonOffice.objects.count(),
+        Department.objects.count(),
+        DepartmentMember.objects.count(),
     )
 
 
@@ -75,3 +79,28 @@ def _the_resumption_survey_reproduces_the_article() -> None:
     real = survey.recipients.exclude(enterprise=None)
     assert real.exists() and not real.exclude(status__in=["resumed", "partial"]).exists()
     assert HelpRequest.objects.filter(survey=survey, illustrative=True).exists()
+
+
+@pytest.mark.django_db
+def test_demo_department_shows_the_pipeline_figures(client) -> None:  # type: ignore[no-untyped-def]
+    """招商一局 of 成都高新区 (示例数据): its member leads the organisation's demo projects, so its
+    page shows the two projects signed on 2025-03-21 against its illustrative targets."""
+    from parklink.accounts.models import User
+
+    load_demo()
+    department = Department.objects.get(organization__name="成都高新区管委会", name="招商一局")
+    assert "示例数据" in department.note
+    member = DepartmentMember.objects.get(department=department).user
+    assert member.username == "cdht_committee"
+    goals = Target.objects.filter(department=department, period="2025Q1")
+    assert goals.count() == 2 and all(t.illustrative for t in goals)
+    client.force_login(member)
+    page = client.get(f"/kpi/departments/{department.pk}/?period=2025Q1")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "3D打印设备及其工艺控制数字系统的研发与产业化基地项目" in text
+    assert "一氧化二氮高纯特种气体项目" in text
+    # Another organisation's officer cannot see it.
+    client.logout()
+    client.force_login(User.objects.get(username="dege_gov"))
+    assert client.get(f"/kpi/departments/{department.pk}/?period=2025Q1").status_code == 404

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from parklink.core import demo
 from parklink.core.registry import DemoContext
-from parklink.kpi import demo_liaison, demo_surveys
+from parklink.kpi import demo_departments, demo_liaison, demo_surveys
 from parklink.kpi.engine import periods
 from parklink.kpi.models import Assessment, ExchangeRate, SchemeVersion, SubjectKind, Target
 from parklink.kpi.services import assess, schemes, targets
@@ -43,6 +43,7 @@ def load(ctx: DemoContext) -> None:
     _load_assessments(ctx)
     demo_surveys.load(ctx)
     demo_liaison.load(ctx)
+    demo_departments.load(ctx)
 
 
 # Illustrative US$ rates (示例数据, not an official rate): the articles give none, and the
