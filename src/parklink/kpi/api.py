@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from django.utils.translation import gettext
+from ninja import Field, Router, Schema, Status
 
 from parklink.accounts.apitools import current_user
-from parklink.core.errors import NotFound
+from parklink.core.apitools import MAX_ID, IsoDate
+from parklink.core.errors import Invalid, NotFound
 from parklink.kpi import exports
 from parklink.kpi.models import Assessment, SchemeVersion, SubjectKind, Target
 from parklink.kpi.queries import (
@@ -455,3 +457,284 @@ def create_finding(request: HttpRequest, payload: FindingIn) -> Any:
         user, project, payload.kind, payload.noted_on, payload.note, payload.evidence
     )
     return Status(201, exports.finding_data(made))
+
+
+# --------------------------------------------------------------------------- writes
+# The pages' writes through the same services and errors: 400 naming the field, 403 for a
+# record the caller may read but not change, 404 for one it may not see.
+
+
+class SurveyIn(Schema):
+    title: str = Field(max_length=1000)
+    period: str = Field(max_length=16)
+    closes_on: IsoDate
+    kind: str = Field("resumption", max_length=16)
+    questions: list[dict[str, Any]] | str | None = Field(
+        None, description="the questions as data or as YAML text; the kind's default if absent"
+    )
+    park: int | None = Field(None, ge=1, le=MAX_ID)
+    help_due_days: int = 7
+
+
+class SurveyChange(Schema):
+    title: str | None = Field(None, max_length=1000)
+    closes_on: IsoDate | None = None
+    help_due_days: int | None = None
+    questions: list[dict[str, Any]] | str | None = Field(
+        None, description="only while no recipient has answered"
+    )
+
+
+class RecipientsIn(Schema):
+    audience: str = Field(max_length=16, description="park_key, above_scale or picked")
+    park: int | None = Field(None, ge=1, le=MAX_ID)
+    enterprises: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list, description="the enterprises' ids when audience is picked"
+    )
+
+
+class AnswersIn(Schema):
+    answers: dict[str, Any] = Field(
+        description="question key → answer; workforce {on_duty, usual}; problems [{category, text}]"
+    )
+
+
+class OfficeIn(Schema):
+    kind: str = Field(max_length=16, description="city_office or resident_team")
+    name: str = Field(max_length=200)
+    region: str | None = Field(None, max_length=12, description="the city's adcode (a city office)")
+    park: int | None = Field(
+        None, ge=1, le=MAX_ID, description="the co-built park (a resident team)"
+    )
+    staff: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list, description="users of the office's organisation"
+    )
+    staff_names: str = Field("", max_length=500)
+    since: IsoDate | None = None
+    active: bool = True
+    note: str = Field("", max_length=500)
+
+
+class RateIn(Schema):
+    month: str = Field(max_length=16, description="2025-03")
+    rate: str = Field(max_length=32, description="元 per US$, at most six places, e.g. 7.1884")
+    source: str = Field(max_length=255)
+    illustrative: bool = False
+
+
+def _park(pk: int | None) -> Any:
+    from parklink.parks.models import Park
+
+    if pk is None:
+        return None
+    found = Park.objects.select_related("region").filter(pk=pk).first()
+    if found is None:
+        raise Invalid.on("park", gettext("园区不存在"))
+    return found
+
+
+@router.post("/surveys", response={201: dict[str, Any]}, summary="Define a survey")
+def create_survey(request: HttpRequest, payload: SurveyIn) -> Any:
+    from parklink.kpi.services import surveys as survey_service
+
+    made = survey_service.create_survey(
+        current_user(request),
+        title=payload.title,
+        kind=payload.kind,
+        period=payload.period,
+        closes_on=payload.closes_on,
+        questions=payload.questions,
+        park=_park(payload.park),
+        help_due_days=payload.help_due_days,
+    )
+    return Status(201, exports.survey_data(made))
+
+
+@router.patch("/surveys/{survey_id}", summary="Change a survey (questions only before answers)")
+def change_survey(request: HttpRequest, survey_id: int, payload: SurveyChange) -> dict[str, Any]:
+    from parklink.kpi.services import surveys as survey_service
+
+    survey = _survey(request, survey_id)
+    survey_service.update_survey(
+        current_user(request),
+        survey,
+        title=payload.title,
+        closes_on=payload.closes_on,
+        help_due_days=payload.help_due_days,
+        questions=payload.questions,
+    )
+    return exports.survey_data(survey)
+
+
+@router.post(
+    "/surveys/{survey_id}/recipients",
+    response={201: dict[str, Any]},
+    summary="Add an audience's enterprises to a survey",
+)
+def add_survey_recipients(request: HttpRequest, survey_id: int, payload: RecipientsIn) -> Any:
+    from parklink.kpi.services import surveys as survey_service
+
+    survey = _survey(request, survey_id)
+    park = _park(payload.park) or survey.park
+    added = survey_service.add_recipients(
+        current_user(request), survey, payload.audience, park, payload.enterprises
+    )
+    return Status(201, {"added": added, "survey": exports.survey_data(survey)})
+
+
+def _recipient(request: HttpRequest, survey_id: int, recipient_id: int) -> Any:
+    from parklink.kpi.services import surveys as survey_service
+
+    survey = _survey(request, survey_id)
+    return survey_service.get_recipient(current_user(request), survey, recipient_id)
+
+
+@router.delete(
+    "/surveys/{survey_id}/recipients/{recipient_id}",
+    response={204: None},
+    summary="Remove a recipient that has not answered",
+)
+def remove_survey_recipient(request: HttpRequest, survey_id: int, recipient_id: int) -> Any:
+    from parklink.kpi.services import surveys as survey_service
+
+    recipient = _recipient(request, survey_id, recipient_id)
+    survey_service.remove_recipient(current_user(request), recipient)
+    return Status(204, None)
+
+
+@router.post(
+    "/surveys/{survey_id}/recipients/{recipient_id}/link",
+    response={201: dict[str, Any]},
+    summary="Send: a new one-time link for the enterprise (an earlier one stops working)",
+)
+def issue_survey_link(request: HttpRequest, survey_id: int, recipient_id: int) -> Any:
+    from parklink.kpi.services import surveys as survey_service
+
+    recipient = _recipient(request, survey_id, recipient_id)
+    token = survey_service.issue_link(current_user(request), recipient)
+    return Status(
+        201,
+        {
+            "recipient": recipient.pk,
+            "url": request.build_absolute_uri(survey_service.link_url(token)),
+            "expires_at": recipient.link_expires_at,
+        },
+    )
+
+
+@router.put(
+    "/surveys/{survey_id}/recipients/{recipient_id}/answers",
+    summary="An officer enters (or corrects) an enterprise's answers",
+)
+def answer_survey(
+    request: HttpRequest, survey_id: int, recipient_id: int, payload: AnswersIn
+) -> dict[str, Any]:
+    from parklink.kpi.services import surveys as survey_service
+
+    recipient = _recipient(request, survey_id, recipient_id)
+    survey_service.answer_by_officer(current_user(request), recipient, payload.answers)
+    data = exports.survey_data(recipient.survey)
+    data["help_requests"] = [
+        {"id": h.pk, "category": h.category, "text": h.text, "due_on": h.due_on}
+        for h in recipient.help_requests.order_by("pk")
+    ]
+    return data
+
+
+def _office_fields(user: Any, payload: OfficeIn, owner_id: int | None) -> dict[str, Any]:
+    from parklink.accounts.models import User
+    from parklink.regions.apitools import region_by_adcode
+
+    if owner_id is None:
+        raise Invalid.on("organization", gettext("请指定所属机构"))
+    wanted = set(payload.staff)
+    staff = list(User.objects.filter(pk__in=wanted, organization_id=owner_id))
+    if len(staff) != len(wanted):
+        # Unknown ids and users of other organisations alike: nothing about them is told.
+        raise Invalid.on("staff", gettext("人员应为本机构的用户"))
+    return {
+        "kind": payload.kind,
+        "name": payload.name,
+        "region": region_by_adcode(payload.region) if payload.region else None,
+        "park": _park(payload.park),
+        "staff": staff,
+        "staff_names": payload.staff_names,
+        "since": payload.since,
+        "active": payload.active,
+        "note": payload.note,
+    }
+
+
+def _office(office: Any) -> dict[str, Any]:
+    return {
+        "id": office.pk,
+        "organization": {"id": office.organization_id, "name": office.organization.name},
+        "kind": office.kind,
+        "name": office.name,
+        "region": office.region.adcode if office.region else None,
+        "park": office.park_id,
+        "staff": [u.username for u in office.staff.order_by("username")],
+        "staff_names": office.staff_names,
+        "since": office.since,
+        "active": office.active,
+        "note": office.note,
+        "illustrative": office.illustrative,
+    }
+
+
+@router.post("/offices", response={201: dict[str, Any]}, summary="Add a liaison office or team")
+def create_office(request: HttpRequest, payload: OfficeIn) -> Any:
+    from parklink.accounts.services import ensure_can_write
+
+    user = current_user(request)
+    ensure_can_write(user, user.organization_id)
+    fields = _office_fields(user, payload, user.organization_id)
+    return Status(201, _office(liaison.save_office(user, None, **fields)))
+
+
+@router.put("/offices/{office_id}", summary="Change a liaison office or team and its staff")
+def change_office(request: HttpRequest, office_id: int, payload: OfficeIn) -> dict[str, Any]:
+    from parklink.accounts.services import ensure_can_write
+
+    user = current_user(request)
+    office = liaison.get_office(user, office_id)
+    ensure_can_write(user, office.organization_id)
+    fields = _office_fields(user, payload, office.organization_id)
+    saved = liaison.save_office(
+        user,
+        office,
+        **fields,
+        source_quote=office.source_quote,
+        illustrative=office.illustrative,
+    )
+    return _office(saved)
+
+
+def _rate(r: Any) -> dict[str, Any]:
+    return {
+        "month": r.month,
+        "rate": str(r.rate),
+        "source": r.source,
+        "illustrative": r.illustrative,
+        "entered_by": r.entered_by.username if r.entered_by else None,
+        "entered_at": r.entered_at,
+    }
+
+
+@router.get("/rates", summary="The month-by-month US$ rates (元 per US$)")
+def list_rates(request: HttpRequest) -> list[dict[str, Any]]:
+    from parklink.kpi.models import ExchangeRate
+
+    current_user(request)
+    return [_rate(r) for r in ExchangeRate.objects.select_related("entered_by").order_by("-month")]
+
+
+@router.put("/rates", summary="Enter or replace a month's rate (installation administrators only)")
+def put_rate(request: HttpRequest, payload: RateIn) -> dict[str, Any]:
+    from parklink.kpi.services import rates
+
+    saved = rates.set_rate(
+        current_user(request), payload.month, payload.rate, payload.source, payload.illustrative
+    )
+    saved.refresh_from_db()  # the rate as stored (six places)
+    return _rate(saved)

@@ -57,6 +57,8 @@ ONCE = frozenset(TYPES) - {"text"}
 MAX_TEXT = 2000
 MAX_PROBLEMS = 20
 CENT = Decimal("0.01")
+MAX_ORDERS = Decimal(10) ** 16  # the column holds 16 digits before the point
+MAX_HEADCOUNT = 2**31 - 1  # a positive integer column
 RATE = Decimal("0.0001")
 
 
@@ -226,6 +228,9 @@ def read_answer(questions: Sequence[Question], raw: Mapping[str, Any]) -> Answer
             if on_duty < 0 or usual < 0:
                 bad(q.key, f"“{q.label}”不能为负数", f"{q.label} cannot be negative")
                 continue
+            if on_duty > MAX_HEADCOUNT or usual > MAX_HEADCOUNT:
+                bad(q.key, f"“{q.label}”人数过大", f"{q.label}: the number is too large")
+                continue
             if usual == 0 and on_duty > 0:
                 bad(
                     q.key,
@@ -307,6 +312,9 @@ def read_answer(questions: Sequence[Question], raw: Mapping[str, Any]) -> Answer
             assert amount is not None
             if amount < 0:
                 bad(q.key, f"“{q.label}”不能为负数", f"{q.label} cannot be negative")
+                continue
+            if amount >= MAX_ORDERS:
+                bad(q.key, f"“{q.label}”金额过大", f"{q.label}: the amount is too large")
                 continue
             out.orders = amount.quantize(CENT)
             out.values[q.key] = str(out.orders)

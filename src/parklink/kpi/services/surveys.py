@@ -49,6 +49,7 @@ from parklink.projects.queries import today, visible_projects
 QUESTIONS = Path(__file__).resolve().parent.parent.parent / "data" / "kpi" / "surveys"
 LINK_SALT = "parklink.kpi.survey-link"
 KEY_TAGS = ("key", "provincial_major")
+TITLE_MAX = 200  # Survey.title
 
 
 def default_questions(kind: str = SurveyKind.RESUMPTION) -> list[dict[str, Any]]:
@@ -117,6 +118,8 @@ def create_survey(
     title = title.strip()
     if not title:
         errors["title"] = _("请填写调查名称")
+    elif len(title) > TITLE_MAX:
+        errors["title"] = _("调查名称不能超过200个字")
     try:
         parsed = periods.parse(period)
     except ValueError:
@@ -145,6 +148,46 @@ def create_survey(
         illustrative=illustrative,
         source_note=source_note,
     )
+
+
+@transaction.atomic
+def update_survey(
+    user: User,
+    survey: Survey,
+    *,
+    title: str | None = None,
+    closes_on: date | None = None,
+    help_due_days: int | None = None,
+    questions: Any = None,
+) -> Survey:
+    """Change a survey's title, closing day, 诉求 deadline or questions (what is given).
+
+    The questions change only while nobody has answered: the answers were given to the
+    questions as they stood, and the rates read them by the questions' keys.
+    """
+    ensure_can_write(user, survey.owner_id)
+    errors: dict[str, str] = {}
+    if title is not None and not title.strip():
+        errors["title"] = _("请填写调查名称")
+    elif title is not None and len(title.strip()) > TITLE_MAX:
+        errors["title"] = _("调查名称不能超过200个字")
+    if help_due_days is not None and not 1 <= help_due_days <= 365:
+        errors["help_due_days"] = _("诉求办理时限应在1到365天之间")
+    if questions is not None and survey.recipients.exclude(answered_at=None).exists():
+        errors["questions"] = _("已有调查对象填报,问题不能再修改")
+    if errors:
+        raise Invalid(next(iter(errors.values())), detail=errors)
+    checked = parse_questions(questions) if questions is not None else None
+    if title is not None:
+        survey.title = title.strip()
+    if closes_on is not None:
+        survey.closes_on = closes_on
+    if help_due_days is not None:
+        survey.help_due_days = help_due_days
+    if checked is not None:
+        survey.questions = checked
+    survey.save()
+    return survey
 
 
 # --------------------------------------------------------------------------- recipients
