@@ -1,7 +1,8 @@
 """`parklink intel ingest PATH... [--org ORG] [--as USER]`: articles into the review queue.
 
 A PATH is a file (.txt/.html/.htm/.docx/.pdf, or a .zip of them) or a folder (every such file
-in it, recursively). Files are read one after another with a progress bar on standard error;
+in it, recursively). Files are read one after another and extracted 32 articles at a time
+(ingest.ingest_files), with a progress bar on standard error;
 each file's outcome (new, already ingested, or why it could not be read) is reported and the
 others continue. The acting user (default: the installation administrator) must be an officer
 of the organisation; `--org` names it (by name or id) for an installation administrator.

@@ -1,6 +1,8 @@
 """Articles into the review queue: pasted text, files (.txt/.html/.docx/.pdf), zips, folders.
 
-Each article is one transaction: its Document and the items the extractor found. An article
+Each article is one transaction: its Document and the items the extractor found. Several
+files (a folder, a zip) are extracted `BATCH` articles at a time (`ingest_files`, through
+engine.run_many) and stored in their order, with the same result as one after another. An article
 already ingested by the organisation (the same normalised text, or the same text under other
 chrome, URL or title: `intel.fingerprint`) is reported as a duplicate and not read again. A
 file that cannot be read is reported with its reason; the others continue.
@@ -9,6 +11,7 @@ file that cannot be read is reported with its reason; the others continue.
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,13 +27,16 @@ from parklink.accounts.models import User
 from parklink.accounts.services import ensure_can_write
 from parklink.core.errors import Invalid
 from parklink.intel import engine, fingerprint
+from parklink.intel.extract.types import Extraction
 from parklink.intel.fields import item_fields, total_json
 from parklink.intel.models import Document, Item
 from parklink.intel.services import dedupe
 
 READABLE = (".txt", ".html", ".htm", ".docx", ".pdf")
 MAX_FILES = 5000  # members of one zip
+BATCH = 32  # articles extracted together (engine.run_many)
 Progress = Callable[[int, int], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -84,7 +90,6 @@ def find_duplicate(owner_id: int, text_hash: str, near: str) -> Document | None:
     return same.filter(content_hash=text_hash).first() or same.filter(near_key=near).first()
 
 
-@transaction.atomic
 def ingest_text(
     user: User,
     raw: str,
@@ -103,6 +108,23 @@ def ingest_text(
     if gazetteer is None:
         gazetteer = dedupe.gazetteer()
     extraction = engine.run(raw, title=title, published=published, gazetteer=gazetteer)
+    article = engine.Article(raw, title, published, url)
+    return store(user, owner_id, article, extraction, source_name=source_name)
+
+
+@transaction.atomic
+def store(
+    user: User,
+    owner_id: int,
+    article: engine.Article,
+    extraction: Extraction,
+    *,
+    source_name: str = "",
+) -> IngestOutcome:
+    """An extracted article into the queue, all or nothing: its Document and its items (each
+    checked against the pipeline, the registry and the queue), unless the organisation already
+    has the same text. `owner_id` is checked by the caller."""
+    raw, title, url, published = article.text, article.title, article.url, article.published
     text_hash = fingerprint.content_hash(extraction.text)
     near = fingerprint.near_key(extraction.text)
     earlier = find_duplicate(owner_id, text_hash, near)
@@ -174,14 +196,9 @@ def expand_files(files: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes | 
     return out
 
 
-def ingest_file(
-    user: User,
-    name: str,
-    data: bytes | str,
-    owner_id: int | None = None,
-    gazetteer: Any = None,
-) -> FileOutcome:
-    """One file into the queue; its problem (unreadable, empty, unsupported) in the outcome."""
+def read_file(name: str, data: bytes | str) -> engine.Article | FileOutcome:
+    """One file's article, or its outcome when it cannot be ingested (unreadable, empty,
+    unsupported, too large, or a zip member that could not be unpacked)."""
     outcome = FileOutcome(name)
     if isinstance(data, str):  # the reason a member could not be unpacked
         outcome.error = data
@@ -199,17 +216,26 @@ def ingest_file(
     except engine.UnreadableFile as error:
         outcome.error = str(error)
         return outcome
+    if not article.text.strip():
+        outcome.error = _("文章内容为空")
+        return outcome
+    return article
+
+
+def _stored(
+    user: User,
+    name: str,
+    owner_id: int,
+    article: engine.Article,
+    extraction: Extraction | Exception,
+) -> FileOutcome:
+    outcome = FileOutcome(name)
+    if isinstance(extraction, Exception):  # a defect of the extractor on this article only
+        log.error("intel: extraction of %s failed", name, exc_info=extraction)
+        outcome.error = _("提取失败:%(error)s") % {"error": type(extraction).__name__}
+        return outcome
     try:
-        result = ingest_text(
-            user,
-            article.text,
-            title=article.title,
-            url=article.url,
-            published=article.published,
-            source_name=PurePosixPath(name).name,
-            owner_id=owner_id,
-            gazetteer=gazetteer,
-        )
+        result = store(user, owner_id, article, extraction, source_name=PurePosixPath(name).name)
     except Invalid as error:
         outcome.error = error.message
         return outcome
@@ -220,27 +246,81 @@ def ingest_file(
     return outcome
 
 
+def ingest_file(
+    user: User,
+    name: str,
+    data: bytes | str,
+    owner_id: int | None = None,
+    gazetteer: Any = None,
+) -> FileOutcome:
+    """One file into the queue, extracted on its own; its problem in the outcome."""
+    owner_id = _owner_id(user, owner_id)
+    article = read_file(name, data)
+    if isinstance(article, FileOutcome):
+        return article
+    if gazetteer is None:
+        gazetteer = dedupe.gazetteer()
+    extraction: Extraction | Exception
+    try:
+        extraction = engine.run(
+            article.text, title=article.title, published=article.published, gazetteer=gazetteer
+        )
+    except Exception as error:  # reported as this file's outcome
+        extraction = error
+    return _stored(user, name, owner_id, article, extraction)
+
+
 def ingest_files(
     user: User,
     files: Sequence[tuple[str, bytes | Callable[[], bytes]]],
     *,
     owner_id: int | None = None,
     progress: Progress | None = None,
+    batch: int = BATCH,
 ) -> list[FileOutcome]:
-    """Every file (zips unpacked) into the queue, one after another; errors per file.
+    """Every file (zips unpacked) into the queue; errors per file.
 
-    A file's bytes may be given as a function that reads them, so a folder is read one file
-    at a time; `progress(done, total)` counts the files given (a zip is one).
+    Files are read one after another (a file's bytes may be given as a function that reads
+    them, so a folder is read one file at a time) and extracted `batch` articles at a time
+    (engine.run_many: the tagger's questions of the whole batch in one run of its encoder);
+    the extractions are then stored in the files' order, each article in its own transaction,
+    exactly as `ingest_file` one after another would (the same documents, items, duplicates).
+    `progress(done, total)` counts the files given (a zip is one) as their articles are stored.
     """
     owner_id = _owner_id(user, owner_id)
-    names = dedupe.gazetteer()  # read once for the whole batch
-    outcomes = []
-    for done, (name, data) in enumerate(files, start=1):
+    names = dedupe.gazetteer()  # read once for the whole run
+    outcomes: list[FileOutcome] = []
+    # (index of the file given, name, its article or its outcome), waiting for their batch
+    pending: list[tuple[int, str, engine.Article | FileOutcome]] = []
+    reported = 0
+
+    def report(done: int) -> None:
+        nonlocal reported
+        if progress is not None and done > reported:
+            progress(done, len(files))
+        reported = max(reported, done)
+
+    def flush(read_up_to: int) -> None:
+        articles = [a for _, _, a in pending if isinstance(a, engine.Article)]
+        extracted = engine.run_many(articles, gazetteer=names)
+        for position, (index, name, article) in enumerate(pending):
+            if isinstance(article, FileOutcome):
+                outcomes.append(article)
+            else:
+                outcomes.append(_stored(user, name, owner_id, article, next(extracted)))
+            following = pending[position + 1][0] if position + 1 < len(pending) else None
+            if following != index:
+                report(index + 1)
+        pending.clear()
+        report(read_up_to)
+
+    for index, (name, data) in enumerate(files):
         raw = data() if callable(data) else data
         for label, member in expand_files([(name, raw)]):
-            outcomes.append(ingest_file(user, label, member, owner_id, names))
-        if progress is not None:
-            progress(done, len(files))
+            pending.append((index, label, read_file(label, member)))
+        if sum(isinstance(a, engine.Article) for _, _, a in pending) >= batch:
+            flush(index + 1)
+    flush(len(files))
     return outcomes
 
 
