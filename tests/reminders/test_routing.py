@@ -25,7 +25,9 @@ def test_each_item_goes_to_its_responsible_users(source: Source, people: dict[st
     assert [i.key for i in services.items_for(amy, DAY).items] == ["2", "1"]  # danger first
     assert [i.key for i in services.items_for(bo, DAY).items] == ["2"]
     assert services.items_for(people["other"], DAY).items == []
-    assert source.days == [DAY]  # pages share one gathering for a minute
+    assert source.days == [DAY] * 3  # each user's own gathering …
+    services.items_for(amy, DAY)
+    assert source.days == [DAY] * 3  # … is kept for a minute
 
 
 def test_pages_share_a_gathering_and_the_daily_send_gathers_anew(

@@ -251,12 +251,15 @@ class ReminderSource:
 
     `collect(today)` yields every item due on `today` across the installation; the reminders
     app routes each to its `responsible` users, the attention list and the digests.
+    `collect_for(today, user_id)`, when given, yields only the items that user is responsible
+    for, by a query of its own: a page shows one user's items without gathering a province's.
     """
 
     key: str
     label: Any
     collect: Callable[[Any], Iterator[DueItem] | Sequence[DueItem]]
     order: int = 100
+    collect_for: Callable[[Any, int], Iterator[DueItem] | Sequence[DueItem]] | None = None
 
 
 @dataclass(frozen=True)

@@ -148,7 +148,13 @@ def _register_reminders(registry: Registry) -> None:
     from parklink.engagements import reminders
 
     registry.reminders.add(
-        ReminderSource(reminders.KIND, _("对接跟进事项"), reminders.collect, order=40)
+        ReminderSource(
+            reminders.KIND,
+            _("对接跟进事项"),
+            reminders.collect,
+            order=40,
+            collect_for=reminders.collect,
+        )
     )
 
 

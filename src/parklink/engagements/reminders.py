@@ -27,12 +27,12 @@ def _reason(state: DueState, due_on: date, today: date) -> str:
     return _("%(date)s到期") % {"date": f"{due_on:%Y-%m-%d}"}
 
 
-def collect(today: date) -> Iterator[DueItem]:
-    """Every open follow-up overdue, due today or due within DUE_SOON_DAYS, installation-wide."""
+def collect(today: date, assignee_id: int | None = None) -> Iterator[DueItem]:
+    """Every open follow-up overdue, due today or due within DUE_SOON_DAYS, installation-wide
+    (only `assignee_id`'s, when given)."""
+    mine = FollowUp.objects.filter(assignee_id=assignee_id) if assignee_id else FollowUp.objects
     rows = (
-        FollowUp.objects.filter(
-            status=FollowUpStatus.OPEN, due_on__lte=today + timedelta(days=DUE_SOON_DAYS)
-        )
+        mine.filter(status=FollowUpStatus.OPEN, due_on__lte=today + timedelta(days=DUE_SOON_DAYS))
         .select_related("engagement")
         .order_by("due_on", "id")
     )

@@ -198,11 +198,19 @@ def _register_daily_work(registry: Registry) -> None:
         NavItem("problems", _("问题"), "projects:problems", order=11, group=("projects", _("项目")))
     )
     registry.reminders.add(
-        ReminderSource(reminders.PROBLEMS, _("逾期未办结的项目问题"), reminders.overdue_problems)
+        ReminderSource(
+            reminders.PROBLEMS,
+            _("逾期未办结的项目问题"),
+            reminders.overdue_problems,
+            collect_for=reminders.overdue_problems,
+        )
     )
     registry.reminders.add(
         ReminderSource(
-            reminders.MILESTONES, _("逾期未完成的项目节点"), reminders.overdue_milestones
+            reminders.MILESTONES,
+            _("逾期未完成的项目节点"),
+            reminders.overdue_milestones,
+            collect_for=reminders.overdue_milestones,
         )
     )
 

@@ -32,12 +32,14 @@ def _colour_name(colour: Colour) -> str:
     }[colour]
 
 
-def coloured_projects(today: date) -> Iterator[DueItem]:
-    """Every project still being worked whose colour is yellow, red or 建议出库 on `today`."""
+def coloured_projects(today: date, leader_id: int | None = None) -> Iterator[DueItem]:
+    """Every project still being worked whose colour is yellow, red or 建议出库 on `today`
+    (only those `leader_id` leads, when given)."""
     policies = ageing_policies()
+    mine = Project.objects.filter(leader_user_id=leader_id) if leader_id else Project.objects
     for colour in (Colour.REMOVAL, Colour.RED, Colour.YELLOW):
         rows = (
-            Project.objects.filter(owner_colour_q(colour, today, policies))
+            mine.filter(owner_colour_q(colour, today, policies))
             .only("pk", "name", "owner_id", "leader_user_id", "last_progress_on")
             .order_by("last_progress_on", "pk")
         )
@@ -64,5 +66,11 @@ def coloured_projects(today: date) -> Iterator[DueItem]:
 
 def register(registry: Registry) -> None:
     registry.reminders.add(
-        ReminderSource(KIND, gettext_lazy("项目转为黄色、红色预警"), coloured_projects, order=30)
+        ReminderSource(
+            KIND,
+            gettext_lazy("项目转为黄色、红色预警"),
+            coloured_projects,
+            order=30,
+            collect_for=coloured_projects,
+        )
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -33,11 +34,13 @@ def _severity(days: int) -> str:
     return "danger" if days >= DANGER_DAYS else "warning"
 
 
-def overdue_problems(today: date) -> Iterator[DueItem]:
-    """Every unsettled problem past its deadline, across the installation."""
+def overdue_problems(today: date, user_id: int | None = None) -> Iterator[DueItem]:
+    """Every unsettled problem past its deadline, across the installation (only those
+    `user_id` owns or coordinates, when given)."""
     categories = dict(ProblemCategory.choices)
+    mine = Q(owner_id=user_id) | Q(leader_id=user_id) if user_id else Q()
     rows = (
-        Problem.objects.filter(overdue_q(today))
+        Problem.objects.filter(overdue_q(today), mine)
         .select_related("project")
         .order_by("deadline", "id")
     )
@@ -67,10 +70,13 @@ def overdue_problems(today: date) -> Iterator[DueItem]:
         )
 
 
-def overdue_milestones(today: date) -> Iterator[DueItem]:
-    """Every milestone not done by its date on a project still being worked."""
+def overdue_milestones(today: date, leader_id: int | None = None) -> Iterator[DueItem]:
+    """Every milestone not done by its date on a project still being worked (only on the
+    projects `leader_id` leads, when given)."""
+    mine = Q(project__leader_user_id=leader_id) if leader_id else Q()
     rows = (
         Milestone.objects.filter(
+            mine,
             done_on__isnull=True,
             due_on__lt=today,
             project__stage__in=[s.value for s in AGEING],

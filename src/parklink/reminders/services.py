@@ -91,31 +91,33 @@ def route(items: Iterable[DueItem], muted: dict[int, set[str]]) -> dict[int, lis
     return routed
 
 
-def gathered(day: date) -> list[DueItem]:
-    """`gather(day)` in the active language, shared by every page for CACHE_SECONDS: the home
-    page of each user reads the installation's items once a minute, not once a request."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    key = f"reminders:items:{day.isoformat()}:{language}"
-    found = cache.get(key)
-    if found is None:
-        found = gather(day, language)
-        cache.set(key, found, CACHE_SECONDS)
-    return list(found)
+def gather_for(user_id: int, day: date) -> list[DueItem]:
+    """One user's items due on `day`: each source's own query for that user where it has one
+    (`collect_for`), else its installation-wide items filtered; a failing source is left out."""
+    found: list[DueItem] = []
+    for source in registry.reminders:
+        try:
+            if source.collect_for is not None:
+                found.extend(source.collect_for(day, user_id))
+            else:
+                found.extend(i for i in source.collect(day) if user_id in i.responsible)
+        except Exception:
+            log.exception("reminder source %s failed; its items are left out", source.key)
+    return _sorted(i for i in found if user_id in i.responsible)
 
 
 def items_for(user: User, day: date | None = None) -> Mine:
     """The user's current reminders (for the page, the dashboard and the attention list).
 
-    Kept per user for CACHE_SECONDS too: the installation's items are many (every yellow or
-    red project of a province), and reading them all from the cache on every page costs more
-    than the rest of the home page.
+    Gathered for this user alone (never the installation's items, which for a province are
+    every yellow or red project), and kept per user for CACHE_SECONDS.
     """
     day = day or today()
     language = translation.get_language() or settings.LANGUAGE_CODE
     key = f"reminders:mine:{day.isoformat()}:{language}:{user.pk}"
     mine = cache.get(key)
     if mine is None:
-        mine = [i for i in gathered(day) if user.pk in i.responsible]
+        mine = gather_for(user.pk, day)
         cache.set(key, mine, CACHE_SECONDS)
     muted = set(preference(user).muted)
     shown = [i for i in mine if i.kind not in muted]
