@@ -265,6 +265,7 @@ PAGES = [
     Page("intel ingest", lambda: "/intel/ingest/", ("h1", "textarea")),
     Page("intel article", lambda: f"/intel/documents/{_article().pk}/", ("h1",)),
     Page("intel item", lambda: f"/intel/items/{_queued_item().pk}/", ("h1", "form")),
+    Page("intel quality", lambda: "/intel/quality/", ("h1",)),
     Page("matching", lambda: "/matching/", ("h1",)),
     Page("listing", lambda: f"/matching/listings/{_listing().pk}/", ("h1",)),
     Page("listing form", lambda: "/matching/listings/new/", ("h1", "form")),
@@ -313,6 +314,12 @@ PAGES = [
     Page("kpi reports", lambda: "/kpi/reports/", ("h1",)),
     Page("exchange rates", lambda: "/kpi/rates/", ("h1",)),
     Page("findings", lambda: "/kpi/findings/", ("h1",)),
+    Page("departments", lambda: "/kpi/departments/", ("h1",)),
+    Page(
+        "department ranking",
+        lambda: "/kpi/?scheme=city-districts&period=2025Q1&subject=task_force",
+        ("h1",),
+    ),
     Page("siting", lambda: "/matching/siting/", ("h1",)),
     Page("siting ranks", lambda: f"/matching/siting/projects/{_sited_project_id()}/", ("h1",)),
     Page(
