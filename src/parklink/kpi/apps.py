@@ -42,7 +42,7 @@ def _register_scopes(registry: Registry) -> None:
 
 def _register_data(registry: Registry) -> None:
     """Targets imported from a spreadsheet (the import page, `parklink import kpi-targets`)."""
-    from parklink.kpi import imports
+    from parklink.kpi import imports, imports_members
 
     registry.tabular.add(
         TabularKind(
@@ -53,6 +53,17 @@ def _register_data(registry: Registry) -> None:
             importer=imports.build_importer,
             list_url_name="kpi:targets",
             order=60,
+        )
+    )
+    registry.tabular.add(
+        TabularKind(
+            "kpi-department-members",
+            _("部门成员"),
+            noun_zh="名部门成员",
+            noun_en="department member(s)",
+            importer=imports_members.build_importer,
+            list_url_name="kpi:departments",
+            order=61,
         )
     )
 
