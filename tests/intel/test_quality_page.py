@@ -5,6 +5,7 @@ first organisation's reviews."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -83,3 +84,56 @@ def test_the_intel_pages_send_a_visitor_who_is_not_signed_in_to_the_login_page(
     for name in ("intel:quality", "intel:queue", "intel:documents", "intel:ingest"):
         response = Client().get(reverse(name))
         assert response.status_code == 302 and "/login/" in response["Location"], name
+
+
+def test_the_labelled_score_is_computed_once_for_every_process_sharing_the_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.core.cache import cache
+
+    from parklink.intel import quality, views
+
+    calls: list[int] = []
+
+    def scorer() -> quality.Score:
+        calls.append(1)
+        return quality.Score(projects_gold=7, pairs_gold=len(calls))
+
+    key = f"intel:labelled-score:{quality.labelled_version()}"
+    cache.delete(key)
+    monkeypatch.setattr(quality, "score_labelled", scorer)
+    first = views.shared_labelled_score()
+    # Another process: nothing in its memory, the same cache and the same version.
+    quality.labelled_version.cache_clear()
+    second = views.shared_labelled_score()
+    assert calls == [1] and second == first and second.projects_gold == 7
+    assert cache.get(key) == first
+
+    # A change to the labelled set or the extractor is another version: computed again.
+    monkeypatch.setattr(quality, "labelled_version", lambda: "another-version")
+    cache.delete("intel:labelled-score:another-version")
+    third = views.shared_labelled_score()
+    assert calls == [1, 1] and third.pairs_gold == 2
+    cache.delete("intel:labelled-score:another-version")
+    cache.delete(key)
+
+
+def test_the_version_follows_the_labelled_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from parklink.intel import quality
+
+    data = tmp_path / "labelled"
+    shutil.copytree(quality.DATA, data)
+    monkeypatch.setattr(quality, "DATA", data)
+    quality.labelled_version.cache_clear()
+    before = quality.labelled_version()
+    quality.labelled_version.cache_clear()
+    assert quality.labelled_version() == before
+    labels_file = data / "labels.yaml"
+    labels_file.write_text(labels_file.read_text("utf-8") + "\n# edited\n", "utf-8")
+    quality.labelled_version.cache_clear()
+    assert quality.labelled_version() != before
+    quality.labelled_version.cache_clear()

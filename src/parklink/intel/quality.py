@@ -2,7 +2,7 @@
 `data/labelled/` holds 60 articles written by hand in the styles seen in the wild and
 `labels.yaml`, the labels of every project in them (and of the five seed articles, whose text
 stays outside the repository). The tests assert the scores (tests/intel/test_extract_eval.py);
-the 识别质量 page shows them (`labelled_score`).
+the 识别质量 page shows them (`score_labelled`, kept in the shared cache by the page).
 
 Projects match by name (exact after dropping quotes, brackets and spaces; one containing the
 other; or a close character match), against the label's name and aliases, one to one. A
@@ -13,6 +13,7 @@ have a label for them.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -211,8 +212,33 @@ def seed_extractions(texts: dict[str, str], *, organisations: bool = True) -> di
     return result
 
 
+def score_labelled() -> Score:
+    """The written articles' score with the tagger, as extraction runs in the product (about
+    2 s: the 识别质量 page keeps it in the shared cache under `labelled_version`)."""
+    return evaluate(own_extractions(organisations=True))
+
+
 @cache
 def labelled_score() -> Score:
-    """The written articles' score with the tagger, as extraction runs in the product (the
-    set ships with the package, so one computation per process is enough)."""
-    return evaluate(own_extractions(organisations=True))
+    """`score_labelled` once per process (the tests and the CLI)."""
+    return score_labelled()
+
+
+PACKAGE = Path(__file__).parent
+
+
+@cache
+def labelled_version() -> str:
+    """A hash of what the score depends on: the labelled files, the extractor's and the
+    readers' source, the scorer and the parklink version (files do not change under a
+    running process, so it is computed once per process)."""
+    from parklink import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    paths = sorted(DATA.rglob("*")) + sorted((PACKAGE / "extract").glob("*.py"))
+    paths += [PACKAGE / "quality.py", PACKAGE / "readers.py"]
+    for path in paths:
+        if path.is_file():
+            digest.update(path.relative_to(path.parent.parent).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:24]

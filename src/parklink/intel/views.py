@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +25,7 @@ from parklink.core.errors import ParkLinkError
 from parklink.core.forms import show_service_error
 from parklink.core.models import Job
 from parklink.core.views import authenticated, is_fragment, permitted
+from parklink.intel import quality as scoring
 from parklink.intel import queries, tasks
 from parklink.intel.fields import highlight
 from parklink.intel.forms import (
@@ -35,7 +37,7 @@ from parklink.intel.forms import (
     UploadForm,
 )
 from parklink.intel.models import DecisionAction, Document, Item, ItemStatus
-from parklink.intel.quality import labelled_score, labels
+from parklink.intel.quality import labels
 from parklink.intel.services import accept, edit_item, ingest_text, merge, reject
 from parklink.projects.amounts import format_qualified
 
@@ -383,7 +385,7 @@ def quality(request: HttpRequest) -> HttpResponse:
         }
         for key, label, _ in CORRECTABLE
     ]
-    score = labelled_score()
+    score = shared_labelled_score()
     pp, pr, pf = score.projects()
     ap, ar, af = score.pairs()
     labelled = {
@@ -413,6 +415,18 @@ def quality(request: HttpRequest) -> HttpResponse:
             "labelled": labelled,
         },
     )
+
+
+def shared_labelled_score() -> scoring.Score:
+    """The labelled set's score, computed once for every web process: kept in Django's cache
+    (shared when CACHES is shared, e.g. Redis) under the version of the labelled files and the
+    extractor, so a new release or a changed label computes it again."""
+    key = f"intel:labelled-score:{scoring.labelled_version()}"
+    score = cache.get(key)
+    if not isinstance(score, scoring.Score):
+        score = scoring.score_labelled()
+        cache.set(key, score, timeout=None)
+    return score
 
 
 def _labelled_articles() -> list[str]:
