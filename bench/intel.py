@@ -10,7 +10,10 @@ and the process's peak resident memory (VmHWM), first for the engine alone, then
 organisation tagger that `parklink intel extract` uses by default (it runs onnxruntime on the
 names of projects whose clauses name no company): article by article, and as the command reads
 a folder (extract_many, `BATCH` articles at a time), which is the product path the target is
-checked on, beside the engine's.
+checked on, beside the engine's. A last pass is the extraction of `parklink intel ingest` and
+the ingest page's upload job (ingest.ingest_files without its database writes, which are not
+timed here): each article as the bytes of a .txt file read by engine.read, then engine.run_many
+`BATCH` at a time with a gazetteer of parks and enterprises like the registry's.
 The first article's one-off start-up (region table, automata) is timed separately.
 """
 
@@ -155,7 +158,19 @@ def main(argv: list[str]) -> int:
     count = int(argv[0]) if argv else 10_000
     articles = [article(i) for i in range(count)]
     chars = sum(len(a) for a in articles)
+    from parklink.intel import engine
     from parklink.intel.extract import BATCH, Article, extract, extract_many, ner
+
+    registry = engine.gazetteer(
+        [(f"{city.removesuffix('市')}{zone}", "", "") for city in CITIES for zone in ZONES],
+        # enterprises of the registry that the articles do not name: their firms are new
+        # to it, as a lead's usually is (a known firm's name would spare the tagger's question)
+        [
+            (f"{place}{kind}有限公司", place + kind)
+            for place in "东南西北中"
+            for kind in ("重工", "医药")
+        ],
+    )
 
     start = time.perf_counter()
     extract(articles[0])
@@ -177,9 +192,16 @@ def main(argv: list[str]) -> int:
             True,
         ),
         ("the same with the tagger's memory kept, as in a long run", True, "folder", False),
+        (
+            f"the ingest path's extraction: .txt bytes read, run_many, {BATCH} at a time, "
+            "registry gazetteer, new to the tagger, no database writes",
+            True,
+            "ingest",
+            True,
+        ),
     ]
     rates: list[float] = []
-    product = 0.0
+    product = ingest_rate = 0.0
     for label, organisations, how, forget in passes:
         ner.clear_memo()
         start, cpu_start = time.perf_counter(), time.process_time()
@@ -189,6 +211,15 @@ def main(argv: list[str]) -> int:
                 if forget:
                     ner.clear_memo()
                 projects += len(extract(text, organisations=organisations).projects)
+        elif how == "ingest":
+            files = [(f"{i:05d}.txt", text.encode()) for i, text in enumerate(articles)]
+            for first in range(0, count, BATCH):
+                if forget:
+                    ner.clear_memo()
+                read = [engine.read(name, data) for name, data in files[first : first + BATCH]]
+                for result in engine.run_many(read, gazetteer=registry):
+                    assert not isinstance(result, Exception), result
+                    projects += len(result.projects)
         else:
             for first in range(0, count, BATCH):
                 if forget:
@@ -203,6 +234,8 @@ def main(argv: list[str]) -> int:
         rates.append(rate)
         if how == "folder" and forget:
             product = rate
+        if how == "ingest":
+            ingest_rate = rate
         verdict = "ok" if rate >= TARGET else f"BELOW target {TARGET}"
         ratio = f"; {rate / rates[0]:.2f} × the engine's rate in this run" if rates[1:] else ""
         print(
@@ -211,7 +244,7 @@ def main(argv: list[str]) -> int:
             f"({verdict}{ratio}), {chars / seconds / 1e6:.2f} M chars/s, {projects} projects; "
             f"first call {warm * 1000:.0f} ms; peak memory {_high_water_mb():.0f} MB"
         )
-    return 0 if rates[0] >= TARGET and product >= TARGET else 1
+    return 0 if rates[0] >= TARGET and min(product, ingest_rate) >= TARGET else 1
 
 
 if __name__ == "__main__":
