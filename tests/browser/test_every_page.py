@@ -178,6 +178,18 @@ def _office() -> LiaisonOffice:
     return found
 
 
+def _department() -> Any:
+    from parklink.kpi.models_departments import Department
+
+    found = Department.objects.filter(name="招商一局").order_by("pk").first()
+    assert found is not None, "the demo has no department"
+    return found
+
+
+def _department_member() -> User:
+    return User.objects.get(username="cdht_committee")
+
+
 def _sited_project_id() -> int:
     found = SitingNeeds.objects.order_by("pk").first()
     assert found is not None, "the demo sites no project"
@@ -315,6 +327,12 @@ PAGES = [
     Page("exchange rates", lambda: "/kpi/rates/", ("h1",)),
     Page("findings", lambda: "/kpi/findings/", ("h1",)),
     Page("departments", lambda: "/kpi/departments/", ("h1",)),
+    Page(
+        "department",
+        lambda: f"/kpi/departments/{_department().pk}/?period=2025Q1",
+        ("h1",),
+        user=_department_member,
+    ),
     Page(
         "department ranking",
         lambda: "/kpi/?scheme=city-districts&period=2025Q1&subject=task_force",
