@@ -1,8 +1,9 @@
 """Many files into the queue as a background job (django-tasks), with progress in a `core.Job`.
 
 `start_ingest` stores the uploads in the user's own folder (core.jobs.upload_folder), creates
-a Job of kind `intel-ingest` and queues `ingest_job`; the task reads file after file (each
-article its own transaction, so progress is visible as it goes) and leaves
+a Job of kind `intel-ingest` and queues `ingest_job`; the task reads file after file, extracts
+32 articles at a time and stores them in order (each article its own transaction, so progress
+is visible as each batch is stored: `ingest.ingest_files`) and leaves
 `{"summary": {...}, "files": [{name, document, title, duplicate, items, error}]}` in
 `job.result`. `parklink db_worker` runs the queue; the tests' immediate backend runs it before
 `start_ingest` returns.
