@@ -256,6 +256,11 @@ PARKLINK_AGEING_YELLOW_MONTHS = int(os.environ.get("PARKLINK_AGEING_YELLOW_MONTH
 PARKLINK_AGEING_RED_MONTHS = int(os.environ.get("PARKLINK_AGEING_RED_MONTHS", "3"))
 PARKLINK_AGEING_REMOVAL_MONTHS = int(os.environ.get("PARKLINK_AGEING_REMOVAL_MONTHS", "6"))
 
+# The dashboard after a write (docs/deploy.md): the figures from before it are shown, with the
+# time they were computed, while one background task recomputes them; never longer than this
+# many seconds after the write (then the request computes them itself). 0: always at once.
+PARKLINK_DASHBOARD_STALE_SECONDS = int(os.environ.get("PARKLINK_DASHBOARD_STALE_SECONDS", "60"))
+
 # The day projects are judged on (ageing, overdue milestones, the dashboard's year): unset is
 # the real local date; `make run` sets the demo's data date (YYYY-MM-DD) so its ageing means
 # something. Shown on the dashboard as 数据截至 ….

@@ -7,8 +7,9 @@ from `dashboard_charts`.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -18,7 +19,8 @@ from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
-from django.utils.translation import get_language, ngettext
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
 
 from parklink.accounts.models import User
@@ -337,6 +339,10 @@ class Dashboard:
     charts: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Sectors left out of the ring (no disclosed investment, or 0), listed beside it.
     sectors_off_ring: list[Bucket] = field(default_factory=list)
+    # When the figures were computed, and whether a write has changed them since (shown while
+    # they are recomputed, at most PARKLINK_DASHBOARD_STALE_SECONDS).
+    computed_at: datetime | None = None
+    stale: bool = False
 
     @property
     def library_url(self) -> str:
@@ -410,23 +416,89 @@ def compute(user: User, on: date) -> Dashboard:
 # ---------------------------------------------------------------- the cache and its invalidation
 
 
-def figures(user: User, on: date) -> Dashboard:
-    """The figures for `user` from the cache, computed and kept when missing or stale."""
-    key = ":".join(
-        (
-            "projects:dashboard",
-            str(queries.data_version()),
-            queries.visibility_scope(user),
-            get_language() or "",
-            on.isoformat(),
-        )
+@dataclass(frozen=True)
+class Snapshot:
+    """A scope's figures as computed at one version of the library, and when."""
+
+    version: int
+    computed_at: datetime
+    dashboard: Dashboard
+
+
+def _key(user: User, language: str, on: date) -> str:
+    # One scope (organisation) sees the same figures: a user never gets figures computed for
+    # a scope other than their own, fresh or stale.
+    return ":".join(
+        ("projects:dashboard", queries.visibility_scope(user), language, on.isoformat())
     )
+
+
+def figures(user: User, on: date) -> Dashboard:
+    """The figures for `user` from the cache, computed and kept when missing.
+
+    After a write the figures from before it are shown (with the time they were computed)
+    while exactly one background task recomputes them (`refresh`), for at most
+    PARKLINK_DASHBOARD_STALE_SECONDS after the write; later, or without figures to show, the
+    request computes them itself.
+    """
+    language = get_language() or ""
+    key = _key(user, language, on)
+    version = queries.data_version()
     found = cache.get(key)
-    if isinstance(found, Dashboard):
-        return found
-    dashboard = compute(user, on)
-    cache.set(key, dashboard, queries.cache_seconds())
-    return dashboard
+    if isinstance(found, Snapshot):
+        if found.version == version:
+            return _shown(found, stale=False)
+        if _servable(found):
+            _refresh_later(user, language, on, key)
+            # A task run at once (the tests' backend) has left the new figures already.
+            fresh = cache.get(key)
+            if isinstance(fresh, Snapshot) and fresh.version == version:
+                return _shown(fresh, stale=False)
+            return _shown(found, stale=True)
+    return _shown(store(user, language, on), stale=False)
+
+
+def store(user: User, language: str, on: date) -> Snapshot:
+    """Compute the figures of `user`'s scope at the current version and keep them."""
+    version = queries.data_version()  # read first: a write while computing makes them stale
+    snapshot = Snapshot(version, timezone.now(), compute(user, on))
+    cache.set(_key(user, language, on), snapshot, queries.cache_seconds())
+    return snapshot
+
+
+def refresh(user: User, language: str, on: date) -> None:
+    """The background recomputation (tasks.refresh_dashboard): new figures, then the lock freed."""
+    try:
+        with override(language or None):
+            store(user, language, on)
+    finally:
+        cache.delete(_key(user, language, on) + ":lock")
+
+
+def _servable(snapshot: Snapshot) -> bool:
+    """Whether figures from before a write may still be shown: the write is recent enough."""
+    since = queries.changed_since(snapshot.version)
+    return since is not None and time.time() - since <= queries.stale_seconds()
+
+
+def _refresh_later(user: User, language: str, on: date, key: str) -> None:
+    """Queue one recomputation of the scope's figures, unless one is already queued or running."""
+    lock = key + ":lock"
+    # Held until the task ends; a task that never ends (no worker) frees it after the bound,
+    # when requests compute the figures themselves anyway.
+    if not cache.add(lock, 1, max(queries.stale_seconds(), 10)):
+        return
+    from parklink.projects.tasks import refresh_dashboard
+
+    try:
+        refresh_dashboard.enqueue(user.pk, language, on.isoformat())
+    except Exception:
+        cache.delete(lock)
+        raise
+
+
+def _shown(snapshot: Snapshot, *, stale: bool) -> Dashboard:
+    return replace(snapshot.dashboard, computed_at=snapshot.computed_at, stale=stale)
 
 
 def connect_invalidation() -> None:

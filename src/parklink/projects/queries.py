@@ -266,6 +266,7 @@ def apply_filters(qs: QuerySet[Project], f: ProjectFilters) -> QuerySet[Project]
 SHARED_SECONDS = 600
 LOCAL_SECONDS = 10
 VERSION_KEY = "projects:version"
+CHANGED_KEY = "projects:changed"
 
 
 def cache_seconds() -> int:
@@ -284,9 +285,25 @@ def data_version() -> int:
 
 def _bump() -> None:
     try:
-        cache.incr(VERSION_KEY)
+        version = cache.incr(VERSION_KEY)
     except ValueError:  # not in the cache (emptied, evicted): any new number will do
         cache.set(VERSION_KEY, time.time_ns(), None)
+        return
+    # When the library left the version before this one: figures computed at that version are
+    # stale since then (the dashboard serves them for a bounded time while it recomputes). Kept
+    # only as long as such figures may be served; a missing stamp means "too old".
+    cache.set(f"{CHANGED_KEY}:{version}", time.time(), stale_seconds() + 1)
+
+
+def stale_seconds() -> int:
+    """How long after a write the dashboard may still show the figures from before it."""
+    return max(0, int(getattr(settings, "PARKLINK_DASHBOARD_STALE_SECONDS", 60)))
+
+
+def changed_since(version: int) -> float | None:
+    """When (time.time()) the library first changed after `version`; None when not known."""
+    found = cache.get(f"{CHANGED_KEY}:{version + 1}")
+    return float(found) if isinstance(found, int | float) else None
 
 
 def changed(**_kwargs: Any) -> None:
