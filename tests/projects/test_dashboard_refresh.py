@@ -232,3 +232,35 @@ class TestVisibility:
         assert not board.stale
         assert figures_of(board) == figures_of(dashboard.compute(users["jinniu"], today))
         assert queue.queued == []
+
+
+class TestThroughTheWorker:
+    def test_the_database_queue_and_the_worker_recompute_once(  # type: ignore[no-untyped-def]
+        self, users, world, today, settings, monkeypatch
+    ):
+        """Production's path: the request queues a row, `db_worker` (`parklink worker`) runs it.
+
+        The worker runs in the test's own connection, so its closing of old connections
+        between tasks is switched off here.
+        """
+        from django.core.management import call_command
+        from django_tasks_db.management.commands import db_worker
+        from django_tasks_db.models import DBTaskResult
+
+        monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+        settings.TASKS = {
+            "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+        }
+        city = users["city"]
+        before = active(page(city))
+        signed_project(users["jinniu"], today)
+        for _ in range(3):
+            stale = page(city)
+            assert active(stale) == before and "data-stale" in stale
+        assert DBTaskResult.objects.count() == 1
+
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+        after = page(city)
+        assert active(after) == before + 1 and "data-stale" not in after
+        assert DBTaskResult.objects.get().status == "SUCCESSFUL"
