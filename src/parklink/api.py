@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, django_auth
+from ninja.types import DictStrAny
 
 from parklink.accounts.services import user_for_token
 from parklink.core.apitools import ApiError
 from parklink.core.clients import client_address
-from parklink.core.errors import ParkLinkError
+from parklink.core.errors import Invalid, ParkLinkError
 from parklink.core.throttle import FailureWindow, TooManyAttempts
 
 
@@ -80,6 +83,42 @@ def _error_statuses(method: str, operation: Mapping[str, Any]) -> set[str]:
     return statuses
 
 
+def _nul_at(value: Any, path: str) -> str | None:
+    """The path of the first text holding a NUL character (PostgreSQL cannot store one)."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _nul_at(key, path) or _nul_at(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
+
+
+class NoNulParser(Parser):
+    """JSON bodies and query strings with a NUL character are refused as a 400 naming the
+    field, as Django's forms refuse them, instead of failing in the database."""
+
+    def _checked(self, data: Any) -> Any:
+        where = _nul_at(data, "")
+        if where is not None:
+            raise Invalid.on(where or "body", _("不能包含空字符(\\x00)。"))
+        return data
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        return cast(DictStrAny, self._checked(super().parse_body(request)))
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> DictStrAny:
+        return cast(DictStrAny, self._checked(super().parse_querydict(data, list_fields, request)))
+
+
 class ParkLinkAPI(NinjaAPI):
     """A NinjaAPI whose OpenAPI document declares the JSON error responses of each operation."""
 
@@ -108,6 +147,7 @@ api = ParkLinkAPI(
     # Browser sessions may call the API too; SessionAuth enforces CSRF for them.
     auth=[BearerToken(), django_auth],
     renderer=Utf8JSONRenderer(),
+    parser=NoNulParser(),
     # No online validator badge: the docs page must not call out of an intranet.
     docs=Swagger(settings={"validatorUrl": None}),
 )
@@ -146,6 +186,8 @@ def malformed(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, ParkLinkError):  # the parser's refusal, which ninja wraps
+        return parklink_error(request, exc.__cause__)
     return _error(request, exc.status_code, "http_error", str(exc))
 
 

@@ -231,3 +231,33 @@ class TestBoundsOfWholeNumbersAreDeclared:
         schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
         [number, _null] = schemas["ParkIn"]["properties"]["owner"]["anyOf"]
         assert (number["minimum"], number["maximum"]) == (1, 2**63 - 1)
+
+
+@pytest.mark.django_db
+class TestNulCharacters:
+    """PostgreSQL cannot store a NUL character: the API refuses it as a 400 naming the field
+    (as Django's forms do), never a server error, on every database."""
+
+    def test_a_nul_in_a_json_body_is_a_400_naming_the_field(self, client_for):  # type: ignore[no-untyped-def]
+        from parklink.projects.models import Project
+
+        response = client_for("jinniu").post(
+            "/api/v1/projects/",
+            data={"name": "含\x00空字符的项目", "stage": "lead"},
+            content_type="application/json",
+        )
+        assert response.status_code == 400, response.content
+        assert "name" in response.json()["detail"] and "\\x00" in response.json()["detail"]["name"]
+        assert not Project.objects.filter(name__startswith="含").exists()
+
+    def test_a_nul_deep_in_a_list_is_named_by_its_path(self, client_for):  # type: ignore[no-untyped-def]
+        response = client_for("jinniu").post(
+            "/api/v1/projects/",
+            data={"name": "项目", "stage": "lead", "tags": ["ok", "b\x00d"]},
+            content_type="application/json",
+        )
+        assert response.status_code == 400 and "tags.1" in response.json()["detail"]
+
+    def test_a_nul_in_a_query_string_is_a_400(self, client_for):  # type: ignore[no-untyped-def]
+        response = client_for("jinniu").get("/api/v1/projects/", {"q": "a\x00b"})
+        assert response.status_code == 400 and "q" in response.json()["detail"]
