@@ -133,9 +133,11 @@ def wait_for(url: str, process: subprocess.Popen[str], seconds: float = 60) -> N
 
 
 def stop(process: subprocess.Popen[str]) -> str:
+    """SIGTERM, as systemd stops it. A worker still booting when the signal comes is waited
+    for up to the graceful timeout (30 s here) before gunicorn ends it, so wait longer."""
     process.send_signal(signal.SIGTERM)
     try:
-        _out, err = process.communicate(timeout=30)
+        _out, err = process.communicate(timeout=60)
     except subprocess.TimeoutExpired:
         process.kill()
         _out, err = process.communicate()
