@@ -537,11 +537,12 @@ def _by_record(record: Int64Array) -> npt.NDArray[np.intp] | None:
     if n == 0 or bool(np.all(record[1:] >= record[:-1])):
         return None
     starts = np.flatnonzero(np.r_[True, record[1:] != record[:-1]])
-    if np.unique(record[starts]).size != starts.size:  # a record's rows are not contiguous
+    # Runs in record order, and each row's destination: where its run lands plus its rank.
+    runs = np.argsort(record[starts], kind="stable")
+    ordered = record[starts][runs]
+    if bool(np.any(ordered[1:] == ordered[:-1])):  # a record's rows are not contiguous
         return np.argsort(record, kind="stable")
     lengths = np.diff(np.r_[starts, n])
-    # Runs in record order, and each row's destination: where its run lands plus its rank.
-    runs = np.argsort(record[starts])
     landing = np.empty(starts.size, dtype=np.intp)
     landing[runs] = np.r_[0, np.cumsum(lengths[runs])[:-1]]
     rank = np.arange(n) - np.repeat(starts, lengths)
