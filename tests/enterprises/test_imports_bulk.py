@@ -24,8 +24,8 @@ from parklink.enterprises import imports as enterprise_imports
 from parklink.enterprises import uscc as uscc_rules
 from parklink.enterprises.imports import (
     EnterpriseImporter,
-    _copy_enterprise,
     _copy_line,
+    _copy_part,
     _record,
     _uscc,
 )
@@ -87,9 +87,11 @@ def test_the_fast_uscc_check_agrees_with_the_standards_check_on_every_kind_of_ce
     assert fast_accepted >= 3_000  # the usual cell took the fast path
 
 
-def _records() -> list[list[Any]]:
-    now = datetime(2026, 12, 6, 1, 2, 3, 456789, tzinfo=UTC)
-    records = []
+NOW = datetime(2026, 12, 6, 1, 2, 3, 456789, tzinfo=UTC)
+
+
+def _values() -> list[dict[str, Any]]:
+    rows = []
     for index, text in enumerate(AWKWARD * 3):
         values = {
             "name": f"成都{text}科技有限公司",
@@ -107,13 +109,30 @@ def _records() -> list[list[Any]]:
             "registered_capital": None if index % 4 == 0 else Decimal("1234567.891") * index,
             "region": type("Region", (), {"pk": "510106"})(),
         }
-        records.append(_record(values, 7, now, pinyin_keys(values["name"]), pinyin_keys(text)))
-    return records
+        rows.append(values)
+    return rows
 
 
-def test_the_written_out_copy_line_equals_the_general_one() -> None:
-    for pk, record in enumerate(_records(), start=1):
-        assert _copy_enterprise(pk, record) + "\n" == _copy_line([pk, *record])
+def test_the_copy_text_built_by_columns_equals_the_general_one() -> None:
+    """`_copy_part` (a column at a time) gives `_copy_line`'s text of each `_record`."""
+    values = _values()
+    rows = [imports.Row(number, row) for number, row in enumerate(values, start=2)]
+    pks = range(1, len(rows) + 1)
+    expected = "".join(
+        _copy_line(
+            [pk, *_record(row, 7, NOW, pinyin_keys(row["name"]), pinyin_keys(row["short_name"]))]
+        )
+        for pk, row in zip(pks, values, strict=True)
+    )
+    assert _copy_part(rows, pks, 7, NOW) == expected
+    # A column none of whose values needs escaping is written as it is.
+    plain = [dict(row, description="简介", business_scope="", short_name="") for row in values]
+    expected = "".join(
+        _copy_line([pk, *_record(row, 7, NOW, pinyin_keys(row["name"]), ("", ""))])
+        for pk, row in zip(pks, plain, strict=True)
+    )
+    rows = [imports.Row(number, row) for number, row in enumerate(plain, start=2)]
+    assert _copy_part(rows, pks, 7, NOW) == expected
 
 
 def _write(path: Path, rows: list[list[Any]]) -> Path:

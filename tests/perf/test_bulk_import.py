@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -177,7 +178,7 @@ def test_a_clash_while_writing_writes_nothing(
     jinniu = users["jinniu"]
     original = enterprise_imports._new_ids
 
-    def racing(count: int) -> list[int]:
+    def racing(count: int) -> Sequence[int]:
         Enterprise.objects.create(
             name="抢先登记的企业有限公司",
             uscc=make_uscc(5),

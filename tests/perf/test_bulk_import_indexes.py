@@ -9,6 +9,7 @@ while the keys are built again refuses the whole file and leaves the indexes in 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,6 +34,18 @@ postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's indexes and keys"
 )
 TABLES = [Enterprise._meta.db_table, Enterprise.history.model._meta.db_table]
+QUEUE = ChangedEnterprise._meta.db_table
+
+
+def queue_keys() -> list[tuple[str, str, bool, bool]]:
+    """The chains queue's foreign keys: name, definition, deferrable, deferred."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid), condeferrable, condeferred "
+            "FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY 1",
+            [QUEUE],
+        )
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def schema() -> tuple[list[str], list[tuple[str, str, str]]]:
@@ -67,6 +80,10 @@ def test_a_large_import_builds_every_index_again_and_writes_history_and_queue(
         return original(tables)
 
     monkeypatch.setattr(enterprise_imports, "_indexes_built_after", watched)
+    # The queue's foreign key checked once (dropped and added back) at this size too.
+    monkeypatch.setattr(classification, "CHECK_ONCE_FROM", 100)
+    keys = queue_keys()
+    assert any("REFERENCES enterprises_enterprise(id)" in key[1] for key in keys)
     before = schema()
     indexes, constraints = before
     assert any("name_pinyin" in definition for definition in indexes)
@@ -87,6 +104,11 @@ def test_a_large_import_builds_every_index_again_and_writes_history_and_queue(
     history = Enterprise.history.filter(history_type="+", history_user_id=jinniu.pk)
     assert set(history.values_list("id", flat=True)) == made
     assert set(ChangedEnterprise.objects.values_list("enterprise_id", flat=True)) == made
+    assert queue_keys() == keys  # the queue's key back, deferred to the commit as before
+    # The keys were handed out as one block past which the sequence moved on.
+    assert max(made) - min(made) == ROWS - 1
+    later = create_enterprise(jinniu, name="后来的企业有限公司", region_id="510106")
+    assert later.pk > max(made)
     # The unique keys work again: the same USCC a second time is refused by the database.
     with pytest.raises(Exception, match="enterprise_unique_uscc"):
         Enterprise.objects.create(
@@ -107,7 +129,7 @@ def test_a_clash_found_when_the_keys_are_built_again_writes_nothing(
     jinniu = users["jinniu"]
     original = enterprise_imports._new_ids
 
-    def racing(count: int) -> list[int]:
+    def racing(count: int) -> Sequence[int]:
         if not Enterprise.objects.filter(uscc=make_uscc(5)).exists():
             Enterprise.objects.create(
                 name="抢先登记的企业有限公司",

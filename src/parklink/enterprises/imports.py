@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from decimal import Context, Decimal
 from functools import lru_cache
-from itertools import islice
+from itertools import islice, repeat
 from operator import mul
 from pathlib import Path
 from typing import Any
@@ -318,8 +318,10 @@ class EnterpriseImporter(OwnedImporter):
             enterprises_imported.send(Enterprise, ids=ids, user=self.user)
         return len(ids)
 
-    def _write(self, rows: list[Row], history: Any) -> list[int]:
+    def _write(self, rows: list[Row], history: Any) -> Sequence[int]:
         now = timezone.now()
+        if connection.vendor == "postgresql":
+            return _copy_all(rows, self.owner.pk, self.user.pk, now, history)
         user_id = self.user.pk
         ids: list[int] = []
         # A part at a time: the derived keys and the rows of one part exist at once, not all.
@@ -331,31 +333,20 @@ class EnterpriseImporter(OwnedImporter):
                 for row, name_key, short_key in zip(part, name_keys, short_keys, strict=True)
             ]
             del name_keys, short_keys
-            new = _new_ids(len(records))
-            if connection.vendor == "postgresql":
-                # Each enterprise's columns as COPY text once, for its row and its history row.
-                lines = [
-                    _copy_enterprise(pk, record) for pk, record in zip(new, records, strict=True)
-                ]
-                del records
-                _copy(Enterprise, ENTERPRISE_COLUMNS, [line + "\n" for line in lines])
-                suffix = "\t".join(["", now.isoformat(), "\\N", "+", str(user_id)]) + "\n"
-                _copy(history, HISTORY_COLUMNS, [line + suffix for line in lines])
-                del lines
-            else:
-                _insert(
-                    Enterprise,
-                    ENTERPRISE_COLUMNS,
-                    ([pk, *record] for pk, record in zip(new, records, strict=True)),
-                )
-                _insert(
-                    history,
-                    HISTORY_COLUMNS,
-                    (
-                        [pk, *record, now, None, "+", user_id]
-                        for pk, record in zip(new, records, strict=True)
-                    ),
-                )
+            new = list(_new_ids(len(records)))
+            _insert(
+                Enterprise,
+                ENTERPRISE_COLUMNS,
+                ([pk, *record] for pk, record in zip(new, records, strict=True)),
+            )
+            _insert(
+                history,
+                HISTORY_COLUMNS,
+                (
+                    [pk, *record, now, None, "+", user_id]
+                    for pk, record in zip(new, records, strict=True)
+                ),
+            )
             ids.extend(new)
         return ids
 
@@ -650,15 +641,26 @@ def _record(
     ]
 
 
-def _new_ids(count: int) -> list[int]:
+def _new_ids(count: int) -> Sequence[int]:
     """`count` primary keys for new enterprises, taken from the table's sequence.
 
     On SQLite (one writer at a time, and the import holds the write lock) the next keys
-    after the largest; on PostgreSQL the sequence hands them out, safe beside other writers.
+    after the largest. On PostgreSQL the sequence hands them out, safe beside other writers:
+    one at a time (`nextval` per key), or, while this transaction holds the table's ACCESS
+    EXCLUSIVE lock (`_indexes_built_after`), as one block moved past with `setval`: no other
+    session can insert into the table, so none takes a key from its sequence meanwhile.
     """
     table = Enterprise._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            if _locked_by_us(cursor, table):
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+                (first,) = cursor.fetchone()
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                    [table, first + count - 1],
+                )
+                return range(first, first + count)
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                 [table, count],
@@ -670,7 +672,130 @@ def _new_ids(count: int) -> list[int]:
         cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [table])
         (sequence,) = cursor.fetchone()
     start = max(largest, sequence) + 1
-    return list(range(start, start + count))
+    return range(start, start + count)
+
+
+def _locked_by_us(cursor: Any, table: str) -> bool:
+    """Whether this transaction holds `table` in ACCESS EXCLUSIVE mode (PostgreSQL)."""
+    cursor.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'relation' "
+        "AND relation = %s::regclass AND pid = pg_backend_pid() "
+        "AND mode = 'AccessExclusiveLock' AND granted)",
+        [table],
+    )
+    (held,) = cursor.fetchone()
+    return bool(held)
+
+
+def _copy_all(
+    rows: list[Row], owner_id: int, user_id: int, now: datetime, history: Any
+) -> Sequence[int]:
+    """Every row into the enterprise table by one COPY, then its history row (PostgreSQL).
+
+    The COPY text is built a part at a time (`_copy_part`) while a writer thread sends the
+    previous part (psycopg's QueuedLibpqWriter, at most its queue of 128 KB chunks ahead), so
+    the server stores one part as the next is built. The history rows are the stored rows
+    themselves with the four history columns: one INSERT ... SELECT in the server.
+    """
+    from psycopg.copy import QueuedLibpqWriter
+
+    ids = _new_ids(len(rows))
+    table = connection.ops.quote_name(Enterprise._meta.db_table)
+    names = ", ".join(map(connection.ops.quote_name, ENTERPRISE_COLUMNS))
+    connection.ensure_connection()
+    with (
+        connection.wrap_database_errors,  # a clash arrives as Django's IntegrityError
+        connection.connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({names}) FROM STDIN", writer=QueuedLibpqWriter(cursor)) as copy,
+    ):
+        for start in range(0, len(rows), _WRITE_PART):
+            part = rows[start : start + _WRITE_PART]
+            copy.write(_copy_part(part, ids[start : start + len(part)], owner_id, now).encode())
+    params: list[Any]
+    if isinstance(ids, range):
+        where, params = "e.id BETWEEN %s AND %s", [ids.start, ids.stop - 1]
+    else:
+        where, params = "e.id = ANY(%s)", [list(ids)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} "
+            f"({', '.join(map(connection.ops.quote_name, HISTORY_COLUMNS))}) "
+            f"SELECT {', '.join('e.' + connection.ops.quote_name(c) for c in ENTERPRISE_COLUMNS)}, "
+            f"%s, NULL, '+', %s FROM {table} e WHERE {where}",
+            [now, user_id, *params],
+        )
+    return ids
+
+
+_FLAG_KEYS = [key for key, _zh, _en, _aliases in FLAGS]
+
+
+def _escaped(texts: list[str]) -> list[str]:
+    """Texts in COPY's text format; a column without a character to escape is left as it is."""
+    joined = "".join(texts)
+    if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
+        return [text.translate(_COPY_ESCAPES) for text in texts]
+    return texts
+
+
+def _copy_part(rows: Sequence[Row], pks: Sequence[int], owner_id: int, now: datetime) -> str:
+    """The rows' COPY text for ENTERPRISE_COLUMNS, built a column at a time.
+
+    The same lines as `_copy_line([pk, *_record(...)])` (a test compares them on awkward
+    values): each column is escaped only when one of its values needs it, values that repeat
+    (the time, the owner, regions, capitals) are written once, and the lines are joined by
+    `str.join` over the columns, not a call per value.
+    """
+    values = [row.values for row in rows]
+    count = len(values)
+    names = [value["name"] for value in values]
+    shorts = [value.get("short_name") or "" for value in values]
+    name_keys = pinyin_keys_many(names)
+    short_keys = pinyin_keys_many(shorts)
+    stamp = now.isoformat()
+    regions: dict[int, str] = {}
+    capitals: dict[Any, str] = {}
+    codes = [value.get("uscc") for value in values]
+    columns: list[Iterable[str]] = [
+        map(str, pks),
+        repeat(stamp, count),
+        repeat(stamp, count),
+        _escaped([key for key, _initials in name_keys]),
+        _escaped([initials for _key, initials in name_keys]),
+        _escaped([key for key, _initials in short_keys]),
+        _escaped([initials for _key, initials in short_keys]),
+        _escaped(names),
+        _escaped(shorts),
+        _escaped([value["_name_key"][0] for value in values]),
+        [
+            "\\N" if not code else uscc_rules.normalise(code).translate(_COPY_ESCAPES)
+            for code in codes
+        ],
+        _escaped([value.get("industry_code") or "" for value in values]),
+        _escaped([value.get("description") or "" for value in values]),
+        _escaped([value.get("business_scope") or "" for value in values]),
+        *(["t" if value.get(flag) else "f" for value in values] for flag in _FLAG_KEYS),
+        [_capital_text(value.get("registered_capital"), capitals) for value in values],
+        [_region_text(value["region"], regions) for value in values],
+        repeat(str(owner_id), count),
+    ]
+    return "\n".join(map("\t".join, zip(*columns, strict=False))) + "\n"
+
+
+def _capital_text(capital: Decimal | None, seen: dict[Any, str]) -> str:
+    if capital is None:
+        return "\\N"
+    text = seen.get(capital)
+    if text is None:
+        text = seen[capital] = str(capital.quantize(_FEN, context=_MONEY))
+    return text
+
+
+def _region_text(region: Any, seen: dict[int, str]) -> str:
+    text = seen.get(id(region))
+    if text is None:
+        text = seen[id(region)] = str(region.pk).translate(_COPY_ESCAPES)
+    return text
 
 
 def _insert(model: Any, columns: list[str], rows: Iterable[list[Any]]) -> None:
@@ -735,57 +860,6 @@ def _adapted(row: list[Any]) -> list[Any]:
         else (ops.adapt_decimalfield_value(value, 18, 2) if isinstance(value, Decimal) else value)
         for value in row
     ]
-
-
-def _copy_enterprise(pk: int, record: list[Any]) -> str:
-    """`_copy_line([pk, *record])` without its newline, written out for ENTERPRISE_COLUMNS.
-
-    The same text as the general `_copy_line` (a test compares them on awkward values), built
-    without a call per value: a million rows have twenty-two million values.
-    """
-    (
-        created,
-        updated,
-        name_pinyin,
-        name_initials,
-        alias_pinyin,
-        alias_initials,
-        name,
-        short_name,
-        normalized,
-        code,
-        industry,
-        description,
-        scope,
-        *flags,
-        capital,
-        region,
-        owner,
-    ) = record
-    escape = _COPY_ESCAPES
-    stamp = created.isoformat() if created is updated else None
-    return "\t".join(
-        [
-            str(pk),
-            stamp or created.isoformat(),
-            stamp or updated.isoformat(),
-            name_pinyin.translate(escape),
-            name_initials.translate(escape),
-            alias_pinyin.translate(escape),
-            alias_initials.translate(escape),
-            name.translate(escape),
-            short_name.translate(escape),
-            normalized.translate(escape),
-            "\\N" if code is None else code.translate(escape),
-            industry.translate(escape),
-            description.translate(escape),
-            scope.translate(escape),
-            *["t" if flag else "f" for flag in flags],
-            "\\N" if capital is None else str(capital),
-            str(region),
-            str(owner),
-        ]
-    )
 
 
 # ---------------------------------------------------------------- indexes built once

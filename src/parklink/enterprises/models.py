@@ -28,6 +28,15 @@ def validate_uscc(value: str) -> None:
 # 经营范围 as registered: real scopes run to 2,000 characters and more (long 一般项目/许可项目
 # lists); twice that leaves room, and anything longer is not a scope but a pasted document.
 BUSINESS_SCOPE_MAX_LENGTH = 5000
+HISTORY_UNINDEXED = [
+    "name_pinyin",
+    "name_initials",
+    "alias_pinyin",
+    "alias_initials",
+    "normalized_name",
+    "region",
+    "owner",
+]
 
 
 class Enterprise(PinyinSearchable, OwnedModel):
@@ -69,7 +78,10 @@ class Enterprise(PinyinSearchable, OwnedModel):
     registered_capital = models.DecimalField(
         _("注册资本(元)"), max_digits=18, decimal_places=2, null=True, blank=True
     )
-    history = HistoricalRecords()
+    # The history is read by enterprise (`id`), date and user; a history row is never looked
+    # up by its search keys, region or owner, so those columns carry no index there (an import
+    # of a million rows would otherwise build a dozen indexes nobody reads).
+    history = HistoricalRecords(no_db_index=HISTORY_UNINDEXED)
 
     class Meta:
         verbose_name = _("企业")

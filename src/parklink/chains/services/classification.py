@@ -134,7 +134,67 @@ def on_enterprises_imported(sender: Any, ids: Sequence[int] = (), **_: Any) -> N
 
     Sent inside the import's transaction, so an import that fails queues nothing.
     """
-    mark_changed(ids)
+    queue_new(ids)
+
+
+# From this many new enterprises on, PostgreSQL checks the queue's foreign key once for all
+# rows (`queue_new`) instead of once per row at the commit.
+CHECK_ONCE_FROM = 50_000
+
+
+def queue_new(enterprise_ids: Sequence[int]) -> None:
+    """Queue enterprises created in this transaction (a bulk import, up to a million).
+
+    None of them can be queued already (the queue's rows refer to existing enterprises, and
+    a new key was never handed out before), so on PostgreSQL the rows are simply inserted,
+    without the upsert's per-row conflict check: the keys as one `generate_series` when they
+    are a block (`range`), else one array. From `CHECK_ONCE_FROM` ids on, the queue's foreign
+    keys are dropped and added back around the insert, in the same transaction: adding a key
+    checks every row in one join, where a deferred key runs a lookup (and a row lock on the
+    enterprise) per row at the commit. The queue table is locked (ACCESS EXCLUSIVE) from then
+    until the commit; the import has locked the enterprises already. Elsewhere `mark_changed`.
+    """
+    if not enterprise_ids:
+        return
+    if connection.vendor != "postgresql":
+        mark_changed(enterprise_ids)
+        return
+    table = connection.ops.quote_name(ChangedEnterprise._meta.db_table)
+    if isinstance(enterprise_ids, range) and enterprise_ids.step == 1:
+        source = "generate_series(%s::bigint, %s::bigint)"
+        params: list[Any] = [enterprise_ids.start, enterprise_ids.stop - 1]
+    else:
+        source = "unnest(%s::bigint[])"
+        params = [list(enterprise_ids)]
+    checked_once = len(enterprise_ids) >= CHECK_ONCE_FROM
+    with connection.cursor() as cursor:
+        keys = _drop_foreign_keys(cursor, ChangedEnterprise._meta.db_table) if checked_once else []
+        cursor.execute(
+            f"INSERT INTO {table} (enterprise_id, changed_at) "
+            f"SELECT pk, %s FROM {source} AS ids (pk)",
+            [timezone.now(), *params],
+        )
+        for name, definition in keys:
+            quoted = connection.ops.quote_name(name)
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quoted} {definition}")
+
+
+def _drop_foreign_keys(cursor: Any, table: str) -> list[tuple[str, str]]:
+    """Drop `table`'s foreign keys (PostgreSQL); their names and definitions, to add back."""
+    # A key cannot be dropped with checks deferred to the commit pending on the table: they
+    # are made now, and the keys (deferred to the commit, as Django makes them) deferred again.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        [table],
+    )
+    keys = [(name, definition) for name, definition in cursor.fetchall()]
+    quoted = connection.ops.quote_name(table)
+    for name, _definition in keys:
+        cursor.execute(f"ALTER TABLE {quoted} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    return keys
 
 
 def pending() -> int:
