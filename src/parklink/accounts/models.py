@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -46,6 +49,15 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("只读")
 
 
+class UserManager(DjangoUserManager["User"]):
+    """Users come with their organisation and its region: every signed-in request reads the
+    user (the session's `get_user`) and then, for visibility, `user.organization.region`; one
+    query instead of three."""
+
+    def get_queryset(self) -> models.QuerySet[User]:
+        return super().get_queryset().select_related("organization__region")
+
+
 class User(AbstractUser):
     organization = models.ForeignKey(
         Organization,
@@ -57,6 +69,8 @@ class User(AbstractUser):
     )
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.VIEWER)
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)
+
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("用户")

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext, override
@@ -502,14 +502,17 @@ def _shown(snapshot: Snapshot, *, stale: bool) -> Dashboard:
 
 
 def connect_invalidation() -> None:
-    """Every model whose rows the figures read says so when it is saved or deleted."""
+    """Every model whose rows the figures and the list's cached results read says so when it
+    is saved or deleted."""
     from parklink.accounts.models import Organization
+    from parklink.enterprises.models import Enterprise
     from parklink.parks.models import Park
     from parklink.projects.models import (
         AgeingPolicy,
         Approval,
         Milestone,
         ProgressEntry,
+        ProjectTag,
         StageTransition,
     )
 
@@ -526,11 +529,17 @@ def connect_invalidation() -> None:
         Park,
         ProgressEntry,  # moves the last progress
         Problem,  # the overdue problems figure
+        # The list's rows show the investor's name and the tags (projects.views._results).
+        Enterprise,
+        ProjectTag,
     )
     for model in watched:
         uid = f"projects.dashboard.{model._meta.label_lower}"
         post_save.connect(queries.changed, sender=model, dispatch_uid=uid + ".save")
         post_delete.connect(queries.changed, sender=model, dispatch_uid=uid + ".delete")
+    m2m_changed.connect(
+        queries.changed, sender=Project.tags.through, dispatch_uid="projects.dashboard.tags"
+    )
 
 
 # The app registers this module's cards while Django starts (apps.py), so connecting here

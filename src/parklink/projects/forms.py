@@ -7,8 +7,10 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from parklink.accounts.models import Organization, User
@@ -28,7 +30,7 @@ from parklink.projects.models import (
     ProjectStage,
     ProjectTag,
 )
-from parklink.projects.queries import SORTABLE, ProjectFilters
+from parklink.projects.queries import SORTABLE, ProjectFilters, cache_seconds, data_version
 from parklink.projects.services import (
     AMOUNT_FIELDS,
     EDITABLE_FIELDS,
@@ -91,6 +93,19 @@ def _resolve(text: str) -> Region | None:
 # ---------------------------------------------------------------- list filters
 
 
+def filter_choices() -> tuple[list[tuple[int, str]], list[tuple[str, str]]]:
+    """The parks (id, name) and tags (code, label in the active language) the filter bar
+    offers, kept in the cache until a park or tag changes (the library's version moves on)."""
+    key = f"projects:filter-choices:{data_version()}:{get_language()}"
+    found = cache.get(key)
+    if isinstance(found, tuple):
+        return found
+    parks = list(Park.objects.order_by("name").values_list("id", "name"))
+    tags = [(tag.code, tag.label) for tag in ProjectTag.objects.order_by("code")]
+    cache.set(key, (parks, tags), cache_seconds())
+    return parks, tags
+
+
 class ProjectFilterForm(forms.Form):
     """The filter bar of the project list; every field is optional."""
 
@@ -108,9 +123,8 @@ class ProjectFilterForm(forms.Form):
         choices=ProjectStage.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    park = forms.ModelChoiceField(
-        label=_("园区"), required=False, queryset=Park.objects.none(), empty_label=_("全部园区")
-    )
+    # Plain choices read through the cache (`filter_choices`): the bar is on every list page.
+    park = forms.TypedChoiceField(label=_("园区"), required=False, coerce=int, empty_value=None)
     region = forms.CharField(
         label=_("行政区"),
         required=False,
@@ -122,13 +136,7 @@ class ProjectFilterForm(forms.Form):
         label=_("成熟度"), required=False, choices=[("", _("全部")), *Maturity.choices]
     )
     colour = forms.ChoiceField(label=_("预警"), required=False, choices=COLOUR_CHOICES)
-    tag = forms.ModelChoiceField(
-        label=_("标签"),
-        required=False,
-        to_field_name="code",
-        queryset=ProjectTag.objects.none(),
-        empty_label=_("全部标签"),
-    )
+    tag = forms.ChoiceField(label=_("标签"), required=False)
     leader = forms.CharField(label=_("责任领导"), required=False, max_length=64)
     signed_from = forms.DateField(
         label=_("签约日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -146,12 +154,13 @@ class ProjectFilterForm(forms.Form):
 
     def __init__(self, data: Any = None, *, sectors: Iterable[str] = (), **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
+        parks, tags = filter_choices()
         park_field = self.fields["park"]
-        assert isinstance(park_field, forms.ModelChoiceField)
-        park_field.queryset = Park.objects.order_by("name").only("id", "name")
+        assert isinstance(park_field, forms.ChoiceField)
+        park_field.choices = [("", _("全部园区")), *parks]
         tag_field = self.fields["tag"]
-        assert isinstance(tag_field, forms.ModelChoiceField)
-        tag_field.queryset = ProjectTag.objects.order_by("code")
+        assert isinstance(tag_field, forms.ChoiceField)
+        tag_field.choices = [("", _("全部标签")), *tags]
         sector_field = self.fields["sector"]
         assert isinstance(sector_field, forms.ChoiceField)
         sector_field.choices = [("", _("全部领域")), *((s, s) for s in sectors if s)]
@@ -166,16 +175,14 @@ class ProjectFilterForm(forms.Form):
             return ProjectFilters(sort=DEFAULT_SORT)
         self.is_valid()
         data = self.cleaned_data
-        park = data.get("park")
-        tag = data.get("tag")
         return ProjectFilters(
             stage=list(data.get("stage") or []),
-            park=park.pk if park is not None else None,
+            park=data.get("park"),
             region=data.get("region") or None,
             sector=data.get("sector") or None,
             maturity=data.get("maturity") or None,
             colour=data.get("colour") or None,
-            tag=tag.code if tag is not None else None,
+            tag=data.get("tag") or None,
             leader=(data.get("leader") or "").strip() or None,
             q=(data.get("q") or "").strip() or None,
             signed_from=data.get("signed_from"),

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
@@ -45,7 +49,10 @@ from parklink.projects.models import Milestone, Project, ProjectStage
 from parklink.projects.queries import (
     ProjectFilters,
     apply_filters,
+    cache_seconds,
+    data_version,
     today,
+    visibility_scope,
     visible_projects,
     visible_sectors,
     with_relations,
@@ -96,11 +103,29 @@ def _filtered(user: User, form: ProjectFilterForm) -> tuple[ProjectFilters, Any]
         return filters, apply_filters(visible_projects(user), filters)
 
 
-@login_required
-def project_list(request: HttpRequest) -> HttpResponse:
-    """The project library: filters, sortable columns, 25 a page; htmx swaps only the results."""
-    user = authenticated(request)
-    form = _filter_form(request, user)
+def _results_key(request: HttpRequest, user: User) -> str:
+    """Who sees the same results: the same projects (`visibility_scope`), the same query string,
+    language and day, at the same version of the library."""
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:32]
+    return (
+        f"projects:results:{data_version()}:{visibility_scope(user)}:{get_language()}:"
+        f"{today().isoformat()}:{query}"
+    )
+
+
+def _results(request: HttpRequest, user: User, form: ProjectFilterForm) -> SafeString:
+    """The results part of the list (count, rows, pages) as HTML.
+
+    Everyone who sees the same projects gets the same results for the same query string, so
+    they are rendered once and kept in the cache under the library's version (any write to a
+    project or to what its row shows moves it on: `dashboard.connect_invalidation`), for at
+    most `cache_seconds()`. The key is read before the rows, so results rendered while a
+    write commits are kept under the version before it, which that write has left.
+    """
+    key = _results_key(request, user)
+    found = cache.get(key)
+    if isinstance(found, str):
+        return mark_safe(found)  # rendered below, escaped by the template and the rows
     filters, qs = _filtered(user, form)
     page = Paginator(with_relations(qs), PAGE_SIZE).get_page(request.GET.get("page"))
     standings = services.standings_of(page.object_list)
@@ -114,11 +139,27 @@ def project_list(request: HttpRequest) -> HttpResponse:
         ],
         "sort": filters.sort,
         "export_query": request.GET.urlencode(),
+    }
+    html = render_to_string("projects/_results.html", context, request=request)
+    cache.set(key, html, cache_seconds())
+    return mark_safe(html)  # the template's output
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    """The project library: filters, sortable columns, 25 a page; htmx swaps only the results."""
+    user = authenticated(request)
+    form = _filter_form(request, user)
+    results = _results(request, user, form)
+    if is_fragment(request):
+        return HttpResponse(results)
+    context = {
+        "form": form,
+        "results": results,
         "can_create": user.can_write and user.organization_id is not None,
         "can_set_rules": user.organization is not None and can_manage_members(user),
     }
-    template = "projects/_results.html" if is_fragment(request) else "projects/list.html"
-    return render(request, template, context)
+    return render(request, "projects/list.html", context)
 
 
 @login_required

@@ -39,6 +39,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_links": [], "nav_entries": []}
+    # A page may render several templates with the request (its panels, its fragments): the
+    # navigation is worked out once per request.
+    found: dict[str, Any] | None = getattr(request, "_parklink_navigation", None)
+    if found is None:
+        found = _navigation(request, user)
+        request._parklink_navigation = found  # type: ignore[attr-defined]
+    return found
+
+
+def _navigation(request: HttpRequest, user: Any) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
     section = (match.namespace or match.url_name or "") if match else ""
     view_name = match.view_name if match else ""
