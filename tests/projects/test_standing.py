@@ -44,7 +44,10 @@ def test_an_organisations_own_rules_apply_to_its_projects(users, orgs, today):  
     AgeingPolicy.objects.create(organization=orgs["jinniu"], unstarted_months=4)
     [warning] = services.standing_of(project).warnings
     assert warning.rule == "unstarted" and warning.months == 4
-    AgeingPolicy.objects.filter(organization=orgs["jinniu"]).update(unstarted_months=0)
+    # Saved as the rules page saves it: the cached policies are read again after the write.
+    policy = AgeingPolicy.objects.get(organization=orgs["jinniu"])
+    policy.unstarted_months = 0
+    policy.save()
     assert services.standing_of(project).warnings == ()
 
 

@@ -52,12 +52,25 @@ def _entry_form(entry: Any) -> ProgressEntryForm:
 
 
 def daily_context(
-    project: Project, can_write: bool, on: date, forms: dict[str, Any]
+    project: Project,
+    can_write: bool,
+    on: date,
+    forms: dict[str, Any],
+    *,
+    read: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The template variables of the daily-work sections; `forms` carries forms with errors
-    (`entry_form`, `problem_form`, `year_plan_form`, and `edit` = (kind, pk, form))."""
+    (`entry_form`, `problem_form`, `year_plan_form`, and `edit` = (kind, pk, form)).
+
+    `read` passes what the project's page has already read, not to be read again: its stage
+    changes with their actors (`transitions`), milestones (`milestones`) and the total of
+    its funds in place (`funds_total`).
+    """
+    read = read or {}
     edit_kind, edit_pk, edit_form = forms.get("edit") or ("", None, None)
-    items = timeline(project)
+    items = timeline(
+        project, transitions=read.get("transitions"), milestones=read.get("milestones")
+    )
     rows = []
     for item in items[:TIMELINE_LIMIT]:
         form = None
@@ -97,7 +110,7 @@ def daily_context(
         (plan, YearPlan(project.pk, plan.year, plan.planned, plan.completed).rate)
         for plan in project.year_plans.all()
     ]
-    standing = standing_of(project, on)
+    standing = standing_of(project, on, read.get("funds_total"))
     return {
         "standing": standing,
         "timeline": rows,

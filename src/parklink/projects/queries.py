@@ -124,13 +124,44 @@ def colour_q(colour: Colour | str, thresholds: Thresholds, on: date | None = Non
 Policies = dict[int, Thresholds]
 
 
+# An organisation's ageing policy as stored: yellow, red and removal months (the colours),
+# unstarted months, the production rule and the funds percent (the contract warnings).
+PolicyFigures = tuple[int, int, int, int, bool, int]
+
+
+def policy_figures() -> dict[int, PolicyFigures]:
+    """Organisation id → its policy's figures, for the (few) organisations that set one.
+
+    Every list, page and endpoint that shows a colour or a warning reads them, so they are
+    kept in the cache until the library changes (saving or deleting a policy moves it on).
+    """
+    key = f"projects:policies:{data_version()}"
+    found = cache.get(key)
+    if isinstance(found, dict):
+        return found
+    figures: dict[int, PolicyFigures] = {
+        org: (yellow, red, removal, unstarted, production, percent)
+        for org, yellow, red, removal, unstarted, production, percent in (
+            AgeingPolicy.objects.values_list(
+                "organization_id",
+                "yellow_months",
+                "red_months",
+                "removal_months",
+                "unstarted_months",
+                "production_rule",
+                "funds_percent",
+            )
+        )
+    }
+    cache.set(key, figures, cache_seconds())
+    return figures
+
+
 def ageing_policies() -> Policies:
     """Organisation id → its own thresholds, for the (few) organisations that set them."""
     return {
         org: Thresholds(yellow, red, removal)
-        for org, yellow, red, removal in AgeingPolicy.objects.values_list(
-            "organization_id", "yellow_months", "red_months", "removal_months"
-        )
+        for org, (yellow, red, removal, *_rules) in policy_figures().items()
     }
 
 

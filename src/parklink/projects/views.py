@@ -64,7 +64,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _project_or_404(user: User, pk: int) -> Project:
     """The project with its relations, or 404 when it is missing or hidden from `user`."""
-    project = with_relations(visible_projects(user)).filter(pk=pk).first()
+    project = (
+        with_relations(visible_projects(user)).select_related("leader_user").filter(pk=pk).first()
+    )
     if project is None:
         raise Http404(_("项目不存在或无权查看。"))
     return project
@@ -206,13 +208,15 @@ def _detail_context(request: HttpRequest, project: Project, **forms: Any) -> dic
     received = sum((entry.amount for entry in funds), Decimal(0))
     points = [FundsPoint(entry.received_on, entry.amount) for entry in funds]
     milestones = list(project.milestones.all())
+    transitions = list(project.transitions.select_related("actor").order_by("-effective_on", "-id"))
+    read = {"transitions": transitions, "milestones": milestones, "funds_total": received}
     return {
         "project": project,
         "colour": _value(services.colour_of(project, on)),
         "steps": _steps(project),
         "can_write": can_write,
         "next_stages": services.allowed_next(project) if can_write else [],
-        "transitions": project.transitions.select_related("actor").order_by("-effective_on", "-id"),
+        "transitions": transitions,
         "milestones": [(m, m.done_on is None and m.due_on < on) for m in milestones],
         "overdue_count": sum(1 for m in milestones if m.done_on is None and m.due_on < on),
         "approvals": list(project.approvals.all()),
@@ -228,7 +232,7 @@ def _detail_context(request: HttpRequest, project: Project, **forms: Any) -> dic
         "funds_form": forms.get("funds_form") or FundsForm(),
         "transition_form": forms.get("transition_form"),
         "today": on,
-        **daily_context(project, can_write, on, forms),
+        **daily_context(project, can_write, on, forms, read=read),
     }
 
 

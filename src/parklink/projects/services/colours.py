@@ -9,9 +9,9 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from parklink.accounts.models import User
-from parklink.projects.ageing import Colour, Thresholds, standing
+from parklink.projects.ageing import Colour, standing
 from parklink.projects.lifecycle import AGEING, Stage
-from parklink.projects.models import AgeingPolicy, Milestone, Project
+from parklink.projects.models import Milestone, Project
 from parklink.projects.queries import (
     ageing_policies,
     owner_colour_q,
@@ -28,13 +28,7 @@ def colours_of(projects: Iterable[Project], on: date | None = None) -> dict[int,
     production or closed.
     """
     projects = list(projects)
-    owners = {p.owner_id for p in projects}
-    policies = {
-        policy.organization_id: Thresholds(
-            policy.yellow_months, policy.red_months, policy.removal_months
-        )
-        for policy in AgeingPolicy.objects.filter(organization_id__in=owners)
-    }
+    policies = ageing_policies()
     default, when = thresholds_for(None), on or today()
     return {
         project.pk: standing(

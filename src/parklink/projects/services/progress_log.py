@@ -7,6 +7,7 @@ changing or deleting one works the last progress out again from everything that 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -170,14 +171,31 @@ class TimelineItem:
         return (self.on, self.order, self.record.pk)
 
 
-def timeline(project: Project, limit: int | None = None) -> list[TimelineItem]:
-    """Entries, stage changes and milestones (done, or due and not done) newest first."""
+def timeline(
+    project: Project,
+    limit: int | None = None,
+    *,
+    transitions: Iterable[StageTransition] | None = None,
+    milestones: Iterable[Milestone] | None = None,
+) -> list[TimelineItem]:
+    """Entries, stage changes and milestones (done, or due and not done) newest first.
+
+    A page that has already read the project's stage changes (with their actors) or its
+    milestones passes them in, and they are not read again.
+    """
     items: list[TimelineItem] = []
     for entry in project.progress_entries.select_related("author", "transition"):
         items.append(TimelineItem("progress", entry.happened_on, entry, 2))
-    for record in project.transitions.select_related("actor"):
+    if transitions is None:
+        transitions = project.transitions.select_related("actor")
+    for record in transitions:
         items.append(TimelineItem("stage", record.effective_on, record, 0))
-    for milestone in project.milestones.filter(Q(done_on__isnull=False) | Q(due_on__lte=today())):
+    if milestones is None:
+        milestones = project.milestones.filter(Q(done_on__isnull=False) | Q(due_on__lte=today()))
+    else:
+        on = today()
+        milestones = [m for m in milestones if m.done_on is not None or m.due_on <= on]
+    for milestone in milestones:
         items.append(TimelineItem("milestone", milestone.done_on or milestone.due_on, milestone, 1))
     items.sort(key=lambda item: item.key, reverse=True)
     return items[:limit] if limit is not None else items

@@ -16,8 +16,8 @@ from parklink.core.money import format_amount
 from parklink.projects.ageing import Colour, Thresholds
 from parklink.projects.ageing import standing as ageing_standing
 from parklink.projects.lifecycle import AGEING, Stage
-from parklink.projects.models import AgeingPolicy, FundsInPlace, Project
-from parklink.projects.queries import thresholds_for, today
+from parklink.projects.models import FundsInPlace, Project
+from parklink.projects.queries import policy_figures, thresholds_for, today
 from parklink.projects.warnings import ContractFacts, ContractRules, Rule, Warning, evaluate
 
 
@@ -92,32 +92,33 @@ def colour_reason(colour: Colour | None, idle_days: int) -> str:
 def contract_rules() -> dict[int | None, ContractRules]:
     """Organisation id → its contract rules (None → the default for the rest)."""
     found: dict[int | None, ContractRules] = {None: ContractRules()}
-    for org, months, production, percent in AgeingPolicy.objects.values_list(
-        "organization_id", "unstarted_months", "production_rule", "funds_percent"
-    ):
+    for org, (*_colours, months, production, percent) in policy_figures().items():
         found[org] = ContractRules(months, production, percent)
     return found
 
 
-def standings_of(projects: Iterable[Project], on: date | None = None) -> dict[int, Standing]:
-    """Each project's standing, in two queries for the whole list (policies, funds)."""
+def standings_of(
+    projects: Iterable[Project],
+    on: date | None = None,
+    funds: dict[int, Decimal] | None = None,
+) -> dict[int, Standing]:
+    """Each project's standing, in one query for the whole list (the funds in place, unless
+    the caller has them: project id → total); the policies come through the cache."""
     projects = list(projects)
     when = on or today()
     default_thresholds, default_rules = thresholds_for(None), ContractRules()
     thresholds: dict[int, Thresholds] = {}
     rules: dict[int, ContractRules] = {}
-    for policy in AgeingPolicy.objects.filter(organization_id__in={p.owner_id for p in projects}):
-        org = policy.organization_id
-        thresholds[org] = Thresholds(policy.yellow_months, policy.red_months, policy.removal_months)
-        rules[org] = ContractRules(
-            policy.unstarted_months, policy.production_rule, policy.funds_percent
+    for org, (yellow, red, removal, months, production, percent) in policy_figures().items():
+        thresholds[org] = Thresholds(yellow, red, removal)
+        rules[org] = ContractRules(months, production, percent)
+    if funds is None:
+        funds = dict(
+            FundsInPlace.objects.filter(project_id__in=[p.pk for p in projects])
+            .values("project_id")
+            .annotate(total=Sum("amount"))
+            .values_list("project_id", "total")
         )
-    funds = dict(
-        FundsInPlace.objects.filter(project_id__in=[p.pk for p in projects])
-        .values("project_id")
-        .annotate(total=Sum("amount"))
-        .values_list("project_id", "total")
-    )
     found: dict[int, Standing] = {}
     for project in projects:
         colour = (
@@ -147,5 +148,8 @@ def standings_of(projects: Iterable[Project], on: date | None = None) -> dict[in
     return found
 
 
-def standing_of(project: Project, on: date | None = None) -> Standing:
-    return standings_of([project], on)[project.pk]
+def standing_of(
+    project: Project, on: date | None = None, funds_total: Decimal | None = None
+) -> Standing:
+    funds = None if funds_total is None else {project.pk: funds_total}
+    return standings_of([project], on, funds)[project.pk]
