@@ -170,11 +170,11 @@ class TestBothPaths:
                             "party__key",
                             "amount",
                             "rule__key",
-                            "step",
-                            "share",
+                            "detail__step",
+                            "detail__share",
                             "cap_used",
                             "cap_left",
-                            "terms",
+                            "detail__terms",
                         )
                     ),
                 )

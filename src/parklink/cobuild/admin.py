@@ -117,6 +117,8 @@ class RunAdmin(ScopedAdmin):
 @admin.register(Allocation)
 class AllocationAdmin(ScopedAdmin):
     list_display = ("run", "position", "party", "amount", "step")
+    list_select_related = ("run__agreement", "party", "detail")
+    raw_id_fields = ("detail",)
 
 
 @admin.register(Confirmation)

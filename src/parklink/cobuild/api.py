@@ -673,7 +673,7 @@ def read_run(
 ) -> Run:
     agreement = get_visible(current_user(request), agreement_id)
     run = _run(agreement, run_id)
-    qs = run.allocations.select_related("record", "party", "rule").order_by("position")
+    qs = run.allocations.select_related("record", "party", "rule", "detail").order_by("position")
     run.__dict__[PAGE_ATTR] = {
         "count": qs.count(),
         "limit": page.limit,

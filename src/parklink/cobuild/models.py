@@ -10,6 +10,8 @@ smallest unit: fen (分) for money, persons for jobs; never floats.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -602,24 +604,62 @@ class Run(models.Model):
         )
 
 
+class AllocationTerms(models.Model):
+    """One distinct (step, share, terms) of a run's allocations, numbered in sorted order.
+
+    A run's millions of allocation rows carry a handful of these combinations (one per rule
+    step and party share, plus one per capped or windowed record whose terms are its own), so
+    each row points at its combination (`Allocation.detail`) instead of repeating the texts.
+    """
+
+    run = models.ForeignKey(
+        Run,
+        on_delete=models.CASCADE,
+        related_name="allocation_terms",
+        verbose_name=_("结算"),
+        db_index=False,
+    )
+    code = models.PositiveIntegerField(_("编号"))
+    step = models.CharField(_("阶段"), max_length=32)
+    share = models.CharField(_("比例"), max_length=64, blank=True)
+    terms = models.JSONField(_("计算依据"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("分账依据")
+        verbose_name_plural = _("分账依据")
+        ordering = ["run", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "code"], name="cobuild_allocationterms_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}#{self.code}: {self.step} {self.share}"
+
+
 class Allocation(models.Model):
     """One party's part of one record, with the rule and step it came from.
 
     A large run writes millions of these rows (about 2 per record), so the table carries only
-    what its queries need: the primary key and the unique `(run, position)` index, which
-    serves every read (a run's page in `position` order, its totals and statements, the
-    reconciliation, the count, the cascade when a draft run is replaced).
+    integers: the run, the position, the record, the party, the amount, the rule, the cap
+    consumed and left (null where no cap applies), and `detail`, the run's `AllocationTerms`
+    row holding the step or window, the share and the compact terms (a run has a handful of
+    distinct ones). `step`, `share` and `terms` read through it (select `detail` with the
+    rows). Indexes: the primary key and the unique `(run, position)` index, which serves every
+    read (a run's page in `position` order, its totals and statements, the reconciliation, the
+    count, the cascade when a draft run is replaced).
 
-    `run`, `record`, `party` and `rule` are plain columns in the database
+    `run`, `record`, `party`, `rule` and `detail` are plain columns in the database
     (`db_constraint=False`; no index of their own, `(run, position)` starts with `run`): with a
     constraint PostgreSQL queued a foreign-key check per row and ran them one by one at commit,
     most of a large run's time. The rows still go with their run: Django deletes them when the
-    run is deleted (`CASCADE` is the ORM's, one `DELETE … WHERE run_id IN …`). Integrity holds
-    without the constraints: rows are written only by `services.runs` from the records, rules
-    and parties it has just read in the same transaction; a run is immutable once confirmed
-    (drafts are deleted whole, never edited); and `on_delete=PROTECT` still stops the ORM from
-    deleting a record, party or rule that an allocation names (the check is then a scan of
-    this table, on rare edits of draft agreements and rules).
+    run is deleted (`CASCADE` is the ORM's, one `DELETE … WHERE run_id IN …`), and the run's
+    `AllocationTerms` with them. Integrity holds without the constraints: rows are written only
+    by `services.runs` from the records, rules and parties it has just read in the same
+    transaction; a run is immutable once confirmed (drafts are deleted whole, never edited);
+    and `on_delete=PROTECT` still stops the ORM from deleting a record, party or rule that an
+    allocation names (the check is then a scan of this table, on rare edits of draft agreements
+    and rules). Runs stored before `detail` (migration 0008) had the step, share and terms on
+    every row; the migration moved them into `AllocationTerms`, row for row the same values.
     """
 
     run = models.ForeignKey(
@@ -656,11 +696,17 @@ class Allocation(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    step = models.CharField(_("阶段"), max_length=32)
-    share = models.CharField(_("比例"), max_length=64, blank=True)
     cap_used = models.BigIntegerField(_("已用上限"), null=True, blank=True)
     cap_left = models.BigIntegerField(_("剩余上限"), null=True, blank=True)
-    terms = models.JSONField(_("计算依据"), default=dict, blank=True)
+    # DO_NOTHING: the run's deletion removes both its rows and its terms (no scan by detail).
+    detail = models.ForeignKey(
+        AllocationTerms,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        verbose_name=_("分账依据"),
+        db_constraint=False,
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("分账结果")
@@ -672,6 +718,22 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run}: {self.party_id} {self.amount}"
+
+    @property
+    def step(self) -> str:
+        """The step or window the part fell in (its `AllocationTerms`)."""
+        return self.detail.step
+
+    @property
+    def share(self) -> str:
+        """The party's share as an exact fraction ("3/5"), empty when none applies."""
+        return self.detail.share
+
+    @property
+    def terms(self) -> dict[str, Any]:
+        """The compact terms (`services.bulk.expand_terms` gives the full ones)."""
+        terms: dict[str, Any] = self.detail.terms
+        return terms
 
 
 class Confirmation(models.Model):

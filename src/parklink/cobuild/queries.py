@@ -22,6 +22,7 @@ from parklink.cobuild.models import (
     AgreementTransition,
     AgreementVersion,
     Allocation,
+    AllocationTerms,
     Confirmation,
     CooperationField,
     CoveredEnterprise,
@@ -90,6 +91,7 @@ SCOPES: dict[str, Callable[[User], QuerySet[Any]]] = {
     "cobuild.record": _rows(Record, "agreement"),
     "cobuild.run": _rows(Run, "agreement"),
     "cobuild.allocation": _rows(Allocation, "run__agreement"),
+    "cobuild.allocationterms": _rows(AllocationTerms, "run__agreement"),
     "cobuild.confirmation": _rows(Confirmation, "run__agreement"),
 }
 

@@ -181,7 +181,7 @@ def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
     totals = overview.run_totals(run)
     allocations = (
         Allocation.objects.filter(run=run)
-        .select_related("party__organization", "rule", "record__enterprise")
+        .select_related("party__organization", "rule", "record__enterprise", "detail")
         .order_by("position")
     )
     page = Paginator(allocations, ALLOCATIONS_PAGE).get_page(request.GET.get("page"))

@@ -7,8 +7,9 @@
   rows as `split` does (record index, then as produced) and numbers the texts (parties, rules,
   steps, shares, terms) in sorted order, so both paths give the same table and the same
   `digest()`, on every database.
-- `write` stores the table: COPY (binary) on PostgreSQL, `executemany` in large batches
-  elsewhere.
+- `write` stores the table: the run's distinct (step, share, terms) as `AllocationTerms` rows
+  (numbered in sorted order), then one row of integers per part naming its combination
+  (`detail_id`): COPY (binary) on PostgreSQL, `executemany` in large batches elsewhere.
 
 Terms are stored compact: what the row, its record and its run already say (the indicator,
 the agreement version, the period, the basis when it is the record's amount) is left out and
@@ -561,9 +562,7 @@ COLUMNS = (
     "rule_id",
     "cap_used",
     "cap_left",
-    "step",
-    "share",
-    "terms",
+    "detail_id",
 )
 
 
@@ -577,20 +576,63 @@ class Target:
     rule_ids: Mapping[str, int]
 
 
+def detail_codes(table: AllocationTable) -> tuple[Int64Array, Int32Array]:
+    """(the distinct (step, share, terms) of the canonical table as one number each, in
+    sorted order; each row's place among them). The texts are numbered in sorted order, so the
+    combinations are too: the same table gives the same codes."""
+    width_share, width_terms = max(len(table.shares), 1), max(len(table.terms_texts), 1)
+    key = (table.step.astype(np.int64) * width_share + table.share) * width_terms + table.terms
+    size = max(len(table.steps), 1) * width_share * width_terms
+    if size <= 4 * len(table) + 1024:  # a flag per possible combination: linear time
+        present = np.zeros(size, dtype=bool)
+        present[key] = True
+        distinct = np.flatnonzero(present).astype(np.int64)
+        number = np.cumsum(present, dtype=np.int64) - 1
+        return distinct, number[key].astype(np.int32)
+    distinct, inverse = np.unique(key, return_inverse=True)
+    return distinct.astype(np.int64), inverse.reshape(-1).astype(np.int32)
+
+
+def _store_details(table: AllocationTable, run_id: int) -> Int64Array:
+    """Create the run's `AllocationTerms` rows; each table row's detail id."""
+    from parklink.cobuild.models import AllocationTerms
+
+    distinct, code = detail_codes(table)
+    width_share, width_terms = max(len(table.shares), 1), max(len(table.terms_texts), 1)
+    made = AllocationTerms.objects.bulk_create(
+        [
+            AllocationTerms(
+                run_id=run_id,
+                code=number,
+                step=table.steps[int(value) // (width_share * width_terms)],
+                share=table.shares[int(value) // width_terms % width_share],
+                terms=json.loads(table.terms_texts[int(value) % width_terms]),
+            )
+            for number, value in enumerate(distinct.tolist())
+        ],
+        batch_size=1000,
+    )
+    ids = np.array([row.pk for row in made], dtype=np.int64)
+    return ids[code]
+
+
 def write(
     table: AllocationTable,
     target: Target,
     progress: Progress = _quiet,
     batch: int = WRITE_BATCH,
 ) -> int:
-    """Store the (canonical) table, position = row number; the number of rows written."""
+    """Store the (canonical) table, position = row number; the number of rows written. The
+    run's distinct (step, share, terms) go into `AllocationTerms` first, each row names its
+    own (`detail_id`)."""
     table = table.canonical()
     if not len(table):
         return 0
+    detail = _store_details(table, target.run_id)
     if connection.vendor == "postgresql":
-        _copy(table, target, progress, batch)
+        _copy(table, target, detail, progress, batch)
     else:
-        _executemany(table, target, progress, batch)
+        _executemany(table, target, detail, progress, batch)
     return len(table)
 
 
@@ -604,118 +646,84 @@ def _nullable(values: Int64Array, null: BoolArray) -> list[int | None]:
     return [None if n else v for v, n in zip(values.tolist(), null.tolist(), strict=True)]
 
 
-def _executemany(table: AllocationTable, target: Target, progress: Progress, batch: int) -> None:
+def _executemany(
+    table: AllocationTable, target: Target, detail: Int64Array, progress: Progress, batch: int
+) -> None:
     quoted = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
     marks = ", ".join(["%s"] * len(COLUMNS))
     sql = f"INSERT INTO {Allocation._meta.db_table} ({quoted}) VALUES ({marks})"
     record_ids, party_ids, rule_ids = _id_columns(table, target)
-    steps, shares, texts = table.steps, table.shares, table.terms_texts
     total = len(table)
     with connection.cursor() as cursor:
         for start in range(0, total, batch):
             block = slice(start, min(start + batch, total))
             used = _nullable(table.cap_used[block], table.cap_used_null[block])
             left = _nullable(table.cap_left[block], table.cap_left_null[block])
-            rows = zip(
-                range(block.start, block.stop),
-                record_ids[block].tolist(),
-                party_ids[block].tolist(),
-                table.amount[block].tolist(),
-                rule_ids[block].tolist(),
-                used,
-                left,
-                table.step[block].tolist(),
-                table.share[block].tolist(),
-                table.terms[block].tolist(),
-                strict=True,
-            )
             cursor.executemany(
                 sql,
                 [
-                    (
-                        target.run_id,
-                        pos,
-                        rec,
-                        party,
-                        amount,
-                        rule,
-                        cu,
-                        cl,
-                        steps[st],
-                        shares[sh],
-                        texts[te],
+                    (target.run_id, *row)
+                    for row in zip(
+                        range(block.start, block.stop),
+                        record_ids[block].tolist(),
+                        party_ids[block].tolist(),
+                        table.amount[block].tolist(),
+                        rule_ids[block].tolist(),
+                        used,
+                        left,
+                        detail[block].tolist(),
+                        strict=True,
                     )
-                    for pos, rec, party, amount, rule, cu, cl, st, sh, te in rows
                 ],
             )
             progress("write", block.stop, total)
 
 
-def _copy(table: AllocationTable, target: Target, progress: Progress, batch: int) -> None:
-    """COPY … FROM STDIN (FORMAT binary): the rows of each (step, share, terms, nulls) block
-    have the same layout, so numpy builds them at once as one structured array."""
+def _copy(
+    table: AllocationTable, target: Target, detail: Int64Array, progress: Progress, batch: int
+) -> None:
+    """COPY … FROM STDIN (FORMAT binary): every column an integer, so the rows of each pattern
+    of null caps have the same layout and numpy builds them at once as one structured array."""
     record_ids, party_ids, rule_ids = _id_columns(table, target)
-    position = np.arange(len(table), dtype=np.int64)
-    key = (
-        (
-            (table.step.astype(np.int64) * len(table.shares) + table.share) * len(table.terms_texts)
-            + table.terms
-        )
-        * 4
-        + table.cap_used_null * 2
-        + table.cap_left_null
-    )
-    order = np.argsort(key, kind="stable")
-    sorted_key = key[order]
-    bounds = np.flatnonzero(np.diff(sorted_key)) + 1
-    blocks = np.split(order, bounds)
-    blocks.sort(key=lambda rows: int(rows[0]))  # roughly in position order
+    pattern = table.cap_used_null.astype(np.int8) * 2 + table.cap_left_null
     quoted = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
     sql = f"COPY {Allocation._meta.db_table} ({quoted}) FROM STDIN (FORMAT binary)"
+    total = len(table)
     written = 0
     connection.ensure_connection()
     raw = connection.connection
     with raw.cursor() as cursor, cursor.copy(sql) as copy:
         copy.write(b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0))
-        for rows in blocks:
-            first = int(rows[0])
-            step = table.steps[int(table.step[first])].encode()
-            share = table.shares[int(table.share[first])].encode()
-            terms = b"\x01" + table.terms_texts[int(table.terms[first])].encode()
-            used_null = bool(table.cap_used_null[first])
-            left_null = bool(table.cap_left_null[first])
-            fields: list[tuple[str, str]] = [
-                ("n", ">i2"),
-                ("l0", ">i4"),
-                ("run", ">i8"),
-                ("l1", ">i4"),
-                ("position", ">i4"),
-                ("l2", ">i4"),
-                ("record", ">i8"),
-                ("l3", ">i4"),
-                ("party", ">i8"),
-                ("l4", ">i4"),
-                ("amount", ">i8"),
-                ("l5", ">i4"),
-                ("rule", ">i8"),
-                ("l6", ">i4"),
-            ]
-            if not used_null:
-                fields.append(("used", ">i8"))
-            fields.append(("l7", ">i4"))
-            if not left_null:
-                fields.append(("left", ">i8"))
-            fields.append(("l8", ">i4"))
-            if step:
-                fields.append(("step", f"S{len(step)}"))
-            fields.append(("l9", ">i4"))
-            if share:
-                fields.append(("share", f"S{len(share)}"))
-            fields += [("l10", ">i4"), ("terms", f"S{len(terms)}")]
-            dtype = np.dtype(fields)
-            for start in range(0, rows.size, batch):
-                part = rows[start : start + batch]
-                out = np.empty(part.size, dtype=dtype)
+        for start in range(0, total, batch):
+            stop = min(start + batch, total)
+            kinds = pattern[start:stop]
+            for kind in np.unique(kinds).tolist():
+                used_null, left_null = bool(kind & 2), bool(kind & 1)
+                mask = kinds == kind
+                part = np.arange(start, stop) if mask.all() else np.flatnonzero(mask) + start
+                fields: list[tuple[str, str]] = [
+                    ("n", ">i2"),
+                    ("l0", ">i4"),
+                    ("run", ">i8"),
+                    ("l1", ">i4"),
+                    ("position", ">i4"),
+                    ("l2", ">i4"),
+                    ("record", ">i8"),
+                    ("l3", ">i4"),
+                    ("party", ">i8"),
+                    ("l4", ">i4"),
+                    ("amount", ">i8"),
+                    ("l5", ">i4"),
+                    ("rule", ">i8"),
+                    ("l6", ">i4"),
+                ]
+                if not used_null:
+                    fields.append(("used", ">i8"))
+                fields.append(("l7", ">i4"))
+                if not left_null:
+                    fields.append(("left", ">i8"))
+                fields += [("l8", ">i4"), ("detail", ">i8")]
+                out = np.empty(part.size, dtype=np.dtype(fields))
                 out["n"] = len(COLUMNS)
                 for name, size in (
                     ("l0", 8),
@@ -724,10 +732,11 @@ def _copy(table: AllocationTable, target: Target, progress: Progress, batch: int
                     ("l3", 8),
                     ("l4", 8),
                     ("l5", 8),
+                    ("l8", 8),
                 ):
                     out[name] = size
                 out["run"] = target.run_id
-                out["position"] = position[part]
+                out["position"] = part
                 out["record"] = record_ids[part]
                 out["party"] = party_ids[part]
                 out["amount"] = table.amount[part]
@@ -738,13 +747,8 @@ def _copy(table: AllocationTable, target: Target, progress: Progress, batch: int
                 out["l7"] = -1 if left_null else 8
                 if not left_null:
                     out["left"] = table.cap_left[part]
-                out["l8"], out["l9"], out["l10"] = len(step), len(share), len(terms)
-                if step:
-                    out["step"] = step
-                if share:
-                    out["share"] = share
-                out["terms"] = terms
+                out["detail"] = detail[part]
                 copy.write(out.tobytes())
-                written += part.size
-                progress("write", written, len(table))
+            written = stop
+            progress("write", written, total)
         copy.write(struct.pack(">h", -1))

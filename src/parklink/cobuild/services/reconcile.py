@@ -34,11 +34,11 @@ PART_FIELDS = (
     "party__key",
     "amount",
     "rule__key",
-    "step",
-    "share",
+    "detail__step",
+    "detail__share",
     "cap_used",
     "cap_left",
-    "terms",
+    "detail__terms",
     "record__amount",
 )
 

@@ -3,7 +3,8 @@ the ledger engine, and the allocations stored in bulk.
 
 The figures are read as columns (`bulk.read_records`: `values_list` in chunks, no model
 instances); the engine is `split_columns` when a rule of the version divides by fixed shares
-(else `split`); the allocations are written in bulk (`bulk.write`: COPY on PostgreSQL,
+(else `split`); the allocations are written in bulk (`bulk.write`: the run's distinct steps,
+shares and terms as `AllocationTerms`, then a row of integers per part, COPY on PostgreSQL,
 `executemany` elsewhere). The same inputs give byte-identical allocations whichever path and
 database: a run keeps the digest of its canonical input and of its allocations
 (`bulk.AllocationTable.digest`), and `reproduce` splits the stored input again to compare.

@@ -118,7 +118,7 @@ def derivation(
     and how many there are in all (the appendix of a statement)."""
     mine = Allocation.objects.filter(run=run, party=party)
     count = mine.count()
-    rows = mine.select_related("record__enterprise", "rule", "party").order_by("position")
+    rows = mine.select_related("record__enterprise", "rule", "party", "detail").order_by("position")
     chosen = list(rows if limit is None else rows[:limit])
     return [
         DerivationLine(
