@@ -214,8 +214,9 @@ class EnterpriseImporter(OwnedImporter):
             row.values["_name_key"] = None
         for row, key in zip(named, keys, strict=True):
             row.values["_name_key"] = (key, row.values["region"].adcode)
-        codes = sorted({row.values["uscc"] for row in rows if row.values.get("uscc")})
-        names = sorted({key for key in keys})
+        # Each value once, in no particular order (the database matches them as a set).
+        codes = list({row.values["uscc"] for row in rows if row.values.get("uscc")})
+        names = list(set(keys))
         self.by_uscc = {}
         self.by_name = {}
         found: dict[int, Enterprise] = {}
@@ -324,10 +325,13 @@ class EnterpriseImporter(OwnedImporter):
             return _copy_all(rows, self.owner.pk, self.user.pk, now, history)
         user_id = self.user.pk
         ids: list[int] = []
+        reader = _Pinyin()
         # A part at a time: the derived keys and the rows of one part exist at once, not all.
         for part in _batches(rows, _WRITE_PART):
-            name_keys = pinyin_keys_many([row.values["name"] for row in part])
-            short_keys = pinyin_keys_many([row.values.get("short_name") or "" for row in part])
+            name_keys = pinyin_keys_many([row.values["name"] for row in part], reader)
+            short_keys = pinyin_keys_many(
+                [row.values.get("short_name") or "" for row in part], reader
+            )
             records = [
                 _record(row.values, self.owner.pk, now, name_key, short_key)
                 for row, name_key, short_key in zip(part, name_keys, short_keys, strict=True)
@@ -448,7 +452,7 @@ def _matching_copied(column: str, values: Sequence[str]) -> list[int]:
             raw.copy(f"COPY {_KEYS_TABLE} (key) FROM STDIN") as copy,
         ):
             for batch in _batches(values, _COPY_BATCH):
-                copy.write("".join(v.translate(_COPY_ESCAPES) + "\n" for v in batch).encode())
+                copy.write(("\n".join(_escaped(list(batch))) + "\n").encode())
         cursor.execute(f"ANALYZE {_KEYS_TABLE}")
         cursor.execute(
             f"SELECT e.id FROM {table} e JOIN {_KEYS_TABLE} k ON e.{column} = k.key"
@@ -481,7 +485,7 @@ def normalise_names(names: Sequence[str]) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _pieces() -> re.Pattern[str]:
-    """Runs of characters with pinyin and runs without, as pypinyin's first cut makes them.
+    """Runs of characters with pinyin (group 1) and runs without (group 2), as pypinyin cuts.
 
     pypinyin (`seg.simpleseg.simple_seg`) splits a text into maximal runs of characters that
     match its `RE_HANS` class and runs that do not, then cuts each Han run into words; the
@@ -494,7 +498,7 @@ def _pieces() -> re.Pattern[str]:
     if not (pattern.startswith(start) and pattern.endswith(end)):  # a pypinyin we do not know
         raise RuntimeError("pypinyin's RE_HANS has an unexpected form")
     inner = pattern[len(start) : -len(end)]
-    return re.compile(f"([{inner}]+)|[^{inner}]+")
+    return re.compile(f"([{inner}]+)|([^{inner}]+)")
 
 
 # Runs and words remembered at most (a province's register: a few hundred thousand distinct).
@@ -520,7 +524,7 @@ class _Pinyin:
         self._first = Style.FIRST_LETTER
         self._words: dict[str, tuple[str, str]] = {}
         self._runs: dict[str, tuple[str, str]] = {}
-        self._split = _pieces().finditer
+        self._split = _pieces().findall
 
     def word(self, word: str) -> tuple[str, str]:
         found = self._words.get(word)
@@ -545,26 +549,29 @@ class _Pinyin:
     def keys(self, simplified: str) -> tuple[str, str]:
         full: list[str] = []
         initials: list[str] = []
-        for match in self._split(simplified):
-            piece = match.group()
-            if match.group(1) is None:  # no pinyin: kept as written, one "syllable"
-                full.append(piece)
-                initials.append(piece[:1])
-            else:
-                pinyin, first = self.run(piece)
-                full.append(pinyin)
-                initials.append(first)
+        runs = self._runs
+        for han, other in self._split(simplified):
+            if han:
+                found = runs.get(han) or self.run(han)
+                full.append(found[0])
+                initials.append(found[1])
+            else:  # no pinyin: kept as written, one "syllable"
+                full.append(other)
+                initials.append(other[:1])
         return (
             _NOT_LATIN.sub("", "".join(full).lower())[:255],
             _NOT_LATIN.sub("", "".join(initials).lower())[:64],
         )
 
 
-def pinyin_keys_many(texts: Sequence[str]) -> list[tuple[str, str]]:
-    """`core.text.pinyin_keys` of each text ("" gives ("", ""), as an empty alias)."""
+def pinyin_keys_many(texts: Sequence[str], reader: _Pinyin | None = None) -> list[tuple[str, str]]:
+    """`core.text.pinyin_keys` of each text ("" gives ("", ""), as an empty alias).
+
+    `reader` keeps the runs met in earlier calls (one per import, across its parts).
+    """
     if not any(texts):
         return [("", "")] * len(texts)
-    reader = _Pinyin()
+    reader = reader or _Pinyin()
     return [reader.keys(text) if text else ("", "") for text in simplified_many(texts)]
 
 
@@ -708,9 +715,11 @@ def _copy_all(
         connection.connection.cursor() as cursor,
         cursor.copy(f"COPY {table} ({names}) FROM STDIN", writer=QueuedLibpqWriter(cursor)) as copy,
     ):
+        reader = _Pinyin()  # the runs of names met in one part are met again in the next
         for start in range(0, len(rows), _WRITE_PART):
             part = rows[start : start + _WRITE_PART]
-            copy.write(_copy_part(part, ids[start : start + len(part)], owner_id, now).encode())
+            text = _copy_part(part, ids[start : start + len(part)], owner_id, now, reader)
+            copy.write(text.encode())
     params: list[Any]
     if isinstance(ids, range):
         where, params = "e.id BETWEEN %s AND %s", [ids.start, ids.stop - 1]
@@ -738,7 +747,13 @@ def _escaped(texts: list[str]) -> list[str]:
     return texts
 
 
-def _copy_part(rows: Sequence[Row], pks: Sequence[int], owner_id: int, now: datetime) -> str:
+def _copy_part(
+    rows: Sequence[Row],
+    pks: Sequence[int],
+    owner_id: int,
+    now: datetime,
+    reader: _Pinyin | None = None,
+) -> str:
     """The rows' COPY text for ENTERPRISE_COLUMNS, built a column at a time.
 
     The same lines as `_copy_line([pk, *_record(...)])` (a test compares them on awkward
@@ -750,8 +765,9 @@ def _copy_part(rows: Sequence[Row], pks: Sequence[int], owner_id: int, now: date
     count = len(values)
     names = [value["name"] for value in values]
     shorts = [value.get("short_name") or "" for value in values]
-    name_keys = pinyin_keys_many(names)
-    short_keys = pinyin_keys_many(shorts)
+    reader = reader or _Pinyin()
+    name_keys = pinyin_keys_many(names, reader)
+    short_keys = pinyin_keys_many(shorts, reader)
     stamp = now.isoformat()
     regions: dict[int, str] = {}
     capitals: dict[Any, str] = {}

@@ -44,9 +44,9 @@ class Enterprise(PinyinSearchable, OwnedModel):
 
     name = models.CharField(_("企业名称"), max_length=128)
     short_name = models.CharField(_("简称"), max_length=64, blank=True)
-    normalized_name = models.CharField(
-        _("规范化名称"), max_length=128, db_index=True, editable=False
-    )
+    # Looked up by equality (duplicates, matching): the unique key on (normalized_name, region)
+    # serves those by its first column, so the column has no index of its own (nor a LIKE one).
+    normalized_name = models.CharField(_("规范化名称"), max_length=128, editable=False)
     uscc = models.CharField(
         _("统一社会信用代码"), max_length=18, null=True, blank=True, validators=[validate_uscc]
     )
