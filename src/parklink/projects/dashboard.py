@@ -7,6 +7,7 @@ from `dashboard_charts`.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -376,12 +377,26 @@ def build(user: User) -> Dashboard:
     """
     on = today()
     dashboard = replace(figures(user, on))
-    dashboard.attention, dashboard.attention_total = attention_items(user, on)
-    # A user owns or coordinates few overdue problems: one query reads them all.
-    mine = list(overdue_for(user, on))
+    (dashboard.attention, dashboard.attention_total), mine = _own_items(user, on)
     dashboard.problems_total = len(mine)
     dashboard.problems = mine[:ATTENTION_LIMIT]
     return dashboard
+
+
+def _own_items(user: User, on: date) -> tuple[tuple[list[Attention], int], list[Problem]]:
+    """The user's attention list and overdue problems, kept in the cache until the library
+    changes (projects, milestones, problems and policies all move it on) or the user's own
+    name or organisation, which choose their projects, does."""
+    who = hashlib.sha256(f"{user.organization_id}|{user.display_name}|{user.username}".encode())
+    key = f"projects:own:{queries.data_version()}:{user.pk}:{who.hexdigest()[:16]}:{on}"
+    found = cache.get(key)
+    if isinstance(found, tuple):
+        return found
+    attention = attention_items(user, on)
+    # A user owns or coordinates few overdue problems: one query reads them all.
+    mine = list(overdue_for(user, on))
+    cache.set(key, (attention, mine), queries.cache_seconds())
+    return attention, mine
 
 
 def compute(user: User, on: date) -> Dashboard:
