@@ -113,3 +113,41 @@ class TestListResultsCache:
         world.projects["started"].tags.add(ProjectTag.objects.get(code="aid"))
         shown, read = results_of(client)
         assert read and shown.count("托底性帮扶") == 1
+
+
+class TestApiPageCache:
+    def page(self, client: Client, **params: Any) -> tuple[dict[str, Any], bool]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/api/v1/projects/", params)
+        assert response.status_code == 200
+        return response.json(), reads_projects(captured)
+
+    def test_kept_for_the_scope_and_never_shown_to_another(
+        self, users: dict[str, User], world: projectworld.ProjectWorld, api_client: Any
+    ) -> None:
+        first, read_first = self.page(api_client(users["jinniu"]), limit=10)
+        again, read_again = self.page(api_client(users["jinniu_viewer"]), limit=10)
+        assert read_first and not read_again and again == first
+        names = {item["name"] for item in first["items"]}
+        assert {"智能制造产业基地", "保密洽谈项目"} <= names
+        theirs, read = self.page(api_client(users["qingbaijiang"]), limit=10)
+        assert read
+        assert {item["name"] for item in theirs["items"]} == {"中欧班列物流枢纽"}
+
+    def test_a_write_or_another_language_reads_again(
+        self, users: dict[str, User], world: projectworld.ProjectWorld, api_client: Any
+    ) -> None:
+        client = api_client(users["jinniu"])
+        self.page(client)
+        project = world.projects["started"]
+        project.name = "新材料研发中心二期"
+        project.save()
+        shown, read = self.page(client)
+        assert read and "新材料研发中心二期" in {item["name"] for item in shown["items"]}
+        english = api_client(users["jinniu"])
+        english.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        labels, read = self.page(english)
+        assert read
+        assert {item["stage_label"] for item in labels["items"]} != {
+            item["stage_label"] for item in shown["items"]
+        }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -34,7 +35,9 @@ from parklink.projects.models import Milestone, Problem, ProgressEntry, Project,
 from parklink.projects.queries import (
     ProjectFilters,
     apply_filters,
+    cache_seconds,
     get_visible,
+    shared_key,
     visible_projects,
     with_relations,
 )
@@ -115,15 +118,25 @@ def _attach_colours(projects: list[Project]) -> None:
 
 
 @router.get("/", response=ProjectPage, summary="List visible projects")
-def list_projects(request: HttpRequest, filters: Query[ProjectQuery]) -> dict[str, Any]:
+def list_projects(request: HttpRequest, filters: Query[ProjectQuery]) -> ProjectPage:
     user = current_user(request)
+    # Everyone who sees the same projects gets the same page for the same query: it is kept,
+    # validated, until the library changes (as the list page's results are).
+    key = shared_key("api-page", user, request.GET.urlencode())
+    found = cache.get(key)
+    if isinstance(found, ProjectPage):
+        return found
     wanted = filters.model_dump(exclude={"limit", "offset"})
     wanted["stage"] = [str(stage) for stage in wanted["stage"]]
     qs: QuerySet[Project] = apply_filters(visible_projects(user), ProjectFilters(**wanted))
     total = qs.count()
     rows = list(with_relations(qs)[filters.offset : filters.offset + filters.limit])
     _attach_colours(rows)
-    return {"count": total, "limit": filters.limit, "offset": filters.offset, "items": rows}
+    page = ProjectPage.model_validate(
+        {"count": total, "limit": filters.limit, "offset": filters.offset, "items": rows}
+    )
+    cache.set(key, page, cache_seconds())
+    return page
 
 
 @router.get("/{project_id}", response=ProjectDetailOut, summary="One project in full")

@@ -15,6 +15,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from parklink.accounts.models import Organization, User
@@ -352,6 +353,16 @@ def visibility_scope(user: User) -> str:
     if user.is_superuser:
         return "all"
     return f"org{user.organization_id}" if user.organization_id else "none"
+
+
+def shared_key(kind: str, user: User, query_string: str) -> str:
+    """A cache key for something everyone who sees the same projects gets alike for the same
+    query string, language and day, at the current version of the library."""
+    query = hashlib.sha256(query_string.encode()).hexdigest()[:32]
+    return (
+        f"projects:{kind}:{data_version()}:{visibility_scope(user)}:{get_language()}:"
+        f"{today().isoformat()}:{query}"
+    )
 
 
 def visible_sectors(user: User) -> list[str]:

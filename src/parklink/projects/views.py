@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -18,7 +17,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
@@ -50,9 +48,8 @@ from parklink.projects.queries import (
     ProjectFilters,
     apply_filters,
     cache_seconds,
-    data_version,
+    shared_key,
     today,
-    visibility_scope,
     visible_projects,
     visible_sectors,
     with_relations,
@@ -105,16 +102,6 @@ def _filtered(user: User, form: ProjectFilterForm) -> tuple[ProjectFilters, Any]
         return filters, apply_filters(visible_projects(user), filters)
 
 
-def _results_key(request: HttpRequest, user: User) -> str:
-    """Who sees the same results: the same projects (`visibility_scope`), the same query string,
-    language and day, at the same version of the library."""
-    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:32]
-    return (
-        f"projects:results:{data_version()}:{visibility_scope(user)}:{get_language()}:"
-        f"{today().isoformat()}:{query}"
-    )
-
-
 def _results(request: HttpRequest, user: User, form: ProjectFilterForm) -> SafeString:
     """The results part of the list (count, rows, pages) as HTML.
 
@@ -124,7 +111,7 @@ def _results(request: HttpRequest, user: User, form: ProjectFilterForm) -> SafeS
     most `cache_seconds()`. The key is read before the rows, so results rendered while a
     write commits are kept under the version before it, which that write has left.
     """
-    key = _results_key(request, user)
+    key = shared_key("results", user, request.GET.urlencode())
     found = cache.get(key)
     if isinstance(found, str):
         return mark_safe(found)  # rendered below, escaped by the template and the rows
