@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,30 @@ class TestReportJson:
 
 
 class TestPhases:
+    @pytest.mark.django_db
+    def test_the_cycle_collector_rests_during_an_import_and_is_back_after(
+        self, tmp_path: Path
+    ) -> None:
+        """A file's rows live until the import ends: no full collection walks them meanwhile."""
+        seen: list[bool] = []
+
+        class Watching(NameImporter):
+            def check(self, row: Row) -> list[Problem]:
+                seen.append(gc.isenabled())
+                return []
+
+        assert gc.isenabled()
+        imports.run(Watching(), names_csv(tmp_path, "甲", "乙"))
+        imports.validate(Watching(), names_csv(tmp_path, "丙"))
+        assert seen == [False, False, False]
+        assert gc.isenabled()
+        with pytest.raises(NotImplementedError):  # back on however the import ends
+            imports.run(
+                type("Careless", (NameImporter,), {"authorize": Importer.authorize})(),
+                names_csv(tmp_path, "甲"),
+            )
+        assert gc.isenabled()
+
     def test_every_importer_must_say_who_may_import(self, tmp_path: Path) -> None:
         class Careless(NameImporter):
             authorize = Importer.authorize
