@@ -128,6 +128,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "parklink.urls"
 WSGI_APPLICATION = "parklink.wsgi.application"
+# Django's form renderer with the plain widgets built in Python (core/form_renderer.py).
+FORM_RENDERER = "parklink.core.form_renderer.Renderer"
 ASGI_APPLICATION = "parklink.asgi.application"
 
 TEMPLATES = [
