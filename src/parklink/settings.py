@@ -147,6 +147,8 @@ TEMPLATES = [
                 "parklink.web.context_processors.navigation",
                 "parklink.core.observability.request_id_context",
             ],
+            # `{% form_field %}` everywhere, as the field template it replaces needed no load.
+            "builtins": ["parklink.core.templatetags.fields"],
         },
     },
 ]
