@@ -1,19 +1,20 @@
 """Allocation rows of integers only: each names its run's `AllocationTerms` row (the step, the
 share and the compact terms, one row per distinct combination), and runs stored before that
 layout (the texts on every row, migration 0007) are converted by migration 0008 and read and
-reproduce as before."""
+reproduce as before. Also the libpq reader of the binary COPY readers (`bulk._copy_out`)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from parklink.cobuild.models import Allocation, AllocationTerms, Run
-from parklink.cobuild.services import overview, reconcile, runs, statements
+from parklink.cobuild.services import bulk, overview, reconcile, runs, statements
 from tests.cobuild.test_runs_fast import mixed
 
 __all__ = ["mixed"]
@@ -124,3 +125,40 @@ def test_runs_stored_with_the_texts_on_every_row_read_and_reproduce(
     assert statements.derivation(run, party) == statement
     assert runs.reproduce(run, fast=True) and runs.reproduce(run, fast=False)
 
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the binary COPY readers are PostgreSQL's (run with tests.support.with_postgres)",
+)
+@pytest.mark.django_db
+class TestCopyOut:
+    """`bulk.copy_rows` reads COPY's messages from libpq itself: errors are psycopg's, and the
+    connection stays usable after a failure or a reader that stops early."""
+
+    def _usable(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
+
+    def test_rows(self) -> None:
+        rows = bulk.copy_rows(
+            "SELECT n::int8, (n * 2)::int4 FROM generate_series(1, 100000) AS n",
+            bulk.copy_dtype([">i8", ">i4"]),
+        )
+        assert rows["c0"].tolist() == list(range(1, 100001))
+        assert rows["c1"].tolist() == [2 * n for n in range(1, 100001)]
+        self._usable()
+
+    def test_a_failing_query_raises_its_error(self) -> None:
+        with pytest.raises(psycopg.errors.DivisionByZero), transaction.atomic():
+            bulk.copy_rows("SELECT (1 / 0)::int4", bulk.copy_dtype([">i4"]))
+        self._usable()
+
+    def test_a_reader_that_stops_early(self) -> None:
+        connection.ensure_connection()
+        messages = bulk._copy_out(
+            connection.connection, "COPY (SELECT generate_series(1, 100000)) TO STDOUT"
+        )
+        assert bytes(next(messages)) == b"1\n"
+        messages.close()
+        self._usable()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import numpy as np
@@ -75,3 +76,75 @@ def test_a_million_sequential_ids_pack_small() -> None:
     data = packing.pack(ids, packing.FactColumns.from_facts([]))
     assert len(data) < 200_000  # the differences are all 1: zlib keeps little
     assert np.array_equal(packing.unpack(data).record_ids, ids)
+
+
+@settings(max_examples=60, deadline=None)
+@given(facts=facts_lists(), extra=st.lists(st.integers(1, 2**62), unique=True, max_size=5))
+def test_the_column_facts_split_as_the_dict_does(
+    facts: list[EnterpriseFacts], extra: list[int]
+) -> None:
+    """`split_columns` reads `ColumnFacts` through its columns (no object per enterprise):
+    the same allocations as from a dict of the same facts, enterprises without facts too."""
+    from fractions import Fraction
+
+    from parklink.cobuild.ledger.columns import RecordColumns, split_columns
+    from parklink.cobuild.ledger.types import LedgerState, Party, Period, RuleSpec, Scope
+
+    keys = sorted({f.key for f in facts} | {str(pk) for pk in extra}, key=int)
+    if not keys:
+        return
+    parties = [Party("jinniu", 1), Party("shifang", 2), Party("德格", 3)]
+    rules = [
+        RuleSpec(
+            "vat",
+            "vat_local",
+            Scope("all"),
+            "stepped",
+            {
+                "anchor": "settled",
+                "steps": [
+                    {"years": [1, 3], "shares": {"jinniu": "7/10", "shifang": "3/10"}},
+                    {"years": [4, None], "shares": {"shifang": "1"}},
+                ],
+                "before": {"shifang": "1"},
+            },
+        ),
+        RuleSpec(
+            "vat-deyang",
+            "vat_local",
+            Scope("introduced_by", party="德格"),
+            "fixed_ratio",
+            {"shares": {"jinniu": "2/5", "德格": "3/5"}},
+        ),
+        RuleSpec(
+            "cit",
+            "cit_local",
+            Scope("all"),
+            "fixed_ratio",
+            {"shares": {"jinniu": "1/3", "shifang": "2/3"}},
+        ),
+    ]
+    n = len(keys)
+    columns = RecordColumns(
+        index=np.arange(2 * n, dtype=np.int64),
+        enterprise=np.repeat(np.arange(n, dtype=np.int32), 2),
+        indicator=np.tile(np.arange(2, dtype=np.int32), n),
+        amount=np.arange(2 * n, dtype=np.int64) * 1_000_003 + 7,
+        enterprises=keys,
+        indicators=["cit_local", "vat_local"],
+    )
+    period = Period("2025Q1", date(2025, 1, 1), date(2025, 3, 31))
+    by_column = packing.FactColumns.from_facts(facts).facts()
+    assert by_column == {f.key: f for f in facts}
+
+    def allocations(
+        given: Mapping[str, EnterpriseFacts],
+    ) -> list[tuple[int, str, int, str, str, Fraction | None]]:
+        result = split_columns(
+            columns, given, rules, parties, LedgerState(), period=period, version_label="1"
+        )
+        return [
+            (a.record, a.party, a.amount, a.rule, a.step, a.share) for a in result.allocations()
+        ]
+
+    assert allocations(by_column) == allocations({f.key: f for f in facts})

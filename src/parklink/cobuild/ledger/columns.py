@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from parklink.cobuild.ledger.kinds import KINDS
 from parklink.cobuild.ledger.kinds.base import NotApplicable
+from parklink.cobuild.ledger.packing import ColumnFacts
 from parklink.cobuild.ledger.rounding import fits_int64, split_array, split_int
 from parklink.cobuild.ledger.split import (
     SCOPE_RANK,
@@ -54,6 +55,23 @@ Int32Array = npt.NDArray[np.int32]
 _STATEFUL = -1  # the record goes through `split`
 _NO_RULE = -2
 _NOT_APPLICABLE = -3
+
+
+class _FactsOf(Sequence[EnterpriseFacts]):
+    """The facts of `keys` in their order, each made when read (an enterprise without facts
+    reads as `EnterpriseFacts(key)`, as in the mapping's path)."""
+
+    def __init__(self, facts: ColumnFacts, keys: Sequence[str]) -> None:
+        self.facts, self.keys = facts, keys
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, code: Any) -> Any:
+        if isinstance(code, slice):
+            return [self[n] for n in range(*code.indices(len(self)))]
+        key = self.keys[code]
+        return self.facts.get(key) or EnterpriseFacts(key=key)
 
 
 def _dense(
@@ -200,18 +218,25 @@ def split_columns(
     ordered = ordered_parties(parties)
     party_code = {party.key: code for code, party in enumerate(ordered)}
     n_enterprises = len(columns.enterprises)
-    found = list(map(facts.get, columns.enterprises))
-    for code in [code for code, item in enumerate(found) if item is None]:
-        found[code] = EnterpriseFacts(key=columns.enterprises[code])
-    every = cast("list[EnterpriseFacts]", found)
+    by_column = facts if isinstance(facts, ColumnFacts) else None
+    if by_column is None:
+        found = list(map(facts.get, columns.enterprises))
+        for code in [code for code, item in enumerate(found) if item is None]:
+            found[code] = EnterpriseFacts(key=columns.enterprises[code])
+        every: Sequence[EnterpriseFacts] = cast("list[EnterpriseFacts]", found)
+    else:  # the facts as columns: an object only for the enterprises a group is built from
+        every = _FactsOf(by_column, columns.enterprises)
 
     # The rule of every (indicator, enterprise): codes into `rules`, -1 for none.
     rule_table = np.full((len(columns.indicators), n_enterprises), -1, dtype=np.int32)
     introducer = np.full(n_enterprises, -1, dtype=np.int32)
     if any(rule.scope.kind == "introduced_by" for rule in rules):
-        introducer = np.array(
-            [party_code.get(f.introduced_by or "", -1) for f in every], dtype=np.int32
+        keys = (
+            [f.introduced_by for f in every]
+            if by_column is None
+            else by_column.introducers(columns.enterprises)
         )
+        introducer = np.array([party_code.get(k or "", -1) for k in keys], dtype=np.int32)
     by_breadth = sorted(
         range(len(rules)), key=lambda r: (-SCOPE_RANK[rules[r].scope.kind], rules[r].key)
     )
@@ -237,6 +262,10 @@ def split_columns(
 
     def fact_codes(name: str) -> tuple[Int64Array, int]:
         """Each enterprise's value of a facts field as a small integer code, and their count."""
+        if name not in fact_cache and by_column is not None:
+            coded = by_column.codes(columns.enterprises, name)
+            if coded is not None:
+                fact_cache[name] = coded
         if name not in fact_cache:
             values = list(map(operator.attrgetter(name), every))
             seen = {value: code for code, value in enumerate(dict.fromkeys(values))}

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -86,8 +86,14 @@ class FactColumns:
         )[: len(rows)]
         return cls.build(enterprise, [f.introduced_by for f in rows], days)
 
-    def facts(self) -> dict[str, EnterpriseFacts]:
-        """The engine's facts, keyed by the enterprise id as text; one date object per day."""
+    def facts(self) -> ColumnFacts:
+        """The engine's facts, keyed by the enterprise id as text, read from the columns on
+        demand (`split_columns` reads the columns themselves: no object per enterprise)."""
+        return ColumnFacts(self)
+
+    def facts_dict(self) -> dict[str, EnterpriseFacts]:
+        """The engine's facts as a dict, keyed by the enterprise id as text; one date object
+        per day."""
         cache: dict[int, date | None] = {NULL_DAY: None}
 
         def day(value: int) -> date | None:
@@ -109,6 +115,14 @@ class FactColumns:
     def header(self) -> dict[str, Any]:
         return {"facts": len(self), "fact_parties": self.parties}
 
+    def where(self, keys: Sequence[str]) -> npt.NDArray[np.intp]:
+        """Each enterprise key's row (ids as text), or `len(self)` for one without facts."""
+        wanted = np.array([int(key) for key in keys], dtype=np.int64)
+        row = np.searchsorted(self.enterprise, wanted)
+        found = row < self.enterprise.size
+        found[found] = self.enterprise[row[found]] == wanted[found]
+        return np.where(found, row, self.enterprise.size)
+
     def digest_bytes(self) -> Iterable[bytes]:
         for column, dtype in (
             (self.enterprise, "<i8"),
@@ -116,6 +130,77 @@ class FactColumns:
             (self.days, "<i4"),
         ):
             yield np.ascontiguousarray(column, dtype=dtype).tobytes()
+
+
+FIELDS = ("introduced_by", *DATES)
+
+
+class ColumnFacts(Mapping[str, EnterpriseFacts]):
+    """`FactColumns` as the engine's facts mapping: an `EnterpriseFacts` is made when a key is
+    read (and kept), and `codes` gives a field of many enterprises as integer codes at once."""
+
+    def __init__(self, columns: FactColumns) -> None:
+        self.columns = columns
+        self._made: dict[str, EnterpriseFacts] = {}
+        self._days: dict[int, date | None] = {NULL_DAY: None}
+
+    def _day(self, value: int) -> date | None:
+        if value not in self._days:
+            self._days[value] = date.fromordinal(EPOCH_ORDINAL + value)
+        return self._days[value]
+
+    def __getitem__(self, key: str) -> EnterpriseFacts:
+        made = self._made.get(key)
+        if made is not None:
+            return made
+        try:
+            enterprise = int(key)
+        except (TypeError, ValueError):
+            raise KeyError(key) from None
+        columns = self.columns
+        row = int(np.searchsorted(columns.enterprise, enterprise))
+        if row >= columns.enterprise.size or int(columns.enterprise[row]) != enterprise:
+            raise KeyError(key)
+        introducer = int(columns.introducer[row])
+        settled, production, full, moved = (int(v) for v in columns.days[row])
+        made = self._made[key] = EnterpriseFacts(
+            key,
+            columns.parties[introducer] if introducer >= 0 else None,
+            self._day(settled),
+            self._day(production),
+            self._day(full),
+            self._day(moved),
+        )
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return (str(e) for e in self.columns.enterprise.tolist())
+
+    def __len__(self) -> int:
+        return len(self.columns)
+
+    def codes(self, keys: Sequence[str], name: str) -> tuple[Int64Array, int] | None:
+        """Each key's value of the field `name` as a code (equal values, equal codes; an
+        enterprise without facts reads None), and the number of codes; None for a field the
+        columns do not hold."""
+        if name not in FIELDS:
+            return None
+        row = self.columns.where(keys)  # a row past the end: none
+        if name == "introduced_by":
+            column = np.append(self.columns.introducer.astype(np.int64), -1)
+        else:
+            days = self.columns.days[:, DATES.index(name)]
+            column = np.append(days.astype(np.int64), NULL_DAY)
+        values = column[row]
+        distinct, inverse = np.unique(values, return_inverse=True)
+        return inverse.reshape(-1).astype(np.int64), int(distinct.size)
+
+    def introducers(self, keys: Sequence[str]) -> list[str | None]:
+        """Each key's introducing party (None for none or no facts)."""
+        row = self.columns.where(keys)  # a row past the end: none
+        names: list[str | None] = [*self.columns.parties, None]
+        codes = np.append(self.columns.introducer, -1)[row]
+        return [names[code] for code in codes.tolist()]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from itertools import islice
@@ -144,16 +144,54 @@ def copy_rows(
             done += whole
             on_chunk(done)
 
-    with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT binary)") as copy:
-        for data in copy:
-            buffer += data
-            if len(buffer) >= COPY_BUFFER:
-                take(final=False)
+    for data in _copy_out(raw, f"COPY ({sql}) TO STDOUT (FORMAT binary)"):
+        buffer += data
+        if len(buffer) >= COPY_BUFFER:
+            take(final=False)
     take(final=True)
     assert bytes(buffer) == b"\xff\xff", "a binary COPY stream ends with -1"
     if not parts:
         return np.empty(0, dtype=dtype)
     return np.concatenate(parts)
+
+
+def _copy_out(raw: Any, sql: str) -> Generator[memoryview, None, None]:
+    """The data messages of `sql` (a COPY … TO STDOUT) read straight from libpq.
+
+    The server sends a row a message; psycopg's copy iterator resumes a generator and waits on
+    the socket for each (about a microsecond a row, seconds for a large run's records and
+    facts), where libpq's blocking read returns what it has already buffered."""
+    from psycopg import errors, pq
+
+    pgconn = raw.pgconn
+    with raw.lock:
+        pgconn.send_query(sql.encode())
+        result = pgconn.get_result()
+        if result is None or result.status != pq.ExecStatus.COPY_OUT:
+            while pgconn.get_result() is not None:
+                pass
+            if result is None:
+                raise errors.InternalError("no result from COPY")
+            raise errors.error_from_result(result, encoding=raw.info.encoding)
+        size = 0
+        results = []
+        try:
+            while True:
+                size, data = pgconn.get_copy_data(0)
+                if size < 0:
+                    break
+                yield data
+        finally:
+            while size >= 0:  # the reader stopped early: the rest is read and dropped
+                size, _data = pgconn.get_copy_data(0)
+            while (result := pgconn.get_result()) is not None:
+                results.append(result)
+        failed = [r for r in results if r.status == pq.ExecStatus.FATAL_ERROR]
+        if failed:
+            raise errors.error_from_result(failed[0], encoding=raw.info.encoding)
+        if size != -1 or not results:
+            error = pgconn.error_message.decode(errors="replace")
+            raise errors.InternalError(f"COPY did not end: {error}")
 
 
 def _select(queryset: QuerySet[Any], *columns: str) -> str:
@@ -378,14 +416,15 @@ class AllocationTable:
         version: str,
         period: str,
     ) -> AllocationTable:
-        """The fast part's columns as they are, the stateful kinds' objects appended."""
+        """The canonical table of both parts: the fast part's columns and the stateful kinds'
+        objects, texts numbered in sorted order, rows in record order. Each column is built
+        once in its final order (what `concat` then `canonical` give, without the two
+        intermediate copies of every column)."""
         fast = result.fast
         groups = fast.groups
         slow = cls.from_objects(result.slow, indicator_of, amount_of, version, period)
-        parties = list(fast.parties)
-        rules = sorted({g.rule for g in groups})
-        steps = sorted({g.step[:32] for g in groups})
-        shares = sorted({share_text(s) for g in groups for _, s in g.shares})
+        if not len(fast.record):
+            return slow.canonical()
         texts = [
             compact_terms(
                 {
@@ -402,34 +441,85 @@ class AllocationTable:
             )
             for g in groups
         ]
-        terms_texts = sorted(set(texts))
-        group_rule = np.array([rules.index(g.rule) for g in groups] or [0], dtype=np.int32)
-        group_step = np.array([steps.index(g.step[:32]) for g in groups] or [0], dtype=np.int32)
-        group_terms = np.array([terms_texts.index(t) for t in texts] or [0], dtype=np.int32)
-        share_of = np.zeros((max(len(groups), 1), max(len(parties), 1)), dtype=np.int32)
+        names: dict[str, list[str]] = {
+            "parties": sorted(set(fast.parties) | set(slow.parties)),
+            "rules": sorted({g.rule for g in groups} | set(slow.rules)),
+            "steps": sorted({g.step[:32] for g in groups} | set(slow.steps)),
+            "shares": sorted(
+                {share_text(s) for g in groups for _, s in g.shares} | set(slow.shares)
+            ),
+            "terms_texts": sorted(set(texts) | set(slow.terms_texts)),
+        }
+        code = {name: {v: n for n, v in enumerate(values)} for name, values in names.items()}
+
+        def codes(values: Iterable[str], name: str) -> Int32Array:
+            return np.array([code[name][v] for v in values] or [0], dtype=np.int32)
+
+        party_code = codes(fast.parties, "parties")
+        group_rule = codes((g.rule for g in groups), "rules")
+        group_step = codes((g.step[:32] for g in groups), "steps")
+        group_terms = codes(texts, "terms_texts")
+        width = max(len(fast.parties), 1)
+        share_of = np.zeros(max(len(groups), 1) * width, dtype=np.int32)
+        where = {key: n for n, key in enumerate(fast.parties)}
         for g, group in enumerate(groups):
             for key, share in group.shares:
-                share_of[g, parties.index(key)] = shares.index(share_text(share))
-        n = len(fast.record)
-        columns = cls(
-            record=fast.record,
-            party=fast.party,
-            amount=fast.amount,
-            rule=group_rule[fast.group],
-            step=group_step[fast.group],
-            share=share_of[fast.group, fast.party],
-            cap_used=np.zeros(n, dtype=np.int64),
-            cap_used_null=np.ones(n, dtype=bool),
-            cap_left=np.zeros(n, dtype=np.int64),
-            cap_left_null=np.ones(n, dtype=bool),
-            terms=group_terms[fast.group],
-            parties=parties,
-            rules=rules,
-            steps=steps,
-            shares=shares,
-            terms_texts=terms_texts,
+                share_of[g * width + where[key]] = code["shares"][share_text(share)]
+
+        n_fast, n = len(fast.record), len(fast.record) + len(slow)
+        record = np.concatenate([fast.record, slow.record]) if len(slow) else fast.record
+        order = _by_record(record)
+        if order is None and len(slow):
+            order = np.arange(n, dtype=np.intp)
+        if order is None:
+            fast_index = None
+            slow_at = slow_from = np.empty(0, dtype=np.intp)
+        else:
+            slow_at = np.flatnonzero(order >= n_fast)  # where the slow rows land
+            slow_from = order[slow_at] - n_fast
+            fast_index = order if not slow_at.size else np.where(order >= n_fast, 0, order)
+
+        def reorder(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+            return values if fast_index is None else values.take(fast_index)
+
+        def place(out: npt.NDArray[Any], slow_values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+            if slow_at.size:
+                out[slow_at] = slow_values[slow_from]
+            return out
+
+        row_group, row_party = reorder(fast.group), reorder(fast.party)
+        slow_codes = {
+            column: slow._recoded(texts_name, column, names[texts_name])
+            for texts_name, column in cls._TEXTS
+        }
+
+        def empty(dtype: Any, fill: Any) -> npt.NDArray[Any]:
+            out = np.empty(n, dtype=dtype)
+            out.fill(fill)
+            return out
+
+        table = cls(
+            record=place(reorder(fast.record).astype(np.int64, copy=False), slow.record)
+            if fast_index is not None
+            else fast.record,
+            party=place(party_code.take(row_party), slow_codes["party"]),
+            amount=place(reorder(fast.amount).astype(np.int64, copy=False), slow.amount)
+            if fast_index is not None
+            else fast.amount,
+            rule=place(group_rule.take(row_group), slow_codes["rule"]),
+            step=place(group_step.take(row_group), slow_codes["step"]),
+            share=place(
+                share_of.take(row_group.astype(np.int64) * width + row_party), slow_codes["share"]
+            ),
+            cap_used=place(empty(np.int64, 0), slow.cap_used),
+            cap_used_null=place(empty(bool, True), slow.cap_used_null),
+            cap_left=place(empty(np.int64, 0), slow.cap_left),
+            cap_left_null=place(empty(bool, True), slow.cap_left_null),
+            terms=place(group_terms.take(row_group), slow_codes["terms"]),
+            is_canonical=True,
+            **names,
         )
-        return columns.concat(slow)
+        return table
 
     def _recoded(self, names: str, codes: str, target: list[str]) -> Int32Array:
         index = {value: n for n, value in enumerate(target)}
@@ -539,10 +629,19 @@ def _by_record(record: Int64Array) -> npt.NDArray[np.intp] | None:
         return None
     starts = np.flatnonzero(np.r_[True, record[1:] != record[:-1]])
     # Runs in record order, and each row's destination: where its run lands plus its rank.
-    runs = np.argsort(record[starts], kind="stable")
-    ordered = record[starts][runs]
-    if bool(np.any(ordered[1:] == ordered[:-1])):  # a record's rows are not contiguous
-        return np.argsort(record, kind="stable")
+    keys = record[starts]
+    low, high = int(keys.min()), int(keys.max())
+    if low >= 0 and high < 4 * n + 1024:  # record indices are dense: place each run directly
+        slot = np.full(high + 1, -1, dtype=np.intp)
+        slot[keys] = np.arange(starts.size)
+        runs = slot[slot >= 0]
+        if runs.size != starts.size:  # a record's rows are not contiguous
+            return np.argsort(record, kind="stable")
+    else:
+        runs = np.argsort(keys, kind="stable")
+        ordered = keys[runs]
+        if bool(np.any(ordered[1:] == ordered[:-1])):  # a record's rows are not contiguous
+            return np.argsort(record, kind="stable")
     lengths = np.diff(np.r_[starts, n])
     landing = np.empty(starts.size, dtype=np.intp)
     landing[runs] = np.r_[0, np.cumsum(lengths[runs])[:-1]]
@@ -587,14 +686,14 @@ def detail_codes(table: AllocationTable) -> tuple[Int64Array, Int32Array]:
         present = np.zeros(size, dtype=bool)
         present[key] = True
         distinct = np.flatnonzero(present).astype(np.int64)
-        number = np.cumsum(present, dtype=np.int64) - 1
-        return distinct, number[key].astype(np.int32)
+        number = np.cumsum(present, dtype=np.int32) - 1
+        return distinct, number.take(key)
     distinct, inverse = np.unique(key, return_inverse=True)
     return distinct.astype(np.int64), inverse.reshape(-1).astype(np.int32)
 
 
-def _store_details(table: AllocationTable, run_id: int) -> Int64Array:
-    """Create the run's `AllocationTerms` rows; each table row's detail id."""
+def _store_details(table: AllocationTable, run_id: int) -> tuple[Int64Array, Int32Array]:
+    """Create the run's `AllocationTerms` rows; (their ids by code, each table row's code)."""
     from parklink.cobuild.models import AllocationTerms
 
     distinct, code = detail_codes(table)
@@ -612,8 +711,7 @@ def _store_details(table: AllocationTable, run_id: int) -> Int64Array:
         ],
         batch_size=1000,
     )
-    ids = np.array([row.pk for row in made], dtype=np.int64)
-    return ids[code]
+    return np.array([row.pk for row in made], dtype=np.int64), code
 
 
 def write(
@@ -636,10 +734,20 @@ def write(
     return len(table)
 
 
-def _id_columns(table: AllocationTable, target: Target) -> tuple[Int64Array, ...]:
+def _id_columns(
+    table: AllocationTable, target: Target, detail: tuple[Int64Array, Int32Array], rows: Any
+) -> tuple[Int64Array, ...]:
+    """The database ids of `rows` (a slice or positions) of the table: record, party, rule,
+    detail (taken batch by batch: no column of ids for the whole table)."""
     party = np.array([target.party_ids[p] for p in table.parties], dtype=np.int64)
     rule = np.array([target.rule_ids[r] for r in table.rules], dtype=np.int64)
-    return target.record_ids[table.record], party[table.party], rule[table.rule]
+    ids, code = detail
+    return (
+        target.record_ids.take(table.record[rows]),
+        party.take(table.party[rows]),
+        rule.take(table.rule[rows]),
+        ids.take(code[rows]),
+    )
 
 
 def _nullable(values: Int64Array, null: BoolArray) -> list[int | None]:
@@ -647,16 +755,20 @@ def _nullable(values: Int64Array, null: BoolArray) -> list[int | None]:
 
 
 def _executemany(
-    table: AllocationTable, target: Target, detail: Int64Array, progress: Progress, batch: int
+    table: AllocationTable,
+    target: Target,
+    detail: tuple[Int64Array, Int32Array],
+    progress: Progress,
+    batch: int,
 ) -> None:
     quoted = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
     marks = ", ".join(["%s"] * len(COLUMNS))
     sql = f"INSERT INTO {Allocation._meta.db_table} ({quoted}) VALUES ({marks})"
-    record_ids, party_ids, rule_ids = _id_columns(table, target)
     total = len(table)
     with connection.cursor() as cursor:
         for start in range(0, total, batch):
             block = slice(start, min(start + batch, total))
+            record_ids, party_ids, rule_ids, detail_ids = _id_columns(table, target, detail, block)
             used = _nullable(table.cap_used[block], table.cap_used_null[block])
             left = _nullable(table.cap_left[block], table.cap_left_null[block])
             cursor.executemany(
@@ -665,13 +777,13 @@ def _executemany(
                     (target.run_id, *row)
                     for row in zip(
                         range(block.start, block.stop),
-                        record_ids[block].tolist(),
-                        party_ids[block].tolist(),
+                        record_ids.tolist(),
+                        party_ids.tolist(),
                         table.amount[block].tolist(),
-                        rule_ids[block].tolist(),
+                        rule_ids.tolist(),
                         used,
                         left,
-                        detail[block].tolist(),
+                        detail_ids.tolist(),
                         strict=True,
                     )
                 ],
@@ -680,11 +792,14 @@ def _executemany(
 
 
 def _copy(
-    table: AllocationTable, target: Target, detail: Int64Array, progress: Progress, batch: int
+    table: AllocationTable,
+    target: Target,
+    detail: tuple[Int64Array, Int32Array],
+    progress: Progress,
+    batch: int,
 ) -> None:
     """COPY … FROM STDIN (FORMAT binary): every column an integer, so the rows of each pattern
     of null caps have the same layout and numpy builds them at once as one structured array."""
-    record_ids, party_ids, rule_ids = _id_columns(table, target)
     pattern = table.cap_used_null.astype(np.int8) * 2 + table.cap_left_null
     quoted = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
     sql = f"COPY {Allocation._meta.db_table} ({quoted}) FROM STDIN (FORMAT binary)"
@@ -737,17 +852,20 @@ def _copy(
                     out[name] = size
                 out["run"] = target.run_id
                 out["position"] = part
-                out["record"] = record_ids[part]
-                out["party"] = party_ids[part]
+                record_ids, party_ids, rule_ids, detail_ids = _id_columns(
+                    table, target, detail, part
+                )
+                out["record"] = record_ids
+                out["party"] = party_ids
                 out["amount"] = table.amount[part]
-                out["rule"] = rule_ids[part]
+                out["rule"] = rule_ids
                 out["l6"] = -1 if used_null else 8
                 if not used_null:
                     out["used"] = table.cap_used[part]
                 out["l7"] = -1 if left_null else 8
                 if not left_null:
                     out["left"] = table.cap_left[part]
-                out["detail"] = detail[part]
+                out["detail"] = detail_ids
                 copy.write(out.tobytes())
             written = stop
             progress("write", written, total)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -86,7 +86,7 @@ class Inputs:
     parties: list[ledger.Party]
     rules: list[ledger.RuleSpec]
     rows: bulk.RecordRows
-    facts: dict[str, ledger.EnterpriseFacts]
+    facts: Mapping[str, ledger.EnterpriseFacts]
     state: ledger.LedgerState
     fact_columns: packing.FactColumns | None = None  # None: a run stored before columns
     _facts_document: list[list[Any]] | None = field(default=None, repr=False)
@@ -180,7 +180,7 @@ class Inputs:
         return packing.pack(self.rows.ids, self.fact_columns)
 
 
-def facts_json(facts: dict[str, ledger.EnterpriseFacts]) -> list[list[Any]]:
+def facts_json(facts: Mapping[str, ledger.EnterpriseFacts]) -> list[list[Any]]:
     texts: dict[date, str] = {}  # one string per distinct date (a million facts share a few)
 
     def text(day: date | None) -> str | None:
