@@ -15,6 +15,12 @@ every request, as any write of a project does (what the first visitor after a wr
 "warm" (every later visitor until the next write) and "cold" with the whole cache emptied
 before each of `COLD_REPEAT` requests (a restart: every card's figures and the installation's
 reminders computed afresh).
+
+The import reads a CSV (`enterprise_csv`: 7 columns, valid USCCs, 87 MB for a million rows)
+and is timed from the file to the committed rows: reading and parsing, the checks, the write
+(derived keys, the COPY, the history rows, the indexes built again, the `enterprises_imported`
+listeners, the commit). It also prints the CPU time of the import process and of its
+PostgreSQL backend (parallel index build workers not counted) and the load average.
 """
 
 from __future__ import annotations
@@ -341,7 +347,8 @@ def import_child(count: int) -> int:
     written = seconds - check - listened
     print(
         f"  read and parse {read:.1f} s, check {check - read:.1f} s, write {written:.1f} s "
-        f"(keys, COPY, commit), enterprises_imported listeners {listened:.1f} s"
+        f"(keys, COPY, history rows, indexes built again, commit), enterprises_imported "
+        f"listeners {listened:.1f} s"
     )
     print(
         f"  CPU time: the import process {cpu:.1f} s, its PostgreSQL backend {backend_cpu:.1f} s "
