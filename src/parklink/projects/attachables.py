@@ -43,7 +43,8 @@ def funds_label(entry: FundsInPlace) -> str:
 
 def project_panel(request: HttpRequest, project: Project) -> dict[str, Any] | None:
     """The project's attachments and its funds entries' evidence, in one panel."""
-    funds = list(project.funds.select_related("project").order_by("received_on", "id"))
+    # The project's page has read its funds entries (prefetched, each with its project).
+    funds = sorted(project.funds.all(), key=lambda entry: (entry.received_on, entry.pk))
     return panel_context(request, project, also=[(entry, funds_label(entry)) for entry in funds])
 
 

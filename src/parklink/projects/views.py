@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -62,7 +63,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _project_or_404(user: User, pk: int) -> Project:
     """The project with its relations, or 404 when it is missing or hidden from `user`."""
     project = (
-        with_relations(visible_projects(user)).select_related("leader_user").filter(pk=pk).first()
+        with_relations(visible_projects(user))
+        .select_related("leader_user", "owner__region")
+        .filter(pk=pk)
+        .first()
     )
     if project is None:
         raise Http404(_("项目不存在或无权查看。"))
@@ -191,6 +195,8 @@ def _detail_context(request: HttpRequest, project: Project, **forms: Any) -> dic
     user = authenticated(request)
     on = today()
     can_write = permitted(ensure_can_write, user, project.owner_id)
+    # Prefetched: the attachments panel lists the same entries (projects.attachables).
+    prefetch_related_objects([project], "funds")
     funds = list(project.funds.all())
     received = sum((entry.amount for entry in funds), Decimal(0))
     points = [FundsPoint(entry.received_on, entry.amount) for entry in funds]
