@@ -73,6 +73,14 @@ class TestOpenTable:
         with open_table(path) as table:
             assert list(table.rows) == [(2, ["1", None, None])]
 
+    def test_csv_rows_of_blanks_are_skipped_and_long_ones_cut_to_the_header(
+        self, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "a.csv"
+        path.write_text("a,b\n , \t \n,\n1,2,3\n\u3000,0\n", encoding="utf-8")
+        with open_table(path) as table:
+            assert list(table.rows) == [(4, ["1", "2"]), (5, ["\u3000", "0"])]
+
     def test_unknown_file_type_is_refused_in_both_languages(self, tmp_path: Path) -> None:
         path = tmp_path / "a.pdf"
         path.write_bytes(b"%PDF")

@@ -61,7 +61,7 @@ def fold(text: str) -> str:
 
 def text(max_length: int | None = None) -> Parser:
     def parse(value: Any) -> str:
-        result = cell_text(value)
+        result = value.strip() if value.__class__ is str else cell_text(value)
         if max_length is not None and len(result) > max_length:
             raise CellError(
                 f"不能超过{max_length}个字符(实际{len(result)}个)",

@@ -124,7 +124,10 @@ def detect_format(name: str) -> str:
 
 
 def _is_blank(cells: list[Any] | tuple[Any, ...]) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+    try:  # a CSV row: only strings, blank when together they are
+        return not "".join(cells).strip()
+    except TypeError:  # a sheet's empty cells, numbers and dates: cell by cell
+        return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
 def _split(numbered: Iterator[tuple[int, list[Any]]]) -> Table:
@@ -133,8 +136,9 @@ def _split(numbered: Iterator[tuple[int, list[Any]]]) -> Table:
         if not _is_blank(cells):
             header = [str(cell).strip() if cell is not None else "" for cell in cells]
             width = len(header)
+            # The readers give each row a list of its own: one of the header's width is kept.
             rows = (
-                (n, list(c[:width]) + [None] * (width - len(c)))
+                (n, c if len(c) == width else list(c[:width]) + [None] * (width - len(c)))
                 for n, c in numbered
                 if not _is_blank(c)
             )
