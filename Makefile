@@ -73,8 +73,9 @@ browser-deps:
 	fi
 	@test -x $(CHROMIUM) || { echo "chromium is required for the browser tests ($(CHROMIUM))"; exit 1; }
 
-# Debian's Redis for the shared-cache tests (each test starts its own on a free port).
-SERVER_PACKAGES := redis-server
+# Debian's Redis for the shared-cache tests (each test starts its own on a free port), and a
+# TrueType CJK font the PDFs embed (core/pdf.py; tests/core/test_pdf.py requires it under CI).
+SERVER_PACKAGES := redis-server fonts-wqy-microhei
 server-deps:
 	@missing=""; for p in $(SERVER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -33,15 +36,51 @@ def test_chinese_text_is_extracted_as_written() -> None:
         assert written in text
 
 
-def test_the_font_is_the_cjk_font_with_a_unicode_encoding() -> None:
-    document = pdf.Document(title="共建园区")
-    reader = PdfReader(io.BytesIO(document.render()))
-    fonts = reader.pages[0]["/Resources"]["/Font"]
-    described = [fonts[name].get_object() for name in fonts]
+def fonts_of(data: bytes) -> list[Any]:
+    page: Any = PdfReader(io.BytesIO(data)).pages[0]
+    resources = page["/Resources"]["/Font"]
+    return [resources[name].get_object() for name in resources]
+
+
+def test_the_cjk_font_is_embedded_when_one_is_installed() -> None:
+    if pdf.font_file() is None:
+        if os.environ.get("CI"):
+            pytest.fail("no TrueType CJK font: `make test` installs fonts-wqy-microhei")
+        pytest.skip("no TrueType CJK font installed (apt-get install fonts-wqy-microhei)")
+    data = pdf.Document(title="共建园区 对账单").render()
+    # reportlab writes the glyphs used as TrueType subsets (256 glyphs each).
+    subsets = [font for font in fonts_of(data) if font["/Subtype"] == "/TrueType"]
+    assert subsets
+    for font in subsets:
+        assert "/FontFile2" in font["/FontDescriptor"].get_object()  # the glyphs travel along
+        assert "/ToUnicode" in font  # and the text reads back as written
+    assert "共建园区 对账单" in read(data)[0]
+
+
+def test_without_a_font_file_the_text_is_set_in_the_cid_font(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pdf, "_chosen", None)
+    monkeypatch.setattr(pdf, "SYSTEM_FONTS", ())
+    monkeypatch.delenv("PARKLINK_PDF_FONT", raising=False)
+    data = pdf.Document(title="共建园区").render()
     assert any(
         font["/BaseFont"] == "/STSong-Light" and font["/Encoding"] == "/UniGB-UCS2-H"
-        for font in described
+        for font in fonts_of(data)
     )
+    assert "共建园区" in read(data)[0]
+
+
+def test_a_configured_font_that_cannot_be_read_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.ttf"
+    broken.write_bytes(b"not a font")
+    monkeypatch.setattr(pdf, "_chosen", None)
+    monkeypatch.setenv("PARKLINK_PDF_FONT", f"{broken}:0")
+    assert pdf.font_file() == (str(broken), 0)
+    with pytest.raises(RuntimeError, match=r"broken\.ttf"):
+        pdf.cjk_font()
 
 
 def test_every_page_has_its_number_of_all_and_the_notices() -> None:

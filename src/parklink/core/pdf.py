@@ -1,11 +1,15 @@
 """PDF documents with Chinese text: a title, headings, paragraphs, notices, tables, and a footer
 with page numbers on every page (reportlab's platypus; no Django, no app).
 
-Chinese is set in `STSong-Light`, one of the Adobe standard CID fonts reportlab ships the metrics
-of: it needs no font file, and the text is written as Unicode (UniGB-UCS2-H), so a PDF reader
-extracts the same characters (tests/core/test_pdf.py reads them back with pypdf). The glyphs are
-the reader's own Song/Ming font (every PDF reader that opens Chinese documents carries one);
-nothing is downloaded at run time.
+Chinese is set in a TrueType CJK font embedded in the file (only the glyphs used, with a
+ToUnicode map, so a reader shows the same shapes everywhere and extracts the same characters):
+the file named by `PARKLINK_PDF_FONT` (a .ttf or .ttc with TrueType outlines; `path:index` picks
+a face of a collection), else the first of `SYSTEM_FONTS` installed (Debian's
+`fonts-wqy-microhei`, which `make test` installs, or `fonts-droid-fallback`, `fonts-arphic-uming`,
+`fonts-wqy-zenhei`). Without one, the text is set in `STSong-Light`, one of the Adobe standard
+CID fonts reportlab ships the metrics of: no font file is needed and the text is still written as
+Unicode (UniGB-UCS2-H), but the glyphs are then the reader's own Song font. Either way
+tests/core/test_pdf.py reads the Chinese back with pypdf; nothing is downloaded at run time.
 
     doc = Document(title="对账单", subtitle="2025Q1", footer="金什合作产业园",
                    page_text="第 {page} 页 / 共 {pages} 页", notices=["仅用于考核,不得对外公布"])
@@ -20,6 +24,7 @@ must travel with the figures ("示例数据", "仅用于考核") is on each shee
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +37,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -44,17 +50,47 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-CJK_FONT = "STSong-Light"
-_registered = False
+CID_FONT = "STSong-Light"
+EMBEDDED_FONT = "ParkLinkCJK"
+# TrueType CJK fonts of Debian packages, in order of preference (path, face of a collection).
+SYSTEM_FONTS = (
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
+    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+)
+_chosen: str | None = None
+
+
+def font_file() -> tuple[str, int] | None:
+    """The TrueType font to embed (path, face), or None to use the CID font."""
+    configured = os.environ.get("PARKLINK_PDF_FONT", "").strip()
+    if configured:
+        path, sep, face = configured.rpartition(":")
+        if sep and path and face.isdigit():
+            return path, int(face)
+        return configured, 0
+    return next(((path, face) for path, face in SYSTEM_FONTS if os.path.exists(path)), None)
 
 
 def cjk_font() -> str:
-    """The name of the CJK font, registered with reportlab on first use."""
-    global _registered
-    if not _registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-        _registered = True
-    return CJK_FONT
+    """The name of the CJK font, registered with reportlab on first use: the embedded TrueType
+    font when one is configured or installed, else the CID font. A configured font that cannot
+    be read is an error (it names the file), not a silent fallback."""
+    global _chosen
+    if _chosen is None:
+        found = font_file()
+        if found is None:
+            pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+            _chosen = CID_FONT
+        else:
+            path, face = found
+            try:
+                pdfmetrics.registerFont(TTFont(EMBEDDED_FONT, path, subfontIndex=face))
+            except Exception as exc:
+                raise RuntimeError(f"PDF font {path} (face {face}) cannot be used: {exc}") from exc
+            _chosen = EMBEDDED_FONT
+    return _chosen
 
 
 def _styles() -> dict[str, ParagraphStyle]:

@@ -4,7 +4,7 @@ One period (a month, a quarter or a year) of one organisation, as the acting use
 it: the period's figures and the year to date, the signings, the starts, the funds in place
 (evidenced, and the unevidenced apart), the key projects' progress and the problem projects
 (stalled, or not started in time). Every cell of the xlsx is written through `core.xlsx`;
-the PDF through `core.pdf` (Chinese in STSong-Light).
+the PDF through `core.pdf` (Chinese in its embedded CJK font).
 """
 
 from __future__ import annotations
