@@ -107,3 +107,19 @@ class TestMatchHeaders:
 
     def test_header_with_a_unit_matches_the_alias_without_it(self) -> None:
         assert match_headers(["总投资(亿元)"], {"total": ("总投资",)}) == {"total": 0}
+
+
+class TestNulCharacters:
+    def test_a_nul_in_a_csv_cell_is_the_files_error_naming_the_cell(self, tmp_path: Path) -> None:
+        path = tmp_path / "a.csv"
+        path.write_text("名称,注册地\n甲公司,510106\n乙公\x00司,510107\n", "utf-8")
+        with pytest.raises(TableError) as caught, open_table(path) as table:
+            list(table.rows)
+        assert "第3行第A列" in caught.value.message_zh and "NUL" in caught.value.message_zh
+        assert "row 3, column A" in caught.value.message_en
+
+    def test_a_file_without_one_reads_as_before(self, tmp_path: Path) -> None:
+        path = tmp_path / "a.csv"
+        path.write_text("名称,注册地\n甲公司,510106\n", "gb18030")
+        with open_table(path) as table:
+            assert [cells for _number, cells in table.rows] == [["甲公司", "510106"]]

@@ -17,7 +17,7 @@ from parklink.enterprises.models import Enterprise
 from parklink.enterprises.services import create_enterprise
 from parklink.enterprises.uscc import problem as uscc_problem
 from parklink.regions.models import Region
-from tests.support.import_files import make_uscc, wrong_check
+from tests.support.import_files import make_uscc, write_csv, wrong_check
 
 HEADER_ZH = [
     "企业名称",
@@ -215,3 +215,15 @@ class TestEnterpriseImport:
         with CaptureQueriesContext(connection) as many:
             validate_enterprises(users["jinniu"], large)
         assert len(many) == len(few)
+
+
+class TestNulInAFile:
+    def test_a_nul_in_a_csv_is_reported_with_its_cell_and_nothing_is_written(
+        self, users: dict[str, User], tmp_path: Path
+    ) -> None:
+        rows = good_rows(3)
+        rows[1][0] = "成都测试\x00科技有限公司"
+        report = import_enterprises(users["jinniu"], write_csv(tmp_path / "e.csv", HEADER_ZH, rows))
+        assert not report.ok
+        assert any("第3行第A列" in p.reason_zh for p in report.problems)
+        assert not Enterprise.objects.exists()

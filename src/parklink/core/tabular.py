@@ -185,20 +185,36 @@ def _undecodable() -> TableError:
     )
 
 
-def _csv_encoding(stream: IO[bytes]) -> str:
-    """The first encoding that decodes the whole stream, read in chunks (nothing is kept)."""
+def _csv_encoding(stream: IO[bytes]) -> tuple[str, bool]:
+    """The first encoding that decodes the whole stream, read in chunks (nothing is kept), and
+    whether the text holds a NUL character anywhere."""
     for encoding in CSV_ENCODINGS:
         stream.seek(0)
         decoder = codecs.getincrementaldecoder(encoding)()
+        nul = False
         try:
             for chunk in iter(lambda: stream.read(_CHUNK), b""):
-                decoder.decode(chunk)
+                nul = "\x00" in decoder.decode(chunk) or nul
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
         stream.seek(0)
-        return encoding
+        return encoding, nul
     raise _undecodable()
+
+
+def _nul_in(number: int, cells: list[str]) -> TableError | None:
+    """A NUL character (no text column can store one, PostgreSQL refuses it) is the file's
+    error, with the cell that holds it."""
+    for index, cell in enumerate(cells, start=1):
+        if "\x00" in cell:
+            letter = column_letter(index)
+            return TableError(
+                f"第{number}行第{letter}列含有空字符(NUL,不可见),请删除后重新保存",
+                f"the cell at row {number}, column {letter} holds a NUL character "
+                "(invisible); remove it and save the file again",
+            )
+    return None
 
 
 def _damaged(kind: str) -> TableError:
@@ -241,11 +257,14 @@ def _too_many_columns(number: int) -> TableError:
 
 
 def _csv_rows(stream: IO[bytes], limits: Limits) -> Iterator[tuple[int, list[Any]]]:
-    text = io.TextIOWrapper(stream, encoding=_csv_encoding(stream), newline="")
+    encoding, nul = _csv_encoding(stream)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     reader = csv.reader(text)
     number = 0
     try:
         for number, cells in enumerate(reader, start=1):
+            if nul and (refused := _nul_in(number, cells)) is not None:
+                raise refused
             yield number, list(cells)
     except csv.Error as exc:  # e.g. an unclosed quote swallowing the rest of the file
         if "field larger than field limit" in str(exc):
