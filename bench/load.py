@@ -18,7 +18,10 @@ What it does, on its own and on loopback only:
    `--clients` concurrent clients, each sending its next request as soon as the last one is
    answered: the list page (filters, sorts, later pages), a project's page, the dashboard and
    the API (list and detail), half the clients as the province, half as a county;
-4. stops the server and prints requests/s, p50/p95/p99 and errors, overall and per page.
+4. stops the server and prints requests/s, p50/p95/p99 and errors, overall and per page, and
+   the CPU each request cost the server (gunicorn and its workers), the database (the
+   cluster's processes) and the clients (this process), read from /proc over the measured
+   time, with how busy the cores were.
 
 The clients are Python's asyncio streams (no dependency; one connection per request, which is
 what gunicorn's sync workers serve anyway): a request costs the client some 0.1 ms of CPU,
@@ -41,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -124,6 +128,7 @@ def build_world(folder: Path, projects: int) -> World:
         os.chmod(folder, 0o755)  # the server may run as another system user when we are root
         server = get_server(folder / "pgdata", cleanup_mode="delete")
         keep.append(server)
+        os.environ["PARKLINK_BENCH_PGDATA"] = str(folder / "pgdata")  # whose CPU is counted
         env["DATABASE_URL"] = server.get_uri()
     redis = start_redis(folder)
     if redis is not None:
@@ -260,7 +265,7 @@ class Tally:
 async def fetch(port: int, path: str, cookie: str) -> int:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     request = (
-        f"GET {urllib.request.quote(path, safe='/?=&')} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"GET {urllib.parse.quote(path, safe='/?=&')} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         f"Cookie: {cookie}\r\nAccept-Language: zh-hans\r\nConnection: close\r\n\r\n"
     )
     writer.write(request.encode())
@@ -300,15 +305,85 @@ async def client(
                 tally.examples.append(f"{detail} {who} {path}")
 
 
-async def drive(port: int, world: World, clients: int, seconds: float) -> tuple[Tally, float]:
+# ---------------------------------------------------------------- where the CPU goes
+
+
+def _processes() -> dict[int, tuple[int, str, float]]:
+    """pid → (parent pid, command line, CPU seconds so far) of every process (Linux /proc)."""
+    found = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as stat, open(f"/proc/{name}/cmdline", "rb") as cmd:
+                fields = stat.read().rsplit(")", 1)[1].split()
+                line = cmd.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # gone meanwhile
+            continue
+        found[int(name)] = (int(fields[1]), line, (int(fields[11]) + int(fields[12])) / tick)
+    return found
+
+
+def cpu_split(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server (gunicorn and its workers), PostgreSQL (every
+    process of the cluster the bench uses, found by its data folder, or any `postgres` process
+    with an external DATABASE_URL) and this process (the clients)."""
+    table = _processes()
+    children: dict[int, list[int]] = defaultdict(list)
+    for pid, (parent, _line, _cpu) in table.items():
+        children[parent].append(pid)
+
+    def tree(root: int) -> list[int]:
+        found, todo = [], [root]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo += children.get(pid, [])
+        return found
+
+    data = os.environ.get("PARKLINK_BENCH_PGDATA", "")
+    roots = [
+        pid
+        for pid, (_parent, line, _cpu) in table.items()
+        if line.split(" ", 1)[0].endswith("/postgres") and (not data or data in line)
+    ]
+    database = {pid for root in roots for pid in tree(root)}
+    return {
+        "server": sum(table[pid][2] for pid in tree(server_pid) if pid in table),
+        "database": sum(table[pid][2] for pid in database),
+        "clients": time.process_time(),
+    }
+
+
+@dataclass
+class Split:
+    before: dict[str, float] = field(default_factory=dict)
+    after: dict[str, float] = field(default_factory=dict)
+
+    def used(self) -> dict[str, float]:
+        return {key: self.after[key] - self.before[key] for key in self.before}
+
+
+async def drive(
+    port: int, world: World, clients: int, seconds: float, server_pid: int = 0
+) -> tuple[Tally, float, Split]:
     tally = Tally()
+    split = Split()
     start = time.monotonic()
     measure_from = start + WARM_UP_SECONDS
     until = measure_from + seconds
+
+    async def account() -> None:
+        await asyncio.sleep(max(0.0, measure_from - time.monotonic()))
+        split.before = cpu_split(server_pid)
+        await asyncio.sleep(max(0.0, until - time.monotonic()))
+        split.after = cpu_split(server_pid)
+
     await asyncio.gather(
-        *(client(n, port, world, until, measure_from, tally) for n in range(clients))
+        account(), *(client(n, port, world, until, measure_from, tally) for n in range(clients))
     )
-    return tally, time.monotonic() - measure_from
+    return tally, time.monotonic() - measure_from, split
 
 
 def ms(samples: list[float], cut: int) -> float:
@@ -357,7 +432,9 @@ def main(argv: list[str]) -> int:
     try:
         server, port = start_server(world, options.workers)
         try:
-            tally, seconds = asyncio.run(drive(port, world, options.clients, options.seconds))
+            tally, seconds, split = asyncio.run(
+                drive(port, world, options.clients, options.seconds, server.pid)
+            )
         finally:
             stop(server)
     finally:
@@ -366,7 +443,17 @@ def main(argv: list[str]) -> int:
             child.wait(timeout=10)
     from parklink.core.serving import default_workers
 
-    return report(tally, seconds, options.clients, str(options.workers or default_workers()))
+    status = report(tally, seconds, options.clients, str(options.workers or default_workers()))
+    served = sum(len(values) for values in tally.latencies.values()) + sum(tally.errors.values())
+    if served and split.after:
+        used = split.used()
+        print(
+            "CPU per request (ms): "
+            + ", ".join(f"{key} {used[key] / served * 1000:.1f}" for key in used)
+            + f"; CPU busy {sum(used.values()) / seconds / (os.cpu_count() or 1) * 100:.0f}% "
+            f"of {os.cpu_count()} cores over the {seconds:.0f} s measured"
+        )
+    return status
 
 
 if __name__ == "__main__":
