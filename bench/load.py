@@ -309,7 +309,9 @@ async def client(
 
 
 def _processes() -> dict[int, tuple[int, str, float]]:
-    """pid → (parent pid, command line, CPU seconds so far) of every process (Linux /proc)."""
+    """pid → (parent pid, command line, CPU seconds) of every process (Linux /proc): its own so
+    far and that of its children that have ended (which the kernel adds to the parent when it
+    reaps them: a PostgreSQL backend whose connection closed, a recycled gunicorn worker)."""
     found = {}
     tick = os.sysconf("SC_CLK_TCK")
     for name in os.listdir("/proc"):
@@ -321,7 +323,8 @@ def _processes() -> dict[int, tuple[int, str, float]]:
                 line = cmd.read().replace(b"\0", b" ").decode(errors="replace")
         except OSError:  # gone meanwhile
             continue
-        found[int(name)] = (int(fields[1]), line, (int(fields[11]) + int(fields[12])) / tick)
+        used = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+        found[int(name)] = (int(fields[1]), line, used / tick)
     return found
 
 
