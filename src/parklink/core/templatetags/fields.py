@@ -24,8 +24,12 @@ NAMES = ("field", "wide", "unit", "checks", "check", "after")
 
 @register.simple_tag(takes_context=True)
 def form_field(context: template.Context, **given: Any) -> SafeString:
-    values = {name: given[name] if name in given else context.get(name) for name in NAMES}
+    values: dict[str, Any] = {
+        name: given[name] if name in given else context.get(name) for name in NAMES
+    }
     field = values["field"]
+    if field is None:  # no such field on the form: nothing to show
+        return mark_safe("")
 
     def shown(value: Any) -> str:
         return render_value_in_context(value, context)
