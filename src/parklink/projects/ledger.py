@@ -35,7 +35,6 @@ from parklink.projects.ageing import Colour, Thresholds
 from parklink.projects.amounts import format_qualified, prefix
 from parklink.projects.lifecycle import LABELS_ZH, Stage
 from parklink.projects.models import (
-    AgeingPolicy,
     Approval,
     ApprovalStatus,
     CapitalOrigin,
@@ -46,8 +45,9 @@ from parklink.projects.models import (
 )
 from parklink.projects.queries import (
     ProjectFilters,
+    ageing_policies,
     apply_filters,
-    thresholds_for,
+    default_thresholds,
     today,
     visible_projects,
     with_relations,
@@ -238,14 +238,8 @@ def _colours(found: dict[int, ProjectFacts], projects: Sequence[Project], when: 
     from parklink.projects.services import colours_of
 
     colours = colours_of(projects, when)
-    owners = {p.owner_id for p in projects}
-    policies = {
-        policy.organization_id: Thresholds(
-            policy.yellow_months, policy.red_months, policy.removal_months
-        )
-        for policy in AgeingPolicy.objects.filter(organization_id__in=owners)
-    }
-    default = thresholds_for(None)
+    policies = ageing_policies()
+    default = default_thresholds()
     for project in projects:
         facts = found[project.pk]
         facts.colour = colours[project.pk]

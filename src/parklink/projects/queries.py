@@ -94,11 +94,9 @@ def today() -> date:
     return settings.PARKLINK_TODAY or timezone.localdate()
 
 
-def thresholds_for(org: Organization | None) -> Thresholds:
-    if org is not None:
-        policy = AgeingPolicy.objects.filter(organization=org).first()
-        if policy is not None:
-            return Thresholds(policy.yellow_months, policy.red_months, policy.removal_months)
+def default_thresholds() -> Thresholds:
+    """The installation's thresholds, for organisations without a policy of their own (theirs
+    are in `policy_figures`)."""
     return Thresholds(
         settings.PARKLINK_AGEING_YELLOW_MONTHS,
         settings.PARKLINK_AGEING_RED_MONTHS,
@@ -174,9 +172,9 @@ def owner_colour_q(
     Organisations without a policy of their own use the installation's thresholds.
     """
     if Colour(colour) is Colour.STALLED:  # a standing: no thresholds involved
-        return colour_q(colour, thresholds_for(None), on)
+        return colour_q(colour, default_thresholds(), on)
     policies = ageing_policies() if policies is None else policies
-    condition = colour_q(colour, thresholds_for(None), on) & ~Q(owner_id__in=list(policies))
+    condition = colour_q(colour, default_thresholds(), on) & ~Q(owner_id__in=list(policies))
     for org, thresholds in policies.items():
         condition |= colour_q(colour, thresholds, on) & Q(owner_id=org)
     return condition

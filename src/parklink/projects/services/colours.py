@@ -14,8 +14,8 @@ from parklink.projects.lifecycle import AGEING, Stage
 from parklink.projects.models import Milestone, Project
 from parklink.projects.queries import (
     ageing_policies,
+    default_thresholds,
     owner_colour_q,
-    thresholds_for,
     today,
     visible_projects,
 )
@@ -29,7 +29,7 @@ def colours_of(projects: Iterable[Project], on: date | None = None) -> dict[int,
     """
     projects = list(projects)
     policies = ageing_policies()
-    default, when = thresholds_for(None), on or today()
+    default, when = default_thresholds(), on or today()
     return {
         project.pk: standing(
             project.stage == Stage.STALLED,

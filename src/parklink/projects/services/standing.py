@@ -17,7 +17,7 @@ from parklink.projects.ageing import Colour, Thresholds
 from parklink.projects.ageing import standing as ageing_standing
 from parklink.projects.lifecycle import AGEING, Stage
 from parklink.projects.models import FundsInPlace, Project
-from parklink.projects.queries import policy_figures, thresholds_for, today
+from parklink.projects.queries import default_thresholds, policy_figures, today
 from parklink.projects.warnings import ContractFacts, ContractRules, Rule, Warning, evaluate
 
 
@@ -106,7 +106,7 @@ def standings_of(
     the caller has them: project id → total); the policies come through the cache."""
     projects = list(projects)
     when = on or today()
-    default_thresholds, default_rules = thresholds_for(None), ContractRules()
+    usual_thresholds, default_rules = default_thresholds(), ContractRules()
     thresholds: dict[int, Thresholds] = {}
     rules: dict[int, ContractRules] = {}
     for org, (yellow, red, removal, months, production, percent) in policy_figures().items():
@@ -126,7 +126,7 @@ def standings_of(
                 project.stage == Stage.STALLED,
                 project.last_progress_on,
                 when,
-                thresholds.get(project.owner_id, default_thresholds),
+                thresholds.get(project.owner_id, usual_thresholds),
             )
             if Stage(project.stage) in AGEING
             else None
